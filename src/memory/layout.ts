@@ -1,0 +1,43 @@
+// Byte offsets inside the one WebAssembly.Memory shared by the interpreter, the translator and devices.
+//
+// [0, 64 KiB)                scratch (never guest-visible; keeps host offset 0 unused)
+// [HARTS_BASE, +MAX_HARTS*HART_STRIDE)   per-hart state blocks (registers, pc, soft TLB)
+// [RAM_OFFSET, +ramSize)     guest RAM (guest-physical RAM_BASE maps here)
+
+export const SCRATCH_SIZE = 0x10000;
+export const MAX_HARTS = 8;
+export const HARTS_BASE = 0x10000;
+export const HART_STRIDE = 0x10000;
+export const RAM_OFFSET = HARTS_BASE + MAX_HARTS * HART_STRIDE; // 0x90000: 64 KiB aligned
+/** Guest-physical address where RAM starts on the virt board. */
+export const RAM_BASE = 0x8000_0000;
+
+// Inside one hart block (byte offsets from the block start). 64-bit values are little-endian i64,
+// so generated WebAssembly can i64.load them directly and TypeScript reads them as (lo, hi) i32 pairs.
+export const HS_X = 0x000; // x0..x31, 8 bytes each
+export const HS_F = 0x100; // f0..f31, 8 bytes each (raw bits; single values NaN-boxed)
+export const HS_PC = 0x200; // pc, i64
+export const HS_FCSR = 0x208; // fcsr: frm << 5 | fflags (i32)
+export const HS_PRIV = 0x20c; // current privilege (i32): 0 U, 1 S, 3 M
+export const HS_INSTRET = 0x210; // retired instruction count (i64)
+
+/** Soft TLB: 3 translation regimes (M-bare, S, U) x 3 access kinds (fetch, load, store), direct-mapped. */
+export const HS_TLB = 0x1000;
+export const TLB_ENTRIES = 256;
+export const TLB_ENTRY_BYTES = 16; // tagLo, tagHi, hostOffsetOfPage, unused
+export const TLB_TABLE_BYTES = TLB_ENTRIES * TLB_ENTRY_BYTES;
+export const TLB_KIND_FETCH = 0;
+export const TLB_KIND_LOAD = 1;
+export const TLB_KIND_STORE = 2;
+export const TLB_REGIME_M = 0;
+export const TLB_REGIME_S = 1;
+export const TLB_REGIME_U = 2;
+/** Byte offset of one TLB table inside the hart block. */
+export function tlbTableOffset(regime: number, kind: number): number {
+  return HS_TLB + (regime * 3 + kind) * TLB_TABLE_BYTES;
+}
+export const HS_TLB_END = HS_TLB + 9 * TLB_TABLE_BYTES; // 0x1000 + 0x9000 = 0xa000 < HART_STRIDE
+
+export function hartBlockOffset(hartId: number): number {
+  return HARTS_BASE + hartId * HART_STRIDE;
+}
