@@ -1,0 +1,342 @@
+// NS16550A UART (byte registers, reg-shift 0) with 16-byte FIFOs, as Linux's 8250 driver probes and drives it.
+import type { IrqLine, MmioDevice } from "../bus/bus.js";
+import type { FdtBuilder } from "../boards/virt/fdt.js";
+
+export const UART_SIZE = 0x100;
+export const UART_CLOCK_HZ = 3_686_400;
+export const UART_FIFO_SIZE = 16;
+
+// Register offsets (DLAB = LCR bit 7 switches 0/1 to the divisor latch).
+export const UART_RBR_THR_DLL = 0;
+export const UART_IER_DLM = 1;
+export const UART_IIR_FCR = 2;
+export const UART_LCR = 3;
+export const UART_MCR = 4;
+export const UART_LSR = 5;
+export const UART_MSR = 6;
+export const UART_SCR = 7;
+
+export const IER_RDI = 0x01;
+export const IER_THRI = 0x02;
+export const IER_RLSI = 0x04;
+export const IER_MSI = 0x08;
+
+export const IIR_NO_INT = 0x01;
+export const IIR_MSI = 0x00;
+export const IIR_THRI = 0x02;
+export const IIR_RDI = 0x04;
+export const IIR_RLSI = 0x06;
+export const IIR_RX_TIMEOUT = 0x0c;
+export const IIR_FIFO_ENABLED = 0xc0;
+
+export const FCR_ENABLE = 0x01;
+export const FCR_CLEAR_RX = 0x02;
+export const FCR_CLEAR_TX = 0x04;
+
+export const LCR_DLAB = 0x80;
+
+export const MCR_DTR = 0x01;
+export const MCR_RTS = 0x02;
+export const MCR_OUT1 = 0x04;
+export const MCR_OUT2 = 0x08;
+export const MCR_LOOP = 0x10;
+
+export const LSR_DR = 0x01;
+export const LSR_OE = 0x02;
+export const LSR_PE = 0x04;
+export const LSR_FE = 0x08;
+export const LSR_BI = 0x10;
+export const LSR_THRE = 0x20;
+export const LSR_TEMT = 0x40;
+const LSR_ERRORS = LSR_OE | LSR_PE | LSR_FE | LSR_BI;
+
+export const MSR_DCTS = 0x01;
+export const MSR_DDSR = 0x02;
+export const MSR_TERI = 0x04;
+export const MSR_DDCD = 0x08;
+export const MSR_CTS = 0x10;
+export const MSR_DSR = 0x20;
+export const MSR_RI = 0x40;
+export const MSR_DCD = 0x80;
+/** With no loopback, the host side of the line looks like a connected modem. */
+const MSR_IDLE = MSR_DCD | MSR_DSR | MSR_CTS;
+
+const RX_TRIGGER = [1, 4, 8, 14];
+
+export interface Uart16550State {
+  rx: number[];
+  backlog: number[];
+  ier: number;
+  lcr: number;
+  mcr: number;
+  /** Error bits of LSR (OE/PE/FE/BI), cleared when LSR is read. */
+  lsrErrors: number;
+  msr: number;
+  scr: number;
+  dll: number;
+  dlm: number;
+  fcr: number;
+  thrPending: boolean;
+}
+
+/**
+ * Transmission is instantaneous: a THR write goes straight to `output` (or, in loopback, to the
+ * receive FIFO), so THR and the transmitter are always empty. Host input given to `receive` waits
+ * in an unbounded backlog and enters the receive FIFO as the guest drains it, so host input never
+ * overruns. With no clock, the FIFO "character timeout" is reported as soon as data sits below
+ * the trigger level: Linux drains the FIFO either way. Any access size is treated as a byte access.
+ */
+export class Uart16550 implements MmioDevice {
+  private rx: number[] = [];
+  private backlog: number[] = [];
+  private ier = 0;
+  private lcr = 0;
+  private mcr = 0;
+  private lsrErrors = 0;
+  private msr = MSR_IDLE;
+  private scr = 0;
+  private dll = 0;
+  private dlm = 0;
+  private fcr = 0;
+  /** THR-empty interrupt latch: set when THR empties or THRI is enabled, cleared by IIR read or THR write. */
+  private thrPending = false;
+  private irqLevel = false;
+
+  constructor(
+    private readonly irq: IrqLine,
+    private readonly output: (bytes: Uint8Array) => void,
+  ) {}
+
+  /** Host input (keyboard, socket): queued and fed to the guest as it reads. */
+  receive(bytes: Uint8Array): void {
+    for (const b of bytes) this.backlog.push(b);
+    this.refill();
+    this.updateIrq();
+  }
+
+  /** Bytes of host input not yet read by the guest (FIFO plus backlog). */
+  pendingInput(): number {
+    return this.rx.length + this.backlog.length;
+  }
+
+  read(offset: number, _size: number): number {
+    switch (offset) {
+      case UART_RBR_THR_DLL:
+        if (this.lcr & LCR_DLAB) return this.dll;
+        return this.readRbr();
+      case UART_IER_DLM:
+        return this.lcr & LCR_DLAB ? this.dlm : this.ier;
+      case UART_IIR_FCR: {
+        const iir = this.iir();
+        if ((iir & 0x0f) === IIR_THRI) {
+          this.thrPending = false;
+          this.updateIrq();
+        }
+        return iir;
+      }
+      case UART_LCR:
+        return this.lcr;
+      case UART_MCR:
+        return this.mcr;
+      case UART_LSR: {
+        const lsr = this.lsr();
+        if (this.lsrErrors) {
+          this.lsrErrors = 0;
+          this.updateIrq();
+        }
+        return lsr;
+      }
+      case UART_MSR: {
+        const msr = this.msr;
+        if (msr & 0x0f) {
+          this.msr &= 0xf0;
+          this.updateIrq();
+        }
+        return msr;
+      }
+      case UART_SCR:
+        return this.scr;
+      default:
+        return 0;
+    }
+  }
+
+  write(offset: number, _size: number, value: number): void {
+    value &= 0xff;
+    switch (offset) {
+      case UART_RBR_THR_DLL:
+        if (this.lcr & LCR_DLAB) this.dll = value;
+        else this.transmit(value);
+        break;
+      case UART_IER_DLM:
+        if (this.lcr & LCR_DLAB) {
+          this.dlm = value;
+        } else {
+          const was = this.ier;
+          this.ier = value & 0x0f;
+          // A real 16550 re-asserts THRE when THRI is turned on with an empty THR; Linux tests this.
+          if (this.ier & IER_THRI && !(was & IER_THRI)) this.thrPending = true;
+          this.updateIrq();
+        }
+        break;
+      case UART_IIR_FCR:
+        this.writeFcr(value);
+        break;
+      case UART_LCR:
+        this.lcr = value;
+        break;
+      case UART_MCR:
+        this.writeMcr(value & 0x1f);
+        break;
+      case UART_SCR:
+        this.scr = value;
+        break;
+      default:
+        break; // LSR and MSR are read-only (factory test writes are not modelled)
+    }
+  }
+
+  save(): Uart16550State {
+    return {
+      rx: [...this.rx],
+      backlog: [...this.backlog],
+      ier: this.ier,
+      lcr: this.lcr,
+      mcr: this.mcr,
+      lsrErrors: this.lsrErrors,
+      msr: this.msr,
+      scr: this.scr,
+      dll: this.dll,
+      dlm: this.dlm,
+      fcr: this.fcr,
+      thrPending: this.thrPending,
+    };
+  }
+
+  restore(s: Uart16550State): void {
+    this.fcr = s.fcr & (FCR_ENABLE | 0xc0);
+    this.rx = s.rx.slice(0, this.fifoCapacity()).map((b) => b & 0xff);
+    this.backlog = s.backlog.map((b) => b & 0xff);
+    this.ier = s.ier & 0x0f;
+    this.lcr = s.lcr & 0xff;
+    this.mcr = s.mcr & 0x1f;
+    this.lsrErrors = s.lsrErrors & LSR_ERRORS;
+    this.msr = s.msr & 0xff;
+    this.scr = s.scr & 0xff;
+    this.dll = s.dll & 0xff;
+    this.dlm = s.dlm & 0xff;
+    this.thrPending = !!s.thrPending;
+    this.refill();
+    this.irqLevel = !this.computeIrq(); // force the line to be driven
+    this.updateIrq();
+  }
+
+  /** Emits `serial@<base>` in /soc, wired to `irq` of the PLIC with phandle `plicPhandle`. */
+  static fdtNode(fdt: FdtBuilder, base: number, plicPhandle: number, irq: number): void {
+    fdt.beginNode(`serial@${base.toString(16)}`)
+      .propU32("interrupts", irq)
+      .propU32("interrupt-parent", plicPhandle)
+      .propU32("clock-frequency", UART_CLOCK_HZ)
+      .propReg("reg", base, UART_SIZE)
+      .propString("compatible", "ns16550a")
+      .endNode();
+  }
+
+  private fifoEnabled(): boolean {
+    return (this.fcr & FCR_ENABLE) !== 0;
+  }
+
+  private fifoCapacity(): number {
+    return this.fifoEnabled() ? UART_FIFO_SIZE : 1;
+  }
+
+  private readRbr(): number {
+    if (this.rx.length === 0) return 0;
+    const b = this.rx.shift()!;
+    this.refill();
+    this.updateIrq();
+    return b;
+  }
+
+  private refill(): void {
+    const cap = this.fifoCapacity();
+    while (this.rx.length < cap && this.backlog.length > 0) this.rx.push(this.backlog.shift()!);
+  }
+
+  private transmit(b: number): void {
+    if (this.mcr & MCR_LOOP) {
+      if (this.rx.length < this.fifoCapacity()) this.rx.push(b);
+      else this.lsrErrors |= LSR_OE;
+    } else {
+      this.output(Uint8Array.of(b));
+    }
+    // The byte left at once: THR is empty again, so the THRE interrupt latches anew.
+    this.thrPending = true;
+    this.updateIrq();
+  }
+
+  private writeFcr(value: number): void {
+    const wasEnabled = this.fifoEnabled();
+    const enable = (value & FCR_ENABLE) !== 0;
+    if (value & FCR_CLEAR_RX || enable !== wasEnabled) {
+      // Clearing (or toggling FIFO mode) discards unread bytes, as the chip does; the host backlog stays.
+      this.rx = [];
+    }
+    this.fcr = enable ? value & (FCR_ENABLE | 0xc0) : 0;
+    this.refill();
+    this.updateIrq();
+  }
+
+  private writeMcr(value: number): void {
+    const old = this.msr;
+    this.mcr = value;
+    let lines: number;
+    if (value & MCR_LOOP) {
+      lines = (value & MCR_RTS ? MSR_CTS : 0) | (value & MCR_DTR ? MSR_DSR : 0)
+        | (value & MCR_OUT1 ? MSR_RI : 0) | (value & MCR_OUT2 ? MSR_DCD : 0);
+    } else {
+      lines = MSR_IDLE;
+    }
+    const changed = (old ^ lines) & 0xf0;
+    let delta = old & 0x0f;
+    if (changed & MSR_CTS) delta |= MSR_DCTS;
+    if (changed & MSR_DSR) delta |= MSR_DDSR;
+    if (changed & MSR_DCD) delta |= MSR_DDCD;
+    if (old & MSR_RI && !(lines & MSR_RI)) delta |= MSR_TERI; // trailing edge only
+    this.msr = lines | delta;
+    this.updateIrq();
+  }
+
+  private lsr(): number {
+    return (this.rx.length > 0 ? LSR_DR : 0) | LSR_THRE | LSR_TEMT | this.lsrErrors;
+  }
+
+  private iir(): number {
+    const fifoBits = this.fifoEnabled() ? IIR_FIFO_ENABLED : 0;
+    return fifoBits | this.interruptId();
+  }
+
+  /** The highest-priority pending, enabled interrupt as an IIR low nibble. */
+  private interruptId(): number {
+    const ier = this.ier;
+    if (ier & IER_RLSI && this.lsrErrors) return IIR_RLSI;
+    if (ier & IER_RDI && this.rx.length > 0) {
+      if (!this.fifoEnabled()) return IIR_RDI;
+      return this.rx.length >= RX_TRIGGER[this.fcr >>> 6] ? IIR_RDI : IIR_RX_TIMEOUT;
+    }
+    if (ier & IER_THRI && this.thrPending) return IIR_THRI;
+    if (ier & IER_MSI && this.msr & 0x0f) return IIR_MSI;
+    return IIR_NO_INT;
+  }
+
+  private computeIrq(): boolean {
+    return this.interruptId() !== IIR_NO_INT;
+  }
+
+  private updateIrq(): void {
+    const level = this.computeIrq();
+    if (level === this.irqLevel) return;
+    this.irqLevel = level;
+    this.irq.set(level);
+  }
+}
