@@ -1,0 +1,78 @@
+// Differential-test programs: a batch of sequences as one assembly program, and the comparison of its output blocks.
+import {
+  BLOCK_BYTES, DATA_BYTES, INIT_F, INIT_FCSR, INIT_X, OUT_F, OUT_FCSR, OUT_X, type Sequence,
+} from './seqgen.js';
+
+export const hex64 = (v: bigint): string => '0x' + v.toString(16).padStart(16, '0');
+
+/** Assembly for one sequence: load state from its block, run the body, store state back. */
+function sequenceAsm(seq: Sequence, index: number): string[] {
+  const out = [`# ---- sequence ${index}`, `lla sp, blk_${index}`];
+  for (let i = 0; i < 32; i++) out.push(`fld f${i}, ${INIT_F + 8 * i}(sp)`);
+  out.push(`ld t0, ${INIT_FCSR}(sp)`, 'fscsr t0');
+  for (let i = 1; i < 32; i++) if (i !== 2 && i !== 8) out.push(`ld x${i}, ${INIT_X + 8 * i}(sp)`);
+  out.push('mv s0, sp');
+  out.push(...seq.body);
+  for (let i = 1; i < 32; i++) out.push(`sd x${i}, ${OUT_X + 8 * i}(sp)`);
+  for (let i = 0; i < 32; i++) out.push(`fsd f${i}, ${OUT_F + 8 * i}(sp)`);
+  out.push('frcsr t0', `sd t0, ${OUT_FCSR}(sp)`);
+  return out;
+}
+
+function blockData(seq: Sequence, index: number): string[] {
+  const words: bigint[] = [...seq.data];
+  for (let i = DATA_BYTES; i < INIT_X; i += 8) words.push(0n);
+  words.push(...seq.x, ...seq.f, BigInt(seq.fcsr));
+  const out = ['.balign 16', `blk_${index}:`];
+  for (let i = 0; i < words.length; i += 8) out.push('.dword ' + words.slice(i, i + 8).map(hex64).join(', '));
+  return out;
+}
+
+export function buildBatchProgram(seqs: Sequence[]): string {
+  const text = ['.option norelax', '.text', '.globl _start', '_start:'];
+  seqs.forEach((s, i) => text.push(...sequenceAsm(s, i)));
+  text.push('lla a1, blk_0', `li a2, ${seqs.length * BLOCK_BYTES}`, 'li a0, 1', 'li a7, 64', 'ecall', 'li a0, 0', 'li a7, 93', 'ecall');
+  const data = ['.data'];
+  seqs.forEach((s, i) => data.push(...blockData(s, i)));
+  return text.join('\n') + '\n' + data.join('\n') + '\n';
+}
+
+export interface Mismatch {
+  seed: number;
+  index: number;
+  differences: string[];
+  asm: string;
+}
+
+export function word(buf: Uint8Array, off: number): bigint {
+  return new DataView(buf.buffer, buf.byteOffset + off, 8).getBigUint64(0, true);
+}
+
+/** Describe the differences between QEMU's and our state for one sequence. */
+export function describeBlock(seq: Sequence, qemu: Uint8Array, ours: Uint8Array, base: number): string[] {
+  const diffs: string[] = [];
+  for (let i = 1; i < 32; i++) {
+    const q = word(qemu, base + OUT_X + 8 * i);
+    const o = word(ours, base + OUT_X + 8 * i);
+    if (q !== o) diffs.push(`x${i}: qemu ${hex64(q)} ours ${hex64(o)} (initial ${hex64(seq.x[i])})`);
+  }
+  for (let i = 0; i < 32; i++) {
+    const q = word(qemu, base + OUT_F + 8 * i);
+    const o = word(ours, base + OUT_F + 8 * i);
+    if (q !== o) diffs.push(`f${i}: qemu ${hex64(q)} ours ${hex64(o)} (initial ${hex64(seq.f[i])})`);
+  }
+  const qf = word(qemu, base + OUT_FCSR);
+  const of = word(ours, base + OUT_FCSR);
+  if (qf !== of) diffs.push(`fcsr: qemu 0x${qf.toString(16)} ours 0x${of.toString(16)} (initial 0x${seq.fcsr.toString(16)})`);
+  for (let i = 0; i < DATA_BYTES; i += 8) {
+    const q = word(qemu, base + i);
+    const o = word(ours, base + i);
+    if (q !== o) diffs.push(`data[+${i}]: qemu ${hex64(q)} ours ${hex64(o)} (initial ${hex64(seq.data[i / 8])})`);
+  }
+  return diffs;
+}
+
+export function formatMismatch(m: Mismatch): string {
+  return `seed ${m.seed}, sequence ${m.index}:\n  ${m.differences.join('\n  ')}\n  assembly:\n    ${m.asm.split('\n').join('\n    ')}`;
+}
+
