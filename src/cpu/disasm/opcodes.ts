@@ -94,6 +94,7 @@ alias('xor', 0x13 | f3(4), OP | F3, 'd,s,i');
 row('xori', 0x13 | f3(4), OP | F3, 'd,s,i');
 alias('or', 0x13 | f3(6), OP | F3, 'd,s,i');
 row('ori', 0x13 | f3(6), OP | F3, 'd,s,i');
+alias('zext.b', 0x13 | f3(7) | i12(255), OP | F3 | IMM12, 'd,s');
 alias('and', 0x13 | f3(7), OP | F3, 'd,s,i');
 row('andi', 0x13 | f3(7), OP | F3, 'd,s,i');
 alias('sll', 0x13 | f3(1), OP | F3 | 0xfc000000, 'd,s,>');
