@@ -1,0 +1,84 @@
+// Assembly of the busybox initramfs (gzip-compressed cpio) that boots Debian's kernel to a shell.
+import { gzipSync } from 'node:zlib';
+import { CpioWriter } from './cpio.js';
+
+export interface InitramfsModule {
+  /** Relative to /lib/modules/<version>/, uncompressed (e.g. "kernel/drivers/block/virtio_blk.ko"). */
+  path: string;
+  data: Uint8Array;
+}
+
+export interface InitramfsInput {
+  busybox: Uint8Array;
+  applets: string[];
+  kernelVersion: string;
+  /** In load order: dependencies first. */
+  modules: InitramfsModule[];
+  modulesDep: string;
+  banner: string;
+}
+
+/** The /init script: mount the pseudo file systems, load the modules, give the console a shell,
+ *  and power off when that shell exits (PID 1 must never exit, or the kernel panics). */
+export function initScript(banner: string): string {
+  const quoted = `'${banner.replace(/'/g, `'\\''`)}'`;
+  return `#!/bin/sh
+# /init of the typevisor Debian initramfs (busybox).
+export PATH=/bin:/sbin:/usr/bin:/usr/sbin HOME=/root TERM=\${TERM:-linux}
+mount -t proc proc /proc
+mount -t sysfs sysfs /sys
+mount -t devtmpfs devtmpfs /dev 2>/dev/null || mdev -s
+mkdir -p /dev/pts /dev/shm
+mount -t devpts devpts /dev/pts 2>/dev/null
+kver=$(uname -r)
+if [ -f "/lib/modules/$kver/load-order" ]; then
+  while read -r m; do
+    insmod "/lib/modules/$kver/$m" 2>/dev/null
+  done < "/lib/modules/$kver/load-order"
+fi
+hostname typevisor 2>/dev/null
+echo ${quoted}
+cd /root
+# setsid + cttyhack give the shell the real console as its controlling tty, so job control and ^C work.
+setsid cttyhack sh -l
+echo "typevisor: shell exited, powering off"
+sync
+poweroff -f
+`;
+}
+
+/** Builds the uncompressed cpio archive. */
+export function buildInitramfsCpio(input: InitramfsInput): Buffer {
+  const w = new CpioWriter();
+  for (const d of ['dev', 'etc', 'mnt', 'run', 'var', 'lib', 'usr']) w.addDirectory(d);
+  w.addDirectory('proc', 0o555);
+  w.addDirectory('sys', 0o555);
+  w.addDirectory('tmp', 0o1777);
+  w.addDirectory('root', 0o700);
+  // The kernel opens /dev/console before /init runs, before devtmpfs is mounted.
+  w.addCharDevice('dev/console', 5, 1, 0o600);
+  w.addCharDevice('dev/null', 1, 3, 0o666);
+  w.addFile('bin/busybox', input.busybox, 0o755);
+  for (const applet of input.applets) {
+    if (applet === 'busybox' || applet.includes('/')) continue;
+    w.addSymlink(`bin/${applet}`, 'busybox');
+  }
+  w.addSymlink('sbin', 'bin');
+  w.addSymlink('usr/bin', '../bin');
+  w.addSymlink('usr/sbin', '../bin');
+  w.addFile('etc/passwd', Buffer.from('root:x:0:0:root:/root:/bin/sh\n'));
+  w.addFile('etc/group', Buffer.from('root:x:0:\n'));
+  w.addFile('etc/profile', Buffer.from('export PS1=\'\\u@\\h:\\w\\$ \'\n'));
+  const modDir = `lib/modules/${input.kernelVersion}`;
+  w.addDirectory(modDir);
+  for (const m of input.modules) w.addFile(`${modDir}/${m.path}`, m.data, 0o644);
+  w.addFile(`${modDir}/modules.dep`, Buffer.from(input.modulesDep));
+  w.addFile(`${modDir}/load-order`, Buffer.from(input.modules.map((m) => `${m.path}\n`).join('')));
+  w.addFile('init', Buffer.from(initScript(input.banner)), 0o755);
+  return w.finish();
+}
+
+/** The initramfs as the kernel loads it: a gzip-compressed newc cpio. */
+export function buildInitramfs(input: InitramfsInput): Buffer {
+  return gzipSync(buildInitramfsCpio(input), { level: 9 });
+}
