@@ -88,7 +88,10 @@ export interface Uart16550State {
  */
 export class Uart16550 implements MmioDevice {
   private rx: number[] = [];
-  private backlog: number[] = [];
+  /** Host input not yet in the FIFO: chunks consumed from `backlogPos` in the first one (no per-byte shifting). */
+  private backlog: Uint8Array[] = [];
+  private backlogPos = 0;
+  private backlogBytes = 0;
   private ier = 0;
   private lcr = 0;
   private mcr = 0;
@@ -109,14 +112,16 @@ export class Uart16550 implements MmioDevice {
 
   /** Host input (keyboard, socket): queued and fed to the guest as it reads. */
   receive(bytes: Uint8Array): void {
-    for (const b of bytes) this.backlog.push(b);
+    if (bytes.length === 0) return;
+    this.backlog.push(bytes.slice()); // the caller may reuse its buffer
+    this.backlogBytes += bytes.length;
     this.refill();
     this.updateIrq();
   }
 
   /** Bytes of host input not yet read by the guest (FIFO plus backlog). */
   pendingInput(): number {
-    return this.rx.length + this.backlog.length;
+    return this.rx.length + this.backlogBytes;
   }
 
   read(offset: number, _size: number): number {
@@ -199,7 +204,7 @@ export class Uart16550 implements MmioDevice {
   save(): Uart16550State {
     return {
       rx: [...this.rx],
-      backlog: [...this.backlog],
+      backlog: this.backlogArray(),
       ier: this.ier,
       lcr: this.lcr,
       mcr: this.mcr,
@@ -216,7 +221,10 @@ export class Uart16550 implements MmioDevice {
   restore(s: Uart16550State): void {
     this.fcr = s.fcr & (FCR_ENABLE | 0xc0);
     this.rx = s.rx.slice(0, this.fifoCapacity()).map((b) => b & 0xff);
-    this.backlog = s.backlog.map((b) => b & 0xff);
+    this.backlog = [];
+    this.backlogPos = 0;
+    this.backlogBytes = 0;
+    this.receiveQuietly(Uint8Array.from(s.backlog, (b) => b & 0xff));
     this.ier = s.ier & 0x0f;
     this.lcr = s.lcr & 0xff;
     this.mcr = s.mcr & 0x1f;
@@ -260,7 +268,29 @@ export class Uart16550 implements MmioDevice {
 
   private refill(): void {
     const cap = this.fifoCapacity();
-    while (this.rx.length < cap && this.backlog.length > 0) this.rx.push(this.backlog.shift()!);
+    while (this.rx.length < cap && this.backlogBytes > 0) {
+      const chunk = this.backlog[0];
+      this.rx.push(chunk[this.backlogPos++]);
+      this.backlogBytes--;
+      if (this.backlogPos === chunk.length) {
+        this.backlog.shift();
+        this.backlogPos = 0;
+      }
+    }
+  }
+
+  private receiveQuietly(bytes: Uint8Array): void {
+    if (bytes.length === 0) return;
+    this.backlog.push(bytes);
+    this.backlogBytes += bytes.length;
+  }
+
+  private backlogArray(): number[] {
+    const out: number[] = [];
+    this.backlog.forEach((chunk, i) => {
+      for (let j = i === 0 ? this.backlogPos : 0; j < chunk.length; j++) out.push(chunk[j]);
+    });
+    return out;
   }
 
   private transmit(b: number): void {
