@@ -166,7 +166,7 @@ function trapOf(source: string): { err: UserProgramError; qemuSignal: string | n
 }
 
 test('an illegal instruction ends the run with cause, pc and tval (QEMU: SIGILL)', () => {
-  const { err, qemuSignal } = trapOf('.globl _start\n_start:\n  nop\n  .4byte 0xffffffff\n');
+  const { err, qemuSignal } = trapOf('.option norvc\n.globl _start\n_start:\n  nop\n  .4byte 0xffffffff\n');
   assert.equal(qemuSignal, 'SIGILL');
   assert.equal(err.trapCause, 2);
   assert.equal(err.pc, 0x80010004n);

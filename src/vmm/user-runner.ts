@@ -2,6 +2,7 @@
 import { Hart, StopReason } from '../cpu/hart.js';
 import { GuestMemory } from '../memory/guest-memory.js';
 import { Bus } from '../bus/bus.js';
+import { MSTATUS_FS } from '../cpu/constants.js';
 import { parseElf } from './elf.js';
 
 export interface UserRunOptions {
@@ -116,6 +117,7 @@ export function runUserProgram(elfBytes: Uint8Array, options: UserRunOptions = {
   const hart = new Hart(0, mem, new Bus());
   hart.firmwareTraps = true;
   hart.priv = 0;
+  hart.mstatus |= MSTATUS_FS; // Linux starts processes with the FPU enabled (FS != Off)
   hart.setPc(BigInt(image.entry));
   hart.setX(2, BigInt(sp));
 

@@ -41,6 +41,8 @@ export interface Mismatch {
   seed: number;
   index: number;
   differences: string[];
+  /** Initial values of the registers the sequence names, and fcsr. */
+  initial: string[];
   asm: string;
 }
 
@@ -72,7 +74,22 @@ export function describeBlock(seq: Sequence, qemu: Uint8Array, ours: Uint8Array,
   return diffs;
 }
 
+/** Initial values of the registers the sequence's assembly names (what one needs to replay it by hand). */
+export function initialValuesUsed(seq: Sequence): string[] {
+  const asm = seq.body.join('\n');
+  const xs = new Set<number>();
+  const fs = new Set<number>();
+  for (const m of asm.matchAll(/\b([xf])(\d+)\b/g)) (m[1] === 'x' ? xs : fs).add(Number(m[2]));
+  const out = [`fcsr=0x${seq.fcsr.toString(16)}`];
+  for (const i of [...xs].sort((a, b) => a - b)) if (i !== 0 && i !== 2 && i !== 8) out.push(`x${i}=${hex64(seq.x[i])}`);
+  for (const i of [...fs].sort((a, b) => a - b)) out.push(`f${i}=${hex64(seq.f[i])}`);
+  return out;
+}
+
 export function formatMismatch(m: Mismatch): string {
-  return `seed ${m.seed}, sequence ${m.index}:\n  ${m.differences.join('\n  ')}\n  assembly:\n    ${m.asm.split('\n').join('\n    ')}`;
+  return (
+    `seed ${m.seed}, sequence ${m.index}:\n  ${m.differences.join('\n  ')}\n  initial: ${m.initial.join(' ')}\n` +
+    `  assembly (sp = s0 = data buffer):\n    ${m.asm.split('\n').join('\n    ')}`
+  );
 }
 

@@ -2,7 +2,7 @@
 import { runUserProgram } from '../../src/vmm/user-runner.js';
 import { assembleAndLink, runQemu } from './toolchain.js';
 import { BLOCK_BYTES, generateSequence, type GenOptions } from './seqgen.js';
-import { buildBatchProgram, describeBlock, type Mismatch } from './batch.js';
+import { buildBatchProgram, describeBlock, initialValuesUsed, type Mismatch } from './batch.js';
 
 export { formatMismatch, type Mismatch } from './batch.js';
 
@@ -44,7 +44,7 @@ export function runBatch(seed: number, count: number, opts: GenOptions): BatchRe
     }
     for (let i = 0; i < count; i++) {
       const diffs = describeBlock(seqs[i], q.stdout, ours.stdout, i * BLOCK_BYTES);
-      if (diffs.length) mismatches.push({ seed, index: i, differences: diffs, asm: seqs[i].body.join('\n') });
+      if (diffs.length) mismatches.push({ seed, index: i, differences: diffs, initial: initialValuesUsed(seqs[i]), asm: seqs[i].body.join('\n') });
     }
     return { sequences: count, instructions: ours.instret, mismatches, ms };
   } finally {
