@@ -30,9 +30,7 @@ const F7 = 0xfe000000 | 0;
 const RD = 0xf80;
 const RS1 = 0xf8000;
 const RS2 = 0x1f00000;
-const RS3 = 0xf8000000 | 0;
 const IMM12 = 0xfff00000 | 0;
-const RM = F3;
 const FMT = 0x06000000;
 
 const f3 = (v: number) => v << 12;
@@ -178,7 +176,6 @@ const csrOps: [string, number, string][] = [
 for (const [name, f, src] of csrOps) row(name, 0x73 | f3(f), OP | F3, `d,c,${src}`);
 
 // --- A -------------------------------------------------------------------------
-const AQRL = 0x06000000;
 for (const [width, f] of [['w', 2], ['d', 3]] as const) {
   row(`lr.${width}`, 0x2f | f3(f) | (0x02 << 27), OP | F3 | RS2 | (0x1f << 27), 'Ad,(s)');
   row(`sc.${width}`, 0x2f | f3(f) | (0x03 << 27), OP | F3 | (0x1f << 27), 'Ad,t,(s)');
@@ -188,7 +185,6 @@ for (const [width, f] of [['w', 2], ['d', 3]] as const) {
   ];
   for (const [name, f5] of amos) row(`${name}.${width}`, 0x2f | f3(f) | (f5 << 27), OP | F3 | (0x1f << 27), 'Ad,t,(s)');
 }
-void AQRL;
 
 // --- F and D ---------------------------------------------------------------------
 row('flw', 0x07 | f3(2), OP | F3, 'D,i(s)');
@@ -229,8 +225,6 @@ row('fmv.w.x', 0x53 | f7(0x78), OP | F7 | F3 | RS2, 'D,s');
 row('fmv.x.d', 0x53 | f7(0x71), OP | F7 | F3 | RS2, 'd,S');
 row('fmv.d.x', 0x53 | f7(0x79), OP | F7 | F3 | RS2, 'D,s');
 
-void RM;
-void RS3;
 
 /** Every RV64G opcode row, aliases included, in lookup order. */
 export const RV64G_OPCODES: readonly Opcode[] = table;
