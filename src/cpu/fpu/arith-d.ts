@@ -128,7 +128,8 @@ export function sqrtD(aLo: number, aHi: number, mode: number): number {
     return NV;
   }
   const s = Math.sqrt(a);
-  if (((aHi >>> 20) & 0x7ff) > 123) {
+  const ea = (aHi >>> 20) & 0x7ff;
+  if (ea > 123 && ea < 2046) {
     const ph = s * s;
     const rem = a - ph - productError(s, s, ph);
     const f = finishD(s, rem === 0 ? 0 : rem > 0 ? TINY : -TINY, 0, mode);
