@@ -138,9 +138,9 @@ async function obtainDeb(mirror: string, pkg: PackageRecord, downloads: string, 
   return readFileSync(dest);
 }
 
-// Modules the initramfs loads (when the kernel has them as modules): the virtio transport and
-// drivers, and ext4 for a root disk. Their dependencies are found from each module's .modinfo.
-const VIRTIO_ROOTS = ['virtio_blk', 'virtio_net', 'virtio_rng', 'virtio_console', 'ext4'];
+// Modules the initramfs loads (when the kernel has them as modules): the virtio-mmio transport,
+// the drivers (plus all of drivers/virtio/), and ext4 for a root disk. Their dependencies are found from each module's .modinfo.
+const VIRTIO_ROOTS = ['virtio_mmio', 'virtio_blk', 'virtio_net', 'virtio_rng', 'virtio_console', 'ext4'];
 
 const MODULE_PATH = /^(?:usr\/)?lib\/modules\/([^/]+)\/((?:kernel|updates|extra)\/.+\.ko(?:\.xz|\.zst|\.gz)?|modules\.dep)$/;
 
@@ -189,9 +189,10 @@ async function unpackKernel(deb: Buffer, log: (l: string) => void): Promise<Kern
     const rel = MODULE_PATH.exec(e.path)![2]!.replace(/\.(xz|zst|gz)$/, '');
     available.set(name, { path: rel, info: () => infos.get(name) ?? { depends: [], softPre: [], aliases: [] } });
   }
+  // The transport first, so that each driver finds its devices as it loads.
   const roots = [
-    ...[...available.values()].filter((m) => m.path.startsWith('kernel/drivers/virtio/')).map((m) => moduleName(m.path)),
     ...VIRTIO_ROOTS,
+    ...[...available.values()].filter((m) => m.path.startsWith('kernel/drivers/virtio/')).map((m) => moduleName(m.path)),
   ];
   // Walk until no new module is reached: each pass reads the .modinfo of newly reached modules.
   const deps = depText ? parseModulesDep(depText) : undefined;
