@@ -59,8 +59,8 @@ export function compileC(source: string, opts: { optimize?: string } = {}): Buil
     writeFileSync(src, source);
     run(
       GCC,
-      [opts.optimize ?? '-O2', '-march=rv64gc', '-mabi=lp64d', '-static', '-nostdlib', '-ffreestanding', '-fno-builtin',
-        '-fno-pic', '-no-pie', `-Wl,-Ttext=0x${TEXT_ADDRESS.toString(16)}`, '-Wl,--no-relax', src, '-o', elfPath, '-lgcc'],
+      [opts.optimize ?? '-O2', '-march=rv64gc', '-mabi=lp64d', '-mcmodel=medany', '-static', '-nostdlib', '-ffreestanding', '-fno-builtin',
+        '-fno-pic', '-no-pie', `-Wl,-Ttext=0x${TEXT_ADDRESS.toString(16)}`, '-Wl,--build-id=none', '-Wl,--no-relax', src, '-o', elfPath, '-lgcc'],
       'compile',
     );
     return finish(dir, elfPath);
