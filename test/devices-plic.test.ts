@@ -27,14 +27,17 @@ test("reset state: all zero, claim returns 0", () => {
   assert.deepEqual(mip, [0, 0]);
 });
 
-test("priority registers keep 3 bits; source 0 is hard-wired to 0", () => {
+test("priority registers keep 3 bits; source 0 never interrupts", () => {
   const { plic } = rig();
   plic.write(PRIO(10), 4, 0xffffffff);
   assert.equal(plic.read(PRIO(10), 4), 7);
   plic.write(PRIO(0), 4, 5);
   assert.equal(plic.read(PRIO(0), 4), 0);
-  plic.write(ENABLE(0), 4, 0xffffffff);
-  assert.equal(plic.read(ENABLE(0), 4), 0xfffffffe);
+  plic.write(PRIO(11), 4, 9);
+  assert.equal(plic.read(PRIO(11), 4), 1);
+  plic.write(ENABLE(0), 4, 0xffffffff); // bit 0 is stored, as in QEMU, but has no source behind it
+  assert.equal(plic.read(ENABLE(0), 4), 0xffffffff);
+  assert.equal(plic.read(CLAIM(0), 4), 0);
 });
 
 test("a raised line is pending; it interrupts a context only if enabled and above threshold", () => {

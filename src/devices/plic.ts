@@ -117,7 +117,8 @@ export class Plic implements MmioDevice {
       const ctx = Math.floor(rel / PLIC_ENABLE_STRIDE);
       const w = (rel % PLIC_ENABLE_STRIDE) >>> 2;
       if (ctx >= this.numContexts || w >= WORDS) return;
-      this.enable[ctx * WORDS + w] = w === 0 ? value & ~1 : value; // source 0 does not exist
+      // Bit 0 (source 0) is stored like QEMU does; it can never fire since priority[0] is 0.
+      this.enable[ctx * WORDS + w] = value;
       this.updateContext(ctx);
       return;
     }
@@ -164,7 +165,6 @@ export class Plic implements MmioDevice {
     }
     for (let c = 0; c < this.numContexts; c++) {
       for (let w = 0; w < WORDS; w++) this.enable[c * WORDS + w] = (state.enable[c][w] ?? 0) >>> 0;
-      this.enable[c * WORDS] &= ~1;
       this.threshold[c] = state.threshold[c] & PLIC_MAX_PRIORITY;
     }
     for (let c = 0; c < this.numContexts; c++) {

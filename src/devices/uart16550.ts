@@ -94,7 +94,8 @@ export class Uart16550 implements MmioDevice {
   private backlogBytes = 0;
   private ier = 0;
   private lcr = 0;
-  private mcr = 0;
+  /** OUT2 set at reset, as QEMU's model has it (it gates the IRQ on PC boards; not here). */
+  private mcr = MCR_OUT2;
   private lsrErrors = 0;
   private msr = MSR_IDLE;
   private scr = 0;
@@ -295,8 +296,13 @@ export class Uart16550 implements MmioDevice {
 
   private transmit(b: number): void {
     if (this.mcr & MCR_LOOP) {
-      if (this.rx.length < this.fifoCapacity()) this.rx.push(b);
-      else this.lsrErrors |= LSR_OE;
+      if (this.rx.length < this.fifoCapacity()) {
+        this.rx.push(b);
+      } else {
+        // Overrun: a full FIFO loses the new byte; the 1-byte holding register is overwritten.
+        if (!this.fifoEnabled()) this.rx[0] = b;
+        this.lsrErrors |= LSR_OE;
+      }
     } else {
       this.output(Uint8Array.of(b));
     }
