@@ -97,6 +97,8 @@ export class Hart {
   /** Statistics: traps by cause (exceptions) and by interrupt number. */
   readonly exceptionCounts = new Float64Array(32);
   readonly interruptCounts = new Float64Array(32);
+  /** Statistics: retired instructions by privilege mode (each slice runs in one mode: mode changes end it). */
+  readonly instretByPriv = new Float64Array(4);
 
   constructor(readonly hartId: number, readonly mem: GuestMemory, readonly bus: Bus) {
     this.m32 = mem.i32;
@@ -433,9 +435,11 @@ export class Hart {
         if (this.stopReason !== StopReason.Budget) return this.stopReason;
       }
       this.breakSlice = false;
+      const p = this.priv;
       const n = this.execute(left);
-      left -= n;
+      left -= n > 0 ? n : 1; // a trap storm still consumes the budget
       this.instret += n;
+      this.instretByPriv[p] += n;
       if (this.stopReason !== StopReason.Budget) return this.stopReason;
     }
     return this.stopReason;

@@ -1,0 +1,28 @@
+// Linux RISC-V kernel Image loading: header validation (Documentation/arch/riscv/boot-image-header.rst).
+import { gunzipSync } from 'node:zlib';
+
+export interface KernelImage {
+  data: Uint8Array;
+  /** Offset from the start of RAM where the Image must be placed. */
+  textOffset: number;
+  /** Bytes the kernel occupies once running (text, data and bss), from the header. */
+  imageSize: number;
+}
+
+const MAGIC2 = 0x05435352; // "RSC\x05" little-endian
+
+/** Parses a RISC-V Linux Image (raw or gzip-compressed); throws with a one-line reason otherwise. */
+export function parseKernelImage(file: Uint8Array, name = 'kernel'): KernelImage {
+  let data = file;
+  if (data.length >= 2 && data[0] === 0x1f && data[1] === 0x8b) data = new Uint8Array(gunzipSync(data));
+  if (data.length >= 4 && data[0] === 0x7f && data[1] === 0x45 && data[2] === 0x4c && data[3] === 0x46) {
+    throw new Error(`${name} is an ELF file; typevisor boots the Linux RISC-V "Image" format (arch/riscv/boot/Image)`);
+  }
+  if (data.length < 64) throw new Error(`${name} is not a RISC-V kernel image (too small)`);
+  const dv = new DataView(data.buffer, data.byteOffset, data.byteLength);
+  if (dv.getUint32(0x38, true) !== MAGIC2) throw new Error(`${name} is not a RISC-V kernel image (no "RSC\\x05" magic at 0x38)`);
+  const textOffset = Number(dv.getBigUint64(0x08, true));
+  const imageSize = Number(dv.getBigUint64(0x10, true));
+  if (textOffset % 4096 !== 0 || textOffset > 0x4000_0000) throw new Error(`${name}: implausible text_offset 0x${textOffset.toString(16)}`);
+  return { data, textOffset, imageSize: Math.max(imageSize, data.length) };
+}

@@ -1,0 +1,250 @@
+// The virt machine: RAM, harts, platform devices and the hypervisor-as-firmware (SBI), wired like QEMU's virt board.
+import { randomBytes } from 'node:crypto';
+import { Bus } from '../../bus/bus.js';
+import { ISA_EXTENSIONS, ISA_STRING, MIP_SEIP, MIP_SSIP, MIP_STIP, PRIV_S } from '../../cpu/constants.js';
+import { Hart, StopReason } from '../../cpu/hart.js';
+import { GuestMemory } from '../../memory/guest-memory.js';
+import { Clint } from '../../devices/clint.js';
+import { GoldfishRtc } from '../../devices/goldfish-rtc.js';
+import { Plic } from '../../devices/plic.js';
+import { SifiveTest } from '../../devices/sifive-test.js';
+import { Uart16550 } from '../../devices/uart16550.js';
+import { SbiDispatcher } from '../../sbi/dispatcher.js';
+import { HART_STARTED, HART_STOPPED, type SbiPlatform } from '../../sbi/sbi.js';
+import { buildVirtDeviceTree, VIRT_IRQ, VIRT_MEMMAP } from './device-tree.js';
+import { parseKernelImage } from './kernel-image.js';
+import { describeHypervisorFault } from '../../vmm/fault.js';
+
+const MiB = 1024 * 1024;
+const CAUSE_ECALL_S = 9;
+
+export interface VirtMachineConfig {
+  memoryBytes: number;
+  cpus: number;
+  kernel: Uint8Array;
+  kernelName?: string;
+  initrd?: Uint8Array;
+  cmdline: string;
+  /** Serial console output. */
+  consoleOut: (bytes: Uint8Array) => void;
+  /** Host clock in 10 MHz ticks (injectable for tests). */
+  clock?: () => number;
+}
+
+export type MachineEvent = { kind: 'running' } | { kind: 'poweroff' } | { kind: 'reset' } | { kind: 'exit'; code: number };
+
+/** Where the kernel, initrd and FDT went in guest-physical memory. */
+export interface BootLayout { kernel: number; kernelEnd: number; initrd?: { start: number; end: number }; fdt: number; fdtSize: number }
+
+export class VirtMachine implements SbiPlatform {
+  readonly mem: GuestMemory;
+  readonly bus = new Bus();
+  readonly harts: Hart[] = [];
+  readonly clint: Clint;
+  readonly plic: Plic;
+  readonly uart: Uart16550;
+  readonly rtc: GoldfishRtc;
+  readonly test: SifiveTest;
+  readonly sbi: SbiDispatcher;
+  readonly hartState: number[];
+  /** Hart is in WFI (or retentive suspend) and waits for an interrupt. */
+  readonly waiting: boolean[];
+  event: MachineEvent = { kind: 'running' };
+  layout!: BootLayout;
+  /** Host milliseconds spent handling hypercalls (the hypervisor's M-mode work). */
+  hypervisorMs = 0;
+  /** Per hart: host ms it was runnable while another hart ran (reported as steal time). */
+  readonly stealMs: number[];
+  private consoleInput: Uint8Array[] = [];
+  readonly clock: () => number;
+
+  constructor(readonly cfg: VirtMachineConfig) {
+    if (!Number.isInteger(cfg.cpus) || cfg.cpus < 1 || cfg.cpus > 8) throw new Error(`--cpus must be between 1 and 8, got ${cfg.cpus}`);
+    this.mem = new GuestMemory(cfg.memoryBytes);
+    const t0 = performance.now();
+    this.clock = cfg.clock ?? (() => Math.floor((performance.now() - t0) * 10000));
+    this.hartState = new Array(cfg.cpus).fill(HART_STOPPED);
+    this.waiting = new Array(cfg.cpus).fill(false);
+    this.stealMs = new Array(cfg.cpus).fill(0);
+    for (let i = 0; i < cfg.cpus; i++) {
+      const h = new Hart(i, this.mem, this.bus);
+      h.timeSource = this.clock;
+      h.firmwareTraps = true;
+      this.harts.push(h);
+    }
+    const setPending = (hartId: number, bit: number, level: boolean) => this.harts[hartId]?.setPending(bit, level);
+    this.clint = new Clint(cfg.cpus, this.clock, setPending);
+    this.plic = new Plic(cfg.cpus, setPending);
+    this.uart = new Uart16550(this.plic.irq(VIRT_IRQ.uart0), cfg.consoleOut);
+    const wallOffsetNs = Date.now() * 1e6 - performance.now() * 1e6;
+    this.rtc = new GoldfishRtc(this.plic.irq(VIRT_IRQ.rtc), () => wallOffsetNs + performance.now() * 1e6);
+    this.test = new SifiveTest({
+      powerOff: () => { this.event = { kind: 'poweroff' }; },
+      reset: () => { this.event = { kind: 'reset' }; },
+      exit: (code: number) => { this.event = { kind: 'exit', code }; },
+    });
+    const mm = VIRT_MEMMAP;
+    this.bus.map(mm.test.base, mm.test.size, this.test, 'sifive-test');
+    this.bus.map(mm.rtc.base, mm.rtc.size, this.rtc, 'rtc');
+    this.bus.map(mm.clint.base, mm.clint.size, this.clint, 'clint');
+    this.bus.map(mm.plic.base, mm.plic.size, this.plic, 'plic');
+    this.bus.map(mm.uart0.base, mm.uart0.size, this.uart, 'uart0');
+    this.sbi = new SbiDispatcher(this);
+  }
+
+  /** Load kernel, initrd and device tree, and put hart 0 at the kernel entry in S-mode (the boot protocol). */
+  boot(): BootLayout {
+    const mem = this.mem;
+    const ramBase = mem.ramBase, ramEnd = mem.ramBase + mem.ramSize;
+    const img = parseKernelImage(this.cfg.kernel, this.cfg.kernelName);
+    const kernel = ramBase + img.textOffset;
+    const kernelEnd = kernel + img.imageSize;
+    if (kernelEnd > ramEnd) throw new Error(`the kernel needs ${Math.ceil((kernelEnd - ramBase) / MiB)} MiB of RAM; --memory is ${mem.ramSize / MiB} MiB`);
+    mem.u8.fill(0, mem.ramOffset, mem.ramOffset + mem.ramSize);
+    mem.writeBytes(kernel, img.data);
+    let initrd: { start: number; end: number } | undefined;
+    if (this.cfg.initrd) {
+      const size = this.cfg.initrd.length;
+      let start = Math.max(alignUp(kernelEnd, 2 * MiB), kernel + Math.min(mem.ramSize / 2, 128 * MiB));
+      start = alignUp(start, 4096);
+      if (start + size > ramEnd - 2 * MiB) start = alignUp(kernelEnd, 4096);
+      if (start + size > ramEnd - 2 * MiB) throw new Error(`the initrd (${Math.ceil(size / MiB)} MiB) does not fit in ${mem.ramSize / MiB} MiB of RAM next to the kernel`);
+      mem.writeBytes(start, this.cfg.initrd);
+      initrd = { start, end: start + size };
+    }
+    const fdt = buildVirtDeviceTree({
+      memorySize: mem.ramSize, numHarts: this.harts.length, isa: ISA_STRING, isaExtensions: ISA_EXTENSIONS,
+      mmuType: 'riscv,sv48', bootargs: this.cfg.cmdline, initrd, rngSeed: randomBytes(32),
+    });
+    const fdtAddr = alignDown(Math.min(ramEnd, ramBase + 3072 * MiB) - fdt.length, 2 * MiB);
+    if (initrd && fdtAddr < initrd.end) throw new Error('not enough RAM for kernel, initrd and device tree');
+    mem.writeBytes(fdtAddr, fdt);
+    this.layout = { kernel, kernelEnd, initrd, fdt: fdtAddr, fdtSize: fdt.length };
+    for (let i = 0; i < this.harts.length; i++) this.resetHart(i);
+    this.startHart(0, kernel | 0, 0, fdtAddr | 0, 0);
+    this.event = { kind: 'running' };
+    return this.layout;
+  }
+
+  /** The firmware's view of a hart before S-mode runs: delegation, counters and Sstc as OpenSBI would leave them. */
+  private resetHart(i: number): void {
+    const h = this.harts[i];
+    h.reset();
+    h.firmwareTraps = true;
+    h.medeleg = 0xb1ff; // everything but ecall from S/M goes straight to the guest kernel
+    h.mideleg = MIP_SSIP | MIP_STIP | MIP_SEIP;
+    h.mcounteren = 7; // cycle, time, instret readable in S (and U if the kernel allows)
+    h.menvcfgHi = 1 << 31; // Sstc: the guest programs stimecmp itself
+    h.menvcfgLo = 0;
+    this.hartState[i] = HART_STOPPED;
+    this.waiting[i] = false;
+  }
+
+  // ---- SbiPlatform ----
+  hartStatus(id: number): number { return this.hartState[id]; }
+  startHart(id: number, addrLo: number, addrHi: number, opaqueLo: number, opaqueHi: number): void {
+    const h = this.harts[id];
+    h.priv = PRIV_S;
+    h.satpLo = 0; h.satpHi = 0;
+    h.mstatus = 0;
+    h.flushTlb();
+    h.pcLo = addrLo; h.pcHi = addrHi;
+    h.x[20] = id; h.x[21] = 0;
+    h.x[22] = opaqueLo; h.x[23] = opaqueHi;
+    this.hartState[id] = HART_STARTED;
+    this.waiting[id] = false;
+  }
+  stopHart(id: number): void { this.hartState[id] = HART_STOPPED; }
+  suspendHart(id: number): void { this.waiting[id] = true; }
+  consoleWrite(bytes: Uint8Array): void { this.cfg.consoleOut(bytes); }
+  consoleRead(max: number): Uint8Array {
+    const out: number[] = [];
+    while (out.length < max && this.consoleInput.length) {
+      const head = this.consoleInput[0];
+      const take = Math.min(max - out.length, head.length);
+      for (let i = 0; i < take; i++) out.push(head[i]);
+      if (take === head.length) this.consoleInput.shift(); else this.consoleInput[0] = head.subarray(take);
+    }
+    return Uint8Array.from(out);
+  }
+  systemReset(type: number): void { this.event = type === 0 ? { kind: 'poweroff' } : { kind: 'reset' }; }
+  stealTimeNs(id: number): number { return this.stealMs[id] * 1e6; }
+
+  /** Host input for the console: the UART gets it (the SBI debug console reads from the same stream when the UART is unused). */
+  input(bytes: Uint8Array): void {
+    this.uart.receive(bytes);
+  }
+
+  /** Re-evaluate time-driven interrupt sources. */
+  updateDevices(): void {
+    this.clint.update();
+    this.rtc.update();
+  }
+
+  /** A hart in WFI wakes when an enabled interrupt is pending (whatever mstatus.xIE says). */
+  private wakeCheck(h: Hart, i: number): boolean {
+    if (!this.waiting[i]) return true;
+    h.updateTimer();
+    if ((h.mip & h.mie) !== 0) { this.waiting[i] = false; return true; }
+    return false;
+  }
+
+  /**
+   * Runs each started, non-waiting hart for one slice of up to `slice` instructions.
+   * Returns the number of harts that ran; 0 means every hart waits for an interrupt.
+   */
+  runSlice(slice: number): number {
+    this.updateDevices();
+    let ran = 0;
+    const n = this.harts.length;
+    for (let i = 0; i < n; i++) {
+      if (this.hartState[i] !== HART_STARTED) continue;
+      const h = this.harts[i];
+      if (!this.wakeCheck(h, i)) continue;
+      ran++;
+      const t0 = n > 1 ? performance.now() : 0;
+      const reason = h.run(slice);
+      if (reason === StopReason.MachineTrap) this.machineTrap(h);
+      else if (reason === StopReason.Wfi) this.waiting[i] = true;
+      h.reservation = -1; // another hart runs next: a reservation does not survive the switch
+      if (n > 1) {
+        const dt = performance.now() - t0;
+        for (let j = 0; j < n; j++) if (j !== i && this.hartState[j] === HART_STARTED && !this.waiting[j]) this.stealMs[j] += dt;
+      }
+      if (this.event.kind !== 'running') break;
+    }
+    if (n > 1) for (const id of this.sbi.sta.hartsWithShmem()) this.sbi.sta.publish(this.mem, id, this.stealTimeNs(id));
+    return ran;
+  }
+
+  private machineTrap(h: Hart): void {
+    if (!h.trapInterrupt && h.trapCause === CAUSE_ECALL_S) {
+      const t0 = performance.now();
+      this.sbi.handle(h);
+      this.hypervisorMs += performance.now() - t0;
+      return;
+    }
+    throw new HypervisorFault(describeHypervisorFault(h));
+  }
+
+  /** Earliest future event (in clock ticks) that could wake a waiting hart; Infinity if none. */
+  nextDeadline(): number {
+    let t = this.clint.nextDeadline();
+    for (let i = 0; i < this.harts.length; i++) {
+      const h = this.harts[i];
+      if (this.hartState[i] === HART_STARTED && (h.mie & MIP_STIP) !== 0) t = Math.min(t, h.stimecmp);
+    }
+    const rtcNs = this.rtc.nextDeadline();
+    if (rtcNs !== Infinity) t = Math.min(t, this.clock() + Math.max(0, (rtcNs - this.rtc.timeNs()) / 100));
+    return t;
+  }
+
+  allStopped(): boolean { return this.hartState.every((s) => s !== HART_STARTED); }
+}
+
+export class HypervisorFault extends Error {
+  override name = 'HypervisorFault';
+}
+
+function alignUp(v: number, a: number): number { return Math.ceil(v / a) * a; }
+function alignDown(v: number, a: number): number { return Math.floor(v / a) * a; }

@@ -1,0 +1,50 @@
+// The typevisor command line: subcommands in the style of VBoxManage, virsh and multipass.
+import { Command, Option } from 'commander';
+import { runCommand } from './run.js';
+import { UserError } from './errors.js';
+import { pullDebian } from '../images/debian.js';
+
+export async function main(argv: string[]): Promise<number> {
+  const program = new Command();
+  program.name('typevisor').description('A type-2 hypervisor for RISC-V 64 virtual machines, written in TypeScript').version('0.1.0');
+  program.showHelpAfterError();
+  program.exitOverride();
+  let code = 0;
+
+  program.command('run')
+    .description('boot a VM: the default Debian guest, or a kernel given with --kernel (like QEMU -kernel)')
+    .option('--kernel <file>', 'Linux RISC-V kernel Image')
+    .option('--initrd <file>', 'initial ramdisk')
+    .option('--append <cmdline>', 'kernel command line')
+    .option('-m, --memory <size>', 'guest RAM (512M, 1G, ...)', '1G')
+    .option('--cpus <n>', 'number of harts (1-8)', '1')
+    .option('--stats', 'print virtualization statistics on exit (SIGUSR1 prints them while running)')
+    .option('--no-reboot', 'exit when the guest resets instead of restarting it')
+    .addOption(new Option('--mirror <url>', 'Debian mirror for pulling the default image').env('TYPEVISOR_MIRROR'))
+    .action(async (opts) => { code = await runCommand(opts); });
+
+  const image = program.command('image').description('guest images');
+  image.command('pull')
+    .description('fetch a guest image from Debian\'s archive into the cache')
+    .argument('[name]', 'image name', 'debian')
+    .option('--mirror <url>', 'Debian mirror (default: from the host\'s apt sources, or $TYPEVISOR_MIRROR)')
+    .option('--suite <suite>', 'Debian suite', 'trixie')
+    .option('--update', 'check the archive for newer packages even if the image is cached')
+    .action(async (name: string, opts) => {
+      if (name !== 'debian') throw new UserError(`unknown image "${name}" (available: debian)`);
+      const img = await pullDebian({ mirror: opts.mirror, suite: opts.suite, update: opts.update, log: (l) => process.stderr.write(`${l}\n`) });
+      process.stdout.write(`kernel ${img.kernel}\ninitrd ${img.initrd}\ncmdline ${img.cmdline}\n`);
+    });
+
+  try {
+    await program.parseAsync(argv, { from: 'user' });
+  } catch (e) {
+    const err = e as { code?: string; exitCode?: number; message?: string };
+    if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version' || err.code === 'commander.help') return 0;
+    if (err.code?.startsWith('commander.')) return err.exitCode ?? 2;
+    if (e instanceof UserError) { process.stderr.write(`typevisor: ${e.message}\n`); return e.exitCode; }
+    process.stderr.write(`typevisor: ${(e as Error).message ?? e}\n`);
+    return 1;
+  }
+  return code;
+}

@@ -1,0 +1,107 @@
+// `typevisor run`: boot a kernel (or the default Debian guest) on the virt machine with the terminal as its console.
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { totalmem } from 'node:os';
+import { VirtMachine, HypervisorFault } from '../boards/virt/virt-machine.js';
+import { MAX_RAM_BYTES } from '../memory/guest-memory.js';
+import { findCachedDebian, pullDebian } from '../images/debian.js';
+import { runMachine, Waker } from '../vmm/run-loop.js';
+import { formatStats } from '../vmm/stats.js';
+import { attachConsole } from './console.js';
+import { formatSize, parseSize } from './size.js';
+import { UserError } from './errors.js';
+
+export interface RunOptions {
+  kernel?: string;
+  initrd?: string;
+  append?: string;
+  memory: string;
+  cpus: string;
+  stats?: boolean;
+  reboot: boolean;
+  mirror?: string;
+}
+
+/** Resets closer together than this, this many times in a row, are a reset loop. */
+const RESET_LOOP_COUNT = 5;
+const RESET_LOOP_WINDOW_MS = 10_000;
+
+function readInput(path: string, what: string): Uint8Array {
+  if (!existsSync(path)) throw new UserError(`${what} file not found: ${path}`);
+  if (!statSync(path).isFile()) throw new UserError(`${what} is not a regular file: ${path}`);
+  return new Uint8Array(readFileSync(path));
+}
+
+export function checkMemory(bytes: number): void {
+  if (bytes < 16 * 1024 * 1024) throw new UserError(`--memory ${formatSize(bytes)} is too small: the virt machine needs at least 16M`);
+  if (bytes % 4096 !== 0) throw new UserError(`--memory must be a multiple of 4 KiB, got ${bytes} bytes`);
+  if (bytes > MAX_RAM_BYTES) throw new UserError(`--memory ${formatSize(bytes)} is more than one VM can have (at most ${formatSize(Math.floor(MAX_RAM_BYTES / 2 ** 20) * 2 ** 20)})`);
+  const host = totalmem();
+  if (bytes > host * 0.9) throw new UserError(`--memory ${formatSize(bytes)} is more than this host can give (${(host / 2 ** 30).toFixed(1)} GiB RAM in total)`);
+}
+
+export async function runCommand(o: RunOptions): Promise<number> {
+  let memoryBytes: number, cpus: number;
+  try { memoryBytes = parseSize(o.memory, '--memory'); } catch (e) { throw new UserError((e as Error).message); }
+  checkMemory(memoryBytes);
+  cpus = Number(o.cpus);
+  if (!Number.isInteger(cpus) || cpus < 1 || cpus > 8) throw new UserError(`--cpus must be a whole number from 1 to 8, got "${o.cpus}"`);
+
+  let kernelPath = o.kernel, initrdPath = o.initrd, cmdline = o.append;
+  if (!kernelPath) {
+    // The default guest: Debian's stock kernel and a busybox initramfs, pulled on first use.
+    let img = await findCachedDebian();
+    if (!img) {
+      process.stderr.write('typevisor: the default Debian image is not cached yet; pulling it now\n');
+      const pulled = await pullDebian({ mirror: o.mirror, log: (l) => process.stderr.write(`${l}\n`) });
+      img = { ...pulled, manifest: undefined as never };
+    }
+    kernelPath = img.kernel;
+    initrdPath = initrdPath ?? img.initrd;
+    cmdline = cmdline ?? img.cmdline;
+  }
+  const kernel = readInput(kernelPath, 'kernel');
+  const initrd = initrdPath ? readInput(initrdPath, 'initrd') : undefined;
+
+  const out = (b: Uint8Array) => { process.stdout.write(b); };
+  let machine: VirtMachine;
+  try {
+    machine = new VirtMachine({ memoryBytes, cpus, kernel, kernelName: kernelPath, initrd, cmdline: cmdline ?? 'console=ttyS0', consoleOut: out });
+    machine.boot();
+  } catch (e) {
+    if (e instanceof RangeError) throw new UserError(`cannot allocate ${formatSize(memoryBytes)} of guest RAM: ${e.message}`);
+    throw new UserError((e as Error).message);
+  }
+
+  const waker = new Waker();
+  const quit = new AbortController();
+  const started = performance.now();
+  const printStats = () => process.stderr.write(`\r\n${formatStats(machine, performance.now() - started).replace(/\n/g, '\r\n')}\r\n`);
+  const detach = attachConsole({ input: (b) => machine.input(b), quit: () => { quit.abort(); waker.notify(); }, stats: printStats }, waker);
+  const onUsr1 = () => printStats();
+  process.on('SIGUSR1', onUsr1);
+  const resets: number[] = [];
+  try {
+    for (;;) {
+      const outcome = await runMachine(machine, waker, { signal: quit.signal });
+      if (outcome.kind === 'reset') {
+        if (!o.reboot) { process.stderr.write('\r\ntypevisor: the guest reset the machine; exiting (--no-reboot)\r\n'); return 0; }
+        const now = performance.now();
+        resets.push(now);
+        while (resets.length && now - resets[0] > RESET_LOOP_WINDOW_MS) resets.shift();
+        if (resets.length >= RESET_LOOP_COUNT) throw new UserError(`the guest reset ${resets.length} times within ${RESET_LOOP_WINDOW_MS / 1000} s: reset loop, giving up`);
+        machine.boot();
+        continue;
+      }
+      if (outcome.kind === 'quit') { process.stderr.write('\r\ntypevisor: quit from the console\r\n'); return 0; }
+      if (outcome.kind === 'exit') return outcome.code;
+      return 0; // poweroff
+    }
+  } catch (e) {
+    if (e instanceof HypervisorFault) throw new UserError(`hypervisor fault: ${e.message}`);
+    throw e;
+  } finally {
+    detach();
+    process.off('SIGUSR1', onUsr1);
+    if (o.stats) process.stderr.write(`${formatStats(machine, performance.now() - started)}\n`);
+  }
+}
