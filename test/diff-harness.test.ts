@@ -2,8 +2,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { assembleAndLink, runQemu } from './harness/toolchain.js';
-import { buildBatchProgram } from './harness/batch.js';
-import { BLOCK_BYTES, INIT_F, INIT_FCSR, INIT_X, OUT_F, OUT_FCSR, OUT_X, generateSequence, type GenOptions } from './harness/seqgen.js';
+import { buildBatchProgram, describeBlock } from './harness/batch.js';
+import { BLOCK_BYTES, DATA_BYTES, INIT_F, INIT_FCSR, INIT_X, OUT_F, OUT_FCSR, OUT_X, generateSequence, type GenOptions } from './harness/seqgen.js';
 
 const ALL: GenOptions = { weights: { I: 4, M: 2, A: 2, F: 3, D: 3, C: 2, CSR: 1 }, length: 60 };
 
@@ -46,6 +46,31 @@ test('every extension produces code GNU as accepts, and QEMU runs it to the same
     // The random code really computes: most sequences change many registers, but far from all of them.
     assert.ok(changedX > count * 5 && changedX < count * 29, `x registers changed: ${changedX}`);
     assert.ok(changedF > count * 2 && changedF < count * 32, `f registers changed: ${changedF}`);
+  } finally {
+    prog.cleanup();
+  }
+});
+
+test('a difference in any register, fcsr or data byte is reported by name', () => {
+  const seqs = [0, 1].map((i) => generateSequence(3, i, ALL));
+  const prog = assembleAndLink(buildBatchProgram(seqs));
+  try {
+    const q = runQemu(prog.elfPath).stdout;
+    assert.deepEqual(describeBlock(seqs[1], q, q, BLOCK_BYTES), []);
+    const cases: [number, RegExp][] = [
+      [OUT_X + 8 * 5 + 7, /^x5: /],
+      [OUT_F + 8 * 31, /^f31: /],
+      [OUT_FCSR, /^fcsr: /],
+      [DATA_BYTES - 1, /^data\[\+504\]: /],
+    ];
+    for (const [offset, pattern] of cases) {
+      const ours = q.slice();
+      ours[BLOCK_BYTES + offset] ^= 0x10;
+      const diffs = describeBlock(seqs[1], q, ours, BLOCK_BYTES);
+      assert.equal(diffs.length, 1, diffs.join('\n'));
+      assert.match(diffs[0], pattern);
+      assert.deepEqual(describeBlock(seqs[0], q, ours, 0), []);
+    }
   } finally {
     prog.cleanup();
   }

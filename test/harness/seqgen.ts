@@ -47,8 +47,8 @@ class Builder {
     this.labelsAt.add(k);
     return `.L${this.tag}_${k}`;
   }
-  /** A forward target at most `maxAhead` items after the current one. */
-  forward(maxAhead = this.count): string {
+  /** A forward target at most `maxAhead` items after the current one; short hops keep most of the sequence executed. */
+  forward(maxAhead = 4): string {
     const here = this.items.length;
     return this.label(Math.min(this.count, here + 1 + this.rng.int(maxAhead)));
   }
