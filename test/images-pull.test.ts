@@ -186,6 +186,13 @@ test('a second pull with a valid cache is a no-op that touches no network', asyn
   assert.equal(found?.kernel, r.kernel);
   assert.equal(found?.manifest.kernelVersion, KVER);
   assert.equal(await findCachedDebian({ cacheDir, suite: 'forky' }), null);
+
+  // With update, only the index is fetched: the packages have not changed.
+  requests = [];
+  const updateLines: string[] = [];
+  await pullDebian({ mirror, cacheDir, keyring: null, progress: false, update: true, log: (l) => updateLines.push(l) });
+  assert.ok(updateLines.some((l) => /is up to date/.test(l)), updateLines.join('\n'));
+  assert.ok(requests.every((u) => u.includes('/dists/')), requests.join(' '));
 });
 
 test('a corrupt or partial cache is detected and repaired', async () => {
