@@ -1,7 +1,7 @@
 // Double-precision arithmetic (add, mul, div, sqrt, fused multiply-add): JS doubles plus error-free
 // transformations on the fast path, exact BigInt arithmetic (exact.ts) for the corner cases.
 import { NV, DZ, SLOW, bitsToD, canonD, dToRes, isNaNBitsD, isSNaNBitsD, res } from "./bits.js";
-import { finishD } from "./finish.js";
+import { finishD, finishNearestD } from "./finish.js";
 import { slowAdd, slowDiv, slowFma, slowMul, slowSqrt, writeZero, zeroSumSign } from "./exact.js";
 
 const SPLIT = 134217729; // 2^27 + 1, Veltkamp splitter
@@ -47,7 +47,7 @@ export function addD(aLo: number, aHi: number, bLo: number, bHi: number, mode: n
   const bb = s - a;
   const err = a - (s - bb) + (b - bb);
   if (s !== Infinity && s !== -Infinity) {
-    const f = finishD(s, err, 0, mode);
+    const f = finishNearestD(s, err, mode);
     if (f !== SLOW) return f;
   }
   return slowAdd(true, aLo, aHi, bLo, bHi, mode);
@@ -57,7 +57,7 @@ function mulFinite(aLo: number, aHi: number, bLo: number, bHi: number, a: number
   const p = a * b;
   const ap = Math.abs(p);
   if (ap >= P_MIN && ap < P_MAX && (aHi & 0x7fffffff) < 0x7e000000 && (bHi & 0x7fffffff) < 0x7e000000) {
-    const f = finishD(p, productError(a, b, p), 0, mode);
+    const f = finishNearestD(p, productError(a, b, p), mode);
     if (f !== SLOW) return f;
   }
   return slowMul(true, aLo, aHi, bLo, bHi, mode);
@@ -106,7 +106,7 @@ export function divD(aLo: number, aHi: number, bLo: number, bHi: number, mode: n
     // The remainder a - q*b is representable; (a - ph) is exact by Sterbenz, so rem is exact.
     const ph = q * b;
     const rem = a - ph - productError(q, b, ph);
-    const f = finishD(q, rem === 0 ? 0 : rem > 0 === b > 0 ? TINY : -TINY, 0, mode);
+    const f = finishNearestD(q, rem === 0 ? 0 : rem > 0 === b > 0 ? TINY : -TINY, mode);
     if (f !== SLOW) return f;
   }
   return slowDiv(true, aLo, aHi, bLo, bHi, mode);
@@ -132,7 +132,7 @@ export function sqrtD(aLo: number, aHi: number, mode: number): number {
   if (ea > 123 && ea < 2046) {
     const ph = s * s;
     const rem = a - ph - productError(s, s, ph);
-    const f = finishD(s, rem === 0 ? 0 : rem > 0 ? TINY : -TINY, 0, mode);
+    const f = finishNearestD(s, rem === 0 ? 0 : rem > 0 ? TINY : -TINY, mode);
     if (f !== SLOW) return f;
   }
   return slowSqrt(true, aLo, aHi, mode);

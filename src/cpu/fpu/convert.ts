@@ -1,6 +1,6 @@
 // FCVT between single, double and 32/64-bit integers, with RISC-V saturation and NaN rules.
 import { NV, NX, RNE, RTZ, RDN, RUP, SLOW, bitsToD, bitsToS, canonD, canonS, dToRes, isNaNBitsD, isNaNBitsS, isSNaNBitsD, isSNaNBitsS, res, sToRes } from "./bits.js";
-import { finishD, finishS } from "./finish.js";
+import { finishNearestD, finishS } from "./finish.js";
 import { slowConvert, slowFromInt } from "./exact.js";
 
 /** Integer conversion kinds, as in the rs2 field of FCVT.int.fmt / FCVT.fmt.int. */
@@ -140,6 +140,6 @@ export function cvtFromInt(toD: boolean, lo: number, hi: number, kind: number, m
     res[1] = toD ? 0 : -1;
     return 0;
   }
-  const f = toD ? finishD(s, err, 0, mode) : finishS(s, err, mode);
+  const f = toD ? finishNearestD(s, err, mode) : finishS(s, err, mode);
   return f !== SLOW ? f : slowFromInt(toD, lo, kind === W ? lo >> 31 : kind === WU ? 0 : hi, kind === W || kind === L, mode);
 }

@@ -18,6 +18,17 @@ function pick(r: number, n: number, pos: number, mode: number, rEven: boolean): 
 }
 
 const TWO_M1021 = 2 ** -1021;
+
+/** Set by callers whose r is the round-to-nearest-even of the exact value (not fused ops). */
+let rIsNearest = false;
+
+/** finishD for a candidate r that JS computed as the correctly rounded nearest-even result. */
+export function finishNearestD(r: number, w: number, mode: number): number {
+  rIsNearest = true;
+  const f = finishD(r, w, 0, mode);
+  rIsNearest = false;
+  return f;
+}
 const TWO_1023 = 2 ** 1023;
 
 /**
@@ -31,6 +42,11 @@ export function finishD(r: number, w: number, e4: number, mode: number): number 
   }
   const ar = Math.abs(r);
   if (!(ar >= TWO_M1021 && ar < TWO_1023)) return SLOW;
+  if (mode === RNE && e4 === 0 && rIsNearest) {
+    // r = RN(exact) already (JS rounds to nearest even), so only the NX flag is new.
+    dToRes(r);
+    return NX;
+  }
   const n = nextD(r, w > 0);
   const half = Math.abs(n - r) * 0.5;
   const aw = Math.abs(w);
@@ -54,6 +70,12 @@ export function finishS(d: number, w: number, mode: number): number {
   const ad = Math.abs(d);
   if (!(ad >= TWO_M125 && ad < TWO_127)) return SLOW;
   const r = Math.fround(d);
+  // Unless d sits exactly on a single-precision midpoint (low 29 fraction bits 100...0) with a
+  // nonzero error, fround(d) is already the nearest-even single of the exact value.
+  if (mode === RNE && (w === 0 || (dLowWord(d) & 0x1fffffff) !== 0x10000000)) {
+    sToRes(r);
+    return r === d && w === 0 ? 0 : NX;
+  }
   let n: number;
   let pos = LOW;
   if (r === d) {
