@@ -3,6 +3,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { assembleAndLink, runQemu } from './harness/toolchain.js';
 import { buildBatchProgram, describeBlock } from './harness/batch.js';
+import { shrink } from './harness/differential.js';
 import { BLOCK_BYTES, DATA_BYTES, INIT_F, INIT_FCSR, INIT_X, OUT_F, OUT_FCSR, OUT_X, generateSequence, type GenOptions } from './harness/seqgen.js';
 
 const ALL: GenOptions = { weights: { I: 4, M: 2, A: 2, F: 3, D: 3, C: 2, CSR: 1 }, length: 60 };
@@ -71,6 +72,24 @@ test('a difference in any register, fcsr or data byte is reported by name', () =
       assert.match(diffs[0], pattern);
       assert.deepEqual(describeBlock(seqs[0], q, ours, 0), []);
     }
+  } finally {
+    prog.cleanup();
+  }
+});
+
+test('shrinking keeps only the items a failure needs, and the labels', () => {
+  const seq = generateSequence(5, 0, { weights: { I: 1, D: 1 }, length: 80 });
+  // a "failure" that needs items 10 and 51 both present
+  const needs = (s: typeof seq): boolean => s.items[10].length > 0 && s.items[51].length > 0;
+  const small = shrink(seq, needs);
+  assert.ok(needs(small));
+  assert.deepEqual(small.items.flatMap((it, k) => (it.length ? [k] : [])), [10, 51]);
+  assert.deepEqual(small.items[51], seq.items[51]);
+  assert.deepEqual(small.labels, seq.labels);
+  // the shrunk sequence still assembles (labels of removed branches remain defined) and runs
+  const prog = assembleAndLink(buildBatchProgram([small]));
+  try {
+    assert.equal(runQemu(prog.elfPath).exitCode, 0);
   } finally {
     prog.cleanup();
   }

@@ -1,61 +1,105 @@
 // Differential testing: batches of random sequences assembled into one program, run under qemu-riscv64 and our hart, compared byte for byte.
 import { runUserProgram } from '../../src/vmm/user-runner.js';
 import { assembleAndLink, runQemu } from './toolchain.js';
-import { BLOCK_BYTES, generateSequence, type GenOptions } from './seqgen.js';
+import { BLOCK_BYTES, generateSequence, withItems, type GenOptions, type Sequence } from './seqgen.js';
 import { buildBatchProgram, describeBlock, initialValuesUsed, type Mismatch } from './batch.js';
 
 export { formatMismatch, type Mismatch } from './batch.js';
+
+interface Outcome {
+  /** Per sequence: the differences (empty when equal). */
+  diffs: string[][];
+  instructions: number;
+  /** A failure of the whole program (QEMU crash, our runner's error or trap, output length). */
+  error?: string;
+  ms: { assemble: number; qemu: number; ours: number };
+}
+
+/** Assemble the sequences into one program, run it under both, compare. */
+function runSequences(seqs: Sequence[], what: string): Outcome {
+  const t0 = performance.now();
+  const prog = assembleAndLink(buildBatchProgram(seqs));
+  const t1 = performance.now();
+  const ms = { assemble: t1 - t0, qemu: 0, ours: 0 };
+  try {
+    const q = runQemu(prog.elfPath);
+    const t2 = performance.now();
+    ms.qemu = t2 - t1;
+    const expectedLen = seqs.length * BLOCK_BYTES;
+    if (q.exitCode !== 0 || q.stdout.length !== expectedLen) {
+      return { diffs: [], instructions: 0, ms, error: `${what}: qemu-riscv64 exit ${q.exitCode} signal ${q.signal}, ${q.stdout.length}/${expectedLen} bytes; ${q.stderr}` };
+    }
+    let ours;
+    try {
+      ours = runUserProgram(prog.elf, { memory: 16 << 20, maxInstructions: seqs.length * 4000 });
+    } catch (e) {
+      return { diffs: [], instructions: 0, ms, error: `${what}: our run failed: ${(e as Error).message}` };
+    } finally {
+      ms.ours = performance.now() - t2;
+    }
+    if (ours.exitCode !== 0 || ours.stdout.length !== expectedLen) {
+      return { diffs: [], instructions: ours.instret, ms, error: `${what}: our exit ${ours.exitCode}, ${ours.stdout.length}/${expectedLen} bytes` };
+    }
+    const diffs = seqs.map((s, i) => describeBlock(s, q.stdout, ours.stdout, i * BLOCK_BYTES));
+    return { diffs, instructions: ours.instret, ms };
+  } finally {
+    prog.cleanup();
+  }
+}
+
+function fails(seq: Sequence): boolean {
+  const o = runSequences([seq], 'shrink');
+  return o.error !== undefined || o.diffs[0].length > 0;
+}
+
+/** Greedily drop random items while the sequence still fails (a few dozen runs of one-sequence programs). */
+export function shrink(seq: Sequence, stillFails: (s: Sequence) => boolean = fails): Sequence {
+  let cur = seq;
+  for (let chunk = 8; chunk >= 1; chunk >>= 1) {
+    for (let k = 0; k < cur.items.length; k += chunk) {
+      if (cur.items.slice(k, k + chunk).every((it) => it.length === 0)) continue;
+      const items = cur.items.map((it, j) => (j >= k && j < k + chunk ? [] : it));
+      const candidate = withItems(cur, items);
+      if (stillFails(candidate)) cur = candidate;
+    }
+  }
+  return cur;
+}
+
+function mismatchOf(seed: number, index: number, seq: Sequence, diffs: string[]): Mismatch {
+  return { seed, index, differences: diffs, initial: initialValuesUsed(seq), asm: seq.body.join('\n') };
+}
 
 export interface BatchResult {
   sequences: number;
   instructions: number;
   mismatches: Mismatch[];
-  /** A failure of the whole batch (QEMU crash, our runner's error, length mismatch). */
   error?: string;
+  /** For a batch that failed as a whole: its seed, so the campaign can look for the culprit. */
   ms: { generate: number; assemble: number; qemu: number; ours: number };
 }
 
 export function runBatch(seed: number, count: number, opts: GenOptions): BatchResult {
   const t0 = performance.now();
   const seqs = Array.from({ length: count }, (_, i) => generateSequence(seed, i, opts));
-  const source = buildBatchProgram(seqs);
-  const t1 = performance.now();
-  const prog = assembleAndLink(source);
-  const t2 = performance.now();
-  try {
-    const q = runQemu(prog.elfPath);
-    const t3 = performance.now();
-    const ms = { generate: t1 - t0, assemble: t2 - t1, qemu: t3 - t2, ours: 0 };
-    const expectedLen = count * BLOCK_BYTES;
-    if (q.exitCode !== 0 || q.stdout.length !== expectedLen) {
-      return { sequences: count, instructions: 0, mismatches: [], ms, error: `seed ${seed}: qemu-riscv64 exit ${q.exitCode} signal ${q.signal}, ${q.stdout.length}/${expectedLen} bytes; ${q.stderr}` };
-    }
-    let ours;
-    try {
-      ours = runUserProgram(prog.elf, { memory: 16 << 20, maxInstructions: count * 2000 });
-    } catch (e) {
-      ms.ours = performance.now() - t3;
-      return { sequences: count, instructions: 0, mismatches: [], ms, error: `seed ${seed}: our run failed: ${(e as Error).message}\n${locate(e, source)}` };
-    }
-    ms.ours = performance.now() - t3;
-    const mismatches: Mismatch[] = [];
-    if (ours.exitCode !== 0 || ours.stdout.length !== expectedLen) {
-      return { sequences: count, instructions: ours.instret, mismatches, ms, error: `seed ${seed}: our exit ${ours.exitCode}, ${ours.stdout.length}/${expectedLen} bytes` };
-    }
+  const generate = performance.now() - t0;
+  const o = runSequences(seqs, `seed ${seed}`);
+  const mismatches: Mismatch[] = [];
+  o.diffs.forEach((d, i) => {
+    if (d.length) mismatches.push(mismatchOf(seed, i, seqs[i], d));
+  });
+  let error = o.error;
+  if (error) {
+    // The whole program failed (e.g. a trap in our hart): find the first sequence that fails on its own.
     for (let i = 0; i < count; i++) {
-      const diffs = describeBlock(seqs[i], q.stdout, ours.stdout, i * BLOCK_BYTES);
-      if (diffs.length) mismatches.push({ seed, index: i, differences: diffs, initial: initialValuesUsed(seqs[i]), asm: seqs[i].body.join('\n') });
+      const one = runSequences([seqs[i]], `seed ${seed}, sequence ${i}`);
+      if (one.error) {
+        error += `\n  first failing sequence alone: ${one.error}\n  assembly:\n    ${seqs[i].body.join('\n    ')}`;
+        break;
+      }
     }
-    return { sequences: count, instructions: ours.instret, mismatches, ms };
-  } finally {
-    prog.cleanup();
   }
-}
-
-/** For a trap inside the batch, name the sequence it happened in (pc -> nearest preceding sequence label is not known here, so show the pc). */
-function locate(e: unknown, _source: string): string {
-  const pc = (e as { pc?: bigint }).pc;
-  return pc === undefined ? '' : `(trap pc 0x${pc.toString(16)}; disassemble the batch with riscv64-linux-gnu-objdump -d to find its sequence)`;
+  return { sequences: count, instructions: o.instructions, mismatches, error, ms: { generate, ...o.ms } };
 }
 
 export interface CampaignResult {
@@ -64,19 +108,27 @@ export interface CampaignResult {
   batches: number;
   mismatches: Mismatch[];
   errors: string[];
+  /** The first mismatch reduced to the fewest items that still differ. */
+  shrunk?: Mismatch;
   ms: { generate: number; assemble: number; qemu: number; ours: number; total: number };
 }
 
-/** Environment knobs: DIFF_SEQUENCES (sequences per test file), DIFF_SEED (base seed), DIFF_BATCH (sequences per program). */
-export function campaignSettings(defaultSequences: number): { total: number; seed: number; batch: number } {
+/** Environment knobs: DIFF_SEQUENCES (sequences per test file), DIFF_SEED (base seed), DIFF_BATCH (sequences per program),
+ *  DIFF_REPLAY=<seed>:<index> (run just that sequence, as named in a failure report). */
+export function campaignSettings(defaultSequences: number): { total: number; seed: number; batch: number; replay?: [number, number] } {
   const total = Number(process.env.DIFF_SEQUENCES ?? defaultSequences);
   const seed = Number(process.env.DIFF_SEED ?? 1);
   const batch = Number(process.env.DIFF_BATCH ?? 500);
-  return { total, seed, batch };
+  const m = /^(\d+):(\d+)$/.exec(process.env.DIFF_REPLAY ?? '');
+  return { total, seed, batch, replay: m ? [Number(m[1]), Number(m[2])] : undefined };
 }
 
-export function runCampaign(seedBase: number, total: number, batchSize: number, opts: GenOptions, stopAfterMismatches = 5): CampaignResult {
-  const r: CampaignResult = { sequences: 0, instructions: 0, batches: 0, mismatches: [], errors: [], ms: { generate: 0, assemble: 0, qemu: 0, ours: 0, total: 0 } };
+function emptyCampaign(): CampaignResult {
+  return { sequences: 0, instructions: 0, batches: 0, mismatches: [], errors: [], ms: { generate: 0, assemble: 0, qemu: 0, ours: 0, total: 0 } };
+}
+
+export function runCampaign(seedBase: number, total: number, batchSize: number, opts: GenOptions, stopAfterFailures = 5): CampaignResult {
+  const r = emptyCampaign();
   const t0 = performance.now();
   for (let b = 0; r.sequences < total; b++) {
     const n = Math.min(batchSize, total - r.sequences);
@@ -87,7 +139,33 @@ export function runCampaign(seedBase: number, total: number, batchSize: number, 
     r.mismatches.push(...res.mismatches);
     if (res.error) r.errors.push(res.error);
     for (const k of ['generate', 'assemble', 'qemu', 'ours'] as const) r.ms[k] += res.ms[k];
-    if (r.mismatches.length + r.errors.length >= stopAfterMismatches) break;
+    if (r.mismatches.length + r.errors.length >= stopAfterFailures) break;
+  }
+  if (r.mismatches.length) {
+    const m = r.mismatches[0];
+    const small = shrink(generateSequence(m.seed, m.index, opts));
+    const again = runSequences([small], 'shrunk');
+    r.shrunk = mismatchOf(m.seed, m.index, small, again.error ? [again.error] : again.diffs[0]);
+  }
+  r.ms.total = performance.now() - t0;
+  return r;
+}
+
+/** One sequence from a failure report, shrunk when it fails. */
+export function replay(seed: number, index: number, opts: GenOptions): CampaignResult {
+  const r = emptyCampaign();
+  const t0 = performance.now();
+  const seq = generateSequence(seed, index, opts);
+  const o = runSequences([seq], `seed ${seed}, sequence ${index}`);
+  r.sequences = 1;
+  r.batches = 1;
+  r.instructions = o.instructions;
+  if (o.error) r.errors.push(o.error + `\n  assembly:\n    ${seq.body.join('\n    ')}`);
+  else if (o.diffs[0].length) r.mismatches.push(mismatchOf(seed, index, seq, o.diffs[0]));
+  if (o.error || o.diffs[0].length) {
+    const small = shrink(seq);
+    const again = runSequences([small], 'shrunk');
+    r.shrunk = mismatchOf(seed, index, small, again.error ? [again.error] : again.diffs[0]);
   }
   r.ms.total = performance.now() - t0;
   return r;

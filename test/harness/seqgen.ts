@@ -21,8 +21,26 @@ export interface Sequence {
   f: bigint[];
   fcsr: number;
   data: bigint[];
+  /** The random items (an instruction or a small fixed pattern); empty once removed by shrinking. */
+  items: string[][];
+  /** labels[k]: the label placed before item k ('' for none); labels[items.length] sits at the end. */
+  labels: string[];
   /** The random instructions, with labels, ready to assemble. */
   body: string[];
+}
+
+function bodyOf(items: string[][], labels: string[]): string[] {
+  const body: string[] = [];
+  for (let k = 0; k <= items.length; k++) {
+    if (labels[k]) body.push(`${labels[k]}:`);
+    if (k < items.length) body.push(...items[k]);
+  }
+  return body;
+}
+
+/** The same sequence (same initial state and labels) with other items, e.g. fewer of them while shrinking a failure. */
+export function withItems(seq: Sequence, items: string[][]): Sequence {
+  return { ...seq, items, body: bodyOf(items, seq.labels) };
 }
 
 const XN = Array.from({ length: 32 }, (_, i) => `x${i}`);
@@ -297,10 +315,6 @@ export function generateSequence(seed: number, index: number, opts: GenOptions):
     }
     b.items.push(rng.pick(GENS[ext])(b));
   }
-  const body: string[] = [];
-  for (let k = 0; k <= opts.length; k++) {
-    if (b.labelsAt.has(k)) body.push(`.L${index}_${k}:`);
-    if (k < opts.length) body.push(...b.items[k]);
-  }
-  return { x, f, fcsr, data, body };
+  const labels = Array.from({ length: opts.length + 1 }, (_, k) => (b.labelsAt.has(k) ? `.L${index}_${k}` : ''));
+  return { x, f, fcsr, data, items: b.items, labels, body: bodyOf(b.items, labels) };
 }
