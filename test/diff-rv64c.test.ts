@@ -1,4 +1,4 @@
 // Differential test against qemu-riscv64: C extension in explicit compressed forms (plus what GNU as compresses).
-import { differentialTest } from './harness/diff-test.js';
+import { differentialTest } from './harness/differential-suite.js';
 
 differentialTest('rv64c', 6, { weights: { C: 4, I: 1 }, length: 100 });

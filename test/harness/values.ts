@@ -67,6 +67,17 @@ function nearbySingle(rng: Rng, spread: number): number {
   return ((rng.bool() ? 0x80000000 : 0) | (exp << 23) | (rng.u32() & 0x7fffff)) >>> 0;
 }
 
+/** Exponent near the bottom (subnormal results) or top (overflow) of the double range. */
+function extremeDouble(rng: Rng): bigint {
+  const exp = BigInt(rng.bool() ? rng.range(0, 60) : rng.range(1990, 2046));
+  return (rng.bool() ? 1n << 63n : 0n) | (exp << 52n) | (rng.u64() & ((1n << 52n) - 1n));
+}
+
+function extremeSingle(rng: Rng): number {
+  const exp = rng.bool() ? rng.range(0, 30) : rng.range(225, 254);
+  return ((rng.bool() ? 0x80000000 : 0) | (exp << 23) | (rng.u32() & 0x7fffff)) >>> 0;
+}
+
 export function randomDouble(rng: Rng): bigint {
   switch (rng.int(6)) {
     case 0:
@@ -75,8 +86,8 @@ export function randomDouble(rng: Rng): bigint {
       return rng.pick(D_EDGE_BITS);
     case 2:
       return nearbyDouble(rng, 4);
-    case 3:
-      return nearbyDouble(rng, 70);
+    case 3: // wide exponents, sometimes at the ends of the range: products and quotients overflow or underflow
+      return rng.bool(0.7) ? nearbyDouble(rng, 70) : extremeDouble(rng);
     case 4: // small integers and halves: conversions and ties
       return f64Bits(rng.range(-40, 40) / rng.pick([1, 2, 4]));
     default:
@@ -93,7 +104,7 @@ export function randomSingleBits(rng: Rng): number {
     case 2:
       return nearbySingle(rng, 4);
     case 3:
-      return nearbySingle(rng, 40);
+      return rng.bool(0.7) ? nearbySingle(rng, 40) : extremeSingle(rng);
     case 4:
       return f32Bits(rng.range(-40, 40) / rng.pick([1, 2, 4]));
     default:
