@@ -5,18 +5,27 @@ import {
 
 export const hex64 = (v: bigint): string => '0x' + v.toString(16).padStart(16, '0');
 
-/** Assembly for one sequence: load state from its block, run the body, store state back. */
+/** Assembly for one sequence: load state from its block, run the body, store state back (shared routines keep programs small). */
 function sequenceAsm(seq: Sequence, index: number): string[] {
-  const out = [`# ---- sequence ${index}`, `lla sp, blk_${index}`];
-  for (let i = 0; i < 32; i++) out.push(`fld f${i}, ${INIT_F + 8 * i}(sp)`);
-  out.push(`ld t0, ${INIT_FCSR}(sp)`, 'fscsr t0');
-  for (let i = 1; i < 32; i++) if (i !== 2 && i !== 8) out.push(`ld x${i}, ${INIT_X + 8 * i}(sp)`);
-  out.push('mv s0, sp');
-  out.push(...seq.body);
-  for (let i = 1; i < 32; i++) out.push(`sd x${i}, ${OUT_X + 8 * i}(sp)`);
-  for (let i = 0; i < 32; i++) out.push(`fsd f${i}, ${OUT_F + 8 * i}(sp)`);
-  out.push('frcsr t0', `sd t0, ${OUT_FCSR}(sp)`);
-  return out;
+  return [
+    `# ---- sequence ${index}`, `lla sp, blk_${index}`, 'lla s0, 1f', 'lla t0, load_state', 'jr t0', '1:', 'mv s0, sp',
+    ...seq.body,
+    'lla s0, save_state', 'jalr s0, 0(s0)',
+  ];
+}
+
+/** load_state: every register but sp/s0 from the block at sp, return through s0. save_state: the reverse (s0 is known to equal sp). */
+function stateRoutines(): string[] {
+  const load = ['load_state:'];
+  for (let i = 0; i < 32; i++) load.push(`fld f${i}, ${INIT_F + 8 * i}(sp)`);
+  load.push(`ld t0, ${INIT_FCSR}(sp)`, 'fscsr t0');
+  for (let i = 1; i < 32; i++) if (i !== 2 && i !== 8) load.push(`ld x${i}, ${INIT_X + 8 * i}(sp)`);
+  load.push('jr s0');
+  const save = ['save_state:'];
+  for (let i = 1; i < 32; i++) save.push(i === 8 ? `sd sp, ${OUT_X + 8 * i}(sp)` : `sd x${i}, ${OUT_X + 8 * i}(sp)`);
+  for (let i = 0; i < 32; i++) save.push(`fsd f${i}, ${OUT_F + 8 * i}(sp)`);
+  save.push('frcsr t0', `sd t0, ${OUT_FCSR}(sp)`, 'jr s0');
+  return [...load, ...save];
 }
 
 function blockData(seq: Sequence, index: number): string[] {
@@ -32,6 +41,7 @@ export function buildBatchProgram(seqs: Sequence[]): string {
   const text = ['.option norelax', '.text', '.globl _start', '_start:'];
   seqs.forEach((s, i) => text.push(...sequenceAsm(s, i)));
   text.push('lla a1, blk_0', `li a2, ${seqs.length * BLOCK_BYTES}`, 'li a0, 1', 'li a7, 64', 'ecall', 'li a0, 0', 'li a7, 93', 'ecall');
+  text.push(...stateRoutines());
   const data = ['.data'];
   seqs.forEach((s, i) => data.push(...blockData(s, i)));
   return text.join('\n') + '\n' + data.join('\n') + '\n';
