@@ -5,7 +5,7 @@ import { campaignSettings, formatMismatch, replay, runCampaign } from './differe
 import type { GenOptions } from './seqgen.js';
 
 /** `salt` separates the seed streams of the test files; DIFF_SEQUENCES, DIFF_SEED, DIFF_BATCH and DIFF_REPLAY override the defaults. */
-export function differentialTest(name: string, salt: number, opts: GenOptions, defaultSequences = 2000): void {
+export function differentialTest(name: string, salt: number, opts: GenOptions, defaultSequences = 4000): void {
   const { total, seed, batch, replay: one } = campaignSettings(defaultSequences);
   const seedBase = (seed * 1000 + salt) * 100000;
   const title = one
