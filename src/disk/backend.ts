@@ -1,0 +1,35 @@
+// The block backend interface that device front ends (virtio-blk) use; raw and qcow2 implement it.
+
+export interface BlockBackend {
+  /** Virtual disk size in bytes. */
+  readonly size: number;
+  readonly readOnly: boolean;
+  /** Fills buf with the bytes at offset; ranges beyond the end of the disk are an error. */
+  read(offset: number, buf: Uint8Array): Promise<void>;
+  /** Writes data at offset; it is durable only after a completed flush(). */
+  write(offset: number, data: Uint8Array): Promise<void>;
+  /** Writes back cached metadata and fsyncs: every write completed before it is durable afterwards. */
+  flush(): Promise<void>;
+  /** Tells the backend the range is unused (reads may then return zeros). Optional. */
+  discard?(offset: number, length: number): Promise<void>;
+  close(): Promise<void>;
+}
+
+export interface OpenDiskOptions {
+  readOnly?: boolean;
+  /** Force a format instead of probing ("raw" or "qcow2"). */
+  format?: DiskFormat;
+}
+
+export type DiskFormat = 'raw' | 'qcow2';
+
+/** Errors in the image itself or in how it was named (missing file, corruption, unsupported feature). */
+export class DiskError extends Error {
+  override name = 'DiskError';
+}
+
+export function checkRange(size: number, offset: number, length: number): void {
+  if (!Number.isSafeInteger(offset) || offset < 0 || length < 0 || offset + length > size) {
+    throw new DiskError(`access out of range: offset ${offset} length ${length} on a disk of ${size} bytes`);
+  }
+}

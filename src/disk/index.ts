@@ -1,0 +1,7 @@
+// Disk images: the block backend interface, opening images (format probing, backing chains), creating them.
+export type { BlockBackend, OpenDiskOptions, DiskFormat } from './backend.js';
+export { DiskError } from './backend.js';
+export { openDisk, probeFormat } from './open.js';
+export { RawBackend } from './raw.js';
+export { Qcow2Backend } from './qcow2/qcow2.js';
+export { createQcow2 } from './qcow2/create.js';

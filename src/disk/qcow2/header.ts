@@ -1,0 +1,220 @@
+// The qcow2 header (versions 2 and 3), its feature bits and header extensions (docs/interop/qcow2.txt in QEMU).
+import { DiskError } from '../backend.js';
+
+export const QCOW2_MAGIC = 0x514649fb;
+export const V2_HEADER_LENGTH = 72;
+export const V3_HEADER_LENGTH = 112;
+
+export const EXT_END = 0;
+export const EXT_BACKING_FORMAT = 0xe2792aca;
+export const EXT_FEATURE_NAMES = 0x6803f857;
+export const EXT_BITMAPS = 0x23852875;
+export const EXT_EXTERNAL_DATA = 0x44415441;
+
+export const INCOMPAT_DIRTY = 1 << 0;
+export const INCOMPAT_CORRUPT = 1 << 1;
+export const INCOMPAT_EXTERNAL_DATA = 1 << 2;
+export const INCOMPAT_COMPRESSION_TYPE = 1 << 3;
+export const INCOMPAT_EXTENDED_L2 = 1 << 4;
+const INCOMPAT_NAMES = ['dirty bit', 'corrupt bit', 'external data file', 'compression type', 'extended L2 entries'];
+/** Incompatible features we can open: the others are refused. */
+const INCOMPAT_KNOWN = INCOMPAT_DIRTY | INCOMPAT_CORRUPT | INCOMPAT_COMPRESSION_TYPE;
+
+/** Byte offsets of the header fields we rewrite in place (the rest of the header, extensions included, stays untouched). */
+export const OFF_L1_TABLE = 40;
+export const OFF_REFCOUNT_TABLE = 48;
+export const OFF_INCOMPAT = 72;
+export const OFF_AUTOCLEAR = 88;
+
+export interface HeaderExtension { type: number; data: Uint8Array }
+
+export interface Qcow2Header {
+  version: number;
+  backingFileOffset: number;
+  backingFileSize: number;
+  clusterBits: number;
+  size: number;
+  cryptMethod: number;
+  l1Size: number;
+  l1TableOffset: number;
+  refcountTableOffset: number;
+  refcountTableClusters: number;
+  nbSnapshots: number;
+  snapshotsOffset: number;
+  /** Feature bit fields, low and high 32 bits. */
+  incompatLo: number; incompatHi: number;
+  compatLo: number; compatHi: number;
+  autoclearLo: number; autoclearHi: number;
+  refcountOrder: number;
+  headerLength: number;
+  compressionType: number;
+  extensions: HeaderExtension[];
+  backingFile: string | null;
+  backingFormat: string | null;
+}
+
+export function getU64(dv: DataView, off: number): number {
+  return dv.getUint32(off) * 0x1_0000_0000 + dv.getUint32(off + 4);
+}
+
+export function setU64(dv: DataView, off: number, value: number): void {
+  dv.setUint32(off, Math.floor(value / 0x1_0000_0000));
+  dv.setUint32(off + 4, value >>> 0);
+}
+
+export function isQcow2(head: Uint8Array): boolean {
+  return head.length >= 4 && new DataView(head.buffer, head.byteOffset, 4).getUint32(0) === QCOW2_MAGIC;
+}
+
+/** Parses the first cluster (or at least the first 4 KiB) of an image. */
+export function parseHeader(buf: Uint8Array, name: string): Qcow2Header {
+  const dv = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
+  if (buf.length < V2_HEADER_LENGTH || dv.getUint32(0) !== QCOW2_MAGIC) throw new DiskError(`${name}: not a qcow2 image`);
+  const version = dv.getUint32(4);
+  if (version !== 2 && version !== 3) throw new DiskError(`${name}: unsupported qcow2 version ${version}`);
+  const h: Qcow2Header = {
+    version,
+    backingFileOffset: getU64(dv, 8),
+    backingFileSize: dv.getUint32(16),
+    clusterBits: dv.getUint32(20),
+    size: getU64(dv, 24),
+    cryptMethod: dv.getUint32(32),
+    l1Size: dv.getUint32(36),
+    l1TableOffset: getU64(dv, 40),
+    refcountTableOffset: getU64(dv, 48),
+    refcountTableClusters: dv.getUint32(56),
+    nbSnapshots: dv.getUint32(60),
+    snapshotsOffset: getU64(dv, 64),
+    incompatLo: 0, incompatHi: 0, compatLo: 0, compatHi: 0, autoclearLo: 0, autoclearHi: 0,
+    refcountOrder: 4,
+    headerLength: V2_HEADER_LENGTH,
+    compressionType: 0,
+    extensions: [],
+    backingFile: null,
+    backingFormat: null,
+  };
+  if (version === 3) {
+    if (buf.length < 104) throw new DiskError(`${name}: truncated qcow2 header`);
+    h.incompatHi = dv.getUint32(72); h.incompatLo = dv.getUint32(76);
+    h.compatHi = dv.getUint32(80); h.compatLo = dv.getUint32(84);
+    h.autoclearHi = dv.getUint32(88); h.autoclearLo = dv.getUint32(92);
+    h.refcountOrder = dv.getUint32(96);
+    h.headerLength = dv.getUint32(100);
+    if (h.headerLength < 104 || h.headerLength > buf.length) throw new DiskError(`${name}: bad qcow2 header length ${h.headerLength}`);
+    if (h.headerLength > 104) h.compressionType = buf[104];
+  }
+  validate(h, name);
+  parseExtensions(h, buf, name);
+  if (h.backingFileOffset !== 0) {
+    if (h.backingFileSize > 1023 || h.backingFileOffset + h.backingFileSize > buf.length) {
+      throw new DiskError(`${name}: bad backing file name in the header`);
+    }
+    h.backingFile = new TextDecoder().decode(buf.subarray(h.backingFileOffset, h.backingFileOffset + h.backingFileSize));
+  }
+  return h;
+}
+
+function validate(h: Qcow2Header, name: string): void {
+  if (h.clusterBits < 9 || h.clusterBits > 21) throw new DiskError(`${name}: unsupported cluster size 2^${h.clusterBits}`);
+  if (h.refcountOrder > 6) throw new DiskError(`${name}: bad refcount order ${h.refcountOrder}`);
+  if (h.cryptMethod !== 0) throw new DiskError(`${name}: encrypted qcow2 images are not supported`);
+  if (h.incompatHi !== 0 || (h.incompatLo & ~INCOMPAT_KNOWN) !== 0) {
+    const bits: string[] = [];
+    for (let i = 0; i < 64; i++) {
+      const set = i < 32 ? (h.incompatLo >>> i) & 1 : (h.incompatHi >>> (i - 32)) & 1;
+      if (set && !(i < 32 && (INCOMPAT_KNOWN >>> i) & 1)) bits.push(INCOMPAT_NAMES[i] ?? `bit ${i}`);
+    }
+    throw new DiskError(`${name}: unsupported qcow2 incompatible feature(s): ${bits.join(', ')}`);
+  }
+  if (h.incompatLo & INCOMPAT_COMPRESSION_TYPE) {
+    if (h.compressionType !== 0 && h.compressionType !== 1) throw new DiskError(`${name}: unknown compression type ${h.compressionType}`);
+  } else if (h.compressionType !== 0) {
+    throw new DiskError(`${name}: compression type ${h.compressionType} without its incompatible feature bit`);
+  }
+  const clusterSize = 2 ** h.clusterBits;
+  if (h.l1TableOffset % clusterSize !== 0 || h.refcountTableOffset % clusterSize !== 0) {
+    throw new DiskError(`${name}: qcow2 tables not aligned to clusters`);
+  }
+  const l2Entries = clusterSize / 8;
+  if (h.l1Size < Math.ceil(h.size / clusterSize / l2Entries)) throw new DiskError(`${name}: L1 table too small for the disk size`);
+  if (h.refcountTableClusters === 0) throw new DiskError(`${name}: empty refcount table`);
+}
+
+function parseExtensions(h: Qcow2Header, buf: Uint8Array, name: string): void {
+  const dv = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
+  let off = h.headerLength;
+  const end = h.backingFileOffset !== 0 ? Math.min(h.backingFileOffset, buf.length) : buf.length;
+  while (off + 8 <= end) {
+    const type = dv.getUint32(off);
+    const len = dv.getUint32(off + 4);
+    if (type === EXT_END) return;
+    if (off + 8 + len > end) throw new DiskError(`${name}: truncated qcow2 header extension 0x${type.toString(16)}`);
+    const data = buf.slice(off + 8, off + 8 + len);
+    h.extensions.push({ type, data });
+    if (type === EXT_BACKING_FORMAT) h.backingFormat = new TextDecoder().decode(data);
+    off += 8 + Math.ceil(len / 8) * 8;
+  }
+}
+
+export interface NewHeaderParams {
+  size: number;
+  clusterBits: number;
+  refcountOrder: number;
+  l1Size: number;
+  l1TableOffset: number;
+  refcountTableOffset: number;
+  refcountTableClusters: number;
+  backingFile?: string;
+  backingFormat?: string;
+}
+
+/** Builds the first cluster of a fresh version 3 image: header, extensions, backing file name. */
+export function buildHeader(p: NewHeaderParams): Uint8Array {
+  const clusterSize = 2 ** p.clusterBits;
+  const buf = new Uint8Array(clusterSize);
+  const dv = new DataView(buf.buffer);
+  dv.setUint32(0, QCOW2_MAGIC);
+  dv.setUint32(4, 3);
+  dv.setUint32(20, p.clusterBits);
+  setU64(dv, 24, p.size);
+  dv.setUint32(36, p.l1Size);
+  setU64(dv, 40, p.l1TableOffset);
+  setU64(dv, 48, p.refcountTableOffset);
+  dv.setUint32(56, p.refcountTableClusters);
+  dv.setUint32(96, p.refcountOrder);
+  dv.setUint32(100, V3_HEADER_LENGTH);
+  let off = V3_HEADER_LENGTH;
+  const enc = new TextEncoder();
+  const putExt = (type: number, data: Uint8Array): void => {
+    dv.setUint32(off, type); dv.setUint32(off + 4, data.length);
+    buf.set(data, off + 8);
+    off += 8 + Math.ceil(data.length / 8) * 8;
+  };
+  if (p.backingFormat) putExt(EXT_BACKING_FORMAT, enc.encode(p.backingFormat));
+  putExt(EXT_FEATURE_NAMES, featureNameTable());
+  off += 8; // end-of-extensions marker (already zero)
+  if (p.backingFile) {
+    const name = enc.encode(p.backingFile);
+    if (name.length > 1023) throw new DiskError('backing file name too long (max 1023 bytes)');
+    if (off + name.length > clusterSize) throw new DiskError('backing file name does not fit in the first cluster');
+    buf.set(name, off);
+    setU64(dv, 8, off);
+    dv.setUint32(16, name.length);
+  }
+  return buf;
+}
+
+/** Names for the feature bits, so that tools can name a bit they do not know. */
+function featureNameTable(): Uint8Array {
+  const entries: [number, number, string][] = [
+    [0, 0, 'dirty bit'], [0, 1, 'corrupt bit'], [0, 2, 'external data file'], [0, 3, 'compression type'],
+    [0, 4, 'extended L2 entries'], [1, 0, 'lazy refcounts'], [2, 0, 'bitmaps'], [2, 1, 'raw external data'],
+  ];
+  const out = new Uint8Array(entries.length * 48);
+  const enc = new TextEncoder();
+  entries.forEach(([type, bit, name], i) => {
+    out[i * 48] = type; out[i * 48 + 1] = bit;
+    out.set(enc.encode(name), i * 48 + 2);
+  });
+  return out;
+}

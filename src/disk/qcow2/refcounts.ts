@@ -1,0 +1,207 @@
+// qcow2 refcounts: the refcount table, refcount blocks, cluster allocation and freeing, table growth.
+// Every change goes to the file at once, in QEMU's order (a refcount is raised before anything points at the cluster),
+// so that a killed process leaves at worst leaked clusters, never a cluster in use with a refcount of zero.
+import { DiskError } from '../backend.js';
+import type { ImageFile } from '../file.js';
+import { getU64, OFF_REFCOUNT_TABLE, setU64 } from './header.js';
+import { refcountByteSpan, refcountGet, refcountMax, refcountSet } from './refcount-entry.js';
+import { TableCache } from './table-cache.js';
+
+export class Refcounts {
+  /** Host offsets of the refcount blocks (0: not allocated, all its refcounts are zero). */
+  private table: number[] = [];
+  private tableOffset: number;
+  private tableClusters: number;
+  readonly perBlock: number;
+  private readonly cache: TableCache;
+  private readonly max: number;
+  /** No cluster below this index is free. */
+  private freeHint = 0;
+
+  private constructor(private readonly file: ImageFile, private readonly clusterSize: number, private readonly order: number,
+    tableOffset: number, tableClusters: number) {
+    this.tableOffset = tableOffset;
+    this.tableClusters = tableClusters;
+    this.perBlock = (clusterSize * 8) >>> order;
+    this.cache = new TableCache(file, clusterSize, 8);
+    this.max = refcountMax(order);
+  }
+
+  static async load(file: ImageFile, clusterSize: number, order: number, tableOffset: number, tableClusters: number): Promise<Refcounts> {
+    const r = new Refcounts(file, clusterSize, order, tableOffset, tableClusters);
+    const raw = new Uint8Array(tableClusters * clusterSize);
+    await file.readAt(tableOffset, raw);
+    const dv = new DataView(raw.buffer);
+    for (let i = 0; i < raw.length / 8; i++) {
+      const off = getU64(dv, i * 8);
+      if (off % clusterSize !== 0) throw new DiskError(`${file.path}: refcount block ${i} at unaligned offset ${off}`);
+      r.table.push(off);
+    }
+    return r;
+  }
+
+  get refcountTableOffset(): number { return this.tableOffset; }
+  get refcountTableClusters(): number { return this.tableClusters; }
+  /** Host offsets of all allocated refcount blocks, for consistency checks. */
+  get blockOffsets(): readonly number[] { return this.table; }
+
+  async get(cluster: number): Promise<number> {
+    const bi = Math.floor(cluster / this.perBlock);
+    if (bi >= this.table.length || this.table[bi] === 0) return 0;
+    return refcountGet(await this.cache.get(this.table[bi]), this.order, cluster % this.perBlock);
+  }
+
+  /** Adds delta to the refcounts of clusters [first, first+count), one write per refcount block touched. */
+  async update(first: number, count: number, delta: number): Promise<void> {
+    let c = first;
+    const end = first + count;
+    while (c < end) {
+      const bi = Math.floor(c / this.perBlock);
+      if (bi >= this.table.length || this.table[bi] === 0) {
+        if (delta < 0) throw new DiskError(`${this.file.path}: freeing cluster ${c} whose refcount is already zero`);
+        await this.createBlock(bi);
+        continue;
+      }
+      const blockOffset = this.table[bi];
+      const block = await this.cache.get(blockOffset);
+      const stop = Math.min(end, (bi + 1) * this.perBlock);
+      const firstIdx = c % this.perBlock;
+      for (let i = c; i < stop; i++) {
+        const idx = i % this.perBlock;
+        const v = refcountGet(block, this.order, idx) + delta;
+        if (v < 0 || v > this.max) throw new DiskError(`${this.file.path}: refcount of cluster ${i} out of range (${v})`);
+        refcountSet(block, this.order, idx, v);
+        if (v === 0 && i < this.freeHint) this.freeHint = i;
+      }
+      const [s, e] = refcountByteSpan(this.order, firstIdx, (stop - 1) % this.perBlock);
+      await this.file.writeAt(blockOffset + s, block.subarray(s, e));
+      c = stop;
+    }
+  }
+
+  /** Allocates count contiguous clusters (refcount 1) and returns the host offset of the first. */
+  async allocate(count: number): Promise<number> {
+    for (;;) {
+      const start = await this.findFree(this.freeHint, count);
+      // Make sure the refcount blocks exist first: creating one takes a cluster, which may be in this run.
+      let created = false;
+      for (let bi = Math.floor(start / this.perBlock); bi <= Math.floor((start + count - 1) / this.perBlock); bi++) {
+        if (bi >= this.table.length || this.table[bi] === 0) { await this.createBlock(bi); created = true; break; }
+      }
+      if (created) continue;
+      await this.update(start, count, 1);
+      if (start === this.freeHint) this.freeHint = start + count;
+      return start * this.clusterSize;
+    }
+  }
+
+  /** Drops one reference from each cluster overlapping [offset, offset+length). */
+  async free(offset: number, length: number): Promise<void> {
+    const first = Math.floor(offset / this.clusterSize);
+    const last = Math.floor((offset + length - 1) / this.clusterSize);
+    await this.update(first, last - first + 1, -1);
+  }
+
+  /** First run of count clusters with refcount zero at or after cluster `from`. */
+  private async findFree(from: number, count: number): Promise<number> {
+    let runStart = from;
+    let c = from;
+    while (c - runStart < count) {
+      const bi = Math.floor(c / this.perBlock);
+      if (bi >= this.table.length || this.table[bi] === 0) { c = (bi + 1) * this.perBlock; continue; }
+      const block = await this.cache.get(this.table[bi]);
+      const stop = (bi + 1) * this.perBlock;
+      for (; c < stop && c - runStart < count; c++) {
+        if (refcountGet(block, this.order, c % this.perBlock) !== 0) runStart = c + 1;
+      }
+    }
+    return runStart;
+  }
+
+  /** Allocates refcount block bi and points the refcount table at it. */
+  private async createBlock(bi: number): Promise<void> {
+    if (bi >= this.table.length) {
+      await this.growTable(bi + 1);
+      if (this.table[bi] !== 0) return;
+    }
+    const n = await this.findFree(this.freeHint, 1);
+    const nb = Math.floor(n / this.perBlock);
+    const block = new Uint8Array(this.clusterSize);
+    if (nb === bi) {
+      // The new block describes its own cluster.
+      refcountSet(block, this.order, n % this.perBlock, 1);
+    } else if (nb >= this.table.length || this.table[nb] === 0) {
+      await this.createBlock(nb);
+      return this.createBlock(bi);
+    } else {
+      await this.update(n, 1, 1);
+    }
+    const at = n * this.clusterSize;
+    await this.file.writeAt(at, block);
+    this.cache.put(at, block);
+    const entry = new Uint8Array(8);
+    setU64(new DataView(entry.buffer), 0, at);
+    await this.file.writeAt(this.tableOffset + bi * 8, entry);
+    this.table[bi] = at;
+  }
+
+  /**
+   * Moves the refcount table to a bigger one with at least minEntries entries. The new table and any refcount
+   * blocks needed to describe it go into free space together; the header switches to it only once they are on disk,
+   * then the old table is freed.
+   */
+  private async growTable(minEntries: number): Promise<void> {
+    const perCluster = this.clusterSize / 8;
+    let tableClusters = Math.max(this.tableClusters + 1, Math.ceil(Math.max(minEntries, Math.ceil(this.table.length * 1.5)) / perCluster));
+    let extra = 0;
+    let start = 0;
+    let missing: number[] = [];
+    for (;;) {
+      start = await this.findFree(this.freeHint, tableClusters + extra);
+      const end = start + tableClusters + extra;
+      missing = [];
+      for (let bi = Math.floor(start / this.perBlock); bi <= Math.floor((end - 1) / this.perBlock); bi++) {
+        if (bi >= this.table.length || this.table[bi] === 0) missing.push(bi);
+      }
+      const needEntries = Math.max(minEntries, missing.length ? missing[missing.length - 1] + 1 : 0);
+      if (needEntries > tableClusters * perCluster) { tableClusters = Math.ceil(needEntries / perCluster); continue; }
+      if (missing.length === extra) break;
+      extra = missing.length;
+    }
+    const areaEnd = start + tableClusters + extra;
+    // Existing blocks first: raise the refcounts they hold for the new area.
+    const newBlocks = new Map<number, Uint8Array>();
+    missing.forEach((bi) => newBlocks.set(bi, new Uint8Array(this.clusterSize)));
+    let c = start;
+    while (c < areaEnd) {
+      const bi = Math.floor(c / this.perBlock);
+      const stop = Math.min(areaEnd, (bi + 1) * this.perBlock);
+      const fresh = newBlocks.get(bi);
+      if (fresh) for (let i = c; i < stop; i++) refcountSet(fresh, this.order, i % this.perBlock, 1);
+      else await this.update(c, stop - c, 1);
+      c = stop;
+    }
+    const newTable = this.table.slice();
+    while (newTable.length < tableClusters * perCluster) newTable.push(0);
+    missing.forEach((bi, j) => { newTable[bi] = (start + tableClusters + j) * this.clusterSize; });
+    for (const [bi, block] of newBlocks) await this.file.writeAt(newTable[bi], block);
+    const raw = new Uint8Array(tableClusters * this.clusterSize);
+    const dv = new DataView(raw.buffer);
+    newTable.forEach((off, i) => setU64(dv, i * 8, off));
+    await this.file.writeAt(start * this.clusterSize, raw);
+    await this.file.sync();
+    const hdr = new Uint8Array(12);
+    const hdv = new DataView(hdr.buffer);
+    setU64(hdv, 0, start * this.clusterSize);
+    hdv.setUint32(8, tableClusters);
+    await this.file.writeAt(OFF_REFCOUNT_TABLE, hdr);
+    await this.file.sync();
+    const oldOffset = this.tableOffset;
+    const oldClusters = this.tableClusters;
+    this.table = newTable;
+    this.tableOffset = start * this.clusterSize;
+    this.tableClusters = tableClusters;
+    for (const [bi, block] of newBlocks) this.cache.put(newTable[bi], block);
+    await this.update(oldOffset / this.clusterSize, oldClusters, -1);
+  }
+}
