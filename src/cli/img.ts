@@ -1,0 +1,234 @@
+// `typevisor img create|info|check|convert`: disk image tools in the manner of qemu-img.
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { Command } from 'commander';
+import { UserError } from './errors.js';
+import { parseSize } from './size.js';
+import { DiskError, type BlockBackend, type DiskFormat } from '../disk/backend.js';
+import { openDisk, parseFormat, probeFormat, resolveBacking } from '../disk/open.js';
+import { RawBackend } from '../disk/raw.js';
+import { createQcow2, type CreateQcow2Options } from '../disk/qcow2/create.js';
+import { checkQcow2 } from '../disk/qcow2/check.js';
+import { imageInfo, type ImageInfo } from '../disk/info.js';
+
+/** Sizes as qemu-img reads them: a bare number is bytes; 512M, 10G, 64k otherwise. */
+export function parseImageSize(text: string): number {
+  if (/^\s*\d+\s*$/.test(text)) {
+    const n = Number(text);
+    if (!Number.isSafeInteger(n) || n <= 0) throw new UserError(`bad size "${text}"`);
+    return n;
+  }
+  try { return parseSize(text, 'image size'); } catch (e) { throw new UserError((e as Error).message); }
+}
+
+function formatOf(name: string | undefined, where: string): DiskFormat | undefined {
+  if (name === undefined) return undefined;
+  try { return parseFormat(name, where); } catch (e) { throw new UserError((e as Error).message); }
+}
+
+/** -o cluster_size=64k,refcount_bits=16 */
+function parseCreateOptions(text: string | undefined): CreateQcow2Options {
+  const out: CreateQcow2Options = {};
+  if (!text) return out;
+  for (const item of text.split(',')) {
+    const [key, value] = item.split('=');
+    if (key === 'cluster_size' && value) out.clusterSize = parseImageSize(value);
+    else if (key === 'refcount_bits' && value) out.refcountBits = Number(value);
+    else throw new UserError(`unknown image option "${item}" (known: cluster_size, refcount_bits)`);
+  }
+  return out;
+}
+
+/** Turns disk-layer errors into one-line user errors. */
+async function userErrors<T>(fn: () => Promise<T>): Promise<T> {
+  try { return await fn(); } catch (e) {
+    if (e instanceof DiskError) throw new UserError(e.message, 1);
+    throw e;
+  }
+}
+
+function human(bytes: number): string {
+  const units = ['bytes', 'KiB', 'MiB', 'GiB', 'TiB', 'PiB'];
+  let v = bytes;
+  let i = 0;
+  while (v >= 1024 && i < units.length - 1) { v /= 1024; i++; }
+  return i === 0 ? `${bytes} bytes` : `${Number.isInteger(v) ? v : v.toFixed(3).replace(/0+$/, '')} ${units[i]}`;
+}
+
+function printInfo(info: ImageInfo, out: string[]): void {
+  out.push(`image: ${info.filename}`);
+  out.push(`file format: ${info.format}`);
+  out.push(`virtual size: ${human(info.virtualSize)} (${info.virtualSize} bytes)`);
+  out.push(`disk size: ${human(info.actualSize)}`);
+  if (info.clusterSize !== undefined) out.push(`cluster_size: ${info.clusterSize}`);
+  if (info.backingFilename !== undefined) {
+    out.push(`backing file: ${info.backingFilename} (actual path: ${info.fullBackingFilename})`);
+    if (info.backingFormat !== undefined) out.push(`backing file format: ${info.backingFormat}`);
+  }
+  if (info.qcow2) {
+    out.push(`qcow2 version: ${info.qcow2.version}, refcount bits: ${info.qcow2.refcountBits}, compression: ${info.qcow2.compressionType}${info.qcow2.dirty ? ', dirty' : ''}`);
+  }
+  if (info.backing) { out.push(''); printInfo(info.backing, out); }
+}
+
+function infoJson(info: ImageInfo): Record<string, unknown> {
+  const o: Record<string, unknown> = {
+    filename: info.filename, format: info.format, 'virtual-size': info.virtualSize, 'actual-size': info.actualSize,
+  };
+  if (info.clusterSize !== undefined) o['cluster-size'] = info.clusterSize;
+  if (info.qcow2) o['dirty-flag'] = info.qcow2.dirty;
+  if (info.backingFilename !== undefined) {
+    o['backing-filename'] = info.backingFilename;
+    o['full-backing-filename'] = info.fullBackingFilename;
+    if (info.backingFormat !== undefined) o['backing-filename-format'] = info.backingFormat;
+  }
+  if (info.qcow2) o['format-specific'] = { type: 'qcow2', data: { compat: info.qcow2.version === 3 ? '1.1' : '0.10', 'refcount-bits': info.qcow2.refcountBits, 'compression-type': info.qcow2.compressionType } };
+  if (info.backing) o['backing-image'] = infoJson(info.backing);
+  return o;
+}
+
+async function create(file: string, sizeText: string | undefined, opts: { format: string; backing?: string; backingFormat?: string; options?: string }): Promise<void> {
+  const fmt = formatOf(opts.format, 'create')!;
+  const qopts = parseCreateOptions(opts.options);
+  let size = sizeText !== undefined ? parseImageSize(sizeText) : undefined;
+  if (opts.backing !== undefined) {
+    if (fmt !== 'qcow2') throw new UserError(`format ${fmt} does not support backing files`);
+    const bpath = resolveBacking(resolve(file), opts.backing);
+    if (bpath === resolve(file)) throw new UserError(`backing file loop: ${file} would be its own backing file`);
+    if (!existsSync(bpath)) throw new UserError(`${opts.backing}: backing file not found (looked at ${bpath})`);
+    const bfmt = formatOf(opts.backingFormat, 'backing format') ?? await userErrors(() => probeFormat(bpath));
+    const backing = await userErrors(() => openDisk(bpath, { readOnly: true, format: bfmt }));
+    size ??= backing.size;
+    await backing.close();
+    qopts.backingFile = opts.backing;
+    qopts.backingFormat = bfmt;
+  } else if (opts.backingFormat !== undefined) {
+    throw new UserError('-F needs -b');
+  }
+  if (size === undefined) throw new UserError('missing image size');
+  const finalSize = size;
+  if (fmt === 'raw') await userErrors(() => RawBackend.create(file, finalSize));
+  else await userErrors(() => createQcow2(file, finalSize, qopts));
+  process.stdout.write(`Formatting '${file}', fmt=${fmt} size=${finalSize}${qopts.backingFile ? ` backing_file=${qopts.backingFile} backing_fmt=${qopts.backingFormat}` : ''}\n`);
+}
+
+async function check(file: string, opts: { format?: string; output?: string }): Promise<void> {
+  const fmt = formatOf(opts.format, 'check') ?? await userErrors(() => probeFormat(file));
+  if (fmt !== 'qcow2') throw new UserError(`${file}: ${fmt} images have no metadata to check`, 63);
+  const r = await userErrors(() => checkQcow2(file));
+  if (opts.output === 'json') {
+    process.stdout.write(`${JSON.stringify({ filename: file, format: fmt, 'check-errors': r.corruptions, 'leaks': r.leaks, 'allocated-clusters': r.allocatedClusters, 'total-clusters': r.totalClusters, 'image-end-offset': r.imageEndOffset }, null, 4)}\n`);
+  } else {
+    const lines = [...r.messages];
+    if (r.corruptions === 0 && r.leaks === 0) lines.push('No errors were found on the image.');
+    if (r.corruptions) lines.push(`${r.corruptions} errors were found on the image.`, 'Data may be corrupted, or further writes to the image may corrupt it.');
+    if (r.leaks) lines.push(`${r.leaks} leaked clusters were found on the image.`, 'This means waste of disk space, but no harm to data.');
+    lines.push(`${r.allocatedClusters}/${r.totalClusters} = ${((100 * r.allocatedClusters) / Math.max(1, r.totalClusters)).toFixed(2)}% allocated`);
+    lines.push(`Image end offset: ${r.imageEndOffset}`);
+    process.stdout.write(`${lines.join('\n')}\n`);
+  }
+  if (r.corruptions) throw new UserError(`${file}: ${r.corruptions} errors found`, 2);
+  if (r.leaks) throw new UserError(`${file}: ${r.leaks} leaked clusters found`, 3);
+}
+
+/** Copies every byte of src (its backing chain flattened) into a new image; all-zero clusters are left unallocated. */
+async function convert(srcPath: string, dstPath: string, opts: { format?: string; outputFormat: string; options?: string }): Promise<void> {
+  const inFmt = formatOf(opts.format, 'source format');
+  const outFmt = formatOf(opts.outputFormat, 'output format')!;
+  const qopts = parseCreateOptions(opts.options);
+  if (resolve(srcPath) === resolve(dstPath)) throw new UserError('source and destination are the same file');
+  await userErrors(async () => {
+    const src = await openDisk(srcPath, { readOnly: true, format: inFmt });
+    let dst: BlockBackend | undefined;
+    try {
+      if (outFmt === 'raw') await RawBackend.create(dstPath, src.size);
+      else await createQcow2(dstPath, src.size, qopts);
+      dst = await openDisk(dstPath, { format: outFmt });
+      const grain = qopts.clusterSize ?? 65536;
+      const chunk = grain * Math.max(1, Math.floor((4 << 20) / grain));
+      const buf = new Uint8Array(chunk);
+      for (let pos = 0; pos < src.size; pos += chunk) {
+        const len = Math.min(chunk, src.size - pos);
+        const part = buf.subarray(0, len);
+        await src.read(pos, part);
+        let runStart = -1;
+        for (let g = 0; g <= len; g += grain) {
+          const nonZero = g < len && !isZero(part.subarray(g, Math.min(len, g + grain)));
+          if (nonZero && runStart < 0) runStart = g;
+          if (!nonZero && runStart >= 0) { await dst.write(pos + runStart, part.subarray(runStart, g)); runStart = -1; }
+        }
+        if (runStart >= 0) await dst.write(pos + runStart, part.subarray(runStart, len));
+      }
+      await dst.flush();
+    } finally {
+      await src.close();
+      await dst?.close();
+    }
+  });
+}
+
+function isZero(b: Uint8Array): boolean {
+  const words = b.length >>> 2;
+  if ((b.byteOffset & 3) === 0) {
+    const w = new Uint32Array(b.buffer, b.byteOffset, words);
+    for (let i = 0; i < words; i++) if (w[i] !== 0) return false;
+  } else {
+    for (let i = 0; i < words * 4; i++) if (b[i] !== 0) return false;
+  }
+  for (let i = words * 4; i < b.length; i++) if (b[i] !== 0) return false;
+  return true;
+}
+
+export function imgCommand(program: Command): void {
+  const img = program.command('img').description('disk images: create, inspect, check and convert raw and qcow2 images');
+  img.command('create')
+    .description('create a disk image (qcow2 overlays with -b)')
+    .option('-f, --format <fmt>', 'image format: raw or qcow2', 'qcow2')
+    .option('-b, --backing <file>', 'backing file (relative names are relative to the new image)')
+    .option('-F, --backing-format <fmt>', 'format of the backing file (probed if omitted)')
+    .option('-o, --options <opts>', 'qcow2 options: cluster_size=64k,refcount_bits=16')
+    .argument('<file>', 'image file to create')
+    .argument('[size]', 'virtual size: 10G, 512M, bytes (default with -b: the backing file\'s)')
+    .action(async (file: string, size: string | undefined, opts) => create(file, size, opts));
+  img.command('info')
+    .description('show format, sizes and backing chain of an image')
+    .option('-f, --format <fmt>', 'image format (probed if omitted)')
+    .option('--output <fmt>', 'human or json', 'human')
+    .argument('<file>')
+    .action(async (file: string, opts: { format?: string; output: string }) => {
+      if (opts.output !== 'human' && opts.output !== 'json') throw new UserError(`unknown output format "${opts.output}" (human, json)`);
+      const info = await userErrors(() => imageInfo(file, formatOf(opts.format, 'info')));
+      if (opts.output === 'json') process.stdout.write(`${JSON.stringify(infoJson(info), null, 4)}\n`);
+      else { const out: string[] = []; printInfo(info, out); process.stdout.write(`${out.join('\n')}\n`); }
+    });
+  img.command('check')
+    .description('check qcow2 metadata; exit status 0 clean, 2 corruptions, 3 leaked clusters only')
+    .option('-f, --format <fmt>', 'image format (probed if omitted)')
+    .option('--output <fmt>', 'human or json', 'human')
+    .argument('<file>')
+    .action(async (file: string, opts) => check(file, opts));
+  img.command('convert')
+    .description('copy an image into a new one, flattening its backing chain')
+    .option('-f, --format <fmt>', 'source format (probed if omitted)')
+    .option('-O, --output-format <fmt>', 'destination format: raw or qcow2', 'raw')
+    .option('-o, --options <opts>', 'qcow2 options: cluster_size=64k,refcount_bits=16')
+    .argument('<src>')
+    .argument('<dst>')
+    .action(async (src: string, dst: string, opts) => convert(src, dst, opts));
+}
+
+/** Runs `img ...` on its own (for tests and scripts), with the CLI's error conventions. */
+export async function runImg(argv: string[]): Promise<number> {
+  const program = new Command().name('typevisor').exitOverride();
+  imgCommand(program);
+  try {
+    await program.parseAsync(['img', ...argv], { from: 'user' });
+    return 0;
+  } catch (e) {
+    const err = e as { code?: string; exitCode?: number };
+    if (err.code === 'commander.helpDisplayed' || err.code === 'commander.help') return 0;
+    if (err.code?.startsWith('commander.')) return err.exitCode ?? 2;
+    process.stderr.write(`typevisor: ${(e as Error).message}\n`);
+    return e instanceof UserError ? e.exitCode : 1;
+  }
+}
