@@ -1,6 +1,6 @@
 // The qcow2 block backend: guest offsets map through the L1 and L2 tables to host clusters, the backing file, or zeros.
 import { inflateRawSync } from 'node:zlib';
-import { decompress as zstdDecompress } from 'fzstd';
+import { Decompress as ZstdStream } from 'fzstd';
 import { checkRange, DiskError, type BlockBackend } from '../backend.js';
 import type { ImageFile } from '../file.js';
 import { INCOMPAT_CORRUPT, INCOMPAT_DIRTY, OFF_AUTOCLEAR, type Qcow2Header } from './header.js';
@@ -142,7 +142,7 @@ export class Qcow2Backend implements BlockBackend {
     let data: Uint8Array;
     try {
       data = this.header.compressionType === 1
-        ? zstdDecompress(input)
+        ? zstdCluster(input, this.clusterSize)
         : new Uint8Array(inflateRawSync(input, { maxOutputLength: this.clusterSize, finishFlush: 2 /* Z_SYNC_FLUSH */ }));
     } catch (e) {
       throw new DiskError(`${this.file.path}: bad compressed cluster at ${host}: ${(e as Error).message}`);
@@ -294,4 +294,25 @@ export class Qcow2Backend implements BlockBackend {
       if (kind !== ClusterKind.Unallocated) await this.releaseEntry(hi, lo);
     }
   }
+}
+
+/**
+ * Decompresses one zstd frame. The data QEMU stores ends mid-sector, so bytes after the frame are junk: stream it and
+ * stop once a whole cluster has come out, ignoring complaints about what follows.
+ */
+function zstdCluster(input: Uint8Array, clusterSize: number): Uint8Array {
+  const out = new Uint8Array(clusterSize);
+  let got = 0;
+  const stream = new ZstdStream((chunk) => {
+    const n = Math.min(chunk.length, clusterSize - got);
+    out.set(chunk.subarray(0, n), got);
+    got += n;
+  });
+  try {
+    stream.push(input, false);
+  } catch (e) {
+    if (got < clusterSize) throw e;
+  }
+  if (got < clusterSize) throw new Error(`zstd data ends after ${got} bytes`);
+  return out;
 }
