@@ -77,6 +77,16 @@ export class VirtioConsole implements VirtioDevice {
     else if (queueIndex === RX) this.deliver();
   }
 
+  saveState(): { input: number[]; config: number[] } {
+    return { input: [...this.input], config: [...this.config] };
+  }
+
+  restoreState(state: unknown): void {
+    const s = state as { input?: number[]; config?: number[] };
+    if (Array.isArray(s.input)) this.input = Uint8Array.from(s.input.slice(0, MAX_INPUT_BACKLOG));
+    if (Array.isArray(s.config)) this.config.set(s.config.slice(0, this.config.length));
+  }
+
   private setSize(cols: number, rows: number): void {
     const dv = new DataView(this.config.buffer);
     dv.setUint16(0, cols, true);

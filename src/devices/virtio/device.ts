@@ -35,6 +35,10 @@ export interface VirtioDevice {
   notify(queueIndex: number): void;
   /** Back to the power-on state; work still in flight must not touch guest memory or the queues afterwards. */
   reset(): void;
+  /** Device-specific snapshot state (JSON-serialisable); absent when the device keeps none beyond its queues. */
+  saveState?(): unknown;
+  /** Called before activation on restore, with what saveState returned. */
+  restoreState?(state: unknown): void;
 }
 
 /** Reads `size` bytes little-endian from a configuration byte image; bytes past its end read as 0. */

@@ -25,6 +25,20 @@ interface QueueRegs extends QueueConfig {
   ready: boolean;
 }
 
+/** Everything the transport holds, for snapshots. Features are hex strings so the state is plain JSON. */
+export interface VirtioMmioState {
+  status: number;
+  deviceFeaturesSel: number;
+  driverFeaturesSel: number;
+  driverFeatures: string;
+  queueSel: number;
+  shmSel: number;
+  interruptStatus: number;
+  configGeneration: number;
+  queues: { size: number; descAddr: number; driverAddr: number; deviceAddr: number; ready: boolean; indexes: number[] }[];
+  device?: unknown;
+}
+
 export class VirtioMmio implements MmioDevice {
   /** Feature bits offered to the driver. */
   readonly offered: bigint;
@@ -138,6 +152,50 @@ export class VirtioMmio implements MmioDevice {
   /** Features the driver accepted (meaningful after FEATURES_OK). */
   get negotiatedFeatures(): bigint {
     return this.driverFeatures;
+  }
+
+  /** Snapshot of the transport and its device. An asynchronous block device must be idle (`inFlight === 0`). */
+  save(): VirtioMmioState {
+    return {
+      status: this.status,
+      deviceFeaturesSel: this.deviceFeaturesSel,
+      driverFeaturesSel: this.driverFeaturesSel,
+      driverFeatures: this.driverFeatures.toString(16),
+      queueSel: this.queueSel,
+      shmSel: this.shmSel,
+      interruptStatus: this.interruptStatus,
+      configGeneration: this.configGeneration,
+      queues: this.regs.map((r, i) => ({
+        size: r.size, descAddr: r.descAddr, driverAddr: r.driverAddr, deviceAddr: r.deviceAddr, ready: r.ready,
+        indexes: this.queues[i].saveIndexes(),
+      })),
+      device: this.device.saveState?.(),
+    };
+  }
+
+  /** Restores a snapshot taken from a transport with the same device type; re-activates the device if it was running. */
+  restore(s: VirtioMmioState): void {
+    if (s.queues.length !== this.regs.length) throw new Error(`virtio state has ${s.queues.length} queues, device has ${this.regs.length}`);
+    this.reset();
+    this.status = s.status & 0xff;
+    this.deviceFeaturesSel = s.deviceFeaturesSel;
+    this.driverFeaturesSel = s.driverFeaturesSel;
+    this.driverFeatures = BigInt("0x" + (s.driverFeatures || "0"));
+    this.queueSel = s.queueSel;
+    this.shmSel = s.shmSel;
+    this.configGeneration = s.configGeneration >>> 0;
+    s.queues.forEach((qs, i) => {
+      const r = this.regs[i];
+      Object.assign(r, { size: qs.size, descAddr: qs.descAddr, driverAddr: qs.driverAddr, deviceAddr: qs.deviceAddr, ready: false });
+      if (qs.ready && !(this.status & STATUS_DEVICE_NEEDS_RESET) && this.queues[i].enable(r, this.driverFeatures)) {
+        r.ready = true;
+        this.queues[i].restoreIndexes(qs.indexes);
+      }
+    });
+    if (s.device !== undefined) this.device.restoreState?.(s.device);
+    if (this.status & STATUS_DRIVER_OK && !(this.status & STATUS_DEVICE_NEEDS_RESET)) this.device.activate(this.ctx);
+    this.interruptStatus = s.interruptStatus & 3;
+    this.irq.set(this.interruptStatus !== 0);
   }
 
   private writeDriverFeatures(value: number): void {

@@ -125,6 +125,18 @@ export class SplitQueue {
     return true;
   }
 
+  /** Ring positions, for snapshots (the rings themselves live in guest RAM). */
+  saveIndexes(): [lastAvail: number, usedIdx: number, signalledUsed: number] {
+    return [this.lastAvail, this.usedIdx, this.signalledUsed];
+  }
+
+  /** Restores positions after `enable` on the same configuration. */
+  restoreIndexes([lastAvail, usedIdx, signalledUsed]: readonly number[]): void {
+    this.lastAvail = lastAvail & 0xffff;
+    this.usedIdx = usedIdx & 0xffff;
+    this.signalledUsed = signalledUsed & 0xffff;
+  }
+
   disable(): void {
     this.enabled = false;
   }
