@@ -1,0 +1,133 @@
+// Block discovery for the translator: which instructions of one guest page form translatable basic blocks.
+
+/** Instruction classes the translator distinguishes while discovering blocks. */
+export const Kind = { Plain: 0, Branch: 1, Jal: 2, Jalr: 3, Interp: 4 } as const;
+
+export interface GuestInsn {
+  /** Byte offset in the page. */
+  off: number;
+  /** 32-bit form (compressed parcels already expanded). */
+  insn: number;
+  len: 2 | 4;
+  kind: number;
+}
+
+export interface Block {
+  off: number;
+  insns: GuestInsn[];
+  /** True when the block ends because the next instruction must be interpreted (or leaves the page without a jump). */
+  fallsThrough: boolean;
+}
+
+export const MAX_BLOCK_INSNS = 128;
+
+/** Reads the halfword at a page offset (0..4094). */
+export type ParcelReader = (off: number) => number;
+
+/** Whether the translator emits code for this (expanded) instruction; everything else is left to the interpreter. */
+export function translatable(insn: number): boolean {
+  const f3 = (insn >>> 12) & 7;
+  const f7 = insn >>> 25;
+  switch (insn & 0x7f) {
+    case 0x37: case 0x17: case 0x6f: return true;
+    case 0x67: return f3 === 0;
+    case 0x63: return f3 !== 2 && f3 !== 3;
+    case 0x03: return f3 !== 7;
+    case 0x23: return f3 <= 3;
+    case 0x13:
+      if (f3 === 1) return (insn >>> 26) === 0;
+      if (f3 === 5) return (insn >>> 26) === 0 || (insn >>> 26) === 0x10;
+      return true;
+    case 0x1b:
+      if (f3 === 0) return true;
+      if (f3 === 1) return f7 === 0;
+      if (f3 === 5) return f7 === 0 || f7 === 0x20;
+      return false;
+    case 0x33: return f7 === 0 || f7 === 1 || (f7 === 0x20 && (f3 === 0 || f3 === 5));
+    case 0x3b:
+      if (f7 === 1) return f3 === 0 || f3 >= 4;
+      if (f7 === 0) return f3 === 0 || f3 === 1 || f3 === 5;
+      if (f7 === 0x20) return f3 === 0 || f3 === 5;
+      return false;
+    case 0x0f: return f3 === 0; // FENCE is a no-op here; FENCE.I goes to the interpreter
+    case 0x07: case 0x27: return f3 === 2 || f3 === 3; // FP loads/stores call out
+    case 0x43: case 0x47: case 0x4b: case 0x4f: case 0x53: return true; // FP compute calls out
+    default: return false; // SYSTEM (CSRs, ECALL, xRET, WFI, SFENCE.VMA), AMOs, LR/SC, illegal
+  }
+}
+
+/** Decodes one instruction at `off`, or returns null when it must be interpreted (illegal, untranslated, or crossing the page end). */
+export function decodeAt(read: ParcelReader, off: number, cexp: Int32Array): GuestInsn | null {
+  const low = read(off);
+  let insn: number, len: 2 | 4;
+  if ((low & 3) !== 3) {
+    insn = cexp[low];
+    len = 2;
+    if (insn === 0) return null;
+  } else {
+    if (off === 4094) return null;
+    insn = low | (read(off + 2) << 16);
+    len = 4;
+  }
+  if (!translatable(insn)) return null;
+  const op = insn & 0x7f;
+  const kind = op === 0x63 ? Kind.Branch : op === 0x6f ? Kind.Jal : op === 0x67 ? Kind.Jalr : Kind.Plain;
+  return { off, insn, len, kind };
+}
+
+export function branchImm(insn: number): number {
+  return ((insn >> 31) << 12) | (((insn >>> 7) & 1) << 11) | (((insn >>> 25) & 0x3f) << 5) | (((insn >>> 8) & 0xf) << 1);
+}
+export function jalImm(insn: number): number {
+  return ((insn >> 31) << 20) | (((insn >>> 12) & 0xff) << 12) | (((insn >>> 20) & 1) << 11) | (((insn >>> 21) & 0x3ff) << 1);
+}
+
+/**
+ * Follows control flow from the given entry offsets and returns the blocks reachable inside the page, plus the offsets
+ * of instructions the interpreter must run (untranslatable ones reached by the discovery).
+ */
+export function discoverBlocks(read: ParcelReader, entries: Iterable<number>, cexp: Int32Array): { blocks: Block[]; interp: number[] } {
+  const work = [...entries];
+  const seen = new Set<number>();
+  const interp: number[] = [];
+  const blocks: Block[] = [];
+  const push = (o: number): void => { if (o >= 0 && o < 4096 && (o & 1) === 0 && !seen.has(o)) work.push(o); };
+  while (work.length > 0) {
+    const start = work.pop()!;
+    if (seen.has(start)) continue;
+    seen.add(start);
+    const insns: GuestInsn[] = [];
+    let off = start;
+    let fallsThrough = true;
+    for (;;) {
+      if (off >= 4096) break; // runs off the page: the block exits with pc on the next page
+      const d = decodeAt(read, off, cexp);
+      if (d === null) {
+        interp.push(off);
+        // The interpreter runs the one instruction, then translated code can resume after it (if it is 4 bytes long,
+        // the usual case for SYSTEM/AMO; a wrong guess costs only a missing entry).
+        push(off + ((read(off) & 3) === 3 ? 4 : 2));
+        break;
+      }
+      insns.push(d);
+      const next = off + d.len;
+      if (d.kind === Kind.Branch) {
+        push(off + branchImm(d.insn));
+        push(next);
+        fallsThrough = false;
+        break;
+      }
+      if (d.kind === Kind.Jal || d.kind === Kind.Jalr) {
+        if (d.kind === Kind.Jal) push(off + jalImm(d.insn));
+        if (((d.insn >>> 7) & 31) !== 0) push(next); // return point of a call
+        fallsThrough = false;
+        break;
+      }
+      off = next;
+      if (insns.length >= MAX_BLOCK_INSNS) { push(off); break; }
+    }
+    if (insns.length > 0) blocks.push({ off: start, insns, fallsThrough });
+  }
+  blocks.sort((a, b) => a.off - b.off);
+  return { blocks, interp };
+}

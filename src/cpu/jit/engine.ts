@@ -1,0 +1,294 @@
+// The translating engine: runs a hart like Hart.run, interpreting cold code and running hot pages as WebAssembly.
+import { HS_FCSR, HS_PC, TLB_ENTRIES, TLB_KIND_STORE } from '../../memory/layout.js';
+import { CAUSE_ILLEGAL_INSTRUCTION, MSTATUS_FS } from '../constants.js';
+import { compressedTable } from '../compressed.js';
+import { fpExecute } from '../fpu/execute.js';
+import { Hart, StopReason } from '../hart.js';
+import { r64 } from '../int64.js';
+import { checkInterrupts } from '../trap.js';
+import { discoverBlocks } from './decode.js';
+import { CallOuts, JIT_COUNT, JIT_RESULT, TranslatedPage, translatePage } from './translator.js';
+
+export interface JitOptions {
+  /** Interpreted instructions on a physical page before it is translated (0: translate on first visit). */
+  threshold?: number;
+  /** Interpreted instructions per step on code without translation (default 32; 1 gives tests the most translated code). */
+  coldChunk?: number;
+  /** Misses (entries without a block) on a translated page before it is translated again (default 8, doubling per retranslation). */
+  missLimit?: number;
+}
+
+export interface JitStats {
+  compiles: number;
+  invalidations: number;
+  translatedInstructions: number;
+  interpretedInstructions: number;
+  wasmBytes: number;
+}
+
+
+/** Interpreter internals the engine drives (private in Hart; the hart's own loop is the reference). */
+interface HartInternals {
+  execute(limit: number): number;
+}
+
+/** The interpreter unwinds a trap by throwing a preallocated object with `trap: true`. */
+function isTrapUnwind(e: unknown): boolean {
+  return typeof e === 'object' && e !== null && (e as { trap?: unknown }).trap === true;
+}
+
+export class JitEngine {
+  readonly stats: JitStats = { compiles: 0, invalidations: 0, translatedInstructions: 0, interpretedInstructions: 0, wasmBytes: 0 };
+  private readonly m32: Int32Array;
+  private readonly threshold: number;
+  private readonly coldChunk: number;
+  private readonly missLimit: number;
+  private readonly ramPages: number;
+  private readonly pages: (TranslatedPage | undefined)[];
+  /** Interpreted instructions per physical page since its last translation. */
+  private readonly heat: Float64Array;
+  private readonly misses: Int32Array;
+  private readonly recompiles: Int32Array;
+  /** Non-zero for pages with translated code: stores to them must reach the slow path. */
+  private readonly codePage: Uint8Array;
+  /** Entry offsets observed per physical page. */
+  private readonly entries = new Map<number, Set<number>>();
+  private readonly cexp = compressedTable();
+  private readonly callOuts: CallOuts;
+  private readonly pcIndex: number;
+  private readonly countIndex: number;
+  private readonly resultIndex: number;
+  private readonly internals: HartInternals;
+
+  constructor(readonly hart: Hart, options: JitOptions = {}) {
+    this.m32 = hart.m32;
+    this.threshold = options.threshold ?? 2000;
+    this.coldChunk = options.coldChunk ?? 32;
+    this.missLimit = options.missLimit ?? 8;
+    const mem = hart.mem;
+    this.ramPages = mem.ramSize >>> 12;
+    this.pages = new Array<TranslatedPage | undefined>(this.ramPages);
+    this.heat = new Float64Array(this.ramPages);
+    this.misses = new Int32Array(this.ramPages);
+    this.recompiles = new Int32Array(this.ramPages);
+    this.codePage = new Uint8Array(this.ramPages);
+    this.pcIndex = (hart.base + HS_PC) >> 2;
+    this.countIndex = (hart.base + JIT_COUNT) >> 2;
+    this.resultIndex = (hart.base + JIT_RESULT) >> 2;
+    this.internals = hart as unknown as HartInternals;
+    this.callOuts = this.makeCallOuts();
+    this.hookStoreTranslation();
+  }
+
+  /**
+   * Every store to a page without a store-TLB entry goes through hart.translate; pages with code have theirs dropped
+   * when translated, so the first store after translation lands here and drops the code. The hook wraps the
+   * instance's method (Hart itself is unchanged).
+   */
+  private hookStoreTranslation(): void {
+    const h = this.hart;
+    const original = h.translate;
+    const ramBase = h.mem.ramBase;
+    h.translate = (vlo: number, vhi: number, kind: number): number => {
+      const pa = original.call(h, vlo, vhi, kind);
+      if (kind === TLB_KIND_STORE) {
+        const page = Math.floor((pa - ramBase) / 4096);
+        if (page >= 0 && page < this.ramPages && this.codePage[page] !== 0) {
+          this.invalidatePage(page);
+          h.breakSlice = true; // translated code running on that page must stop after this store
+        }
+      }
+      return pa;
+    };
+  }
+
+  /** Drops translated code overlapping guest-physical [pa, pa+len) (device DMA, host loaders). */
+  invalidateRange(pa: number, len: number): void {
+    const first = Math.max(0, Math.floor((pa - this.hart.mem.ramBase) / 4096));
+    const last = Math.min(this.ramPages - 1, Math.floor((pa + len - 1 - this.hart.mem.ramBase) / 4096));
+    for (let p = first; p <= last; p++) if (this.codePage[p] !== 0) this.invalidatePage(p);
+  }
+
+  /** Drops all translated code. */
+  invalidateAll(): void {
+    for (let p = 0; p < this.ramPages; p++) if (this.codePage[p] !== 0) this.invalidatePage(p);
+  }
+
+  private invalidatePage(page: number): void {
+    this.pages[page] = undefined;
+    this.codePage[page] = 0;
+    this.heat[page] = 0;
+    this.misses[page] = 0;
+    this.stats.invalidations++;
+  }
+
+  /** Runs up to `budget` instructions, like Hart.run: interrupts are taken at the same kind of slice boundaries. */
+  run(budget: number): number {
+    const h = this.hart;
+    h.stopReason = StopReason.Budget;
+    let left = budget;
+    while (left > 0) {
+      h.updateTimer();
+      if ((h.mip & h.mie) !== 0 && checkInterrupts(h)) {
+        if (h.stopReason !== StopReason.Budget) return h.stopReason;
+      }
+      h.breakSlice = false;
+      const p = h.priv;
+      let ran = 0;
+      do {
+        const n = this.slice(left - ran);
+        ran += n;
+        h.instret += n;
+      } while (!h.breakSlice && ran < left && h.stopReason === StopReason.Budget);
+      h.instretByPriv[p] += ran;
+      left -= ran > 0 ? ran : 1;
+      if (h.stopReason !== StopReason.Budget) return h.stopReason;
+    }
+    return h.stopReason;
+  }
+
+  /** Runs translated code or the interpreter from the current pc; returns instructions retired. */
+  private slice(limit: number): number {
+    const h = this.hart, m32 = this.m32;
+    const pcLo = h.pcLo, pcHi = h.pcHi;
+    const e = h.fetchTlb + (((pcLo >>> 12) & (TLB_ENTRIES - 1)) << 2);
+    if (m32[e] !== (pcLo & -4096) || m32[e + 1] !== pcHi) return this.interpret(Math.min(limit, this.coldChunk));
+    const host = m32[e + 2];
+    const page = (host - h.mem.ramOffset) >>> 12;
+    const off = pcLo & 4095;
+    let tp = this.pages[page];
+    if (tp === undefined) {
+      this.noteEntry(page, off);
+      if (this.heat[page] >= this.threshold) {
+        tp = this.compile(page, host);
+      } else {
+        const n = this.interpret(Math.min(limit, this.coldChunk));
+        this.heat[page] += n;
+        return n;
+      }
+    }
+    const idx = tp.entry[off >> 1];
+    if (idx >= 0) {
+      const n = this.runTranslated(tp, limit);
+      return n > 0 || h.breakSlice ? n : this.interpret(Math.min(limit, this.coldChunk));
+    }
+    if (idx === -2) return this.interpret(1);
+    this.noteEntry(page, off);
+    if (++this.misses[page] >= this.missLimit << Math.min(this.recompiles[page], 10)) {
+      this.recompiles[page]++;
+      this.compile(page, host);
+    }
+    return this.interpret(Math.min(limit, this.coldChunk));
+  }
+
+  private runTranslated(tp: TranslatedPage, limit: number): number {
+    const h = this.hart, m32 = this.m32;
+    m32[this.pcIndex] = h.pcLo;
+    m32[this.pcIndex + 1] = h.pcHi;
+    let n: number;
+    try {
+      n = tp.run(h.loadTlb << 2, h.storeTlb << 2, limit);
+    } catch (e) {
+      if (!isTrapUnwind(e)) throw e;
+      h.breakSlice = true;
+      n = m32[this.countIndex];
+      this.stats.translatedInstructions += n;
+      return n;
+    }
+    h.pcLo = m32[this.pcIndex];
+    h.pcHi = m32[this.pcIndex + 1];
+    this.stats.translatedInstructions += n;
+    return n;
+  }
+
+  private interpret(limit: number): number {
+    const n = this.internals.execute(limit);
+    this.stats.interpretedInstructions += n;
+    return n;
+  }
+
+  private noteEntry(page: number, off: number): void {
+    let s = this.entries.get(page);
+    if (s === undefined) { s = new Set(); this.entries.set(page, s); }
+    s.add(off);
+  }
+
+  private compile(page: number, host: number): TranslatedPage {
+    const h = this.hart;
+    const u16 = h.u16;
+    const read = (o: number): number => u16[(host + o) >> 1];
+    const { blocks, interp } = discoverBlocks(read, this.entries.get(page) ?? [], this.cexp);
+    const tp = translatePage(blocks, interp, h.mem.memory, h.base, this.callOuts);
+    this.pages[page] = tp;
+    this.misses[page] = 0;
+    this.stats.compiles++;
+    this.stats.wasmBytes += tp.wasmBytes;
+    if (this.codePage[page] === 0) {
+      this.codePage[page] = 1;
+      const keep = h.breakSlice; // dropping TLB entries here changes nothing the running slice depends on
+      h.flushHostPage(host);
+      h.breakSlice = keep;
+    }
+    return tp;
+  }
+
+  private makeCallOuts(): CallOuts {
+    const h = this.hart, m32 = this.m32;
+    const pcIndex = this.pcIndex, res = this.resultIndex;
+    const sync = (): void => { h.pcLo = m32[pcIndex]; h.pcHi = m32[pcIndex + 1]; };
+    const fsOff = (insn: number): void => {
+      if ((h.mstatus & MSTATUS_FS) === 0) h.raise(CAUSE_ILLEGAL_INSTRUCTION, insn, 0);
+    };
+    return {
+      load: (f3, vlo, vhi) => {
+        sync();
+        let lo: number, hi: number;
+        switch (f3) {
+          case 0: lo = (h.load8(vlo, vhi) << 24) >> 24; hi = lo >> 31; break;
+          case 1: lo = (h.load16(vlo, vhi) << 16) >> 16; hi = lo >> 31; break;
+          case 2: lo = h.load32(vlo, vhi); hi = lo >> 31; break;
+          case 3: lo = h.load64(vlo, vhi); hi = r64.hi; break;
+          case 4: lo = h.load8(vlo, vhi); hi = 0; break;
+          case 5: lo = h.load16(vlo, vhi); hi = 0; break;
+          default: lo = h.load32(vlo, vhi); hi = 0; break;
+        }
+        m32[res] = lo; m32[res + 1] = hi;
+      },
+      store: (f3, vlo, vhi, lo, hi) => {
+        sync();
+        switch (f3) {
+          case 0: h.store8(vlo, vhi, lo & 0xff); break;
+          case 1: h.store16(vlo, vhi, lo & 0xffff); break;
+          case 2: h.store32(vlo, vhi, lo); break;
+          default: h.store64(vlo, vhi, lo, hi); break;
+        }
+        return h.breakSlice ? 1 : 0;
+      },
+      fp: (insn) => {
+        sync();
+        fsOff(insn);
+        const fi = (h.base + HS_FCSR) >> 2;
+        const fcsr = m32[fi];
+        const flags = fpExecute(h.regs, insn, fcsr >>> 5);
+        if (flags < 0) h.raise(CAUSE_ILLEGAL_INSTRUCTION, insn, 0);
+        h.x[0] = 0; h.x[1] = 0; // FP compares and moves may name x0
+        m32[fi] = fcsr | flags;
+        h.mstatus |= MSTATUS_FS;
+      },
+      fpmem: (insn, vlo, vhi) => {
+        sync();
+        fsOff(insn);
+        const f = h.f, d = ((insn >>> 7) & 31) << 1, s = ((insn >>> 20) & 31) << 1;
+        const wide = ((insn >>> 12) & 7) === 3;
+        if ((insn & 0x7f) === 0x07) {
+          if (wide) { const lo = h.load64(vlo, vhi); f[d] = lo; f[d + 1] = r64.hi; }
+          else { f[d] = h.load32(vlo, vhi); f[d + 1] = -1; }
+          h.mstatus |= MSTATUS_FS;
+          return 0;
+        }
+        if (wide) h.store64(vlo, vhi, f[s], f[s + 1]); else h.store32(vlo, vhi, f[s]);
+        return h.breakSlice ? 1 : 0;
+      },
+    };
+  }
+}

@@ -1,0 +1,434 @@
+// Translates the hot blocks of one guest-physical page into one WebAssembly module with a br_table dispatcher.
+import { HS_PC, HS_X, TLB_ENTRIES } from '../../memory/layout.js';
+import { Block, GuestInsn, Kind, branchImm, jalImm } from './decode.js';
+import { FunctionBody, I32, I64, ModuleBuilder, Op } from './wasm-emitter.js';
+
+/** JIT-private scratch inside the hart block (unused by layout.ts): instructions retired before a call-out, call-out results. */
+export const JIT_COUNT = 0x800;
+export const JIT_RESULT = 0x808;
+
+/** Import indexes (declared in this order). */
+const IMP_LOAD = 0, IMP_STORE = 1, IMP_FP = 2, IMP_FPMEM = 3;
+
+/** The host side of a translated module's call-outs; each may throw the hart's trap unwind after entering a trap. */
+export interface CallOuts {
+  /** Load with the LOAD funct3 encoding; leaves the 64-bit result at JIT_RESULT. */
+  load(f3: number, vlo: number, vhi: number): void;
+  /** Store of size 1 << f3; returns non-zero when translated code must stop (device write, code page written). */
+  store(f3: number, vlo: number, vhi: number, lo: number, hi: number): number;
+  /** FP computation (OP-FP and fused multiply-add). */
+  fp(insn: number): void;
+  /** FP load or store; returns non-zero when translated code must stop. */
+  fpmem(insn: number, vlo: number, vhi: number): number;
+}
+
+/** run(loadTlbByteOffset, storeTlbByteOffset, budget) -> instructions retired; pc is read from and written to HS_PC. */
+export type PageFunction = (loadTlb: number, storeTlb: number, budget: number) => number;
+
+export interface TranslatedPage {
+  /** Per halfword offset: index of the block starting there, -1 none, -2 an instruction left to the interpreter. */
+  readonly entry: Int16Array;
+  readonly run: PageFunction;
+  readonly blockCount: number;
+  readonly insnCount: number;
+  readonly wasmBytes: number;
+}
+
+const PAGE_MASK_LO = -4096;
+
+/** Emits code for one page's blocks; registers live in the hart block and are accessed with constant offsets. */
+class PageEmitter {
+  readonly b: FunctionBody;
+  // Parameters and locals.
+  private readonly pLoadTlb = 0;
+  private readonly pStoreTlb = 1;
+  private readonly pBudget = 2;
+  private readonly vbase: number;
+  private readonly pc: number;
+  private readonly n: number;
+  private readonly addr: number;
+  private readonly e: number;
+  private readonly t: number;
+  private readonly u: number;
+  private readonly w: number;
+  private readonly ti: number;
+  private readonly ui: number;
+  /** Depth of the `$exit` label from the current point. */
+  private exitDepth = 0;
+
+  constructor(body: FunctionBody, private readonly hartBase: number) {
+    this.b = body;
+    this.vbase = body.local(I64);
+    this.pc = body.local(I64);
+    this.n = body.local(I32);
+    this.addr = body.local(I64);
+    this.e = body.local(I32);
+    this.t = body.local(I64);
+    this.u = body.local(I64);
+    this.w = body.local(I64);
+    this.ti = body.local(I32);
+    this.ui = body.local(I32);
+  }
+
+  private readX(r: number): void {
+    if (r === 0) this.b.i64c(0);
+    else this.b.i32c(0).mem(Op.i64_load, this.hartBase + HS_X + 8 * r);
+  }
+  /** Stores the i64 the callback leaves on the stack into x[rd] (evaluated and dropped for x0). */
+  private writeX(rd: number, value: () => void): void {
+    if (rd === 0) return;
+    this.b.i32c(0);
+    value();
+    this.b.mem(Op.i64_store, this.hartBase + HS_X + 8 * rd);
+  }
+  /** Pushes vbase + off (a pc inside or near the page). */
+  private pcAt(off: number): void {
+    this.b.get(this.vbase).i64c(off).op(Op.i64_add);
+  }
+
+  /** The whole function: read pc, dispatch through br_table, run blocks until budget, page exit or an interpreted insn. */
+  emit(blocks: Block[], entry: Int16Array): void {
+    const b = this.b;
+    const N = blocks.length;
+    b.i32c(0).mem(Op.i64_load, this.hartBase + HS_PC).tee(this.pc).i64c(PAGE_MASK_LO).op(Op.i64_and).set(this.vbase);
+    b.loop();
+    b.block(); // $exit
+    for (let i = 0; i < N; i++) b.block();
+    const targets = new Uint32Array(2048);
+    for (let h = 0; h < 2048; h++) targets[h] = entry[h] >= 0 ? entry[h] : N;
+    b.get(this.pc).get(this.vbase).op(Op.i64_sub).op(Op.i32_wrap_i64).i32c(1).op(Op.i32_shr_u).brTable(targets, N);
+    for (let i = 0; i < N; i++) {
+      b.end();
+      this.exitDepth = N - 1 - i;
+      this.emitBlock(blocks[i]);
+    }
+    b.end(); // $exit
+    b.i32c(0).get(this.pc).mem(Op.i64_store, this.hartBase + HS_PC);
+    b.get(this.n).op(Op.return);
+    b.end(); // loop
+    b.i32c(0);
+  }
+
+  private emitBlock(blk: Block): void {
+    const b = this.b;
+    const len = blk.insns.length;
+    // Run the block only if it fits the budget, so run(budget) retires exactly what the interpreter would.
+    b.get(this.n).i32c(len).op(Op.i32_add).get(this.pBudget).op(Op.i32_gt_u).brIf(this.exitDepth);
+    for (let k = 0; k < len; k++) {
+      const ins = blk.insns[k];
+      if (ins.kind === Kind.Plain) this.emitPlain(ins, k);
+      else this.emitJump(ins);
+    }
+    const last = blk.insns[len - 1];
+    if (blk.fallsThrough) {
+      this.pcAt(last.off + last.len);
+      b.set(this.pc);
+    }
+    b.get(this.n).i32c(len).op(Op.i32_add).set(this.n);
+    // Continue through the dispatcher while on this page, otherwise leave.
+    b.get(this.pc).i64c(PAGE_MASK_LO).op(Op.i64_and).get(this.vbase).op(Op.i64_ne).brIf(this.exitDepth);
+    b.br(this.exitDepth + 1);
+  }
+
+  /** Before a call-out that may trap: publish the instruction's pc and the count retired so far. */
+  private publish(ins: GuestInsn, k: number): void {
+    const b = this.b;
+    b.i32c(0);
+    this.pcAt(ins.off);
+    b.mem(Op.i64_store, this.hartBase + HS_PC);
+    b.i32c(0).get(this.n).i32c(k).op(Op.i32_add).mem(Op.i32_store, this.hartBase + JIT_COUNT);
+  }
+
+  /** After a call-out that asked to stop: leave with pc after this instruction (call-out result is on the stack). */
+  private stopIfAsked(ins: GuestInsn, k: number, extraDepth: number): void {
+    const b = this.b;
+    b.if_();
+    this.pcAt(ins.off + ins.len);
+    b.set(this.pc);
+    b.get(this.n).i32c(k + 1).op(Op.i32_add).set(this.n);
+    b.br(this.exitDepth + extraDepth + 1);
+    b.end();
+  }
+
+  /** addr = x[rs1] + imm */
+  private effAddr(rs1: number, imm: number): void {
+    this.readX(rs1);
+    if (imm !== 0) this.b.i64c(imm).op(Op.i64_add);
+    this.b.set(this.addr);
+  }
+
+  /** Pushes 1 when the TLB table at `tlbParam` maps the `size` bytes at addr within one page; leaves the entry in e. */
+  private tlbHit(tlbParam: number, size: number): void {
+    const b = this.b;
+    b.get(tlbParam).get(this.addr).op(Op.i32_wrap_i64).i32c(12).op(Op.i32_shr_u).i32c(TLB_ENTRIES - 1).op(Op.i32_and)
+      .i32c(4).op(Op.i32_shl).op(Op.i32_add).tee(this.e);
+    b.mem(Op.i64_load, 0);
+    // The last byte's page equals the tag only when the access stays inside the tagged page.
+    b.get(this.addr);
+    if (size > 1) b.i64c(size - 1).op(Op.i64_add);
+    b.i64c(PAGE_MASK_LO).op(Op.i64_and).op(Op.i64_eq);
+  }
+  /** Pushes the host byte offset for addr (after a hit). */
+  private hostAddr(): void {
+    this.b.get(this.e).mem(Op.i32_load, 8).get(this.addr).op(Op.i32_wrap_i64).i32c(4095).op(Op.i32_and).op(Op.i32_add);
+  }
+  private addrHalves(): void {
+    this.b.get(this.addr).op(Op.i32_wrap_i64).get(this.addr).i64c(32).op(Op.i64_shr_u).op(Op.i32_wrap_i64);
+  }
+
+  private emitPlain(ins: GuestInsn, k: number): void {
+    const b = this.b;
+    const insn = ins.insn;
+    const rd = (insn >>> 7) & 31, rs1 = (insn >>> 15) & 31, rs2 = (insn >>> 20) & 31;
+    const f3 = (insn >>> 12) & 7, f7 = insn >>> 25;
+    const imm = insn >> 20;
+    switch (insn & 0x7f) {
+      case 0x37: this.writeX(rd, () => b.i64c(insn & PAGE_MASK_LO)); return;
+      case 0x17: this.writeX(rd, () => this.pcAt(ins.off + (insn & PAGE_MASK_LO))); return;
+      case 0x03: {
+        this.effAddr(rs1, imm);
+        const size = 1 << (f3 & 3);
+        const ops = [Op.i64_load8_s, Op.i64_load16_s, Op.i64_load32_s, Op.i64_load, Op.i64_load8_u, Op.i64_load16_u, Op.i64_load32_u];
+        this.tlbHit(this.pLoadTlb, size);
+        b.if_(I64);
+        this.hostAddr();
+        b.mem(ops[f3], 0);
+        b.else_();
+        this.publish(ins, k);
+        b.i32c(f3);
+        this.addrHalves();
+        b.call(IMP_LOAD);
+        b.i32c(0).mem(Op.i64_load, this.hartBase + JIT_RESULT);
+        b.end();
+        if (rd === 0) b.op(Op.drop);
+        else { b.set(this.t); this.writeX(rd, () => b.get(this.t)); }
+        return;
+      }
+      case 0x23: {
+        const simm = ((insn >> 25) << 5) | ((insn >>> 7) & 31);
+        this.effAddr(rs1, simm);
+        this.readX(rs2);
+        b.set(this.t);
+        const size = 1 << f3;
+        this.tlbHit(this.pStoreTlb, size);
+        b.if_();
+        this.hostAddr();
+        b.get(this.t).mem([Op.i64_store8, Op.i64_store16, Op.i64_store32, Op.i64_store][f3], 0);
+        b.else_();
+        this.publish(ins, k);
+        b.i32c(f3);
+        this.addrHalves();
+        b.get(this.t).op(Op.i32_wrap_i64).get(this.t).i64c(32).op(Op.i64_shr_u).op(Op.i32_wrap_i64);
+        b.call(IMP_STORE);
+        this.stopIfAsked(ins, k, 1);
+        b.end();
+        return;
+      }
+      case 0x13: {
+        if (rd === 0) return;
+        this.writeX(rd, () => {
+          this.readX(rs1);
+          switch (f3) {
+            case 0: b.i64c(imm).op(Op.i64_add); break;
+            case 1: b.i64c(imm & 63).op(Op.i64_shl); break;
+            case 2: b.i64c(imm).op(Op.i64_lt_s).op(Op.i64_extend_i32_u); break;
+            case 3: b.i64c(imm).op(Op.i64_lt_u).op(Op.i64_extend_i32_u); break;
+            case 4: b.i64c(imm).op(Op.i64_xor); break;
+            case 5: b.i64c(imm & 63).op((insn >>> 26) === 0 ? Op.i64_shr_u : Op.i64_shr_s); break;
+            case 6: b.i64c(imm).op(Op.i64_or); break;
+            default: b.i64c(imm).op(Op.i64_and); break;
+          }
+        });
+        return;
+      }
+      case 0x1b: {
+        if (rd === 0) return;
+        this.writeX(rd, () => {
+          this.readX(rs1);
+          b.op(Op.i32_wrap_i64);
+          if (f3 === 0) b.i32c(imm).op(Op.i32_add);
+          else if (f3 === 1) b.i32c(imm & 31).op(Op.i32_shl);
+          else b.i32c(imm & 31).op(f7 === 0 ? Op.i32_shr_u : Op.i32_shr_s);
+          b.op(Op.i64_extend_i32_s);
+        });
+        return;
+      }
+      case 0x33: {
+        if (rd === 0) return;
+        this.writeX(rd, () => this.emitOp(f3, f7, rs1, rs2));
+        return;
+      }
+      case 0x3b: {
+        if (rd === 0) return;
+        this.writeX(rd, () => this.emitOp32(f3, f7, rs1, rs2));
+        return;
+      }
+      case 0x0f: return; // FENCE: one hart, program order already holds
+      case 0x07: case 0x27: {
+        const off12 = (insn & 0x7f) === 0x07 ? imm : ((insn >> 25) << 5) | ((insn >>> 7) & 31);
+        this.effAddr(rs1, off12);
+        this.publish(ins, k);
+        b.i32c(insn);
+        this.addrHalves();
+        b.call(IMP_FPMEM);
+        this.stopIfAsked(ins, k, 0);
+        return;
+      }
+      default: // FP compute
+        this.publish(ins, k);
+        b.i32c(insn).call(IMP_FP);
+        return;
+    }
+  }
+
+  /** RV64 OP and M: pushes the result. */
+  private emitOp(f3: number, f7: number, rs1: number, rs2: number): void {
+    const b = this.b;
+    if (f7 === 1) {
+      this.readX(rs1); b.set(this.t);
+      this.readX(rs2); b.set(this.u);
+      const t = this.t, u = this.u;
+      switch (f3) {
+        case 0: b.get(t).get(u).op(Op.i64_mul); return;
+        case 1: // MULH: mulhu - (t<0 ? u : 0) - (u<0 ? t : 0)
+          this.mulhu();
+          b.get(t).i64c(63).op(Op.i64_shr_s).get(u).op(Op.i64_and).op(Op.i64_sub);
+          b.get(u).i64c(63).op(Op.i64_shr_s).get(t).op(Op.i64_and).op(Op.i64_sub);
+          return;
+        case 2: // MULHSU
+          this.mulhu();
+          b.get(t).i64c(63).op(Op.i64_shr_s).get(u).op(Op.i64_and).op(Op.i64_sub);
+          return;
+        case 3: this.mulhu(); return;
+        case 4: // DIV
+          b.get(u).op(Op.i64_eqz).if_(I64).i64c(-1).else_();
+          b.get(t).i64c(0, -0x80000000).op(Op.i64_eq).get(u).i64c(-1).op(Op.i64_eq).op(Op.i32_and);
+          b.if_(I64).get(t).else_().get(t).get(u).op(Op.i64_div_s).end();
+          b.end();
+          return;
+        case 5: b.get(u).op(Op.i64_eqz).if_(I64).i64c(-1).else_().get(t).get(u).op(Op.i64_div_u).end(); return;
+        case 6: b.get(u).op(Op.i64_eqz).if_(I64).get(t).else_().get(t).get(u).op(Op.i64_rem_s).end(); return;
+        default: b.get(u).op(Op.i64_eqz).if_(I64).get(t).else_().get(t).get(u).op(Op.i64_rem_u).end(); return;
+      }
+    }
+    this.readX(rs1);
+    this.readX(rs2);
+    switch (f3) {
+      case 0: b.op(f7 === 0 ? Op.i64_add : Op.i64_sub); return;
+      case 1: b.op(Op.i64_shl); return;
+      case 2: b.op(Op.i64_lt_s).op(Op.i64_extend_i32_u); return;
+      case 3: b.op(Op.i64_lt_u).op(Op.i64_extend_i32_u); return;
+      case 4: b.op(Op.i64_xor); return;
+      case 5: b.op(f7 === 0 ? Op.i64_shr_u : Op.i64_shr_s); return;
+      case 6: b.op(Op.i64_or); return;
+      default: b.op(Op.i64_and); return;
+    }
+  }
+
+  /** High 64 bits of the unsigned product of t and u, from four 32x32 partial products. */
+  private mulhu(): void {
+    const b = this.b, t = this.t, u = this.u, w = this.w;
+    const lo = (x: number): void => { b.get(x).i64c(-1, 0).op(Op.i64_and); };
+    const hi = (x: number): void => { b.get(x).i64c(32).op(Op.i64_shr_u); };
+    // mid = (lo(t)*lo(u) >> 32) + lo(lo(t)*hi(u)) + lo(hi(t)*lo(u))
+    lo(t); lo(u); b.op(Op.i64_mul).i64c(32).op(Op.i64_shr_u);
+    lo(t); hi(u); b.op(Op.i64_mul).i64c(-1, 0).op(Op.i64_and).op(Op.i64_add);
+    hi(t); lo(u); b.op(Op.i64_mul).i64c(-1, 0).op(Op.i64_and).op(Op.i64_add);
+    b.set(w);
+    // hi(t)*hi(u) + hi(lo(t)*hi(u)) + hi(hi(t)*lo(u)) + hi(mid)
+    hi(t); hi(u); b.op(Op.i64_mul);
+    lo(t); hi(u); b.op(Op.i64_mul).i64c(32).op(Op.i64_shr_u).op(Op.i64_add);
+    hi(t); lo(u); b.op(Op.i64_mul).i64c(32).op(Op.i64_shr_u).op(Op.i64_add);
+    b.get(w).i64c(32).op(Op.i64_shr_u).op(Op.i64_add);
+  }
+
+  /** RV64 OP-32 and M's W forms: pushes the sign-extended result. */
+  private emitOp32(f3: number, f7: number, rs1: number, rs2: number): void {
+    const b = this.b, t = this.ti, u = this.ui;
+    this.readX(rs1); b.op(Op.i32_wrap_i64).set(t);
+    this.readX(rs2); b.op(Op.i32_wrap_i64).set(u);
+    if (f7 === 1) {
+      switch (f3) {
+        case 0: b.get(t).get(u).op(Op.i32_mul); break;
+        case 4:
+          b.get(u).op(Op.i32_eqz).if_(I32).i32c(-1).else_();
+          b.get(t).i32c(-0x80000000).op(Op.i32_eq).get(u).i32c(-1).op(Op.i32_eq).op(Op.i32_and);
+          b.if_(I32).get(t).else_().get(t).get(u).op(Op.i32_div_s).end();
+          b.end();
+          break;
+        case 5: b.get(u).op(Op.i32_eqz).if_(I32).i32c(-1).else_().get(t).get(u).op(Op.i32_div_u).end(); break;
+        case 6: b.get(u).op(Op.i32_eqz).if_(I32).get(t).else_().get(t).get(u).op(Op.i32_rem_s).end(); break;
+        default: b.get(u).op(Op.i32_eqz).if_(I32).get(t).else_().get(t).get(u).op(Op.i32_rem_u).end(); break;
+      }
+    } else {
+      b.get(t).get(u);
+      if (f3 === 0) b.op(f7 === 0 ? Op.i32_add : Op.i32_sub);
+      else if (f3 === 1) b.op(Op.i32_shl);
+      else b.op(f7 === 0 ? Op.i32_shr_u : Op.i32_shr_s);
+    }
+    b.op(Op.i64_extend_i32_s);
+  }
+
+  /** Branches and jumps: set the pc local to the next pc. */
+  private emitJump(ins: GuestInsn): void {
+    const b = this.b;
+    const insn = ins.insn;
+    const rd = (insn >>> 7) & 31, rs1 = (insn >>> 15) & 31, rs2 = (insn >>> 20) & 31;
+    const next = ins.off + ins.len;
+    if (ins.kind === Kind.Branch) {
+      this.readX(rs1);
+      this.readX(rs2);
+      b.op([Op.i64_eq, Op.i64_ne, 0, 0, Op.i64_lt_s, Op.i64_ge_s, Op.i64_lt_u, Op.i64_ge_u][(insn >>> 12) & 7]);
+      b.if_(I64);
+      this.pcAt(ins.off + branchImm(insn));
+      b.else_();
+      this.pcAt(next);
+      b.end();
+      b.set(this.pc);
+    } else if (ins.kind === Kind.Jal) {
+      this.writeX(rd, () => this.pcAt(next));
+      this.pcAt(ins.off + jalImm(insn));
+      b.set(this.pc);
+    } else {
+      this.readX(rs1);
+      b.i64c(insn >> 20).op(Op.i64_add).i64c(-2).op(Op.i64_and).set(this.pc);
+      this.writeX(rd, () => this.pcAt(next));
+    }
+  }
+}
+
+/** Builds, compiles and instantiates the module for one page. */
+export function translatePage(
+  blocks: Block[],
+  interp: number[],
+  memory: WebAssembly.Memory,
+  hartBase: number,
+  callOuts: CallOuts,
+): TranslatedPage {
+  const entry = new Int16Array(2048).fill(-1);
+  for (const o of interp) entry[o >> 1] = -2;
+  blocks.forEach((blk, i) => { entry[blk.off >> 1] = i; });
+  const m = new ModuleBuilder();
+  m.importMemory('e', 'mem');
+  m.importFunction('e', 'load', [I32, I32, I32], []);
+  m.importFunction('e', 'store', [I32, I32, I32, I32, I32], [I32]);
+  m.importFunction('e', 'fp', [I32], []);
+  m.importFunction('e', 'fpmem', [I32, I32, I32], [I32]);
+  const { index, body } = m.addFunction([I32, I32, I32], [I32]);
+  new PageEmitter(body, hartBase).emit(blocks, entry);
+  m.exportFunction('run', index);
+  const bytes = m.build();
+  const mod = new WebAssembly.Module(bytes);
+  const inst = new WebAssembly.Instance(mod, {
+    e: {
+      mem: memory,
+      load: callOuts.load,
+      store: callOuts.store,
+      fp: callOuts.fp,
+      fpmem: callOuts.fpmem,
+    },
+  });
+  let insnCount = 0;
+  for (const blk of blocks) insnCount += blk.insns.length;
+  return { entry, run: inst.exports.run as PageFunction, blockCount: blocks.length, insnCount, wasmBytes: bytes.length };
+}

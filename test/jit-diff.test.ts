@@ -1,0 +1,20 @@
+// The differential campaigns against qemu-riscv64 again, with every hart run by the translating engine (translate on first visit).
+import { Hart } from '../src/cpu/hart.js';
+import { JitEngine } from '../src/cpu/jit/engine.js';
+import { differentialTest } from './harness/differential-suite.js';
+
+// runUserProgram builds its own hart; route its run() through an engine so the harness stays unchanged.
+const engines = new WeakMap<Hart, JitEngine>();
+Hart.prototype.run = function (this: Hart, budget: number): number {
+  let e = engines.get(this);
+  if (e === undefined) {
+    e = new JitEngine(this, { threshold: 0, coldChunk: 1, missLimit: 1 });
+    engines.set(this, e);
+  }
+  return e.run(budget);
+};
+
+differentialTest('jit-rv64i', 101, { weights: { I: 1 }, length: 100 }, 600);
+differentialTest('jit-rv64m', 102, { weights: { M: 3, I: 1 }, length: 100 }, 600);
+differentialTest('jit-rv64c', 106, { weights: { C: 4, I: 1 }, length: 100 }, 600);
+differentialTest('jit-mixed', 107, { weights: { I: 4, M: 2, A: 2, F: 3, D: 3, C: 2, CSR: 1 }, length: 100 }, 600);
