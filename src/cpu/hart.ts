@@ -495,87 +495,43 @@ export class Hart {
         const rs2 = (insn >>> 20) & 31;
         const f3 = (insn >>> 12) & 7;
         const a = rs1 << 1, b = rs2 << 1, d = rd << 1;
+        // Cases stay in order of dynamic frequency (measured on a Debian boot): V8 compiles this sparse switch
+        // to a chain of compares tried in source order, so the common opcodes must come first.
         switch (insn & 0x7f) {
-          case 0x37: { // LUI
-            const v = insn & PAGE_MASK;
-            x[d] = v; x[d + 1] = v >> 31;
-            break;
-          }
-          case 0x17: { // AUIPC
-            const v = insn & PAGE_MASK;
-            const lo = (pcLo + v) | 0;
-            x[d + 1] = (pcHi + (v >> 31) + ((lo >>> 0) < (pcLo >>> 0) ? 1 : 0)) | 0;
-            x[d] = lo;
-            break;
-          }
-          case 0x6f: { // JAL
-            const imm = (((insn >> 31) << 20) | (((insn >>> 12) & 0xff) << 12) | (((insn >>> 20) & 1) << 11) | (((insn >>> 21) & 0x3ff) << 1));
-            const tlo = (pcLo + imm) | 0;
-            const thi = (pcHi + (imm >> 31) + ((tlo >>> 0) < (pcLo >>> 0) ? 1 : 0)) | 0;
-            x[d] = npcLo; x[d + 1] = npcHi;
-            npcLo = tlo; npcHi = thi;
-            break;
-          }
-          case 0x67: { // JALR
-            if (f3 !== 0) this.illegal(insn);
-            const imm = insn >> 20;
-            const blo = x[a], bhi = x[a + 1];
-            const tlo = (blo + imm) & -2;
-            const thi = (bhi + (imm >> 31) + (((blo + imm) >>> 0) < (blo >>> 0) ? 1 : 0)) | 0;
-            x[d] = npcLo; x[d + 1] = npcHi;
-            npcLo = tlo; npcHi = thi;
-            break;
-          }
-          case 0x63: { // BRANCH
+          case 0x33: { // OP
             const alo = x[a], ahi = x[a + 1], blo = x[b], bhi = x[b + 1];
-            let taken: boolean;
-            switch (f3) {
-              case 0: taken = alo === blo && ahi === bhi; break;
-              case 1: taken = alo !== blo || ahi !== bhi; break;
-              case 4: taken = ahi < bhi || (ahi === bhi && (alo >>> 0) < (blo >>> 0)); break;
-              case 5: taken = ahi > bhi || (ahi === bhi && (alo >>> 0) >= (blo >>> 0)); break;
-              case 6: taken = (ahi >>> 0) < (bhi >>> 0) || (ahi === bhi && (alo >>> 0) < (blo >>> 0)); break;
-              case 7: taken = (ahi >>> 0) > (bhi >>> 0) || (ahi === bhi && (alo >>> 0) >= (blo >>> 0)); break;
-              default: return this.illegal(insn);
-            }
-            if (taken) {
-              const imm = ((insn >> 31) << 12) | (((insn >>> 7) & 1) << 11) | (((insn >>> 25) & 0x3f) << 5) | (((insn >>> 8) & 0xf) << 1);
-              npcLo = (pcLo + imm) | 0;
-              npcHi = (pcHi + (imm >> 31) + ((npcLo >>> 0) < (pcLo >>> 0) ? 1 : 0)) | 0;
-            }
-            break;
-          }
-          case 0x03: { // LOAD
-            const imm = insn >> 20;
-            const blo = x[a], bhi = x[a + 1];
-            const vlo = (blo + imm) | 0;
-            const vhi = (bhi + (imm >> 31) + ((vlo >>> 0) < (blo >>> 0) ? 1 : 0)) | 0;
-            let lo: number, hi: number;
-            switch (f3) {
-              case 0: lo = (this.load8(vlo, vhi) << 24) >> 24; hi = lo >> 31; break;
-              case 1: lo = (this.load16(vlo, vhi) << 16) >> 16; hi = lo >> 31; break;
-              case 2: lo = this.load32(vlo, vhi); hi = lo >> 31; break;
-              case 3: lo = this.load64(vlo, vhi); hi = r64.hi; break;
-              case 4: lo = this.load8(vlo, vhi); hi = 0; break;
-              case 5: lo = this.load16(vlo, vhi); hi = 0; break;
-              case 6: lo = this.load32(vlo, vhi); hi = 0; break;
-              default: return this.illegal(insn);
-            }
-            x[d] = lo; x[d + 1] = hi;
-            break;
-          }
-          case 0x23: { // STORE
-            const imm = ((insn >> 25) << 5) | ((insn >>> 7) & 31);
-            const blo = x[a], bhi = x[a + 1];
-            const vlo = (blo + imm) | 0;
-            const vhi = (bhi + (imm >> 31) + ((vlo >>> 0) < (blo >>> 0) ? 1 : 0)) | 0;
-            switch (f3) {
-              case 0: this.store8(vlo, vhi, x[b] & 0xff); break;
-              case 1: this.store16(vlo, vhi, x[b] & 0xffff); break;
-              case 2: this.store32(vlo, vhi, x[b]); break;
-              case 3: this.store64(vlo, vhi, x[b], x[b + 1]); break;
-              default: return this.illegal(insn);
-            }
+            const f7 = insn >>> 25;
+            if (f7 === 0) {
+              switch (f3) {
+                case 0: { const lo = (alo + blo) | 0; x[d + 1] = (ahi + bhi + ((lo >>> 0) < (alo >>> 0) ? 1 : 0)) | 0; x[d] = lo; break; }
+                case 1: shl(x, d, alo, ahi, blo & 63); break;
+                case 2: x[d] = ahi < bhi || (ahi === bhi && (alo >>> 0) < (blo >>> 0)) ? 1 : 0; x[d + 1] = 0; break;
+                case 3: x[d] = (ahi >>> 0) < (bhi >>> 0) || (ahi === bhi && (alo >>> 0) < (blo >>> 0)) ? 1 : 0; x[d + 1] = 0; break;
+                case 4: x[d] = alo ^ blo; x[d + 1] = ahi ^ bhi; break;
+                case 5: shr(x, d, alo, ahi, blo & 63); break;
+                case 6: x[d] = alo | blo; x[d + 1] = ahi | bhi; break;
+                case 7: x[d] = alo & blo; x[d + 1] = ahi & bhi; break;
+              }
+            } else if (f7 === 0x20) {
+              if (f3 === 0) {
+                const lo = (alo - blo) | 0;
+                x[d + 1] = (ahi - bhi - ((alo >>> 0) < (blo >>> 0) ? 1 : 0)) | 0; x[d] = lo;
+              } else if (f3 === 5) sar(x, d, alo, ahi, blo & 63);
+              else this.illegal(insn);
+            } else if (f7 === 1) {
+              let lo: number;
+              switch (f3) {
+                case 0: lo = mul64(alo, ahi, blo, bhi); break;
+                case 1: lo = mulh64(alo, ahi, blo, bhi); break;
+                case 2: lo = mulhsu64(alo, ahi, blo, bhi); break;
+                case 3: lo = mulhu64(alo, ahi, blo, bhi); break;
+                case 4: lo = divrem64(0, alo, ahi, blo, bhi); break;
+                case 5: lo = divrem64(1, alo, ahi, blo, bhi); break;
+                case 6: lo = divrem64(2, alo, ahi, blo, bhi); break;
+                default: lo = divrem64(3, alo, ahi, blo, bhi); break;
+              }
+              x[d] = lo; x[d + 1] = r64.hi;
+            } else this.illegal(insn);
             break;
           }
           case 0x13: { // OP-IMM
@@ -618,6 +574,58 @@ export class Hart {
             }
             break;
           }
+          case 0x03: { // LOAD
+            const imm = insn >> 20;
+            const blo = x[a], bhi = x[a + 1];
+            const vlo = (blo + imm) | 0;
+            const vhi = (bhi + (imm >> 31) + ((vlo >>> 0) < (blo >>> 0) ? 1 : 0)) | 0;
+            let lo: number, hi: number;
+            switch (f3) {
+              case 0: lo = (this.load8(vlo, vhi) << 24) >> 24; hi = lo >> 31; break;
+              case 1: lo = (this.load16(vlo, vhi) << 16) >> 16; hi = lo >> 31; break;
+              case 2: lo = this.load32(vlo, vhi); hi = lo >> 31; break;
+              case 3: lo = this.load64(vlo, vhi); hi = r64.hi; break;
+              case 4: lo = this.load8(vlo, vhi); hi = 0; break;
+              case 5: lo = this.load16(vlo, vhi); hi = 0; break;
+              case 6: lo = this.load32(vlo, vhi); hi = 0; break;
+              default: return this.illegal(insn);
+            }
+            x[d] = lo; x[d + 1] = hi;
+            break;
+          }
+          case 0x63: { // BRANCH
+            const alo = x[a], ahi = x[a + 1], blo = x[b], bhi = x[b + 1];
+            let taken: boolean;
+            switch (f3) {
+              case 0: taken = alo === blo && ahi === bhi; break;
+              case 1: taken = alo !== blo || ahi !== bhi; break;
+              case 4: taken = ahi < bhi || (ahi === bhi && (alo >>> 0) < (blo >>> 0)); break;
+              case 5: taken = ahi > bhi || (ahi === bhi && (alo >>> 0) >= (blo >>> 0)); break;
+              case 6: taken = (ahi >>> 0) < (bhi >>> 0) || (ahi === bhi && (alo >>> 0) < (blo >>> 0)); break;
+              case 7: taken = (ahi >>> 0) > (bhi >>> 0) || (ahi === bhi && (alo >>> 0) >= (blo >>> 0)); break;
+              default: return this.illegal(insn);
+            }
+            if (taken) {
+              const imm = ((insn >> 31) << 12) | (((insn >>> 7) & 1) << 11) | (((insn >>> 25) & 0x3f) << 5) | (((insn >>> 8) & 0xf) << 1);
+              npcLo = (pcLo + imm) | 0;
+              npcHi = (pcHi + (imm >> 31) + ((npcLo >>> 0) < (pcLo >>> 0) ? 1 : 0)) | 0;
+            }
+            break;
+          }
+          case 0x23: { // STORE
+            const imm = ((insn >> 25) << 5) | ((insn >>> 7) & 31);
+            const blo = x[a], bhi = x[a + 1];
+            const vlo = (blo + imm) | 0;
+            const vhi = (bhi + (imm >> 31) + ((vlo >>> 0) < (blo >>> 0) ? 1 : 0)) | 0;
+            switch (f3) {
+              case 0: this.store8(vlo, vhi, x[b] & 0xff); break;
+              case 1: this.store16(vlo, vhi, x[b] & 0xffff); break;
+              case 2: this.store32(vlo, vhi, x[b]); break;
+              case 3: this.store64(vlo, vhi, x[b], x[b + 1]); break;
+              default: return this.illegal(insn);
+            }
+            break;
+          }
           case 0x1b: { // OP-IMM-32
             const imm = insn >> 20;
             const alo = x[a];
@@ -635,42 +643,6 @@ export class Hart {
               default: return this.illegal(insn);
             }
             x[d] = v; x[d + 1] = v >> 31;
-            break;
-          }
-          case 0x33: { // OP
-            const alo = x[a], ahi = x[a + 1], blo = x[b], bhi = x[b + 1];
-            const f7 = insn >>> 25;
-            if (f7 === 0) {
-              switch (f3) {
-                case 0: { const lo = (alo + blo) | 0; x[d + 1] = (ahi + bhi + ((lo >>> 0) < (alo >>> 0) ? 1 : 0)) | 0; x[d] = lo; break; }
-                case 1: shl(x, d, alo, ahi, blo & 63); break;
-                case 2: x[d] = ahi < bhi || (ahi === bhi && (alo >>> 0) < (blo >>> 0)) ? 1 : 0; x[d + 1] = 0; break;
-                case 3: x[d] = (ahi >>> 0) < (bhi >>> 0) || (ahi === bhi && (alo >>> 0) < (blo >>> 0)) ? 1 : 0; x[d + 1] = 0; break;
-                case 4: x[d] = alo ^ blo; x[d + 1] = ahi ^ bhi; break;
-                case 5: shr(x, d, alo, ahi, blo & 63); break;
-                case 6: x[d] = alo | blo; x[d + 1] = ahi | bhi; break;
-                case 7: x[d] = alo & blo; x[d + 1] = ahi & bhi; break;
-              }
-            } else if (f7 === 0x20) {
-              if (f3 === 0) {
-                const lo = (alo - blo) | 0;
-                x[d + 1] = (ahi - bhi - ((alo >>> 0) < (blo >>> 0) ? 1 : 0)) | 0; x[d] = lo;
-              } else if (f3 === 5) sar(x, d, alo, ahi, blo & 63);
-              else this.illegal(insn);
-            } else if (f7 === 1) {
-              let lo: number;
-              switch (f3) {
-                case 0: lo = mul64(alo, ahi, blo, bhi); break;
-                case 1: lo = mulh64(alo, ahi, blo, bhi); break;
-                case 2: lo = mulhsu64(alo, ahi, blo, bhi); break;
-                case 3: lo = mulhu64(alo, ahi, blo, bhi); break;
-                case 4: lo = divrem64(0, alo, ahi, blo, bhi); break;
-                case 5: lo = divrem64(1, alo, ahi, blo, bhi); break;
-                case 6: lo = divrem64(2, alo, ahi, blo, bhi); break;
-                default: lo = divrem64(3, alo, ahi, blo, bhi); break;
-              }
-              x[d] = lo; x[d + 1] = r64.hi;
-            } else this.illegal(insn);
             break;
           }
           case 0x3b: { // OP-32
@@ -696,6 +668,36 @@ export class Hart {
                 default: return this.illegal(insn);
               }
             } else return this.illegal(insn);
+            x[d] = v; x[d + 1] = v >> 31;
+            break;
+          }
+          case 0x67: { // JALR
+            if (f3 !== 0) this.illegal(insn);
+            const imm = insn >> 20;
+            const blo = x[a], bhi = x[a + 1];
+            const tlo = (blo + imm) & -2;
+            const thi = (bhi + (imm >> 31) + (((blo + imm) >>> 0) < (blo >>> 0) ? 1 : 0)) | 0;
+            x[d] = npcLo; x[d + 1] = npcHi;
+            npcLo = tlo; npcHi = thi;
+            break;
+          }
+          case 0x6f: { // JAL
+            const imm = (((insn >> 31) << 20) | (((insn >>> 12) & 0xff) << 12) | (((insn >>> 20) & 1) << 11) | (((insn >>> 21) & 0x3ff) << 1));
+            const tlo = (pcLo + imm) | 0;
+            const thi = (pcHi + (imm >> 31) + ((tlo >>> 0) < (pcLo >>> 0) ? 1 : 0)) | 0;
+            x[d] = npcLo; x[d + 1] = npcHi;
+            npcLo = tlo; npcHi = thi;
+            break;
+          }
+          case 0x17: { // AUIPC
+            const v = insn & PAGE_MASK;
+            const lo = (pcLo + v) | 0;
+            x[d + 1] = (pcHi + (v >> 31) + ((lo >>> 0) < (pcLo >>> 0) ? 1 : 0)) | 0;
+            x[d] = lo;
+            break;
+          }
+          case 0x37: { // LUI
+            const v = insn & PAGE_MASK;
             x[d] = v; x[d + 1] = v >> 31;
             break;
           }
