@@ -128,6 +128,11 @@ export function discoverBlocks(read: ParcelReader, entries: Iterable<number>, ce
     }
     if (insns.length > 0) blocks.push({ off: start, insns, fallsThrough });
   }
+  // Cut blocks where another one starts, so overlapping entries share code through the dispatcher instead of duplicating it.
+  for (const blk of blocks) {
+    const cut = blk.insns.findIndex((ins, k) => k > 0 && seen.has(ins.off));
+    if (cut > 0) { blk.insns.length = cut; blk.fallsThrough = true; }
+  }
   blocks.sort((a, b) => a.off - b.off);
   return { blocks, interp };
 }
