@@ -1,0 +1,226 @@
+// Translating engine: lockstep against the interpreter, self-modifying code against qemu-riscv64, traps inside translated blocks.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Bus } from '../src/bus/bus.js';
+import { MSTATUS_FS } from '../src/cpu/constants.js';
+import { Hart, StopReason } from '../src/cpu/hart.js';
+import { JitEngine } from '../src/cpu/jit/engine.js';
+import { lockstep } from '../src/cpu/jit/lockstep.js';
+import { GuestMemory } from '../src/memory/guest-memory.js';
+import { parseElf } from '../src/vmm/elf.js';
+import { runUserProgram, UserProgramError } from '../src/vmm/user-runner.js';
+import { assembleAndLink, compileC, runQemu } from './harness/toolchain.js';
+
+const RAM = 8 << 20;
+
+/** A U-mode hart with the program loaded and a stack at the top of RAM (the ecall ABI is handled by `userStop`). */
+function userHart(elf: Uint8Array): Hart {
+  const image = parseElf(elf);
+  const mem = new GuestMemory(RAM);
+  for (const seg of image.segments) if (seg.memSize > 0) mem.writeBytes(seg.vaddr, seg.data);
+  const h = new Hart(0, mem, new Bus());
+  h.firmwareTraps = true;
+  h.priv = 0;
+  h.mstatus |= MSTATUS_FS;
+  h.setPc(BigInt(image.entry));
+  h.setX(2, BigInt(mem.ramBase + RAM - 4096));
+  return h;
+}
+
+/** write(1, ...) is accepted and skipped; exit or any other trap ends the run. */
+function userStop(h: Hart, reason: number): boolean {
+  if (reason !== StopReason.MachineTrap || h.trapInterrupt || h.trapCause !== 8) return false;
+  const nr = h.x[34];
+  if (nr !== 64) return false;
+  h.x[20] = h.x[24]; h.x[21] = h.x[25]; // a0 = len
+  h.pcLo = (h.pcLo + 4) | 0;
+  return true;
+}
+
+const here = dirname(fileURLToPath(import.meta.url));
+function benchSource(name: string, scale: number): string {
+  const dir = resolve(here, '../../bench/programs');
+  const header = readFileSync(resolve(dir, 'common.h'), 'utf8');
+  return `#define SCALE ${scale}\n` + readFileSync(resolve(dir, `${name}.c`), 'utf8').replace('#include "common.h"', header);
+}
+
+for (const name of ['intloop', 'crc', 'memcopy', 'fploop']) {
+  test(`lockstep: the ${name} benchmark guest leaves the interpreter's state after every 5000 instructions`, () => {
+    const prog = compileC(benchSource(name, 1));
+    try {
+      const ref = userHart(prog.elf);
+      const engine = new JitEngine(userHart(prog.elf), { threshold: 200 });
+      const d = lockstep(ref, engine, 3_000_000, { step: 5000, memoryEvery: 10, onStop: userStop });
+      assert.equal(ref.instret, 3_000_000);
+      assert.equal(d, null, d ? `diverged after ${d.agreedUpTo} instructions:\n${d.differences.join('\n')}` : '');
+      const s = engine.stats;
+      assert.ok(s.compiles > 0 && s.translatedInstructions > s.interpretedInstructions,
+        `most code should run translated: ${JSON.stringify(s)}`);
+    } finally {
+      prog.cleanup();
+    }
+  });
+}
+
+test('lockstep reports a divergence (the checker can fail)', () => {
+  const prog = compileC(benchSource('intloop', 1));
+  try {
+    const ref = userHart(prog.elf);
+    const engine = new JitEngine(userHart(prog.elf), { threshold: 200 });
+    ref.run(1000);
+    ref.instret = 0;
+    ref.x[10] ^= 1; // a0 differs from here on
+    const d = lockstep(ref, engine, 20_000, { step: 1000, onStop: userStop });
+    assert.ok(d !== null && d.differences.length > 0);
+  } finally {
+    prog.cleanup();
+  }
+});
+
+/** Route runUserProgram's harts through an engine while `jit` is set. */
+let jit: { threshold: number } | null = null;
+const originalRun = Hart.prototype.run;
+const engines = new WeakMap<Hart, JitEngine>();
+let lastEngine: JitEngine | null = null;
+Hart.prototype.run = function (this: Hart, budget: number): number {
+  if (jit === null) return originalRun.call(this, budget);
+  let e = engines.get(this);
+  if (e === undefined) { e = new JitEngine(this, jit); engines.set(this, e); lastEngine = e; }
+  return e.run(budget);
+};
+
+// The program patches its own code (hot, hence translated) between rounds; every round's sum goes to stdout.
+const SMC = `
+.option norvc
+.section .smc, "awx", @progbits
+.globl _start
+_start:
+  addi sp, sp, -16
+  li s3, 4                # rounds
+round:
+  li s1, 0
+  li s2, 2000
+1:jal ra, f
+  add s1, s1, a0
+  addi s2, s2, -1
+  bnez s2, 1b
+  sd s1, 0(sp)
+  li a0, 1
+  mv a1, sp
+  li a2, 8
+  li a7, 64
+  ecall
+  # Patch f's immediate (+5) and the add in this loop's page: the next round must see both.
+  lla t0, f
+  lw t1, 0(t0)
+  li t2, 0x00500000
+  add t1, t1, t2
+  sw t1, 0(t0)
+  lla t0, g
+  lw t1, 0(t0)
+  add t1, t1, t2
+  sw t1, 0(t0)
+  fence.i
+  addi s3, s3, -1
+  bnez s3, round
+  # Same page, same loop: rewrite the next instruction each iteration (fence.i between, as the ISA requires).
+  li s1, 0
+  li s2, 300
+  lla t0, h
+2:lw t1, 0(t0)
+  li t2, 0x00100000
+  add t1, t1, t2
+  sw t1, 0(t0)
+  fence.i
+h:addi a0, zero, 0
+  add s1, s1, a0
+  addi s2, s2, -1
+  bnez s2, 2b
+  sd s1, 0(sp)
+  li a0, 1
+  mv a1, sp
+  li a2, 8
+  li a7, 64
+  ecall
+  li a0, 0
+  li a7, 93
+  ecall
+f:addi a0, zero, 1
+g:addi a0, a0, 2
+  ret
+`;
+
+test('self-modifying code: translated code is dropped when its page is written (qemu-riscv64 oracle)', () => {
+  const prog = assembleAndLink(SMC);
+  try {
+    const q = runQemu(prog.elfPath);
+    assert.equal(q.exitCode, 0, `${q.signal} ${q.stderr}`);
+    jit = { threshold: 50 };
+    const r = runUserProgram(prog.elf, { memory: RAM });
+    jit = null;
+    assert.deepEqual(Buffer.from(r.stdout), Buffer.from(q.stdout));
+    const s = lastEngine!.stats;
+    assert.ok(s.invalidations >= 5 && s.translatedInstructions > s.interpretedInstructions, JSON.stringify(s));
+  } finally {
+    jit = null;
+    prog.cleanup();
+  }
+});
+
+// A hot loop that stores, loads across a page boundary, and finally loads from an unmapped address mid-block.
+const FAULT = `
+.globl _start
+_start:
+  lla s0, buf
+  li s1, 0
+  li s2, 5000
+  li s4, 0
+1:sd s2, 8(s0)
+  addi t4, s0, 2047
+  ld t0, 2046(t4)         # misaligned, crosses into the next page: slow path
+  add s1, s1, t0
+  addi s2, s2, -1
+  seqz t1, s2
+  slli t1, t1, 40         # only on the last iteration: a pointer far outside RAM
+  add t2, s0, t1
+  addi s4, s4, 1
+  ld t3, 0(t2)            # faults in the last iteration
+  add s1, s1, t3
+  bnez s2, 1b
+  li a0, 0
+  li a7, 93
+  ecall
+.data
+.balign 4096
+buf: .space 8192
+`;
+
+test('a fault inside a translated block leaves pc, registers, memory and instret as the interpreter does', () => {
+  const prog = assembleAndLink(FAULT);
+  try {
+    const ref = userHart(prog.elf);
+    const engine = new JitEngine(userHart(prog.elf), { threshold: 100 });
+    const d = lockstep(ref, engine, 1_000_000, { step: 7777, onStop: userStop });
+    assert.equal(d, null, d ? d.differences.join('\n') : '');
+    assert.equal(ref.stopReason, StopReason.MachineTrap);
+    assert.equal(ref.trapCause, 5); // load access fault
+    assert.ok(engine.stats.translatedInstructions > 10000, JSON.stringify(engine.stats));
+    // The interpreter and qemu-riscv64 agree that the program dies with SIGSEGV.
+    const q = runQemu(prog.elfPath);
+    assert.equal(q.signal, 'SIGSEGV');
+    jit = { threshold: 100 };
+    assert.throws(() => runUserProgram(prog.elf, { memory: RAM }), (e: unknown) => {
+      assert.ok(e instanceof UserProgramError);
+      assert.equal(e.trapCause, 5);
+      assert.equal(e.partial.instret, ref.instret);
+      assert.equal(e.pc, ref.getPc());
+      return true;
+    });
+  } finally {
+    jit = null;
+    prog.cleanup();
+  }
+});
