@@ -291,6 +291,21 @@ export class Hart {
     return this.loadSlow(vlo, vhi, 8);
   }
 
+  /** Integer loads off the inlined fast path (TLB miss, misaligned, MMIO). Returns lo; r64.hi = hi, extended per f3. */
+  private loadOther(insn: number, f3: number, vlo: number, vhi: number): number {
+    let lo: number;
+    switch (f3) {
+      case 0: lo = (this.load8(vlo, vhi) << 24) >> 24; r64.hi = lo >> 31; return lo;
+      case 1: lo = (this.load16(vlo, vhi) << 16) >> 16; r64.hi = lo >> 31; return lo;
+      case 2: lo = this.load32(vlo, vhi); r64.hi = lo >> 31; return lo;
+      case 3: return this.load64(vlo, vhi);
+      case 4: lo = this.load8(vlo, vhi); r64.hi = 0; return lo;
+      case 5: lo = this.load16(vlo, vhi); r64.hi = 0; return lo;
+      case 6: lo = this.load32(vlo, vhi); r64.hi = 0; return lo;
+      default: return this.illegal(insn);
+    }
+  }
+
   /** Physical read of up to 4 bytes (RAM or MMIO); raises an access fault on unmapped addresses. */
   private readPhys(pa: number, size: number, vlo: number, vhi: number, kind: number): number {
     const h = this.mem.ramHostOffset(pa, size);
@@ -364,6 +379,17 @@ export class Hart {
       return;
     }
     this.storeSlow(vlo, vhi, 8, v, vh);
+  }
+
+  /** Integer stores off the inlined fast path (TLB miss, misaligned, MMIO). */
+  private storeOther(insn: number, f3: number, vlo: number, vhi: number, v: number, vh: number): void {
+    switch (f3) {
+      case 0: this.store8(vlo, vhi, v & 0xff); return;
+      case 1: this.store16(vlo, vhi, v & 0xffff); return;
+      case 2: this.store32(vlo, vhi, v); return;
+      case 3: this.store64(vlo, vhi, v, vh); return;
+      default: this.illegal(insn);
+    }
   }
 
   private writePhys(pa: number, size: number, v: number, vlo: number, vhi: number): void {
@@ -450,10 +476,13 @@ export class Hart {
     const x = this.x;
     const m32 = this.m32;
     const u16 = this.u16;
+    const u8 = this.u8;
     const cexp = this.cexp;
     let i = 0;
     // Cached fetch translation for the current code page.
-    let fTag = 1, fTagHi = 0, fHost = 0;
+    // fBase is the u16 index of the page's first parcel: host offsets may exceed 2^31 (RAM up to 4 GiB), and as a
+    // halved unsigned value it always fits an int32, so TurboFan keeps it in a word register (no float phi).
+    let fTag = 1, fTagHi = 0, fBase = 0;
     try {
       for (; i < limit; i++) {
         if (this.breakSlice) break;
@@ -465,7 +494,7 @@ export class Hart {
         if ((pcLo & PAGE_MASK) !== fTag || pcHi !== fTagHi) {
           const e = this.fetchTlb + (((pcLo >>> 12) & TLB_MASK) << 2);
           if (m32[e] === (pcLo & PAGE_MASK) && m32[e + 1] === pcHi) {
-            fHost = m32[e + 2];
+            fBase = m32[e + 2] >>> 1;
           } else {
             const pa = this.translate(pcLo, pcHi, TLB_KIND_FETCH);
             const h = this.mem.ramHostOffset(pa - poff, 4096);
@@ -473,17 +502,17 @@ export class Hart {
               // Not RAM: no execution from MMIO.
               this.raise(CAUSE_FETCH_ACCESS, pcLo, pcHi);
             }
-            fHost = h;
+            fBase = h >>> 1;
           }
           fTag = pcLo & PAGE_MASK; fTagHi = pcHi;
         }
-        const lowParcel = u16[(fHost + poff) >> 1];
+        const lowParcel = u16[fBase + (poff >> 1)];
         if ((lowParcel & 3) !== 3) {
           ilen = 2;
           insn = cexp[lowParcel];
           if (insn === 0) this.illegal(lowParcel);
         } else if (poff !== 4094) {
-          insn = lowParcel | (u16[(fHost + poff + 2) >> 1] << 16);
+          insn = lowParcel | (u16[fBase + (poff >> 1) + 1] << 16);
         } else {
           insn = this.fetchCrossPage(pcLo, pcHi, lowParcel);
         }
@@ -580,15 +609,23 @@ export class Hart {
             const vlo = (blo + imm) | 0;
             const vhi = (bhi + (imm >> 31) + ((vlo >>> 0) < (blo >>> 0) ? 1 : 0)) | 0;
             let lo: number, hi: number;
-            switch (f3) {
-              case 0: lo = (this.load8(vlo, vhi) << 24) >> 24; hi = lo >> 31; break;
-              case 1: lo = (this.load16(vlo, vhi) << 16) >> 16; hi = lo >> 31; break;
-              case 2: lo = this.load32(vlo, vhi); hi = lo >> 31; break;
-              case 3: lo = this.load64(vlo, vhi); hi = r64.hi; break;
-              case 4: lo = this.load8(vlo, vhi); hi = 0; break;
-              case 5: lo = this.load16(vlo, vhi); hi = 0; break;
-              case 6: lo = this.load32(vlo, vhi); hi = 0; break;
-              default: return this.illegal(insn);
+            // The TLB hit for a naturally aligned access (which cannot cross the page) is inlined here: TurboFan's
+            // inlining budget runs out inside this large function, and a call per load costs more than the load.
+            const e = this.loadTlb + (((vlo >>> 12) & TLB_MASK) << 2);
+            if (m32[e] === (vlo & PAGE_MASK) && m32[e + 1] === vhi && (vlo & ((1 << (f3 & 3)) - 1)) === 0) {
+              const h = (m32[e + 2] >>> 0) + (vlo & 4095); // unsigned: host offsets may exceed 2^31
+              switch (f3) {
+                case 3: lo = m32[h >>> 2]; hi = m32[(h >>> 2) + 1]; break;
+                case 4: lo = u8[h]; hi = 0; break;
+                case 2: lo = m32[h >>> 2]; hi = lo >> 31; break;
+                case 0: lo = (u8[h] << 24) >> 24; hi = lo >> 31; break;
+                case 1: lo = (u16[h >>> 1] << 16) >> 16; hi = lo >> 31; break;
+                case 5: lo = u16[h >>> 1]; hi = 0; break;
+                case 6: lo = m32[h >>> 2]; hi = 0; break;
+                default: return this.illegal(insn);
+              }
+            } else {
+              lo = this.loadOther(insn, f3, vlo, vhi); hi = r64.hi;
             }
             x[d] = lo; x[d + 1] = hi;
             break;
@@ -617,12 +654,18 @@ export class Hart {
             const blo = x[a], bhi = x[a + 1];
             const vlo = (blo + imm) | 0;
             const vhi = (bhi + (imm >> 31) + ((vlo >>> 0) < (blo >>> 0) ? 1 : 0)) | 0;
-            switch (f3) {
-              case 0: this.store8(vlo, vhi, x[b] & 0xff); break;
-              case 1: this.store16(vlo, vhi, x[b] & 0xffff); break;
-              case 2: this.store32(vlo, vhi, x[b]); break;
-              case 3: this.store64(vlo, vhi, x[b], x[b + 1]); break;
-              default: return this.illegal(insn);
+            // Inlined TLB hit for naturally aligned stores, as for loads; everything else goes through storeOther.
+            const e = this.storeTlb + (((vlo >>> 12) & TLB_MASK) << 2);
+            if (m32[e] === (vlo & PAGE_MASK) && m32[e + 1] === vhi && (vlo & ((1 << (f3 & 3)) - 1)) === 0 && f3 < 4) {
+              const h = (m32[e + 2] >>> 0) + (vlo & 4095);
+              switch (f3) {
+                case 3: m32[h >>> 2] = x[b]; m32[(h >>> 2) + 1] = x[b + 1]; break;
+                case 2: m32[h >>> 2] = x[b]; break;
+                case 0: u8[h] = x[b]; break;
+                default: u16[h >>> 1] = x[b]; break;
+              }
+            } else {
+              this.storeOther(insn, f3, vlo, vhi, x[b], x[b + 1]);
             }
             break;
           }
