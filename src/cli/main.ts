@@ -3,6 +3,9 @@ import { Command, Option } from 'commander';
 import { runCommand } from './run.js';
 import { UserError } from './errors.js';
 import { pullDebian } from '../images/debian.js';
+import { imgCommand } from './img.js';
+
+const collect = (value: string, previous: string[] = []) => [...previous, value];
 
 export async function main(argv: string[]): Promise<number> {
   const program = new Command();
@@ -20,6 +23,8 @@ export async function main(argv: string[]): Promise<number> {
     .option('--cpus <n>', 'number of harts (1-8)', '1')
     .option('--stats', 'print virtualization statistics on exit (SIGUSR1 prints them while running)')
     .option('--no-reboot', 'exit when the guest resets instead of restarting it')
+    .option('--disk <file[,readonly]>', 'attach a disk image (raw or qcow2, backing chains followed) as virtio-blk; repeatable', collect)
+    .option('--nic <null|listen=SOCKET|connect=SOCKET>', 'attach a virtio-net card; listen/connect join two VMs through a UNIX socket; repeatable', collect)
     .addOption(new Option('--mirror <url>', 'Debian mirror for pulling the default image').env('TYPEVISOR_MIRROR'))
     .action(async (opts) => { code = await runCommand(opts); });
 
@@ -35,6 +40,8 @@ export async function main(argv: string[]): Promise<number> {
       const img = await pullDebian({ mirror: opts.mirror, suite: opts.suite, update: opts.update, log: (l) => process.stderr.write(`${l}\n`) });
       process.stdout.write(`kernel ${img.kernel}\ninitrd ${img.initrd}\ncmdline ${img.cmdline}\n`);
     });
+
+  imgCommand(program);
 
   try {
     await program.parseAsync(argv, { from: 'user' });

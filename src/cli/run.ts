@@ -9,6 +9,7 @@ import { formatStats } from '../vmm/stats.js';
 import { attachConsole } from './console.js';
 import { formatSize, parseSize } from './size.js';
 import { UserError } from './errors.js';
+import { buildVirtioDevices, parseDiskSpec, parseNicSpec } from './devices.js';
 
 export interface RunOptions {
   kernel?: string;
@@ -19,6 +20,8 @@ export interface RunOptions {
   stats?: boolean;
   reboot: boolean;
   mirror?: string;
+  disk?: string[];
+  nic?: string[];
 }
 
 /** Resets closer together than this, this many times in a row, are a reset loop. */
@@ -63,16 +66,22 @@ export async function runCommand(o: RunOptions): Promise<number> {
   const initrd = initrdPath ? readInput(initrdPath, 'initrd') : undefined;
 
   const out = (b: Uint8Array) => { process.stdout.write(b); };
+  const diskSpecs = (o.disk ?? []).map(parseDiskSpec);
+  const nicSpecs = (o.nic ?? []).map(parseNicSpec);
+  const built = await buildVirtioDevices(diskSpecs, nicSpecs, out);
+  const closeDevices = async () => { for (const c of built.closers) await c(); };
   let machine: VirtMachine;
   try {
-    machine = new VirtMachine({ memoryBytes, cpus, kernel, kernelName: kernelPath, initrd, cmdline: cmdline ?? 'console=ttyS0', consoleOut: out });
+    machine = new VirtMachine({ memoryBytes, cpus, kernel, kernelName: kernelPath, initrd, cmdline: cmdline ?? 'console=ttyS0', consoleOut: out, virtio: built.devices });
     machine.boot();
   } catch (e) {
+    await closeDevices();
     if (e instanceof RangeError) throw new UserError(`cannot allocate ${formatSize(memoryBytes)} of guest RAM: ${e.message}`);
     throw new UserError((e as Error).message);
   }
 
   const waker = new Waker();
+  machine.onInterrupt = () => waker.notify();
   const quit = new AbortController();
   const started = performance.now();
   const printStats = () => process.stderr.write(`\r\n${formatStats(machine, performance.now() - started).replace(/\n/g, '\r\n')}\r\n`);
@@ -102,6 +111,8 @@ export async function runCommand(o: RunOptions): Promise<number> {
   } finally {
     detach();
     process.off('SIGUSR1', onUsr1);
+    // Disk images are flushed and closed whatever ended the run, so they stay consistent.
+    await closeDevices();
     if (o.stats) process.stderr.write(`${formatStats(machine, performance.now() - started)}\n`);
   }
 }

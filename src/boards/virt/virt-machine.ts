@@ -11,7 +11,8 @@ import { SifiveTest } from '../../devices/sifive-test.js';
 import { Uart16550 } from '../../devices/uart16550.js';
 import { SbiDispatcher } from '../../sbi/dispatcher.js';
 import { HART_STARTED, HART_STOPPED, type SbiPlatform } from '../../sbi/sbi.js';
-import { buildVirtDeviceTree, VIRT_IRQ, VIRT_MEMMAP } from './device-tree.js';
+import { buildVirtDeviceTree, virtioSlot, VIRT_IRQ, VIRT_MEMMAP } from './device-tree.js';
+import { VirtioMmio, VIRTIO_MMIO_SIZE, type VirtioDevice } from '../../devices/virtio/index.js';
 import { parseKernelImage } from './kernel-image.js';
 import { describeHypervisorFault } from '../../vmm/fault.js';
 
@@ -29,6 +30,8 @@ export interface VirtMachineConfig {
   consoleOut: (bytes: Uint8Array) => void;
   /** Host clock in 10 MHz ticks (injectable for tests). */
   clock?: () => number;
+  /** virtio devices, placed in virtio-mmio slots 0, 1, ... in this order (at most 8). */
+  virtio?: { device: VirtioDevice; name: string }[];
 }
 
 export type MachineEvent = { kind: 'running' } | { kind: 'poweroff' } | { kind: 'reset' } | { kind: 'exit'; code: number };
@@ -57,6 +60,9 @@ export class VirtMachine implements SbiPlatform {
   readonly stealMs: number[];
   private consoleInput: Uint8Array[] = [];
   readonly clock: () => number;
+  readonly virtio: VirtioMmio[] = [];
+  /** Called when a device raises an interrupt from outside the run loop (async I/O completion, input). */
+  onInterrupt: () => void = () => undefined;
 
   constructor(readonly cfg: VirtMachineConfig) {
     if (!Number.isInteger(cfg.cpus) || cfg.cpus < 1 || cfg.cpus > 8) throw new Error(`--cpus must be between 1 and 8, got ${cfg.cpus}`);
@@ -72,7 +78,10 @@ export class VirtMachine implements SbiPlatform {
       h.firmwareTraps = true;
       this.harts.push(h);
     }
-    const setPending = (hartId: number, bit: number, level: boolean) => this.harts[hartId]?.setPending(bit, level);
+    const setPending = (hartId: number, bit: number, level: boolean) => {
+      this.harts[hartId]?.setPending(bit, level);
+      if (level) this.onInterrupt();
+    };
     this.clint = new Clint(cfg.cpus, this.clock, setPending);
     this.plic = new Plic(cfg.cpus, setPending);
     this.uart = new Uart16550(this.plic.irq(VIRT_IRQ.uart0), cfg.consoleOut);
@@ -89,6 +98,16 @@ export class VirtMachine implements SbiPlatform {
     this.bus.map(mm.clint.base, mm.clint.size, this.clint, 'clint');
     this.bus.map(mm.plic.base, mm.plic.size, this.plic, 'plic');
     this.bus.map(mm.uart0.base, mm.uart0.size, this.uart, 'uart0');
+    const devices = cfg.virtio ?? [];
+    if (devices.length > VIRT_MEMMAP.virtio.count) throw new Error(`at most ${VIRT_MEMMAP.virtio.count} virtio devices fit on the virt board, got ${devices.length}`);
+    devices.forEach(({ device, name }, i) => {
+      const slot = virtioSlot(i);
+      const t = new VirtioMmio(device, this.mem, this.plic.irq(slot.irq), {
+        needsReset: (why: string) => process.stderr.write(`typevisor: ${name}: guest driver error, device needs reset: ${why}\n`),
+      });
+      this.virtio.push(t);
+      this.bus.map(slot.base, VIRTIO_MMIO_SIZE, t, name);
+    });
     this.sbi = new SbiDispatcher(this);
   }
 
@@ -115,6 +134,7 @@ export class VirtMachine implements SbiPlatform {
     const fdt = buildVirtDeviceTree({
       memorySize: mem.ramSize, numHarts: this.harts.length, isa: ISA_STRING, isaExtensions: ISA_EXTENSIONS,
       mmuType: 'riscv,sv48', bootargs: this.cfg.cmdline, initrd, rngSeed: randomBytes(32),
+      virtioSlots: this.virtio.map((_, i) => i),
     });
     const fdtAddr = alignDown(Math.min(ramEnd, ramBase + 3072 * MiB) - fdt.length, 2 * MiB);
     if (initrd && fdtAddr < initrd.end) throw new Error('not enough RAM for kernel, initrd and device tree');

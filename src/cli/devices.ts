@@ -1,0 +1,83 @@
+// Turns --disk / --nic options into virtio devices (blk over raw/qcow2 images, net over a link backend), plus rng and console.
+import { randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { openDisk } from '../disk/open.js';
+import type { BlockBackend } from '../disk/backend.js';
+import { VirtioBlk, VirtioConsole, VirtioNet, VirtioRng, type VirtioDevice, type NetBackend } from '../devices/virtio/index.js';
+import { NullNetBackend, StreamNetBackend } from '../net/stream-backend.js';
+import { UserError } from './errors.js';
+
+export interface DiskSpec { path: string; readOnly: boolean }
+export interface NicSpec { kind: 'null' | 'listen' | 'connect'; path?: string; mac?: Uint8Array }
+
+/** `FILE[,readonly]` (also `ro`). */
+export function parseDiskSpec(text: string): DiskSpec {
+  const parts = text.split(',');
+  const path = parts[0];
+  if (!path) throw new UserError(`--disk needs a file name: --disk FILE[,readonly]`);
+  let readOnly = false;
+  for (const opt of parts.slice(1)) {
+    if (opt === 'readonly' || opt === 'ro') readOnly = true;
+    else throw new UserError(`unknown --disk option "${opt}" (known: readonly)`);
+  }
+  return { path, readOnly };
+}
+
+/** `null`, `listen=PATH` or `connect=PATH` (a UNIX socket shared with another typevisor), each with an optional `,mac=52:54:..`. */
+export function parseNicSpec(text: string): NicSpec {
+  const parts = text.split(',');
+  let spec: NicSpec;
+  const [head, ...opts] = parts;
+  if (head === 'null' || head === '') spec = { kind: 'null' };
+  else if (head.startsWith('listen=')) spec = { kind: 'listen', path: head.slice(7) };
+  else if (head.startsWith('connect=')) spec = { kind: 'connect', path: head.slice(8) };
+  else throw new UserError(`unknown --nic "${text}" (use null, listen=SOCKET or connect=SOCKET)`);
+  for (const o of opts) {
+    const m = /^mac=((?:[0-9a-f]{2}:){5}[0-9a-f]{2})$/i.exec(o);
+    if (!m) throw new UserError(`unknown --nic option "${o}" (known: mac=xx:xx:xx:xx:xx:xx)`);
+    spec.mac = Uint8Array.from(m[1].split(':').map((h) => parseInt(h, 16)));
+  }
+  return spec;
+}
+
+/** A locally administered unicast MAC address, random per NIC unless given. */
+function randomMac(): Uint8Array {
+  const mac = randomBytes(6);
+  mac[0] = (mac[0] & 0xfe) | 0x02;
+  return new Uint8Array(mac);
+}
+
+export interface BuiltDevices {
+  devices: { device: VirtioDevice; name: string }[];
+  disks: BlockBackend[];
+  closers: (() => Promise<void> | void)[];
+}
+
+export async function buildVirtioDevices(disks: DiskSpec[], nics: NicSpec[], consoleOut: (b: Uint8Array) => void): Promise<BuiltDevices> {
+  const out: BuiltDevices = { devices: [], disks: [], closers: [] };
+  for (const d of disks) {
+    if (!existsSync(d.path)) throw new UserError(`disk image not found: ${d.path}`);
+    let backend: BlockBackend;
+    try {
+      backend = await openDisk(d.path, { readOnly: d.readOnly });
+    } catch (e) {
+      throw new UserError(`cannot open disk ${d.path}: ${(e as Error).message}`);
+    }
+    out.disks.push(backend);
+    out.closers.push(() => backend.close());
+    out.devices.push({ device: new VirtioBlk(backend), name: `virtio-blk ${d.path}` });
+  }
+  nics.forEach((n, i) => {
+    const fail = (msg: string) => process.stderr.write(`typevisor: nic ${i}: ${msg}\n`);
+    let backend: NetBackend;
+    if (n.kind === 'listen') backend = StreamNetBackend.listen(n.path!, fail);
+    else if (n.kind === 'connect') backend = StreamNetBackend.connect(n.path!, fail);
+    else backend = new NullNetBackend();
+    if (backend instanceof StreamNetBackend) out.closers.push(() => backend.close());
+    out.devices.push({ device: new VirtioNet(backend, { mac: n.mac ?? randomMac() }), name: `virtio-net ${i}` });
+  });
+  out.devices.push({ device: new VirtioRng(), name: 'virtio-rng' });
+  out.devices.push({ device: new VirtioConsole({ write: consoleOut }), name: 'virtio-console' });
+  if (out.devices.length > 8) throw new UserError(`too many devices: the virt board has 8 virtio slots (disks + NICs + rng + console = ${out.devices.length})`);
+  return out;
+}
