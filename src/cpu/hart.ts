@@ -514,7 +514,7 @@ export class Hart {
         } else if (poff !== 4094) {
           insn = lowParcel | (u16[fBase + (poff >> 1) + 1] << 16);
         } else {
-          insn = this.fetchCrossPage(pcLo, pcHi, lowParcel);
+          insn = this.fetchCrossPage(pcLo, pcHi, lowParcel) | 0; // |0 keeps the phi an int32 (see fBase)
         }
         // ---- execute ----
         let npcLo = (pcLo + ilen) | 0;
@@ -533,13 +533,13 @@ export class Hart {
             if (f7 === 0) {
               switch (f3) {
                 case 0: { const lo = (alo + blo) | 0; x[d + 1] = (ahi + bhi + ((lo >>> 0) < (alo >>> 0) ? 1 : 0)) | 0; x[d] = lo; break; }
-                case 1: shl(x, d, alo, ahi, blo & 63); break;
-                case 2: x[d] = ahi < bhi || (ahi === bhi && (alo >>> 0) < (blo >>> 0)) ? 1 : 0; x[d + 1] = 0; break;
-                case 3: x[d] = (ahi >>> 0) < (bhi >>> 0) || (ahi === bhi && (alo >>> 0) < (blo >>> 0)) ? 1 : 0; x[d + 1] = 0; break;
                 case 4: x[d] = alo ^ blo; x[d + 1] = ahi ^ bhi; break;
-                case 5: shr(x, d, alo, ahi, blo & 63); break;
                 case 6: x[d] = alo | blo; x[d + 1] = ahi | bhi; break;
+                case 3: x[d] = (ahi >>> 0) < (bhi >>> 0) || (ahi === bhi && (alo >>> 0) < (blo >>> 0)) ? 1 : 0; x[d + 1] = 0; break;
                 case 7: x[d] = alo & blo; x[d + 1] = ahi & bhi; break;
+                case 1: shl(x, d, alo, ahi, blo & 63); break;
+                case 5: shr(x, d, alo, ahi, blo & 63); break;
+                case 2: x[d] = ahi < bhi || (ahi === bhi && (alo >>> 0) < (blo >>> 0)) ? 1 : 0; x[d + 1] = 0; break;
               }
             } else if (f7 === 0x20) {
               if (f3 === 0) {
@@ -566,7 +566,7 @@ export class Hart {
           case 0x13: { // OP-IMM
             const imm = insn >> 20;
             const alo = x[a], ahi = x[a + 1];
-            switch (f3) {
+            switch (f3) { // cases in order of frequency, like the opcode switch
               case 0: { // ADDI
                 const lo = (alo + imm) | 0;
                 x[d + 1] = (ahi + (imm >> 31) + ((lo >>> 0) < (alo >>> 0) ? 1 : 0)) | 0;
@@ -579,25 +579,25 @@ export class Hart {
                 shl(x, d, alo, ahi, sh);
                 break;
               }
-              case 2: { // SLTI
-                const ihi = imm >> 31;
-                x[d] = ahi < ihi || (ahi === ihi && (alo >>> 0) < (imm >>> 0)) ? 1 : 0; x[d + 1] = 0;
-                break;
-              }
-              case 3: { // SLTIU
-                const ihi = imm >> 31;
-                x[d] = (ahi >>> 0) < (ihi >>> 0) || (ahi === ihi && (alo >>> 0) < (imm >>> 0)) ? 1 : 0; x[d + 1] = 0;
-                break;
-              }
-              case 4: x[d] = alo ^ imm; x[d + 1] = ahi ^ (imm >> 31); break;
-              case 6: x[d] = alo | imm; x[d + 1] = ahi | (imm >> 31); break;
-              case 7: x[d] = alo & imm; x[d + 1] = ahi & (imm >> 31); break;
               case 5: {
                 const top = insn >>> 26;
                 const sh = imm & 63;
                 if (top === 0) shr(x, d, alo, ahi, sh);
                 else if (top === 0x10) sar(x, d, alo, ahi, sh);
                 else this.illegal(insn);
+                break;
+              }
+              case 7: x[d] = alo & imm; x[d + 1] = ahi & (imm >> 31); break;
+              case 4: x[d] = alo ^ imm; x[d + 1] = ahi ^ (imm >> 31); break;
+              case 3: { // SLTIU
+                const ihi = imm >> 31;
+                x[d] = (ahi >>> 0) < (ihi >>> 0) || (ahi === ihi && (alo >>> 0) < (imm >>> 0)) ? 1 : 0; x[d + 1] = 0;
+                break;
+              }
+              case 6: x[d] = alo | imm; x[d + 1] = ahi | (imm >> 31); break;
+              case 2: { // SLTI
+                const ihi = imm >> 31;
+                x[d] = ahi < ihi || (ahi === ihi && (alo >>> 0) < (imm >>> 0)) ? 1 : 0; x[d + 1] = 0;
                 break;
               }
             }
@@ -625,7 +625,7 @@ export class Hart {
                 default: return this.illegal(insn);
               }
             } else {
-              lo = this.loadOther(insn, f3, vlo, vhi); hi = r64.hi;
+              lo = this.loadOther(insn, f3, vlo, vhi) | 0; hi = r64.hi | 0; // int32 phis, not tagged ones
             }
             x[d] = lo; x[d + 1] = hi;
             break;
@@ -634,12 +634,12 @@ export class Hart {
             const alo = x[a], ahi = x[a + 1], blo = x[b], bhi = x[b + 1];
             let taken: boolean;
             switch (f3) {
-              case 0: taken = alo === blo && ahi === bhi; break;
               case 1: taken = alo !== blo || ahi !== bhi; break;
-              case 4: taken = ahi < bhi || (ahi === bhi && (alo >>> 0) < (blo >>> 0)); break;
-              case 5: taken = ahi > bhi || (ahi === bhi && (alo >>> 0) >= (blo >>> 0)); break;
+              case 0: taken = alo === blo && ahi === bhi; break;
               case 6: taken = (ahi >>> 0) < (bhi >>> 0) || (ahi === bhi && (alo >>> 0) < (blo >>> 0)); break;
               case 7: taken = (ahi >>> 0) > (bhi >>> 0) || (ahi === bhi && (alo >>> 0) >= (blo >>> 0)); break;
+              case 4: taken = ahi < bhi || (ahi === bhi && (alo >>> 0) < (blo >>> 0)); break;
+              case 5: taken = ahi > bhi || (ahi === bhi && (alo >>> 0) >= (blo >>> 0)); break;
               default: return this.illegal(insn);
             }
             if (taken) {
