@@ -18,6 +18,53 @@ export interface InitramfsInput {
   banner: string;
 }
 
+/** The part of /init that boots a root disk: with root= on the kernel command line, wait for the device,
+ *  mount it (rootfstype=, rootflags=, ro/rw) and switch_root to init= (default /sbin/init).
+ *  On any failure it says why and falls through to the initramfs shell. The marker line lets
+ *  older cached initramfs images be recognised and upgraded. */
+export const ROOT_MOUNT_MARKER = '# typevisor: root= support v1';
+export const ROOT_MOUNT_SCRIPT = `${ROOT_MOUNT_MARKER}
+root= fstype=ext4 flags= mode=ro rinit=/sbin/init
+for arg in $(cat /proc/cmdline); do
+  case "$arg" in
+    root=*) root=\${arg#root=} ;;
+    rootfstype=*) fstype=\${arg#rootfstype=} ;;
+    rootflags=*) flags=\${arg#rootflags=} ;;
+    rw) mode=rw ;;
+    ro) mode=ro ;;
+    init=*) rinit=\${arg#init=} ;;
+  esac
+done
+if [ -n "$root" ]; then
+  case "$root" in
+    LABEL=*|UUID=*) dev=$(findfs "$root" 2>/dev/null) ;;
+    *) dev=$root ;;
+  esac
+  # Drivers may still be probing: wait up to 10 s for the device node.
+  i=0
+  while [ ! -b "$dev" ] && [ $i -lt 100 ]; do
+    sleep 0.1
+    i=$((i + 1))
+    case "$root" in LABEL=*|UUID=*) dev=$(findfs "$root" 2>/dev/null) ;; esac
+  done
+  mkdir -p /newroot
+  if [ ! -b "$dev" ]; then
+    echo "typevisor: root device $root did not appear"
+  elif ! mount -t "$fstype" -o "$mode\${flags:+,$flags}" "$dev" /newroot; then
+    echo "typevisor: cannot mount $root ($fstype, $mode)"
+  elif [ ! -e "/newroot$rinit" ] && [ ! -L "/newroot$rinit" ]; then
+    echo "typevisor: $rinit not found on $root"
+    umount /newroot
+  else
+    for d in dev proc sys; do
+      [ -d "/newroot/$d" ] && mount --move "/$d" "/newroot/$d"
+    done
+    exec switch_root -c /dev/console /newroot "$rinit"
+  fi
+  echo "typevisor: staying in the initramfs"
+fi
+`;
+
 /** The /init script: mount the pseudo file systems, load the modules, give the console a shell,
  *  and power off when that shell exits (PID 1 must never exit, or the kernel panics). */
 export function initScript(banner: string): string {
@@ -37,7 +84,7 @@ if [ -f "/lib/modules/$kver/load-order" ]; then
   done < "/lib/modules/$kver/load-order"
 fi
 hostname typevisor 2>/dev/null
-echo ${quoted}
+${ROOT_MOUNT_SCRIPT}echo ${quoted}
 cd /root
 # setsid + cttyhack give the shell the real console as its controlling tty, so job control and ^C work.
 setsid cttyhack sh -l

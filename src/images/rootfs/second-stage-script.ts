@@ -1,0 +1,74 @@
+// The init program of the root disk's first boot: debootstrap's second stage, then the settings a console VM needs.
+
+export interface SecondStageOptions {
+  hostname: string;
+  /** Mirror written to the guest's apt sources. */
+  mirror: string;
+  suite: string;
+  /** Device the guest mounts as / (fstab). */
+  rootDevice: string;
+}
+
+/** Console lines the host waits for: the script's verdict. */
+export const STAGE2_OK = 'TYPEVISOR-SECOND-STAGE: ok';
+export const STAGE2_FAILED = 'TYPEVISOR-SECOND-STAGE: failed';
+
+/** Path of the script inside the root file system (passed as init=). */
+export const SECOND_STAGE_PATH = '/second-stage.sh';
+
+function shellQuote(s: string): string {
+  return `'${s.replace(/'/g, `'\\''`)}'`;
+}
+
+/** The script runs as PID 1 straight after the initramfs' switch_root, so it must power the machine off itself:
+ *  returning would panic the kernel. It reports its outcome on the console for the host to read. */
+export function secondStageScript(o: SecondStageOptions): string {
+  if (!/^[a-zA-Z0-9][a-zA-Z0-9-]{0,62}$/.test(o.hostname)) throw new Error(`invalid host name "${o.hostname}"`);
+  return `#!/bin/sh
+# First boot of a typevisor Debian root disk: finish debootstrap inside the guest, configure, power off.
+export PATH=/usr/sbin:/usr/bin:/sbin:/bin HOME=/root LANG=C.UTF-8 DEBIAN_FRONTEND=noninteractive
+mountpoint -q /proc || mount -t proc proc /proc
+mountpoint -q /sys || mount -t sysfs sysfs /sys
+finish() {
+  sync
+  mount -o remount,ro / 2>/dev/null
+  sync
+  echo o > /proc/sysrq-trigger
+  sleep 5
+  systemctl poweroff --force --force
+}
+fail() {
+  echo "${STAGE2_FAILED}: $1"
+  finish
+}
+start=$(cut -d' ' -f1 /proc/uptime)
+if [ -x /debootstrap/debootstrap ]; then
+  echo "typevisor: running debootstrap --second-stage (this takes a while under the interpreter)"
+  /debootstrap/debootstrap --second-stage
+  rc=$?
+  if [ $rc -ne 0 ]; then
+    tail -n 30 /debootstrap/debootstrap.log 2>/dev/null
+    fail "debootstrap --second-stage exited with $rc"
+  fi
+fi
+echo ${shellQuote(o.hostname)} > /etc/hostname
+printf '127.0.0.1\\tlocalhost\\n127.0.1.1\\t%s\\n::1\\t\\tlocalhost ip6-localhost ip6-loopback\\n' ${shellQuote(o.hostname)} > /etc/hosts
+printf '# <file system> <mount point> <type> <options> <dump> <pass>\\n%s / ext4 rw,errors=remount-ro 0 1\\n' ${shellQuote(o.rootDevice)} > /etc/fstab
+printf 'deb %s %s main\\n' ${shellQuote(o.mirror)} ${shellQuote(o.suite)} > /etc/apt/sources.list
+# No password for root: the console is the only way in, and it is the user's own terminal.
+passwd -d root || fail "passwd -d root"
+# A getty on the serial console (systemd would also find it through console=, but be explicit).
+mkdir -p /etc/systemd/system/getty.target.wants
+ln -sf /lib/systemd/system/serial-getty@.service /etc/systemd/system/getty.target.wants/serial-getty@ttyS0.service
+# The initramfs has already loaded the virtio and ext4 modules; there is no /lib/modules for this kernel on the disk.
+mkdir -p /etc/systemd/system
+ln -sf /dev/null /etc/systemd/system/systemd-modules-load.service
+apt-get clean 2>/dev/null
+rm -f ${SECOND_STAGE_PATH}
+# Unused blocks back to the host (the disk supports discard), so the converted image stays small.
+fstrim -v / 2>/dev/null
+end=$(cut -d' ' -f1 /proc/uptime)
+echo "${STAGE2_OK} (guest seconds: $start -> $end)"
+finish
+`;
+}
