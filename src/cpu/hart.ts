@@ -236,7 +236,7 @@ export class Hart {
       pa = walk(this, vlo, vhi, kind, p);
       if (pa < 0) return this.pageFault(kind, vlo, vhi);
     }
-    const host = this.mem.ramHostOffset(pa - (pa % 4096), 4096);
+    const host = this.mem.ramHostOffset(pa - (pa & 4095), 4096); // & (ToInt32) is exact for the low bits; % on doubles is a C call
     if (host >= 0) {
       const t = (this.base + tlbTableOffset(regime, kind)) >> 2;
       const e = t + (((vlo >>> 12) & TLB_MASK) << 2);
