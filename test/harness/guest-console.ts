@@ -1,5 +1,8 @@
 // Drives a guest's serial console through a child process's stdin/stdout, like a person typing at the prompt.
-import type { ChildProcessWithoutNullStreams } from 'node:child_process';
+import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { dirname, join } from 'node:path';
+import { findCachedDebian, pullDebian } from '../../src/images/debian.js';
 
 /** Generous: the interpreter is slow and CI machines are shared. These bound a hang; they are not timing assertions. */
 const WAIT_MS = 15 * 60_000;
@@ -51,4 +54,53 @@ export class GuestConsole {
     }
     return this.exitCode;
   }
+}
+
+/** The busybox shell prompt of the default Debian guest (its hostname is set by the initramfs). */
+export const GUEST_PROMPT = /root@typevisor:[^#]*# /;
+
+/** A running `typevisor run` process with its console driver. */
+export interface GuestProcess {
+  child: ChildProcessWithoutNullStreams;
+  con: GuestConsole;
+  /** Waits for the shell prompt; resolves to the milliseconds from spawn to the prompt. */
+  waitPrompt(): Promise<number>;
+  /** Kills the process (if still running) and wraps `e` with the console and stderr tails, for test failures. */
+  fail(e: unknown): Error;
+}
+
+/**
+ * Spawns `typevisor run` on the default Debian guest (pulled into the cache if missing) with `args`
+ * (e.g. --disk/--nic/--cpus); does not wait for it.
+ */
+export async function spawnDefaultGuest(args: string[], opts: { memory?: string; name?: string } = {}): Promise<GuestProcess> {
+  // dist/test/harness -> repository root
+  const bin = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', 'bin', 'typevisor.js');
+  const img = (await findCachedDebian()) ?? (await pullDebian({ log: (l) => process.stderr.write(`${l}\n`) }));
+  const t0 = performance.now();
+  const child = spawn(process.execPath, [bin, 'run', '--kernel', img.kernel, '--initrd', img.initrd, '--append', img.cmdline, '-m', opts.memory ?? '512M', '--stats', ...args], {
+    stdio: ['pipe', 'pipe', 'pipe'],
+  });
+  const con = new GuestConsole(child);
+  const name = opts.name ? `${opts.name}: ` : '';
+  const fail = (e: unknown): Error => {
+    if (child.exitCode === null) child.kill('SIGKILL');
+    return new Error(`${name}${(e as Error).message}\n--- ${name}console (last 3000 bytes) ---\n${con.output.slice(-3000)}\n--- ${name}stderr ---\n${con.stderr.slice(-2000)}`);
+  };
+  const waitPrompt = async (): Promise<number> => {
+    try {
+      await con.waitFor(GUEST_PROMPT, 'the shell prompt');
+    } catch (e) {
+      throw fail(e);
+    }
+    return performance.now() - t0;
+  };
+  return { child, con, waitPrompt, fail };
+}
+
+/** Spawns the default guest and waits for its shell prompt. */
+export async function bootDefaultGuest(args: string[], opts: { memory?: string; name?: string } = {}): Promise<GuestProcess> {
+  const g = await spawnDefaultGuest(args, opts);
+  await g.waitPrompt();
+  return g;
 }

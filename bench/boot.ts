@@ -1,0 +1,47 @@
+// Boot benchmark: wall time from process start to "Run /init" and to the shell prompt, typevisor vs qemu-system-riscv64, same kernel and initramfs.
+import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { basename, dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { findCachedDebian, pullDebian } from '../src/images/debian.js';
+import { GuestConsole, GUEST_PROMPT } from '../test/harness/guest-console.js';
+
+const bin = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'bin', 'typevisor.js');
+/** The same command line for both, without earlycon, so both print the same console output. */
+const CMDLINE = 'console=ttyS0';
+
+export interface BootTimes { initMs: number; promptMs: number; extra: string }
+
+/** Starts the emulator, times the two milestones, powers the guest off and waits for the process to end. */
+async function timeBoot(cmd: string, args: string[], statsOf: (stderr: string) => string): Promise<BootTimes> {
+  const t0 = performance.now();
+  const child = spawn(cmd, args, { stdio: ['pipe', 'pipe', 'pipe'] }) as ChildProcessWithoutNullStreams;
+  const con = new GuestConsole(child);
+  try {
+    await con.waitFor(/Run \/init/, '"Run /init"');
+    const initMs = performance.now() - t0;
+    await con.waitFor(GUEST_PROMPT, 'the shell prompt');
+    const promptMs = performance.now() - t0;
+    await con.exitAfter('poweroff -f');
+    return { initMs, promptMs, extra: statsOf(con.stderr) };
+  } catch (e) {
+    if (child.exitCode === null) child.kill('SIGKILL');
+    throw new Error(`${cmd}: ${(e as Error).message}\n${con.output.slice(-2000)}\n${con.stderr.slice(-1000)}`);
+  }
+}
+
+export async function benchBoot(): Promise<void> {
+  const img = (await findCachedDebian()) ?? (await pullDebian({}));
+  console.log(`\nboot: ${basename(dirname(img.kernel))} (Image + initrd.img), -m 512M, 1 hart, cmdline "${CMDLINE}"`);
+  const ours = await timeBoot(process.execPath, [bin, 'run', '--kernel', img.kernel, '--initrd', img.initrd, '--append', CMDLINE, '-m', '512M', '--stats'],
+    (err) => /guest instructions: ([\d,]+) \(([\d.]+) MIPS\)/.exec(err)?.slice(1).join(' instructions, ').concat(' MIPS') ?? '');
+  // QEMU runs its bundled OpenSBI (-bios default) in M-mode; TCG translates guest code to host code.
+  const qemu = await timeBoot('qemu-system-riscv64', ['-M', 'virt', '-m', '512M', '-nographic', '-bios', 'default', '-kernel', img.kernel, '-initrd', img.initrd, '-append', CMDLINE], () => '');
+  const row = (cells: string[]): string => cells.map((c, i) => (i === 0 ? c.padEnd(22) : c.padStart(13))).join('');
+  console.log(row(['milestone', 'typevisor s', 'qemu s', 'ratio']));
+  console.log(row(['"Run /init"', (ours.initMs / 1000).toFixed(1), (qemu.initMs / 1000).toFixed(1), `${(ours.initMs / qemu.initMs).toFixed(1)}x`]));
+  console.log(row(['shell prompt', (ours.promptMs / 1000).toFixed(1), (qemu.promptMs / 1000).toFixed(1), `${(ours.promptMs / qemu.promptMs).toFixed(1)}x`]));
+  if (ours.extra) console.log(`typevisor whole run (to poweroff): ${ours.extra}`);
+  console.log('wall times from process spawn (QEMU with TCG, including its firmware); the host may be shared, so compare within one run.');
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) await benchBoot();
