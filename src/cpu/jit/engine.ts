@@ -24,6 +24,10 @@ export interface JitStats {
   translatedInstructions: number;
   interpretedInstructions: number;
   wasmBytes: number;
+  /** Calls from the engine into translated code. */
+  calls: number;
+  /** Host milliseconds spent translating and compiling. */
+  compileMs: number;
 }
 
 
@@ -38,7 +42,7 @@ function isTrapUnwind(e: unknown): boolean {
 }
 
 export class JitEngine {
-  readonly stats: JitStats = { compiles: 0, invalidations: 0, translatedInstructions: 0, interpretedInstructions: 0, wasmBytes: 0 };
+  readonly stats: JitStats = { compiles: 0, invalidations: 0, translatedInstructions: 0, interpretedInstructions: 0, wasmBytes: 0, calls: 0, compileMs: 0 };
   private readonly m32: Int32Array;
   private readonly threshold: number;
   private readonly coldChunk: number;
@@ -186,6 +190,7 @@ export class JitEngine {
     m32[this.pcIndex] = h.pcLo;
     m32[this.pcIndex + 1] = h.pcHi;
     let n: number;
+    this.stats.calls++;
     try {
       n = tp.run(h.loadTlb << 2, h.storeTlb << 2, limit);
     } catch (e) {
@@ -214,6 +219,7 @@ export class JitEngine {
   }
 
   private compile(page: number, host: number): TranslatedPage {
+    const t0 = performance.now();
     const h = this.hart;
     const u16 = h.u16;
     const read = (o: number): number => u16[(host + o) >> 1];
@@ -229,6 +235,7 @@ export class JitEngine {
       h.flushHostPage(host);
       h.breakSlice = keep;
     }
+    this.stats.compileMs += performance.now() - t0;
     return tp;
   }
 

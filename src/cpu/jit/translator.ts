@@ -1,4 +1,4 @@
-// Translates the hot blocks of one guest-physical page into one WebAssembly module with a br_table dispatcher.
+// Translates the hot blocks of one guest-physical page into one WebAssembly module: a function per block, dispatched through a table.
 import { HS_PC, HS_X, TLB_ENTRIES } from '../../memory/layout.js';
 import { Block, GuestInsn, Kind, branchImm, jalImm } from './decode.js';
 import { FunctionBody, I32, I64, ModuleBuilder, Op } from './wasm-emitter.js';
@@ -36,16 +36,17 @@ export interface TranslatedPage {
 
 const PAGE_MASK_LO = -4096;
 
-/** Emits code for one page's blocks; registers live in the hart block and are accessed with constant offsets. */
-class PageEmitter {
+// Globals of a page module: the pc being run, instructions retired in this call, the page's virtual base, the call's budget
+// and the load/store TLB tables in force (byte offsets).
+const G_PC = 0, G_N = 1, G_VBASE = 2, G_BUDGET = 3, G_LTLB = 4, G_STLB = 5;
+
+/**
+ * Emits one block as a function `() -> i32` (0: continue dispatching, 1: leave). Registers live in the hart block and
+ * are accessed with constant offsets; pc and the retired count go through the module's globals.
+ */
+class BlockEmitter {
   readonly b: FunctionBody;
-  // Parameters and locals.
-  private readonly pLoadTlb = 0;
-  private readonly pStoreTlb = 1;
-  private readonly pBudget = 2;
   private readonly vbase: number;
-  private readonly pc: number;
-  private readonly n: number;
   private readonly addr: number;
   private readonly e: number;
   private readonly t: number;
@@ -53,14 +54,10 @@ class PageEmitter {
   private readonly w: number;
   private readonly ti: number;
   private readonly ui: number;
-  /** Depth of the `$exit` label from the current point. */
-  private exitDepth = 0;
 
   constructor(body: FunctionBody, private readonly hartBase: number) {
     this.b = body;
     this.vbase = body.local(I64);
-    this.pc = body.local(I64);
-    this.n = body.local(I32);
     this.addr = body.local(I64);
     this.e = body.local(I32);
     this.t = body.local(I64);
@@ -74,7 +71,7 @@ class PageEmitter {
     if (r === 0) this.b.i64c(0);
     else this.b.i32c(0).mem(Op.i64_load, this.hartBase + HS_X + 8 * r);
   }
-  /** Stores the i64 the callback leaves on the stack into x[rd] (evaluated and dropped for x0). */
+  /** Stores the i64 the callback leaves on the stack into x[rd] (nothing for x0). */
   private writeX(rd: number, value: () => void): void {
     if (rd === 0) return;
     this.b.i32c(0);
@@ -86,34 +83,12 @@ class PageEmitter {
     this.b.get(this.vbase).i64c(off).op(Op.i64_add);
   }
 
-  /** The whole function: read pc, dispatch through br_table, run blocks until budget, page exit or an interpreted insn. */
-  emit(blocks: Block[], entry: Int16Array): void {
-    const b = this.b;
-    const N = blocks.length;
-    b.i32c(0).mem(Op.i64_load, this.hartBase + HS_PC).tee(this.pc).i64c(PAGE_MASK_LO).op(Op.i64_and).set(this.vbase);
-    b.loop();
-    b.block(); // $exit
-    for (let i = 0; i < N; i++) b.block();
-    const targets = new Uint32Array(2048);
-    for (let h = 0; h < 2048; h++) targets[h] = entry[h] >= 0 ? entry[h] : N;
-    b.get(this.pc).get(this.vbase).op(Op.i64_sub).op(Op.i32_wrap_i64).i32c(1).op(Op.i32_shr_u).brTable(targets, N);
-    for (let i = 0; i < N; i++) {
-      b.end();
-      this.exitDepth = N - 1 - i;
-      this.emitBlock(blocks[i]);
-    }
-    b.end(); // $exit
-    b.i32c(0).get(this.pc).mem(Op.i64_store, this.hartBase + HS_PC);
-    b.get(this.n).op(Op.return);
-    b.end(); // loop
-    b.i32c(0);
-  }
-
-  private emitBlock(blk: Block): void {
+  emitBlock(blk: Block): void {
     const b = this.b;
     const len = blk.insns.length;
+    b.gget(G_VBASE).set(this.vbase);
     // Run the block only if it fits the budget, so run(budget) retires exactly what the interpreter would.
-    b.get(this.n).i32c(len).op(Op.i32_add).get(this.pBudget).op(Op.i32_gt_u).brIf(this.exitDepth);
+    b.gget(G_N).i32c(len).op(Op.i32_add).gget(G_BUDGET).op(Op.i32_gt_u).if_().i32c(1).op(Op.return).end();
     for (let k = 0; k < len; k++) {
       const ins = blk.insns[k];
       if (ins.kind === Kind.Plain) this.emitPlain(ins, k);
@@ -122,12 +97,11 @@ class PageEmitter {
     const last = blk.insns[len - 1];
     if (blk.fallsThrough) {
       this.pcAt(last.off + last.len);
-      b.set(this.pc);
+      b.gset(G_PC);
     }
-    b.get(this.n).i32c(len).op(Op.i32_add).set(this.n);
-    // Continue through the dispatcher while on this page, otherwise leave.
-    b.get(this.pc).i64c(PAGE_MASK_LO).op(Op.i64_and).get(this.vbase).op(Op.i64_ne).brIf(this.exitDepth);
-    b.br(this.exitDepth + 1);
+    b.gget(G_N).i32c(len).op(Op.i32_add).gset(G_N);
+    // Continue through the dispatcher while on this page.
+    b.gget(G_PC).i64c(PAGE_MASK_LO).op(Op.i64_and).get(this.vbase).op(Op.i64_ne);
   }
 
   /** Before a call-out that may trap: publish the instruction's pc and the count retired so far. */
@@ -136,17 +110,17 @@ class PageEmitter {
     b.i32c(0);
     this.pcAt(ins.off);
     b.mem(Op.i64_store, this.hartBase + HS_PC);
-    b.i32c(0).get(this.n).i32c(k).op(Op.i32_add).mem(Op.i32_store, this.hartBase + JIT_COUNT);
+    b.i32c(0).gget(G_N).i32c(k).op(Op.i32_add).mem(Op.i32_store, this.hartBase + JIT_COUNT);
   }
 
   /** After a call-out that asked to stop: leave with pc after this instruction (call-out result is on the stack). */
-  private stopIfAsked(ins: GuestInsn, k: number, extraDepth: number): void {
+  private stopIfAsked(ins: GuestInsn, k: number): void {
     const b = this.b;
     b.if_();
     this.pcAt(ins.off + ins.len);
-    b.set(this.pc);
-    b.get(this.n).i32c(k + 1).op(Op.i32_add).set(this.n);
-    b.br(this.exitDepth + extraDepth + 1);
+    b.gset(G_PC);
+    b.gget(G_N).i32c(k + 1).op(Op.i32_add).gset(G_N);
+    b.i32c(1).op(Op.return);
     b.end();
   }
 
@@ -158,9 +132,9 @@ class PageEmitter {
   }
 
   /** Pushes 1 when the TLB table at `tlbParam` maps the `size` bytes at addr within one page; leaves the entry in e. */
-  private tlbHit(tlbParam: number, size: number): void {
+  private tlbHit(tlbGlobal: number, size: number): void {
     const b = this.b;
-    b.get(tlbParam).get(this.addr).op(Op.i32_wrap_i64).i32c(12).op(Op.i32_shr_u).i32c(TLB_ENTRIES - 1).op(Op.i32_and)
+    b.gget(tlbGlobal).get(this.addr).op(Op.i32_wrap_i64).i32c(12).op(Op.i32_shr_u).i32c(TLB_ENTRIES - 1).op(Op.i32_and)
       .i32c(4).op(Op.i32_shl).op(Op.i32_add).tee(this.e);
     b.mem(Op.i64_load, 0);
     // The last byte's page equals the tag only when the access stays inside the tagged page.
@@ -189,7 +163,7 @@ class PageEmitter {
         this.effAddr(rs1, imm);
         const size = 1 << (f3 & 3);
         const ops = [Op.i64_load8_s, Op.i64_load16_s, Op.i64_load32_s, Op.i64_load, Op.i64_load8_u, Op.i64_load16_u, Op.i64_load32_u];
-        this.tlbHit(this.pLoadTlb, size);
+        this.tlbHit(G_LTLB, size);
         b.if_(I64);
         this.hostAddr();
         b.mem(ops[f3], 0);
@@ -210,7 +184,7 @@ class PageEmitter {
         this.readX(rs2);
         b.set(this.t);
         const size = 1 << f3;
-        this.tlbHit(this.pStoreTlb, size);
+        this.tlbHit(G_STLB, size);
         b.if_();
         this.hostAddr();
         b.get(this.t).mem([Op.i64_store8, Op.i64_store16, Op.i64_store32, Op.i64_store][f3], 0);
@@ -220,7 +194,7 @@ class PageEmitter {
         this.addrHalves();
         b.get(this.t).op(Op.i32_wrap_i64).get(this.t).i64c(32).op(Op.i64_shr_u).op(Op.i32_wrap_i64);
         b.call(IMP_STORE);
-        this.stopIfAsked(ins, k, 1);
+        this.stopIfAsked(ins, k);
         b.end();
         return;
       }
@@ -271,7 +245,7 @@ class PageEmitter {
         b.i32c(insn);
         this.addrHalves();
         b.call(IMP_FPMEM);
-        this.stopIfAsked(ins, k, 0);
+        this.stopIfAsked(ins, k);
         return;
       }
       default: // FP compute
@@ -384,14 +358,14 @@ class PageEmitter {
       b.else_();
       this.pcAt(next);
       b.end();
-      b.set(this.pc);
+      b.gset(G_PC);
     } else if (ins.kind === Kind.Jal) {
       this.writeX(rd, () => this.pcAt(next));
       this.pcAt(ins.off + jalImm(insn));
-      b.set(this.pc);
+      b.gset(G_PC);
     } else {
       this.readX(rs1);
-      b.i64c(insn >> 20).op(Op.i64_add).i64c(-2).op(Op.i64_and).set(this.pc);
+      b.i64c(insn >> 20).op(Op.i64_add).i64c(-2).op(Op.i64_and).gset(G_PC);
       this.writeX(rd, () => this.pcAt(next));
     }
   }
@@ -414,8 +388,29 @@ export function translatePage(
   m.importFunction('e', 'store', [I32, I32, I32, I32, I32], [I32]);
   m.importFunction('e', 'fp', [I32], []);
   m.importFunction('e', 'fpmem', [I32, I32, I32], [I32]);
-  const { index, body } = m.addFunction([I32, I32, I32], [I32]);
-  new PageEmitter(body, hartBase).emit(blocks, entry);
+  m.addGlobal(I64); m.addGlobal(I32); m.addGlobal(I64); m.addGlobal(I32); m.addGlobal(I32); m.addGlobal(I32);
+  const blockType = m.typeIndex([], [I32]);
+  // Slots without a block hold a function that leaves (pc unchanged).
+  const leave = m.addFunction([], [I32]);
+  leave.body.i32c(1);
+  const slots = new Array<number>(2048).fill(leave.index);
+  for (const blk of blocks) {
+    const f = m.addFunction([], [I32]);
+    new BlockEmitter(f.body, hartBase).emitBlock(blk);
+    slots[blk.off >> 1] = f.index;
+  }
+  m.setTable(slots);
+  // run(loadTlb, storeTlb, budget): dispatch through the table until a block says leave.
+  const { index, body: r } = m.addFunction([I32, I32, I32], [I32]);
+  r.get(0).gset(G_LTLB).get(1).gset(G_STLB).get(2).gset(G_BUDGET).i32c(0).gset(G_N);
+  r.i32c(0).mem(Op.i64_load, hartBase + HS_PC).gset(G_PC);
+  r.gget(G_PC).i64c(PAGE_MASK_LO).op(Op.i64_and).gset(G_VBASE);
+  r.loop();
+  r.gget(G_PC).gget(G_VBASE).op(Op.i64_sub).op(Op.i32_wrap_i64).i32c(1).op(Op.i32_shr_u).callIndirect(blockType);
+  r.op(Op.i32_eqz).brIf(0);
+  r.end();
+  r.i32c(0).gget(G_PC).mem(Op.i64_store, hartBase + HS_PC);
+  r.gget(G_N);
   m.exportFunction('run', index);
   const bytes = m.build();
   const mod = new WebAssembly.Module(bytes);

@@ -9,8 +9,8 @@ export const VOID = 0x40;
 /** Opcodes used by the translator (names follow the WebAssembly text format). */
 export const Op = {
   unreachable: 0x00, nop: 0x01, block: 0x02, loop: 0x03, if: 0x04, else: 0x05, end: 0x0b,
-  br: 0x0c, br_if: 0x0d, br_table: 0x0e, return: 0x0f, call: 0x10, drop: 0x1a, select: 0x1b,
-  local_get: 0x20, local_set: 0x21, local_tee: 0x22,
+  br: 0x0c, br_if: 0x0d, br_table: 0x0e, return: 0x0f, call: 0x10, call_indirect: 0x11, drop: 0x1a, select: 0x1b,
+  local_get: 0x20, local_set: 0x21, local_tee: 0x22, global_get: 0x23, global_set: 0x24,
   i32_load: 0x28, i64_load: 0x29, i32_load8_s: 0x2c, i32_load8_u: 0x2d, i32_load16_s: 0x2e, i32_load16_u: 0x2f,
   i64_load8_s: 0x30, i64_load8_u: 0x31, i64_load16_s: 0x32, i64_load16_u: 0x33, i64_load32_s: 0x34, i64_load32_u: 0x35,
   i32_store: 0x36, i64_store: 0x37, i32_store8: 0x3a, i32_store16: 0x3b, i64_store8: 0x3c, i64_store16: 0x3d, i64_store32: 0x3e,
@@ -114,6 +114,10 @@ export class FunctionBody extends ByteWriter {
   br(depth: number): this { return this.byte(Op.br).u32(depth); }
   brIf(depth: number): this { return this.byte(Op.br_if).u32(depth); }
   call(fn: number): this { return this.byte(Op.call).u32(fn); }
+  /** call_indirect through table 0 with the given type index. */
+  callIndirect(type: number): this { return this.byte(Op.call_indirect).u32(type).u32(0); }
+  gget(i: number): this { return this.byte(Op.global_get).u32(i); }
+  gset(i: number): this { return this.byte(Op.global_set).u32(i); }
   block(type: number = VOID): this { return this.byte(Op.block).byte(type); }
   loop(type: number = VOID): this { return this.byte(Op.loop).byte(type); }
   if_(type: number = VOID): this { return this.byte(Op.if).byte(type); }
@@ -149,8 +153,21 @@ export class ModuleBuilder {
   private readonly funcs: { type: number; body: FunctionBody }[] = [];
   private readonly exports: { name: string; func: number }[] = [];
   private memoryImport: { module: string; name: string; minPages: number } | null = null;
+  private readonly globals: { type: number; mutable: boolean }[] = [];
+  private table: { size: number; elements: number[] } | null = null;
 
-  private typeIndex(params: number[], results: number[]): number {
+  /** Declares a global initialised to zero; returns its index. */
+  addGlobal(type: number, mutable = true): number {
+    this.globals.push({ type, mutable });
+    return this.globals.length - 1;
+  }
+
+  /** Declares table 0 (funcref) of `elements.length` entries, filled with those function indexes. */
+  setTable(elements: number[]): void {
+    this.table = { size: elements.length, elements };
+  }
+
+  typeIndex(params: number[], results: number[]): number {
     const i = this.types.findIndex((t) => t.params.join() === params.join() && t.results.join() === results.join());
     if (i >= 0) return i;
     this.types.push({ params, results });
@@ -201,9 +218,30 @@ export class ModuleBuilder {
     for (const f of this.funcs) funcs.u32(f.type);
     section(3, funcs);
 
+    if (this.table) {
+      const t = new ByteWriter().u32(1).byte(0x70).byte(0x00).u32(this.table.size);
+      section(4, t);
+    }
+
+    if (this.globals.length > 0) {
+      const g = new ByteWriter().u32(this.globals.length);
+      for (const gl of this.globals) {
+        g.byte(gl.type).byte(gl.mutable ? 1 : 0);
+        if (gl.type === I64) g.byte(Op.i64_const).s64(0, 0); else g.byte(Op.i32_const).s32(0);
+        g.byte(Op.end);
+      }
+      section(6, g);
+    }
+
     const exports = new ByteWriter().u32(this.exports.length);
     for (const e of this.exports) exports.name(e.name).byte(0x00).u32(e.func);
     section(7, exports);
+
+    if (this.table) {
+      const el = new ByteWriter().u32(1).byte(0x00).byte(Op.i32_const).s32(0).byte(Op.end).u32(this.table.elements.length);
+      for (const f of this.table.elements) el.u32(f);
+      section(9, el);
+    }
 
     const code = new ByteWriter().u32(this.funcs.length);
     for (const f of this.funcs) code.sized(f.body.encode());
