@@ -1,9 +1,12 @@
-// Interpreter benchmark: guest programs run under runUserProgram and under qemu-riscv64 in the same run; timings to stdout only.
+// All benchmarks in one run (BENCH_PARTS=user,boot,disk,net selects): U-mode programs vs qemu-riscv64, then whole-machine boot/disk/net vs qemu-system-riscv64; timings to stdout only.
 import { readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { runUserProgram } from '../src/vmm/user-runner.js';
 import { assembleAndLink, compileC, runQemu } from '../test/harness/toolchain.js';
+import { benchBoot } from './boot.js';
+import { benchDisk } from './disk.js';
+import { benchNet } from './net.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 /** The C sources stay in the repository (tsc copies only .ts): dist/bench -> bench/programs. */
@@ -26,38 +29,46 @@ function qemuBest(path: string): ReturnType<typeof runQemu> {
   return runs.reduce((a, b) => (b.wallMs < a.wallMs ? b : a));
 }
 
-// QEMU's process start-up, measured on a program that exits at once, is subtracted from its times.
-const empty = assembleAndLink('.globl _start\n_start:\n  li a0, 0\n  li a7, 93\n  ecall\n');
-const startupMs = qemuBest(empty.elfPath).wallMs;
-empty.cleanup();
-console.log(`typevisor interpreter vs qemu-riscv64 (user mode), BENCH_SCALE=${scale}`);
-console.log(['program', 'instructions', 'ours s', 'ours MIPS', 'qemu s', 'qemu MIPS', 'ours/qemu', 'output'].map((h, i) => (i === 0 ? h.padEnd(9) : pad(h, 12))).join(''));
-for (const name of PROGRAMS) {
-  if (only.length && !only.includes(name)) continue;
-  const prog = compileC(inline(name).replace('#ifndef SCALE', `#define SCALE ${scale}\n#ifndef SCALE`));
-  try {
-    const q = qemuBest(prog.elfPath);
-    const qemuMs = Math.max(q.wallMs - startupMs, 0.001);
-    const t0 = performance.now();
-    const r = runUserProgram(prog.elf, { memory: 64 << 20 });
-    const oursMs = performance.now() - t0;
-    const same = r.exitCode === q.exitCode && Buffer.from(r.stdout).equals(Buffer.from(q.stdout));
-    const n = r.instret;
-    console.log(
-      [
-        name.padEnd(9),
-        pad(n.toLocaleString('en-US'), 12),
-        pad((oursMs / 1000).toFixed(3), 12),
-        pad((n / oursMs / 1000).toFixed(1), 12),
-        pad((qemuMs / 1000).toFixed(3), 12),
-        pad((n / qemuMs / 1000).toFixed(1), 12),
-        pad((oursMs / qemuMs).toFixed(1) + 'x', 12),
-        pad(same ? 'same' : 'DIFFERS', 12),
-      ].join(''),
-    );
-    if (!same) console.log(`  ours: exit ${r.exitCode} ${new TextDecoder().decode(r.stdout).trim()}\n  qemu: exit ${q.exitCode} ${new TextDecoder().decode(q.stdout).trim()}`);
-  } finally {
-    prog.cleanup();
+function benchUser(): void {
+  // QEMU's process start-up, measured on a program that exits at once, is subtracted from its times.
+  const empty = assembleAndLink('.globl _start\n_start:\n  li a0, 0\n  li a7, 93\n  ecall\n');
+  const startupMs = qemuBest(empty.elfPath).wallMs;
+  empty.cleanup();
+  console.log(`typevisor interpreter vs qemu-riscv64 (user mode), BENCH_SCALE=${scale}`);
+  console.log(['program', 'instructions', 'ours s', 'ours MIPS', 'qemu s', 'qemu MIPS', 'ours/qemu', 'output'].map((h, i) => (i === 0 ? h.padEnd(9) : pad(h, 12))).join(''));
+  for (const name of PROGRAMS) {
+    if (only.length && !only.includes(name)) continue;
+    const prog = compileC(inline(name).replace('#ifndef SCALE', `#define SCALE ${scale}\n#ifndef SCALE`));
+    try {
+      const q = qemuBest(prog.elfPath);
+      const qemuMs = Math.max(q.wallMs - startupMs, 0.001);
+      const t0 = performance.now();
+      const r = runUserProgram(prog.elf, { memory: 64 << 20 });
+      const oursMs = performance.now() - t0;
+      const same = r.exitCode === q.exitCode && Buffer.from(r.stdout).equals(Buffer.from(q.stdout));
+      const n = r.instret;
+      console.log(
+        [
+          name.padEnd(9),
+          pad(n.toLocaleString('en-US'), 12),
+          pad((oursMs / 1000).toFixed(3), 12),
+          pad((n / oursMs / 1000).toFixed(1), 12),
+          pad((qemuMs / 1000).toFixed(3), 12),
+          pad((n / qemuMs / 1000).toFixed(1), 12),
+          pad((oursMs / qemuMs).toFixed(1) + 'x', 12),
+          pad(same ? 'same' : 'DIFFERS', 12),
+        ].join(''),
+      );
+      if (!same) console.log(`  ours: exit ${r.exitCode} ${new TextDecoder().decode(r.stdout).trim()}\n  qemu: exit ${q.exitCode} ${new TextDecoder().decode(q.stdout).trim()}`);
+    } finally {
+      prog.cleanup();
+    }
   }
+  console.log(`qemu s: best of 3 wall times minus its start-up (${startupMs.toFixed(1)} ms); MIPS use our interpreter's instruction count for both.`);
 }
-console.log(`qemu s: best of 3 wall times minus its start-up (${startupMs.toFixed(1)} ms); MIPS use our interpreter's instruction count for both.`);
+
+const parts = new Set((process.env.BENCH_PARTS ?? 'user,boot,disk,net').split(',').map((p) => p.trim()));
+if (parts.has('user')) benchUser();
+if (parts.has('boot')) await benchBoot();
+if (parts.has('disk')) await benchDisk();
+if (parts.has('net')) await benchNet();
