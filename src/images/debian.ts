@@ -18,6 +18,8 @@ import {
 } from './cache.js';
 import type { Stanza } from './control.js';
 import { formatBytes } from '../util/progress.js';
+import { initrdHasRootSupport, upgradeInitrd } from './rootfs/initrd-upgrade.js';
+import { buildRootDisk, checkRootDiskTools, findRootDisk } from './rootfs/build.js';
 
 export const DEFAULT_SUITE = 'trixie';
 export const DEFAULT_CMDLINE = 'console=ttyS0 earlycon=sbi';
@@ -41,6 +43,10 @@ export interface PullOptions {
   env?: Record<string, string | undefined>;
   /** Keep the downloaded .deb files in <dir>/downloads after a successful build. */
   keepDownloads?: boolean;
+  /** Also build the root disk (<dir>/root.qcow2): debootstrap on the host, second stage in a VM. Takes long. */
+  rootDisk?: boolean;
+  /** Guest console output of the root disk's second stage (default: only its log file). */
+  rootDiskConsole?: (bytes: Uint8Array) => void;
 }
 
 export interface PulledImage {
@@ -48,6 +54,8 @@ export interface PulledImage {
   initrd: string;
   cmdline: string;
   dir: string;
+  /** The root disk (base image) and the command line that boots it, when one was built. */
+  rootDisk?: { disk: string; cmdline: string };
 }
 
 export interface CachedImage extends PulledImage {
@@ -208,8 +216,51 @@ async function unpackKernel(deb: Buffer, log: (l: string) => void): Promise<Kern
   return { version, image, packaging, config, modules, modulesDep: formatModulesDep(available, order) };
 }
 
-/** Downloads (when needed) and builds the Debian riscv64 guest: kernel Image + busybox initramfs. */
+/** The text /init prints before the shell. */
+export function initramfsBanner(suite: string, kernelVersion: string, busyboxVersion: string): string {
+  return `typevisor: Debian ${suite} ${ARCH}, kernel ${kernelVersion}, busybox ${busyboxVersion}. Exit the shell to power off.`;
+}
+
+/** Downloads (when needed) and builds the Debian riscv64 guest: kernel Image + busybox initramfs,
+ *  and with opts.rootDisk a root disk with debootstrap's minimal system. */
 export async function pullDebian(opts: PullOptions = {}): Promise<PulledImage> {
+  const log = opts.log ?? ((line: string) => process.stderr.write(`${line}\n`));
+  // Missing host tools fail before any download.
+  if (opts.rootDisk) checkRootDiskTools(opts.env);
+  let image = await pullKernelAndInitrd(opts);
+  image = await ensureRootSupport(image, log);
+  const suite = opts.suite ?? DEFAULT_SUITE;
+  let root = findRootDisk(image.dir);
+  if (root) {
+    log(`root disk: ${root.disk}`);
+  } else if (opts.rootDisk) {
+    const manifest = readManifest(image.dir);
+    const mirror = manifest?.mirror ?? findMirror({ mirror: opts.mirror, env: opts.env, aptDir: opts.aptDir }).url;
+    const keyring = opts.keyring === undefined ? DEBIAN_KEYRING : opts.keyring;
+    root = await buildRootDisk({
+      dir: image.dir, suite, mirror, keyring: keyring && existsSync(keyring) ? keyring : null,
+      log, console: opts.rootDiskConsole, env: opts.env,
+    });
+  }
+  return root ? { ...image, rootDisk: { disk: root.disk, cmdline: root.cmdline } } : image;
+}
+
+/** Initramfs images from before root= support get a new /init appended (and the manifest its new checksum). */
+async function ensureRootSupport(image: PulledImage, log: (l: string) => void): Promise<PulledImage> {
+  const initrd = readFileSync(image.initrd);
+  if (initrdHasRootSupport(initrd)) return image;
+  const m = readManifest(image.dir);
+  if (!m) return image;
+  log('initramfs: adding root= support to the cached image');
+  const upgraded = upgradeInitrd(initrd, initramfsBanner(m.suite, m.kernelVersion, m.packages.busybox.version));
+  rmSync(join(image.dir, MANIFEST), { force: true });
+  writeFileAtomic(image.initrd, upgraded);
+  const manifest: ImageManifest = { ...m, files: { ...m.files, initrd: { sha256: sha256Hex(upgraded), size: upgraded.length } } };
+  writeFileAtomic(join(image.dir, MANIFEST), `${JSON.stringify(manifest, null, 2)}\n`);
+  return image;
+}
+
+async function pullKernelAndInitrd(opts: PullOptions): Promise<PulledImage> {
   const log = opts.log ?? ((line: string) => process.stderr.write(`${line}\n`));
   const progress = opts.progress ?? Boolean(process.stderr.isTTY);
   const suite = opts.suite ?? DEFAULT_SUITE;
@@ -265,7 +316,7 @@ export async function pullDebian(opts: PullOptions = {}): Promise<PulledImage> {
     kernelVersion: kernel.version,
     modules: kernel.modules.map((m) => ({ path: m.path, data: m.data })),
     modulesDep: kernel.modulesDep,
-    banner: `typevisor: Debian ${suite} ${ARCH}, kernel ${kernel.version}, busybox ${busyboxPkg.version}. Exit the shell to power off.`,
+    banner: initramfsBanner(suite, kernel.version, busyboxPkg.version),
   });
   log(`initramfs: busybox with ${applets.length} applets, ${kernel.modules.length} modules (${kernel.modules.map((m) => m.name).join(' ')}), ${formatBytes(initrd.length)}`);
 

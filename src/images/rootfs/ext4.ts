@@ -7,6 +7,8 @@ export interface Ext4Options {
   /** Image size in bytes (the file is sparse). */
   size: number;
   label?: string;
+  /** The tree was made under fakeroot: run mkfs.ext4 in the same fake-root view of owners and device nodes. */
+  fakerootState?: string;
   env?: Record<string, string | undefined>;
 }
 
@@ -27,7 +29,9 @@ export function makeExt4(dir: string, image: string, o: Ext4Options): void {
   const args = ['-F', '-q', '-t', 'ext4', '-b', '4096', '-E', 'lazy_itable_init=0,lazy_journal_init=0', '-d', dir];
   if (o.label) args.push('-L', o.label);
   args.push(image);
-  const r = spawnSync(mkfs, args, { encoding: 'utf8' });
+  const r = o.fakerootState
+    ? spawnSync(requireTool('fakeroot', 'fakeroot', o.env), ['-i', o.fakerootState, '--', mkfs, ...args], { encoding: 'utf8' })
+    : spawnSync(mkfs, args, { encoding: 'utf8' });
   if (r.status !== 0) {
     rmSync(image, { force: true });
     throw new Error(`mkfs.ext4 failed (${r.status ?? r.signal}): ${(r.stderr || r.stdout).trim()}`);

@@ -43,6 +43,9 @@ export async function bootHeadless(o: HeadlessBootOptions): Promise<HeadlessBoot
       ],
     });
     machine.boot();
+    // Linux leaves scounteren to the firmware unless the SBI PMU extension is present (OpenSBI sets it to 7);
+    // without TM, glibc's vDSO clock_gettime (rdtime in U-mode) dies with SIGILL.
+    for (const h of machine.harts) if ((h.scounteren & 2) === 0) h.scounteren |= 7;
     const waker = new Waker();
     machine.onInterrupt = () => waker.notify();
     const onAbort = () => waker.notify();

@@ -1,0 +1,110 @@
+// debootstrap's first stage on the host (download and unpack, no riscv64 code run), cached so a later build can resume.
+import { spawn } from 'node:child_process';
+import { existsSync, lstatSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { join } from 'node:path';
+import { findTool, requireTool, MissingToolError } from './host-tools.js';
+
+/** Packages on top of debootstrap's minbase: an init system, device manager, logins, module tools, networking. */
+export const DEFAULT_INCLUDE = ['systemd-sysv', 'udev', 'kmod', 'login', 'passwd', 'iproute2'];
+
+export interface FirstStageOptions {
+  /** Directory the tree is unpacked in (replaced if its cache marker does not match). */
+  dir: string;
+  suite: string;
+  mirror: string;
+  include?: string[];
+  /** OpenPGP keyring for the Release check; null disables the check. */
+  keyring: string | null;
+  /** When not running as root: file in which fakeroot keeps the tree's owners and device nodes. */
+  fakerootState: string;
+  log: (line: string) => void;
+  env?: Record<string, string | undefined>;
+}
+
+export interface FirstStageResult {
+  dir: string;
+  /** Set when the tree was unpacked under fakeroot: later tools must read it with `fakeroot -i` this file. */
+  fakerootState: string | null;
+  cached: boolean;
+  seconds: number;
+}
+
+const MARKER = '.typevisor-first-stage.json';
+
+/** debootstrap's arguments (without the fakeroot wrapper). */
+export function debootstrapArgs(o: Pick<FirstStageOptions, 'dir' | 'suite' | 'mirror' | 'include' | 'keyring'>): string[] {
+  const args = ['--foreign', '--arch=riscv64', '--variant=minbase', `--include=${(o.include ?? DEFAULT_INCLUDE).join(',')}`];
+  args.push(o.keyring ? `--keyring=${o.keyring}` : '--no-check-gpg');
+  args.push(o.suite, o.dir, o.mirror);
+  return args;
+}
+
+function isRoot(): boolean {
+  return typeof process.getuid === 'function' && process.getuid() === 0;
+}
+
+/** Runs a program, sending its output to the log line by line; rejects with the last lines on failure. */
+export function runLogged(cmd: string, args: string[], log: (line: string) => void, env?: Record<string, string | undefined>): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'], env: env ? { ...process.env, ...env } as NodeJS.ProcessEnv : process.env });
+    const tail: string[] = [];
+    let partial = '';
+    const onData = (b: Buffer) => {
+      const lines = (partial + b.toString('utf8')).split('\n');
+      partial = lines.pop() ?? '';
+      for (const l of lines) {
+        log(l);
+        tail.push(l);
+        if (tail.length > 20) tail.shift();
+      }
+    };
+    child.stdout.on('data', onData);
+    child.stderr.on('data', onData);
+    child.on('error', reject);
+    child.on('close', (code, signal) => {
+      if (partial) { log(partial); tail.push(partial); }
+      if (code === 0) resolve();
+      else reject(new Error(`${cmd} ${args.join(' ')} failed (${code ?? signal}):\n${tail.join('\n')}`));
+    });
+  });
+}
+
+/** Unpacks the riscv64 base system into o.dir, unless a complete tree made with the same arguments is there. */
+export async function runFirstStage(o: FirstStageOptions): Promise<FirstStageResult> {
+  const debootstrap = requireTool('debootstrap', 'debootstrap', o.env);
+  const args = debootstrapArgs(o);
+  const root = isRoot();
+  const fakeroot = root ? null : findTool('fakeroot', o.env);
+  if (!root && !fakeroot) throw new MissingToolError('debootstrap needs root, or fakeroot when run as a normal user (apt-get install fakeroot)');
+  const key = JSON.stringify({ args, fakeroot: !root });
+  const marker = join(o.dir, MARKER);
+  if (existsSync(marker) && readFileSync(marker, 'utf8') === key && (root || existsSync(o.fakerootState))) {
+    o.log(`first stage: reusing the unpacked ${o.suite} tree in ${o.dir}`);
+    return { dir: o.dir, fakerootState: root ? null : o.fakerootState, cached: true, seconds: 0 };
+  }
+  rmSync(o.dir, { recursive: true, force: true });
+  rmSync(o.fakerootState, { force: true });
+  mkdirSync(o.dir, { recursive: true });
+  o.log(`first stage: debootstrap ${args.join(' ')}`);
+  const t0 = performance.now();
+  if (root) await runLogged(debootstrap, args, o.log, o.env);
+  else await runLogged(fakeroot!, ['-s', o.fakerootState, '--', debootstrap, ...args], o.log, o.env);
+  fixContainerSymlinks(o.dir, root ? null : o.fakerootState);
+  writeFileSync(marker, key);
+  return { dir: o.dir, fakerootState: root ? null : o.fakerootState, cached: false, seconds: (performance.now() - t0) / 1000 };
+}
+
+/** Inside a container debootstrap links <dir>/proc to the host's /proc instead of leaving a directory to mount on;
+ *  in the guest that link points at itself. Make proc and sys plain directories again. */
+export function fixContainerSymlinks(dir: string, fakerootState: string | null): void {
+  for (const [name, mode] of [['proc', '0555'], ['sys', '0555']] as const) {
+    const p = join(dir, name);
+    let link = false;
+    try { link = lstatSync(p).isSymbolicLink(); } catch { link = true; }
+    if (!link) continue;
+    const cmd = ['sh', '-c', 'rm -f "$1" && mkdir -m "$2" "$1"', 'sh', p, mode];
+    const r = fakerootState ? spawnSync('fakeroot', ['-i', fakerootState, '-s', fakerootState, '--', ...cmd]) : spawnSync(cmd[0]!, cmd.slice(1));
+    if (r.status !== 0) throw new Error(`cannot replace ${p} by a directory: ${r.stderr}`);
+  }
+}
