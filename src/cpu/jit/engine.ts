@@ -7,7 +7,7 @@ import { Hart, StopReason } from '../hart.js';
 import { r64 } from '../int64.js';
 import { checkInterrupts } from '../trap.js';
 import { discoverBlocks } from './decode.js';
-import { CallOuts, JIT_COUNT, JIT_RESULT, TranslatedPage, translatePage } from './translator.js';
+import { CallOuts, JIT_COUNT, JIT_RESULT, TranslatedPage, buildPage, instantiatePage } from './translator.js';
 
 export interface JitOptions {
   /** Interpreted instructions on a physical page before it is translated (0: translate on first visit). */
@@ -16,6 +16,11 @@ export interface JitOptions {
   coldChunk?: number;
   /** Misses (entries without a block) on a translated page before it is translated again (default 8, doubling per retranslation). */
   missLimit?: number;
+  /**
+   * Compile modules with WebAssembly.compile off the main thread and keep interpreting until they are ready.
+   * Needs an event loop that turns (the machine's run loop yields every burst); synchronous runners should leave it off.
+   */
+  asyncCompile?: boolean;
 }
 
 export interface JitStats {
@@ -47,6 +52,10 @@ export class JitEngine {
   private readonly threshold: number;
   private readonly coldChunk: number;
   private readonly missLimit: number;
+  private readonly asyncCompile: boolean;
+  /** Bumped when a page's translation is dropped, so a compilation that finishes later is discarded. */
+  private readonly generation: Int32Array;
+  private readonly pending: Uint8Array;
   private readonly ramPages: number;
   private readonly pages: (TranslatedPage | undefined)[];
   /** Interpreted instructions per physical page since its last translation. */
@@ -69,6 +78,7 @@ export class JitEngine {
     this.threshold = options.threshold ?? 2000;
     this.coldChunk = options.coldChunk ?? 32;
     this.missLimit = options.missLimit ?? 8;
+    this.asyncCompile = options.asyncCompile ?? false;
     const mem = hart.mem;
     this.ramPages = mem.ramSize >>> 12;
     this.pages = new Array<TranslatedPage | undefined>(this.ramPages);
@@ -76,6 +86,8 @@ export class JitEngine {
     this.misses = new Int32Array(this.ramPages);
     this.recompiles = new Int32Array(this.ramPages);
     this.codePage = new Uint8Array(this.ramPages);
+    this.generation = new Int32Array(this.ramPages);
+    this.pending = new Uint8Array(this.ramPages);
     this.pcIndex = (hart.base + HS_PC) >> 2;
     this.countIndex = (hart.base + JIT_COUNT) >> 2;
     this.resultIndex = (hart.base + JIT_RESULT) >> 2;
@@ -123,6 +135,7 @@ export class JitEngine {
     this.codePage[page] = 0;
     this.heat[page] = 0;
     this.misses[page] = 0;
+    this.generation[page]++;
     this.stats.invalidations++;
   }
 
@@ -163,9 +176,8 @@ export class JitEngine {
     let tp = this.pages[page];
     if (tp === undefined) {
       this.noteEntry(page, off);
-      if (this.heat[page] >= this.threshold) {
-        tp = this.compile(page, host);
-      } else {
+      if (this.heat[page] >= this.threshold && this.pending[page] === 0) tp = this.compile(page, host);
+      if (tp === undefined) {
         const n = this.interpret(Math.min(limit, this.coldChunk));
         this.heat[page] += n;
         return n;
@@ -180,7 +192,7 @@ export class JitEngine {
     this.noteEntry(page, off);
     if (++this.misses[page] >= this.missLimit << Math.min(this.recompiles[page], 10)) {
       this.recompiles[page]++;
-      this.compile(page, host);
+      if (this.pending[page] === 0) this.compile(page, host);
     }
     return this.interpret(Math.min(limit, this.coldChunk));
   }
@@ -218,13 +230,37 @@ export class JitEngine {
     s.add(off);
   }
 
-  private compile(page: number, host: number): TranslatedPage {
+  /** Translates a page; returns the translation, or undefined while an asynchronous compilation runs. */
+  private compile(page: number, host: number): TranslatedPage | undefined {
     const t0 = performance.now();
     const h = this.hart;
     const u16 = h.u16;
     const read = (o: number): number => u16[(host + o) >> 1];
     const { blocks, interp } = discoverBlocks(read, this.entries.get(page) ?? [], this.cexp);
-    const tp = translatePage(blocks, interp, h.mem.memory, h.base, this.callOuts);
+    const built = buildPage(blocks, interp, h.base);
+    if (this.asyncCompile) {
+      this.pending[page] = 1;
+      this.heat[page] = 0;
+      this.misses[page] = 0;
+      const gen = this.generation[page];
+      // A store that lands on the page before the module is installed bumps the generation; the page is only marked
+      // as code at install time, so translate now-stale bytes only if nothing was written since: check the bytes too.
+      const snapshot = h.u8.slice(host, host + 4096);
+      WebAssembly.compile(built.bytes).then((mod) => {
+        this.pending[page] = 0;
+        if (this.generation[page] !== gen) return;
+        const now = h.u8.subarray(host, host + 4096);
+        for (let i = 0; i < 4096; i++) if (now[i] !== snapshot[i]) return;
+        this.install(page, host, instantiatePage(built, mod, h.mem.memory, this.callOuts), 0);
+      }, () => { this.pending[page] = 0; });
+      this.stats.compileMs += performance.now() - t0;
+      return undefined;
+    }
+    return this.install(page, host, instantiatePage(built, new WebAssembly.Module(built.bytes), h.mem.memory, this.callOuts), t0);
+  }
+
+  private install(page: number, host: number, tp: TranslatedPage, t0: number): TranslatedPage {
+    const h = this.hart;
     this.pages[page] = tp;
     this.misses[page] = 0;
     this.stats.compiles++;
@@ -235,7 +271,7 @@ export class JitEngine {
       h.flushHostPage(host);
       h.breakSlice = keep;
     }
-    this.stats.compileMs += performance.now() - t0;
+    if (t0 > 0) this.stats.compileMs += performance.now() - t0;
     return tp;
   }
 

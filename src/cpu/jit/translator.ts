@@ -371,7 +371,15 @@ class BlockEmitter {
   }
 }
 
-/** Builds, compiles and instantiates the module for one page. */
+/** A page module's bytes and dispatch map, before compilation. */
+export interface BuiltPage {
+  readonly bytes: Uint8Array<ArrayBuffer>;
+  readonly entry: Int16Array;
+  readonly blockCount: number;
+  readonly insnCount: number;
+}
+
+/** Builds, compiles and instantiates the module for one page (synchronously). */
 export function translatePage(
   blocks: Block[],
   interp: number[],
@@ -379,6 +387,23 @@ export function translatePage(
   hartBase: number,
   callOuts: CallOuts,
 ): TranslatedPage {
+  const built = buildPage(blocks, interp, hartBase);
+  return instantiatePage(built, new WebAssembly.Module(built.bytes), memory, callOuts);
+}
+
+/** Links a compiled page module to the guest memory and the call-outs. */
+export function instantiatePage(built: BuiltPage, mod: WebAssembly.Module, memory: WebAssembly.Memory, callOuts: CallOuts): TranslatedPage {
+  const inst = new WebAssembly.Instance(mod, {
+    e: { mem: memory, load: callOuts.load, store: callOuts.store, fp: callOuts.fp, fpmem: callOuts.fpmem },
+  });
+  return {
+    entry: built.entry, run: inst.exports.run as PageFunction, blockCount: built.blockCount, insnCount: built.insnCount,
+    wasmBytes: built.bytes.length,
+  };
+}
+
+/** Emits the module for one page's blocks. */
+export function buildPage(blocks: Block[], interp: number[], hartBase: number): BuiltPage {
   const entry = new Int16Array(2048).fill(-1);
   for (const o of interp) entry[o >> 1] = -2;
   blocks.forEach((blk, i) => { entry[blk.off >> 1] = i; });
@@ -413,17 +438,7 @@ export function translatePage(
   r.gget(G_N);
   m.exportFunction('run', index);
   const bytes = m.build();
-  const mod = new WebAssembly.Module(bytes);
-  const inst = new WebAssembly.Instance(mod, {
-    e: {
-      mem: memory,
-      load: callOuts.load,
-      store: callOuts.store,
-      fp: callOuts.fp,
-      fpmem: callOuts.fpmem,
-    },
-  });
   let insnCount = 0;
   for (const blk of blocks) insnCount += blk.insns.length;
-  return { entry, run: inst.exports.run as PageFunction, blockCount: blocks.length, insnCount, wasmBytes: bytes.length };
+  return { bytes, entry, blockCount: blocks.length, insnCount };
 }
