@@ -13,6 +13,8 @@ export interface HeadlessBootOptions {
   console: (bytes: Uint8Array) => void;
   /** Stops the guest (e.g. once the console shows what the caller waited for). */
   signal?: AbortSignal;
+  /** Receives a function that types into the serial console, once the machine exists. */
+  onStart?: (input: (bytes: Uint8Array) => void) => void;
 }
 
 export interface HeadlessBootResult {
@@ -48,6 +50,8 @@ export async function bootHeadless(o: HeadlessBootOptions): Promise<HeadlessBoot
     for (const h of machine.harts) if ((h.scounteren & 2) === 0) h.scounteren |= 7;
     const waker = new Waker();
     machine.onInterrupt = () => waker.notify();
+    const m = machine;
+    o.onStart?.((b) => { m.input(b); waker.notify(); });
     const onAbort = () => waker.notify();
     o.signal?.addEventListener('abort', onAbort);
     let outcome: RunOutcome;
