@@ -226,7 +226,7 @@ export class VirtMachine implements SbiPlatform {
       const reason = h.run(slice);
       if (reason === StopReason.MachineTrap) this.machineTrap(h);
       else if (reason === StopReason.Wfi) this.waiting[i] = true;
-      h.reservation = -1; // another hart runs next: a reservation does not survive the switch
+      if (n > 1) h.reservation = -1; // another hart runs next: a reservation does not survive the switch
       if (n > 1) {
         const dt = performance.now() - t0;
         for (let j = 0; j < n; j++) if (j !== i && this.hartState[j] === HART_STARTED && !this.waiting[j]) this.stealMs[j] += dt;
