@@ -87,6 +87,11 @@ class BlockEmitter {
     const b = this.b;
     const len = blk.insns.length;
     b.gget(G_VBASE).set(this.vbase);
+    // A block that jumps back to its own start loops here, without a trip through the dispatcher.
+    const last = blk.insns[len - 1];
+    const selfLoop = (last.kind === Kind.Branch && last.off + branchImm(last.insn) === blk.off) ||
+      (last.kind === Kind.Jal && last.off + jalImm(last.insn) === blk.off);
+    b.loop(I32);
     // Run the block only if it fits the budget, so run(budget) retires exactly what the interpreter would.
     b.gget(G_N).i32c(len).op(Op.i32_add).gget(G_BUDGET).op(Op.i32_gt_u).if_().i32c(1).op(Op.return).end();
     for (let k = 0; k < len; k++) {
@@ -94,14 +99,19 @@ class BlockEmitter {
       if (ins.kind === Kind.Plain) this.emitPlain(ins, k);
       else this.emitJump(ins);
     }
-    const last = blk.insns[len - 1];
     if (blk.fallsThrough) {
       this.pcAt(last.off + last.len);
       b.gset(G_PC);
     }
     b.gget(G_N).i32c(len).op(Op.i32_add).gset(G_N);
+    if (selfLoop) {
+      b.gget(G_PC);
+      this.pcAt(blk.off);
+      b.op(Op.i64_eq).brIf(0);
+    }
     // Continue through the dispatcher while on this page.
     b.gget(G_PC).i64c(PAGE_MASK_LO).op(Op.i64_and).get(this.vbase).op(Op.i64_ne);
+    b.end();
   }
 
   /** Before a call-out that may trap: publish the instruction's pc and the count retired so far. */
