@@ -8,7 +8,7 @@ import { Bus } from '../src/bus/bus.js';
 import { MSTATUS_FS } from '../src/cpu/constants.js';
 import { Hart, StopReason } from '../src/cpu/hart.js';
 import { JitEngine } from '../src/cpu/jit/engine.js';
-import { lockstep } from '../src/cpu/jit/lockstep.js';
+import { compareHarts, lockstep } from '../src/cpu/jit/lockstep.js';
 import { GuestMemory } from '../src/memory/guest-memory.js';
 import { parseElf } from '../src/vmm/elf.js';
 import { runUserProgram, UserProgramError } from '../src/vmm/user-runner.js';
@@ -64,6 +64,25 @@ for (const name of ['intloop', 'crc', 'memcopy', 'fploop']) {
     }
   });
 }
+
+test('asynchronous compilation: modules installed between slices run the same as the interpreter', async () => {
+  const prog = compileC(benchSource('crc', 1));
+  try {
+    const ref = userHart(prog.elf);
+    const engine = new JitEngine(userHart(prog.elf), { threshold: 200, asyncCompile: true });
+    for (let k = 0; k < 300; k++) {
+      const a = ref.run(5000), b = engine.run(5000);
+      assert.equal(a, b);
+      if (a !== StopReason.Budget) assert.ok(userStop(ref, a) && userStop(engine.hart, b));
+      const d = compareHarts(ref, engine.hart, k % 50 === 0);
+      assert.deepEqual(d, [], `after ${ref.instret} instructions`);
+      await new Promise((r) => setImmediate(r));
+    }
+    assert.ok(engine.stats.translatedInstructions > engine.stats.interpretedInstructions, JSON.stringify(engine.stats));
+  } finally {
+    prog.cleanup();
+  }
+});
 
 test('lockstep reports a divergence (the checker can fail)', () => {
   const prog = compileC(benchSource('intloop', 1));
