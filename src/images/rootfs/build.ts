@@ -8,7 +8,7 @@ import { runFirstStage, DEFAULT_INCLUDE } from './first-stage.js';
 import { makeExt4, treeBytes } from './ext4.js';
 import { bootHeadless } from './headless-boot.js';
 import { rawToQcow2 } from './qcow2-image.js';
-import { secondStageScript, SECOND_STAGE_PATH, STAGE2_FAILED, STAGE2_OK } from './second-stage-script.js';
+import { secondStageScript, SECOND_STAGE_PATH, STAGE2_OK } from './second-stage-script.js';
 import { initrdHasRootSupport } from './initrd-upgrade.js';
 import { findTool, requireTool } from './host-tools.js';
 import { writeFileAtomic } from '../download.js';
@@ -113,11 +113,12 @@ export async function buildRootDisk(o: RootDiskOptions): Promise<RootDisk> {
 
   const logPath = join(work, 'second-stage-console.log');
   const logFile = createWriteStream(logPath);
-  let text = '';
+  // The verdict line, once seen; a failure stops the guest at once (it would power off anyway, but slowly).
+  let verdict: string | null = null;
+  let tail = '';
   const abort = new AbortController();
-  const outer = o.signal;
   const onOuter = () => abort.abort();
-  outer?.addEventListener('abort', onOuter);
+  o.signal?.addEventListener('abort', onOuter);
   o.log(`second stage: booting the image under typevisor (console in ${logPath}); this takes a long time`);
   let result;
   try {
@@ -128,18 +129,21 @@ export async function buildRootDisk(o: RootDiskOptions): Promise<RootDisk> {
       console: (b) => {
         logFile.write(b);
         o.console?.(b);
-        // Keep only a tail to look for the verdict line.
-        text = (text + Buffer.from(b).toString('latin1')).slice(-8192);
-        if (text.includes(STAGE2_FAILED) && /TYPEVISOR-SECOND-STAGE: failed[^\n]*\n/.test(text)) abort.abort();
+        if (verdict) return;
+        tail = (tail + Buffer.from(b).toString('latin1')).slice(-4096);
+        const m = /TYPEVISOR-SECOND-STAGE: (ok|failed)[^\r\n]*\r?\n/.exec(tail);
+        if (m) {
+          verdict = m[0].trim();
+          if (m[1] === 'failed') abort.abort();
+        }
       },
     });
   } finally {
-    outer?.removeEventListener('abort', onOuter);
+    o.signal?.removeEventListener('abort', onOuter);
     await new Promise<void>((r) => logFile.end(() => r()));
   }
-  const verdict = /TYPEVISOR-SECOND-STAGE: (ok|failed)[^\r\n]*/.exec(readFileSync(logPath, 'latin1').split(STAGE2_OK).length > 1 ? STAGE2_OK : text);
-  if (!readFileSync(logPath, 'latin1').includes(STAGE2_OK)) {
-    throw new Error(`second stage did not finish (${verdict?.[0] ?? `guest ${result.outcome} without a verdict`}); see ${logPath}`);
+  if (!verdict || !(verdict as string).startsWith(STAGE2_OK)) {
+    throw new Error(`second stage did not finish (${verdict ?? `guest ${result.outcome} without a verdict`}); see ${logPath}`);
   }
   o.log(`second stage took ${result.seconds.toFixed(0)} s (${(result.instructions / 1e9).toFixed(1)} G guest instructions)`);
   checkExt4(raw, o.env);
