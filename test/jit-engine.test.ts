@@ -243,3 +243,59 @@ test('a fault inside a translated block leaves pc, registers, memory and instret
     prog.cleanup();
   }
 });
+
+// Two harts on one memory: hart 1 patches code that hart 0 runs translated.
+const CROSS = `
+.option norvc
+.section .smc, "awx", @progbits
+.globl _start
+_start:
+  j main
+patcher:                  # hart 1 starts here (entry + 4)
+  lla t0, f
+  lw t1, 0(t0)
+  li t2, 0x00500000
+  add t1, t1, t2
+  sw t1, 0(t0)
+  fence.i
+  ecall
+main:
+  li s3, 2
+round:
+  li s1, 0
+  li s2, 2000
+1:jal ra, f
+  add s1, s1, a0
+  addi s2, s2, -1
+  bnez s2, 1b
+  ecall                   # report s1
+  addi s3, s3, -1
+  bnez s3, round
+  ecall
+f:addi a0, zero, 1
+  ret
+`;
+
+test('a store by another hart drops the translation a hart is running', () => {
+  const prog = assembleAndLink(CROSS);
+  try {
+    const a = userHart(prog.elf);
+    const b = new Hart(1, a.mem, a.bus);
+    b.firmwareTraps = true;
+    b.priv = 0;
+    b.setPc(a.getPc() + 4n);
+    const ea = new JitEngine(a, { threshold: 50 });
+    const eb = new JitEngine(b, { threshold: 50 });
+    const untilStop = (e: JitEngine): void => { while (e.run(100000) === StopReason.Budget) { /* keep going */ } };
+    untilStop(ea);
+    assert.equal(a.x[18], 2000); // s1 after the first round: f returns 1
+    assert.ok(ea.stats.compiles > 0 && ea.stats.translatedInstructions > ea.stats.interpretedInstructions, JSON.stringify(ea.stats));
+    untilStop(eb); // patches f: addi a0, zero, 1 -> addi a0, zero, 6
+    a.pcLo += 4;
+    untilStop(ea);
+    assert.equal(a.x[18], 2000 * 6);
+    assert.ok(ea.stats.invalidations > 0);
+  } finally {
+    prog.cleanup();
+  }
+});

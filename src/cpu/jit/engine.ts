@@ -46,6 +46,9 @@ function isTrapUnwind(e: unknown): boolean {
   return typeof e === 'object' && e !== null && (e as { trap?: unknown }).trap === true;
 }
 
+/** Engines whose harts share one guest memory: a store by any of their harts must drop every engine's code for the page. */
+const peersByMemory = new WeakMap<object, JitEngine[]>();
+
 export class JitEngine {
   readonly stats: JitStats = { compiles: 0, invalidations: 0, translatedInstructions: 0, interpretedInstructions: 0, wasmBytes: 0, calls: 0, compileMs: 0 };
   private readonly m32: Int32Array;
@@ -72,6 +75,7 @@ export class JitEngine {
   private readonly countIndex: number;
   private readonly resultIndex: number;
   private readonly internals: HartInternals;
+  private readonly peers: JitEngine[];
 
   constructor(readonly hart: Hart, options: JitOptions = {}) {
     this.m32 = hart.m32;
@@ -93,6 +97,10 @@ export class JitEngine {
     this.resultIndex = (hart.base + JIT_RESULT) >> 2;
     this.internals = hart as unknown as HartInternals;
     this.callOuts = this.makeCallOuts();
+    let peers = peersByMemory.get(mem);
+    if (peers === undefined) { peers = []; peersByMemory.set(mem, peers); }
+    peers.push(this);
+    this.peers = peers;
     this.hookStoreTranslation();
   }
 
@@ -109,8 +117,8 @@ export class JitEngine {
       const pa = original.call(h, vlo, vhi, kind);
       if (kind === TLB_KIND_STORE) {
         const page = Math.floor((pa - ramBase) / 4096);
-        if (page >= 0 && page < this.ramPages && this.codePage[page] !== 0) {
-          this.invalidatePage(page);
+        if (page >= 0 && page < this.ramPages && this.anyCode(page)) {
+          for (const peer of this.peers) if (peer.codePage[page] !== 0) peer.invalidatePage(page);
           h.breakSlice = true; // translated code running on that page must stop after this store
         }
       }
@@ -118,11 +126,18 @@ export class JitEngine {
     };
   }
 
-  /** Drops translated code overlapping guest-physical [pa, pa+len) (device DMA, host loaders). */
+  private anyCode(page: number): boolean {
+    for (const peer of this.peers) if (peer.codePage[page] !== 0) return true;
+    return false;
+  }
+
+  /** Drops translated code overlapping guest-physical [pa, pa+len), in every engine on this memory (device DMA, loaders). */
   invalidateRange(pa: number, len: number): void {
     const first = Math.max(0, Math.floor((pa - this.hart.mem.ramBase) / 4096));
     const last = Math.min(this.ramPages - 1, Math.floor((pa + len - 1 - this.hart.mem.ramBase) / 4096));
-    for (let p = first; p <= last; p++) if (this.codePage[p] !== 0) this.invalidatePage(p);
+    for (const peer of this.peers) {
+      for (let p = first; p <= last; p++) if (peer.codePage[p] !== 0) peer.invalidatePage(p);
+    }
   }
 
   /** Drops all translated code. */
@@ -267,9 +282,13 @@ export class JitEngine {
     this.stats.wasmBytes += tp.wasmBytes;
     if (this.codePage[page] === 0) {
       this.codePage[page] = 1;
-      const keep = h.breakSlice; // dropping TLB entries here changes nothing the running slice depends on
-      h.flushHostPage(host);
-      h.breakSlice = keep;
+      // Every hart on this memory must take its next store to the page through translate (and so the hook).
+      for (const peer of this.peers) {
+        const ph = peer.hart;
+        const keep = ph.breakSlice; // dropping TLB entries changes nothing a running slice depends on
+        ph.flushHostPage(host);
+        ph.breakSlice = keep;
+      }
     }
     if (t0 > 0) this.stats.compileMs += performance.now() - t0;
     return tp;
