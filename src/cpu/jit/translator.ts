@@ -55,7 +55,8 @@ class BlockEmitter {
   private readonly ti: number;
   private readonly ui: number;
 
-  constructor(body: FunctionBody, private readonly hartBase: number) {
+  /** `fnAt`: function index of the block starting at each page offset (for direct tail calls to successors). */
+  constructor(body: FunctionBody, private readonly hartBase: number, private readonly fnAt: Map<number, number>) {
     this.b = body;
     this.vbase = body.local(I64);
     this.addr = body.local(I64);
@@ -108,6 +109,18 @@ class BlockEmitter {
       b.gget(G_PC);
       this.pcAt(blk.off);
       b.op(Op.i64_eq).brIf(0);
+    }
+    // Known successors on this page are entered by a tail call, without a trip through the dispatcher.
+    const succ: number[] = [];
+    if (blk.fallsThrough) succ.push(last.off + last.len);
+    else if (last.kind === Kind.Branch) succ.push(last.off + branchImm(last.insn), last.off + last.len);
+    else if (last.kind === Kind.Jal) succ.push(last.off + jalImm(last.insn));
+    for (const o of succ) {
+      const fn = this.fnAt.get(o);
+      if (fn === undefined || o === blk.off) continue;
+      b.gget(G_PC);
+      this.pcAt(o);
+      b.op(Op.i64_eq).if_().returnCall(fn).end();
     }
     // Continue through the dispatcher while on this page.
     b.gget(G_PC).i64c(PAGE_MASK_LO).op(Op.i64_and).get(this.vbase).op(Op.i64_ne);
@@ -429,9 +442,12 @@ export function buildPage(blocks: Block[], interp: number[], hartBase: number): 
   const leave = m.addFunction([], [I32]);
   leave.body.i32c(1);
   const slots = new Array<number>(2048).fill(leave.index);
+  const fnAt = new Map<number, number>();
+  blocks.forEach((blk, i) => fnAt.set(blk.off, leave.index + 1 + i));
   for (const blk of blocks) {
     const f = m.addFunction([], [I32]);
-    new BlockEmitter(f.body, hartBase).emitBlock(blk);
+    if (f.index !== fnAt.get(blk.off)) throw new Error('block function numbering');
+    new BlockEmitter(f.body, hartBase, fnAt).emitBlock(blk);
     slots[blk.off >> 1] = f.index;
   }
   m.setTable(slots);

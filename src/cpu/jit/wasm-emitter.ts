@@ -9,7 +9,7 @@ export const VOID = 0x40;
 /** Opcodes used by the translator (names follow the WebAssembly text format). */
 export const Op = {
   unreachable: 0x00, nop: 0x01, block: 0x02, loop: 0x03, if: 0x04, else: 0x05, end: 0x0b,
-  br: 0x0c, br_if: 0x0d, br_table: 0x0e, return: 0x0f, call: 0x10, call_indirect: 0x11, drop: 0x1a, select: 0x1b,
+  br: 0x0c, br_if: 0x0d, br_table: 0x0e, return: 0x0f, call: 0x10, call_indirect: 0x11, return_call: 0x12, drop: 0x1a, select: 0x1b,
   local_get: 0x20, local_set: 0x21, local_tee: 0x22, global_get: 0x23, global_set: 0x24,
   i32_load: 0x28, i64_load: 0x29, i32_load8_s: 0x2c, i32_load8_u: 0x2d, i32_load16_s: 0x2e, i32_load16_u: 0x2f,
   i64_load8_s: 0x30, i64_load8_u: 0x31, i64_load16_s: 0x32, i64_load16_u: 0x33, i64_load32_s: 0x34, i64_load32_u: 0x35,
@@ -114,6 +114,8 @@ export class FunctionBody extends ByteWriter {
   br(depth: number): this { return this.byte(Op.br).u32(depth); }
   brIf(depth: number): this { return this.byte(Op.br_if).u32(depth); }
   call(fn: number): this { return this.byte(Op.call).u32(fn); }
+  /** Tail call (the WebAssembly tail-call extension, on by default in Node 20). */
+  returnCall(fn: number): this { return this.byte(Op.return_call).u32(fn); }
   /** call_indirect through table 0 with the given type index. */
   callIndirect(type: number): this { return this.byte(Op.call_indirect).u32(type).u32(0); }
   gget(i: number): this { return this.byte(Op.global_get).u32(i); }
