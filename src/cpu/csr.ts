@@ -211,7 +211,9 @@ function setMstatus(h: Hart, v: number): void {
   if ((n & MSTATUS_MPP) === (2 << 11)) n = (n & ~MSTATUS_MPP) | (old & MSTATUS_MPP); // MPP=2 is reserved
   h.mstatus = n;
   const changed = old ^ n;
-  if ((changed & (MSTATUS_SUM | MSTATUS_MXR)) !== 0) h.flushTlb();
+  // Cached translations passed the stricter check, so only withdrawing SUM or MXR makes any stale; Linux sets SUM
+  // around every user copy, and a flush on both edges doubled the TLB refills per syscall.
+  if ((changed & old & (MSTATUS_SUM | MSTATUS_MXR)) !== 0) h.flushTlb();
   else if ((changed & (MSTATUS_MPRV | MSTATUS_MPP)) !== 0) h.selectTlbs();
   h.breakSlice = true;
 }
