@@ -31,12 +31,16 @@ export class ByteWriter {
   private buf: Uint8Array<ArrayBuffer> = new Uint8Array(256);
   length = 0;
 
+  private reserve(n: number): void {
+    if (this.length + n <= this.buf.length) return;
+    let size = this.buf.length * 2;
+    while (size < this.length + n) size *= 2;
+    const next = new Uint8Array(size);
+    next.set(this.buf.subarray(0, this.length));
+    this.buf = next;
+  }
   byte(b: number): this {
-    if (this.length === this.buf.length) {
-      const next = new Uint8Array(this.buf.length * 2);
-      next.set(this.buf);
-      this.buf = next;
-    }
+    if (this.length === this.buf.length) this.reserve(1);
     this.buf[this.length++] = b & 0xff;
     return this;
   }
@@ -84,7 +88,16 @@ export class ByteWriter {
   /** A length-prefixed copy of another writer's bytes. */
   sized(w: ByteWriter): this {
     this.u32(w.length);
-    for (let i = 0; i < w.length; i++) this.byte(w.buf[i]);
+    this.reserve(w.length);
+    this.buf.set(w.buf.subarray(0, w.length), this.length);
+    this.length += w.length;
+    return this;
+  }
+  /** Appends another writer's bytes (no length prefix). */
+  append(w: ByteWriter): this {
+    this.reserve(w.length);
+    this.buf.set(w.buf.subarray(0, w.length), this.length);
+    this.length += w.length;
     return this;
   }
   result(): Uint8Array<ArrayBuffer> {
@@ -140,7 +153,7 @@ export class FunctionBody extends ByteWriter {
     }
     w.u32(runs.length);
     for (const [n, t] of runs) w.u32(n).byte(t);
-    w.bytes(this.result());
+    w.append(this);
     w.byte(Op.end);
     return w;
   }
