@@ -99,6 +99,8 @@ export class Hart {
   readonly interruptCounts = new Float64Array(32);
   /** Statistics: retired instructions by privilege mode (each slice runs in one mode: mode changes end it). */
   readonly instretByPriv = new Float64Array(4);
+  /** Statistics: host milliseconds spent executing in each privilege mode. */
+  readonly msByPriv = new Float64Array(4);
 
   constructor(readonly hartId: number, readonly mem: GuestMemory, readonly bus: Bus) {
     this.m32 = mem.i32;
@@ -462,7 +464,9 @@ export class Hart {
       }
       this.breakSlice = false;
       const p = this.priv;
+      const t0 = performance.now();
       const n = this.execute(left);
+      this.msByPriv[p] += performance.now() - t0;
       left -= n > 0 ? n : 1; // a trap storm still consumes the budget
       this.instret += n;
       this.instretByPriv[p] += n;

@@ -18,6 +18,10 @@ export class GuestMemory {
   /** Byte offset of guest RAM inside `buffer`. */
   readonly ramOffset = RAM_OFFSET;
 
+  /** Called after a device wrote guest RAM directly (DMA), with the host byte offset and length, so caches
+   *  of RAM contents — the translator's code cache — can drop what the write made stale. */
+  dmaWriteHook: ((hostOffset: number, length: number) => void) | null = null;
+
   constructor(readonly ramSize: number) {
     if (!Number.isInteger(ramSize) || ramSize <= 0 || ramSize % 4096 !== 0) {
       throw new RangeError(`guest RAM size must be a positive multiple of 4 KiB, got ${ramSize}`);

@@ -6,17 +6,20 @@ export function formatStats(m: VirtMachine, wallMs: number): string {
   const out: string[] = [];
   let total = 0;
   const byPriv = [0, 0, 0, 0];
+  const msByPriv = [0, 0, 0, 0];
   const exc = new Float64Array(32), irq = new Float64Array(32);
   for (const h of m.harts) {
     total += h.instret;
-    for (let p = 0; p < 4; p++) byPriv[p] += h.instretByPriv[p];
+    for (let p = 0; p < 4; p++) { byPriv[p] += h.instretByPriv[p]; msByPriv[p] += h.msByPriv[p]; }
     for (let c = 0; c < 32; c++) { exc[c] += h.exceptionCounts[c]; irq[c] += h.interruptCounts[c]; }
   }
   const pct = (v: number) => (total ? ((100 * v) / total).toFixed(1) : '0.0') + '%';
   out.push(`typevisor statistics (${(wallMs / 1000).toFixed(2)} s wall time, ${m.harts.length} hart${m.harts.length > 1 ? 's' : ''})`);
   out.push(`  guest instructions: ${total.toLocaleString('en-US')} (${(total / Math.max(wallMs, 1) / 1000).toFixed(1)} MIPS)`);
-  out.push(`  by mode: U ${byPriv[0].toLocaleString('en-US')} (${pct(byPriv[0])}), S ${byPriv[1].toLocaleString('en-US')} (${pct(byPriv[1])}); ` +
-    `hypervisor (M) ${m.hypervisorMs.toFixed(1)} ms handling hypercalls`);
+  out.push(`  instructions by mode: U ${byPriv[0].toLocaleString('en-US')} (${pct(byPriv[0])}), S ${byPriv[1].toLocaleString('en-US')} (${pct(byPriv[1])})`);
+  const idleMs = Math.max(0, wallMs - msByPriv[0] - msByPriv[1] - m.hypervisorMs);
+  out.push(`  time by mode: U ${(msByPriv[0] / 1000).toFixed(2)} s, S ${(msByPriv[1] / 1000).toFixed(2)} s, ` +
+    `M (hypervisor: hypercalls) ${(m.hypervisorMs / 1000).toFixed(3)} s, idle or host ${(idleMs / 1000).toFixed(2)} s`);
   out.push('  traps (exceptions) by cause:');
   for (let c = 0; c < 32; c++) if (exc[c]) out.push(`    ${String(c).padStart(2)} ${(EXCEPTION_NAMES[c] ?? '?').padEnd(32)} ${exc[c].toLocaleString('en-US')}`);
   out.push('  interrupts by cause:');

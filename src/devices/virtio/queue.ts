@@ -93,6 +93,8 @@ export class SplitQueue {
   private desc = 0; // host offsets of the three areas, valid while enabled
   private avail = 0;
   private used = 0;
+  /** Chains handed to the device and not yet returned, by head index (for DMA-write notification). */
+  private readonly outstanding = new Map<number, Chain>();
   private lastAvail = 0;
   private usedIdx = 0;
   private signalledUsed = 0;
@@ -139,6 +141,7 @@ export class SplitQueue {
 
   disable(): void {
     this.enabled = false;
+    this.outstanding.clear();
   }
 
   /** Number of chains the driver has made available and the device has not popped yet. */
@@ -154,6 +157,7 @@ export class SplitQueue {
     if (this.pending() === 0) return null;
     const head = this.mem.u16[(this.avail + 4 + 2 * (this.lastAvail % this.size)) >> 1];
     const chain = this.walk(head);
+    this.outstanding.set(chain.head, chain);
     this.lastAvail = (this.lastAvail + 1) & 0xffff;
     return chain;
   }
@@ -166,6 +170,11 @@ export class SplitQueue {
   /** Returns a chain to the driver with the number of bytes written into its writable buffers. */
   pushUsed(head: number, written: number): void {
     if (!this.enabled) return;
+    // Tell whoever caches guest RAM contents (the translator's code cache) which bytes the device wrote.
+    const chain = this.outstanding.get(head);
+    this.outstanding.delete(head);
+    const hook = this.mem.dmaWriteHook;
+    if (chain && hook && written > 0) chain.forEachWritable(0, written, hook);
     const slot = (this.used + 4 + 8 * (this.usedIdx % this.size)) >> 2;
     this.mem.i32[slot] = head;
     this.mem.i32[slot + 1] = written;
