@@ -10,6 +10,7 @@ import { attachConsole } from './console.js';
 import { formatSize, parseSize } from './size.js';
 import { UserError } from './errors.js';
 import { buildVirtioDevices, parseDiskSpec, parseNicSpec } from './devices.js';
+import { runLockstep } from '../vmm/check-jit.js';
 
 export interface RunOptions {
   kernel?: string;
@@ -22,6 +23,8 @@ export interface RunOptions {
   mirror?: string;
   disk?: string[];
   nic?: string[];
+  engine: string;
+  checkJit?: boolean;
 }
 
 /** Resets closer together than this, this many times in a row, are a reset loop. */
@@ -46,6 +49,7 @@ export async function runCommand(o: RunOptions): Promise<number> {
   let memoryBytes: number, cpus: number;
   try { memoryBytes = parseSize(o.memory, '--memory'); } catch (e) { throw new UserError((e as Error).message); }
   checkMemory(memoryBytes);
+  if (o.engine !== 'interp' && o.engine !== 'jit') throw new UserError(`--engine must be interp or jit, got "${o.engine}"`);
   cpus = Number(o.cpus);
   if (!Number.isInteger(cpus) || cpus < 1 || cpus > 8) throw new UserError(`--cpus must be a whole number from 1 to 8, got "${o.cpus}"`);
 
@@ -66,13 +70,14 @@ export async function runCommand(o: RunOptions): Promise<number> {
   const initrd = initrdPath ? readInput(initrdPath, 'initrd') : undefined;
 
   const out = (b: Uint8Array) => { process.stdout.write(b); };
+  if (o.checkJit) return checkJit(o, { memoryBytes, cpus, kernel, kernelName: kernelPath, initrd, cmdline: cmdline ?? 'console=ttyS0', consoleOut: out });
   const diskSpecs = (o.disk ?? []).map(parseDiskSpec);
   const nicSpecs = (o.nic ?? []).map(parseNicSpec);
   const built = await buildVirtioDevices(diskSpecs, nicSpecs, out);
   const closeDevices = async () => { for (const c of built.closers) await c(); };
   let machine: VirtMachine;
   try {
-    machine = new VirtMachine({ memoryBytes, cpus, kernel, kernelName: kernelPath, initrd, cmdline: cmdline ?? 'console=ttyS0', consoleOut: out, virtio: built.devices });
+    machine = new VirtMachine({ memoryBytes, cpus, kernel, kernelName: kernelPath, initrd, cmdline: cmdline ?? 'console=ttyS0', consoleOut: out, virtio: built.devices, engine: o.engine as 'interp' | 'jit' });
     machine.boot();
   } catch (e) {
     await closeDevices();
@@ -114,5 +119,27 @@ export async function runCommand(o: RunOptions): Promise<number> {
     // Disk images are flushed and closed whatever ended the run, so they stay consistent.
     await closeDevices();
     if (o.stats) process.stderr.write(`${formatStats(machine, performance.now() - started)}\n`);
+  }
+}
+
+/** --check-jit: interpreter and translator side by side; exit status 1 and both states at the first divergence. */
+async function checkJit(o: RunOptions, cfg: Parameters<typeof runLockstep>[0]): Promise<number> {
+  if ((o.disk ?? []).length || (o.nic ?? []).length) throw new UserError('--check-jit runs without disks and NICs (their timing is not deterministic)');
+  const pending: Uint8Array[] = [];
+  const waker = new Waker();
+  const quit = new AbortController();
+  const detach = attachConsole({ input: (b) => pending.push(b), quit: () => quit.abort(), stats: () => undefined }, waker);
+  try {
+    const r = await runLockstep(cfg, {
+      input: () => {
+        if (quit.signal.aborted) throw new UserError('quit from the console');
+        return pending.length ? Uint8Array.from(pending.splice(0).flatMap((b) => [...b])) : undefined;
+      },
+    });
+    if (r.kind === 'diverged') { process.stderr.write(`\ntypevisor: --check-jit: ${r.report}\n`); return 1; }
+    process.stderr.write(`\ntypevisor: --check-jit: no divergence in ${r.instructions.toLocaleString('en-US')} instructions (${r.kind})\n`);
+    return r.kind === 'exit' ? r.code ?? 0 : 0;
+  } finally {
+    detach();
   }
 }

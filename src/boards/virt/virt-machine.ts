@@ -15,6 +15,10 @@ import { buildVirtDeviceTree, virtioSlot, VIRT_IRQ, VIRT_MEMMAP } from './device
 import { VirtioMmio, VIRTIO_MMIO_SIZE, type VirtioDevice } from '../../devices/virtio/index.js';
 import { parseKernelImage } from './kernel-image.js';
 import { describeHypervisorFault } from '../../vmm/fault.js';
+import { JitEngine } from '../../cpu/jit/engine.js';
+
+/** How guest code runs: the interpreter alone, or the translator to WebAssembly for hot code. */
+export type EngineKind = 'interp' | 'jit';
 
 const MiB = 1024 * 1024;
 const CAUSE_ECALL_S = 9;
@@ -30,6 +34,14 @@ export interface VirtMachineConfig {
   consoleOut: (bytes: Uint8Array) => void;
   /** Host clock in 10 MHz ticks (injectable for tests). */
   clock?: () => number;
+  /** Wall clock for the RTC in nanoseconds since the epoch (injectable for deterministic runs). */
+  wallClockNs?: () => number;
+  /** Execution engine (default: interp). */
+  engine?: EngineKind;
+  /** Compile translated code off the main thread (default true; deterministic runs turn it off). */
+  jitAsync?: boolean;
+  /** Fixed entropy for the device tree's rng-seed (deterministic runs, e.g. lockstep checking). */
+  rngSeed?: Uint8Array;
   /** virtio devices, placed in virtio-mmio slots 0, 1, ... in this order (at most 8). */
   virtio?: { device: VirtioDevice; name: string }[];
 }
@@ -61,6 +73,8 @@ export class VirtMachine implements SbiPlatform {
   private consoleInput: Uint8Array[] = [];
   readonly clock: () => number;
   readonly virtio: VirtioMmio[] = [];
+  /** One translating engine per hart when engine is 'jit'. */
+  readonly engines: JitEngine[] | undefined;
   /** Called when a device raises an interrupt from outside the run loop (async I/O completion, input). */
   onInterrupt: () => void = () => undefined;
 
@@ -78,6 +92,13 @@ export class VirtMachine implements SbiPlatform {
       h.firmwareTraps = true;
       this.harts.push(h);
     }
+    if (cfg.engine === 'jit') {
+      this.engines = this.harts.map((h) => new JitEngine(h, { asyncCompile: cfg.jitAsync ?? true }));
+      const mem = this.mem;
+      const engine0 = this.engines[0];
+      // Device writes into RAM drop translations of the pages they touch (in every engine sharing the memory).
+      mem.dmaWriteHook = (host, len) => engine0.invalidateRange(host - mem.ramOffset + mem.ramBase, len);
+    }
     const setPending = (hartId: number, bit: number, level: boolean) => {
       this.harts[hartId]?.setPending(bit, level);
       if (level) this.onInterrupt();
@@ -86,7 +107,8 @@ export class VirtMachine implements SbiPlatform {
     this.plic = new Plic(cfg.cpus, setPending);
     this.uart = new Uart16550(this.plic.irq(VIRT_IRQ.uart0), cfg.consoleOut);
     const wallOffsetNs = Date.now() * 1e6 - performance.now() * 1e6;
-    this.rtc = new GoldfishRtc(this.plic.irq(VIRT_IRQ.rtc), () => wallOffsetNs + performance.now() * 1e6);
+    const wallNs = cfg.wallClockNs ?? (() => wallOffsetNs + performance.now() * 1e6);
+    this.rtc = new GoldfishRtc(this.plic.irq(VIRT_IRQ.rtc), wallNs);
     this.test = new SifiveTest({
       powerOff: () => { this.event = { kind: 'poweroff' }; },
       reset: () => { this.event = { kind: 'reset' }; },
@@ -120,6 +142,7 @@ export class VirtMachine implements SbiPlatform {
     const kernelEnd = kernel + img.imageSize;
     if (kernelEnd > ramEnd) throw new Error(`the kernel needs ${Math.ceil((kernelEnd - ramBase) / MiB)} MiB of RAM; --memory is ${mem.ramSize / MiB} MiB`);
     mem.u8.fill(0, mem.ramOffset, mem.ramOffset + mem.ramSize);
+    this.engines?.forEach((e) => e.invalidateAll());
     mem.writeBytes(kernel, img.data);
     let initrd: { start: number; end: number } | undefined;
     if (this.cfg.initrd) {
@@ -133,7 +156,7 @@ export class VirtMachine implements SbiPlatform {
     }
     const fdt = buildVirtDeviceTree({
       memorySize: mem.ramSize, numHarts: this.harts.length, isa: ISA_STRING, isaExtensions: ISA_EXTENSIONS,
-      mmuType: 'riscv,sv48', bootargs: this.cfg.cmdline, initrd, rngSeed: randomBytes(32),
+      mmuType: 'riscv,sv48', bootargs: this.cfg.cmdline, initrd, rngSeed: this.cfg.rngSeed ?? randomBytes(32),
       virtioSlots: this.virtio.map((_, i) => i),
     });
     const fdtAddr = alignDown(Math.min(ramEnd, ramBase + 3072 * MiB) - fdt.length, 2 * MiB);
@@ -223,7 +246,7 @@ export class VirtMachine implements SbiPlatform {
       if (!this.wakeCheck(h, i)) continue;
       ran++;
       const t0 = n > 1 ? performance.now() : 0;
-      const reason = h.run(slice);
+      const reason = this.engines ? this.engines[i].run(slice) : h.run(slice);
       if (reason === StopReason.MachineTrap) this.machineTrap(h);
       else if (reason === StopReason.Wfi) this.waiting[i] = true;
       if (n > 1) h.reservation = -1; // another hart runs next: a reservation does not survive the switch
