@@ -39,6 +39,22 @@ async function bootAndCheck(extraArgs: string[]): Promise<void> {
   }
 }
 
-test('Debian boots to a shell, runs commands and powers off with status 0', { timeout: 20 * 60_000 }, async () => {
-  await bootAndCheck([]);
+test('Debian boots to a shell, runs commands and powers off with status 0 (interpreter)', { timeout: 20 * 60_000 }, async () => {
+  await bootAndCheck(['--engine', 'interp']);
+});
+
+test('Debian boots to a shell, runs commands and powers off with status 0 (translator to WebAssembly)', { timeout: 20 * 60_000 }, async () => {
+  await bootAndCheck(['--engine', 'jit']);
+});
+
+test('the first 30 million instructions of the Debian boot run identically under interpreter and translator (lockstep)', { timeout: 20 * 60_000 }, async () => {
+  const img = (await findCachedDebian()) ?? (await pullDebian({ log: (l) => process.stderr.write(`${l}\n`) }));
+  const { runLockstep } = await import('../src/vmm/check-jit.js');
+  const { readFileSync } = await import('node:fs');
+  const r = await runLockstep({
+    memoryBytes: 256 << 20, cpus: 1, kernel: new Uint8Array(readFileSync(img.kernel)), initrd: new Uint8Array(readFileSync(img.initrd)),
+    cmdline: img.cmdline, consoleOut: () => undefined,
+  }, { maxInstructions: 30_000_000, memoryEvery: 20 });
+  assert.equal(r.kind, 'limit', r.report);
+  assert.ok(r.instructions >= 30_000_000);
 });
