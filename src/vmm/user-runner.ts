@@ -118,6 +118,7 @@ export function runUserProgram(elfBytes: Uint8Array, options: UserRunOptions = {
   hart.firmwareTraps = true;
   hart.priv = 0;
   hart.mstatus |= MSTATUS_FS; // Linux starts processes with the FPU enabled (FS != Off)
+  hart.mcounteren = 7; hart.scounteren = 7; // and lets them read cycle, time and instret, as qemu-riscv64 does
   hart.setPc(BigInt(image.entry));
   hart.setX(2, BigInt(sp));
 

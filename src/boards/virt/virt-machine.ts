@@ -177,6 +177,9 @@ export class VirtMachine implements SbiPlatform {
     h.medeleg = 0xb1ff; // everything but ecall from S/M goes straight to the guest kernel
     h.mideleg = MIP_SSIP | MIP_STIP | MIP_SEIP;
     h.mcounteren = 7; // cycle, time, instret readable in S (and U if the kernel allows)
+    // Without the SBI PMU extension Linux never sets scounteren, so programs' rdtime/rdcycle (ping, date, libc's
+    // clock_gettime fallbacks) would trap. Hand over with the counters user-readable, as legacy firmware did.
+    h.scounteren = 7;
     h.menvcfgHi = 1 << 31; // Sstc: the guest programs stimecmp itself
     h.menvcfgLo = 0;
     this.hartState[i] = HART_STOPPED;
