@@ -1,10 +1,10 @@
 // RISC-V RV64GC disassembler: instruction word → GNU objdump-style text (default alias mode).
 
-import { expandCompressed } from './disasm/compressed.js';
+import { expandCompressed } from './compressed.js';
 import { csrName } from './disasm/csr-names.js';
 import { findOpcode } from './disasm/opcodes.js';
 
-export { expandCompressed } from './disasm/compressed.js';
+export { expandCompressed } from './compressed.js';
 export { csrName } from './disasm/csr-names.js';
 export { findOpcode, RV64G_OPCODES, type Opcode } from './disasm/opcodes.js';
 
