@@ -20,7 +20,7 @@ function start(cmd: string, args: string[]): Guest {
   return { child, con: new GuestConsole(child) };
 }
 
-async function measure(a: Guest, b: Guest): Promise<NetResult> {
+async function measure(label: string, a: Guest, b: Guest): Promise<NetResult> {
   try {
     await Promise.all([a.con.waitFor(GUEST_PROMPT, 'the shell prompt'), b.con.waitFor(GUEST_PROMPT, 'the shell prompt')]);
     await a.con.run('ip addr add 192.0.2.1/24 dev eth0; ip link set eth0 up');
@@ -29,7 +29,7 @@ async function measure(a: Guest, b: Guest): Promise<NetResult> {
     await a.con.run('wget -q -O /dev/null http://192.0.2.2:8080/blob');
     const ping = await a.con.run('ping -c 5 192.0.2.2');
     const rtt = /min\/avg\/max = [\d.]+\/([\d.]+)\//.exec(ping);
-    if (!rtt) console.log(`  ${a.child.spawnfile}: ping gave no round-trip summary:\n  ${ping.trim().split('\n').slice(0, 3).join('\n  ')}`);
+    if (!rtt) console.log(`  ${label}: ping gave no round-trip summary:\n  ${ping.trim().split('\n').slice(0, 3).join('\n  ')}`);
     // Timed by guest /proc/uptime (kernel time): busybox `time` reads the clock in U-mode.
     const get = await a.con.run("s=$(cut -d' ' -f1 /proc/uptime); wget -q -O /dev/null http://192.0.2.2:8080/blob; echo rc=$?; e=$(cut -d' ' -f1 /proc/uptime); echo uptime $s $e");
     const up = /^uptime ([\d.]+) ([\d.]+)$/m.exec(get);
@@ -69,7 +69,7 @@ export async function benchNet(): Promise<void> {
     const a = start(process.execPath, ours(`listen=${sock}`, '52:54:00:c0:00:01'));
     await waitForSocket(sock, a);
     const b = start(process.execPath, ours(`connect=${sock}`, '52:54:00:c0:00:02'));
-    const r1 = await measure(a, b);
+    const r1 = await measure('typevisor', a, b);
 
     const port = await freePort();
     const q = (netdev: string, mac: string): string[] => ['-M', 'virt', '-m', '512M', '-nographic', '-bios', 'default', '-kernel', img.kernel, '-initrd', img.initrd, '-append', CMDLINE,
@@ -77,7 +77,7 @@ export async function benchNet(): Promise<void> {
     const qa = start('qemu-system-riscv64', q(`listen=127.0.0.1:${port}`, '52:54:00:c0:00:01'));
     await new Promise((r) => setTimeout(r, 1000)); // QEMU listens before it starts the guest
     const qb = start('qemu-system-riscv64', q(`connect=127.0.0.1:${port}`, '52:54:00:c0:00:02'));
-    const r2 = await measure(qa, qb);
+    const r2 = await measure('qemu', qa, qb);
 
     const row = (cells: string[]): string => cells.map((c, i) => (i === 0 ? c.padEnd(18) : c.padStart(14))).join('');
     console.log(row(['', 'typevisor', 'qemu', 'ratio']));
