@@ -1,16 +1,18 @@
-// System test: Debian mounts ext4 on virtio-blk disks (a qcow2 overlay over a raw base, a plain raw image, a read-only image); the host checks them with e2fsprogs and qemu-img.
+// System test: Debian mounts ext4 on virtio-blk disks (qcow2 overlays over raw bases, a plain raw image, a read-only image); the host checks them with e2fsprogs and qemu-img.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { bootDefaultGuest } from './harness/guest-console.js';
 
 const MiB = 1 << 20;
+const bin = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'bin', 'typevisor.js');
 /** Distinct sizes, so the guest can tell the disks apart whatever order they are probed in. */
-const SIZES = { overlay: 64 * MiB, raw: 48 * MiB, ro: 16 * MiB };
+const SIZES = { overlay: 64 * MiB, raw: 48 * MiB, ro: 16 * MiB, ours: 32 * MiB };
 
 const sha256 = (b: Uint8Array): string => createHash('sha256').update(b).digest('hex');
 const fileSha = (p: string): string => sha256(readFileSync(p));
@@ -45,7 +47,7 @@ function guestSha(out: string, path: string): string {
   return m[1];
 }
 
-test('ext4 on a qcow2 overlay, a raw disk and a read-only disk: guest writes, host verifies', { timeout: 25 * 60_000 }, async () => {
+test('ext4 on qcow2 overlays, a raw disk and a read-only disk: guest writes, host verifies', { timeout: 25 * 60_000 }, async () => {
   const dir = mkdtempSync(join(tmpdir(), 'typevisor-sysdisk-'));
   try {
     const base = join(dir, 'base.img'), overlay = join(dir, 'overlay.qcow2'), raw = join(dir, 'raw.img'), ro = join(dir, 'ro.img');
@@ -60,11 +62,15 @@ test('ext4 on a qcow2 overlay, a raw disk and a read-only disk: guest writes, ho
     putFile(ro, join(dir, 'seed-ro'), 'seed');
     // The overlay is made by qemu-img (an oracle we did not write), with a relative backing path as users do.
     execFileSync('qemu-img', ['create', '-q', '-f', 'qcow2', '-b', 'base.img', '-F', 'raw', overlay], { cwd: dir });
-    const baseBefore = fileSha(base), roBefore = fileSha(ro);
+    // A second overlay made by our own `img create`, so qemu-img judges an image we wrote from the first byte.
+    const base2 = join(dir, 'base2.img'), ours = join(dir, 'ours.qcow2');
+    mkfs(base2, SIZES.ours, 'base2');
+    execFileSync(process.execPath, [bin, 'img', 'create', '-f', 'qcow2', '-b', 'base2.img', '-F', 'raw', ours, `${SIZES.ours / MiB}M`], { cwd: dir, stdio: 'pipe' });
+    const baseBefore = fileSha(base), base2Before = fileSha(base2), roBefore = fileSha(ro);
 
-    const g = await bootDefaultGuest(['--disk', overlay, '--disk', raw, '--disk', `${ro},readonly`], { name: 'disk guest' });
+    const g = await bootDefaultGuest(['--disk', overlay, '--disk', raw, '--disk', `${ro},readonly`, '--disk', ours], { name: 'disk guest' });
     const { con } = g;
-    let written: { ov: string; raw: string };
+    let written: { ov: string; raw: string; ours: string };
     try {
       // Name the disks by their size in 512-byte sectors.
       const devs = await con.run('for d in /sys/block/vd*; do echo ${d##*/} $(cat $d/size) $(cat $d/ro); done');
@@ -73,11 +79,11 @@ test('ext4 on a qcow2 overlay, a raw disk and a read-only disk: guest writes, ho
         assert.ok(m, `no virtio disk of ${bytes} bytes in:\n${devs}`);
         return m[1];
       };
-      const vOv = dev(SIZES.overlay), vRaw = dev(SIZES.raw), vRo = dev(SIZES.ro);
+      const vOv = dev(SIZES.overlay), vRaw = dev(SIZES.raw), vRo = dev(SIZES.ro), vOurs = dev(SIZES.ours);
       assert.match(devs, new RegExp(`^${vRo} \\d+ 1$`, 'm'), 'the readonly disk is read-only in the guest');
       assert.match(devs, new RegExp(`^${vRaw} \\d+ 0$`, 'm'));
 
-      const mounted = await con.run(`mkdir -p /mnt/ov /mnt/raw /mnt/ro && mount -t ext4 /dev/${vOv} /mnt/ov && mount -t ext4 /dev/${vRaw} /mnt/raw && mount -t ext4 -o ro /dev/${vRo} /mnt/ro; echo rc=$?; grep /mnt/ /proc/mounts`);
+      const mounted = await con.run(`mkdir -p /mnt/ov /mnt/raw /mnt/ro /mnt/ours && mount -t ext4 /dev/${vOurs} /mnt/ours && mount -t ext4 /dev/${vOv} /mnt/ov && mount -t ext4 /dev/${vRaw} /mnt/raw && mount -t ext4 -o ro /dev/${vRo} /mnt/ro; echo rc=$?; grep /mnt/ /proc/mounts`);
       assert.match(mounted, /^rc=0$/m);
       assert.match(mounted, new RegExp(`/dev/${vOv} /mnt/ov ext4 rw`));
       assert.match(mounted, new RegExp(`/dev/${vRo} /mnt/ro ext4 ro`));
@@ -88,9 +94,10 @@ test('ext4 on a qcow2 overlay, a raw disk and a read-only disk: guest writes, ho
       assert.equal(guestSha(seeds, '/mnt/ro/seed'), sha256(seedRo));
 
       // Several MiB of random data per disk, written in different block sizes, checksummed in the guest.
-      const dd = await con.run('dd if=/dev/urandom of=/mnt/ov/f bs=1M count=5 2>&1 && dd if=/dev/urandom of=/mnt/raw/f bs=64k count=50 2>&1 && sync; echo rc=$?; sha256sum /mnt/ov/f /mnt/raw/f; md5sum /mnt/ov/f /mnt/raw/f');
+      const dd = await con.run('dd if=/dev/urandom of=/mnt/ov/f bs=1M count=5 2>&1 && dd if=/dev/urandom of=/mnt/raw/f bs=64k count=50 2>&1 && cp /mnt/raw/f /mnt/ours/f && sync; echo rc=$?; sha256sum /mnt/ov/f /mnt/raw/f /mnt/ours/f; md5sum /mnt/ov/f /mnt/raw/f');
       assert.match(dd, /^rc=0$/m);
-      written = { ov: guestSha(dd, '/mnt/ov/f'), raw: guestSha(dd, '/mnt/raw/f') };
+      written = { ov: guestSha(dd, '/mnt/ov/f'), raw: guestSha(dd, '/mnt/raw/f'), ours: guestSha(dd, '/mnt/ours/f') };
+      assert.equal(written.ours, written.raw, 'cp between disks');
       assert.notEqual(written.ov, written.raw);
 
       // Read back from the disks, not the page cache: unmount, remount and checksum again.
@@ -106,7 +113,7 @@ test('ext4 on a qcow2 overlay, a raw disk and a read-only disk: guest writes, ho
       assert.match(roWrite, /^dd=[1-9]\d*$/m);
       assert.match(roWrite, /^1$/m);
 
-      const um = await con.run('umount /mnt/ov /mnt/raw; echo rc=$?; sync');
+      const um = await con.run('umount /mnt/ov /mnt/raw /mnt/ours; echo rc=$?; sync');
       assert.match(um, /^rc=0$/m);
       const code = await con.exitAfter('poweroff -f');
       assert.equal(code, 0, `typevisor exited with ${code}`);
@@ -123,6 +130,14 @@ test('ext4 on a qcow2 overlay, a raw disk and a read-only disk: guest writes, ho
     execFileSync('qemu-img', ['convert', '-O', 'raw', overlay, flat]);
     const fsckOv = tool('e2fsck', ['-fn', flat]);
     assert.equal(fsckOv.status, 0, `e2fsck on the converted overlay:\n${fsckOv.out}`);
+    const check2 = tool('qemu-img', ['check', ours]);
+    assert.equal(check2.status, 0, `qemu-img check on the overlay from img create:\n${check2.out}`);
+    const flat2 = join(dir, 'ours-flat.img');
+    execFileSync('qemu-img', ['convert', '-O', 'raw', ours, flat2]);
+    const fsckOurs = tool('e2fsck', ['-fn', flat2]);
+    assert.equal(fsckOurs.status, 0, `e2fsck on the converted img-create overlay:\n${fsckOurs.out}`);
+    assert.equal(sha256(catFile(flat2, 'f')), written.raw, 'img-create overlay: host reads other bytes than the guest copied');
+    assert.equal(fileSha(base2), base2Before, 'the second backing file was modified');
     assert.equal(fileSha(base), baseBefore, 'the backing file was modified');
     assert.equal(fileSha(ro), roBefore, 'the read-only disk was modified');
     assert.equal(sha256(catFile(raw, 'f')), written.raw, 'raw disk: host reads other bytes than the guest wrote');

@@ -42,6 +42,16 @@ test('two harts: nproc, /proc/cpuinfo, pinned busy loops run on each hart', { ti
     const ipi = await con.run('grep -iE "IPI|Rescheduling" /proc/interrupts');
     assert.match(ipi, /\d/, ipi);
 
+    // The other virtio devices, their interrupts now routed by the PLIC with two harts online.
+    const rng = await con.run('cat /sys/devices/virtual/misc/hw_random/rng_current; for i in 1 2; do dd if=/dev/hwrng bs=32 count=1 2>/dev/null | od -An -tx1 | tr -d " \\n"; echo; done');
+    assert.match(rng, /^virtio_rng\.\d+$/m);
+    const draws = rng.match(/^[0-9a-f]{64}$/gm) ?? [];
+    assert.equal(draws.length, 2, rng);
+    assert.notEqual(draws[0], draws[1]);
+    const mark = con.output.length;
+    await con.run('echo HVC-$((40 + 2))-OK > /dev/hvc0; echo rc=$?');
+    await con.waitFor(/HVC-42-OK/, 'text written to /dev/hvc0 on typevisor\'s stdout', mark);
+
     const code = await con.exitAfter('poweroff -f');
     assert.equal(code, 0, `typevisor exited with ${code}`);
     assert.match(con.stderr, /2 harts/);
