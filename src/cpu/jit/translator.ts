@@ -9,6 +9,12 @@ export const JIT_RESULT = 0x808;
 
 /** Import indexes (declared in this order). */
 const IMP_LOAD = 0, IMP_STORE = 1, IMP_FP = 2, IMP_FPMEM = 3;
+/**
+ * Module-internal functions shared by every block: the slow paths of memory accesses and the FP call-outs (publish pc
+ * and count, call out, pick up the result or the stop request). Keeping them out of line keeps each block small, which
+ * is most of the cost of compiling kernel pages that run only a few thousand times.
+ */
+const F_LEAVE = 4, F_LDSLOW = 5, F_STSLOW = 6, F_FPMEM = 7, F_FP = 8, F_FIRST_BLOCK = 9;
 
 /** The host side of a translated module's call-outs; each may throw the hart's trap unwind after entering a trap. */
 export interface CallOuts {
@@ -127,24 +133,9 @@ class BlockEmitter {
     b.end();
   }
 
-  /** Before a call-out that may trap: publish the instruction's pc and the count retired so far. */
-  private publish(ins: GuestInsn, k: number): void {
-    const b = this.b;
-    b.i32c(0);
-    this.pcAt(ins.off);
-    b.mem(Op.i64_store, this.hartBase + HS_PC);
-    b.i32c(0).gget(G_N).i32c(k).op(Op.i32_add).mem(Op.i32_store, this.hartBase + JIT_COUNT);
-  }
-
-  /** After a call-out that asked to stop: leave with pc after this instruction (call-out result is on the stack). */
-  private stopIfAsked(ins: GuestInsn, k: number): void {
-    const b = this.b;
-    b.if_();
-    this.pcAt(ins.off + ins.len);
-    b.gset(G_PC);
-    b.gget(G_N).i32c(k + 1).op(Op.i32_add).gset(G_N);
-    b.i32c(1).op(Op.return);
-    b.end();
+  /** After a slow path that asked to stop (it already set pc and the count): leave. */
+  private leaveIf(): void {
+    this.b.if_().i32c(1).op(Op.return).end();
   }
 
   /** addr = x[rs1] + imm */
@@ -169,10 +160,6 @@ class BlockEmitter {
   private hostAddr(): void {
     this.b.get(this.e).mem(Op.i32_load, 8).get(this.addr).op(Op.i32_wrap_i64).i32c(4095).op(Op.i32_and).op(Op.i32_add);
   }
-  private addrHalves(): void {
-    this.b.get(this.addr).op(Op.i32_wrap_i64).get(this.addr).i64c(32).op(Op.i64_shr_u).op(Op.i32_wrap_i64);
-  }
-
   private emitPlain(ins: GuestInsn, k: number): void {
     const b = this.b;
     const insn = ins.insn;
@@ -191,11 +178,7 @@ class BlockEmitter {
         this.hostAddr();
         b.mem(ops[f3], 0);
         b.else_();
-        this.publish(ins, k);
-        b.i32c(f3);
-        this.addrHalves();
-        b.call(IMP_LOAD);
-        b.i32c(0).mem(Op.i64_load, this.hartBase + JIT_RESULT);
+        b.i32c(f3).get(this.addr).i32c(ins.off).i32c(k).call(F_LDSLOW);
         b.end();
         if (rd === 0) b.op(Op.drop);
         else { b.set(this.t); this.writeX(rd, () => b.get(this.t)); }
@@ -212,12 +195,8 @@ class BlockEmitter {
         this.hostAddr();
         b.get(this.t).mem([Op.i64_store8, Op.i64_store16, Op.i64_store32, Op.i64_store][f3], 0);
         b.else_();
-        this.publish(ins, k);
-        b.i32c(f3);
-        this.addrHalves();
-        b.get(this.t).op(Op.i32_wrap_i64).get(this.t).i64c(32).op(Op.i64_shr_u).op(Op.i32_wrap_i64);
-        b.call(IMP_STORE);
-        this.stopIfAsked(ins, k);
+        b.i32c(f3).get(this.addr).get(this.t).i32c(ins.off).i32c(k).i32c(ins.len).call(F_STSLOW);
+        this.leaveIf();
         b.end();
         return;
       }
@@ -264,16 +243,12 @@ class BlockEmitter {
       case 0x07: case 0x27: {
         const off12 = (insn & 0x7f) === 0x07 ? imm : ((insn >> 25) << 5) | ((insn >>> 7) & 31);
         this.effAddr(rs1, off12);
-        this.publish(ins, k);
-        b.i32c(insn);
-        this.addrHalves();
-        b.call(IMP_FPMEM);
-        this.stopIfAsked(ins, k);
+        b.i32c(insn).get(this.addr).i32c(ins.off).i32c(k).i32c(ins.len).call(F_FPMEM);
+        this.leaveIf();
         return;
       }
       default: // FP compute
-        this.publish(ins, k);
-        b.i32c(insn).call(IMP_FP);
+        b.i32c(insn).i32c(ins.off).i32c(k).call(F_FP);
         return;
     }
   }
@@ -441,9 +416,11 @@ export function buildPage(blocks: Block[], interp: number[], hartBase: number): 
   // Slots without a block hold a function that leaves (pc unchanged).
   const leave = m.addFunction([], [I32]);
   leave.body.i32c(1);
+  emitHelpers(m, hartBase);
   const slots = new Array<number>(2048).fill(leave.index);
   const fnAt = new Map<number, number>();
-  blocks.forEach((blk, i) => fnAt.set(blk.off, leave.index + 1 + i));
+  if (leave.index !== F_LEAVE) throw new Error('function numbering');
+  blocks.forEach((blk, i) => fnAt.set(blk.off, F_FIRST_BLOCK + i));
   for (const blk of blocks) {
     const f = m.addFunction([], [I32]);
     if (f.index !== fnAt.get(blk.off)) throw new Error('block function numbering');
@@ -467,4 +444,45 @@ export function buildPage(blocks: Block[], interp: number[], hartBase: number): 
   let insnCount = 0;
   for (const blk of blocks) insnCount += blk.insns.length;
   return { bytes, entry, blockCount: blocks.length, insnCount };
+}
+
+/** Emits the shared slow paths (indexes F_LDSLOW..F_FP); each publishes pc = vbase + pcoff and the count before calling out. */
+function emitHelpers(m: ModuleBuilder, hartBase: number): void {
+  const publish = (b: FunctionBody, pcoff: number, k: number): void => {
+    b.i32c(0).gget(G_VBASE).get(pcoff).op(Op.i64_extend_i32_u).op(Op.i64_add).mem(Op.i64_store, hartBase + HS_PC);
+    b.i32c(0).gget(G_N).get(k).op(Op.i32_add).mem(Op.i32_store, hartBase + JIT_COUNT);
+  };
+  const halves = (b: FunctionBody, v: number): void => {
+    b.get(v).op(Op.i32_wrap_i64).get(v).i64c(32).op(Op.i64_shr_u).op(Op.i32_wrap_i64);
+  };
+  /** With the call-out's stop flag on the stack: on stop, pc = vbase + pcoff + len and the count includes this one. */
+  const stopIf = (b: FunctionBody, pcoff: number, k: number, len: number): void => {
+    b.if_();
+    b.gget(G_VBASE).get(pcoff).get(len).op(Op.i32_add).op(Op.i64_extend_i32_u).op(Op.i64_add).gset(G_PC);
+    b.gget(G_N).get(k).op(Op.i32_add).i32c(1).op(Op.i32_add).gset(G_N);
+    b.i32c(1).op(Op.return);
+    b.end();
+    b.i32c(0);
+  };
+  // ldslow(f3, addr, pcoff, k) -> value
+  const ld = m.addFunction([I32, I64, I32, I32], [I64]);
+  if (ld.index !== F_LDSLOW) throw new Error('function numbering');
+  publish(ld.body, 2, 3);
+  ld.body.get(0); halves(ld.body, 1); ld.body.call(IMP_LOAD);
+  ld.body.i32c(0).mem(Op.i64_load, hartBase + JIT_RESULT);
+  // stslow(f3, addr, value, pcoff, k, len) -> stop
+  const st = m.addFunction([I32, I64, I64, I32, I32, I32], [I32]);
+  publish(st.body, 3, 4);
+  st.body.get(0); halves(st.body, 1); halves(st.body, 2); st.body.call(IMP_STORE);
+  stopIf(st.body, 3, 4, 5);
+  // fpmem(insn, addr, pcoff, k, len) -> stop
+  const fm = m.addFunction([I32, I64, I32, I32, I32], [I32]);
+  publish(fm.body, 2, 3);
+  fm.body.get(0); halves(fm.body, 1); fm.body.call(IMP_FPMEM);
+  stopIf(fm.body, 2, 3, 4);
+  // fp(insn, pcoff, k)
+  const fp = m.addFunction([I32, I32, I32], []);
+  if (fp.index !== F_FP) throw new Error('function numbering');
+  publish(fp.body, 1, 2);
+  fp.body.get(0).call(IMP_FP);
 }
