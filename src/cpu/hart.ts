@@ -23,6 +23,11 @@ export const StopReason = { Budget: 0, Wfi: 1, MachineTrap: 2 } as const;
 /** Thrown (never allocated per trap) to unwind the interpreter after a trap has been entered. */
 const TRAP_UNWIND = { trap: true };
 
+/** JIT hook: whether `e` is the interpreter's trap unwind (the translator's call-outs throw it through generated code). */
+export function isTrapUnwind(e: unknown): boolean {
+  return e === TRAP_UNWIND;
+}
+
 const TLB_MASK = TLB_ENTRIES - 1;
 const PAGE_MASK = -4096;
 
@@ -85,6 +90,8 @@ export class Hart {
 
   /** Set when the slice must end after the current instruction (state that the loop caches changed). */
   breakSlice = false;
+  /** JIT hook: called with the physical address after every store translation (null: no translator watches). */
+  onStoreTranslate: ((pa: number) => void) | null = null;
   stopReason: number = StopReason.Budget;
   /** Host clock for time/stimecmp, in 10 MHz ticks. */
   timeSource: () => number = defaultTimeSource;
@@ -246,6 +253,8 @@ export class Hart {
       this.m32[e + 1] = vhi;
       this.m32[e + 2] = host;
     }
+    // JIT hook: the translator watches store translations to drop code on pages being written (slow path only).
+    if (kind === TLB_KIND_STORE && this.onStoreTranslate !== null) this.onStoreTranslate(pa);
     return pa;
   }
 
@@ -473,6 +482,11 @@ export class Hart {
       if (this.stopReason !== StopReason.Budget) return this.stopReason;
     }
     return this.stopReason;
+  }
+
+  /** JIT hook: runs the interpreter for up to `limit` instructions (no timer or interrupt checks); returns the count retired. */
+  interpret(limit: number): number {
+    return this.execute(limit);
   }
 
   /** Executes instructions until `limit` is reached, a trap unwinds, or a state change ends the slice. Returns the count retired. */

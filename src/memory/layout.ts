@@ -20,6 +20,9 @@ export const HS_PC = 0x200; // pc, i64
 export const HS_FCSR = 0x208; // fcsr: frm << 5 | fflags (i32)
 export const HS_PRIV = 0x20c; // current privilege (i32): 0 U, 1 S, 3 M
 export const HS_INSTRET = 0x210; // retired instruction count (i64)
+/** Scratch owned by the translator (src/cpu/jit): instructions retired before a call-out, call-out results. */
+export const HS_JIT = 0x800;
+export const HS_JIT_END = 0x810;
 
 /** Soft TLB: 3 translation regimes (M-bare, S, U) x 3 access kinds (fetch, load, store), direct-mapped. */
 export const HS_TLB = 0x1000;

@@ -1,9 +1,9 @@
 // The translating engine: runs a hart like Hart.run, interpreting cold code and running hot pages as WebAssembly.
-import { HS_FCSR, HS_PC, TLB_ENTRIES, TLB_KIND_STORE } from '../../memory/layout.js';
+import { HS_FCSR, HS_PC, TLB_ENTRIES } from '../../memory/layout.js';
 import { CAUSE_ILLEGAL_INSTRUCTION, MSTATUS_FS } from '../constants.js';
 import { compressedTable } from '../compressed.js';
 import { fpExecute } from '../fpu/execute.js';
-import { Hart, StopReason } from '../hart.js';
+import { Hart, StopReason, isTrapUnwind } from '../hart.js';
 import { r64 } from '../int64.js';
 import { checkInterrupts } from '../trap.js';
 import { discoverBlocks } from './decode.js';
@@ -36,16 +36,6 @@ export interface JitStats {
 }
 
 
-/** Interpreter internals the engine drives (private in Hart; the hart's own loop is the reference). */
-interface HartInternals {
-  execute(limit: number): number;
-}
-
-/** The interpreter unwinds a trap by throwing a preallocated object with `trap: true`. */
-function isTrapUnwind(e: unknown): boolean {
-  return typeof e === 'object' && e !== null && (e as { trap?: unknown }).trap === true;
-}
-
 /** Engines whose harts share one guest memory: a store by any of their harts must drop every engine's code for the page. */
 const peersByMemory = new WeakMap<object, JitEngine[]>();
 
@@ -74,7 +64,6 @@ export class JitEngine {
   private readonly pcIndex: number;
   private readonly countIndex: number;
   private readonly resultIndex: number;
-  private readonly internals: HartInternals;
   private readonly peers: JitEngine[];
 
   constructor(readonly hart: Hart, options: JitOptions = {}) {
@@ -95,7 +84,6 @@ export class JitEngine {
     this.pcIndex = (hart.base + HS_PC) >> 2;
     this.countIndex = (hart.base + JIT_COUNT) >> 2;
     this.resultIndex = (hart.base + JIT_RESULT) >> 2;
-    this.internals = hart as unknown as HartInternals;
     this.callOuts = this.makeCallOuts();
     let peers = peersByMemory.get(mem);
     if (peers === undefined) { peers = []; peersByMemory.set(mem, peers); }
@@ -106,23 +94,17 @@ export class JitEngine {
 
   /**
    * Every store to a page without a store-TLB entry goes through hart.translate; pages with code have theirs dropped
-   * when translated, so the first store after translation lands here and drops the code. The hook wraps the
-   * instance's method (Hart itself is unchanged).
+   * when translated, so the first store after translation reaches the hart's onStoreTranslate hook and drops the code.
    */
   private hookStoreTranslation(): void {
     const h = this.hart;
-    const original = h.translate;
     const ramBase = h.mem.ramBase;
-    h.translate = (vlo: number, vhi: number, kind: number): number => {
-      const pa = original.call(h, vlo, vhi, kind);
-      if (kind === TLB_KIND_STORE) {
-        const page = Math.floor((pa - ramBase) / 4096);
-        if (page >= 0 && page < this.ramPages && this.anyCode(page)) {
-          for (const peer of this.peers) if (peer.codePage[page] !== 0) peer.invalidatePage(page);
-          h.breakSlice = true; // translated code running on that page must stop after this store
-        }
+    h.onStoreTranslate = (pa: number): void => {
+      const page = Math.floor((pa - ramBase) / 4096);
+      if (page >= 0 && page < this.ramPages && this.anyCode(page)) {
+        for (const peer of this.peers) if (peer.codePage[page] !== 0) peer.invalidatePage(page);
+        h.breakSlice = true; // translated code running on that page must stop after this store
       }
-      return pa;
     };
   }
 
@@ -234,7 +216,7 @@ export class JitEngine {
   }
 
   private interpret(limit: number): number {
-    const n = this.internals.execute(limit);
+    const n = this.hart.interpret(limit);
     this.stats.interpretedInstructions += n;
     return n;
   }

@@ -1,11 +1,11 @@
 // Translates the hot blocks of one guest-physical page into one WebAssembly module: a function per block, dispatched through a table.
-import { HS_PC, HS_X, TLB_ENTRIES } from '../../memory/layout.js';
+import { HS_JIT, HS_PC, HS_X, TLB_ENTRIES } from '../../memory/layout.js';
 import { Block, GuestInsn, Kind, branchImm, jalImm } from './decode.js';
 import { FunctionBody, I32, I64, ModuleBuilder, Op } from './wasm-emitter.js';
 
-/** JIT-private scratch inside the hart block (unused by layout.ts): instructions retired before a call-out, call-out results. */
-export const JIT_COUNT = 0x800;
-export const JIT_RESULT = 0x808;
+/** The translator's scratch in the hart block (HS_JIT): instructions retired before a call-out, call-out results. */
+export const JIT_COUNT = HS_JIT;
+export const JIT_RESULT = HS_JIT + 8;
 
 /** Import indexes (declared in this order). */
 const IMP_LOAD = 0, IMP_STORE = 1, IMP_FP = 2, IMP_FPMEM = 3;
