@@ -53,25 +53,26 @@ const G_PC = 0, G_N = 1, G_VBASE = 2, G_BUDGET = 3, G_LTLB = 4, G_STLB = 5;
 class BlockEmitter {
   readonly b: FunctionBody;
   private readonly vbase: number;
-  private readonly addr: number;
-  private readonly e: number;
-  private readonly t: number;
-  private readonly u: number;
-  private readonly w: number;
-  private readonly ti: number;
-  private readonly ui: number;
+  // Scratch locals are declared on first use: the baseline compiler zeroes every local on each call of a block.
+  private addrL = -1;
+  private eL = -1;
+  private tL = -1;
+  private uL = -1;
+  private wL = -1;
+  private tiL = -1;
+  private uiL = -1;
+  private get addr(): number { return this.addrL >= 0 ? this.addrL : (this.addrL = this.b.local(I64)); }
+  private get e(): number { return this.eL >= 0 ? this.eL : (this.eL = this.b.local(I32)); }
+  private get t(): number { return this.tL >= 0 ? this.tL : (this.tL = this.b.local(I64)); }
+  private get u(): number { return this.uL >= 0 ? this.uL : (this.uL = this.b.local(I64)); }
+  private get w(): number { return this.wL >= 0 ? this.wL : (this.wL = this.b.local(I64)); }
+  private get ti(): number { return this.tiL >= 0 ? this.tiL : (this.tiL = this.b.local(I32)); }
+  private get ui(): number { return this.uiL >= 0 ? this.uiL : (this.uiL = this.b.local(I32)); }
 
   /** `fnAt`: function index of the block starting at each page offset (for direct tail calls to successors). */
   constructor(body: FunctionBody, private readonly hartBase: number, private readonly fnAt: Map<number, number>) {
     this.b = body;
     this.vbase = body.local(I64);
-    this.addr = body.local(I64);
-    this.e = body.local(I32);
-    this.t = body.local(I64);
-    this.u = body.local(I64);
-    this.w = body.local(I64);
-    this.ti = body.local(I32);
-    this.ui = body.local(I32);
   }
 
   private readX(r: number): void {
@@ -96,41 +97,64 @@ class BlockEmitter {
     b.gget(G_VBASE).set(this.vbase);
     // A block that jumps back to its own start loops here, without a trip through the dispatcher.
     const last = blk.insns[len - 1];
-    const selfLoop = (last.kind === Kind.Branch && last.off + branchImm(last.insn) === blk.off) ||
-      (last.kind === Kind.Jal && last.off + jalImm(last.insn) === blk.off);
-    b.loop(I32);
+    b.loop();
     // Run the block only if it fits the budget, so run(budget) retires exactly what the interpreter would.
     b.gget(G_N).i32c(len).op(Op.i32_add).gget(G_BUDGET).op(Op.i32_gt_u).if_().i32c(1).op(Op.return).end();
     for (let k = 0; k < len; k++) {
       const ins = blk.insns[k];
       if (ins.kind === Kind.Plain) this.emitPlain(ins, k);
-      else this.emitJump(ins);
+      else if (k !== len - 1) throw new Error('jump inside a block');
     }
-    if (blk.fallsThrough) {
-      this.pcAt(last.off + last.len);
-      b.gset(G_PC);
+    const next = last.off + last.len;
+    if (last.kind === Kind.Plain) { // falls through (cut before another block, an untranslated instruction or the page end)
+      this.count(len);
+      this.goTo(blk, next);
+    } else if (last.kind === Kind.Branch) {
+      const insn = last.insn;
+      this.count(len);
+      this.readX((insn >>> 15) & 31);
+      this.readX((insn >>> 20) & 31);
+      b.op([Op.i64_eq, Op.i64_ne, 0, 0, Op.i64_lt_s, Op.i64_ge_s, Op.i64_lt_u, Op.i64_ge_u][(insn >>> 12) & 7]);
+      b.if_();
+      this.depth = 1;
+      this.goTo(blk, last.off + branchImm(insn));
+      b.end();
+      this.depth = 0;
+      this.goTo(blk, next);
+    } else if (last.kind === Kind.Jal) {
+      this.writeX((last.insn >>> 7) & 31, () => this.pcAt(next));
+      this.count(len);
+      this.goTo(blk, last.off + jalImm(last.insn));
+    } else {
+      this.emitJump(last);
+      this.count(len);
+      // Continue through the dispatcher while on this page.
+      b.gget(G_PC).i64c(PAGE_MASK_LO).op(Op.i64_and).get(this.vbase).op(Op.i64_ne).op(Op.return);
     }
-    b.gget(G_N).i32c(len).op(Op.i32_add).gset(G_N);
-    if (selfLoop) {
-      b.gget(G_PC);
-      this.pcAt(blk.off);
-      b.op(Op.i64_eq).brIf(0);
-    }
-    // Known successors on this page are entered by a tail call, without a trip through the dispatcher.
-    const succ: number[] = [];
-    if (blk.fallsThrough) succ.push(last.off + last.len);
-    else if (last.kind === Kind.Branch) succ.push(last.off + branchImm(last.insn), last.off + last.len);
-    else if (last.kind === Kind.Jal) succ.push(last.off + jalImm(last.insn));
-    for (const o of succ) {
-      const fn = this.fnAt.get(o);
-      if (fn === undefined || o === blk.off) continue;
-      b.gget(G_PC);
-      this.pcAt(o);
-      b.op(Op.i64_eq).if_().returnCall(fn).end();
-    }
-    // Continue through the dispatcher while on this page.
-    b.gget(G_PC).i64c(PAGE_MASK_LO).op(Op.i64_and).get(this.vbase).op(Op.i64_ne);
     b.end();
+    b.op(Op.unreachable); // every path above returns, tail-calls or loops
+  }
+
+  /** Depth of the block's loop from the code being emitted (for self loops). */
+  private depth = 0;
+
+  private count(len: number): void {
+    this.b.gget(G_N).i32c(len).op(Op.i32_add).gset(G_N);
+  }
+
+  /**
+   * Sets pc to vbase + off and continues there: the block's own start loops, a known block of the page is entered by a
+   * tail call, anything else leaves (an offset without a block would reach the dispatcher's leave slot anyway).
+   * Never falls through. Nested at most one `if` inside the block's loop.
+   */
+  private goTo(blk: Block, off: number): void {
+    const b = this.b;
+    this.pcAt(off);
+    b.gset(G_PC);
+    if (off === blk.off) { b.br(this.depth); return; }
+    const fn = off >= 0 && off < 4096 ? this.fnAt.get(off) : undefined;
+    if (fn !== undefined) b.returnCall(fn);
+    else b.i32c(1).op(Op.return);
   }
 
   /** After a slow path that asked to stop (it already set pc and the count): leave. */
