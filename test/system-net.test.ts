@@ -66,7 +66,7 @@ test('two guests on one link: 512 KiB over HTTP, ARP learns the MACs, ping both 
       assert.equal(codeA, 0);
       assert.equal(codeB, 0);
       for (const [name, con] of [['A', A], ['B', B]] as const) {
-        t.diagnostic(`guest ${name} statistics:\n${con.stderr.trim()}`);
+        for (const l of con.stderr.trim().split('\n')) t.diagnostic(`guest ${name}: ${l}`);
         assert.match(con.stderr, /virtio-net 0\s+[\d,]+/);
       }
     } catch (e) {
