@@ -7,7 +7,7 @@ import { Hart, StopReason, isTrapUnwind } from '../hart.js';
 import { r64 } from '../int64.js';
 import { checkInterrupts } from '../trap.js';
 import { discoverBlocks } from './decode.js';
-import { CallOuts, JIT_COUNT, JIT_RESULT, TranslatedPage, buildPage, instantiatePage } from './translator.js';
+import { CHAIN_SLOTS, CallOuts, JIT_COUNT, JIT_RESULT, TranslatedPage, bounceRun, buildPage, instantiatePage, makeChainTable } from './translator.js';
 
 export interface JitOptions {
   /** Interpreted instructions on a physical page before it is translated (0: translate on first visit). */
@@ -65,6 +65,10 @@ export class JitEngine {
   private readonly countIndex: number;
   private readonly resultIndex: number;
   private readonly peers: JitEngine[];
+  /** Translated pages' run functions by physical page modulo CHAIN_SLOTS (bounceRun when empty): code chains through it. */
+  private readonly chain: WebAssembly.Table;
+  /** Physical page + 1 whose run is in each chain slot (0: bounceRun). */
+  private readonly chainOwner = new Int32Array(CHAIN_SLOTS);
 
   constructor(readonly hart: Hart, options: JitOptions = {}) {
     this.m32 = hart.m32;
@@ -75,6 +79,7 @@ export class JitEngine {
     const mem = hart.mem;
     this.ramPages = mem.ramSize >>> 12;
     this.pages = new Array<TranslatedPage | undefined>(this.ramPages);
+    this.chain = makeChainTable();
     this.heat = new Float64Array(this.ramPages);
     this.misses = new Int32Array(this.ramPages);
     this.recompiles = new Int32Array(this.ramPages);
@@ -128,6 +133,8 @@ export class JitEngine {
   }
 
   private invalidatePage(page: number): void {
+    const slot = page & (CHAIN_SLOTS - 1);
+    if (this.chainOwner[slot] === page + 1) { this.chain.set(slot, bounceRun); this.chainOwner[slot] = 0; }
     this.pages[page] = undefined;
     this.codePage[page] = 0;
     this.heat[page] = 0;
@@ -182,7 +189,7 @@ export class JitEngine {
     }
     const idx = tp.entry[off >> 1];
     if (idx >= 0) {
-      const n = this.runTranslated(tp, limit);
+      const n = this.runTranslated(tp, page, limit);
       return n > 0 || h.breakSlice ? n : this.interpret(Math.min(limit, this.coldChunk));
     }
     if (idx === -2) return this.interpret(1);
@@ -194,14 +201,14 @@ export class JitEngine {
     return this.interpret(Math.min(limit, this.coldChunk));
   }
 
-  private runTranslated(tp: TranslatedPage, limit: number): number {
+  private runTranslated(tp: TranslatedPage, page: number, limit: number): number {
     const h = this.hart, m32 = this.m32;
     m32[this.pcIndex] = h.pcLo;
     m32[this.pcIndex + 1] = h.pcHi;
     let n: number;
     this.stats.calls++;
     try {
-      n = tp.run(h.loadTlb << 2, h.storeTlb << 2, limit);
+      n = tp.run(h.loadTlb << 2, h.storeTlb << 2, h.fetchTlb << 2, limit, 0, page);
     } catch (e) {
       if (!isTrapUnwind(e)) throw e;
       h.breakSlice = true;
@@ -234,7 +241,7 @@ export class JitEngine {
     const u16 = h.u16;
     const read = (o: number): number => u16[(host + o) >> 1];
     const { blocks, interp } = discoverBlocks(read, this.entries.get(page) ?? [], this.cexp);
-    const built = buildPage(blocks, interp, h.base);
+    const built = buildPage(blocks, interp, h.base, h.mem.ramOffset, page);
     if (this.asyncCompile) {
       this.pending[page] = 1;
       this.heat[page] = 0;
@@ -248,17 +255,19 @@ export class JitEngine {
         if (this.generation[page] !== gen) return;
         const now = h.u8.subarray(host, host + 4096);
         for (let i = 0; i < 4096; i++) if (now[i] !== snapshot[i]) return;
-        this.install(page, host, instantiatePage(built, mod, h.mem.memory, this.callOuts), 0);
+        this.install(page, host, instantiatePage(built, mod, h.mem.memory, this.chain, this.callOuts), 0);
       }, () => { this.pending[page] = 0; });
       this.stats.compileMs += performance.now() - t0;
       return undefined;
     }
-    return this.install(page, host, instantiatePage(built, new WebAssembly.Module(built.bytes), h.mem.memory, this.callOuts), t0);
+    return this.install(page, host, instantiatePage(built, new WebAssembly.Module(built.bytes), h.mem.memory, this.chain, this.callOuts), t0);
   }
 
   private install(page: number, host: number, tp: TranslatedPage, t0: number): TranslatedPage {
     const h = this.hart;
     this.pages[page] = tp;
+    this.chain.set(page & (CHAIN_SLOTS - 1), tp.run);
+    this.chainOwner[page & (CHAIN_SLOTS - 1)] = page + 1;
     this.misses[page] = 0;
     this.stats.compiles++;
     this.stats.wasmBytes += tp.wasmBytes;

@@ -28,8 +28,12 @@ export interface CallOuts {
   fpmem(insn: number, vlo: number, vhi: number): number;
 }
 
-/** run(loadTlbByteOffset, storeTlbByteOffset, budget) -> instructions retired; pc is read from and written to HS_PC. */
-export type PageFunction = (loadTlb: number, storeTlb: number, budget: number) => number;
+/**
+ * run(loadTlb, storeTlb, fetchTlb (byte offsets), budget, count, physicalPage) -> count + instructions retired, with pc
+ * read from and written to HS_PC; it may continue on other pages through the chain table. Returns `count` at once when
+ * `physicalPage` is not the page it was built for.
+ */
+export type PageFunction = (loadTlb: number, storeTlb: number, fetchTlb: number, budget: number, count: number, page: number) => number;
 
 export interface TranslatedPage {
   /** Per halfword offset: index of the block starting there, -1 none, -2 an instruction left to the interpreter. */
@@ -44,7 +48,10 @@ const PAGE_MASK_LO = -4096;
 
 // Globals of a page module: the pc being run, instructions retired in this call, the page's virtual base, the call's budget
 // and the load/store TLB tables in force (byte offsets).
-const G_PC = 0, G_N = 1, G_VBASE = 2, G_BUDGET = 3, G_LTLB = 4, G_STLB = 5;
+const G_PC = 0, G_N = 1, G_VBASE = 2, G_BUDGET = 3, G_LTLB = 4, G_STLB = 5, G_FTLB = 6;
+
+/** What a block function returns: keep dispatching on this page, return to JavaScript, or pc left the page. */
+const R_CONTINUE = 0, R_LEAVE = 1, R_OFFPAGE = 2;
 
 /**
  * Emits one block as a function `() -> i32` (0: continue dispatching, 1: leave). Registers live in the hart block and
@@ -128,8 +135,8 @@ class BlockEmitter {
     } else {
       this.emitJump(last);
       this.count(len);
-      // Continue through the dispatcher while on this page.
-      b.gget(G_PC).i64c(PAGE_MASK_LO).op(Op.i64_and).get(this.vbase).op(Op.i64_ne).op(Op.return);
+      // Continue through the dispatcher while on this page (R_CONTINUE), else R_OFFPAGE.
+      b.gget(G_PC).i64c(PAGE_MASK_LO).op(Op.i64_and).get(this.vbase).op(Op.i64_ne).i32c(1).op(Op.i32_shl).op(Op.return);
     }
     b.end();
     b.op(Op.unreachable); // every path above returns, tail-calls or loops
@@ -152,9 +159,10 @@ class BlockEmitter {
     this.pcAt(off);
     b.gset(G_PC);
     if (off === blk.off) { b.br(this.depth); return; }
-    const fn = off >= 0 && off < 4096 ? this.fnAt.get(off) : undefined;
+    const onPage = off >= 0 && off < 4096;
+    const fn = onPage ? this.fnAt.get(off) : undefined;
     if (fn !== undefined) b.returnCall(fn);
-    else b.i32c(1).op(Op.return);
+    else b.i32c(onPage ? R_LEAVE : R_OFFPAGE).op(Op.return);
   }
 
   /** After a slow path that asked to stop (it already set pc and the count): leave. */
@@ -401,22 +409,31 @@ export interface BuiltPage {
   readonly insnCount: number;
 }
 
-/** Builds, compiles and instantiates the module for one page (synchronously). */
-export function translatePage(
-  blocks: Block[],
-  interp: number[],
-  memory: WebAssembly.Memory,
-  hartBase: number,
-  callOuts: CallOuts,
-): TranslatedPage {
-  const built = buildPage(blocks, interp, hartBase);
-  return instantiatePage(built, new WebAssembly.Module(built.bytes), memory, callOuts);
+/**
+ * Slots in the chain table. Slot `page & (CHAIN_SLOTS - 1)` holds the `run` of one translated page (or `bounceRun`), so
+ * translated code that leaves its page enters the next page's code without returning to JavaScript. Every module imports
+ * the table and V8 copies an imported table into each instance, so it stays small; a run entered for another page
+ * (a slot collision) returns at once.
+ */
+export const CHAIN_SLOTS = 4096;
+
+export function makeChainTable(): WebAssembly.Table {
+  return new WebAssembly.Table({ element: 'anyfunc', initial: CHAIN_SLOTS }, bounceRun);
 }
 
-/** Links a compiled page module to the guest memory and the call-outs. */
-export function instantiatePage(built: BuiltPage, mod: WebAssembly.Module, memory: WebAssembly.Memory, callOuts: CallOuts): TranslatedPage {
+/** A PageFunction that retires nothing more: returns the count it was given (pc stays in HS_PC). */
+export const bounceRun: PageFunction = (() => {
+  const m = new ModuleBuilder();
+  const { index, body } = m.addFunction([I32, I32, I32, I32, I32, I32], [I32]);
+  body.get(4);
+  m.exportFunction('run', index);
+  return new WebAssembly.Instance(new WebAssembly.Module(m.build())).exports.run as PageFunction;
+})();
+
+/** Links a compiled page module to the guest memory, the engine's chain table and the call-outs. */
+export function instantiatePage(built: BuiltPage, mod: WebAssembly.Module, memory: WebAssembly.Memory, chain: WebAssembly.Table, callOuts: CallOuts): TranslatedPage {
   const inst = new WebAssembly.Instance(mod, {
-    e: { mem: memory, load: callOuts.load, store: callOuts.store, fp: callOuts.fp, fpmem: callOuts.fpmem },
+    e: { mem: memory, chain, load: callOuts.load, store: callOuts.store, fp: callOuts.fp, fpmem: callOuts.fpmem },
   });
   return {
     entry: built.entry, run: inst.exports.run as PageFunction, blockCount: built.blockCount, insnCount: built.insnCount,
@@ -425,17 +442,18 @@ export function instantiatePage(built: BuiltPage, mod: WebAssembly.Module, memor
 }
 
 /** Emits the module for one page's blocks. */
-export function buildPage(blocks: Block[], interp: number[], hartBase: number): BuiltPage {
+export function buildPage(blocks: Block[], interp: number[], hartBase: number, ramOffset: number, page: number): BuiltPage {
   const entry = new Int16Array(2048).fill(-1);
   for (const o of interp) entry[o >> 1] = -2;
   blocks.forEach((blk, i) => { entry[blk.off >> 1] = i; });
   const m = new ModuleBuilder();
   m.importMemory('e', 'mem');
+  m.importTable('e', 'chain', CHAIN_SLOTS);
   m.importFunction('e', 'load', [I32, I32, I32], []);
   m.importFunction('e', 'store', [I32, I32, I32, I32, I32], [I32]);
   m.importFunction('e', 'fp', [I32], []);
   m.importFunction('e', 'fpmem', [I32, I32, I32], [I32]);
-  m.addGlobal(I64); m.addGlobal(I32); m.addGlobal(I64); m.addGlobal(I32); m.addGlobal(I32); m.addGlobal(I32);
+  m.addGlobal(I64); m.addGlobal(I32); m.addGlobal(I64); m.addGlobal(I32); m.addGlobal(I32); m.addGlobal(I32); m.addGlobal(I32);
   const blockType = m.typeIndex([], [I32]);
   // Slots without a block hold a function that leaves (pc unchanged).
   const leave = m.addFunction([], [I32]);
@@ -452,16 +470,30 @@ export function buildPage(blocks: Block[], interp: number[], hartBase: number): 
     slots[blk.off >> 1] = f.index;
   }
   m.setTable(slots);
-  // run(loadTlb, storeTlb, budget): dispatch through the table until a block says leave.
-  const { index, body: r } = m.addFunction([I32, I32, I32], [I32]);
-  r.get(0).gset(G_LTLB).get(1).gset(G_STLB).get(2).gset(G_BUDGET).i32c(0).gset(G_N);
+  // run(loadTlb, storeTlb, fetchTlb, budget, count): dispatch through the page's table (table 1) until a block says
+  // leave; when pc left the page and the fetch TLB maps it to RAM, tail-call that page's run through the chain table.
+  const runType = m.typeIndex([I32, I32, I32, I32, I32, I32], [I32]);
+  const { index, body: r } = m.addFunction([I32, I32, I32, I32, I32, I32], [I32]);
+  const res = r.local(I32), e = r.local(I32);
+  r.get(5).i32c(page).op(Op.i32_ne).if_().get(4).op(Op.return).end();
+  r.get(0).gset(G_LTLB).get(1).gset(G_STLB).get(2).gset(G_FTLB).get(3).gset(G_BUDGET).get(4).gset(G_N);
   r.i32c(0).mem(Op.i64_load, hartBase + HS_PC).gset(G_PC);
   r.gget(G_PC).i64c(PAGE_MASK_LO).op(Op.i64_and).gset(G_VBASE);
   r.loop();
-  r.gget(G_PC).gget(G_VBASE).op(Op.i64_sub).op(Op.i32_wrap_i64).i32c(1).op(Op.i32_shr_u).callIndirect(blockType);
-  r.op(Op.i32_eqz).brIf(0);
+  r.gget(G_PC).gget(G_VBASE).op(Op.i64_sub).op(Op.i32_wrap_i64).i32c(1).op(Op.i32_shr_u).callIndirect(blockType, 1);
+  r.tee(res).op(Op.i32_eqz).brIf(0);
   r.end();
   r.i32c(0).gget(G_PC).mem(Op.i64_store, hartBase + HS_PC);
+  r.get(res).i32c(R_OFFPAGE).op(Op.i32_eq).if_();
+  r.gget(G_FTLB).gget(G_PC).op(Op.i32_wrap_i64).i32c(12).op(Op.i32_shr_u).i32c(TLB_ENTRIES - 1).op(Op.i32_and)
+    .i32c(4).op(Op.i32_shl).op(Op.i32_add).tee(e).mem(Op.i64_load, 0);
+  r.gget(G_PC).i64c(PAGE_MASK_LO).op(Op.i64_and).op(Op.i64_eq).if_();
+  r.gget(G_LTLB).gget(G_STLB).gget(G_FTLB).gget(G_BUDGET).gget(G_N);
+  r.get(e).mem(Op.i32_load, 8).i32c(ramOffset).op(Op.i32_sub).i32c(12).op(Op.i32_shr_u).tee(e);
+  r.get(e).i32c(CHAIN_SLOTS - 1).op(Op.i32_and);
+  r.returnCallIndirect(runType, 0);
+  r.end();
+  r.end();
   r.gget(G_N);
   m.exportFunction('run', index);
   const bytes = m.build();

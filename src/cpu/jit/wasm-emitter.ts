@@ -9,7 +9,7 @@ export const VOID = 0x40;
 /** Opcodes used by the translator (names follow the WebAssembly text format). */
 export const Op = {
   unreachable: 0x00, nop: 0x01, block: 0x02, loop: 0x03, if: 0x04, else: 0x05, end: 0x0b,
-  br: 0x0c, br_if: 0x0d, br_table: 0x0e, return: 0x0f, call: 0x10, call_indirect: 0x11, return_call: 0x12, drop: 0x1a, select: 0x1b,
+  br: 0x0c, br_if: 0x0d, br_table: 0x0e, return: 0x0f, call: 0x10, call_indirect: 0x11, return_call: 0x12, return_call_indirect: 0x13, drop: 0x1a, select: 0x1b,
   local_get: 0x20, local_set: 0x21, local_tee: 0x22, global_get: 0x23, global_set: 0x24,
   i32_load: 0x28, i64_load: 0x29, i32_load8_s: 0x2c, i32_load8_u: 0x2d, i32_load16_s: 0x2e, i32_load16_u: 0x2f,
   i64_load8_s: 0x30, i64_load8_u: 0x31, i64_load16_s: 0x32, i64_load16_u: 0x33, i64_load32_s: 0x34, i64_load32_u: 0x35,
@@ -129,8 +129,10 @@ export class FunctionBody extends ByteWriter {
   call(fn: number): this { return this.byte(Op.call).u32(fn); }
   /** Tail call (the WebAssembly tail-call extension, on by default in Node 20). */
   returnCall(fn: number): this { return this.byte(Op.return_call).u32(fn); }
-  /** call_indirect through table 0 with the given type index. */
-  callIndirect(type: number): this { return this.byte(Op.call_indirect).u32(type).u32(0); }
+  /** call_indirect through a table (default 0) with the given type index. */
+  callIndirect(type: number, table = 0): this { return this.byte(Op.call_indirect).u32(type).u32(table); }
+  /** Tail call through a table (the tail-call extension). */
+  returnCallIndirect(type: number, table = 0): this { return this.byte(Op.return_call_indirect).u32(type).u32(table); }
   gget(i: number): this { return this.byte(Op.global_get).u32(i); }
   gset(i: number): this { return this.byte(Op.global_set).u32(i); }
   block(type: number = VOID): this { return this.byte(Op.block).byte(type); }
@@ -170,6 +172,12 @@ export class ModuleBuilder {
   private memoryImport: { module: string; name: string; minPages: number } | null = null;
   private readonly globals: { type: number; mutable: boolean }[] = [];
   private table: { size: number; elements: number[] } | null = null;
+  private tableImport: { module: string; name: string; minSize: number } | null = null;
+
+  /** Imports a funcref table; it becomes table 0, and a table declared with setTable becomes table 1. */
+  importTable(module: string, name: string, minSize: number): void {
+    this.tableImport = { module, name, minSize };
+  }
 
   /** Declares a global initialised to zero; returns its index. */
   addGlobal(type: number, mutable = true): number {
@@ -222,9 +230,12 @@ export class ModuleBuilder {
     }
     section(1, types);
 
-    const imports = new ByteWriter().u32(this.imports.length + (this.memoryImport ? 1 : 0));
+    const imports = new ByteWriter().u32(this.imports.length + (this.memoryImport ? 1 : 0) + (this.tableImport ? 1 : 0));
     if (this.memoryImport) {
       imports.name(this.memoryImport.module).name(this.memoryImport.name).byte(0x02).byte(0x00).u32(this.memoryImport.minPages);
+    }
+    if (this.tableImport) {
+      imports.name(this.tableImport.module).name(this.tableImport.name).byte(0x01).byte(0x70).byte(0x00).u32(this.tableImport.minSize);
     }
     for (const im of this.imports) imports.name(im.module).name(im.name).byte(0x00).u32(im.type);
     section(2, imports);
@@ -253,7 +264,11 @@ export class ModuleBuilder {
     section(7, exports);
 
     if (this.table) {
-      const el = new ByteWriter().u32(1).byte(0x00).byte(Op.i32_const).s32(0).byte(Op.end).u32(this.table.elements.length);
+      const el = new ByteWriter().u32(1);
+      // Flags 0: table 0 with funcref elements; flags 2: an explicit table index and element kind.
+      if (this.tableImport) el.u32(2).u32(1).byte(Op.i32_const).s32(0).byte(Op.end).byte(0x00);
+      else el.byte(0x00).byte(Op.i32_const).s32(0).byte(Op.end);
+      el.u32(this.table.elements.length);
       for (const f of this.table.elements) el.u32(f);
       section(9, el);
     }
