@@ -1,0 +1,148 @@
+// Translated code chaining across pages inside WebAssembly: results against qemu-riscv64, state against the interpreter.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { Bus } from '../src/bus/bus.js';
+import { Hart, StopReason } from '../src/cpu/hart.js';
+import { JitEngine } from '../src/cpu/jit/engine.js';
+import { lockstep } from '../src/cpu/jit/lockstep.js';
+import { GuestMemory } from '../src/memory/guest-memory.js';
+import { parseElf } from '../src/vmm/elf.js';
+import { assembleAndLink, runQemu } from './harness/toolchain.js';
+
+const RAM = 8 << 20;
+
+function userHart(elf: Uint8Array): Hart {
+  const image = parseElf(elf);
+  const mem = new GuestMemory(RAM);
+  for (const seg of image.segments) if (seg.memSize > 0) mem.writeBytes(seg.vaddr, seg.data);
+  const h = new Hart(0, mem, new Bus());
+  h.firmwareTraps = true;
+  h.priv = 0;
+  h.setPc(BigInt(image.entry));
+  h.setX(2, BigInt(mem.ramBase + RAM - 4096));
+  return h;
+}
+
+/** Runs to the exit ecall, collecting write(1, ...) output; returns stdout. */
+function runToExit(engine: JitEngine): Uint8Array {
+  const h = engine.hart;
+  const out: number[] = [];
+  for (let guard = 0; guard < 100_000; guard++) {
+    const r = engine.run(100_000);
+    if (r === StopReason.Budget) continue;
+    assert.ok(r === StopReason.MachineTrap && !h.trapInterrupt && h.trapCause === 8, `unexpected stop ${r} cause ${h.trapCause}`);
+    const nr = h.x[34];
+    if (nr === 93) return new Uint8Array(out);
+    assert.equal(nr, 64);
+    const buf = h.x[22] >>> 0, len = h.x[24];
+    for (let i = 0; i < len; i++) out.push(h.mem.u8[h.mem.ramHostOffset(buf + i, 1)]);
+    h.x[20] = len; h.x[21] = 0;
+    h.pcLo = (h.pcLo + 4) | 0;
+  }
+  throw new Error('program did not exit');
+}
+
+// A hot loop on one page calls functions on three other pages (one reached through a jalr, one that calls back
+// into a fourth page), so most page exits are chained inside WebAssembly; the sum is written to stdout.
+const CHAIN = `
+.option norvc
+.text
+.globl _start
+_start:
+  addi sp, sp, -16
+  li s1, 0
+  li s2, 30000
+  lla s3, pageC
+1:jal ra, pageB
+  add s1, s1, a0
+  jalr ra, 0(s3)
+  xor s1, s1, a0
+  jal ra, pageD
+  add s1, s1, a0
+  addi s2, s2, -1
+  bnez s2, 1b
+  sd s1, 0(sp)
+  li a0, 1
+  mv a1, sp
+  li a2, 8
+  li a7, 64
+  ecall
+  li a0, 0
+  li a7, 93
+  ecall
+.balign 4096
+pageB:
+  addi a0, s2, 7
+  slli a0, a0, 3
+  ret
+.balign 4096
+pageC:
+  mv t0, ra
+  jal ra, pageE
+  mv ra, t0
+  addi a0, a0, -3
+  ret
+.balign 4096
+pageD:
+  srli a0, s1, 5
+  andi a1, s2, 3
+  beqz a1, 2f
+  add a0, a0, s2
+2:ret
+.balign 4096
+pageE:
+  mul a0, s2, s2
+  ret
+`;
+
+test('chaining across pages: four-page call pattern matches qemu-riscv64 and rarely returns to JavaScript', () => {
+  const prog = assembleAndLink(CHAIN);
+  try {
+    const q = runQemu(prog.elfPath);
+    assert.equal(q.exitCode, 0, `${q.signal} ${q.stderr}`);
+    const engine = new JitEngine(userHart(prog.elf), { threshold: 100 });
+    const out = runToExit(engine);
+    assert.deepEqual(out, q.stdout);
+    const s = engine.stats;
+    // 30000 iterations cross a page boundary 8 times each; without chaining every crossing is a call from JavaScript.
+    assert.ok(s.translatedInstructions > 10 * s.interpretedInstructions, JSON.stringify(s));
+    assert.ok(s.calls < 30000, `page exits should chain inside WebAssembly: ${JSON.stringify(s)}`);
+  } finally {
+    prog.cleanup();
+  }
+});
+
+test('chaining across pages: budgets ending inside a chain leave exactly the interpreter state (lockstep, odd steps)', () => {
+  const prog = assembleAndLink(CHAIN);
+  try {
+    for (const step of [1, 7, 97, 1009]) {
+      const ref = userHart(prog.elf);
+      const engine = new JitEngine(userHart(prog.elf), { threshold: 50, coldChunk: 1 });
+      const total = step === 1 ? 20_000 : 200_000;
+      const d = lockstep(ref, engine, total, { step, memoryEvery: 50 });
+      assert.equal(d, null, d ? `step ${step}: diverged after ${d.agreedUpTo}:\n${d.differences.join('\n')}` : '');
+      assert.ok(engine.stats.translatedInstructions > engine.stats.interpretedInstructions, JSON.stringify(engine.stats));
+    }
+  } finally {
+    prog.cleanup();
+  }
+});
+
+test('chaining: dropping a page translation (invalidateRange) sends the chain back to JavaScript and retranslates', () => {
+  const prog = assembleAndLink(CHAIN);
+  try {
+    const ref = userHart(prog.elf);
+    const engine = new JitEngine(userHart(prog.elf), { threshold: 50 });
+    const entry = Number(parseElf(prog.elf).entry);
+    for (let k = 0; k < 30; k++) {
+      const d = lockstep(ref, engine, 20_000, { step: 5000, memoryEvery: 1 });
+      assert.equal(d, null, d ? d.differences.join('\n') : '');
+      ref.instret = 0; engine.hart.instret = 0;
+      // Drop every page of the program (all four callees and the loop) every other round.
+      if (k % 2 === 0) engine.invalidateRange(entry, 0x8000);
+    }
+    assert.ok(engine.stats.invalidations > 0 && engine.stats.compiles > 5, JSON.stringify(engine.stats));
+  } finally {
+    prog.cleanup();
+  }
+});
