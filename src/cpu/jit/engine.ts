@@ -58,7 +58,7 @@ export class JitEngine {
   /** Non-zero for pages with translated code: stores to them must reach the slow path. */
   private readonly codePage: Uint8Array;
   /** Entry offsets observed per physical page. */
-  private readonly entries = new Map<number, Set<number>>();
+  private readonly entries: (Uint8Array | undefined)[] = [];
   private readonly cexp = compressedTable();
   private readonly callOuts: CallOuts;
   private readonly pcIndex: number;
@@ -229,9 +229,10 @@ export class JitEngine {
   }
 
   private noteEntry(page: number, off: number): void {
-    let s = this.entries.get(page);
-    if (s === undefined) { s = new Set(); this.entries.set(page, s); }
-    s.add(off);
+    // One byte per halfword of the page: noted once per cold chunk, so cheaper than a Set.
+    let s = this.entries[page];
+    if (s === undefined) { s = new Uint8Array(2048); this.entries[page] = s; }
+    s[off >> 1] = 1;
   }
 
   /** Translates a page; returns the translation, or undefined while an asynchronous compilation runs. */
@@ -240,7 +241,10 @@ export class JitEngine {
     const h = this.hart;
     const u16 = h.u16;
     const read = (o: number): number => u16[(host + o) >> 1];
-    const { blocks, interp } = discoverBlocks(read, this.entries.get(page) ?? [], this.cexp);
+    const seen = this.entries[page];
+    const offs: number[] = [];
+    if (seen !== undefined) for (let i = 0; i < 2048; i++) if (seen[i] !== 0) offs.push(i << 1);
+    const { blocks, interp } = discoverBlocks(read, offs, this.cexp);
     const built = buildPage(blocks, interp, h.base, h.mem.ramOffset, page);
     if (this.asyncCompile) {
       this.pending[page] = 1;
