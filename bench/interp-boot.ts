@@ -14,7 +14,7 @@ const quiet = process.env.BOOT_QUIET !== '0';
 let tail = '';
 const quit = new AbortController();
 const machine = new VirtMachine({
-  memoryBytes: 512 << 20, cpus: 1, kernel, kernelName: 'Image', initrd, cmdline: 'console=ttyS0',
+  memoryBytes: 512 << 20, cpus: 1, kernel, kernelName: 'Image', initrd, cmdline: 'console=ttyS0', engine: 'interp',
   consoleOut: (b) => {
     const s = Buffer.from(b).toString('latin1');
     if (!quiet) process.stdout.write(s);

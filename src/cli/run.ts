@@ -77,7 +77,7 @@ export async function runCommand(o: RunOptions): Promise<number> {
   const closeDevices = async () => { for (const c of built.closers) await c(); };
   let machine: VirtMachine;
   try {
-    machine = new VirtMachine({ memoryBytes, cpus, kernel, kernelName: kernelPath, initrd, cmdline: cmdline ?? 'console=ttyS0', consoleOut: out, virtio: built.devices, engine: o.engine as 'interp' | 'jit' });
+    machine = new VirtMachine({ memoryBytes, cpus, kernel, kernelName: kernelPath, initrd, cmdline: cmdline ?? 'console=ttyS0', consoleOut: out, virtio: built.devices, engine: o.engine as 'interp' | 'jit', jitProfile: o.stats === true });
     machine.boot();
   } catch (e) {
     await closeDevices();

@@ -20,6 +20,23 @@ export function formatStats(m: VirtMachine, wallMs: number): string {
   const idleMs = Math.max(0, wallMs - msByPriv[0] - msByPriv[1] - m.hypervisorMs);
   out.push(`  time by mode: U ${(msByPriv[0] / 1000).toFixed(2)} s, S ${(msByPriv[1] / 1000).toFixed(2)} s, ` +
     `M (hypervisor: hypercalls) ${(m.hypervisorMs / 1000).toFixed(3)} s, idle or host ${(idleMs / 1000).toFixed(2)} s`);
+  if (m.engines) {
+    const t = { compiles: 0, invalidations: 0, translated: 0, interpreted: 0, calls: 0, compileMs: 0, translatedMs: 0, interpretedMs: 0, runMs: 0, bytes: 0 };
+    for (const e of m.engines) {
+      const s = e.stats;
+      t.compiles += s.compiles; t.invalidations += s.invalidations; t.translated += s.translatedInstructions;
+      t.interpreted += s.interpretedInstructions; t.calls += s.calls; t.compileMs += s.compileMs; t.bytes += s.wasmBytes;
+      t.translatedMs += s.translatedMs; t.interpretedMs += s.interpretedMs; t.runMs += s.runMs;
+    }
+    const all = t.translated + t.interpreted;
+    out.push(`  translator: ${t.compiles.toLocaleString('en-US')} pages compiled (${(t.bytes / 2 ** 20).toFixed(1)} MiB of WebAssembly, ${(t.compileMs / 1000).toFixed(2)} s), ` +
+      `${t.invalidations.toLocaleString('en-US')} invalidated; ${all ? ((100 * t.translated) / all).toFixed(1) : '0.0'}% of instructions ran translated`);
+    if (t.runMs > 0) {
+      const exits = Math.max(0, t.runMs - t.translatedMs - t.interpretedMs - t.compileMs);
+      out.push(`  engine time: translated code ${(t.translatedMs / 1000).toFixed(2)} s, interpreter ${(t.interpretedMs / 1000).toFixed(2)} s, ` +
+        `translation ${(t.compileMs / 1000).toFixed(2)} s, exits and dispatch ${(exits / 1000).toFixed(2)} s (${t.calls.toLocaleString('en-US')} entries into translated code)`);
+    }
+  }
   out.push('  traps (exceptions) by cause:');
   for (let c = 0; c < 32; c++) if (exc[c]) out.push(`    ${String(c).padStart(2)} ${(EXCEPTION_NAMES[c] ?? '?').padEnd(32)} ${exc[c].toLocaleString('en-US')}`);
   out.push('  interrupts by cause:');

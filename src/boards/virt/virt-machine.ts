@@ -36,10 +36,12 @@ export interface VirtMachineConfig {
   clock?: () => number;
   /** Wall clock for the RTC in nanoseconds since the epoch (injectable for deterministic runs). */
   wallClockNs?: () => number;
-  /** Execution engine (default: interp). */
+  /** Execution engine (default: jit). */
   engine?: EngineKind;
   /** Compile translated code off the main thread (default true; deterministic runs turn it off). */
   jitAsync?: boolean;
+  /** Time translated code, interpreter and translation separately (for --stats and benchmarks; small overhead). */
+  jitProfile?: boolean;
   /** Fixed entropy for the device tree's rng-seed (deterministic runs, e.g. lockstep checking). */
   rngSeed?: Uint8Array;
   /** virtio devices, placed in virtio-mmio slots 0, 1, ... in this order (at most 8). */
@@ -92,8 +94,9 @@ export class VirtMachine implements SbiPlatform {
       h.firmwareTraps = true;
       this.harts.push(h);
     }
-    if (cfg.engine === 'jit') {
+    if ((cfg.engine ?? 'jit') === 'jit') {
       this.engines = this.harts.map((h) => new JitEngine(h, { asyncCompile: cfg.jitAsync ?? true }));
+      for (const e of this.engines) e.profile = cfg.jitProfile ?? false;
       const mem = this.mem;
       const engine0 = this.engines[0];
       // Device writes into RAM drop translations of the pages they touch (in every engine sharing the memory).

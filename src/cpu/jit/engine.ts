@@ -33,6 +33,10 @@ export interface JitStats {
   calls: number;
   /** Host milliseconds spent translating and compiling. */
   compileMs: number;
+  /** With `profile` on: host milliseconds inside translated code, inside the interpreter, and in the engine's own loop. */
+  translatedMs: number;
+  interpretedMs: number;
+  runMs: number;
 }
 
 
@@ -40,7 +44,12 @@ export interface JitStats {
 const peersByMemory = new WeakMap<object, JitEngine[]>();
 
 export class JitEngine {
-  readonly stats: JitStats = { compiles: 0, invalidations: 0, translatedInstructions: 0, interpretedInstructions: 0, wasmBytes: 0, calls: 0, compileMs: 0 };
+  readonly stats: JitStats = {
+    compiles: 0, invalidations: 0, translatedInstructions: 0, interpretedInstructions: 0, wasmBytes: 0, calls: 0, compileMs: 0,
+    translatedMs: 0, interpretedMs: 0, runMs: 0,
+  };
+  /** Time every call into translated code and the interpreter (costs two clock reads per call: for --stats and bench). */
+  profile = false;
   private readonly m32: Int32Array;
   private readonly threshold: number;
   private readonly coldChunk: number;
@@ -145,6 +154,14 @@ export class JitEngine {
 
   /** Runs up to `budget` instructions, like Hart.run: interrupts are taken at the same kind of slice boundaries. */
   run(budget: number): number {
+    if (!this.profile) return this.runUnprofiled(budget);
+    const t0 = performance.now();
+    const r = this.runUnprofiled(budget);
+    this.stats.runMs += performance.now() - t0;
+    return r;
+  }
+
+  private runUnprofiled(budget: number): number {
     const h = this.hart;
     h.stopReason = StopReason.Budget;
     let left = budget;
@@ -156,11 +173,13 @@ export class JitEngine {
       h.breakSlice = false;
       const p = h.priv;
       let ran = 0;
+      const t0 = performance.now();
       do {
         const n = this.slice(left - ran);
         ran += n;
         h.instret += n;
       } while (!h.breakSlice && ran < left && h.stopReason === StopReason.Budget);
+      h.msByPriv[p] += performance.now() - t0;
       h.instretByPriv[p] += ran;
       left -= ran > 0 ? ran : 1;
       if (h.stopReason !== StopReason.Budget) return h.stopReason;
@@ -207,9 +226,12 @@ export class JitEngine {
     m32[this.pcIndex + 1] = h.pcHi;
     let n: number;
     this.stats.calls++;
+    const t0 = this.profile ? performance.now() : 0;
     try {
       n = tp.run(h.loadTlb << 2, h.storeTlb << 2, h.fetchTlb << 2, limit, 0, page);
+      if (this.profile) this.stats.translatedMs += performance.now() - t0;
     } catch (e) {
+      if (this.profile) this.stats.translatedMs += performance.now() - t0;
       if (!isTrapUnwind(e)) throw e;
       h.breakSlice = true;
       n = m32[this.countIndex];
@@ -223,6 +245,14 @@ export class JitEngine {
   }
 
   private interpret(limit: number): number {
+    if (this.profile) {
+      const t0 = performance.now();
+      try { return this.interpretUnprofiled(limit); } finally { this.stats.interpretedMs += performance.now() - t0; }
+    }
+    return this.interpretUnprofiled(limit);
+  }
+
+  private interpretUnprofiled(limit: number): number {
     const n = this.hart.interpret(limit);
     this.stats.interpretedInstructions += n;
     return n;
