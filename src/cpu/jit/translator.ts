@@ -82,17 +82,66 @@ class BlockEmitter {
     this.vbase = body.local(I64);
   }
 
+  /**
+   * Guest registers the block uses live in wasm locals (V8 keeps them in machine registers): loaded once on entry,
+   * stored back to the hart block before every exit and every call-out (which may trap or read them). `dirty` holds the
+   * registers whose local may differ from the hart block at the point being emitted.
+   */
+  private readonly regL = new Int32Array(32).fill(-1);
+  private readonly dirty = new Set<number>();
+
   private readX(r: number): void {
     if (r === 0) this.b.i64c(0);
-    else this.b.i32c(0).mem(Op.i64_load, this.hartBase + HS_X + 8 * r);
+    else this.b.get(this.regL[r]);
   }
   /** Stores the i64 the callback leaves on the stack into x[rd] (nothing for x0). */
   private writeX(rd: number, value: () => void): void {
     if (rd === 0) return;
-    this.b.i32c(0);
     value();
-    this.b.mem(Op.i64_store, this.hartBase + HS_X + 8 * rd);
+    this.b.set(this.regL[rd]);
+    this.dirty.add(rd);
   }
+  /** Writes the dirty register locals back to the hart block (before exits and call-outs). */
+  private flush(): void {
+    for (const r of this.dirty) this.b.i32c(0).get(this.regL[r]).mem(Op.i64_store, this.hartBase + HS_X + 8 * r);
+  }
+  /** After a call-out that may have written x[r] in the hart block (FP compares, moves, conversions). */
+  private reload(r: number): void {
+    if (r !== 0) this.b.i32c(0).mem(Op.i64_load, this.hartBase + HS_X + 8 * r).set(this.regL[r]);
+  }
+
+  /**
+   * Declares the register locals and loads on entry those read before written. A block that loops to its own start
+   * keeps its registers in locals across iterations, so there every register is loaded and counted dirty from the start.
+   */
+  private loadRegs(blk: Block, loops: boolean): void {
+    const b = this.b;
+    const written = new Set<number>();
+    const load: number[] = [];
+    const use = (r: number, read: boolean): void => {
+      if (r === 0) return;
+      if (this.regL[r] < 0) { this.regL[r] = b.local(I64); if (read || loops) load.push(r); }
+      if (!read) written.add(r);
+    };
+    for (const ins of blk.insns) {
+      const insn = ins.insn;
+      const rd = (insn >>> 7) & 31, rs1 = (insn >>> 15) & 31, rs2 = (insn >>> 20) & 31;
+      switch (insn & 0x7f) {
+        case 0x37: case 0x17: case 0x6f: use(rd, false); break;
+        case 0x67: case 0x03: case 0x13: case 0x1b: use(rs1, true); use(rd, false); break;
+        case 0x63: case 0x23: use(rs1, true); use(rs2, true); break;
+        case 0x33: case 0x3b: use(rs1, true); use(rs2, true); use(rd, false); break;
+        case 0x07: case 0x27: use(rs1, true); break;
+        case 0x0f: break;
+        default: // FP: x[rd] is reloaded after the call-out
+          if (rd !== 0 && this.regL[rd] < 0) { this.regL[rd] = b.local(I64); if (loops) load.push(rd); }
+          break;
+      }
+    }
+    for (const r of load) this.reload(r);
+    if (loops) for (const r of written) this.dirty.add(r);
+  }
+
   /** Pushes vbase + off (a pc inside or near the page). */
   private pcAt(off: number): void {
     this.b.get(this.vbase).i64c(off).op(Op.i64_add);
@@ -104,9 +153,14 @@ class BlockEmitter {
     b.gget(G_VBASE).set(this.vbase);
     // A block that jumps back to its own start loops here, without a trip through the dispatcher.
     const last = blk.insns[len - 1];
+    const loops = (last.kind === Kind.Branch && last.off + branchImm(last.insn) === blk.off)
+      || (last.kind === Kind.Jal && last.off + jalImm(last.insn) === blk.off);
+    this.loadRegs(blk, loops);
     b.loop();
     // Run the block only if it fits the budget, so run(budget) retires exactly what the interpreter would.
-    b.gget(G_N).i32c(len).op(Op.i32_add).gget(G_BUDGET).op(Op.i32_gt_u).if_().i32c(1).op(Op.return).end();
+    b.gget(G_N).i32c(len).op(Op.i32_add).gget(G_BUDGET).op(Op.i32_gt_u).if_();
+    this.flush();
+    b.i32c(1).op(Op.return).end();
     for (let k = 0; k < len; k++) {
       const ins = blk.insns[k];
       if (ins.kind === Kind.Plain) this.emitPlain(ins, k);
@@ -135,6 +189,7 @@ class BlockEmitter {
     } else {
       this.emitJump(last);
       this.count(len);
+      this.flush();
       // Continue through the dispatcher while on this page (R_CONTINUE), else R_OFFPAGE.
       b.gget(G_PC).i64c(PAGE_MASK_LO).op(Op.i64_and).get(this.vbase).op(Op.i64_ne).i32c(1).op(Op.i32_shl).op(Op.return);
     }
@@ -159,6 +214,7 @@ class BlockEmitter {
     this.pcAt(off);
     b.gset(G_PC);
     if (off === blk.off) { b.br(this.depth); return; }
+    this.flush();
     const onPage = off >= 0 && off < 4096;
     const fn = onPage ? this.fnAt.get(off) : undefined;
     if (fn !== undefined) b.returnCall(fn);
@@ -210,6 +266,7 @@ class BlockEmitter {
         this.hostAddr();
         b.mem(ops[f3], 0);
         b.else_();
+        this.flush();
         b.i32c(f3).get(this.addr).i32c(ins.off).i32c(k).call(F_LDSLOW);
         b.end();
         if (rd === 0) b.op(Op.drop);
@@ -227,6 +284,7 @@ class BlockEmitter {
         this.hostAddr();
         b.get(this.t).mem([Op.i64_store8, Op.i64_store16, Op.i64_store32, Op.i64_store][f3], 0);
         b.else_();
+        this.flush();
         b.i32c(f3).get(this.addr).get(this.t).i32c(ins.off).i32c(k).i32c(ins.len).call(F_STSLOW);
         this.leaveIf();
         b.end();
@@ -275,12 +333,15 @@ class BlockEmitter {
       case 0x07: case 0x27: {
         const off12 = (insn & 0x7f) === 0x07 ? imm : ((insn >> 25) << 5) | ((insn >>> 7) & 31);
         this.effAddr(rs1, off12);
+        this.flush();
         b.i32c(insn).get(this.addr).i32c(ins.off).i32c(k).i32c(ins.len).call(F_FPMEM);
         this.leaveIf();
         return;
       }
       default: // FP compute
+        this.flush();
         b.i32c(insn).i32c(ins.off).i32c(k).call(F_FP);
+        this.reload(rd);
         return;
     }
   }
