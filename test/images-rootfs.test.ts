@@ -112,8 +112,11 @@ function fakeDebootstrap(dir: string): { bin: string; calls: () => string[] } {
 echo "$*" >> ${calls}
 for last; do :; done
 target=$(eval echo \\\${$(($# - 1))})
-mkdir -p "$target/debootstrap" "$target/usr/bin" "$target/sys"
+mkdir -p "$target/debootstrap" "$target/usr/bin" "$target/sys" "$target/var/lib/apt/lists"
 ln -s /proc "$target/proc"
+echo "libc6 dpkg" > "$target/debootstrap/required"
+echo "systemd" > "$target/debootstrap/base"
+printf 'Package: zsh\\nVersion: 1\\n\\nPackage: libc6\\nVersion: 2.41\\nDepends: libgcc-s1\\n\\nPackage: dpkg\\nVersion: 1.22\\n\\nPackage: vim\\nVersion: 9\\n\\nPackage: systemd\\nVersion: 257\\n' > "$target/var/lib/apt/lists/m_dists_trixie_main_binary-riscv64_Packages"
 echo "I: fake first stage into $target"
 `);
   chmodSync(join(bin, 'debootstrap'), 0o755);
@@ -134,6 +137,9 @@ test('first stage: debootstrap arguments, container /proc link fixed, cached on 
     assert.ok(lines.some((l) => l.includes('fake first stage')), 'debootstrap output is logged');
     assert.ok(lstatSync(join(opts.dir, 'proc')).isDirectory(), 'proc is a directory again');
     assert.equal(lstatSync(join(opts.dir, 'proc')).mode & 0o777, 0o555);
+    // The index keeps only what the second stage installs, stanzas intact.
+    assert.equal(readFileSync(join(opts.dir, 'var/lib/apt/lists/m_dists_trixie_main_binary-riscv64_Packages'), 'utf8'),
+      'Package: libc6\nVersion: 2.41\nDepends: libgcc-s1\n\nPackage: dpkg\nVersion: 1.22\n\nPackage: systemd\nVersion: 257\n');
     const r2 = await runFirstStage(opts);
     assert.equal(r2.cached, true);
     assert.equal(fake.calls().length, 1, 'the cached tree is reused');

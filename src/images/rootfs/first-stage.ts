@@ -1,6 +1,6 @@
 // debootstrap's first stage on the host (download and unpack, no riscv64 code run), cached so a later build can resume.
 import { spawn } from 'node:child_process';
-import { existsSync, lstatSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { findTool, requireTool, MissingToolError } from './host-tools.js';
@@ -81,6 +81,7 @@ export async function runFirstStage(o: FirstStageOptions): Promise<FirstStageRes
   const marker = join(o.dir, MARKER);
   if (existsSync(marker) && readFileSync(marker, 'utf8') === key && (root || existsSync(o.fakerootState))) {
     o.log(`first stage: reusing the unpacked ${o.suite} tree in ${o.dir}`);
+    trimPackageLists(o.dir);
     return { dir: o.dir, fakerootState: root ? null : o.fakerootState, cached: true, seconds: 0 };
   }
   rmSync(o.dir, { recursive: true, force: true });
@@ -91,6 +92,7 @@ export async function runFirstStage(o: FirstStageOptions): Promise<FirstStageRes
   if (root) await runLogged(debootstrap, args, o.log, o.env);
   else await runLogged(fakeroot!, ['-s', o.fakerootState, '--', debootstrap, ...args], o.log, o.env);
   fixContainerSymlinks(o.dir, root ? null : o.fakerootState);
+  trimPackageLists(o.dir);
   writeFileSync(marker, key);
   return { dir: o.dir, fakerootState: root ? null : o.fakerootState, cached: false, seconds: (performance.now() - t0) / 1000 };
 }
@@ -107,4 +109,30 @@ export function fixContainerSymlinks(dir: string, fakerootState: string | null):
     const r = fakerootState ? spawnSync('fakeroot', ['-i', fakerootState, '-s', fakerootState, '--', ...cmd]) : spawnSync(cmd[0]!, cmd.slice(1));
     if (r.status !== 0) throw new Error(`cannot replace ${p} by a directory: ${r.stderr}`);
   }
+}
+
+/** The second stage scans the archive's whole Packages index (tens of MB) with perl, several times: hours under the
+ *  interpreter. It only needs the stanzas of the packages it installs (debootstrap/required and debootstrap/base),
+ *  so the index in the tree is cut down to those. Returns how many stanzas were kept (0 if there was nothing to do). */
+export function trimPackageLists(dir: string): number {
+  const wanted = new Set<string>();
+  for (const f of ['required', 'base']) {
+    const p = join(dir, 'debootstrap', f);
+    if (existsSync(p)) for (const w of readFileSync(p, 'utf8').split(/\s+/)) if (w) wanted.add(w);
+  }
+  const lists = join(dir, 'var/lib/apt/lists');
+  if (wanted.size === 0 || !existsSync(lists)) return 0;
+  let kept = 0;
+  for (const name of readdirSync(lists)) {
+    if (!name.endsWith('_Packages')) continue;
+    const path = join(lists, name);
+    const stanzas = readFileSync(path, 'utf8').split(/\n\n+/);
+    const out = stanzas.filter((st) => {
+      const m = /^Package:\s*(\S+)/m.exec(st);
+      return m !== null && wanted.has(m[1]!);
+    });
+    kept += out.length;
+    writeFileSync(path, out.length ? `${out.map((st) => st.trim()).join('\n\n')}\n` : '');
+  }
+  return kept;
 }
