@@ -16,5 +16,6 @@ Hart.prototype.run = function (this: Hart, budget: number): number {
 
 differentialTest('jit-rv64i', 101, { weights: { I: 1 }, length: 100 }, 400);
 differentialTest('jit-rv64m', 102, { weights: { M: 3, I: 1 }, length: 100 }, 400);
+differentialTest('jit-rv64a', 103, { weights: { A: 3, I: 1 }, length: 100 }, 400);
 differentialTest('jit-rv64c', 106, { weights: { C: 4, I: 1 }, length: 100 }, 400);
 differentialTest('jit-mixed', 107, { weights: { I: 4, M: 2, A: 2, F: 3, D: 3, C: 2, CSR: 1 }, length: 100 }, 400);

@@ -40,6 +40,9 @@ export interface JitStats {
 }
 
 
+/** Thrown by the exec1 call-out when the instruction it ran in the interpreter trapped (the trap is already entered). */
+const INTERPRETER_TRAPPED = { trapped: true };
+
 /** Engines whose harts share one guest memory: a store by any of their harts must drop every engine's code for the page. */
 const peersByMemory = new WeakMap<object, JitEngine[]>();
 
@@ -232,7 +235,7 @@ export class JitEngine {
       if (this.profile) this.stats.translatedMs += performance.now() - t0;
     } catch (e) {
       if (this.profile) this.stats.translatedMs += performance.now() - t0;
-      if (!isTrapUnwind(e)) throw e;
+      if (!isTrapUnwind(e) && e !== INTERPRETER_TRAPPED) throw e;
       h.breakSlice = true;
       n = m32[this.countIndex];
       this.stats.translatedInstructions += n;
@@ -374,6 +377,13 @@ export class JitEngine {
           return 0;
         }
         if (wide) h.store64(vlo, vhi, f[s], f[s + 1]); else h.store32(vlo, vhi, f[s]);
+        return h.breakSlice ? 1 : 0;
+      },
+      exec1: () => {
+        sync();
+        // Translated code runs only with breakSlice clear (a call-out that sets it stops the code), so a zero count
+        // means the instruction trapped: the trap is entered, unwind like a trapping call-out.
+        if (h.interpret(1) === 0) throw INTERPRETER_TRAPPED;
         return h.breakSlice ? 1 : 0;
       },
     };

@@ -8,13 +8,13 @@ export const JIT_COUNT = HS_JIT;
 export const JIT_RESULT = HS_JIT + 8;
 
 /** Import indexes (declared in this order). */
-const IMP_LOAD = 0, IMP_STORE = 1, IMP_FP = 2, IMP_FPMEM = 3;
+const IMP_LOAD = 0, IMP_STORE = 1, IMP_FP = 2, IMP_FPMEM = 3, IMP_EXEC1 = 4;
 /**
  * Module-internal functions shared by every block: the slow paths of memory accesses and the FP call-outs (publish pc
  * and count, call out, pick up the result or the stop request). Keeping them out of line keeps each block small, which
  * is most of the cost of compiling kernel pages that run only a few thousand times.
  */
-const F_LEAVE = 4, F_LDSLOW = 5, F_STSLOW = 6, F_FPMEM = 7, F_FP = 8, F_FIRST_BLOCK = 9;
+const F_LEAVE = 5, F_LDSLOW = 6, F_STSLOW = 7, F_FPMEM = 8, F_FP = 9, F_EXEC1 = 10, F_FIRST_BLOCK = 11;
 
 /** The host side of a translated module's call-outs; each may throw the hart's trap unwind after entering a trap. */
 export interface CallOuts {
@@ -26,6 +26,11 @@ export interface CallOuts {
   fp(insn: number): void;
   /** FP load or store; returns non-zero when translated code must stop. */
   fpmem(insn: number, vlo: number, vhi: number): number;
+  /**
+   * Runs the instruction at HS_PC in the interpreter (LR/SC, and AMOs off the inline fast path); returns non-zero when
+   * translated code must stop. When the instruction traps it throws (after the trap is entered), like the others.
+   */
+  exec1(): number;
 }
 
 /**
@@ -132,6 +137,7 @@ class BlockEmitter {
         case 0x63: case 0x23: use(rs1, true); use(rs2, true); break;
         case 0x33: case 0x3b: use(rs1, true); use(rs2, true); use(rd, false); break;
         case 0x07: case 0x27: use(rs1, true); break;
+        case 0x2f: use(rs1, true); use(rs2, true); use(rd, false); break;
         case 0x0f: break;
         default: // FP: x[rd] is reloaded after the call-out
           if (rd !== 0 && this.regL[rd] < 0) { this.regL[rd] = b.local(I64); if (loops) load.push(rd); }
@@ -330,6 +336,7 @@ class BlockEmitter {
         return;
       }
       case 0x0f: return; // FENCE: one hart, program order already holds
+      case 0x2f: this.emitAmo(ins, k); return;
       case 0x07: case 0x27: {
         const off12 = (insn & 0x7f) === 0x07 ? imm : ((insn >> 25) << 5) | ((insn >>> 7) & 31);
         this.effAddr(rs1, off12);
@@ -344,6 +351,62 @@ class BlockEmitter {
         this.reload(rd);
         return;
     }
+  }
+
+  /**
+   * AMOs on an aligned address the store TLB maps (RAM, writable, dirty): read-modify-write inline, as the interpreter
+   * does through the same TLB. LR/SC and everything else (misaligned, TLB miss, MMIO) run in the interpreter.
+   */
+  private emitAmo(ins: GuestInsn, k: number): void {
+    const b = this.b;
+    const insn = ins.insn;
+    const rd = (insn >>> 7) & 31, rs1 = (insn >>> 15) & 31, rs2 = (insn >>> 20) & 31;
+    const wide = ((insn >>> 12) & 7) === 3;
+    const f5 = insn >>> 27;
+    const slow = (): void => {
+      this.flush();
+      b.i32c(ins.off).i32c(k).i32c(ins.len).call(F_EXEC1);
+      this.reload(rd);
+      this.leaveIf();
+    };
+    if (f5 === 2 || f5 === 3) { slow(); this.markDirty(rd); return; }
+    const size = wide ? 8 : 4;
+    this.effAddr(rs1, 0);
+    // Operand (sign-extended for .W, whose comparisons are on 32-bit values) before rd is written.
+    this.readX(rs2);
+    if (!wide) b.op(Op.i32_wrap_i64).op(Op.i64_extend_i32_s);
+    b.set(this.u);
+    b.get(this.addr).op(Op.i32_wrap_i64).i32c(size - 1).op(Op.i32_and).op(Op.i32_eqz);
+    b.if_(I32);
+    this.tlbHit(G_STLB, size);
+    b.else_().i32c(0).end();
+    b.if_();
+    this.hostAddr();
+    b.tee(this.ti).mem(wide ? Op.i64_load : Op.i64_load32_s, 0).set(this.t);
+    b.get(this.ti);
+    const t = this.t, u = this.u;
+    switch (f5) {
+      case 0x01: b.get(u); break;
+      case 0x00: b.get(t).get(u).op(Op.i64_add); break;
+      case 0x04: b.get(t).get(u).op(Op.i64_xor); break;
+      case 0x0c: b.get(t).get(u).op(Op.i64_and); break;
+      case 0x08: b.get(t).get(u).op(Op.i64_or); break;
+      default: { // MIN, MAX, MINU, MAXU: select(old, operand, pick old)
+        const cmp = f5 === 0x10 ? Op.i64_lt_s : f5 === 0x14 ? Op.i64_gt_s : f5 === 0x18 ? Op.i64_lt_u : Op.i64_gt_u;
+        b.get(t).get(u).get(t).get(u).op(cmp).op(Op.select);
+        break;
+      }
+    }
+    b.mem(wide ? Op.i64_store : Op.i64_store32, 0);
+    if (rd !== 0) b.get(t).set(this.regL[rd]);
+    b.else_();
+    slow();
+    b.end();
+    this.markDirty(rd);
+  }
+
+  private markDirty(r: number): void {
+    if (r !== 0) this.dirty.add(r);
   }
 
   /** RV64 OP and M: pushes the result. */
@@ -494,7 +557,7 @@ export const bounceRun: PageFunction = (() => {
 /** Links a compiled page module to the guest memory, the engine's chain table and the call-outs. */
 export function instantiatePage(built: BuiltPage, mod: WebAssembly.Module, memory: WebAssembly.Memory, chain: WebAssembly.Table, callOuts: CallOuts): TranslatedPage {
   const inst = new WebAssembly.Instance(mod, {
-    e: { mem: memory, chain, load: callOuts.load, store: callOuts.store, fp: callOuts.fp, fpmem: callOuts.fpmem },
+    e: { mem: memory, chain, load: callOuts.load, store: callOuts.store, fp: callOuts.fp, fpmem: callOuts.fpmem, exec1: callOuts.exec1 },
   });
   return {
     entry: built.entry, run: inst.exports.run as PageFunction, blockCount: built.blockCount, insnCount: built.insnCount,
@@ -514,6 +577,7 @@ export function buildPage(blocks: Block[], interp: number[], hartBase: number, r
   m.importFunction('e', 'store', [I32, I32, I32, I32, I32], [I32]);
   m.importFunction('e', 'fp', [I32], []);
   m.importFunction('e', 'fpmem', [I32, I32, I32], [I32]);
+  m.importFunction('e', 'exec1', [], [I32]);
   m.addGlobal(I64); m.addGlobal(I32); m.addGlobal(I64); m.addGlobal(I32); m.addGlobal(I32); m.addGlobal(I32); m.addGlobal(I32);
   const blockType = m.typeIndex([], [I32]);
   // Slots without a block hold a function that leaves (pc unchanged).
@@ -602,4 +666,10 @@ function emitHelpers(m: ModuleBuilder, hartBase: number): void {
   if (fp.index !== F_FP) throw new Error('function numbering');
   publish(fp.body, 1, 2);
   fp.body.get(0).call(IMP_FP);
+  // exec1(pcoff, k, len) -> stop
+  const x1 = m.addFunction([I32, I32, I32], [I32]);
+  if (x1.index !== F_EXEC1) throw new Error('function numbering');
+  publish(x1.body, 0, 1);
+  x1.body.call(IMP_EXEC1);
+  stopIf(x1.body, 0, 1, 2);
 }
