@@ -55,10 +55,11 @@ export function translatable(insn: number): boolean {
       if (f5 === 2) return ((insn >>> 20) & 31) === 0;
       return f5 === 3 || f5 === 0 || f5 === 1 || f5 === 4 || f5 === 8 || f5 === 0xc || f5 === 0x10 || f5 === 0x14 || f5 === 0x18 || f5 === 0x1c;
     }
+    case 0x73: return f3 !== 0 && f3 !== 4; // CSR accesses call out; ECALL/EBREAK/xRET/WFI/SFENCE.VMA leave
     case 0x0f: return f3 === 0; // FENCE is a no-op here; FENCE.I goes to the interpreter
     case 0x07: case 0x27: return f3 === 2 || f3 === 3; // FP loads/stores call out
     case 0x43: case 0x47: case 0x4b: case 0x4f: case 0x53: return true; // FP compute calls out
-    default: return false; // SYSTEM (CSRs, ECALL, xRET, WFI, SFENCE.VMA), illegal
+    default: return false; // illegal (and FENCE.I above)
   }
 }
 

@@ -5,6 +5,7 @@ import { compressedTable } from '../compressed.js';
 import { fpExecute } from '../fpu/execute.js';
 import { Hart, StopReason, isTrapUnwind } from '../hart.js';
 import { r64 } from '../int64.js';
+import { csrAccess } from '../csr.js';
 import { checkInterrupts } from '../trap.js';
 import { discoverBlocks } from './decode.js';
 import { CHAIN_SLOTS, CallOuts, JIT_COUNT, JIT_RESULT, TranslatedPage, bounceRun, buildPage, instantiatePage, makeChainTable } from './translator.js';
@@ -324,7 +325,7 @@ export class JitEngine {
 
   private makeCallOuts(): CallOuts {
     const h = this.hart, m32 = this.m32;
-    const pcIndex = this.pcIndex, res = this.resultIndex;
+    const pcIndex = this.pcIndex, res = this.resultIndex, countIndex = this.countIndex;
     const sync = (): void => { h.pcLo = m32[pcIndex]; h.pcHi = m32[pcIndex + 1]; };
     const fsOff = (insn: number): void => {
       if ((h.mstatus & MSTATUS_FS) === 0) h.raise(CAUSE_ILLEGAL_INSTRUCTION, insn, 0);
@@ -379,8 +380,14 @@ export class JitEngine {
         if (wide) h.store64(vlo, vhi, f[s], f[s + 1]); else h.store32(vlo, vhi, f[s]);
         return h.breakSlice ? 1 : 0;
       },
-      exec1: () => {
+      exec1: (insn) => {
         sync();
+        if ((insn & 0x7f) === 0x73) {
+          // As the interpreter does it, with the counters at this instruction (the slice's count so far is published).
+          csrAccess(h, insn, (insn >>> 12) & 7, ((insn >>> 7) & 31) << 1, ((insn >>> 15) & 31) << 1, h.instret + m32[countIndex]);
+          h.x[0] = 0; h.x[1] = 0;
+          return h.breakSlice ? 1 : 0;
+        }
         // Translated code runs only with breakSlice clear (a call-out that sets it stops the code), so a zero count
         // means the instruction trapped: the trap is entered, unwind like a trapping call-out.
         if (h.interpret(1) === 0) throw INTERPRETER_TRAPPED;

@@ -27,10 +27,11 @@ export interface CallOuts {
   /** FP load or store; returns non-zero when translated code must stop. */
   fpmem(insn: number, vlo: number, vhi: number): number;
   /**
-   * Runs the instruction at HS_PC in the interpreter (LR/SC, and AMOs off the inline fast path); returns non-zero when
+   * Runs the instruction at HS_PC in the interpreter (LR/SC, AMOs off the inline fast path, CSR accesses; `insn` is its
+   * expanded form); returns non-zero when
    * translated code must stop. When the instruction traps it throws (after the trap is entered), like the others.
    */
-  exec1(): number;
+  exec1(insn: number): number;
 }
 
 /**
@@ -139,7 +140,7 @@ class BlockEmitter {
         case 0x07: case 0x27: use(rs1, true); break;
         case 0x2f: use(rs1, true); use(rs2, true); use(rd, false); break;
         case 0x0f: break;
-        default: // FP: x[rd] is reloaded after the call-out
+        default: // FP and CSR accesses: x[rd] is reloaded after the call-out
           if (rd !== 0 && this.regL[rd] < 0) { this.regL[rd] = b.local(I64); if (loops) load.push(rd); }
           break;
       }
@@ -337,6 +338,12 @@ class BlockEmitter {
       }
       case 0x0f: return; // FENCE: one hart, program order already holds
       case 0x2f: this.emitAmo(ins, k); return;
+      case 0x73: // CSR access: the interpreter's code through a call-out; state changes that matter here stop translated code
+        this.flush();
+        b.i32c(insn).i32c(ins.off).i32c(k).i32c(ins.len).call(F_EXEC1);
+        this.reload(rd);
+        this.leaveIf();
+        return;
       case 0x07: case 0x27: {
         const off12 = (insn & 0x7f) === 0x07 ? imm : ((insn >> 25) << 5) | ((insn >>> 7) & 31);
         this.effAddr(rs1, off12);
@@ -365,7 +372,7 @@ class BlockEmitter {
     const f5 = insn >>> 27;
     const slow = (): void => {
       this.flush();
-      b.i32c(ins.off).i32c(k).i32c(ins.len).call(F_EXEC1);
+      b.i32c(insn).i32c(ins.off).i32c(k).i32c(ins.len).call(F_EXEC1);
       this.reload(rd);
       this.leaveIf();
     };
@@ -577,7 +584,7 @@ export function buildPage(blocks: Block[], interp: number[], hartBase: number, r
   m.importFunction('e', 'store', [I32, I32, I32, I32, I32], [I32]);
   m.importFunction('e', 'fp', [I32], []);
   m.importFunction('e', 'fpmem', [I32, I32, I32], [I32]);
-  m.importFunction('e', 'exec1', [], [I32]);
+  m.importFunction('e', 'exec1', [I32], [I32]);
   m.addGlobal(I64); m.addGlobal(I32); m.addGlobal(I64); m.addGlobal(I32); m.addGlobal(I32); m.addGlobal(I32); m.addGlobal(I32);
   const blockType = m.typeIndex([], [I32]);
   // Slots without a block hold a function that leaves (pc unchanged).
@@ -666,10 +673,10 @@ function emitHelpers(m: ModuleBuilder, hartBase: number): void {
   if (fp.index !== F_FP) throw new Error('function numbering');
   publish(fp.body, 1, 2);
   fp.body.get(0).call(IMP_FP);
-  // exec1(pcoff, k, len) -> stop
-  const x1 = m.addFunction([I32, I32, I32], [I32]);
+  // exec1(insn, pcoff, k, len) -> stop
+  const x1 = m.addFunction([I32, I32, I32, I32], [I32]);
   if (x1.index !== F_EXEC1) throw new Error('function numbering');
-  publish(x1.body, 0, 1);
-  x1.body.call(IMP_EXEC1);
-  stopIf(x1.body, 0, 1, 2);
+  publish(x1.body, 1, 2);
+  x1.body.get(0).call(IMP_EXEC1);
+  stopIf(x1.body, 1, 2, 3);
 }
