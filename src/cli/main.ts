@@ -37,10 +37,15 @@ export async function main(argv: string[]): Promise<number> {
     .option('--mirror <url>', 'Debian mirror (default: from the host\'s apt sources, or $TYPEVISOR_MIRROR)')
     .option('--suite <suite>', 'Debian suite', 'trixie')
     .option('--update', 'check the archive for newer packages even if the image is cached')
+    .option('--root-disk', 'also build a Debian root disk (debootstrap; its second stage runs inside a VM under typevisor: slow)')
     .action(async (name: string, opts) => {
       if (name !== 'debian') throw new UserError(`unknown image "${name}" (available: debian)`);
-      const img = await pullDebian({ mirror: opts.mirror, suite: opts.suite, update: opts.update, log: (l) => process.stderr.write(`${l}\n`) });
+      const img = await pullDebian({
+        mirror: opts.mirror, suite: opts.suite, update: opts.update, rootDisk: opts.rootDisk === true,
+        log: (l) => process.stderr.write(`${l}\n`),
+      });
       process.stdout.write(`kernel ${img.kernel}\ninitrd ${img.initrd}\ncmdline ${img.cmdline}\n`);
+      if (img.rootDisk) process.stdout.write(`root disk ${img.rootDisk.disk}\n`);
     });
 
   imgCommand(program);

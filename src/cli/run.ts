@@ -11,6 +11,8 @@ import { formatSize, parseSize } from './size.js';
 import { UserError } from './errors.js';
 import { buildVirtioDevices, parseDiskSpec, parseNicSpec } from './devices.js';
 import { runLockstep } from '../vmm/check-jit.js';
+import { createRootOverlay, findRootDisk } from '../images/rootfs/index.js';
+import { join } from 'node:path';
 
 export interface RunOptions {
   kernel?: string;
@@ -64,6 +66,15 @@ export async function runCommand(o: RunOptions): Promise<number> {
     }
     kernelPath = img.kernel;
     initrdPath = initrdPath ?? img.initrd;
+    // With a root disk built (image pull debian --root-disk) and no disks given, boot Debian from it through a
+    // copy-on-write overlay next to it, so the pristine disk stays as built.
+    const root = (o.disk ?? []).length === 0 ? findRootDisk(img.dir) : null;
+    if (root) {
+      const overlay = await createRootOverlay(root.disk, join(img.dir, 'root-overlay.qcow2'));
+      o.disk = [overlay];
+      cmdline = cmdline ?? root.cmdline;
+      process.stderr.write(`typevisor: booting the Debian root disk (changes go to ${overlay})\n`);
+    }
     cmdline = cmdline ?? img.cmdline;
   }
   const kernel = readInput(kernelPath, 'kernel');
