@@ -85,7 +85,7 @@ export class JitEngine {
 
   constructor(readonly hart: Hart, options: JitOptions = {}) {
     this.m32 = hart.m32;
-    this.threshold = options.threshold ?? 300_000;
+    this.threshold = options.threshold ?? 3_000_000;
     this.coldChunk = options.coldChunk ?? 32;
     this.missLimit = options.missLimit ?? 8;
     this.asyncCompile = options.asyncCompile ?? false;
