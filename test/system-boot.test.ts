@@ -54,7 +54,7 @@ test('the first 30 million instructions of the Debian boot run identically under
   const r = await runLockstep({
     memoryBytes: 256 << 20, cpus: 1, kernel: new Uint8Array(readFileSync(img.kernel)), initrd: new Uint8Array(readFileSync(img.initrd)),
     cmdline: img.cmdline, consoleOut: () => undefined,
-  }, { maxInstructions: 30_000_000, memoryEvery: 20 });
+  }, { maxInstructions: 30_000_000, memoryEvery: 20, jitThreshold: 2000 });
   assert.equal(r.kind, 'limit', r.report);
   assert.ok(r.instructions >= 30_000_000);
 });

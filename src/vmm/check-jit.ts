@@ -38,6 +38,8 @@ function instructionText(h: Hart): string {
  */
 export async function runLockstep(cfg: Omit<VirtMachineConfig, 'engine' | 'clock' | 'wallClockNs' | 'rngSeed'>, opts: {
   step?: number; memoryEvery?: number; maxInstructions?: number; input?: () => Uint8Array | undefined;
+  /** Translate pages sooner than the engine's default so short runs cover more translated code. */
+  jitThreshold?: number;
 } = {}): Promise<LockstepResult> {
   const step = opts.step ?? 10_000;
   const memoryEvery = opts.memoryEvery ?? 100;
@@ -46,7 +48,7 @@ export async function runLockstep(cfg: Omit<VirtMachineConfig, 'engine' | 'clock
   const make = (engine: 'interp' | 'jit', out: (b: Uint8Array) => void) => {
     let m: VirtMachine | undefined;
     const clock = new InstructionClock(() => m!.harts[0]);
-    m = new VirtMachine({ ...cfg, engine, jitAsync: false, clock: clock.now, wallClockNs: () => epochNs + clock.now() * 100, rngSeed: seed, consoleOut: out });
+    m = new VirtMachine({ ...cfg, engine, jitAsync: false, jitThreshold: opts.jitThreshold, clock: clock.now, wallClockNs: () => epochNs + clock.now() * 100, rngSeed: seed, consoleOut: out });
     return { m, clock };
   };
   const ref = make('interp', cfg.consoleOut);

@@ -42,6 +42,8 @@ export interface VirtMachineConfig {
   jitAsync?: boolean;
   /** Time translated code, interpreter and translation separately (for --stats and benchmarks; small overhead). */
   jitProfile?: boolean;
+  /** Interpreted instructions on a page before it is translated (default: the engine's). */
+  jitThreshold?: number;
   /** Fixed entropy for the device tree's rng-seed (deterministic runs, e.g. lockstep checking). */
   rngSeed?: Uint8Array;
   /** virtio devices, placed in virtio-mmio slots 0, 1, ... in this order (at most 8). */
@@ -95,7 +97,7 @@ export class VirtMachine implements SbiPlatform {
       this.harts.push(h);
     }
     if ((cfg.engine ?? 'jit') === 'jit') {
-      this.engines = this.harts.map((h) => new JitEngine(h, { asyncCompile: cfg.jitAsync ?? true }));
+      this.engines = this.harts.map((h) => new JitEngine(h, { asyncCompile: cfg.jitAsync ?? true, threshold: cfg.jitThreshold }));
       for (const e of this.engines) e.profile = cfg.jitProfile ?? false;
       const mem = this.mem;
       const engine0 = this.engines[0];
