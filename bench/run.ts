@@ -6,6 +6,7 @@ import { runUserProgram } from '../src/vmm/user-runner.js';
 import { assembleAndLink, compileC, runQemu } from '../test/harness/toolchain.js';
 import { benchBoot } from './boot.js';
 import { benchDisk } from './disk.js';
+import { benchGuestWork } from './guest-work.js';
 import { benchNet } from './net.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -71,4 +72,5 @@ const parts = new Set((process.env.BENCH_PARTS ?? 'user,boot,disk,net').split(',
 if (parts.has('user')) benchUser();
 if (parts.has('boot')) await benchBoot();
 if (parts.has('disk')) await benchDisk();
+if (parts.has('work')) await benchGuestWork();
 if (parts.has('net')) await benchNet();
