@@ -20,6 +20,12 @@ export const HS_PC = 0x200; // pc, i64
 export const HS_FCSR = 0x208; // fcsr: frm << 5 | fflags (i32)
 export const HS_PRIV = 0x20c; // current privilege (i32): 0 U, 1 S, 3 M
 export const HS_INSTRET = 0x210; // retired instruction count (i64)
+/**
+ * 1 only while mstatus.FS is Dirty (0 is always safe): translated code runs FP instructions inline only then, and calls
+ * out otherwise (the call-out traps when FS is Off and sets FS Dirty). The engine sets it on every entry into translated
+ * code, and its FP call-outs set it when they make FS Dirty; anything that changes mstatus inside translated code stops it.
+ */
+export const HS_FS_DIRTY = 0x218;
 /** Scratch owned by the translator (src/cpu/jit): instructions retired before a call-out, call-out results. */
 export const HS_JIT = 0x800;
 export const HS_JIT_END = 0x810;

@@ -1,5 +1,5 @@
 // The translating engine: runs a hart like Hart.run, interpreting cold code and running hot pages as WebAssembly.
-import { HS_FCSR, HS_PC, TLB_ENTRIES } from '../../memory/layout.js';
+import { HS_FCSR, HS_FS_DIRTY, HS_PC, TLB_ENTRIES } from '../../memory/layout.js';
 import { CAUSE_ILLEGAL_INSTRUCTION, MSTATUS_FS } from '../constants.js';
 import { compressedTable } from '../compressed.js';
 import { fpExecute } from '../fpu/execute.js';
@@ -38,6 +38,8 @@ export interface JitStats {
   translatedMs: number;
   interpretedMs: number;
   runMs: number;
+  /** Interpreted instructions by why they were not run translated. */
+  interpretedWhy: { noFetchTlb: number; coldPage: number; leftOut: number; miss: number; afterTranslated: number };
 }
 
 
@@ -51,6 +53,7 @@ export class JitEngine {
   readonly stats: JitStats = {
     compiles: 0, invalidations: 0, translatedInstructions: 0, interpretedInstructions: 0, wasmBytes: 0, calls: 0, compileMs: 0,
     translatedMs: 0, interpretedMs: 0, runMs: 0,
+    interpretedWhy: { noFetchTlb: 0, coldPage: 0, leftOut: 0, miss: 0, afterTranslated: 0 },
   };
   /** Time every call into translated code and the interpreter (costs two clock reads per call: for --stats and bench). */
   profile = false;
@@ -82,6 +85,9 @@ export class JitEngine {
   private readonly chain: WebAssembly.Table;
   /** Physical page + 1 whose run is in each chain slot (0: bounceRun). */
   private readonly chainOwner = new Int32Array(CHAIN_SLOTS);
+  /** Where the last cold-page interpreter chunk stopped (a following chunk starting there continues it). */
+  private coldEndLo = 1;
+  private coldEndHi = 0;
 
   constructor(readonly hart: Hart, options: JitOptions = {}) {
     this.m32 = hart.m32;
@@ -196,38 +202,49 @@ export class JitEngine {
     const h = this.hart, m32 = this.m32;
     const pcLo = h.pcLo, pcHi = h.pcHi;
     const e = h.fetchTlb + (((pcLo >>> 12) & (TLB_ENTRIES - 1)) << 2);
-    if (m32[e] !== (pcLo & -4096) || m32[e + 1] !== pcHi) return this.interpret(Math.min(limit, this.coldChunk));
+    const why = this.stats.interpretedWhy;
+    if (m32[e] !== (pcLo & -4096) || m32[e + 1] !== pcHi) { const n = this.interpret(Math.min(limit, this.coldChunk)); why.noFetchTlb += n; return n; }
     const host = m32[e + 2];
     const page = (host - h.mem.ramOffset) >>> 12;
     const off = pcLo & 4095;
     let tp = this.pages[page];
     if (tp === undefined) {
-      this.noteEntry(page, off);
+      // A chunk that continues where the previous cold chunk stopped is not an entry: noting it would cut a block there.
+      if (pcLo !== this.coldEndLo || pcHi !== this.coldEndHi) this.noteEntry(page, off);
       if (this.heat[page] >= this.threshold && this.pending[page] === 0) tp = this.compile(page, host);
       if (tp === undefined) {
         const n = this.interpret(Math.min(limit, this.coldChunk));
         this.heat[page] += n;
+        why.coldPage += n;
+        this.coldEndLo = h.pcLo; this.coldEndHi = h.pcHi;
         return n;
       }
     }
     const idx = tp.entry[off >> 1];
     if (idx >= 0) {
       const n = this.runTranslated(tp, page, limit);
-      return n > 0 || h.breakSlice ? n : this.interpret(Math.min(limit, this.coldChunk));
+      if (n > 0 || h.breakSlice) return n;
+      const k = this.interpret(Math.min(limit, this.coldChunk));
+      why.afterTranslated += k;
+      return k;
     }
-    if (idx === -2) return this.interpret(1);
+    if (idx === -2) { const n = this.interpret(1); why.leftOut += n; return n; }
     this.noteEntry(page, off);
     if (++this.misses[page] >= this.missLimit << Math.min(this.recompiles[page], 10)) {
       this.recompiles[page]++;
       if (this.pending[page] === 0) this.compile(page, host);
     }
-    return this.interpret(Math.min(limit, this.coldChunk));
+    const n = this.interpret(Math.min(limit, this.coldChunk));
+    why.miss += n;
+    return n;
   }
 
   private runTranslated(tp: TranslatedPage, page: number, limit: number): number {
     const h = this.hart, m32 = this.m32;
     m32[this.pcIndex] = h.pcLo;
     m32[this.pcIndex + 1] = h.pcHi;
+    // FP runs inline only while FS is Dirty; mstatus changes only between calls (traps, CSR writes stop translated code).
+    m32[(h.base + HS_FS_DIRTY) >> 2] = (h.mstatus & MSTATUS_FS) === MSTATUS_FS ? 1 : 0;
     let n: number;
     this.stats.calls++;
     const t0 = this.profile ? performance.now() : 0;
@@ -279,7 +296,7 @@ export class JitEngine {
     const offs: number[] = [];
     if (seen !== undefined) for (let i = 0; i < 2048; i++) if (seen[i] !== 0) offs.push(i << 1);
     const { blocks, interp } = discoverBlocks(read, offs, this.cexp);
-    const built = buildPage(blocks, interp, h.base, h.mem.ramOffset, page);
+    const built = buildPage(blocks, interp, h.base, h.mem.ramOffset, page, offs);
     if (this.asyncCompile) {
       this.pending[page] = 1;
       this.heat[page] = 0;
@@ -327,6 +344,7 @@ export class JitEngine {
     const h = this.hart, m32 = this.m32;
     const pcIndex = this.pcIndex, res = this.resultIndex, countIndex = this.countIndex;
     const sync = (): void => { h.pcLo = m32[pcIndex]; h.pcHi = m32[pcIndex + 1]; };
+    const fsDirty = (h.base + HS_FS_DIRTY) >> 2;
     const fsOff = (insn: number): void => {
       if ((h.mstatus & MSTATUS_FS) === 0) h.raise(CAUSE_ILLEGAL_INSTRUCTION, insn, 0);
     };
@@ -365,6 +383,7 @@ export class JitEngine {
         h.x[0] = 0; h.x[1] = 0; // FP compares and moves may name x0
         m32[fi] = fcsr | flags;
         h.mstatus |= MSTATUS_FS;
+        m32[fsDirty] = 1; // the next FP instructions of this call run inline
       },
       fpmem: (insn, vlo, vhi) => {
         sync();
@@ -375,6 +394,7 @@ export class JitEngine {
           if (wide) { const lo = h.load64(vlo, vhi); f[d] = lo; f[d + 1] = r64.hi; }
           else { f[d] = h.load32(vlo, vhi); f[d + 1] = -1; }
           h.mstatus |= MSTATUS_FS;
+          m32[fsDirty] = 1;
           return 0;
         }
         if (wide) h.store64(vlo, vhi, f[s], f[s + 1]); else h.store32(vlo, vhi, f[s]);

@@ -2,6 +2,7 @@
 import { HS_JIT, HS_PC, HS_X, TLB_ENTRIES } from '../../memory/layout.js';
 import { Block, GuestInsn, Kind, branchImm, jalImm } from './decode.js';
 import { FunctionBody, I32, I64, ModuleBuilder, Op } from './wasm-emitter.js';
+import { FpEmitter, FpHost, fpReadsX } from './fp-emit.js';
 
 /** The translator's scratch in the hart block (HS_JIT): instructions retired before a call-out, call-out results. */
 export const JIT_COUNT = HS_JIT;
@@ -59,6 +60,83 @@ const G_PC = 0, G_N = 1, G_VBASE = 2, G_BUDGET = 3, G_LTLB = 4, G_STLB = 5, G_FT
 /** What a block function returns: keep dispatching on this page, return to JavaScript, or pc left the page. */
 const R_CONTINUE = 0, R_LEAVE = 1, R_OFFPAGE = 2;
 
+/** Most guest instructions in one block function: its own block plus the successors inlined into it. */
+const REGION_INSNS = Number(process.env.TV_RI ?? 40);
+/** Longest chain of inlined successors below a function's own block. */
+const REGION_DEPTH = Number(process.env.TV_RD ?? 5);
+const WRITE_THROUGH = process.env.TV_WT === '1';
+/** Join points (blocks with several predecessors on the page) up to this size are inlined into each predecessor. */
+const DUPLICATE_INSNS = Number(process.env.TV_DUP ?? 4);
+
+/** A block of a region and the successors inlined after it (by page offset). */
+interface RegionNode { blk: Block; next: Map<number, RegionNode> }
+
+/** Page offsets a block continues at (fall-through, branch target, jump target), for inlining. */
+function successors(blk: Block): number[] {
+  const last = blk.insns[blk.insns.length - 1];
+  const next = last.off + last.len;
+  if (last.kind === Kind.Plain) return [next];
+  if (last.kind === Kind.Branch) return [last.off + branchImm(last.insn), next];
+  if (last.kind === Kind.Jal) return [last.off + jalImm(last.insn)];
+  return [];
+}
+
+/** A block function's plan: the inlined tree, its blocks, whether it loops to its start, and where it continues by tail call. */
+export interface RegionPlan { tree: RegionNode; blocks: Block[]; loops: boolean; maxInsns: number; exits: number[] }
+
+/**
+ * Chooses the successors inlined into root's function, breadth first so both sides of a branch get room; a block is not
+ * inlined twice on one path, and a jump back to root becomes the function's loop.
+ */
+export function planRegion(root: Block, blockAt: Map<number, Block>, inlinable: (blk: Block) => boolean): RegionPlan {
+  const tree: RegionNode = { blk: root, next: new Map() };
+  const blocks = [root];
+  const exits: number[] = [];
+  let room = REGION_INSNS - root.insns.length;
+  let loops = false;
+  const queue: { node: RegionNode; path: Set<number>; depth: number }[] = [{ node: tree, path: new Set([root.off]), depth: 0 }];
+  for (let q = 0; q < queue.length; q++) {
+    const { node, path, depth } = queue[q];
+    for (const off of successors(node.blk)) {
+      if (off === root.off) { loops = true; continue; }
+      const blk = blockAt.get(off);
+      if (blk === undefined || node.next.has(off)) continue;
+      if (!inlinable(blk) || path.has(off) || depth >= REGION_DEPTH || blk.insns.length > room) { exits.push(off); continue; }
+      room -= blk.insns.length;
+      const child: RegionNode = { blk, next: new Map() };
+      node.next.set(off, child);
+      blocks.push(blk);
+      queue.push({ node: child, path: new Set([...path, off]), depth: depth + 1 });
+    }
+  }
+  const longest = (n: RegionNode): number => {
+    let m = 0;
+    for (const c of n.next.values()) m = Math.max(m, longest(c));
+    return n.blk.insns.length + m;
+  };
+  return { tree, blocks, loops, maxInsns: longest(tree), exits };
+}
+
+/** Calls use(r, read) for the integer registers an (expanded) instruction reads and writes. */
+export function registerUse(insn: number, use: (r: number, read: boolean) => void): void {
+  const rd = (insn >>> 7) & 31, rs1 = (insn >>> 15) & 31, rs2 = (insn >>> 20) & 31;
+  switch (insn & 0x7f) {
+    case 0x37: case 0x17: case 0x6f: use(rd, false); break;
+    case 0x67: case 0x03: case 0x13: case 0x1b: use(rs1, true); use(rd, false); break;
+    case 0x63: case 0x23: use(rs1, true); use(rs2, true); break;
+    case 0x33: case 0x3b: use(rs1, true); use(rs2, true); use(rd, false); break;
+    case 0x07: case 0x27: use(rs1, true); break;
+    case 0x2f: use(rs1, true); use(rs2, true); use(rd, false); break;
+    case 0x0f: break;
+    default: { // FP and CSR accesses: x[rd] is reloaded after the call-out
+      use(rd, false);
+      const xs = fpReadsX(insn); // FMV.*.X and FCVT from integers read x[rs1] inline
+      if (xs >= 0) use(xs, true);
+      break;
+    }
+  }
+}
+
 /**
  * Emits one block as a function `() -> i32` (0: continue dispatching, 1: leave). Registers live in the hart block and
  * are accessed with constant offsets; pc and the retired count go through the module's globals.
@@ -94,7 +172,7 @@ class BlockEmitter {
    * registers whose local may differ from the hart block at the point being emitted.
    */
   private readonly regL = new Int32Array(32).fill(-1);
-  private readonly dirty = new Set<number>();
+  private dirty = new Set<number>();
 
   private readX(r: number): void {
     if (r === 0) this.b.i64c(0);
@@ -103,6 +181,12 @@ class BlockEmitter {
   /** Stores the i64 the callback leaves on the stack into x[rd] (nothing for x0). */
   private writeX(rd: number, value: () => void): void {
     if (rd === 0) return;
+    if (WRITE_THROUGH) {
+      this.b.i32c(0);
+      value();
+      this.b.tee(this.regL[rd]).mem(Op.i64_store, this.hartBase + HS_X + 8 * rd);
+      return;
+    }
     value();
     this.b.set(this.regL[rd]);
     this.dirty.add(rd);
@@ -117,36 +201,23 @@ class BlockEmitter {
   }
 
   /**
-   * Declares the register locals and loads on entry those read before written. A block that loops to its own start
-   * keeps its registers in locals across iterations, so there every register is loaded and counted dirty from the start.
+   * Declares the register locals of the region and loads on entry every register some instruction reads. A region with a
+   * jump back to its start keeps its registers in locals across iterations, so there every register it uses is loaded
+   * and counted dirty from the start.
    */
-  private loadRegs(blk: Block, loops: boolean): void {
+  private loadRegs(blocks: Block[], loops: boolean): void {
     const b = this.b;
     const written = new Set<number>();
-    const load: number[] = [];
+    const load = new Set<number>();
     const use = (r: number, read: boolean): void => {
       if (r === 0) return;
-      if (this.regL[r] < 0) { this.regL[r] = b.local(I64); if (read || loops) load.push(r); }
+      if (this.regL[r] < 0) this.regL[r] = b.local(I64);
+      if (read || loops) load.add(r);
       if (!read) written.add(r);
     };
-    for (const ins of blk.insns) {
-      const insn = ins.insn;
-      const rd = (insn >>> 7) & 31, rs1 = (insn >>> 15) & 31, rs2 = (insn >>> 20) & 31;
-      switch (insn & 0x7f) {
-        case 0x37: case 0x17: case 0x6f: use(rd, false); break;
-        case 0x67: case 0x03: case 0x13: case 0x1b: use(rs1, true); use(rd, false); break;
-        case 0x63: case 0x23: use(rs1, true); use(rs2, true); break;
-        case 0x33: case 0x3b: use(rs1, true); use(rs2, true); use(rd, false); break;
-        case 0x07: case 0x27: use(rs1, true); break;
-        case 0x2f: use(rs1, true); use(rs2, true); use(rd, false); break;
-        case 0x0f: break;
-        default: // FP and CSR accesses: x[rd] is reloaded after the call-out
-          if (rd !== 0 && this.regL[rd] < 0) { this.regL[rd] = b.local(I64); if (loops) load.push(rd); }
-          break;
-      }
-    }
+    for (const blk of blocks) for (const ins of blk.insns) registerUse(ins.insn, use);
     for (const r of load) this.reload(r);
-    if (loops) for (const r of written) this.dirty.add(r);
+    if (loops && !WRITE_THROUGH) for (const r of written) this.dirty.add(r);
   }
 
   /** Pushes vbase + off (a pc inside or near the page). */
@@ -154,29 +225,48 @@ class BlockEmitter {
     this.b.get(this.vbase).i64c(off).op(Op.i64_add);
   }
 
-  emitBlock(blk: Block): void {
+  /**
+   * Emits the function for `root`: the block itself and, inlined into it, the successors on the page that fit
+   * (REGION_INSNS, REGION_DEPTH), so registers stay in locals across guest blocks and most block-to-block transitions
+   * are plain wasm branches. Successors that are not inlined are entered by a tail call to their own function.
+   */
+  emitBlock(plan: RegionPlan): void {
     const b = this.b;
-    const len = blk.insns.length;
+    const root = plan.tree.blk;
     b.gget(G_VBASE).set(this.vbase);
-    // A block that jumps back to its own start loops here, without a trip through the dispatcher.
-    const last = blk.insns[len - 1];
-    const loops = (last.kind === Kind.Branch && last.off + branchImm(last.insn) === blk.off)
-      || (last.kind === Kind.Jal && last.off + jalImm(last.insn) === blk.off);
-    this.loadRegs(blk, loops);
+    this.loadRegs(plan.blocks, plan.loops);
+    this.root = root;
+    this.depth = 0;
     b.loop();
-    // Run the block only if it fits the budget, so run(budget) retires exactly what the interpreter would.
-    b.gget(G_N).i32c(len).op(Op.i32_add).gget(G_BUDGET).op(Op.i32_gt_u).if_();
+    // Run the region only if its longest path fits the budget, so run(budget) retires exactly what the interpreter would
+    // (when it does not fit, the engine interprets the rest of the budget).
+    b.gget(G_N).i32c(plan.maxInsns).op(Op.i32_add).gget(G_BUDGET).op(Op.i32_gt_u).if_();
     this.flush();
-    b.i32c(1).op(Op.return).end();
+    this.pcAt(root.off);
+    b.gset(G_PC).i32c(1).op(Op.return).end();
+    this.emitNode(plan.tree);
+    b.end();
+    b.op(Op.unreachable); // every path above returns, tail-calls or loops
+  }
+
+  /** The region's first block: jumps to it loop inside the function. */
+  private root!: Block;
+
+  /** One block of the region; never falls through (every path returns, tail-calls, loops or enters an inlined successor). */
+  private emitNode(node: RegionNode): void {
+    const b = this.b;
+    const blk = node.blk;
+    const len = blk.insns.length;
     for (let k = 0; k < len; k++) {
       const ins = blk.insns[k];
       if (ins.kind === Kind.Plain) this.emitPlain(ins, k);
       else if (k !== len - 1) throw new Error('jump inside a block');
     }
+    const last = blk.insns[len - 1];
     const next = last.off + last.len;
     if (last.kind === Kind.Plain) { // falls through (cut before another block, an untranslated instruction or the page end)
       this.count(len);
-      this.goTo(blk, next);
+      this.goTo(node, next);
     } else if (last.kind === Kind.Branch) {
       const insn = last.insn;
       this.count(len);
@@ -184,15 +274,17 @@ class BlockEmitter {
       this.readX((insn >>> 20) & 31);
       b.op([Op.i64_eq, Op.i64_ne, 0, 0, Op.i64_lt_s, Op.i64_ge_s, Op.i64_lt_u, Op.i64_ge_u][(insn >>> 12) & 7]);
       b.if_();
-      this.depth = 1;
-      this.goTo(blk, last.off + branchImm(insn));
+      const dirtyHere = new Set(this.dirty);
+      this.depth++;
+      this.goTo(node, last.off + branchImm(insn));
+      this.depth--;
       b.end();
-      this.depth = 0;
-      this.goTo(blk, next);
+      this.dirty = dirtyHere;
+      this.goTo(node, next);
     } else if (last.kind === Kind.Jal) {
       this.writeX((last.insn >>> 7) & 31, () => this.pcAt(next));
       this.count(len);
-      this.goTo(blk, last.off + jalImm(last.insn));
+      this.goTo(node, last.off + jalImm(last.insn));
     } else {
       this.emitJump(last);
       this.count(len);
@@ -200,11 +292,9 @@ class BlockEmitter {
       // Continue through the dispatcher while on this page (R_CONTINUE), else R_OFFPAGE.
       b.gget(G_PC).i64c(PAGE_MASK_LO).op(Op.i64_and).get(this.vbase).op(Op.i64_ne).i32c(1).op(Op.i32_shl).op(Op.return);
     }
-    b.end();
-    b.op(Op.unreachable); // every path above returns, tail-calls or loops
   }
 
-  /** Depth of the block's loop from the code being emitted (for self loops). */
+  /** Depth of the region's loop from the code being emitted. */
   private depth = 0;
 
   private count(len: number): void {
@@ -212,20 +302,22 @@ class BlockEmitter {
   }
 
   /**
-   * Sets pc to vbase + off and continues there: the block's own start loops, a known block of the page is entered by a
-   * tail call, anything else leaves (an offset without a block would reach the dispatcher's leave slot anyway).
-   * Never falls through. Nested at most one `if` inside the block's loop.
+   * Continues at vbase + off: the region's start loops, an inlined successor is emitted here, a known block of the page is
+   * entered by a tail call (its function knows its own pc, so G_PC is not set), anything else sets pc and leaves (an
+   * offset without a block would reach the dispatcher's leave slot anyway). Never falls through.
    */
-  private goTo(blk: Block, off: number): void {
+  private goTo(node: RegionNode, off: number): void {
     const b = this.b;
-    this.pcAt(off);
-    b.gset(G_PC);
-    if (off === blk.off) { b.br(this.depth); return; }
+    if (off === this.root.off) { b.br(this.depth); return; }
+    const child = node.next.get(off);
+    if (child !== undefined) { this.emitNode(child); return; }
     this.flush();
     const onPage = off >= 0 && off < 4096;
     const fn = onPage ? this.fnAt.get(off) : undefined;
-    if (fn !== undefined) b.returnCall(fn);
-    else b.i32c(onPage ? R_LEAVE : R_OFFPAGE).op(Op.return);
+    if (fn !== undefined) { b.returnCall(fn); return; }
+    this.pcAt(off);
+    b.gset(G_PC);
+    b.i32c(onPage ? R_LEAVE : R_OFFPAGE).op(Op.return);
   }
 
   /** After a slow path that asked to stop (it already set pc and the count): leave. */
@@ -344,18 +436,8 @@ class BlockEmitter {
         this.reload(rd);
         this.leaveIf();
         return;
-      case 0x07: case 0x27: {
-        const off12 = (insn & 0x7f) === 0x07 ? imm : ((insn >> 25) << 5) | ((insn >>> 7) & 31);
-        this.effAddr(rs1, off12);
-        this.flush();
-        b.i32c(insn).get(this.addr).i32c(ins.off).i32c(k).i32c(ins.len).call(F_FPMEM);
-        this.leaveIf();
-        return;
-      }
-      default: // FP compute
-        this.flush();
-        b.i32c(insn).i32c(ins.off).i32c(k).call(F_FP);
-        this.reload(rd);
+      default: // FP loads, stores and computations: inline fast paths, the call-outs otherwise (fp-emit.ts)
+        this.fp().emit(ins, k);
         return;
     }
   }
@@ -413,7 +495,9 @@ class BlockEmitter {
   }
 
   private markDirty(r: number): void {
-    if (r !== 0) this.dirty.add(r);
+    if (r === 0) return;
+    if (WRITE_THROUGH) this.b.i32c(0).get(this.regL[r]).mem(Op.i64_store, this.hartBase + HS_X + 8 * r);
+    else this.dirty.add(r);
   }
 
   /** RV64 OP and M: pushes the result. */
@@ -530,6 +614,31 @@ class BlockEmitter {
       this.writeX(rd, () => this.pcAt(next));
     }
   }
+
+  /** The FP emitter of this function (fp-emit.ts), with the hooks it needs from here. */
+  private fpEmitter: FpEmitter | undefined;
+  private fp(): FpEmitter {
+    if (this.fpEmitter !== undefined) return this.fpEmitter;
+    const host: FpHost = {
+      b: this.b, hartBase: this.hartBase, loadTlbGlobal: G_LTLB, storeTlbGlobal: G_STLB,
+      readX: (r) => this.readX(r),
+      writeX: (rd, value) => this.writeX(rd, value),
+      effAddr: (rs1, imm) => this.effAddr(rs1, imm),
+      tlbHit: (g, size) => this.tlbHit(g, size),
+      hostAddr: () => this.hostAddr(),
+      slowFp: (ins, k) => {
+        this.flush();
+        this.b.i32c(ins.insn).i32c(ins.off).i32c(k).call(F_FP);
+        this.reload((ins.insn >>> 7) & 31);
+      },
+      slowFpMem: (ins, k) => {
+        this.flush();
+        this.b.i32c(ins.insn).get(this.addr).i32c(ins.off).i32c(k).i32c(ins.len).call(F_FPMEM);
+        this.leaveIf();
+      },
+    };
+    return (this.fpEmitter = new FpEmitter(host));
+  }
 }
 
 /** A page module's bytes and dispatch map, before compilation. */
@@ -572,11 +681,37 @@ export function instantiatePage(built: BuiltPage, mod: WebAssembly.Module, memor
   };
 }
 
-/** Emits the module for one page's blocks. */
-export function buildPage(blocks: Block[], interp: number[], hartBase: number, ramOffset: number, page: number): BuiltPage {
+/**
+ * Emits the module for one page's blocks. Functions exist for the blocks code can enter from outside a function: the
+ * observed `entries` (all blocks when omitted), return points after calls, and successors a function does not inline.
+ */
+export function buildPage(blocks: Block[], interp: number[], hartBase: number, ramOffset: number, page: number, entries?: Iterable<number>): BuiltPage {
   const entry = new Int16Array(2048).fill(-1);
   for (const o of interp) entry[o >> 1] = -2;
-  blocks.forEach((blk, i) => { entry[blk.off >> 1] = i; });
+  const blockAt = new Map<number, Block>();
+  for (const blk of blocks) blockAt.set(blk.off, blk);
+  const roots: number[] = [];
+  const isRoot = new Set<number>();
+  const addRoot = (o: number): void => { if (blockAt.has(o) && !isRoot.has(o)) { isRoot.add(o); roots.push(o); } };
+  if (entries === undefined) for (const blk of blocks) addRoot(blk.off);
+  else for (const o of entries) addRoot(o);
+  for (const blk of blocks) {
+    const last = blk.insns[blk.insns.length - 1];
+    if ((last.kind === Kind.Jal || last.kind === Kind.Jalr) && ((last.insn >>> 7) & 31) !== 0) addRoot(last.off + last.len);
+  }
+  // Blocks with one predecessor on the page are inlined into it; join points get their own function unless they are
+  // tiny (function epilogues), so code is duplicated little.
+  const preds = new Map<number, number>();
+  for (const blk of blocks) for (const o of successors(blk)) preds.set(o, (preds.get(o) ?? 0) + 1);
+  for (const blk of blocks) if ((preds.get(blk.off) ?? 0) > 1 && blk.insns.length > DUPLICATE_INSNS) addRoot(blk.off);
+  const inlinable = (blk: Block): boolean => !isRoot.has(blk.off);
+  const plans: RegionPlan[] = [];
+  for (let i = 0; i < roots.length; i++) {
+    const plan = planRegion(blockAt.get(roots[i])!, blockAt, inlinable);
+    plans.push(plan);
+    for (const o of plan.exits) addRoot(o);
+  }
+  roots.forEach((o, i) => { entry[o >> 1] = i; });
   const m = new ModuleBuilder();
   m.importMemory('e', 'mem');
   m.importTable('e', 'chain', CHAIN_SLOTS);
@@ -594,13 +729,14 @@ export function buildPage(blocks: Block[], interp: number[], hartBase: number, r
   const slots = new Array<number>(2048).fill(leave.index);
   const fnAt = new Map<number, number>();
   if (leave.index !== F_LEAVE) throw new Error('function numbering');
-  blocks.forEach((blk, i) => fnAt.set(blk.off, F_FIRST_BLOCK + i));
-  for (const blk of blocks) {
+  roots.forEach((o, i) => fnAt.set(o, F_FIRST_BLOCK + i));
+  plans.forEach((plan) => {
+    const off = plan.tree.blk.off;
     const f = m.addFunction([], [I32]);
-    if (f.index !== fnAt.get(blk.off)) throw new Error('block function numbering');
-    new BlockEmitter(f.body, hartBase, fnAt).emitBlock(blk);
-    slots[blk.off >> 1] = f.index;
-  }
+    if (f.index !== fnAt.get(off)) throw new Error('block function numbering');
+    new BlockEmitter(f.body, hartBase, fnAt).emitBlock(plan);
+    slots[off >> 1] = f.index;
+  });
   m.setTable(slots);
   // run(loadTlb, storeTlb, fetchTlb, budget, count): dispatch through the page's table (table 1) until a block says
   // leave; when pc left the page and the fetch TLB maps it to RAM, tail-call that page's run through the chain table.
@@ -629,9 +765,17 @@ export function buildPage(blocks: Block[], interp: number[], hartBase: number, r
   r.gget(G_N);
   m.exportFunction('run', index);
   const bytes = m.build();
+  if (process.env.TV_DBG) {
+    const g = globalThis as unknown as { tvdbg?: { pages: number; uniq: number; emitted: number; bytes: number; roots: number; blocks: number } };
+    if (!g.tvdbg) { const d = g.tvdbg = { pages: 0, uniq: 0, emitted: 0, bytes: 0, roots: 0, blocks: 0 }; process.on('exit', () => console.error('TVDBG', JSON.stringify(d))); }
+    const d = g.tvdbg;
+    d.pages++; d.bytes += bytes.length; d.roots += roots.length; d.blocks += blocks.length;
+    for (const blk of blocks) d.uniq += blk.insns.length;
+    for (const p of plans) for (const blk of p.blocks) d.emitted += blk.insns.length;
+  }
   let insnCount = 0;
   for (const blk of blocks) insnCount += blk.insns.length;
-  return { bytes, entry, blockCount: blocks.length, insnCount };
+  return { bytes, entry, blockCount: roots.length, insnCount };
 }
 
 /** Emits the shared slow paths (indexes F_LDSLOW..F_FP); each publishes pc = vbase + pcoff and the count before calling out. */

@@ -1,0 +1,590 @@
+// Inline WebAssembly for RISC-V F/D instructions in translated blocks: exact fast paths, the FPU call-out as the slow path.
+import { HS_F, HS_FCSR, HS_FS_DIRTY } from '../../memory/layout.js';
+import type { GuestInsn } from './decode.js';
+import { F64, FunctionBody, I32, I64, Op } from './wasm-emitter.js';
+
+/**
+ * How the fast paths stay bit-exact with the interpreter's FPU (src/cpu/fpu):
+ * - They run only while mstatus.FS is Dirty (HS_FS_DIRTY), so they never trap and need not touch mstatus.
+ * - They compute with the host's IEEE double arithmetic (round to nearest even) and take the slow path (the call-out)
+ *   whenever the result could be NaN, infinite, zero-by-underflow, subnormal or overflowed, so the only flag they can
+ *   raise is NX, which they detect exactly with error-free transformations: TwoSum for sums, Dekker's TwoProduct for
+ *   products, the product check q*b == a for quotients and r*r == a for square roots.
+ * - Single precision is computed in double and narrowed: for + - * / sqrt the double rounding is innocuous (53 >= 2*24+2);
+ *   the fused multiply-add rounds the double sum to odd first (Boldo and Melquiond), which makes the narrowing exact.
+ * - An inexact result needs the rounding mode to be RNE (static, or dynamic with frm = 0 read at run time); an exact
+ *   one only needs a valid mode. Everything else (other modes when inexact, reserved modes, NaN-boxing violations for
+ *   arithmetic, FCLASS, H/Q formats) goes to the call-out, which raises the illegal-instruction trap where due.
+ */
+
+/** What the fast paths need from the block being emitted (implemented by the translator's BlockEmitter). */
+export interface FpHost {
+  readonly b: FunctionBody;
+  readonly hartBase: number;
+  /** Module globals holding the load and store TLB tables. */
+  readonly loadTlbGlobal: number;
+  readonly storeTlbGlobal: number;
+  /** Pushes x[r] (i64). */
+  readX(r: number): void;
+  /** Stores the i64 the callback pushes into x[rd] (nothing for x0). */
+  writeX(rd: number, value: () => void): void;
+  /** Sets the translator's address local to x[rs1] + imm. */
+  effAddr(rs1: number, imm: number): void;
+  /** Pushes 1 when the TLB table in `tlbGlobal` maps the `size` bytes at the address local within one page. */
+  tlbHit(tlbGlobal: number, size: number): void;
+  /** Pushes the host byte offset of the address local (after a hit). */
+  hostAddr(): void;
+  /** The instruction through the FP call-out (OP-FP, fused multiply-add); x[rd] is reloaded after it. */
+  slowFp(ins: GuestInsn, k: number): void;
+  /** The FP load/store (address local already set) through its call-out; leaves when the call-out asks to stop. */
+  slowFpMem(ins: GuestInsn, k: number): void;
+}
+
+/** Integer register an F/D instruction reads (FMV.W.X/D.X, FCVT.fmt.int), or -1. */
+export function fpReadsX(insn: number): number {
+  if ((insn & 0x7f) !== 0x53) return -1;
+  const f5 = insn >>> 27;
+  return f5 === 0x1e || f5 === 0x1a ? (insn >>> 15) & 31 : -1;
+}
+
+// WebAssembly opcodes the FP paths use beyond the translator's set.
+const W = {
+  f32_load: 0x2a, f64_load: 0x2b, f32_store: 0x38, f64_store: 0x39, f32_const: 0x43, f64_const: 0x44,
+  f32_eq: 0x5b, f32_ne: 0x5c, f32_lt: 0x5d, f32_gt: 0x5e, f32_le: 0x5f,
+  f64_eq: 0x61, f64_ne: 0x62, f64_lt: 0x63, f64_gt: 0x64, f64_le: 0x65, f64_ge: 0x66,
+  i64_clz: 0x79, i64_ctz: 0x7a,
+  f32_abs: 0x8b,
+  f64_abs: 0x99, f64_neg: 0x9a, f64_ceil: 0x9b, f64_floor: 0x9c, f64_trunc: 0x9d, f64_nearest: 0x9e, f64_sqrt: 0x9f,
+  f64_add: 0xa0, f64_sub: 0xa1, f64_mul: 0xa2, f64_div: 0xa3,
+  f32_convert_i64_s: 0xb4, f32_convert_i64_u: 0xb5, f32_demote_f64: 0xb6,
+  f64_convert_i64_s: 0xb9, f64_convert_i64_u: 0xba, f64_promote_f32: 0xbb,
+  i32_reinterpret_f32: 0xbc, i64_reinterpret_f64: 0xbd, f64_reinterpret_i64: 0xbf,
+  prefix_fc: 0xfc,
+} as const;
+// Saturating truncations (0xfc prefix): never trap, even on values the fast path then rejects.
+const SAT_I32_F64_S = 2, SAT_I64_F64_S = 6, SAT_I64_F64_U = 7;
+
+const F32 = 0x7d;
+const SIGN64_HI = -0x80000000;
+/** Exponent fields [543, 1503] (|x| in [2^-480, 2^481)): Dekker's product of two such values is exact (no over/underflow). */
+const SAFE_EXP_MIN = 543, SAFE_EXP_SPAN = 961;
+/** Veltkamp's splitting constant 2^27 + 1. */
+const SPLITTER = 134217729;
+
+const scratch = new DataView(new ArrayBuffer(8));
+
+/** Where a rounding-mode requirement is decided. */
+const enum Rm { Yes, No, Runtime }
+
+export class FpEmitter {
+  private readonly b: FunctionBody;
+  private readonly fd: number[] = [];
+  private readonly fs: number[] = [];
+  private readonly il: number[] = [];
+  private readonly ii: number[] = [];
+  /** Depth of the slow path's label from the code being emitted. */
+  private depth = 0;
+
+  constructor(private readonly h: FpHost) {
+    this.b = h.b;
+  }
+
+  // Scratch locals by kind and number, declared on first use.
+  private d(i: number): number { while (this.fd.length <= i) this.fd.push(this.b.local(F64)); return this.fd[i]; }
+  private s(i: number): number { while (this.fs.length <= i) this.fs.push(this.b.local(F32)); return this.fs[i]; }
+  private l(i: number): number { while (this.il.length <= i) this.il.push(this.b.local(I64)); return this.il[i]; }
+  private i(i: number): number { while (this.ii.length <= i) this.ii.push(this.b.local(I32)); return this.ii[i]; }
+
+  private fAddr(r: number): number { return this.h.hartBase + HS_F + 8 * r; }
+  private fcsrAddr(): number { return this.h.hartBase + HS_FCSR; }
+
+  private f64c(v: number): void {
+    scratch.setFloat64(0, v, true);
+    this.b.byte(W.f64_const);
+    for (let k = 0; k < 8; k++) this.b.byte(scratch.getUint8(k));
+  }
+  private f32c(v: number): void {
+    scratch.setFloat32(0, v, true);
+    this.b.byte(W.f32_const);
+    for (let k = 0; k < 4; k++) this.b.byte(scratch.getUint8(k));
+  }
+  private sat(code: number): void { this.b.byte(W.prefix_fc).u32(code); }
+  /** Branches to the slow path when the i32 on the stack is non-zero. */
+  private bail(): void { this.b.brIf(this.depth); }
+  /** Branches to the slow path when the i32 on the stack is zero. */
+  private need(): void { this.b.op(Op.i32_eqz); this.bail(); }
+
+  /**
+   * Emits `fast` guarded by FS Dirty, with `slow` as the fallback. `fast` branches to the slow path with bail/need before
+   * it writes anything.
+   */
+  private guarded(fast: () => void, slow: () => void): void {
+    const b = this.b;
+    b.block();
+    b.block();
+    this.depth = 0;
+    b.i32c(0).mem(Op.i32_load, this.h.hartBase + HS_FS_DIRTY);
+    this.need();
+    fast();
+    b.br(1);
+    b.end();
+    slow();
+    b.end();
+  }
+
+  /** Emits one FP instruction (opcodes 0x07, 0x27, 0x43-0x4f, 0x53). */
+  emit(ins: GuestInsn, k: number): void {
+    const insn = ins.insn;
+    const op = insn & 0x7f;
+    if (op === 0x07 || op === 0x27) { this.emitMem(ins, k); return; }
+    const slow = (): void => this.h.slowFp(ins, k);
+    const fast = this.fastFor(insn);
+    if (fast === null) slow();
+    else this.guarded(fast, slow);
+  }
+
+  private emitMem(ins: GuestInsn, k: number): void {
+    const h = this.h, b = this.b, insn = ins.insn;
+    const load = (insn & 0x7f) === 0x07;
+    const f3 = (insn >>> 12) & 7;
+    const imm = load ? insn >> 20 : ((insn >> 25) << 5) | ((insn >>> 7) & 31);
+    h.effAddr((insn >>> 15) & 31, imm);
+    const slow = (): void => h.slowFpMem(ins, k);
+    if (f3 !== 2 && f3 !== 3) { slow(); return; }
+    const size = f3 === 3 ? 8 : 4;
+    this.guarded(() => {
+      h.tlbHit(load ? h.loadTlbGlobal : h.storeTlbGlobal, size);
+      this.need();
+      if (load) {
+        b.i32c(0);
+        h.hostAddr();
+        if (size === 8) b.mem(Op.i64_load, 0);
+        else b.mem(Op.i64_load32_u, 0).i64c(0, -1).op(Op.i64_or); // NaN-boxed
+        b.mem(Op.i64_store, this.fAddr((insn >>> 7) & 31));
+      } else {
+        h.hostAddr();
+        b.i32c(0).mem(Op.i64_load, this.fAddr((insn >>> 20) & 31));
+        b.mem(size === 8 ? Op.i64_store : Op.i64_store32, 0);
+      }
+    }, slow);
+  }
+
+  /** The fast path of an OP-FP or fused multiply-add instruction, or null when it always calls out. */
+  private fastFor(insn: number): (() => void) | null {
+    const op = insn & 0x7f;
+    const rm = (insn >>> 12) & 7;
+    const rs2 = (insn >>> 20) & 31;
+    const fmt = (insn >>> 25) & 3;
+    if (fmt > 1) return null;
+    const isD = fmt === 1;
+    if (op !== 0x53) return (op & 0x73) !== 0x43 || rm === 5 || rm === 6 ? null : () => this.fma(insn, isD);
+    const f5 = insn >>> 27;
+    switch (f5) {
+      case 0x00: case 0x01: case 0x02: case 0x03:
+        return rm === 5 || rm === 6 ? null : () => this.arith(insn, f5, isD);
+      case 0x0b: return rm === 5 || rm === 6 || rs2 !== 0 ? null : () => this.arith(insn, f5, isD);
+      case 0x04: return rm > 2 ? null : () => this.sgnj(insn, isD);
+      case 0x05: return rm > 1 ? null : () => this.minMax(insn, isD);
+      case 0x08:
+        if (rm === 5 || rm === 6 || rs2 !== (isD ? 0 : 1)) return null;
+        return isD ? () => this.cvtDS(insn) : () => this.cvtSD(insn);
+      case 0x14: return rm > 2 ? null : () => this.compare(insn, isD);
+      case 0x18: return rm === 4 || rm === 5 || rm === 6 || rs2 > 3 ? null : () => this.toInt(insn, isD);
+      case 0x1a: return rm === 5 || rm === 6 || rs2 > 3 ? null : () => this.fromInt(insn, isD);
+      case 0x1c: return rs2 !== 0 || rm !== 0 ? null : () => this.moveToX(insn, isD);
+      case 0x1e: return rs2 !== 0 || rm !== 0 ? null : () => this.moveFromX(insn, isD);
+      default: return null;
+    }
+  }
+
+  // ---- operands and results ----
+
+  /** Pushes f[r] as a double. */
+  private loadD(r: number): void { this.b.i32c(0).mem(W.f64_load, this.fAddr(r)); }
+  /** Bails unless f[r] is NaN-boxed, then pushes its single value (as f32). */
+  private loadS(r: number): void {
+    const b = this.b;
+    b.i32c(0).mem(Op.i32_load, this.fAddr(r) + 4).i32c(-1).op(Op.i32_ne);
+    this.bail();
+    b.i32c(0).mem(W.f32_load, this.fAddr(r));
+  }
+  /** Pushes f[r] as a double: the value itself (D) or the NaN-boxed single widened (S; bails when not boxed). */
+  private loadOperand(r: number, isD: boolean): void {
+    if (isD) this.loadD(r);
+    else { this.loadS(r); this.b.op(W.f64_promote_f32); }
+  }
+  private storeD(rd: number, local: number): void { this.b.i32c(0).get(local).mem(W.f64_store, this.fAddr(rd)); }
+  private storeS(rd: number, local: number): void {
+    const b = this.b;
+    b.i32c(0).get(local).mem(W.f32_store, this.fAddr(rd));
+    b.i32c(0).i32c(-1).mem(Op.i32_store, this.fAddr(rd) + 4);
+  }
+  /** fflags |= NX when the i32 local is 1. */
+  private accrue(nx: number): void {
+    this.b.i32c(0).i32c(0).mem(Op.i32_load, this.fcsrAddr()).get(nx).op(Op.i32_or).mem(Op.i32_store, this.fcsrAddr());
+  }
+
+  /**
+   * Bails unless the rounding mode allows the fast result: an inexact one (nx = 1) needs the mode to be `mode` (static rm,
+   * or dynamic with frm read from fcsr), an exact one only a valid mode. `mode` -1: inexact results never qualify.
+   */
+  private rmGate(insn: number, nx: number, mode: number): void {
+    const b = this.b;
+    const rm = (insn >>> 12) & 7;
+    const matches = rm === 7 ? (mode === 0 ? Rm.Runtime : Rm.No) : rm === mode ? Rm.Yes : Rm.No;
+    const valid = rm === 7 ? Rm.Runtime : rm <= 4 ? Rm.Yes : Rm.No;
+    if (valid === Rm.Yes && matches === Rm.Yes) return;
+    if (valid === Rm.Yes && matches === Rm.No) { b.get(nx); this.bail(); return; }
+    const frm = (): void => { b.i32c(0).mem(Op.i32_load, this.fcsrAddr()).i32c(0xe0).op(Op.i32_and); };
+    // (nx ? !matches : !valid) -> bail
+    b.get(nx);
+    b.if_(I32);
+    if (matches === Rm.No) b.i32c(1);
+    else frm(); // frm != 0
+    b.else_();
+    frm();
+    b.i32c(0x80).op(Op.i32_gt_u); // frm > 4
+    b.end();
+    this.bail();
+  }
+
+  /** Pushes 1 when the double in `local` has |x| in (min normal, infinity). */
+  private strictNormalD(local: number): void {
+    this.b.get(local).op(W.i64_reinterpret_f64).i64c(-1, 0x7fffffff).op(Op.i64_and).i64c(1, 0x00100000).op(Op.i64_sub)
+      .i64c(-1, 0x7fdfffff).op(Op.i64_lt_u);
+  }
+  /** Pushes 1 when the single in `local` has |x| in (min normal, infinity). */
+  private strictNormalS(local: number): void {
+    this.b.get(local).op(W.i32_reinterpret_f32).i32c(0x7fffffff).op(Op.i32_and).i32c(0x00800001).op(Op.i32_sub)
+      .i32c(0x7effffff).op(Op.i32_lt_u);
+  }
+  /** Pushes 1 when f[r]'s exponent field is in the Dekker-safe range (and, with `positive`, its sign is clear). */
+  private safeD(r: number, positive: boolean): void {
+    const b = this.b;
+    b.i32c(0).mem(Op.i32_load, this.fAddr(r) + 4).i32c(20).op(Op.i32_shr_u);
+    if (!positive) b.i32c(0x7ff).op(Op.i32_and);
+    b.i32c(SAFE_EXP_MIN).op(Op.i32_sub).i32c(SAFE_EXP_SPAN).op(Op.i32_lt_u);
+  }
+
+  /** s + err = x + y exactly (Knuth's TwoSum); `bb` is scratch. */
+  private twoSum(x: number, y: number, s: number, err: number): void {
+    const b = this.b, bb = this.d(15);
+    b.get(x).get(y).op(W.f64_add).tee(s).get(x).op(W.f64_sub).set(bb);
+    b.get(x).get(s).get(bb).op(W.f64_sub).op(W.f64_sub);
+    b.get(y).get(bb).op(W.f64_sub);
+    b.op(W.f64_add).set(err);
+  }
+  /** Veltkamp's split: hi + lo = x, each with at most 26 significant bits. */
+  private split(x: number, hi: number, lo: number): void {
+    const b = this.b;
+    b.get(x); this.f64c(SPLITTER); b.op(W.f64_mul).tee(lo); // lo holds c = x * (2^27 + 1) for a moment
+    b.get(lo).get(x).op(W.f64_sub).op(W.f64_sub).tee(hi);
+    b.get(x).get(hi).op(W.f64_sub).set(lo);
+  }
+  /** p + err = x * y exactly (Dekker), given operands whose product and splits neither overflow nor underflow. */
+  private twoProd(x: number, y: number, p: number, err: number): void {
+    const b = this.b;
+    const xh = this.d(11), xl = this.d(12), yh = this.d(13), yl = this.d(14);
+    b.get(x).get(y).op(W.f64_mul).set(p);
+    this.split(x, xh, xl);
+    if (x === y) { b.get(xh).set(yh); b.get(xl).set(yl); } else this.split(y, yh, yl);
+    b.get(xh).get(yh).op(W.f64_mul).get(p).op(W.f64_sub);
+    b.get(xh).get(yl).op(W.f64_mul).op(W.f64_add);
+    b.get(xl).get(yh).op(W.f64_mul).op(W.f64_add);
+    b.get(xl).get(yl).op(W.f64_mul).op(W.f64_add);
+    b.set(err);
+  }
+  /** Pushes 1 when x != 0 (doubles). */
+  private nonZero(x: number): void { this.b.get(x); this.f64c(0); this.b.op(W.f64_ne); }
+
+  /** Narrows the double in `r64` to the single local `r32`; sets nx |= (narrowing inexact). */
+  private narrow(r64: number, r32: number, nx: number): void {
+    const b = this.b;
+    b.get(r64).op(W.f32_demote_f64).tee(r32).op(W.f64_promote_f32).get(r64).op(W.f64_ne).get(nx).op(Op.i32_or).set(nx);
+  }
+
+  // ---- instruction kinds ----
+
+  /** FADD/FSUB/FMUL/FDIV (f5 0..3) and FSQRT (f5 0x0b). */
+  private arith(insn: number, f5: number, isD: boolean): void {
+    const b = this.b;
+    const rd = (insn >>> 7) & 31, rs1 = (insn >>> 15) & 31, rs2 = (insn >>> 20) & 31;
+    const x = this.d(0), y = this.d(1), r = this.d(2), err = this.d(3), p = this.d(4), nx = this.i(0), q = this.i(1), r32 = this.s(0);
+    if (isD) {
+      if (f5 === 2) { // both operands Dekker-safe or zero: the product is normal or an exact zero
+        this.safeD(rs1, false); this.loadD(rs1); b.tee(x); this.f64c(0); b.op(W.f64_eq).op(Op.i32_or); this.need();
+        this.safeD(rs2, false); this.loadD(rs2); b.tee(y); this.f64c(0); b.op(W.f64_eq).op(Op.i32_or); this.need();
+      } else if (f5 === 3) { // dividend Dekker-safe or zero, divisor Dekker-safe: the quotient is normal or an exact zero
+        this.safeD(rs1, false); this.loadD(rs1); b.tee(x); this.f64c(0); b.op(W.f64_eq).op(Op.i32_or); this.need();
+        this.safeD(rs2, false); this.need();
+        this.loadD(rs2); b.set(y);
+      } else if (f5 === 0x0b) { // positive and Dekker-safe, or a zero (sqrt(-0) = -0 exactly)
+        this.safeD(rs1, true); this.loadD(rs1); b.tee(x); this.f64c(0); b.op(W.f64_eq).op(Op.i32_or); this.need();
+      } else {
+        this.loadD(rs1); b.set(x);
+        this.loadD(rs2); if (f5 === 1) b.op(W.f64_neg); b.set(y);
+      }
+    } else {
+      this.loadOperand(rs1, false); b.set(x);
+      if (f5 !== 0x0b) { this.loadOperand(rs2, false); if (f5 === 1) b.op(W.f64_neg); b.set(y); }
+    }
+    switch (f5) {
+      case 0: case 1:
+        this.twoSum(x, y, r, err);
+        // A finite sum is exact below the normal range; a NaN error term means an intermediate overflowed.
+        b.get(err).get(err).op(W.f64_eq); this.need();
+        this.nonZero(err); b.set(nx);
+        break;
+      case 2:
+        this.twoProd(x, y, r, err);
+        this.nonZero(err); b.set(nx);
+        break;
+      case 3:
+        b.get(x).get(y).op(W.f64_div).set(r);
+        this.twoProd(r, y, p, err);
+        b.get(p).get(x).op(W.f64_ne); this.nonZero(err); b.op(Op.i32_or).set(nx);
+        break;
+      default:
+        b.get(x).op(W.f64_sqrt).set(r);
+        this.twoProd(r, r, p, err);
+        b.get(p).get(x).op(W.f64_ne); this.nonZero(err); b.op(Op.i32_or).set(nx);
+        break;
+    }
+    if (isD) {
+      if (f5 <= 1) { b.get(r).op(W.f64_abs); this.f64c(Infinity); b.op(W.f64_lt); this.need(); }
+      this.rmGate(insn, f5 <= 1 ? this.zeroOrInexact(r, nx, q) : nx, 0);
+      this.storeD(rd, r);
+    } else {
+      this.narrow(r, r32, nx);
+      if (f5 <= 1) { b.get(r32).op(W.f32_abs); this.f32c(Infinity); b.op(W.f32_lt); this.need(); } // sums below normal are exact
+      else if (f5 === 2) { this.strictNormalS(r32); b.get(r); this.f64c(0); b.op(W.f64_eq).op(Op.i32_or); this.need(); }
+      else { this.strictNormalS(r32); this.need(); }
+      this.rmGate(insn, f5 <= 1 ? this.zeroOrInexact(r, nx, q) : nx, 0);
+      this.storeS(rd, r32);
+    }
+    this.accrue(nx);
+  }
+
+  /** q = nx | (r == 0): an exact zero sum is +0 only when rounding to nearest, so it needs the mode like an inexact one. */
+  private zeroOrInexact(r: number, nx: number, q: number): number {
+    this.b.get(r); this.f64c(0); this.b.op(W.f64_eq).get(nx).op(Op.i32_or).set(q);
+    return q;
+  }
+
+  /** FMADD/FMSUB/FNMSUB/FNMADD. */
+  private fma(insn: number, isD: boolean): void {
+    const b = this.b;
+    const op = insn & 0x7f;
+    const rd = (insn >>> 7) & 31, rs1 = (insn >>> 15) & 31, rs2 = (insn >>> 20) & 31, rs3 = insn >>> 27;
+    const negProduct = (op & 8) !== 0, negAddend = op === 0x47 || op === 0x4f;
+    const x = this.d(0), y = this.d(1), z = this.d(2), uh = this.d(3), ul = this.d(4), s = this.d(5), e = this.d(6);
+    const t = this.d(7), t2 = this.d(8), v = this.d(9), r = this.d(10), err = this.d(3); // uh is dead when err is set
+    const nx = this.i(0), r32 = this.s(0);
+    if (isD) {
+      this.safeD(rs1, false); this.need();
+      this.safeD(rs2, false); this.need();
+    }
+    this.loadOperand(rs1, isD); if (negProduct) b.op(W.f64_neg); b.set(x);
+    this.loadOperand(rs2, isD); b.set(y);
+    this.loadOperand(rs3, isD); if (negAddend) b.op(W.f64_neg); b.set(z);
+    if (!isD) {
+      // The product of two singles is exact in double; round the sum to odd, then narrowing rounds correctly.
+      b.get(x).get(y).op(W.f64_mul).set(uh);
+      this.twoSum(uh, z, s, e);
+      this.roundToOdd(s, e, v);
+      this.nonZero(e); b.set(nx);
+      this.narrow(v, r32, nx);
+      this.strictNormalS(r32); this.need();
+      this.rmGate(insn, nx, 0);
+      this.storeS(rd, r32);
+      this.accrue(nx);
+      return;
+    }
+    // x*y + z = uh + ul + z = s + e + ul = s + t + t2, each step exact; v = t + t2 rounded to odd; r = RN(s + v).
+    b.get(z).op(W.f64_abs); this.f64c(Infinity); b.op(W.f64_lt); this.need();
+    this.twoProd(x, y, uh, ul);
+    this.twoSum(uh, z, s, e);
+    this.twoSum(e, ul, t, t2);
+    this.roundToOdd(t, t2, v);
+    this.twoSum(s, v, r, err);
+    this.strictNormalD(r); this.need();
+    b.get(err).get(err).op(W.f64_eq); this.need();
+    // Rounding v to odd is harmless only when its ulp is far below r's: |t| * 16 <= |r| (exact when t2 = 0).
+    this.nonZero(t2);
+    b.if_(I32);
+    b.get(t).op(W.f64_abs); this.f64c(16); b.op(W.f64_mul).get(r).op(W.f64_abs).op(W.f64_le);
+    b.else_().i32c(1).end();
+    this.need();
+    this.nonZero(t2); this.nonZero(err); b.op(Op.i32_or).set(nx);
+    this.rmGate(insn, nx, 0);
+    this.storeD(rd, r);
+    this.accrue(nx);
+  }
+
+  /** out = x + lo rounded to odd, where x = RN(x + lo) and lo is the exact remainder: nudges an even x towards lo. */
+  private roundToOdd(x: number, lo: number, out: number): void {
+    const b = this.b, xb = this.l(0);
+    b.get(x).op(W.i64_reinterpret_f64).set(xb);
+    b.get(xb);
+    // +1 in magnitude when lo has x's sign, else -1; only when lo != 0 and x's last bit is 0.
+    b.i64c(-1).i64c(1).get(xb).get(lo).op(W.i64_reinterpret_f64).op(Op.i64_xor).i64c(0).op(Op.i64_lt_s).op(Op.select);
+    b.i64c(0);
+    this.nonZero(lo); b.get(xb).op(Op.i32_wrap_i64).i32c(1).op(Op.i32_and).op(Op.i32_eqz).op(Op.i32_and);
+    b.op(Op.select).op(Op.i64_add).op(W.f64_reinterpret_i64).set(out);
+  }
+
+  /** FSGNJ/FSGNJN/FSGNJX: bits only; a single operand that is not NaN-boxed reads as the canonical NaN. */
+  private sgnj(insn: number, isD: boolean): void {
+    const b = this.b;
+    const rd = (insn >>> 7) & 31, rs1 = (insn >>> 15) & 31, rs2 = (insn >>> 20) & 31, rm = (insn >>> 12) & 7;
+    if (isD) {
+      const a = this.l(0), c = this.l(1);
+      b.i32c(0).mem(Op.i64_load, this.fAddr(rs1)).set(a);
+      b.i32c(0).mem(Op.i64_load, this.fAddr(rs2)).set(c);
+      b.i32c(0);
+      b.get(a).i64c(-1, 0x7fffffff).op(Op.i64_and);
+      if (rm === 0) b.get(c); else if (rm === 1) b.get(c).i64c(-1).op(Op.i64_xor); else b.get(a).get(c).op(Op.i64_xor);
+      b.i64c(0, SIGN64_HI).op(Op.i64_and).op(Op.i64_or);
+      b.mem(Op.i64_store, this.fAddr(rd));
+      return;
+    }
+    const a = this.i(1), c = this.i(2);
+    this.unboxed(rs1); b.set(a);
+    this.unboxed(rs2); b.set(c);
+    b.i32c(0);
+    b.get(a).i32c(0x7fffffff).op(Op.i32_and);
+    if (rm === 0) b.get(c); else if (rm === 1) b.get(c).i32c(-1).op(Op.i32_xor); else b.get(a).get(c).op(Op.i32_xor);
+    b.i32c(SIGN64_HI).op(Op.i32_and).op(Op.i32_or);
+    b.op(Op.i64_extend_i32_u).i64c(0, -1).op(Op.i64_or);
+    b.mem(Op.i64_store, this.fAddr(rd));
+  }
+  /** Pushes f[r]'s single bits, or the canonical NaN when f[r] is not NaN-boxed. */
+  private unboxed(r: number): void {
+    const b = this.b;
+    b.i32c(0).mem(Op.i32_load, this.fAddr(r)).i32c(0x7fc00000);
+    b.i32c(0).mem(Op.i32_load, this.fAddr(r) + 4).i32c(-1).op(Op.i32_eq).op(Op.select);
+  }
+
+  /** FMIN/FMAX without NaN operands (those may raise NV: call-out). */
+  private minMax(insn: number, isD: boolean): void {
+    const b = this.b;
+    const rd = (insn >>> 7) & 31, rs1 = (insn >>> 15) & 31, rs2 = (insn >>> 20) & 31, max = ((insn >>> 12) & 7) === 1;
+    const x = this.d(0), y = this.d(1), a = this.l(0), c = this.l(1);
+    if (isD) {
+      this.loadD(rs1); b.set(x);
+      this.loadD(rs2); b.set(y);
+    } else {
+      this.loadOperand(rs1, false); b.set(x);
+      this.loadOperand(rs2, false); b.set(y);
+    }
+    b.get(x).get(x).op(W.f64_eq).get(y).get(y).op(W.f64_eq).op(Op.i32_and); this.need();
+    b.i32c(0).mem(Op.i64_load, this.fAddr(rs1)).set(a);
+    b.i32c(0).mem(Op.i64_load, this.fAddr(rs2)).set(c);
+    b.i32c(0);
+    // Equal values differ at most in the sign of a zero: min takes the negative one (or), max the positive one (and).
+    b.get(a).get(c).op(max ? Op.i64_and : Op.i64_or);
+    b.get(a).get(c).get(x).get(y).op(max ? W.f64_gt : W.f64_lt).op(Op.select);
+    b.get(x).get(y).op(W.f64_eq).op(Op.select);
+    b.mem(Op.i64_store, this.fAddr(rd));
+  }
+
+  /** FEQ/FLT/FLE without NaN operands (those may raise NV: call-out). */
+  private compare(insn: number, isD: boolean): void {
+    const b = this.b, h = this.h;
+    const rd = (insn >>> 7) & 31, rs1 = (insn >>> 15) & 31, rs2 = (insn >>> 20) & 31, rm = (insn >>> 12) & 7;
+    const x = this.d(0), y = this.d(1);
+    this.loadOperand(rs1, isD); b.set(x);
+    this.loadOperand(rs2, isD); b.set(y);
+    b.get(x).get(x).op(W.f64_eq).get(y).get(y).op(W.f64_eq).op(Op.i32_and); this.need();
+    h.writeX(rd, () => { b.get(x).get(y).op(rm === 2 ? W.f64_eq : rm === 1 ? W.f64_lt : W.f64_le).op(Op.i64_extend_i32_u); });
+  }
+
+  /** FCVT.D.S: exact unless NaN (canonicalised, maybe NV: call-out). */
+  private cvtDS(insn: number): void {
+    const b = this.b;
+    const x = this.d(0), nx = this.i(0);
+    this.loadOperand((insn >>> 15) & 31, false); b.set(x);
+    b.get(x).get(x).op(W.f64_eq); this.need();
+    b.i32c(0).set(nx);
+    this.rmGate(insn, nx, 0);
+    this.storeD((insn >>> 7) & 31, x);
+  }
+
+  /** FCVT.S.D: a result that is normal, or an exact zero. */
+  private cvtSD(insn: number): void {
+    const b = this.b;
+    const x = this.d(0), nx = this.i(0), r32 = this.s(0);
+    this.loadD((insn >>> 15) & 31); b.set(x);
+    b.i32c(0).set(nx);
+    this.narrow(x, r32, nx);
+    this.strictNormalS(r32); b.get(x); this.f64c(0); b.op(W.f64_eq).op(Op.i32_or); this.need();
+    this.rmGate(insn, nx, 0);
+    this.storeS((insn >>> 7) & 31, r32);
+    this.accrue(nx);
+  }
+
+  /** FCVT.{W,WU,L,LU}.{S,D}: values that round into the target's range (others raise NV: call-out). */
+  private toInt(insn: number, isD: boolean): void {
+    const b = this.b;
+    const rd = (insn >>> 7) & 31, rm = (insn >>> 12) & 7, kind = (insn >>> 20) & 31;
+    const x = this.d(0), r = this.d(1), nx = this.i(0);
+    this.loadOperand((insn >>> 15) & 31, isD); b.tee(x);
+    // Static RNE/RTZ/RDN/RUP round with the matching operation; dynamic rounds to nearest even (frm checked below).
+    b.op(rm === 1 ? W.f64_trunc : rm === 2 ? W.f64_floor : rm === 3 ? W.f64_ceil : W.f64_nearest).set(r);
+    const lo = [-2147483648, 0, -(2 ** 63), 0][kind];
+    const hi = [2147483647, 4294967295, 2 ** 63, 2 ** 64][kind];
+    b.get(r); this.f64c(lo); b.op(W.f64_ge);
+    b.get(r); this.f64c(hi); b.op(kind >= 2 ? W.f64_lt : W.f64_le);
+    b.op(Op.i32_and); this.need(); // NaN fails both
+    b.get(r).get(x).op(W.f64_ne).set(nx);
+    this.rmGate(insn, nx, rm === 7 ? 0 : rm);
+    this.h.writeX(rd, () => {
+      b.get(r);
+      if (kind === 0) { this.sat(SAT_I32_F64_S); b.op(Op.i64_extend_i32_s); }
+      else if (kind === 1) { this.sat(SAT_I64_F64_S); b.op(Op.i32_wrap_i64).op(Op.i64_extend_i32_s); }
+      else this.sat(kind === 2 ? SAT_I64_F64_S : SAT_I64_F64_U);
+    });
+    this.accrue(nx);
+  }
+
+  /** FCVT.{S,D}.{W,WU,L,LU}: exact when the integer fits the significand, else correctly rounded (RNE only). */
+  private fromInt(insn: number, isD: boolean): void {
+    const b = this.b;
+    const rd = (insn >>> 7) & 31, kind = (insn >>> 20) & 31;
+    const v = this.l(0), m = this.l(1), nx = this.i(0), r = this.d(0), r32 = this.s(0);
+    this.h.readX((insn >>> 15) & 31);
+    if (kind === 0) b.op(Op.i32_wrap_i64).op(Op.i64_extend_i32_s);
+    else if (kind === 1) b.op(Op.i32_wrap_i64).op(Op.i64_extend_i32_u);
+    b.set(v);
+    if (isD && kind <= 1) b.i32c(0).set(nx);
+    else {
+      // Exact iff the significant bits (from the top one to the lowest one) fit the significand.
+      if (kind === 3) b.get(v).set(m);
+      else b.i64c(0).get(v).op(Op.i64_sub).get(v).get(v).i64c(0).op(Op.i64_lt_s).op(Op.select).set(m);
+      b.get(m).op(W.i64_clz).get(m).op(W.i64_ctz).op(Op.i64_add).i64c(64 - (isD ? 53 : 24)).op(Op.i64_lt_u).set(nx);
+    }
+    this.rmGate(insn, nx, 0);
+    b.get(v);
+    if (isD) { b.op(kind === 3 ? W.f64_convert_i64_u : W.f64_convert_i64_s).set(r); this.storeD(rd, r); }
+    else { b.op(kind === 3 ? W.f32_convert_i64_u : W.f32_convert_i64_s).set(r32); this.storeS(rd, r32); }
+    if (!(isD && kind <= 1)) this.accrue(nx);
+  }
+
+  /** FMV.X.D / FMV.X.W (the low word sign-extended, boxed or not). */
+  private moveToX(insn: number, isD: boolean): void {
+    const b = this.b, rs1 = (insn >>> 15) & 31;
+    this.h.writeX((insn >>> 7) & 31, () => {
+      if (isD) b.i32c(0).mem(Op.i64_load, this.fAddr(rs1));
+      else b.i32c(0).mem(Op.i64_load32_s, this.fAddr(rs1));
+    });
+  }
+
+  /** FMV.D.X / FMV.W.X (NaN-boxed). */
+  private moveFromX(insn: number, isD: boolean): void {
+    const b = this.b;
+    b.i32c(0);
+    this.h.readX((insn >>> 15) & 31);
+    if (!isD) b.i64c(-1, 0).op(Op.i64_and).i64c(0, -1).op(Op.i64_or);
+    b.mem(Op.i64_store, this.fAddr((insn >>> 7) & 31));
+  }
+}
