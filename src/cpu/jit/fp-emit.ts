@@ -266,6 +266,12 @@ export class FpEmitter {
     b.i32c(SAFE_EXP_MIN).op(Op.i32_sub).i32c(SAFE_EXP_SPAN).op(Op.i32_lt_u);
   }
 
+  /** Bails unless f[r] is Dekker-safe or a zero; leaves its value in `local`. */
+  private safeOrZeroD(r: number, local: number): void {
+    const b = this.b;
+    this.safeD(r, false); this.loadD(r); b.tee(local); this.f64c(0); b.op(W.f64_eq).op(Op.i32_or); this.need();
+  }
+
   /** s + err = x + y exactly (Knuth's TwoSum); `bb` is scratch. */
   private twoSum(x: number, y: number, s: number, err: number): void {
     const b = this.b, bb = this.d(15);
@@ -294,6 +300,23 @@ export class FpEmitter {
     b.get(xl).get(yl).op(W.f64_mul).op(W.f64_add);
     b.set(err);
   }
+  /**
+   * Pushes 1 when the product of the doubles x and y (normal or zero, product normal or zero) is not exact: their
+   * significands' odd parts o1, o2 must multiply to fewer than 2^53 (cheaper than Dekker's product, and no FP latency).
+   */
+  private mulInexact(x: number, y: number): void {
+    const b = this.b, m = this.l(1), tzx = this.l(2), ox = this.l(3), tzy = this.l(4);
+    const odd = (v: number, tz: number): void => {
+      b.get(v).op(W.i64_reinterpret_f64).i64c(-1, 0xfffff).op(Op.i64_and).i64c(0, 0x100000).op(Op.i64_or).tee(m);
+      b.get(m).op(W.i64_ctz).tee(tz).op(Op.i64_shr_u);
+    };
+    odd(x, tzx); b.set(ox);
+    odd(y, tzy);
+    // More than 64 significant bits in all (tzx + tzy < 42) cannot be exact; else the 64-bit product is exact.
+    b.get(ox).op(Op.i64_mul).i64c(0, 0x200000).op(Op.i64_ge_u);
+    b.get(tzx).get(tzy).op(Op.i64_add).i64c(42).op(Op.i64_lt_u).op(Op.i32_or);
+  }
+
   /** Pushes 1 when x != 0 (doubles). */
   private nonZero(x: number): void { this.b.get(x); this.f64c(0); this.b.op(W.f64_ne); }
 
@@ -312,10 +335,10 @@ export class FpEmitter {
     const x = this.d(0), y = this.d(1), r = this.d(2), err = this.d(3), p = this.d(4), nx = this.i(0), q = this.i(1), r32 = this.s(0);
     if (isD) {
       if (f5 === 2) { // both operands Dekker-safe or zero: the product is normal or an exact zero
-        this.safeD(rs1, false); this.loadD(rs1); b.tee(x); this.f64c(0); b.op(W.f64_eq).op(Op.i32_or); this.need();
-        this.safeD(rs2, false); this.loadD(rs2); b.tee(y); this.f64c(0); b.op(W.f64_eq).op(Op.i32_or); this.need();
+        this.safeOrZeroD(rs1, x);
+        this.safeOrZeroD(rs2, y);
       } else if (f5 === 3) { // dividend Dekker-safe or zero, divisor Dekker-safe: the quotient is normal or an exact zero
-        this.safeD(rs1, false); this.loadD(rs1); b.tee(x); this.f64c(0); b.op(W.f64_eq).op(Op.i32_or); this.need();
+        this.safeOrZeroD(rs1, x);
         this.safeD(rs2, false); this.need();
         this.loadD(rs2); b.set(y);
       } else if (f5 === 0x0b) { // positive and Dekker-safe, or a zero (sqrt(-0) = -0 exactly)
@@ -335,19 +358,17 @@ export class FpEmitter {
         b.get(err).get(err).op(W.f64_eq); this.need();
         this.nonZero(err); b.set(nx);
         break;
-      case 2:
-        this.twoProd(x, y, r, err);
-        this.nonZero(err); b.set(nx);
+      case 2: // the product of two singles is exact in double
+        b.get(x).get(y).op(W.f64_mul).set(r);
+        if (isD) { this.mulInexact(x, y); b.set(nx); } else b.i32c(0).set(nx);
         break;
-      case 3:
+      case 3: // exact iff r * y == x exactly
         b.get(x).get(y).op(W.f64_div).set(r);
-        this.twoProd(r, y, p, err);
-        b.get(p).get(x).op(W.f64_ne); this.nonZero(err); b.op(Op.i32_or).set(nx);
+        this.mulInexact(r, y); b.get(r).get(y).op(W.f64_mul).get(x).op(W.f64_ne).op(Op.i32_or).set(nx);
         break;
-      default:
+      default: // exact iff r * r == x exactly
         b.get(x).op(W.f64_sqrt).set(r);
-        this.twoProd(r, r, p, err);
-        b.get(p).get(x).op(W.f64_ne); this.nonZero(err); b.op(Op.i32_or).set(nx);
+        this.mulInexact(r, r); b.get(r).get(r).op(W.f64_mul).get(x).op(W.f64_ne).op(Op.i32_or).set(nx);
         break;
     }
     if (isD) {
@@ -380,12 +401,13 @@ export class FpEmitter {
     const x = this.d(0), y = this.d(1), z = this.d(2), uh = this.d(3), ul = this.d(4), s = this.d(5), e = this.d(6);
     const t = this.d(7), t2 = this.d(8), v = this.d(9), r = this.d(10), err = this.d(3); // uh is dead when err is set
     const nx = this.i(0), r32 = this.s(0);
-    if (isD) {
-      this.safeD(rs1, false); this.need();
-      this.safeD(rs2, false); this.need();
+    if (isD) { // a zero product leaves r = z, which must then be normal (Mandelbrot-style loops start from zeros)
+      this.safeOrZeroD(rs1, x); if (negProduct) b.get(x).op(W.f64_neg).set(x);
+      this.safeOrZeroD(rs2, y);
+    } else {
+      this.loadOperand(rs1, isD); if (negProduct) b.op(W.f64_neg); b.set(x);
+      this.loadOperand(rs2, isD); b.set(y);
     }
-    this.loadOperand(rs1, isD); if (negProduct) b.op(W.f64_neg); b.set(x);
-    this.loadOperand(rs2, isD); b.set(y);
     this.loadOperand(rs3, isD); if (negAddend) b.op(W.f64_neg); b.set(z);
     if (!isD) {
       // The product of two singles is exact in double; round the sum to odd, then narrowing rounds correctly.
