@@ -263,6 +263,49 @@ test('FP instructions in a hot translated loop trap when FS is Off and set FS Di
   }
 });
 
+// A compare whose destination the function never reads: its register local is only set by the fast path, so a trap on
+// the slow path must leave x[rd] as it was.
+const FS_CALL = `
+.globl _start
+_start:
+  li t0, 3
+  fcvt.d.l f1, t0
+  fcvt.d.l f2, t0
+1:li a3, 7
+  jal ra, f
+  add s1, s1, a3
+  j 1b
+f:fmul.d f3, f1, f2
+  feq.d a3, f1, f2
+  fcvt.w.d a4, f3, rtz
+  ret
+`;
+
+test('a trapping FP instruction leaves its integer destination alone in translated code (FS Off)', () => {
+  const prog = assembleAndLink(FS_CALL);
+  try {
+    const ref = userHart(prog.elf);
+    const engine = new JitEngine(userHart(prog.elf), { threshold: 50 });
+    const other = engine.hart;
+    const d = lockstep(ref, engine, 20_000, { step: 1000 });
+    assert.equal(d, null, d?.differences.join('\n'));
+    for (let k = 0; k < 50; k++) { // stop at every instruction of the loop in turn
+      for (const h of [ref, other]) h.mstatus &= ~MSTATUS_FS;
+      const ra = ref.run(1000 + k), rb = engine.run(1000 + k);
+      assert.equal(rb, ra);
+      assert.equal(ra, StopReason.MachineTrap);
+      assert.deepEqual(compareHarts(ref, other, true), [], `round ${k}`);
+      for (const h of [ref, other]) { h.mstatus |= MSTATUS_FS; h.pcLo = (h.pcLo + 4) | 0; } // skip the instruction
+      const rc = ref.run(3 + (k % 7)), rd = engine.run(3 + (k % 7));
+      assert.equal(rd, rc);
+      assert.deepEqual(compareHarts(ref, other, true), [], `round ${k}, after`);
+    }
+    assert.ok(engine.stats.translatedInstructions > 10_000);
+  } finally {
+    prog.cleanup();
+  }
+});
+
 // ---- the fploop benchmark guest ----
 
 const here = dirname(fileURLToPath(import.meta.url));

@@ -26,8 +26,12 @@ export interface FpHost {
   readonly storeTlbGlobal: number;
   /** Pushes x[r] (i64). */
   readX(r: number): void;
-  /** Stores the i64 the callback pushes into x[rd] (nothing for x0). */
-  writeX(rd: number, value: () => void): void;
+  /**
+   * Sets x[rd]'s local to the i64 the callback pushes (nothing for x0) without counting it dirty: the slow path is
+   * emitted after the fast one and must not write back a local only the fast path set. markDirty follows both.
+   */
+  setX(rd: number, value: () => void): void;
+  markDirty(rd: number): void;
   /** Sets the translator's address local to x[rs1] + imm. */
   effAddr(rs1: number, imm: number): void;
   /** Pushes 1 when the TLB table in `tlbGlobal` maps the `size` bytes at the address local within one page. */
@@ -45,6 +49,13 @@ export function fpReadsX(insn: number): number {
   if ((insn & 0x7f) !== 0x53) return -1;
   const f5 = insn >>> 27;
   return f5 === 0x1e || f5 === 0x1a ? (insn >>> 15) & 31 : -1;
+}
+
+/** FEQ/FLT/FLE, FCVT.int.fmt, FMV.X.fmt and FCLASS write x[rd]. */
+function fpWritesX(insn: number): boolean {
+  if ((insn & 0x7f) !== 0x53) return false;
+  const f5 = insn >>> 27;
+  return f5 === 0x14 || f5 === 0x18 || f5 === 0x1c;
 }
 
 // WebAssembly opcodes the FP paths use beyond the translator's set.
@@ -73,8 +84,6 @@ const SPLITTER = 134217729;
 
 const scratch = new DataView(new ArrayBuffer(8));
 
-/** Where a rounding-mode requirement is decided. */
-const enum Rm { Yes, No, Runtime }
 
 export class FpEmitter {
   private readonly b: FunctionBody;
@@ -84,6 +93,8 @@ export class FpEmitter {
   private readonly ii: number[] = [];
   /** Depth of the slow path's label from the code being emitted. */
   private depth = 0;
+  /** The instruction being emitted has fcsr in local i(3) (read by rmGate). */
+  private fcsrRead = false;
 
   constructor(private readonly h: FpHost) {
     this.b = h.b;
@@ -123,6 +134,7 @@ export class FpEmitter {
     b.block();
     b.block();
     this.depth = 0;
+    this.fcsrRead = false;
     b.i32c(0).mem(Op.i32_load, this.h.hartBase + HS_FS_DIRTY);
     this.need();
     fast();
@@ -141,6 +153,7 @@ export class FpEmitter {
     const fast = this.fastFor(insn);
     if (fast === null) slow();
     else this.guarded(fast, slow);
+    if (fpWritesX(insn)) this.h.markDirty((insn >>> 7) & 31);
   }
 
   private emitMem(ins: GuestInsn, k: number): void {
@@ -219,32 +232,30 @@ export class FpEmitter {
     b.i32c(0).get(local).mem(W.f32_store, this.fAddr(rd));
     b.i32c(0).i32c(-1).mem(Op.i32_store, this.fAddr(rd) + 4);
   }
-  /** fflags |= NX when the i32 local is 1. */
+  /** fflags |= NX when the i32 local is 1 (fcsr as read by rmGate when it did). */
   private accrue(nx: number): void {
-    this.b.i32c(0).i32c(0).mem(Op.i32_load, this.fcsrAddr()).get(nx).op(Op.i32_or).mem(Op.i32_store, this.fcsrAddr());
+    const b = this.b;
+    b.i32c(0);
+    if (this.fcsrRead) b.get(this.i(3)); else b.i32c(0).mem(Op.i32_load, this.fcsrAddr());
+    b.get(nx).op(Op.i32_or).mem(Op.i32_store, this.fcsrAddr());
   }
 
   /**
-   * Bails unless the rounding mode allows the fast result: an inexact one (nx = 1) needs the mode to be `mode` (static rm,
-   * or dynamic with frm read from fcsr), an exact one only a valid mode. `mode` -1: inexact results never qualify.
+   * Bails unless the rounding mode allows the fast result. A static mode other than `mode` allows exact results only
+   * (`inexact` pushes 1 for a result that needs the mode: inexact, or an exact zero sum whose sign depends on it); the
+   * dynamic mode needs frm = RNE (`mode` is then 0), read from fcsr into a local that accrue reuses.
    */
-  private rmGate(insn: number, nx: number, mode: number): void {
+  private rmGate(insn: number, inexact: number | (() => void), mode: number): void {
     const b = this.b;
     const rm = (insn >>> 12) & 7;
-    const matches = rm === 7 ? (mode === 0 ? Rm.Runtime : Rm.No) : rm === mode ? Rm.Yes : Rm.No;
-    const valid = rm === 7 ? Rm.Runtime : rm <= 4 ? Rm.Yes : Rm.No;
-    if (valid === Rm.Yes && matches === Rm.Yes) return;
-    if (valid === Rm.Yes && matches === Rm.No) { b.get(nx); this.bail(); return; }
-    const frm = (): void => { b.i32c(0).mem(Op.i32_load, this.fcsrAddr()).i32c(0xe0).op(Op.i32_and); };
-    // (nx ? !matches : !valid) -> bail
-    b.get(nx);
-    b.if_(I32);
-    if (matches === Rm.No) b.i32c(1);
-    else frm(); // frm != 0
-    b.else_();
-    frm();
-    b.i32c(0x80).op(Op.i32_gt_u); // frm > 4
-    b.end();
+    if (rm === 7) {
+      b.i32c(0).mem(Op.i32_load, this.fcsrAddr()).tee(this.i(3)).i32c(0xe0).op(Op.i32_and);
+      this.bail();
+      this.fcsrRead = true;
+      return;
+    }
+    if (rm === mode) return;
+    if (typeof inexact === 'number') b.get(inexact); else inexact();
     this.bail();
   }
 
@@ -332,7 +343,7 @@ export class FpEmitter {
   private arith(insn: number, f5: number, isD: boolean): void {
     const b = this.b;
     const rd = (insn >>> 7) & 31, rs1 = (insn >>> 15) & 31, rs2 = (insn >>> 20) & 31;
-    const x = this.d(0), y = this.d(1), r = this.d(2), err = this.d(3), p = this.d(4), nx = this.i(0), q = this.i(1), r32 = this.s(0);
+    const x = this.d(0), y = this.d(1), r = this.d(2), err = this.d(3), p = this.d(4), nx = this.i(0), r32 = this.s(0);
     if (isD) {
       if (f5 === 2) { // both operands Dekker-safe or zero: the product is normal or an exact zero
         this.safeOrZeroD(rs1, x);
@@ -371,25 +382,23 @@ export class FpEmitter {
         this.mulInexact(r, r); b.get(r).get(r).op(W.f64_mul).get(x).op(W.f64_ne).op(Op.i32_or).set(nx);
         break;
     }
-    if (isD) {
-      if (f5 <= 1) { b.get(r).op(W.f64_abs); this.f64c(Infinity); b.op(W.f64_lt); this.need(); }
-      this.rmGate(insn, f5 <= 1 ? this.zeroOrInexact(r, nx, q) : nx, 0);
+    if (isD) { // an overflowing sum has a NaN error term (checked above)
+      this.rmGate(insn, f5 <= 1 ? () => this.zeroOrInexact(r, nx) : nx, 0);
       this.storeD(rd, r);
     } else {
       this.narrow(r, r32, nx);
       if (f5 <= 1) { b.get(r32).op(W.f32_abs); this.f32c(Infinity); b.op(W.f32_lt); this.need(); } // sums below normal are exact
       else if (f5 === 2) { this.strictNormalS(r32); b.get(r); this.f64c(0); b.op(W.f64_eq).op(Op.i32_or); this.need(); }
       else { this.strictNormalS(r32); this.need(); }
-      this.rmGate(insn, f5 <= 1 ? this.zeroOrInexact(r, nx, q) : nx, 0);
+      this.rmGate(insn, f5 <= 1 ? () => this.zeroOrInexact(r, nx) : nx, 0);
       this.storeS(rd, r32);
     }
     this.accrue(nx);
   }
 
-  /** q = nx | (r == 0): an exact zero sum is +0 only when rounding to nearest, so it needs the mode like an inexact one. */
-  private zeroOrInexact(r: number, nx: number, q: number): number {
-    this.b.get(r); this.f64c(0); this.b.op(W.f64_eq).get(nx).op(Op.i32_or).set(q);
-    return q;
+  /** Pushes nx | (r == 0): an exact zero sum is +0 only when rounding to nearest, so it needs the mode like an inexact one. */
+  private zeroOrInexact(r: number, nx: number): void {
+    this.b.get(r); this.f64c(0); this.b.op(W.f64_eq).get(nx).op(Op.i32_or);
   }
 
   /** FMADD/FMSUB/FNMSUB/FNMADD. */
@@ -518,7 +527,7 @@ export class FpEmitter {
     this.loadOperand(rs1, isD); b.set(x);
     this.loadOperand(rs2, isD); b.set(y);
     b.get(x).get(x).op(W.f64_eq).get(y).get(y).op(W.f64_eq).op(Op.i32_and); this.need();
-    h.writeX(rd, () => { b.get(x).get(y).op(rm === 2 ? W.f64_eq : rm === 1 ? W.f64_lt : W.f64_le).op(Op.i64_extend_i32_u); });
+    h.setX(rd, () => { b.get(x).get(y).op(rm === 2 ? W.f64_eq : rm === 1 ? W.f64_lt : W.f64_le).op(Op.i64_extend_i32_u); });
   }
 
   /** FCVT.D.S: exact unless NaN (canonicalised, maybe NV: call-out). */
@@ -551,7 +560,7 @@ export class FpEmitter {
     const rd = (insn >>> 7) & 31, rm = (insn >>> 12) & 7, kind = (insn >>> 20) & 31;
     const x = this.d(0), r = this.d(1), nx = this.i(0);
     this.loadOperand((insn >>> 15) & 31, isD); b.tee(x);
-    // Static RNE/RTZ/RDN/RUP round with the matching operation; dynamic rounds to nearest even (frm checked below).
+    // Static RNE/RTZ/RDN/RUP round with the matching operation; dynamic rounds to nearest even (frm = 0 checked below).
     b.op(rm === 1 ? W.f64_trunc : rm === 2 ? W.f64_floor : rm === 3 ? W.f64_ceil : W.f64_nearest).set(r);
     const lo = [-2147483648, 0, -(2 ** 63), 0][kind];
     const hi = [2147483647, 4294967295, 2 ** 63, 2 ** 64][kind];
@@ -560,7 +569,7 @@ export class FpEmitter {
     b.op(Op.i32_and); this.need(); // NaN fails both
     b.get(r).get(x).op(W.f64_ne).set(nx);
     this.rmGate(insn, nx, rm === 7 ? 0 : rm);
-    this.h.writeX(rd, () => {
+    this.h.setX(rd, () => {
       b.get(r);
       if (kind === 0) { this.sat(SAT_I32_F64_S); b.op(Op.i64_extend_i32_s); }
       else if (kind === 1) { this.sat(SAT_I64_F64_S); b.op(Op.i32_wrap_i64).op(Op.i64_extend_i32_s); }
@@ -595,7 +604,7 @@ export class FpEmitter {
   /** FMV.X.D / FMV.X.W (the low word sign-extended, boxed or not). */
   private moveToX(insn: number, isD: boolean): void {
     const b = this.b, rs1 = (insn >>> 15) & 31;
-    this.h.writeX((insn >>> 7) & 31, () => {
+    this.h.setX((insn >>> 7) & 31, () => {
       if (isD) b.i32c(0).mem(Op.i64_load, this.fAddr(rs1));
       else b.i32c(0).mem(Op.i64_load32_s, this.fAddr(rs1));
     });

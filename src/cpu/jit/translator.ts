@@ -622,7 +622,8 @@ class BlockEmitter {
     const host: FpHost = {
       b: this.b, hartBase: this.hartBase, loadTlbGlobal: G_LTLB, storeTlbGlobal: G_STLB,
       readX: (r) => this.readX(r),
-      writeX: (rd, value) => this.writeX(rd, value),
+      setX: (rd, value) => { if (rd !== 0) { value(); this.b.set(this.regL[rd]); } },
+      markDirty: (rd) => this.markDirty(rd),
       effAddr: (rs1, imm) => this.effAddr(rs1, imm),
       tlbHit: (g, size) => this.tlbHit(g, size),
       hostAddr: () => this.hostAddr(),
