@@ -124,7 +124,8 @@ export async function buildRootDisk(o: RootDiskOptions): Promise<RootDisk> {
   try {
     result = await bootHeadless({
       kernel, initrd, disk: raw, memoryBytes: o.memoryBytes,
-      cmdline: `${ROOT_DISK_CMDLINE} init=${SECOND_STAGE_PATH}`,
+      // panic=5: if the script dies, the kernel resets instead of hanging, and the reset ends the run.
+      cmdline: `${ROOT_DISK_CMDLINE} init=${SECOND_STAGE_PATH} panic=5`,
       signal: abort.signal,
       console: (b) => {
         logFile.write(b);

@@ -27,9 +27,14 @@ export function secondStageScript(o: SecondStageOptions): string {
   return `#!/bin/sh
 # First boot of a typevisor Debian root disk: finish debootstrap inside the guest, configure, power off.
 export PATH=/usr/sbin:/usr/bin:/sbin:/bin HOME=/root LANG=C.UTF-8 DEBIAN_FRONTEND=noninteractive
-mountpoint -q /proc || mount -t proc proc /proc
-mountpoint -q /sys || mount -t sysfs sysfs /sys
+mount_kernel_fs() {
+  mountpoint -q /proc || mount -t proc proc /proc
+  mountpoint -q /sys || mount -t sysfs sysfs /sys
+}
+mount_kernel_fs
 finish() {
+  # debootstrap unmounts /proc when it is done; without it neither sysrq nor systemctl can power off.
+  mount_kernel_fs
   sync
   mount -o remount,ro / 2>/dev/null
   sync
@@ -50,6 +55,7 @@ if [ -x /debootstrap/debootstrap ]; then
     tail -n 30 /debootstrap/debootstrap.log 2>/dev/null
     fail "debootstrap --second-stage exited with $rc"
   fi
+  mount_kernel_fs
 fi
 echo ${shellQuote(o.hostname)} > /etc/hostname
 printf '127.0.0.1\\tlocalhost\\n127.0.1.1\\t%s\\n::1\\t\\tlocalhost ip6-localhost ip6-loopback\\n' ${shellQuote(o.hostname)} > /etc/hosts
