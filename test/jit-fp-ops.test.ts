@@ -182,7 +182,9 @@ test(`${OPS.length} F/D instructions on edge-aimed operands: translated code wri
   const rows = 1500;
   const prog = assembleAndLink(program(rows));
   try {
-    for (const seed of [1, 2]) {
+    // JIT_FP_SEEDS=<n> [JIT_FP_SEED=<first>] runs more operand tables.
+    const first = Number(process.env.JIT_FP_SEED ?? 1), count = Number(process.env.JIT_FP_SEEDS ?? 2);
+    for (let seed = first; seed < first + count; seed++) {
       const ref = userHart(prog.elf);
       const other = userHart(prog.elf);
       fillOperands(ref, seed, rows);
@@ -272,12 +274,16 @@ _start:
   fcvt.d.l f1, t0
   fcvt.d.l f2, t0
 1:li a3, 7
+  addi t3, t3, 5
   jal ra, f
   add s1, s1, a3
   j 1b
 f:fmul.d f3, f1, f2
   feq.d a3, f1, f2
   fcvt.w.d a4, f3, rtz
+  fcvt.d.l f6, t3         # integer sources read inline, written only later in the block
+  fmv.d.x f7, t3
+  li t3, 2
   ret
 `;
 
