@@ -27,6 +27,7 @@ export interface RunOptions {
   nic?: string[];
   engine: string;
   checkJit?: boolean;
+  jitThreshold?: string;
 }
 
 /** Resets closer together than this, this many times in a row, are a reset loop. */
@@ -52,6 +53,11 @@ export async function runCommand(o: RunOptions): Promise<number> {
   try { memoryBytes = parseSize(o.memory, '--memory'); } catch (e) { throw new UserError((e as Error).message); }
   checkMemory(memoryBytes);
   if (o.engine !== 'interp' && o.engine !== 'jit') throw new UserError(`--engine must be interp or jit, got "${o.engine}"`);
+  let jitThreshold: number | undefined;
+  if (o.jitThreshold !== undefined) {
+    jitThreshold = Number(o.jitThreshold);
+    if (!Number.isInteger(jitThreshold) || jitThreshold < 0) throw new UserError(`--jit-threshold must be a whole number of instructions, got "${o.jitThreshold}"`);
+  }
   cpus = Number(o.cpus);
   if (!Number.isInteger(cpus) || cpus < 1 || cpus > 8) throw new UserError(`--cpus must be a whole number from 1 to 8, got "${o.cpus}"`);
 
@@ -88,7 +94,7 @@ export async function runCommand(o: RunOptions): Promise<number> {
   const closeDevices = async () => { for (const c of built.closers) await c(); };
   let machine: VirtMachine;
   try {
-    machine = new VirtMachine({ memoryBytes, cpus, kernel, kernelName: kernelPath, initrd, cmdline: cmdline ?? 'console=ttyS0', consoleOut: out, virtio: built.devices, engine: o.engine as 'interp' | 'jit', jitProfile: o.stats === true });
+    machine = new VirtMachine({ memoryBytes, cpus, kernel, kernelName: kernelPath, initrd, cmdline: cmdline ?? 'console=ttyS0', consoleOut: out, virtio: built.devices, engine: o.engine as 'interp' | 'jit', jitProfile: o.stats === true, jitThreshold });
     machine.boot();
   } catch (e) {
     await closeDevices();

@@ -28,9 +28,14 @@ export function formatStats(m: VirtMachine, wallMs: number): string {
       t.interpreted += s.interpretedInstructions; t.calls += s.calls; t.compileMs += s.compileMs; t.bytes += s.wasmBytes;
       t.translatedMs += s.translatedMs; t.interpretedMs += s.interpretedMs; t.runMs += s.runMs;
     }
+    const why = { noFetchTlb: 0, coldPage: 0, leftOut: 0, miss: 0, afterTranslated: 0 };
+    for (const e of m.engines) for (const k of Object.keys(why) as (keyof typeof why)[]) why[k] += e.stats.interpretedWhy[k];
     const all = t.translated + t.interpreted;
     out.push(`  translator: ${t.compiles.toLocaleString('en-US')} pages compiled (${(t.bytes / 2 ** 20).toFixed(1)} MiB of WebAssembly, ${(t.compileMs / 1000).toFixed(2)} s), ` +
       `${t.invalidations.toLocaleString('en-US')} invalidated; ${all ? ((100 * t.translated) / all).toFixed(1) : '0.0'}% of instructions ran translated`);
+    const share = (v: number) => (all ? ((100 * v) / all).toFixed(1) : '0.0') + '%';
+    out.push(`  interpreted: on cold pages ${share(why.coldPage)}, no fetch TLB entry ${share(why.noFetchTlb)}, ` +
+      `left out by the translator ${share(why.leftOut)}, entries without a block ${share(why.miss)}, after leaving translated code ${share(why.afterTranslated)}`);
     if (t.runMs > 0) {
       const exits = Math.max(0, t.runMs - t.translatedMs - t.interpretedMs - t.compileMs);
       out.push(`  engine time: translated code ${(t.translatedMs / 1000).toFixed(2)} s, interpreter ${(t.interpretedMs / 1000).toFixed(2)} s, ` +

@@ -85,7 +85,7 @@ export class JitEngine {
   private readonly chain: WebAssembly.Table;
   /** Physical page + 1 whose run is in each chain slot (0: bounceRun). */
   private readonly chainOwner = new Int32Array(CHAIN_SLOTS);
-  /** Where the last cold-page interpreter chunk stopped (a following chunk starting there continues it). */
+  /** Where the last interpreter chunk stopped (a cold chunk starting there continues it rather than entering). */
   private coldEndLo = 1;
   private coldEndHi = 0;
 
@@ -216,7 +216,6 @@ export class JitEngine {
         const n = this.interpret(Math.min(limit, this.coldChunk));
         this.heat[page] += n;
         why.coldPage += n;
-        this.coldEndLo = h.pcLo; this.coldEndHi = h.pcHi;
         return n;
       }
     }
@@ -274,8 +273,10 @@ export class JitEngine {
   }
 
   private interpretUnprofiled(limit: number): number {
-    const n = this.hart.interpret(limit);
+    const h = this.hart;
+    const n = h.interpret(limit);
     this.stats.interpretedInstructions += n;
+    this.coldEndLo = h.pcLo; this.coldEndHi = h.pcHi;
     return n;
   }
 

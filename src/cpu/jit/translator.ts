@@ -61,12 +61,9 @@ const G_PC = 0, G_N = 1, G_VBASE = 2, G_BUDGET = 3, G_LTLB = 4, G_STLB = 5, G_FT
 const R_CONTINUE = 0, R_LEAVE = 1, R_OFFPAGE = 2;
 
 /** Most guest instructions in one block function: its own block plus the successors inlined into it. */
-const REGION_INSNS = Number(process.env.TV_RI ?? 40);
+const REGION_INSNS = 24;
 /** Longest chain of inlined successors below a function's own block. */
-const REGION_DEPTH = Number(process.env.TV_RD ?? 5);
-const WRITE_THROUGH = process.env.TV_WT === '1';
-/** Join points (blocks with several predecessors on the page) up to this size are inlined into each predecessor. */
-const DUPLICATE_INSNS = Number(process.env.TV_DUP ?? 4);
+const REGION_DEPTH = 5;
 
 /** A block of a region and the successors inlined after it (by page offset). */
 interface RegionNode { blk: Block; next: Map<number, RegionNode> }
@@ -88,7 +85,7 @@ export interface RegionPlan { tree: RegionNode; blocks: Block[]; loops: boolean;
  * Chooses the successors inlined into root's function, breadth first so both sides of a branch get room; a block is not
  * inlined twice on one path, and a jump back to root becomes the function's loop.
  */
-export function planRegion(root: Block, blockAt: Map<number, Block>, inlinable: (blk: Block) => boolean): RegionPlan {
+export function planRegion(root: Block, blockAt: Map<number, Block>): RegionPlan {
   const tree: RegionNode = { blk: root, next: new Map() };
   const blocks = [root];
   const exits: number[] = [];
@@ -101,7 +98,7 @@ export function planRegion(root: Block, blockAt: Map<number, Block>, inlinable: 
       if (off === root.off) { loops = true; continue; }
       const blk = blockAt.get(off);
       if (blk === undefined || node.next.has(off)) continue;
-      if (!inlinable(blk) || path.has(off) || depth >= REGION_DEPTH || blk.insns.length > room) { exits.push(off); continue; }
+      if (path.has(off) || depth >= REGION_DEPTH || blk.insns.length > room) { exits.push(off); continue; }
       room -= blk.insns.length;
       const child: RegionNode = { blk, next: new Map() };
       node.next.set(off, child);
@@ -181,12 +178,6 @@ class BlockEmitter {
   /** Stores the i64 the callback leaves on the stack into x[rd] (nothing for x0). */
   private writeX(rd: number, value: () => void): void {
     if (rd === 0) return;
-    if (WRITE_THROUGH) {
-      this.b.i32c(0);
-      value();
-      this.b.tee(this.regL[rd]).mem(Op.i64_store, this.hartBase + HS_X + 8 * rd);
-      return;
-    }
     value();
     this.b.set(this.regL[rd]);
     this.dirty.add(rd);
@@ -217,7 +208,7 @@ class BlockEmitter {
     };
     for (const blk of blocks) for (const ins of blk.insns) registerUse(ins.insn, use);
     for (const r of load) this.reload(r);
-    if (loops && !WRITE_THROUGH) for (const r of written) this.dirty.add(r);
+    if (loops) for (const r of written) this.dirty.add(r);
   }
 
   /** Pushes vbase + off (a pc inside or near the page). */
@@ -495,9 +486,7 @@ class BlockEmitter {
   }
 
   private markDirty(r: number): void {
-    if (r === 0) return;
-    if (WRITE_THROUGH) this.b.i32c(0).get(this.regL[r]).mem(Op.i64_store, this.hartBase + HS_X + 8 * r);
-    else this.dirty.add(r);
+    if (r !== 0) this.dirty.add(r);
   }
 
   /** RV64 OP and M: pushes the result. */
@@ -700,15 +689,9 @@ export function buildPage(blocks: Block[], interp: number[], hartBase: number, r
     const last = blk.insns[blk.insns.length - 1];
     if ((last.kind === Kind.Jal || last.kind === Kind.Jalr) && ((last.insn >>> 7) & 31) !== 0) addRoot(last.off + last.len);
   }
-  // Blocks with one predecessor on the page are inlined into it; join points get their own function unless they are
-  // tiny (function epilogues), so code is duplicated little.
-  const preds = new Map<number, number>();
-  for (const blk of blocks) for (const o of successors(blk)) preds.set(o, (preds.get(o) ?? 0) + 1);
-  for (const blk of blocks) if ((preds.get(blk.off) ?? 0) > 1 && blk.insns.length > DUPLICATE_INSNS) addRoot(blk.off);
-  const inlinable = (blk: Block): boolean => !isRoot.has(blk.off);
   const plans: RegionPlan[] = [];
   for (let i = 0; i < roots.length; i++) {
-    const plan = planRegion(blockAt.get(roots[i])!, blockAt, inlinable);
+    const plan = planRegion(blockAt.get(roots[i])!, blockAt);
     plans.push(plan);
     for (const o of plan.exits) addRoot(o);
   }
@@ -766,14 +749,6 @@ export function buildPage(blocks: Block[], interp: number[], hartBase: number, r
   r.gget(G_N);
   m.exportFunction('run', index);
   const bytes = m.build();
-  if (process.env.TV_DBG) {
-    const g = globalThis as unknown as { tvdbg?: { pages: number; uniq: number; emitted: number; bytes: number; roots: number; blocks: number } };
-    if (!g.tvdbg) { const d = g.tvdbg = { pages: 0, uniq: 0, emitted: 0, bytes: 0, roots: 0, blocks: 0 }; process.on('exit', () => console.error('TVDBG', JSON.stringify(d))); }
-    const d = g.tvdbg;
-    d.pages++; d.bytes += bytes.length; d.roots += roots.length; d.blocks += blocks.length;
-    for (const blk of blocks) d.uniq += blk.insns.length;
-    for (const p of plans) for (const blk of p.blocks) d.emitted += blk.insns.length;
-  }
   let insnCount = 0;
   for (const blk of blocks) insnCount += blk.insns.length;
   return { bytes, entry, blockCount: roots.length, insnCount };
