@@ -8,13 +8,13 @@ import { F64, FunctionBody, I32, I64, Op } from './wasm-emitter.js';
  * - They run only while mstatus.FS is Dirty (HS_FS_DIRTY), so they never trap and need not touch mstatus.
  * - They compute with the host's IEEE double arithmetic (round to nearest even) and take the slow path (the call-out)
  *   whenever the result could be NaN, infinite, zero-by-underflow, subnormal or overflowed, so the only flag they can
- *   raise is NX, which they detect exactly with error-free transformations: TwoSum for sums, Dekker's TwoProduct for
- *   products, the product check q*b == a for quotients and r*r == a for square roots.
+ *   raise is NX, which they detect exactly: TwoSum's error term for sums, the significands' odd parts for products
+ *   (also for the checks q*b == a of quotients and r*r == a of square roots), Dekker's product inside the FMA.
  * - Single precision is computed in double and narrowed: for + - * / sqrt the double rounding is innocuous (53 >= 2*24+2);
  *   the fused multiply-add rounds the double sum to odd first (Boldo and Melquiond), which makes the narrowing exact.
- * - An inexact result needs the rounding mode to be RNE (static, or dynamic with frm = 0 read at run time); an exact
- *   one only needs a valid mode. Everything else (other modes when inexact, reserved modes, NaN-boxing violations for
- *   arithmetic, FCLASS, H/Q formats) goes to the call-out, which raises the illegal-instruction trap where due.
+ * - The dynamic rounding mode needs frm = RNE (read from fcsr at run time); a static mode other than RNE allows exact
+ *   results only. Everything else (reserved modes, NaN-boxing violations for arithmetic, FCLASS, H/Q formats) goes to
+ *   the call-out, which raises the illegal-instruction trap where due.
  */
 
 /** What the fast paths need from the block being emitted (implemented by the translator's BlockEmitter). */
