@@ -36,7 +36,12 @@ export function formatStats(m: VirtMachine, wallMs: number): string {
     const share = (v: number) => (all ? ((100 * v) / all).toFixed(1) : '0.0') + '%';
     out.push(`  interpreted: on cold pages ${share(why.coldPage)}, no fetch TLB entry ${share(why.noFetchTlb)}, ` +
       `left out by the translator ${share(why.leftOut)}, entries without a block ${share(why.miss)}, after leaving translated code ${share(why.afterTranslated)}`);
+    const ex = { trap: 0, stop: 0, budget: 0, fetchTlbMiss: 0, untranslatedPage: 0, noFunction: 0, other: 0 };
+    for (const e of m.engines) for (const k of Object.keys(ex) as (keyof typeof ex)[]) ex[k] += e.stats.exits[k];
     if (t.runMs > 0) {
+      out.push(`  returns from translated code: trap ${ex.trap.toLocaleString('en-US')}, stop after a state change ${ex.stop.toLocaleString('en-US')}, ` +
+        `budget ${ex.budget.toLocaleString('en-US')}, fetch TLB miss ${ex.fetchTlbMiss.toLocaleString('en-US')}, untranslated page ${ex.untranslatedPage.toLocaleString('en-US')}, ` +
+        `no function at pc ${ex.noFunction.toLocaleString('en-US')}, other (chain slot taken, ...) ${ex.other.toLocaleString('en-US')}`);
       const exits = Math.max(0, t.runMs - t.translatedMs - t.interpretedMs - t.compileMs);
       out.push(`  engine time: translated code ${(t.translatedMs / 1000).toFixed(2)} s, interpreter ${(t.interpretedMs / 1000).toFixed(2)} s, ` +
         `translation ${(t.compileMs / 1000).toFixed(2)} s, exits and dispatch ${(exits / 1000).toFixed(2)} s (${t.calls.toLocaleString('en-US')} entries into translated code)`);

@@ -17,6 +17,8 @@ export interface JitOptions {
   coldChunk?: number;
   /** Misses (entries without a block) on a translated page before it is translated again (default 8, doubling per retranslation). */
   missLimit?: number;
+  /** Heat an entry into a cold page adds, on top of the instructions interpreted there (default 400). */
+  entryHeat?: number;
   /**
    * Compile modules with WebAssembly.compile off the main thread and keep interpreting until they are ready.
    * Needs an event loop that turns (the machine's run loop yields every burst); synchronous runners should leave it off.
@@ -38,6 +40,8 @@ export interface JitStats {
   translatedMs: number;
   interpretedMs: number;
   runMs: number;
+  /** With `profile` on: returns from translated code to JavaScript by reason. */
+  exits: { trap: number; stop: number; budget: number; fetchTlbMiss: number; untranslatedPage: number; noFunction: number; other: number };
   /** Interpreted instructions by why they were not run translated. */
   interpretedWhy: { noFetchTlb: number; coldPage: number; leftOut: number; miss: number; afterTranslated: number };
 }
@@ -54,6 +58,7 @@ export class JitEngine {
     compiles: 0, invalidations: 0, translatedInstructions: 0, interpretedInstructions: 0, wasmBytes: 0, calls: 0, compileMs: 0,
     translatedMs: 0, interpretedMs: 0, runMs: 0,
     interpretedWhy: { noFetchTlb: 0, coldPage: 0, leftOut: 0, miss: 0, afterTranslated: 0 },
+    exits: { trap: 0, stop: 0, budget: 0, fetchTlbMiss: 0, untranslatedPage: 0, noFunction: 0, other: 0 },
   };
   /** Time every call into translated code and the interpreter (costs two clock reads per call: for --stats and bench). */
   profile = false;
@@ -61,6 +66,7 @@ export class JitEngine {
   private readonly threshold: number;
   private readonly coldChunk: number;
   private readonly missLimit: number;
+  private readonly entryHeat: number;
   private readonly asyncCompile: boolean;
   /** Bumped when a page's translation is dropped, so a compilation that finishes later is discarded. */
   private readonly generation: Int32Array;
@@ -94,6 +100,7 @@ export class JitEngine {
     this.threshold = options.threshold ?? 3_000_000;
     this.coldChunk = options.coldChunk ?? 32;
     this.missLimit = options.missLimit ?? 8;
+    this.entryHeat = options.entryHeat ?? 400;
     this.asyncCompile = options.asyncCompile ?? false;
     const mem = hart.mem;
     this.ramPages = mem.ramSize >>> 12;
@@ -210,7 +217,12 @@ export class JitEngine {
     let tp = this.pages[page];
     if (tp === undefined) {
       // A chunk that continues where the previous cold chunk stopped is not an entry: noting it would cut a block there.
-      if (pcLo !== this.coldEndLo || pcHi !== this.coldEndHi) this.noteEntry(page, off);
+      if (pcLo !== this.coldEndLo || pcHi !== this.coldEndHi) {
+        this.noteEntry(page, off);
+        // Every entry into a cold page costs a return to JavaScript and a dispatch, so entries heat the page too:
+        // code entered often for a few instructions (small library functions) gets translated as well.
+        this.heat[page] += this.entryHeat;
+      }
       if (this.heat[page] >= this.threshold && this.pending[page] === 0) tp = this.compile(page, host);
       if (tp === undefined) {
         const n = this.interpret(Math.min(limit, this.coldChunk));
@@ -253,6 +265,7 @@ export class JitEngine {
     } catch (e) {
       if (this.profile) this.stats.translatedMs += performance.now() - t0;
       if (!isTrapUnwind(e) && e !== INTERPRETER_TRAPPED) throw e;
+      if (this.profile) this.stats.exits.trap++;
       h.breakSlice = true;
       n = m32[this.countIndex];
       this.stats.translatedInstructions += n;
@@ -261,7 +274,25 @@ export class JitEngine {
     h.pcLo = m32[this.pcIndex];
     h.pcHi = m32[this.pcIndex + 1];
     this.stats.translatedInstructions += n;
+    if (this.profile) this.classifyExit(n, limit);
     return n;
+  }
+
+  /** --stats: why translated code returned to JavaScript (traps are counted where they are caught). */
+  private classifyExit(n: number, limit: number): void {
+    const h = this.hart, m32 = this.m32, x = this.stats.exits;
+    if (h.breakSlice) { x.stop++; return; }
+    if (limit - n < 64) { x.budget++; return; }
+    const e = h.fetchTlb + (((h.pcLo >>> 12) & (TLB_ENTRIES - 1)) << 2);
+    if (m32[e] !== (h.pcLo & -4096) || m32[e + 1] !== h.pcHi) { x.fetchTlbMiss++; return; }
+    const page = (m32[e + 2] - h.mem.ramOffset) >>> 12;
+    const tp = this.pages[page];
+    if (tp === undefined) {
+      x.untranslatedPage++;
+      return;
+    }
+    if (tp.entry[(h.pcLo & 4095) >> 1] < 0) { x.noFunction++; return; }
+    x.other++;
   }
 
   private interpret(limit: number): number {
