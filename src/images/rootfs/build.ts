@@ -147,7 +147,7 @@ export async function buildRootDisk(o: RootDiskOptions): Promise<RootDisk> {
     throw new Error(`second stage did not finish (${verdict ?? `guest ${result.outcome} without a verdict`}); see ${logPath}`);
   }
   o.log(`second stage took ${result.seconds.toFixed(0)} s (${(result.instructions / 1e9).toFixed(1)} G guest instructions)`);
-  checkExt4(raw, o.env);
+  finishExt4(raw, o.log, o.env);
 
   const dest = join(o.dir, ROOT_DISK_FILE);
   const temp = `${dest}.tmp`;
@@ -177,12 +177,27 @@ function writeTreeFile(path: string, text: string, fakerootState: string | null)
   if (r.status !== 0) throw new Error(`cannot write ${path}: ${r.stderr}`);
 }
 
-/** e2fsck -fn: the guest must have left a clean file system. */
-function checkExt4(image: string, env?: Record<string, string | undefined>): void {
-  const fsck = findTool('e2fsck', env);
-  if (!fsck) return;
-  const r = spawnSync(fsck, ['-f', '-n', image], { encoding: 'utf8' });
+/**
+ * Removes the second-stage script from the image (debugfs) and checks the file system with e2fsck -fn. If the guest
+ * powered off with its journal not yet checkpointed, the journal is replayed first (e2fsck -p, what the next mount would
+ * do): the result must then check clean.
+ */
+function finishExt4(image: string, log: (line: string) => void, env?: Record<string, string | undefined>): void {
+  const fsck = requireTool('e2fsck', 'e2fsprogs', env);
+  const check = (): ReturnType<typeof spawnSync> => spawnSync(fsck, ['-f', '-n', image], { encoding: 'utf8' });
+  let r = check();
+  if (r.status !== 0) {
+    log('the guest left its journal to replay: running e2fsck -p on the image');
+    const fix = spawnSync(fsck, ['-f', '-p', image], { encoding: 'utf8' });
+    if ((fix.status ?? 8) > 1) throw new Error(`the second stage left a file system e2fsck cannot repair (exit ${fix.status}):\n${fix.stdout}${fix.stderr}`);
+    r = check();
+  }
   if (r.status !== 0) throw new Error(`the second stage left an inconsistent file system (e2fsck exit ${r.status}):\n${r.stdout}${r.stderr}`);
+  const debugfs = requireTool('debugfs', 'e2fsprogs', env);
+  const rm = spawnSync(debugfs, ['-w', '-R', `rm ${SECOND_STAGE_PATH}`, image], { encoding: 'utf8' });
+  if (rm.status !== 0) throw new Error(`cannot remove ${SECOND_STAGE_PATH} from the image: ${rm.stderr}`);
+  r = check();
+  if (r.status !== 0) throw new Error(`the root disk is inconsistent after removing ${SECOND_STAGE_PATH} (e2fsck exit ${r.status}):\n${r.stdout}${r.stderr}`);
 }
 
 /** A qcow2 overlay on the root disk, so a VM can write without touching the base image (created only if absent). */

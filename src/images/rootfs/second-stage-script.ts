@@ -36,7 +36,9 @@ finish() {
   # debootstrap unmounts /proc when it is done; without it neither sysrq nor systemctl can power off.
   mount_kernel_fs
   sync
-  mount -o remount,ro / 2>/dev/null
+  # Leave a clean file system: a plain read-only remount can fail while something still holds a file open for
+  # writing, so fall back to the kernel's emergency remount (sysrq u), which always completes; then power off.
+  mount -o remount,ro / 2>/dev/null || { echo u > /proc/sysrq-trigger; sleep 2; }
   sync
   echo o > /proc/sysrq-trigger
   sleep 5
@@ -70,7 +72,7 @@ ln -sf /lib/systemd/system/serial-getty@.service /etc/systemd/system/getty.targe
 mkdir -p /etc/systemd/system
 ln -sf /dev/null /etc/systemd/system/systemd-modules-load.service
 apt-get clean 2>/dev/null
-rm -f ${SECOND_STAGE_PATH}
+# This script stays on the disk while it runs (deleting an open file leaves an orphan inode); the host removes it.
 # Unused blocks back to the host (the disk supports discard), so the converted image stays small.
 fstrim -v / 2>/dev/null
 end=$(cut -d' ' -f1 /proc/uptime)
