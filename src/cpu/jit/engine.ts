@@ -13,7 +13,7 @@ import { CHAIN_SLOTS, CallOuts, JIT_COUNT, JIT_RESULT, TranslatedPage, bounceRun
 export interface JitOptions {
   /** Interpreted instructions on a physical page before it is translated (0: translate on first visit). */
   threshold?: number;
-  /** Interpreted instructions per step on code without translation (default 32; 1 gives tests the most translated code). */
+  /** Interpreted instructions per step on code without translation (default 128; 1 gives tests the most translated code). */
   coldChunk?: number;
   /** Misses (entries without a block) on a translated page before it is translated again (default 8, doubling per retranslation). */
   missLimit?: number;
@@ -98,7 +98,7 @@ export class JitEngine {
   constructor(readonly hart: Hart, options: JitOptions = {}) {
     this.m32 = hart.m32;
     this.threshold = options.threshold ?? 3_000_000;
-    this.coldChunk = options.coldChunk ?? 32;
+    this.coldChunk = options.coldChunk ?? 128;
     this.missLimit = options.missLimit ?? 8;
     this.entryHeat = options.entryHeat ?? 400;
     this.asyncCompile = options.asyncCompile ?? false;
