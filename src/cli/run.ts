@@ -11,7 +11,7 @@ import { formatSize, parseSize } from './size.js';
 import { UserError } from './errors.js';
 import { buildVirtioDevices, parseDiskSpec, parseNicSpec } from './devices.js';
 import { runLockstep } from '../vmm/check-jit.js';
-import { createRootOverlay, findRootDisk } from '../images/rootfs/index.js';
+import { createRootOverlay, findRootDisk, NO_HVC_GETTY } from '../images/rootfs/index.js';
 import { join } from 'node:path';
 
 export interface RunOptions {
@@ -78,7 +78,8 @@ export async function runCommand(o: RunOptions): Promise<number> {
     if (root) {
       const overlay = await createRootOverlay(root.disk, join(img.dir, 'root-overlay.qcow2'));
       o.disk = [overlay];
-      cmdline = cmdline ?? root.cmdline;
+      // Disks built before the mask was part of the command line get it here.
+      cmdline = cmdline ?? (root.cmdline.includes(NO_HVC_GETTY) ? root.cmdline : `${root.cmdline} ${NO_HVC_GETTY}`);
       process.stderr.write(`typevisor: booting the Debian root disk (changes go to ${overlay})\n`);
     }
     cmdline = cmdline ?? img.cmdline;

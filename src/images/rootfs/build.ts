@@ -18,8 +18,13 @@ export const ROOT_DISK_MANIFEST = 'root.json';
 const WORK_DIR = 'rootfs-work';
 /** Virtual size of the root disk; the qcow2 only stores what is used. */
 export const DEFAULT_ROOT_SIZE = 4 * 1024 ** 3;
+/**
+ * systemd starts a login prompt on every virtualization console it finds, so a second one would appear on hvc0 (the
+ * virtio console, whose output shares the terminal but which gets no keyboard input): mask it.
+ */
+export const NO_HVC_GETTY = 'systemd.mask=serial-getty@hvc0.service';
 /** Kernel command line for booting the root disk (nosoftlockup: signature checks of big modules look like lockups under the interpreter). */
-export const ROOT_DISK_CMDLINE = 'console=ttyS0 earlycon=sbi root=/dev/vda rw nosoftlockup';
+export const ROOT_DISK_CMDLINE = `console=ttyS0 earlycon=sbi root=/dev/vda rw nosoftlockup ${NO_HVC_GETTY}`;
 
 export interface RootDiskOptions {
   /** The image directory (debian-<suite>-riscv64) holding Image and initrd.img. */
