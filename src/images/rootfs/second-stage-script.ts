@@ -38,7 +38,11 @@ finish() {
   sync
   # Leave a clean file system: a plain read-only remount can fail while something still holds a file open for
   # writing, so fall back to the kernel's emergency remount (sysrq u), which always completes; then power off.
-  mount -o remount,ro / 2>/dev/null || { echo u > /proc/sysrq-trigger; sleep 2; }
+  mount -o remount,ro / 2>/dev/null || echo u > /proc/sysrq-trigger
+  # sysrq u works asynchronously: wait until the kernel reports / read-only (the host replays the journal otherwise).
+  i=0
+  while [ $i -lt 60 ] && ! grep -q '^[^ ]* / [^ ]* ro[, ]' /proc/mounts; do sleep 1; i=$((i+1)); done
+  grep -q '^[^ ]* / [^ ]* ro[, ]' /proc/mounts && echo "typevisor: / is read-only" || echo "typevisor: / is still read-write"
   sync
   echo o > /proc/sysrq-trigger
   sleep 5
