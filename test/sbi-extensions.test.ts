@@ -1,4 +1,5 @@
 // Unit tests for each SBI extension against the SBI v2.0 specification, through the dispatcher as a guest ECALL reaches it.
+import { TLB_KIND_LOAD, TLB_REGIME_S, tlbTableOffset } from '../src/memory/layout.js';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Bus } from '../src/bus/bus.js';
@@ -103,7 +104,7 @@ test('RFENCE: remote sfence.vma drops the remote harts\' translations; hyperviso
   const other = p.harts[1];
   // Plant a TLB entry in hart 1's S-mode load table and check the fence removes it.
   const tlb = other.mem.i32;
-  const idx = (other.base + 0x1000 + (1 * 3 + 1) * 256 * 16) >> 2;
+  const idx = (other.base + tlbTableOffset(TLB_REGIME_S, TLB_KIND_LOAD)) >> 2;
   tlb[idx] = 0x1000; tlb[idx + 1] = 0;
   assert.deepEqual(call(sbi, h, EID.RFENCE, 1, 0b10n, 0n, 0n, 0n), [0n, 0n]);
   assert.equal(tlb[idx], 1, 'entry invalidated');
