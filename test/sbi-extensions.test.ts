@@ -105,7 +105,8 @@ test('RFENCE: remote sfence.vma drops the remote harts\' translations; hyperviso
   // Plant a TLB entry in hart 1's S-mode load table and check the fence removes it.
   const tlb = other.mem.i32;
   const idx = (other.base + tlbTableOffset(TLB_REGIME_S, TLB_KIND_LOAD)) >> 2;
-  tlb[idx] = 0x1000; tlb[idx + 1] = 0;
+  other.fillTlb(TLB_REGIME_S, TLB_KIND_LOAD, 0, 0, other.mem.ramOffset);
+  assert.equal(tlb[idx], 0, 'entry planted');
   assert.deepEqual(call(sbi, h, EID.RFENCE, 1, 0b10n, 0n, 0n, 0n), [0n, 0n]);
   assert.equal(tlb[idx], 1, 'entry invalidated');
   assert.deepEqual(call(sbi, h, EID.RFENCE, 0, 0b11n, 0n), [0n, 0n]);

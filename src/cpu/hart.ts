@@ -29,6 +29,8 @@ export function isTrapUnwind(e: unknown): boolean {
 }
 
 const TLB_MASK = TLB_ENTRIES - 1;
+/** S/U soft-TLB fills remembered between flushes; beyond this many, a flush clears the whole tables. */
+const TLB_FILL_LOG = 2048;
 const PAGE_MASK = -4096;
 
 export class Hart {
@@ -57,6 +59,9 @@ export class Hart {
 
   // CSRs. 64-bit CSRs are (lo, hi) pairs; mstatus' high half is constant (UXL = SXL = 64 bits).
   mstatus = 0;
+  /** Word indexes of the S/U soft-TLB entries filled since the last flush (see flushTlb), and how many there were. */
+  private readonly tlbFillLog = new Int32Array(TLB_FILL_LOG);
+  private tlbFills = TLB_FILL_LOG + 1;
   medeleg = 0;
   mideleg = 0;
   mie = 0;
@@ -195,14 +200,33 @@ export class Hart {
 
   /** Drop translations: S and U regimes (satp, SFENCE.VMA, SUM/MXR changes), and M's too when asked. */
   flushTlb(all = false): void {
-    const from = all ? TLB_REGIME_M : TLB_REGIME_S;
-    for (let r = from; r <= TLB_REGIME_U; r++) {
-      for (let k = 0; k < 3; k++) {
-        const t = (this.base + tlbTableOffset(r, k)) >> 2;
-        for (let i = 0; i < TLB_ENTRIES; i++) this.m32[t + i * 4] = 1; // tag with low bit set never matches
+    if (all || this.tlbFills > TLB_FILL_LOG) {
+      const from = all ? TLB_REGIME_M : TLB_REGIME_S;
+      for (let r = from; r <= TLB_REGIME_U; r++) {
+        for (let k = 0; k < 3; k++) {
+          const t = (this.base + tlbTableOffset(r, k)) >> 2;
+          for (let i = 0; i < TLB_ENTRIES; i++) this.m32[t + i * 4] = 1; // tag with low bit set never matches
+        }
       }
+    } else {
+      // Only the entries filled since the last flush can be valid: the kernel fences far more often than it fills.
+      const log = this.tlbFillLog;
+      for (let i = 0; i < this.tlbFills; i++) this.m32[log[i]] = 1;
     }
+    this.tlbFills = 0;
     this.selectTlbs();
+  }
+
+  /** Fills a soft-TLB entry (regime, kind) for the page of (vlo, vhi); S and U fills are logged for flushTlb. */
+  fillTlb(regime: number, kind: number, vlo: number, vhi: number, hostPage: number): void {
+    const e = ((this.base + tlbTableOffset(regime, kind)) >> 2) + (((vlo >>> 12) & TLB_MASK) << 2);
+    this.m32[e] = vlo & PAGE_MASK;
+    this.m32[e + 1] = vhi;
+    this.m32[e + 2] = hostPage;
+    if (regime !== TLB_REGIME_M) {
+      if (this.tlbFills < TLB_FILL_LOG) this.tlbFillLog[this.tlbFills] = e;
+      this.tlbFills++;
+    }
   }
 
   /** Drop every translation of one guest-physical RAM page (used when code pages are written, later by the JIT). */
@@ -246,13 +270,7 @@ export class Hart {
       if (pa < 0) return this.pageFault(kind, vlo, vhi);
     }
     const host = this.mem.ramHostOffset(pa - (pa & 4095), 4096); // & (ToInt32) is exact for the low bits; % on doubles is a C call
-    if (host >= 0) {
-      const t = (this.base + tlbTableOffset(regime, kind)) >> 2;
-      const e = t + (((vlo >>> 12) & TLB_MASK) << 2);
-      this.m32[e] = vlo & PAGE_MASK;
-      this.m32[e + 1] = vhi;
-      this.m32[e + 2] = host;
-    }
+    if (host >= 0) this.fillTlb(regime, kind, vlo, vhi, host);
     // JIT hook: the translator watches store translations to drop code on pages being written (slow path only).
     if (kind === TLB_KIND_STORE && this.onStoreTranslate !== null) this.onStoreTranslate(pa);
     return pa;
