@@ -192,7 +192,8 @@ function finishExt4(image: string, log: (line: string) => void, env?: Record<str
   const check = (): ReturnType<typeof spawnSync> => spawnSync(fsck, ['-f', '-n', image], { encoding: 'utf8' });
   let r = check();
   if (r.status !== 0) {
-    log('the guest left its journal to replay: running e2fsck -p on the image');
+    const said = `${r.stdout}${r.stderr}`.split('\n').filter((l) => l.trim() !== '' && !l.startsWith('Pass ') && !l.startsWith('e2fsck ')).slice(0, 6);
+    log(`e2fsck -fn found work for a repair (${said.join('; ')}): running e2fsck -p on the image, as the next mount would`);
     const fix = spawnSync(fsck, ['-f', '-p', image], { encoding: 'utf8' });
     if ((fix.status ?? 8) > 1) throw new Error(`the second stage left a file system e2fsck cannot repair (exit ${fix.status}):\n${fix.stdout}${fix.stderr}`);
     r = check();
