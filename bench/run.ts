@@ -35,32 +35,37 @@ function benchUser(): void {
   const empty = assembleAndLink('.globl _start\n_start:\n  li a0, 0\n  li a7, 93\n  ecall\n');
   const startupMs = qemuBest(empty.elfPath).wallMs;
   empty.cleanup();
-  console.log(`typevisor interpreter vs qemu-riscv64 (user mode), BENCH_SCALE=${scale}`);
-  console.log(['program', 'instructions', 'ours s', 'ours MIPS', 'qemu s', 'qemu MIPS', 'ours/qemu', 'output'].map((h, i) => (i === 0 ? h.padEnd(9) : pad(h, 12))).join(''));
+  console.log(`typevisor (interpreter, translator) vs qemu-riscv64 (user mode), BENCH_SCALE=${scale}`);
+  console.log(['program', 'instructions', 'interp MIPS', 'jit s', 'jit MIPS', 'qemu s', 'qemu MIPS', 'jit/qemu', 'output'].map((h, i) => (i === 0 ? h.padEnd(9) : pad(h, 12))).join(''));
   for (const name of PROGRAMS) {
     if (only.length && !only.includes(name)) continue;
     const prog = compileC(inline(name).replace('#ifndef SCALE', `#define SCALE ${scale}\n#ifndef SCALE`));
     try {
       const q = qemuBest(prog.elfPath);
       const qemuMs = Math.max(q.wallMs - startupMs, 0.001);
-      const t0 = performance.now();
-      const r = runUserProgram(prog.elf, { memory: 64 << 20 });
-      const oursMs = performance.now() - t0;
-      const same = r.exitCode === q.exitCode && Buffer.from(r.stdout).equals(Buffer.from(q.stdout));
-      const n = r.instret;
+      const timed = (engine: 'interp' | 'jit') => {
+        const t0 = performance.now();
+        const r = runUserProgram(prog.elf, { memory: 64 << 20, engine });
+        return { r, ms: performance.now() - t0 };
+      };
+      const interp = timed('interp');
+      const jit = timed('jit');
+      const same = [interp.r, jit.r].every((r) => r.exitCode === q.exitCode && Buffer.from(r.stdout).equals(Buffer.from(q.stdout)));
+      const n = interp.r.instret;
       console.log(
         [
           name.padEnd(9),
           pad(n.toLocaleString('en-US'), 12),
-          pad((oursMs / 1000).toFixed(3), 12),
-          pad((n / oursMs / 1000).toFixed(1), 12),
+          pad((n / interp.ms / 1000).toFixed(1), 12),
+          pad((jit.ms / 1000).toFixed(3), 12),
+          pad((n / jit.ms / 1000).toFixed(1), 12),
           pad((qemuMs / 1000).toFixed(3), 12),
           pad((n / qemuMs / 1000).toFixed(1), 12),
-          pad((oursMs / qemuMs).toFixed(1) + 'x', 12),
+          pad((jit.ms / qemuMs).toFixed(1) + 'x', 12),
           pad(same ? 'same' : 'DIFFERS', 12),
         ].join(''),
       );
-      if (!same) console.log(`  ours: exit ${r.exitCode} ${new TextDecoder().decode(r.stdout).trim()}\n  qemu: exit ${q.exitCode} ${new TextDecoder().decode(q.stdout).trim()}`);
+      if (!same) console.log(`  interp: exit ${interp.r.exitCode}, jit: exit ${jit.r.exitCode} ${new TextDecoder().decode(jit.r.stdout).trim()}\n  qemu: exit ${q.exitCode} ${new TextDecoder().decode(q.stdout).trim()}`);
     } finally {
       prog.cleanup();
     }

@@ -4,6 +4,7 @@ import { GuestMemory } from '../memory/guest-memory.js';
 import { Bus } from '../bus/bus.js';
 import { MSTATUS_FS } from '../cpu/constants.js';
 import { parseElf } from './elf.js';
+import { JitEngine } from '../cpu/jit/engine.js';
 
 export interface UserRunOptions {
   /** Guest RAM size in bytes (multiple of 4 KiB); default 64 MiB. */
@@ -12,6 +13,8 @@ export interface UserRunOptions {
   stdin?: Uint8Array;
   /** Stop with an error after this many instructions; default 2^40 (effectively unlimited). */
   maxInstructions?: number;
+  /** 'interp' (default): the interpreter alone; 'jit': the translating engine (synchronous compilation). */
+  engine?: 'interp' | 'jit';
 }
 
 export interface UserRunResult {
@@ -121,6 +124,7 @@ export function runUserProgram(elfBytes: Uint8Array, options: UserRunOptions = {
   hart.mcounteren = 7; hart.scounteren = 7; // and lets them read cycle, time and instret, as qemu-riscv64 does
   hart.setPc(BigInt(image.entry));
   hart.setX(2, BigInt(sp));
+  const jit = options.engine === 'jit' ? new JitEngine(hart) : null;
 
   const brkStart = Math.ceil(programEnd / PAGE) * PAGE;
   const brkLimit = sp - 1024 * 1024; // keep 1 MiB (at least) for the stack
@@ -149,7 +153,7 @@ export function runUserProgram(elfBytes: Uint8Array, options: UserRunOptions = {
   for (;;) {
     const left = maxInstructions - hart.instret;
     if (left <= 0) fail(`instruction limit of ${maxInstructions} reached at pc ${hex(hart.getPc())}`);
-    const reason = hart.run(Math.min(SLICE, left));
+    const reason = jit ? jit.run(Math.min(SLICE, left)) : hart.run(Math.min(SLICE, left));
     if (reason === StopReason.Budget) continue;
     if (reason === StopReason.Wfi) fail(`wfi in user mode at pc ${hex(hart.getPc())}`);
     if (hart.trapInterrupt || hart.trapCause !== CAUSE_ECALL_U) {
