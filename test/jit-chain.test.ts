@@ -1,27 +1,16 @@
 // Translated code chaining across pages inside WebAssembly: results against qemu-riscv64, state against the interpreter.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { Bus } from '../src/bus/bus.js';
 import { Hart, StopReason } from '../src/cpu/hart.js';
 import { JitEngine } from '../src/cpu/jit/engine.js';
 import { lockstep } from '../src/cpu/jit/lockstep.js';
-import { GuestMemory } from '../src/memory/guest-memory.js';
 import { parseElf } from '../src/vmm/elf.js';
 import { assembleAndLink, runQemu } from './harness/toolchain.js';
+import { userHart as makeUserHart } from './harness/user-hart.js';
 
 const RAM = 8 << 20;
 
-function userHart(elf: Uint8Array): Hart {
-  const image = parseElf(elf);
-  const mem = new GuestMemory(RAM);
-  for (const seg of image.segments) if (seg.memSize > 0) mem.writeBytes(seg.vaddr, seg.data);
-  const h = new Hart(0, mem, new Bus());
-  h.firmwareTraps = true;
-  h.priv = 0;
-  h.setPc(BigInt(image.entry));
-  h.setX(2, BigInt(mem.ramBase + RAM - 4096));
-  return h;
-}
+const userHart = (elf: Uint8Array): Hart => makeUserHart(elf, RAM);
 
 /** Runs to the exit ecall, collecting write(1, ...) output; returns stdout. */
 function runToExit(engine: JitEngine): Uint8Array {

@@ -1,18 +1,8 @@
 // The differential campaigns against qemu-riscv64 again, with every hart run by the translating engine (translate on first visit).
-import { Hart } from '../src/cpu/hart.js';
-import { JitEngine } from '../src/cpu/jit/engine.js';
 import { differentialTest } from './harness/differential-suite.js';
+import { routeHartsThroughJit } from './harness/jit-everywhere.js';
 
-// runUserProgram builds its own hart; route its run() through an engine so the harness stays unchanged.
-const engines = new WeakMap<Hart, JitEngine>();
-Hart.prototype.run = function (this: Hart, budget: number): number {
-  let e = engines.get(this);
-  if (e === undefined) {
-    e = new JitEngine(this, { threshold: 0, coldChunk: 1, missLimit: 1 });
-    engines.set(this, e);
-  }
-  return e.run(budget);
-};
+routeHartsThroughJit();
 
 differentialTest('jit-rv64i', 101, { weights: { I: 1 }, length: 100 }, 400);
 differentialTest('jit-rv64m', 102, { weights: { M: 3, I: 1 }, length: 100 }, 400);

@@ -4,31 +4,16 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Bus } from '../src/bus/bus.js';
-import { MSTATUS_FS } from '../src/cpu/constants.js';
 import { Hart, StopReason } from '../src/cpu/hart.js';
 import { JitEngine } from '../src/cpu/jit/engine.js';
 import { compareHarts, lockstep } from '../src/cpu/jit/lockstep.js';
-import { GuestMemory } from '../src/memory/guest-memory.js';
-import { parseElf } from '../src/vmm/elf.js';
 import { runUserProgram, UserProgramError } from '../src/vmm/user-runner.js';
 import { assembleAndLink, compileC, runQemu } from './harness/toolchain.js';
+import { userHart as makeUserHart } from './harness/user-hart.js';
 
 const RAM = 8 << 20;
 
-/** A U-mode hart with the program loaded and a stack at the top of RAM (the ecall ABI is handled by `userStop`). */
-function userHart(elf: Uint8Array): Hart {
-  const image = parseElf(elf);
-  const mem = new GuestMemory(RAM);
-  for (const seg of image.segments) if (seg.memSize > 0) mem.writeBytes(seg.vaddr, seg.data);
-  const h = new Hart(0, mem, new Bus());
-  h.firmwareTraps = true;
-  h.priv = 0;
-  h.mstatus |= MSTATUS_FS;
-  h.setPc(BigInt(image.entry));
-  h.setX(2, BigInt(mem.ramBase + RAM - 4096));
-  return h;
-}
+const userHart = (elf: Uint8Array): Hart => makeUserHart(elf, RAM);
 
 /** write(1, ...) is accepted and skipped; exit or any other trap ends the run. */
 function userStop(h: Hart, reason: number): boolean {

@@ -4,35 +4,21 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Bus } from '../src/bus/bus.js';
 import { CAUSE_ILLEGAL_INSTRUCTION, MSTATUS_FS } from '../src/cpu/constants.js';
 import { Hart, StopReason } from '../src/cpu/hart.js';
 import { JitEngine } from '../src/cpu/jit/engine.js';
 import { compareHarts, lockstep } from '../src/cpu/jit/lockstep.js';
-import { GuestMemory } from '../src/memory/guest-memory.js';
-import { parseElf } from '../src/vmm/elf.js';
 import { assembleAndLink, compileC } from './harness/toolchain.js';
 import { Rng } from './harness/rng.js';
 import { randomDouble, randomSingleBits, randomX } from './harness/values.js';
+import { userHart as makeUserHart } from './harness/user-hart.js';
 
 const RAM = 16 << 20;
 const OPS_PA = 0x80200000; // operand table: 8 words per row
 const RES_PA = 0x80400000; // results: 16 bytes (value, fflags) per instruction per row
 const ROW = 64;
 
-/** A U-mode hart (bare addressing) with the program loaded, FS Dirty and a stack at the top of RAM. */
-function userHart(elf: Uint8Array): Hart {
-  const image = parseElf(elf);
-  const mem = new GuestMemory(RAM);
-  for (const seg of image.segments) if (seg.memSize > 0) mem.writeBytes(seg.vaddr, seg.data);
-  const h = new Hart(0, mem, new Bus());
-  h.firmwareTraps = true;
-  h.priv = 0;
-  h.mstatus |= MSTATUS_FS;
-  h.setPc(BigInt(image.entry));
-  h.setX(2, BigInt(mem.ramBase + RAM - 4096));
-  return h;
-}
+const userHart = (elf: Uint8Array): Hart => makeUserHart(elf, RAM);
 
 // ---- operands aimed at the fast paths' boundaries ----
 
