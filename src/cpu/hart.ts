@@ -93,6 +93,8 @@ export class Hart {
   // LR/SC reservation (guest-physical address; -1 = none).
   reservation = -1;
 
+  /** JIT hook: end interpret() after the next taken branch or jump (so the engine can look for translated code there). */
+  stopAtJump = false;
   /** Set when the slice must end after the current instruction (state that the loop caches changed). */
   breakSlice = false;
   /** JIT hook: called with the physical address after every store translation (null: no translator watches). */
@@ -682,6 +684,7 @@ export class Hart {
               const imm = ((insn >> 31) << 12) | (((insn >>> 7) & 1) << 11) | (((insn >>> 25) & 0x3f) << 5) | (((insn >>> 8) & 0xf) << 1);
               npcLo = (pcLo + imm) | 0;
               npcHi = (pcHi + (imm >> 31) + ((npcLo >>> 0) < (pcLo >>> 0) ? 1 : 0)) | 0;
+              if (this.stopAtJump) limit = i + 1;
             }
             break;
           }
@@ -758,6 +761,7 @@ export class Hart {
             const thi = (bhi + (imm >> 31) + (((blo + imm) >>> 0) < (blo >>> 0) ? 1 : 0)) | 0;
             x[d] = npcLo; x[d + 1] = npcHi;
             npcLo = tlo; npcHi = thi;
+            if (this.stopAtJump) limit = i + 1;
             break;
           }
           case 0x6f: { // JAL
@@ -766,6 +770,7 @@ export class Hart {
             const thi = (pcHi + (imm >> 31) + ((tlo >>> 0) < (pcLo >>> 0) ? 1 : 0)) | 0;
             x[d] = npcLo; x[d + 1] = npcHi;
             npcLo = tlo; npcHi = thi;
+            if (this.stopAtJump) limit = i + 1;
             break;
           }
           case 0x17: { // AUIPC

@@ -8,7 +8,7 @@ import { r64 } from '../int64.js';
 import { csrAccess } from '../csr.js';
 import { checkInterrupts } from '../trap.js';
 import { discoverBlocks } from './decode.js';
-import { CHAIN_SLOTS, CallOuts, JIT_COUNT, JIT_RESULT, TranslatedPage, bounceRun, buildPage, instantiatePage, makeChainTable } from './translator.js';
+import { CHAIN_SLOTS, CallOuts, ChainHub, JIT_COUNT, JIT_RESULT, TranslatedPage, bounceRun, buildPage, instantiatePage, makeChainHub } from './translator.js';
 
 export interface JitOptions {
   /** Interpreted instructions on a physical page before it is translated (0: translate on first visit). */
@@ -87,8 +87,8 @@ export class JitEngine {
   private readonly countIndex: number;
   private readonly resultIndex: number;
   private readonly peers: JitEngine[];
-  /** Translated pages' run functions by physical page modulo CHAIN_SLOTS (bounceRun when empty): code chains through it. */
-  private readonly chain: WebAssembly.Table;
+  /** The chain table (translated pages' run functions by physical page modulo CHAIN_SLOTS, bounceRun when empty): code chains through it. */
+  private readonly chain: ChainHub;
   /** Physical page + 1 whose run is in each chain slot (0: bounceRun). */
   private readonly chainOwner = new Int32Array(CHAIN_SLOTS);
   /** Where the last interpreter chunk stopped (a cold chunk starting there continues it rather than entering). */
@@ -105,7 +105,7 @@ export class JitEngine {
     const mem = hart.mem;
     this.ramPages = mem.ramSize >>> 12;
     this.pages = new Array<TranslatedPage | undefined>(this.ramPages);
-    this.chain = makeChainTable();
+    this.chain = makeChainHub();
     this.heat = new Float64Array(this.ramPages);
     this.misses = new Int32Array(this.ramPages);
     this.recompiles = new Int32Array(this.ramPages);
@@ -160,7 +160,7 @@ export class JitEngine {
 
   private invalidatePage(page: number): void {
     const slot = page & (CHAIN_SLOTS - 1);
-    if (this.chainOwner[slot] === page + 1) { this.chain.set(slot, bounceRun); this.chainOwner[slot] = 0; }
+    if (this.chainOwner[slot] === page + 1) { this.chain.table.set(slot, bounceRun); this.chainOwner[slot] = 0; }
     this.pages[page] = undefined;
     this.codePage[page] = 0;
     this.heat[page] = 0;
@@ -245,7 +245,10 @@ export class JitEngine {
       this.recompiles[page]++;
       if (this.pending[page] === 0) this.compile(page, host);
     }
+    // Interpret only to the next jump: where it lands may have a function (a whole chunk would rarely end on one).
+    h.stopAtJump = true;
     const n = this.interpret(Math.min(limit, this.coldChunk));
+    h.stopAtJump = false;
     why.miss += n;
     return n;
   }
@@ -353,7 +356,7 @@ export class JitEngine {
   private install(page: number, host: number, tp: TranslatedPage, t0: number): TranslatedPage {
     const h = this.hart;
     this.pages[page] = tp;
-    this.chain.set(page & (CHAIN_SLOTS - 1), tp.run);
+    this.chain.table.set(page & (CHAIN_SLOTS - 1), tp.run);
     this.chainOwner[page & (CHAIN_SLOTS - 1)] = page + 1;
     this.misses[page] = 0;
     this.stats.compiles++;

@@ -9,13 +9,13 @@ export const JIT_COUNT = HS_JIT;
 export const JIT_RESULT = HS_JIT + 8;
 
 /** Import indexes (declared in this order). */
-const IMP_LOAD = 0, IMP_STORE = 1, IMP_FP = 2, IMP_FPMEM = 3, IMP_EXEC1 = 4;
+const IMP_LOAD = 0, IMP_STORE = 1, IMP_FP = 2, IMP_FPMEM = 3, IMP_EXEC1 = 4, IMP_CHAIN = 5;
 /**
  * Module-internal functions shared by every block: the slow paths of memory accesses and the FP call-outs (publish pc
  * and count, call out, pick up the result or the stop request). Keeping them out of line keeps each block small, which
  * is most of the cost of compiling kernel pages that run only a few thousand times.
  */
-const F_LEAVE = 5, F_LDSLOW = 6, F_STSLOW = 7, F_FPMEM = 8, F_FP = 9, F_EXEC1 = 10, F_FIRST_BLOCK = 11;
+const F_LDSLOW = 6, F_STSLOW = 7, F_FPMEM = 8, F_FP = 9, F_EXEC1 = 10, F_FIRST_BLOCK = 11;
 
 /** The host side of a translated module's call-outs; each may throw the hart's trap unwind after entering a trap. */
 export interface CallOuts {
@@ -641,14 +641,34 @@ export interface BuiltPage {
 
 /**
  * Slots in the chain table. Slot `page & (CHAIN_SLOTS - 1)` holds the `run` of one translated page (or `bounceRun`), so
- * translated code that leaves its page enters the next page's code without returning to JavaScript. Every module imports
- * the table and V8 copies an imported table into each instance, so it stays small; a run entered for another page
- * (a slot collision) returns at once.
+ * translated code that leaves its page enters the next page's code without returning to JavaScript; a run entered for
+ * another page (a slot collision) returns at once.
  */
 export const CHAIN_SLOTS = 4096;
 
-export function makeChainTable(): WebAssembly.Table {
-  return new WebAssembly.Table({ element: 'anyfunc', initial: CHAIN_SLOTS }, bounceRun);
+/**
+ * The chain table and the one function that calls through it. Page modules import the function, not the table: V8 gives
+ * every instance that imports a table its own copy of the table's dispatch entries (4096 of them to fill per
+ * instantiation, and each Table.set updating every instance), which made instantiation cost more than compilation.
+ */
+export interface ChainHub {
+  readonly table: WebAssembly.Table;
+  /** A PageFunction: tail-calls the run in slot `page & (CHAIN_SLOTS - 1)`. */
+  readonly enter: PageFunction;
+}
+
+export function makeChainHub(): ChainHub {
+  const m = new ModuleBuilder();
+  const runType = m.typeIndex([I32, I32, I32, I32, I32, I32], [I32]);
+  const { index, body } = m.addFunction([I32, I32, I32, I32, I32, I32], [I32]);
+  body.get(0).get(1).get(2).get(3).get(4).get(5).get(5).i32c(CHAIN_SLOTS - 1).op(Op.i32_and).returnCallIndirect(runType, 0);
+  m.setSparseTable(CHAIN_SLOTS, []);
+  m.exportFunction('enter', index);
+  m.exportTable('chain', 0);
+  const inst = new WebAssembly.Instance(new WebAssembly.Module(m.build()));
+  const table = inst.exports.chain as WebAssembly.Table;
+  for (let i = 0; i < CHAIN_SLOTS; i++) table.set(i, bounceRun);
+  return { table, enter: inst.exports.enter as PageFunction };
 }
 
 /** A PageFunction that retires nothing more: returns the count it was given (pc stays in HS_PC). */
@@ -660,10 +680,10 @@ export const bounceRun: PageFunction = (() => {
   return new WebAssembly.Instance(new WebAssembly.Module(m.build())).exports.run as PageFunction;
 })();
 
-/** Links a compiled page module to the guest memory, the engine's chain table and the call-outs. */
-export function instantiatePage(built: BuiltPage, mod: WebAssembly.Module, memory: WebAssembly.Memory, chain: WebAssembly.Table, callOuts: CallOuts): TranslatedPage {
+/** Links a compiled page module to the guest memory, the engine's chain hub and the call-outs. */
+export function instantiatePage(built: BuiltPage, mod: WebAssembly.Module, memory: WebAssembly.Memory, hub: ChainHub, callOuts: CallOuts): TranslatedPage {
   const inst = new WebAssembly.Instance(mod, {
-    e: { mem: memory, chain, load: callOuts.load, store: callOuts.store, fp: callOuts.fp, fpmem: callOuts.fpmem, exec1: callOuts.exec1 },
+    e: { mem: memory, load: callOuts.load, store: callOuts.store, fp: callOuts.fp, fpmem: callOuts.fpmem, exec1: callOuts.exec1, chain: hub.enter },
   });
   return {
     entry: built.entry, run: inst.exports.run as PageFunction, blockCount: built.blockCount, insnCount: built.insnCount,
@@ -698,52 +718,39 @@ export function buildPage(blocks: Block[], interp: number[], hartBase: number, r
   roots.forEach((o, i) => { entry[o >> 1] = i; });
   const m = new ModuleBuilder();
   m.importMemory('e', 'mem');
-  m.importTable('e', 'chain', CHAIN_SLOTS);
   m.importFunction('e', 'load', [I32, I32, I32], []);
   m.importFunction('e', 'store', [I32, I32, I32, I32, I32], [I32]);
   m.importFunction('e', 'fp', [I32], []);
   m.importFunction('e', 'fpmem', [I32, I32, I32], [I32]);
   m.importFunction('e', 'exec1', [I32], [I32]);
+  if (m.importFunction('e', 'chain', [I32, I32, I32, I32, I32, I32], [I32]) !== IMP_CHAIN) throw new Error('import numbering');
   m.addGlobal(I64); m.addGlobal(I32); m.addGlobal(I64); m.addGlobal(I32); m.addGlobal(I32); m.addGlobal(I32); m.addGlobal(I32);
-  const blockType = m.typeIndex([], [I32]);
-  // Slots without a block hold a function that leaves (pc unchanged).
-  const leave = m.addFunction([], [I32]);
-  leave.body.i32c(1);
   emitHelpers(m, hartBase);
-  const slots = new Array<number>(2048).fill(leave.index);
   const fnAt = new Map<number, number>();
-  if (leave.index !== F_LEAVE) throw new Error('function numbering');
   roots.forEach((o, i) => fnAt.set(o, F_FIRST_BLOCK + i));
   plans.forEach((plan) => {
     const off = plan.tree.blk.off;
     const f = m.addFunction([], [I32]);
     if (f.index !== fnAt.get(off)) throw new Error('block function numbering');
     new BlockEmitter(f.body, hartBase, fnAt).emitBlock(plan);
-    slots[off >> 1] = f.index;
   });
-  m.setTable(slots);
-  // run(loadTlb, storeTlb, fetchTlb, budget, count): dispatch through the page's table (table 1) until a block says
-  // leave; when pc left the page and the fetch TLB maps it to RAM, tail-call that page's run through the chain table.
-  const runType = m.typeIndex([I32, I32, I32, I32, I32, I32], [I32]);
+  // run(loadTlb, storeTlb, fetchTlb, budget, count, page): dispatch on pc until a block says leave; when pc left the page
+  // and the fetch TLB maps it to RAM, tail-call that page's run through the chain hub.
   const { index, body: r } = m.addFunction([I32, I32, I32, I32, I32, I32], [I32]);
   const res = r.local(I32), e = r.local(I32);
   r.get(5).i32c(page).op(Op.i32_ne).if_().get(4).op(Op.return).end();
   r.get(0).gset(G_LTLB).get(1).gset(G_STLB).get(2).gset(G_FTLB).get(3).gset(G_BUDGET).get(4).gset(G_N);
   r.i32c(0).mem(Op.i64_load, hartBase + HS_PC).gset(G_PC);
   r.gget(G_PC).i64c(PAGE_MASK_LO).op(Op.i64_and).gset(G_VBASE);
-  r.loop();
-  r.gget(G_PC).gget(G_VBASE).op(Op.i64_sub).op(Op.i32_wrap_i64).i32c(1).op(Op.i32_shr_u).callIndirect(blockType, 1);
-  r.tee(res).op(Op.i32_eqz).brIf(0);
-  r.end();
+  emitDispatch(r, roots, res);
   r.i32c(0).gget(G_PC).mem(Op.i64_store, hartBase + HS_PC);
   r.get(res).i32c(R_OFFPAGE).op(Op.i32_eq).if_();
   r.gget(G_FTLB).gget(G_PC).op(Op.i32_wrap_i64).i32c(12).op(Op.i32_shr_u).i32c(TLB_ENTRIES - 1).op(Op.i32_and)
     .i32c(4).op(Op.i32_shl).op(Op.i32_add).tee(e).mem(Op.i64_load, 0);
   r.gget(G_PC).i64c(PAGE_MASK_LO).op(Op.i64_and).op(Op.i64_eq).if_();
   r.gget(G_LTLB).gget(G_STLB).gget(G_FTLB).gget(G_BUDGET).gget(G_N);
-  r.get(e).mem(Op.i32_load, 8).i32c(ramOffset).op(Op.i32_sub).i32c(12).op(Op.i32_shr_u).tee(e);
-  r.get(e).i32c(CHAIN_SLOTS - 1).op(Op.i32_and);
-  r.returnCallIndirect(runType, 0);
+  r.get(e).mem(Op.i32_load, 8).i32c(ramOffset).op(Op.i32_sub).i32c(12).op(Op.i32_shr_u);
+  r.returnCall(IMP_CHAIN);
   r.end();
   r.end();
   r.gget(G_N);
@@ -752,6 +759,36 @@ export function buildPage(blocks: Block[], interp: number[], hartBase: number, r
   let insnCount = 0;
   for (const blk of blocks) insnCount += blk.insns.length;
   return { bytes, entry, blockCount: roots.length, insnCount };
+}
+
+/**
+ * The dispatch loop of run: calls the function of the block at pc (a br_table on the halfword offset, over the span of
+ * the page that has functions) until one returns non-zero; leaves that in `res` (an offset without a function: R_LEAVE).
+ * A br_table costs no instantiation work, where a funcref table of 2048 slots per module did.
+ */
+function emitDispatch(r: FunctionBody, roots: number[], res: number): void {
+  const sorted = roots.map((o, i) => ({ half: o >> 1, fn: F_FIRST_BLOCK + i })).sort((a, b) => a.half - b.half);
+  const k = sorted.length;
+  const first = k > 0 ? sorted[0].half : 0;
+  const span = k > 0 ? sorted[k - 1].half - first + 1 : 0;
+  // Cases 0..k-1 are the functions; label k (the outermost block) is "no function here".
+  const labels = new Array<number>(span).fill(k);
+  sorted.forEach((c, i) => { labels[c.half - first] = i; });
+  r.block(); // exit
+  r.loop();
+  for (let i = 0; i <= k; i++) r.block();
+  r.gget(G_PC).gget(G_VBASE).op(Op.i64_sub).op(Op.i32_wrap_i64).i32c(1).op(Op.i32_shr_u);
+  if (first !== 0) r.i32c(first).op(Op.i32_sub);
+  r.brTable(labels, k);
+  for (let i = 0; i < k; i++) {
+    r.end();
+    // Inside blocks i+1..k, then the loop (depth k-i) and the exit block (depth k-i+1).
+    r.call(sorted[i].fn).tee(res).op(Op.i32_eqz).brIf(k - i).br(k - i + 1);
+  }
+  r.end();
+  r.i32c(R_LEAVE).set(res);
+  r.end(); // loop
+  r.end(); // exit
 }
 
 /** Emits the shared slow paths (indexes F_LDSLOW..F_FP); each publishes pc = vbase + pcoff and the count before calling out. */

@@ -168,10 +168,11 @@ export class ModuleBuilder {
   private readonly types: FuncType[] = [];
   private readonly imports: { module: string; name: string; type: number }[] = [];
   private readonly funcs: { type: number; body: FunctionBody }[] = [];
-  private readonly exports: { name: string; func: number }[] = [];
+  /** Exports: kind 0x00 a function, 0x03 a global. */
+  private readonly exports: { name: string; kind: number; index: number }[] = [];
   private memoryImport: { module: string; name: string; minPages: number } | null = null;
   private readonly globals: { type: number; mutable: boolean }[] = [];
-  private table: { size: number; elements: number[] } | null = null;
+  private table: { size: number; segments: { offset: number; elements: number[] }[] } | null = null;
   private tableImport: { module: string; name: string; minSize: number } | null = null;
 
   /** Imports a funcref table; it becomes table 0, and a table declared with setTable becomes table 1. */
@@ -185,9 +186,9 @@ export class ModuleBuilder {
     return this.globals.length - 1;
   }
 
-  /** Declares table 0 (funcref) of `elements.length` entries, filled with those function indexes. */
-  setTable(elements: number[]): void {
-    this.table = { size: elements.length, elements };
+  /** Declares table 0 (funcref) of `size` entries, null except for the segments (runs of function indexes at an offset). */
+  setSparseTable(size: number, segments: { offset: number; elements: number[] }[]): void {
+    this.table = { size, segments };
   }
 
   typeIndex(params: number[], results: number[]): number {
@@ -217,7 +218,11 @@ export class ModuleBuilder {
   }
 
   exportFunction(name: string, func: number): void {
-    this.exports.push({ name, func });
+    this.exports.push({ name, kind: 0x00, index: func });
+  }
+
+  exportTable(name: string, table: number): void {
+    this.exports.push({ name, kind: 0x01, index: table });
   }
 
   build(): Uint8Array<ArrayBuffer> {
@@ -260,16 +265,18 @@ export class ModuleBuilder {
     }
 
     const exports = new ByteWriter().u32(this.exports.length);
-    for (const e of this.exports) exports.name(e.name).byte(0x00).u32(e.func);
+    for (const e of this.exports) exports.name(e.name).byte(e.kind).u32(e.index);
     section(7, exports);
 
     if (this.table) {
-      const el = new ByteWriter().u32(1);
-      // Flags 0: table 0 with funcref elements; flags 2: an explicit table index and element kind.
-      if (this.tableImport) el.u32(2).u32(1).byte(Op.i32_const).s32(0).byte(Op.end).byte(0x00);
-      else el.byte(0x00).byte(Op.i32_const).s32(0).byte(Op.end);
-      el.u32(this.table.elements.length);
-      for (const f of this.table.elements) el.u32(f);
+      const el = new ByteWriter().u32(this.table.segments.length);
+      for (const seg of this.table.segments) {
+        // Flags 0: table 0 with funcref elements; flags 2: an explicit table index and element kind.
+        if (this.tableImport) el.u32(2).u32(1).byte(Op.i32_const).s32(seg.offset).byte(Op.end).byte(0x00);
+        else el.byte(0x00).byte(Op.i32_const).s32(seg.offset).byte(Op.end);
+        el.u32(seg.elements.length);
+        for (const f of seg.elements) el.u32(f);
+      }
       section(9, el);
     }
 
