@@ -105,7 +105,6 @@ export class JitEngine {
     const mem = hart.mem;
     this.ramPages = mem.ramSize >>> 12;
     this.pages = new Array<TranslatedPage | undefined>(this.ramPages);
-    this.chain = makeChainHub();
     this.heat = new Float64Array(this.ramPages);
     this.misses = new Int32Array(this.ramPages);
     this.recompiles = new Int32Array(this.ramPages);
@@ -116,6 +115,7 @@ export class JitEngine {
     this.countIndex = (hart.base + JIT_COUNT) >> 2;
     this.resultIndex = (hart.base + JIT_RESULT) >> 2;
     this.callOuts = this.makeCallOuts();
+    this.chain = makeChainHub(this.callOuts);
     let peers = peersByMemory.get(mem);
     if (peers === undefined) { peers = []; peersByMemory.set(mem, peers); }
     peers.push(this);
@@ -345,12 +345,12 @@ export class JitEngine {
         if (this.generation[page] !== gen) return;
         const now = h.u8.subarray(host, host + 4096);
         for (let i = 0; i < 4096; i++) if (now[i] !== snapshot[i]) return;
-        this.install(page, host, instantiatePage(built, mod, h.mem.memory, this.chain, this.callOuts), 0);
+        this.install(page, host, instantiatePage(built, mod, h.mem.memory, this.chain), 0);
       }, () => { this.pending[page] = 0; });
       this.stats.compileMs += performance.now() - t0;
       return undefined;
     }
-    return this.install(page, host, instantiatePage(built, new WebAssembly.Module(built.bytes), h.mem.memory, this.chain, this.callOuts), t0);
+    return this.install(page, host, instantiatePage(built, new WebAssembly.Module(built.bytes), h.mem.memory, this.chain), t0);
   }
 
   private install(page: number, host: number, tp: TranslatedPage, t0: number): TranslatedPage {

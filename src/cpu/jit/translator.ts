@@ -8,14 +8,23 @@ import { FpEmitter, FpHost, fpReadsX } from './fp-emit.js';
 export const JIT_COUNT = HS_JIT;
 export const JIT_RESULT = HS_JIT + 8;
 
-/** Import indexes (declared in this order). */
-const IMP_LOAD = 0, IMP_STORE = 1, IMP_FP = 2, IMP_FPMEM = 3, IMP_EXEC1 = 4, IMP_CHAIN = 5;
+/**
+ * Slots of the call table every page module imports (see makeChainHub): the call-outs, then the chain's entry. Modules
+ * reach them by call_indirect rather than importing functions: V8 spent about 0.1 ms compiling each module per function
+ * import, where a small imported table costs nothing measurable.
+ */
+const CALL_LOAD = 0, CALL_STORE = 1, CALL_FP = 2, CALL_FPMEM = 3, CALL_EXEC1 = 4, CALL_CHAIN = 5, CALL_SLOTS = 6;
+/** Call-out signatures by slot. */
+const CALL_TYPES: [number[], number[]][] = [
+  [[I32, I32, I32], []], [[I32, I32, I32, I32, I32], [I32]], [[I32], []], [[I32, I32, I32], [I32]], [[I32], [I32]],
+  [[I32, I32, I32, I32, I32, I32], [I32]],
+];
 /**
  * Module-internal functions shared by every block: the slow paths of memory accesses and the FP call-outs (publish pc
  * and count, call out, pick up the result or the stop request). Keeping them out of line keeps each block small, which
  * is most of the cost of compiling kernel pages that run only a few thousand times.
  */
-const F_LDSLOW = 6, F_STSLOW = 7, F_FPMEM = 8, F_FP = 9, F_EXEC1 = 10, F_FIRST_BLOCK = 11;
+const F_LDSLOW = 0, F_STSLOW = 1, F_FPMEM = 2, F_FP = 3, F_EXEC1 = 4, F_FIRST_BLOCK = 5;
 
 /** The host side of a translated module's call-outs; each may throw the hart's trap unwind after entering a trap. */
 export interface CallOuts {
@@ -647,28 +656,38 @@ export interface BuiltPage {
 export const CHAIN_SLOTS = 4096;
 
 /**
- * The chain table and the one function that calls through it. Page modules import the function, not the table: V8 gives
- * every instance that imports a table its own copy of the table's dispatch entries (4096 of them to fill per
- * instantiation, and each Table.set updating every instance), which made instantiation cost more than compilation.
+ * An engine's links for its page modules: the chain table, and the small call table (the call-outs and the chain's
+ * entry) that page modules import. They do not import the chain table itself: V8 gives every instance that imports a
+ * table its own copy of the table's dispatch entries (4096 of them to fill per instantiation, and each Table.set
+ * updating every instance), which made instantiation cost more than compilation.
  */
 export interface ChainHub {
   readonly table: WebAssembly.Table;
-  /** A PageFunction: tail-calls the run in slot `page & (CHAIN_SLOTS - 1)`. */
-  readonly enter: PageFunction;
+  readonly calls: WebAssembly.Table;
 }
 
-export function makeChainHub(): ChainHub {
-  const m = new ModuleBuilder();
-  const runType = m.typeIndex([I32, I32, I32, I32, I32, I32], [I32]);
-  const { index, body } = m.addFunction([I32, I32, I32, I32, I32, I32], [I32]);
+export function makeChainHub(callOuts: CallOuts): ChainHub {
+  // The chain: enter(..., page) tail-calls the run in slot page & (CHAIN_SLOTS - 1).
+  const c = new ModuleBuilder();
+  const runType = c.typeIndex([I32, I32, I32, I32, I32, I32], [I32]);
+  const { index, body } = c.addFunction([I32, I32, I32, I32, I32, I32], [I32]);
   body.get(0).get(1).get(2).get(3).get(4).get(5).get(5).i32c(CHAIN_SLOTS - 1).op(Op.i32_and).returnCallIndirect(runType, 0);
-  m.setSparseTable(CHAIN_SLOTS, []);
-  m.exportFunction('enter', index);
-  m.exportTable('chain', 0);
-  const inst = new WebAssembly.Instance(new WebAssembly.Module(m.build()));
-  const table = inst.exports.chain as WebAssembly.Table;
+  c.setSparseTable(CHAIN_SLOTS, []);
+  c.exportFunction('enter', index);
+  c.exportTable('chain', 0);
+  const chain = new WebAssembly.Instance(new WebAssembly.Module(c.build()));
+  const table = chain.exports.chain as WebAssembly.Table;
   for (let i = 0; i < CHAIN_SLOTS; i++) table.set(i, bounceRun);
-  return { table, enter: inst.exports.enter as PageFunction };
+  // The call table: the call-outs and enter, imported here once and laid in a table by an element segment.
+  const t = new ModuleBuilder();
+  const names = ['load', 'store', 'fp', 'fpmem', 'exec1', 'enter'];
+  names.forEach((name, slot) => t.importFunction('e', name, ...CALL_TYPES[slot]));
+  t.setSparseTable(CALL_SLOTS, [{ offset: 0, elements: names.map((_, i) => i) }]);
+  t.exportTable('calls', 0);
+  const calls = new WebAssembly.Instance(new WebAssembly.Module(t.build()), {
+    e: { load: callOuts.load, store: callOuts.store, fp: callOuts.fp, fpmem: callOuts.fpmem, exec1: callOuts.exec1, enter: chain.exports.enter },
+  });
+  return { table, calls: calls.exports.calls as WebAssembly.Table };
 }
 
 /** A PageFunction that retires nothing more: returns the count it was given (pc stays in HS_PC). */
@@ -680,11 +699,9 @@ export const bounceRun: PageFunction = (() => {
   return new WebAssembly.Instance(new WebAssembly.Module(m.build())).exports.run as PageFunction;
 })();
 
-/** Links a compiled page module to the guest memory, the engine's chain hub and the call-outs. */
-export function instantiatePage(built: BuiltPage, mod: WebAssembly.Module, memory: WebAssembly.Memory, hub: ChainHub, callOuts: CallOuts): TranslatedPage {
-  const inst = new WebAssembly.Instance(mod, {
-    e: { mem: memory, load: callOuts.load, store: callOuts.store, fp: callOuts.fp, fpmem: callOuts.fpmem, exec1: callOuts.exec1, chain: hub.enter },
-  });
+/** Links a compiled page module to the guest memory and the engine's call table (call-outs and chain). */
+export function instantiatePage(built: BuiltPage, mod: WebAssembly.Module, memory: WebAssembly.Memory, hub: ChainHub): TranslatedPage {
+  const inst = new WebAssembly.Instance(mod, { e: { mem: memory, calls: hub.calls } });
   return {
     entry: built.entry, run: inst.exports.run as PageFunction, blockCount: built.blockCount, insnCount: built.insnCount,
     wasmBytes: built.bytes.length,
@@ -718,12 +735,7 @@ export function buildPage(blocks: Block[], interp: number[], hartBase: number, r
   roots.forEach((o, i) => { entry[o >> 1] = i; });
   const m = new ModuleBuilder();
   m.importMemory('e', 'mem');
-  m.importFunction('e', 'load', [I32, I32, I32], []);
-  m.importFunction('e', 'store', [I32, I32, I32, I32, I32], [I32]);
-  m.importFunction('e', 'fp', [I32], []);
-  m.importFunction('e', 'fpmem', [I32, I32, I32], [I32]);
-  m.importFunction('e', 'exec1', [I32], [I32]);
-  if (m.importFunction('e', 'chain', [I32, I32, I32, I32, I32, I32], [I32]) !== IMP_CHAIN) throw new Error('import numbering');
+  m.importTable('e', 'calls', CALL_SLOTS);
   m.addGlobal(I64); m.addGlobal(I32); m.addGlobal(I64); m.addGlobal(I32); m.addGlobal(I32); m.addGlobal(I32); m.addGlobal(I32);
   emitHelpers(m, hartBase);
   const fnAt = new Map<number, number>();
@@ -750,7 +762,7 @@ export function buildPage(blocks: Block[], interp: number[], hartBase: number, r
   r.gget(G_PC).i64c(PAGE_MASK_LO).op(Op.i64_and).op(Op.i64_eq).if_();
   r.gget(G_LTLB).gget(G_STLB).gget(G_FTLB).gget(G_BUDGET).gget(G_N);
   r.get(e).mem(Op.i32_load, 8).i32c(ramOffset).op(Op.i32_sub).i32c(12).op(Op.i32_shr_u);
-  r.returnCall(IMP_CHAIN);
+  r.i32c(CALL_CHAIN).returnCallIndirect(m.typeIndex(...CALL_TYPES[CALL_CHAIN]), 0);
   r.end();
   r.end();
   r.gget(G_N);
@@ -797,6 +809,7 @@ function emitHelpers(m: ModuleBuilder, hartBase: number): void {
     b.i32c(0).gget(G_VBASE).get(pcoff).op(Op.i64_extend_i32_u).op(Op.i64_add).mem(Op.i64_store, hartBase + HS_PC);
     b.i32c(0).gget(G_N).get(k).op(Op.i32_add).mem(Op.i32_store, hartBase + JIT_COUNT);
   };
+  const callOut = (b: FunctionBody, slot: number): void => { b.i32c(slot).callIndirect(m.typeIndex(...CALL_TYPES[slot]), 0); };
   const halves = (b: FunctionBody, v: number): void => {
     b.get(v).op(Op.i32_wrap_i64).get(v).i64c(32).op(Op.i64_shr_u).op(Op.i32_wrap_i64);
   };
@@ -813,27 +826,27 @@ function emitHelpers(m: ModuleBuilder, hartBase: number): void {
   const ld = m.addFunction([I32, I64, I32, I32], [I64]);
   if (ld.index !== F_LDSLOW) throw new Error('function numbering');
   publish(ld.body, 2, 3);
-  ld.body.get(0); halves(ld.body, 1); ld.body.call(IMP_LOAD);
+  ld.body.get(0); halves(ld.body, 1); callOut(ld.body, CALL_LOAD);
   ld.body.i32c(0).mem(Op.i64_load, hartBase + JIT_RESULT);
   // stslow(f3, addr, value, pcoff, k, len) -> stop
   const st = m.addFunction([I32, I64, I64, I32, I32, I32], [I32]);
   publish(st.body, 3, 4);
-  st.body.get(0); halves(st.body, 1); halves(st.body, 2); st.body.call(IMP_STORE);
+  st.body.get(0); halves(st.body, 1); halves(st.body, 2); callOut(st.body, CALL_STORE);
   stopIf(st.body, 3, 4, 5);
   // fpmem(insn, addr, pcoff, k, len) -> stop
   const fm = m.addFunction([I32, I64, I32, I32, I32], [I32]);
   publish(fm.body, 2, 3);
-  fm.body.get(0); halves(fm.body, 1); fm.body.call(IMP_FPMEM);
+  fm.body.get(0); halves(fm.body, 1); callOut(fm.body, CALL_FPMEM);
   stopIf(fm.body, 2, 3, 4);
   // fp(insn, pcoff, k)
   const fp = m.addFunction([I32, I32, I32], []);
   if (fp.index !== F_FP) throw new Error('function numbering');
   publish(fp.body, 1, 2);
-  fp.body.get(0).call(IMP_FP);
+  fp.body.get(0); callOut(fp.body, CALL_FP);
   // exec1(insn, pcoff, k, len) -> stop
   const x1 = m.addFunction([I32, I32, I32, I32], [I32]);
   if (x1.index !== F_EXEC1) throw new Error('function numbering');
   publish(x1.body, 1, 2);
-  x1.body.get(0).call(IMP_EXEC1);
+  x1.body.get(0); callOut(x1.body, CALL_EXEC1);
   stopIf(x1.body, 1, 2, 3);
 }
