@@ -21,17 +21,17 @@ export function formatStats(m: VirtMachine, wallMs: number): string {
   out.push(`  time by mode: U ${(msByPriv[0] / 1000).toFixed(2)} s, S ${(msByPriv[1] / 1000).toFixed(2)} s, ` +
     `M (hypervisor: hypercalls) ${(m.hypervisorMs / 1000).toFixed(3)} s, idle or host ${(idleMs / 1000).toFixed(2)} s`);
   if (m.engines) {
-    const t = { compiles: 0, invalidations: 0, translated: 0, interpreted: 0, calls: 0, compileMs: 0, translatedMs: 0, interpretedMs: 0, runMs: 0, bytes: 0 };
+    const t = { compiles: 0, spills: 0, invalidations: 0, translated: 0, interpreted: 0, calls: 0, compileMs: 0, translatedMs: 0, interpretedMs: 0, runMs: 0, bytes: 0 };
     for (const e of m.engines) {
       const s = e.stats;
-      t.compiles += s.compiles; t.invalidations += s.invalidations; t.translated += s.translatedInstructions;
+      t.compiles += s.compiles; t.spills += s.spills; t.invalidations += s.invalidations; t.translated += s.translatedInstructions;
       t.interpreted += s.interpretedInstructions; t.calls += s.calls; t.compileMs += s.compileMs; t.bytes += s.wasmBytes;
       t.translatedMs += s.translatedMs; t.interpretedMs += s.interpretedMs; t.runMs += s.runMs;
     }
     const why = { noFetchTlb: 0, coldPage: 0, leftOut: 0, miss: 0, afterTranslated: 0 };
     for (const e of m.engines) for (const k of Object.keys(why) as (keyof typeof why)[]) why[k] += e.stats.interpretedWhy[k];
     const all = t.translated + t.interpreted;
-    out.push(`  translator: ${t.compiles.toLocaleString('en-US')} pages compiled (${(t.bytes / 2 ** 20).toFixed(1)} MiB of WebAssembly, ${(t.compileMs / 1000).toFixed(2)} s), ` +
+    out.push(`  translator: ${t.compiles.toLocaleString('en-US')} pages compiled, ${t.spills.toLocaleString('en-US')} with code of the next page (${(t.bytes / 2 ** 20).toFixed(1)} MiB of WebAssembly, ${(t.compileMs / 1000).toFixed(2)} s), ` +
       `${t.invalidations.toLocaleString('en-US')} invalidated; ${all ? ((100 * t.translated) / all).toFixed(1) : '0.0'}% of instructions ran translated`);
     const share = (v: number) => (all ? ((100 * v) / all).toFixed(1) : '0.0') + '%';
     out.push(`  interpreted: on cold pages ${share(why.coldPage)}, no fetch TLB entry ${share(why.noFetchTlb)}, ` +

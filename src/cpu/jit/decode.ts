@@ -72,7 +72,7 @@ export function decodeAt(read: ParcelReader, off: number, cexp: Int32Array): Gue
     len = 2;
     if (insn === 0) return null;
   } else {
-    if (off === 4094) return null;
+    if ((off & 4095) === 4094) return null;
     insn = low | (read(off + 2) << 16);
     len = 4;
   }
@@ -91,14 +91,17 @@ export function jalImm(insn: number): number {
 
 /**
  * Follows control flow from the given entry offsets and returns the blocks reachable inside the page, plus the offsets
- * of instructions the interpreter must run (untranslatable ones reached by the discovery).
+ * of instructions the interpreter must run (untranslatable ones reached by the discovery). With `spill` > 0, `read`
+ * also reads the next page (offsets 4096 and up) and the discovery follows the code of the page into its first `spill`
+ * bytes; blocks never span the page boundary, so translated code can check the next page's mapping where it crosses.
  */
-export function discoverBlocks(read: ParcelReader, entries: Iterable<number>, cexp: Int32Array): { blocks: Block[]; interp: number[] } {
+export function discoverBlocks(read: ParcelReader, entries: Iterable<number>, cexp: Int32Array, spill = 0): { blocks: Block[]; interp: number[] } {
   const work = [...entries];
   const seen = new Set<number>();
   const interp: number[] = [];
   const blocks: Block[] = [];
-  const push = (o: number): void => { if (o >= 0 && o < 4096 && (o & 1) === 0 && !seen.has(o)) work.push(o); };
+  const limit = 4096 + spill;
+  const push = (o: number): void => { if (o >= 0 && o < limit && (o & 1) === 0 && !seen.has(o)) work.push(o); };
   while (work.length > 0) {
     const start = work.pop()!;
     if (seen.has(start)) continue;
@@ -107,7 +110,10 @@ export function discoverBlocks(read: ParcelReader, entries: Iterable<number>, ce
     let off = start;
     let fallsThrough = true;
     for (;;) {
-      if (off >= 4096) break; // runs off the page: the block exits with pc on the next page
+      if ((off === 4096 && start < 4096) || off >= limit) { // runs off the page: the block exits with pc on the next page
+        push(off);
+        break;
+      }
       const d = decodeAt(read, off, cexp);
       if (d === null) {
         interp.push(off);

@@ -28,6 +28,8 @@ export interface JitOptions {
 
 export interface JitStats {
   compiles: number;
+  /** Of those, translations that include code of the next page (see buildPage). */
+  spills: number;
   invalidations: number;
   translatedInstructions: number;
   interpretedInstructions: number;
@@ -47,6 +49,14 @@ export interface JitStats {
 }
 
 
+/** How far into the next page the translation of a page follows its code (loops across the boundary, short tails). */
+const SPILL_BYTES = 2048;
+
+function sameBytes(u8: Uint8Array, at: number, snapshot: Uint8Array): boolean {
+  for (let i = 0; i < snapshot.length; i++) if (u8[at + i] !== snapshot[i]) return false;
+  return true;
+}
+
 /** Thrown by the exec1 call-out when the instruction it ran in the interpreter trapped (the trap is already entered). */
 const INTERPRETER_TRAPPED = { trapped: true };
 
@@ -55,7 +65,7 @@ const peersByMemory = new WeakMap<object, JitEngine[]>();
 
 export class JitEngine {
   readonly stats: JitStats = {
-    compiles: 0, invalidations: 0, translatedInstructions: 0, interpretedInstructions: 0, wasmBytes: 0, calls: 0, compileMs: 0,
+    compiles: 0, spills: 0, invalidations: 0, translatedInstructions: 0, interpretedInstructions: 0, wasmBytes: 0, calls: 0, compileMs: 0,
     translatedMs: 0, interpretedMs: 0, runMs: 0,
     interpretedWhy: { noFetchTlb: 0, coldPage: 0, leftOut: 0, miss: 0, afterTranslated: 0 },
     exits: { trap: 0, stop: 0, budget: 0, fetchTlbMiss: 0, untranslatedPage: 0, noFunction: 0, other: 0 },
@@ -79,6 +89,8 @@ export class JitEngine {
   private readonly recompiles: Int32Array;
   /** Non-zero for pages with translated code: stores to them must reach the slow path. */
   private readonly codePage: Uint8Array;
+  /** Per physical page, the pages whose translations include code read from it (buildPage's next page). */
+  private readonly spilledInto = new Map<number, Set<number>>();
   /** Entry offsets observed per physical page. */
   private readonly entries: (Uint8Array | undefined)[] = [];
   private readonly cexp = compressedTable();
@@ -159,6 +171,11 @@ export class JitEngine {
   }
 
   private invalidatePage(page: number): void {
+    const spillers = this.spilledInto.get(page);
+    if (spillers !== undefined) {
+      this.spilledInto.delete(page);
+      for (const p of spillers) if (this.pages[p] !== undefined) this.invalidatePage(p);
+    }
     const slot = page & (CHAIN_SLOTS - 1);
     if (this.chainOwner[slot] === page + 1) { this.chain.table.set(slot, bounceRun); this.chainOwner[slot] = 0; }
     this.pages[page] = undefined;
@@ -330,8 +347,15 @@ export class JitEngine {
     const seen = this.entries[page];
     const offs: number[] = [];
     if (seen !== undefined) for (let i = 0; i < 2048; i++) if (seen[i] !== 0) offs.push(i << 1);
-    const { blocks, interp } = discoverBlocks(read, offs, this.cexp);
-    const built = buildPage(blocks, interp, h.base, h.mem.ramOffset, page, offs);
+    // The next virtual page, when the fetch TLB maps it now: code running into it can be translated with this page's.
+    const nextLo = ((h.pcLo & -4096) + 4096) | 0, nextHi = nextLo === 0 ? (h.pcHi + 1) | 0 : h.pcHi;
+    const ne = h.fetchTlb + (((nextLo >>> 12) & (TLB_ENTRIES - 1)) << 2);
+    const nextHost = this.m32[ne] === nextLo && this.m32[ne + 1] === nextHi && this.m32[ne + 2] !== host ? this.m32[ne + 2] : -1;
+    const readBoth = (o: number): number => u16[((o < 4096 ? host : nextHost - 4096) + o) >> 1];
+    const { blocks, interp } = nextHost >= 0 ? discoverBlocks(readBoth, offs, this.cexp, SPILL_BYTES) : discoverBlocks(read, offs, this.cexp);
+    const spills = blocks.some((blk) => blk.off >= 4096);
+    const next = spills ? nextHost : -1;
+    const built = buildPage(blocks, interp, h.base, h.mem.ramOffset, page, offs, next);
     if (this.asyncCompile) {
       this.pending[page] = 1;
       this.heat[page] = 0;
@@ -340,21 +364,23 @@ export class JitEngine {
       // A store that lands on the page before the module is installed bumps the generation; the page is only marked
       // as code at install time, so translate now-stale bytes only if nothing was written since: check the bytes too.
       const snapshot = h.u8.slice(host, host + 4096);
+      const nextSnapshot = next >= 0 ? h.u8.slice(next, next + 4096) : null;
       WebAssembly.compile(built.bytes).then((mod) => {
         this.pending[page] = 0;
         if (this.generation[page] !== gen) return;
-        const now = h.u8.subarray(host, host + 4096);
-        for (let i = 0; i < 4096; i++) if (now[i] !== snapshot[i]) return;
-        this.install(page, host, instantiatePage(built, mod, h.mem.memory, this.chain), 0);
+        if (!sameBytes(h.u8, host, snapshot) || (nextSnapshot !== null && !sameBytes(h.u8, next, nextSnapshot))) return;
+        this.install(page, host, instantiatePage(built, mod, h.mem.memory, this.chain), 0, next);
       }, () => { this.pending[page] = 0; });
       this.stats.compileMs += performance.now() - t0;
       return undefined;
     }
-    return this.install(page, host, instantiatePage(built, new WebAssembly.Module(built.bytes), h.mem.memory, this.chain), t0);
+    return this.install(page, host, instantiatePage(built, new WebAssembly.Module(built.bytes), h.mem.memory, this.chain), t0, next);
   }
 
-  private install(page: number, host: number, tp: TranslatedPage, t0: number): TranslatedPage {
+  /** Installs a page's translation; `next` is the host offset of the next page when the translation read code from it. */
+  private install(page: number, host: number, tp: TranslatedPage, t0: number, next: number): TranslatedPage {
     const h = this.hart;
+    if (next >= 0) { this.watchSpill(page, next); this.stats.spills++; }
     this.pages[page] = tp;
     this.chain.table.set(page & (CHAIN_SLOTS - 1), tp.run);
     this.chainOwner[page & (CHAIN_SLOTS - 1)] = page + 1;
@@ -373,6 +399,22 @@ export class JitEngine {
     }
     if (t0 > 0) this.stats.compileMs += performance.now() - t0;
     return tp;
+  }
+
+  /** A store to the next page (whose code `page` inlines) must drop `page`'s translation, as a store to `page` itself. */
+  private watchSpill(page: number, nextHost: number): void {
+    const next = (nextHost - this.hart.mem.ramOffset) >>> 12;
+    let set = this.spilledInto.get(next);
+    if (set === undefined) { set = new Set(); this.spilledInto.set(next, set); }
+    set.add(page);
+    if (this.codePage[next] === 0) {
+      this.codePage[next] = 1;
+      for (const peer of this.peers) {
+        const keep = peer.hart.breakSlice;
+        peer.hart.flushHostPage(nextHost);
+        peer.hart.breakSlice = keep;
+      }
+    }
   }
 
   private makeCallOuts(): CallOuts {

@@ -167,7 +167,8 @@ class BlockEmitter {
   private get ui(): number { return this.uiL >= 0 ? this.uiL : (this.uiL = this.b.local(I32)); }
 
   /** `fnAt`: function index of the block starting at each page offset (for direct tail calls to successors). */
-  constructor(body: FunctionBody, private readonly hartBase: number, private readonly fnAt: Map<number, number>) {
+  /** `nextHost`: host byte offset of the next page when code read from it is inlined (offsets 4096 and up), else -1. */
+  constructor(body: FunctionBody, private readonly hartBase: number, private readonly fnAt: Map<number, number>, private readonly nextHost = -1) {
     this.b = body;
     this.vbase = body.local(I64);
   }
@@ -308,16 +309,35 @@ class BlockEmitter {
    */
   private goTo(node: RegionNode, off: number): void {
     const b = this.b;
-    if (off === this.root.off) { b.br(this.depth); return; }
     const child = node.next.get(off);
+    const fn = this.fnAt.get(off);
+    if (node.blk.off < 4096 && off >= 4096 && (child !== undefined || fn !== undefined || off === this.root.off)) this.checkNextPage(off);
+    if (off === this.root.off) { b.br(this.depth); return; }
     if (child !== undefined) { this.emitNode(child); return; }
     this.flush();
     const onPage = off >= 0 && off < 4096;
-    const fn = onPage ? this.fnAt.get(off) : undefined;
     if (fn !== undefined) { b.returnCall(fn); return; }
     this.pcAt(off);
     b.gset(G_PC);
     b.i32c(onPage ? R_LEAVE : R_OFFPAGE).op(Op.return);
+  }
+
+  /**
+   * Before code of the next page runs inline (see buildPage's `next`): the fetch TLB must map vbase + 4096 to the host
+   * page the code was read from, as the interpreter would find it; otherwise leave with pc there (the engine or the
+   * chain then finds that page's own code, or the interpreter fills the TLB or raises the fault).
+   */
+  private checkNextPage(off: number): void {
+    const b = this.b;
+    b.gget(G_FTLB).get(this.vbase).op(Op.i32_wrap_i64).i32c(4096).op(Op.i32_add).i32c(12).op(Op.i32_shr_u)
+      .i32c(TLB_ENTRIES - 1).op(Op.i32_and).i32c(4).op(Op.i32_shl).op(Op.i32_add).tee(this.e);
+    b.mem(Op.i64_load, 0).get(this.vbase).i64c(4096).op(Op.i64_add).op(Op.i64_eq);
+    b.get(this.e).mem(Op.i32_load, 8).i32c(this.nextHost).op(Op.i32_eq).op(Op.i32_and);
+    b.op(Op.i32_eqz).if_();
+    this.flush();
+    this.pcAt(off);
+    b.gset(G_PC).i32c(R_OFFPAGE).op(Op.return);
+    b.end();
   }
 
   /** After a slow path that asked to stop (it already set pc and the count): leave. */
@@ -711,10 +731,14 @@ export function instantiatePage(built: BuiltPage, mod: WebAssembly.Module, memor
 /**
  * Emits the module for one page's blocks. Functions exist for the blocks code can enter from outside a function: the
  * observed `entries` (all blocks when omitted), return points after calls, and successors a function does not inline.
+ * Blocks at offsets 4096 and up were read from the next virtual page, mapped at translation time to host offset
+ * `nextHost`: code crossing into them checks that mapping first (a loop across a page boundary then stays in one
+ * module instead of chaining between two on every iteration).
  */
-export function buildPage(blocks: Block[], interp: number[], hartBase: number, ramOffset: number, page: number, entries?: Iterable<number>): BuiltPage {
+export function buildPage(blocks: Block[], interp: number[], hartBase: number, ramOffset: number, page: number, entries?: Iterable<number>,
+  nextHost = -1): BuiltPage {
   const entry = new Int16Array(2048).fill(-1);
-  for (const o of interp) entry[o >> 1] = -2;
+  for (const o of interp) if (o < 4096) entry[o >> 1] = -2;
   const blockAt = new Map<number, Block>();
   for (const blk of blocks) blockAt.set(blk.off, blk);
   const roots: number[] = [];
@@ -724,7 +748,8 @@ export function buildPage(blocks: Block[], interp: number[], hartBase: number, r
   else for (const o of entries) addRoot(o);
   for (const blk of blocks) {
     const last = blk.insns[blk.insns.length - 1];
-    if ((last.kind === Kind.Jal || last.kind === Kind.Jalr) && ((last.insn >>> 7) & 31) !== 0) addRoot(last.off + last.len);
+    // Return points on this page (the next page's are reached through its own code: returns are jalr, which leave).
+    if ((last.kind === Kind.Jal || last.kind === Kind.Jalr) && ((last.insn >>> 7) & 31) !== 0 && last.off + last.len < 4096) addRoot(last.off + last.len);
   }
   const plans: RegionPlan[] = [];
   for (let i = 0; i < roots.length; i++) {
@@ -732,7 +757,7 @@ export function buildPage(blocks: Block[], interp: number[], hartBase: number, r
     plans.push(plan);
     for (const o of plan.exits) addRoot(o);
   }
-  roots.forEach((o, i) => { entry[o >> 1] = i; });
+  roots.forEach((o, i) => { if (o < 4096) entry[o >> 1] = i; });
   const m = new ModuleBuilder();
   m.importMemory('e', 'mem');
   m.importTable('e', 'calls', CALL_SLOTS);
@@ -744,7 +769,7 @@ export function buildPage(blocks: Block[], interp: number[], hartBase: number, r
     const off = plan.tree.blk.off;
     const f = m.addFunction([], [I32]);
     if (f.index !== fnAt.get(off)) throw new Error('block function numbering');
-    new BlockEmitter(f.body, hartBase, fnAt).emitBlock(plan);
+    new BlockEmitter(f.body, hartBase, fnAt, nextHost).emitBlock(plan);
   });
   // run(loadTlb, storeTlb, fetchTlb, budget, count, page): dispatch on pc until a block says leave; when pc left the page
   // and the fetch TLB maps it to RAM, tail-call that page's run through the chain hub.
@@ -779,7 +804,8 @@ export function buildPage(blocks: Block[], interp: number[], hartBase: number, r
  * A br_table costs no instantiation work, where a funcref table of 2048 slots per module did.
  */
 function emitDispatch(r: FunctionBody, roots: number[], res: number): void {
-  const sorted = roots.map((o, i) => ({ half: o >> 1, fn: F_FIRST_BLOCK + i })).sort((a, b) => a.half - b.half);
+  // Only this page's offsets: pc is on the page whenever the loop dispatches.
+  const sorted = roots.map((o, i) => ({ half: o >> 1, fn: F_FIRST_BLOCK + i })).filter((c) => c.half < 2048).sort((a, b) => a.half - b.half);
   const k = sorted.length;
   const first = k > 0 ? sorted[0].half : 0;
   const span = k > 0 ? sorted[k - 1].half - first + 1 : 0;

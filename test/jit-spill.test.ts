@@ -1,0 +1,105 @@
+// Translated code that continues into the next page (a loop across a page boundary): against qemu-riscv64 and the interpreter.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { StopReason } from '../src/cpu/hart.js';
+import { JitEngine } from '../src/cpu/jit/engine.js';
+import { lockstep } from '../src/cpu/jit/lockstep.js';
+import { assembleAndLink, runQemu } from './harness/toolchain.js';
+import { userHart } from './harness/user-hart.js';
+
+const RAM = 8 << 20;
+
+/** Runs to the exit ecall, collecting write(1, ...) output. */
+function runToExit(engine: JitEngine): Uint8Array {
+  const h = engine.hart;
+  const out: number[] = [];
+  for (let guard = 0; guard < 100_000; guard++) {
+    const r = engine.run(100_000);
+    if (r === StopReason.Budget) continue;
+    assert.ok(r === StopReason.MachineTrap && !h.trapInterrupt && h.trapCause === 8, `unexpected stop ${r} cause ${h.trapCause}`);
+    const nr = h.x[34];
+    if (nr === 93) return new Uint8Array(out);
+    assert.equal(nr, 64);
+    const buf = h.x[22] >>> 0, len = h.x[24];
+    for (let i = 0; i < len; i++) out.push(h.mem.u8[h.mem.ramHostOffset(buf + i, 1)]);
+    h.x[20] = len; h.x[21] = 0;
+    h.pcLo = (h.pcLo + 4) | 0;
+  }
+  throw new Error('program did not exit');
+}
+
+// The loop's first six instructions end exactly at a page boundary and the rest is on the next page. Every 1024
+// iterations the loop rewrites the immediate of the `patch` instruction (on the second page) and runs fence.i, so
+// the translation that inlined that page must be dropped each time. The code lives in a writable section for that.
+const STRADDLE = `
+.option norvc
+.section .smc, "awx"
+.globl _start
+_start:
+  li s1, 0
+  li s2, 40000
+  lla s4, patch
+  j loop
+.balign 4096
+.skip 4096 - 24
+loop:
+  addi s1, s1, 3
+  xor s1, s1, s2
+  slli t0, s1, 1
+  add s1, s1, t0
+  srli t1, s1, 7
+  xor s1, s1, t1
+patch:
+  addi s1, s1, 5
+  andi t2, s2, 1023
+  bnez t2, 1f
+  lw t3, 0(s4)
+  li t4, 1 << 20
+  add t3, t3, t4
+  sw t3, 0(s4)
+  fence.i
+1:addi s2, s2, -1
+  bnez s2, loop
+  addi sp, sp, -16
+  sd s1, 0(sp)
+  li a0, 1
+  mv a1, sp
+  li a2, 8
+  li a7, 64
+  ecall
+  li a0, 0
+  li a7, 93
+  ecall
+`;
+
+test('a loop across a page boundary runs in one translation, and rewriting its second page is honoured (vs qemu-riscv64)', () => {
+  const prog = assembleAndLink(STRADDLE);
+  try {
+    const q = runQemu(prog.elfPath);
+    assert.equal(q.exitCode, 0, `${q.signal} ${q.stderr}`);
+    const engine = new JitEngine(userHart(prog.elf, RAM), { threshold: 100 });
+    assert.deepEqual(runToExit(engine), q.stdout);
+    const s = engine.stats;
+    assert.ok(s.spills > 0, `the first page's translation should include the second page's code: ${JSON.stringify(s)}`);
+    // 40000 / 1024 rewrites of the second page, each dropping the translations that read it.
+    assert.ok(s.invalidations >= 39, `every rewrite must drop the translation: ${JSON.stringify(s)}`);
+    assert.ok(s.translatedInstructions > 5 * s.interpretedInstructions, JSON.stringify(s));
+  } finally {
+    prog.cleanup();
+  }
+});
+
+test('a loop across a page boundary: state matches the interpreter at every step (lockstep, odd steps)', () => {
+  const prog = assembleAndLink(STRADDLE);
+  try {
+    for (const step of [1, 13, 101, 997]) {
+      const ref = userHart(prog.elf, RAM);
+      const engine = new JitEngine(userHart(prog.elf, RAM), { threshold: 50, coldChunk: 1 });
+      const d = lockstep(ref, engine, step === 1 ? 30_000 : 300_000, { step, memoryEvery: 20 });
+      assert.equal(d, null, d ? `step ${step}: diverged after ${d.agreedUpTo}:\n${d.differences.join('\n')}` : '');
+      if (step > 13) assert.ok(engine.stats.spills > 0, JSON.stringify(engine.stats));
+    }
+  } finally {
+    prog.cleanup();
+  }
+});
