@@ -33,7 +33,12 @@ export async function benchBoot(): Promise<void> {
   const img = (await findCachedDebian()) ?? (await pullDebian({}));
   console.log(`\nboot: ${basename(dirname(img.kernel))} (Image + initrd.img), -m 512M, 1 hart, cmdline "${CMDLINE}"`);
   const ours = await timeBoot(process.execPath, [bin, 'run', '--kernel', img.kernel, '--initrd', img.initrd, '--append', CMDLINE, '-m', '512M', '--stats'],
-    (err) => /guest instructions: ([\d,]+) \(([\d.]+) MIPS\)/.exec(err)?.slice(1).join(' instructions, ').concat(' MIPS') ?? '');
+    (err) => {
+      const mips = /guest instructions: ([\d,]+) \(([\d.]+) MIPS\)/.exec(err)?.slice(1).join(' instructions, ').concat(' MIPS') ?? '';
+      // Where the time went: translation, translated code, the interpreter and exits (the --stats lines say it).
+      const engine = err.split(/\r?\n/).filter((l) => /^\s*(translator|interpreted|engine time):/.test(l)).map((l) => `\n  ${l.trim()}`).join('');
+      return mips + engine;
+    });
   // QEMU runs its bundled OpenSBI (-bios default) in M-mode; TCG translates guest code to host code.
   const qemu = await timeBoot('qemu-system-riscv64', ['-M', 'virt', '-m', '512M', '-nographic', '-bios', 'default', '-kernel', img.kernel, '-initrd', img.initrd, '-append', CMDLINE], () => '');
   const row = (cells: string[]): string => cells.map((c, i) => (i === 0 ? c.padEnd(22) : c.padStart(13))).join('');

@@ -1,4 +1,4 @@
-// All benchmarks in one run (BENCH_PARTS=user,boot,disk,net selects): U-mode programs vs qemu-riscv64, then whole-machine boot/disk/net vs qemu-system-riscv64; timings to stdout only.
+// All benchmarks in one run (BENCH_PARTS=user,boot,work,disk,net selects): U-mode programs vs qemu-riscv64, then whole-machine boot/disk/net vs qemu-system-riscv64; timings to stdout only.
 import { readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -73,7 +73,7 @@ function benchUser(): void {
   console.log(`qemu s: best of 3 wall times minus its start-up (${startupMs.toFixed(1)} ms); MIPS use our interpreter's instruction count for both.`);
 }
 
-const parts = new Set((process.env.BENCH_PARTS ?? 'user,boot,disk,net').split(',').map((p) => p.trim()));
+const parts = new Set((process.env.BENCH_PARTS ?? 'user,boot,work,disk,net').split(',').map((p) => p.trim()));
 if (parts.has('user')) benchUser();
 if (parts.has('boot')) await benchBoot();
 if (parts.has('disk')) await benchDisk();
