@@ -1,35 +1,16 @@
 // Translated code chaining across pages inside WebAssembly: results against qemu-riscv64, state against the interpreter.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { Hart, StopReason } from '../src/cpu/hart.js';
+import { Hart } from '../src/cpu/hart.js';
 import { JitEngine } from '../src/cpu/jit/engine.js';
 import { lockstep } from '../src/cpu/jit/lockstep.js';
 import { parseElf } from '../src/vmm/elf.js';
 import { assembleAndLink, runQemu } from './harness/toolchain.js';
-import { userHart as makeUserHart } from './harness/user-hart.js';
+import { runToExit, userHart as makeUserHart } from './harness/user-hart.js';
 
 const RAM = 8 << 20;
 
 const userHart = (elf: Uint8Array): Hart => makeUserHart(elf, RAM);
-
-/** Runs to the exit ecall, collecting write(1, ...) output; returns stdout. */
-function runToExit(engine: JitEngine): Uint8Array {
-  const h = engine.hart;
-  const out: number[] = [];
-  for (let guard = 0; guard < 100_000; guard++) {
-    const r = engine.run(100_000);
-    if (r === StopReason.Budget) continue;
-    assert.ok(r === StopReason.MachineTrap && !h.trapInterrupt && h.trapCause === 8, `unexpected stop ${r} cause ${h.trapCause}`);
-    const nr = h.x[34];
-    if (nr === 93) return new Uint8Array(out);
-    assert.equal(nr, 64);
-    const buf = h.x[22] >>> 0, len = h.x[24];
-    for (let i = 0; i < len; i++) out.push(h.mem.u8[h.mem.ramHostOffset(buf + i, 1)]);
-    h.x[20] = len; h.x[21] = 0;
-    h.pcLo = (h.pcLo + 4) | 0;
-  }
-  throw new Error('program did not exit');
-}
 
 // A hot loop on one page calls functions on three other pages (one reached through a jalr, one that calls back
 // into a fourth page), so most page exits are chained inside WebAssembly; the sum is written to stdout.

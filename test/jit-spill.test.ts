@@ -1,32 +1,12 @@
 // Translated code that continues into the next page (a loop across a page boundary): against qemu-riscv64 and the interpreter.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { StopReason } from '../src/cpu/hart.js';
 import { JitEngine } from '../src/cpu/jit/engine.js';
 import { lockstep } from '../src/cpu/jit/lockstep.js';
 import { assembleAndLink, runQemu } from './harness/toolchain.js';
-import { userHart } from './harness/user-hart.js';
+import { runToExit, userHart } from './harness/user-hart.js';
 
 const RAM = 8 << 20;
-
-/** Runs to the exit ecall, collecting write(1, ...) output. */
-function runToExit(engine: JitEngine): Uint8Array {
-  const h = engine.hart;
-  const out: number[] = [];
-  for (let guard = 0; guard < 100_000; guard++) {
-    const r = engine.run(100_000);
-    if (r === StopReason.Budget) continue;
-    assert.ok(r === StopReason.MachineTrap && !h.trapInterrupt && h.trapCause === 8, `unexpected stop ${r} cause ${h.trapCause}`);
-    const nr = h.x[34];
-    if (nr === 93) return new Uint8Array(out);
-    assert.equal(nr, 64);
-    const buf = h.x[22] >>> 0, len = h.x[24];
-    for (let i = 0; i < len; i++) out.push(h.mem.u8[h.mem.ramHostOffset(buf + i, 1)]);
-    h.x[20] = len; h.x[21] = 0;
-    h.pcLo = (h.pcLo + 4) | 0;
-  }
-  throw new Error('program did not exit');
-}
 
 // The loop's first six instructions end exactly at a page boundary and the rest is on the next page. Every 1024
 // iterations the loop rewrites the immediate of the `patch` instruction (on the second page) and runs fence.i, so

@@ -1,7 +1,10 @@
-// A bare-metal U-mode hart for translator tests: an ELF loaded into RAM, FS Dirty, stack at the top, traps to the test.
+// A bare-metal U-mode hart for translator tests: an ELF loaded into RAM, FS Dirty, stack at the top, traps to the test;
+// and a runner for such programs that serves their write and exit system calls.
 import { Bus } from '../../src/bus/bus.js';
 import { MSTATUS_FS } from '../../src/cpu/constants.js';
-import { Hart } from '../../src/cpu/hart.js';
+import assert from 'node:assert/strict';
+import { Hart, StopReason } from '../../src/cpu/hart.js';
+import type { JitEngine } from '../../src/cpu/jit/engine.js';
 import { GuestMemory } from '../../src/memory/guest-memory.js';
 import { parseElf } from '../../src/vmm/elf.js';
 
@@ -17,4 +20,23 @@ export function userHart(elf: Uint8Array, ramBytes: number): Hart {
   h.setPc(BigInt(image.entry));
   h.setX(2, BigInt(mem.ramBase + ramBytes - 4096));
   return h;
+}
+
+/** Runs the engine's program to its exit ecall, serving write(1, ...); returns what it wrote. */
+export function runToExit(engine: JitEngine): Uint8Array {
+  const h = engine.hart;
+  const out: number[] = [];
+  for (let guard = 0; guard < 100_000; guard++) {
+    const r = engine.run(100_000);
+    if (r === StopReason.Budget) continue;
+    assert.ok(r === StopReason.MachineTrap && !h.trapInterrupt && h.trapCause === 8, `unexpected stop ${r} cause ${h.trapCause}`);
+    const nr = h.x[34];
+    if (nr === 93) return new Uint8Array(out);
+    assert.equal(nr, 64);
+    const buf = h.x[22] >>> 0, len = h.x[24];
+    for (let i = 0; i < len; i++) out.push(h.mem.u8[h.mem.ramHostOffset(buf + i, 1)]);
+    h.x[20] = len; h.x[21] = 0;
+    h.pcLo = (h.pcLo + 4) | 0;
+  }
+  throw new Error('program did not exit');
 }
