@@ -1,4 +1,4 @@
-// Translates the hot blocks of one guest-physical page into one WebAssembly module: a function per block, dispatched through a table.
+// Translates the hot blocks of one guest-physical page into one WebAssembly module: a function per entry block, dispatched on pc.
 import { HS_JIT, HS_PC, HS_X, TLB_ENTRIES } from '../../memory/layout.js';
 import { Block, GuestInsn, Kind, branchImm, jalImm } from './decode.js';
 import { FunctionBody, I32, I64, ModuleBuilder, Op } from './wasm-emitter.js';
@@ -166,8 +166,10 @@ class BlockEmitter {
   private get ti(): number { return this.tiL >= 0 ? this.tiL : (this.tiL = this.b.local(I32)); }
   private get ui(): number { return this.uiL >= 0 ? this.uiL : (this.uiL = this.b.local(I32)); }
 
-  /** `fnAt`: function index of the block starting at each page offset (for direct tail calls to successors). */
-  /** `nextHost`: host byte offset of the next page when code read from it is inlined (offsets 4096 and up), else -1. */
+  /**
+   * `fnAt`: function index of the block starting at each page offset (for direct tail calls to successors).
+   * `nextHost`: host byte offset of the next page when code read from it is inlined (offsets 4096 and up), else -1.
+   */
   constructor(body: FunctionBody, private readonly hartBase: number, private readonly fnAt: Map<number, number>, private readonly nextHost = -1) {
     this.b = body;
     this.vbase = body.local(I64);
@@ -329,9 +331,8 @@ class BlockEmitter {
    */
   private checkNextPage(off: number): void {
     const b = this.b;
-    b.gget(G_FTLB).get(this.vbase).op(Op.i32_wrap_i64).i32c(4096).op(Op.i32_add).i32c(12).op(Op.i32_shr_u)
-      .i32c(TLB_ENTRIES - 1).op(Op.i32_and).i32c(4).op(Op.i32_shl).op(Op.i32_add).tee(this.e);
-    b.mem(Op.i64_load, 0).get(this.vbase).i64c(4096).op(Op.i64_add).op(Op.i64_eq);
+    tlbEntry(b, G_FTLB, () => b.get(this.vbase).op(Op.i32_wrap_i64).i32c(4096).op(Op.i32_add));
+    b.tee(this.e).mem(Op.i64_load, 0).get(this.vbase).i64c(4096).op(Op.i64_add).op(Op.i64_eq);
     b.get(this.e).mem(Op.i32_load, 8).i32c(this.nextHost).op(Op.i32_eq).op(Op.i32_and);
     b.op(Op.i32_eqz).if_();
     this.flush();
@@ -355,9 +356,8 @@ class BlockEmitter {
   /** Pushes 1 when the TLB table at `tlbParam` maps the `size` bytes at addr within one page; leaves the entry in e. */
   private tlbHit(tlbGlobal: number, size: number): void {
     const b = this.b;
-    b.gget(tlbGlobal).get(this.addr).op(Op.i32_wrap_i64).i32c(12).op(Op.i32_shr_u).i32c(TLB_ENTRIES - 1).op(Op.i32_and)
-      .i32c(4).op(Op.i32_shl).op(Op.i32_add).tee(this.e);
-    b.mem(Op.i64_load, 0);
+    tlbEntry(b, tlbGlobal, () => b.get(this.addr).op(Op.i32_wrap_i64));
+    b.tee(this.e).mem(Op.i64_load, 0);
     // The last byte's page equals the tag only when the access stays inside the tagged page.
     b.get(this.addr);
     if (size > 1) b.i64c(size - 1).op(Op.i64_add);
@@ -660,6 +660,13 @@ class BlockEmitter {
   }
 }
 
+/** Pushes the byte offset of the soft-TLB entry (in the table at global `table`) for the address `addrLow` pushes (i32). */
+function tlbEntry(b: FunctionBody, table: number, addrLow: () => void): void {
+  b.gget(table);
+  addrLow();
+  b.i32c(12).op(Op.i32_shr_u).i32c(TLB_ENTRIES - 1).op(Op.i32_and).i32c(4).op(Op.i32_shl).op(Op.i32_add);
+}
+
 /** A page module's bytes and dispatch map, before compilation. */
 export interface BuiltPage {
   readonly bytes: Uint8Array<ArrayBuffer>;
@@ -782,8 +789,8 @@ export function buildPage(blocks: Block[], interp: number[], hartBase: number, r
   emitDispatch(r, roots, res);
   r.i32c(0).gget(G_PC).mem(Op.i64_store, hartBase + HS_PC);
   r.get(res).i32c(R_OFFPAGE).op(Op.i32_eq).if_();
-  r.gget(G_FTLB).gget(G_PC).op(Op.i32_wrap_i64).i32c(12).op(Op.i32_shr_u).i32c(TLB_ENTRIES - 1).op(Op.i32_and)
-    .i32c(4).op(Op.i32_shl).op(Op.i32_add).tee(e).mem(Op.i64_load, 0);
+  tlbEntry(r, G_FTLB, () => r.gget(G_PC).op(Op.i32_wrap_i64));
+  r.tee(e).mem(Op.i64_load, 0);
   r.gget(G_PC).i64c(PAGE_MASK_LO).op(Op.i64_and).op(Op.i64_eq).if_();
   r.gget(G_LTLB).gget(G_STLB).gget(G_FTLB).gget(G_BUDGET).gget(G_N);
   r.get(e).mem(Op.i32_load, 8).i32c(ramOffset).op(Op.i32_sub).i32c(12).op(Op.i32_shr_u);
