@@ -138,6 +138,9 @@ export class VirtMachine implements SbiPlatform {
     this.sbi = new SbiDispatcher(this);
   }
 
+  /** Whether boot() ran before (RAM then holds the previous run's contents). */
+  private booted = false;
+
   /** Load kernel, initrd and device tree, and put hart 0 at the kernel entry in S-mode (the boot protocol). */
   boot(): BootLayout {
     const mem = this.mem;
@@ -146,7 +149,10 @@ export class VirtMachine implements SbiPlatform {
     const kernel = ramBase + img.textOffset;
     const kernelEnd = kernel + img.imageSize;
     if (kernelEnd > ramEnd) throw new Error(`the kernel needs ${Math.ceil((kernelEnd - ramBase) / MiB)} MiB of RAM; --memory is ${mem.ramSize / MiB} MiB`);
-    mem.u8.fill(0, mem.ramOffset, mem.ramOffset + mem.ramSize);
+    // A reboot starts from zeroed RAM, like the first boot. The first boot skips the fill: the memory is already zero, and
+    // writing 512 MiB of zeros would commit every host page of guest RAM before the guest uses any (and cost 0.3 s).
+    if (this.booted) mem.u8.fill(0, mem.ramOffset, mem.ramOffset + mem.ramSize);
+    this.booted = true;
     this.engines?.forEach((e) => e.invalidateAll());
     mem.writeBytes(kernel, img.data);
     let initrd: { start: number; end: number } | undefined;
