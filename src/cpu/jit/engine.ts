@@ -8,7 +8,7 @@ import { r64 } from '../int64.js';
 import { csrAccess } from '../csr.js';
 import { checkInterrupts } from '../trap.js';
 import { discoverBlocks } from './decode.js';
-import { CHAIN_SLOTS, CallOuts, ChainHub, JIT_COUNT, JIT_RESULT, TranslatedPage, bounceRun, buildPage, instantiatePage, makeChainHub } from './translator.js';
+import { CHAIN_SLOTS, CallOuts, ChainHub, JIT_COUNT, JIT_RESULT, R_TRAP, TranslatedPage, bounceRun, buildPage, instantiatePage, makeChainHub } from './translator.js';
 
 export interface JitOptions {
   /** Interpreted instructions on a physical page before it is translated (0: translate on first visit). */
@@ -103,6 +103,8 @@ export class JitEngine {
   private readonly chain: ChainHub;
   /** Physical page + 1 whose run is in each chain slot (0: bounceRun). */
   private readonly chainOwner = new Int32Array(CHAIN_SLOTS);
+  /** Set by the load and store call-outs when the access trapped: translated code then returns instead of unwinding. */
+  private calloutTrapped = false;
   /** Where the last interpreter chunk stopped (a cold chunk starting there continues it rather than entering). */
   private coldEndLo = 1;
   private coldEndHi = 0;
@@ -282,19 +284,25 @@ export class JitEngine {
     try {
       n = tp.run(h.loadTlb << 2, h.storeTlb << 2, h.fetchTlb << 2, limit, 0, page);
       if (this.profile) this.stats.translatedMs += performance.now() - t0;
+      if (this.calloutTrapped) { this.calloutTrapped = false; return this.afterTrap(); } // a load or store trapped
     } catch (e) {
       if (this.profile) this.stats.translatedMs += performance.now() - t0;
       if (!isTrapUnwind(e) && e !== INTERPRETER_TRAPPED) throw e;
-      if (this.profile) this.stats.exits.trap++;
-      h.breakSlice = true;
-      n = m32[this.countIndex];
-      this.stats.translatedInstructions += n;
-      return n;
+      return this.afterTrap();
     }
     h.pcLo = m32[this.pcIndex];
     h.pcHi = m32[this.pcIndex + 1];
     this.stats.translatedInstructions += n;
     if (this.profile) this.classifyExit(n, limit);
+    return n;
+  }
+
+  /** After translated code stopped at a trap: the trap is entered (pc is the handler's); the call-out published the count. */
+  private afterTrap(): number {
+    if (this.profile) this.stats.exits.trap++;
+    this.hart.breakSlice = true;
+    const n = this.m32[this.countIndex];
+    this.stats.translatedInstructions += n;
     return n;
   }
 
@@ -425,28 +433,44 @@ export class JitEngine {
     const fsOff = (insn: number): void => {
       if ((h.mstatus & MSTATUS_FS) === 0) h.raise(CAUSE_ILLEGAL_INSTRUCTION, insn, 0);
     };
+    // Loads and stores report a trap by their result (R_TRAP) rather than by unwinding: translated code skips writing
+    // its registers back before these, the most frequent call-outs, and does it on its way out instead.
+    const trapped = (e: unknown): number => {
+      if (!isTrapUnwind(e)) throw e;
+      this.calloutTrapped = true;
+      return R_TRAP;
+    };
     return {
       load: (f3, vlo, vhi) => {
         sync();
         let lo: number, hi: number;
-        switch (f3) {
-          case 0: lo = (h.load8(vlo, vhi) << 24) >> 24; hi = lo >> 31; break;
-          case 1: lo = (h.load16(vlo, vhi) << 16) >> 16; hi = lo >> 31; break;
-          case 2: lo = h.load32(vlo, vhi); hi = lo >> 31; break;
-          case 3: lo = h.load64(vlo, vhi); hi = r64.hi; break;
-          case 4: lo = h.load8(vlo, vhi); hi = 0; break;
-          case 5: lo = h.load16(vlo, vhi); hi = 0; break;
-          default: lo = h.load32(vlo, vhi); hi = 0; break;
+        try {
+          switch (f3) {
+            case 0: lo = (h.load8(vlo, vhi) << 24) >> 24; hi = lo >> 31; break;
+            case 1: lo = (h.load16(vlo, vhi) << 16) >> 16; hi = lo >> 31; break;
+            case 2: lo = h.load32(vlo, vhi); hi = lo >> 31; break;
+            case 3: lo = h.load64(vlo, vhi); hi = r64.hi; break;
+            case 4: lo = h.load8(vlo, vhi); hi = 0; break;
+            case 5: lo = h.load16(vlo, vhi); hi = 0; break;
+            default: lo = h.load32(vlo, vhi); hi = 0; break;
+          }
+        } catch (e) {
+          return trapped(e);
         }
         m32[res] = lo; m32[res + 1] = hi;
+        return 0;
       },
       store: (f3, vlo, vhi, lo, hi) => {
         sync();
-        switch (f3) {
-          case 0: h.store8(vlo, vhi, lo & 0xff); break;
-          case 1: h.store16(vlo, vhi, lo & 0xffff); break;
-          case 2: h.store32(vlo, vhi, lo); break;
-          default: h.store64(vlo, vhi, lo, hi); break;
+        try {
+          switch (f3) {
+            case 0: h.store8(vlo, vhi, lo & 0xff); break;
+            case 1: h.store16(vlo, vhi, lo & 0xffff); break;
+            case 2: h.store32(vlo, vhi, lo); break;
+            default: h.store64(vlo, vhi, lo, hi); break;
+          }
+        } catch (e) {
+          return trapped(e);
         }
         return h.breakSlice ? 1 : 0;
       },

@@ -16,7 +16,7 @@ export const JIT_RESULT = HS_JIT + 8;
 const CALL_LOAD = 0, CALL_STORE = 1, CALL_FP = 2, CALL_FPMEM = 3, CALL_EXEC1 = 4, CALL_CHAIN = 5, CALL_SLOTS = 6;
 /** Call-out signatures by slot. */
 const CALL_TYPES: [number[], number[]][] = [
-  [[I32, I32, I32], []], [[I32, I32, I32, I32, I32], [I32]], [[I32], []], [[I32, I32, I32], [I32]], [[I32], [I32]],
+  [[I32, I32, I32], [I32]], [[I32, I32, I32, I32, I32], [I32]], [[I32], []], [[I32, I32, I32], [I32]], [[I32], [I32]],
   [[I32, I32, I32, I32, I32, I32], [I32]],
 ];
 /**
@@ -26,11 +26,14 @@ const CALL_TYPES: [number[], number[]][] = [
  */
 const F_LDSLOW = 0, F_STSLOW = 1, F_FPMEM = 2, F_FP = 3, F_EXEC1 = 4, F_FIRST_BLOCK = 5;
 
-/** The host side of a translated module's call-outs; each may throw the hart's trap unwind after entering a trap. */
+/**
+ * The host side of a translated module's call-outs. `load` and `store` return R_TRAP after entering a trap (translated code
+ * then writes its registers back and returns); the others throw the hart's trap unwind, so their callers write back first.
+ */
 export interface CallOuts {
-  /** Load with the LOAD funct3 encoding; leaves the 64-bit result at JIT_RESULT. */
-  load(f3: number, vlo: number, vhi: number): void;
-  /** Store of size 1 << f3; returns non-zero when translated code must stop (device write, code page written). */
+  /** Load with the LOAD funct3 encoding; leaves the 64-bit result at JIT_RESULT; returns 0, or R_TRAP. */
+  load(f3: number, vlo: number, vhi: number): number;
+  /** Store of size 1 << f3; returns 0, R_LEAVE when translated code must stop (device write, code page written), or R_TRAP. */
   store(f3: number, vlo: number, vhi: number, lo: number, hi: number): number;
   /** FP computation (OP-FP and fused multiply-add). */
   fp(insn: number): void;
@@ -62,12 +65,24 @@ export interface TranslatedPage {
 
 const PAGE_MASK_LO = -4096;
 
-// Globals of a page module: the pc being run, instructions retired in this call, the page's virtual base, the call's budget
-// and the load/store TLB tables in force (byte offsets).
-const G_PC = 0, G_N = 1, G_VBASE = 2, G_BUDGET = 3, G_LTLB = 4, G_STLB = 5, G_FTLB = 6;
+// Globals of a page module: the pc being run, instructions retired in this call, the page's virtual base, the call's budget,
+// the load/store/fetch TLB tables in force (byte offsets), and what the last memory slow path asked for (0 or R_LEAVE/R_TRAP).
+const G_PC = 0, G_N = 1, G_VBASE = 2, G_BUDGET = 3, G_LTLB = 4, G_STLB = 5, G_FTLB = 6, G_STOP = 7;
 
-/** What a block function returns: keep dispatching on this page, return to JavaScript, or pc left the page. */
+/**
+ * What a block function returns: keep dispatching on this page, return to JavaScript, pc left the page, or a load or store
+ * trapped (the trap is entered, pc and the count are the hart's: the engine learns it from its call-outs).
+ */
 const R_CONTINUE = 0, R_LEAVE = 1, R_OFFPAGE = 2;
+export const R_TRAP = 3;
+
+/**
+ * A memory slow path's constant operands in one i32: funct3, whether the instruction is 4 bytes long, its page offset and
+ * its index in the block (the count to publish). One constant instead of three keeps the many slow-path calls small.
+ */
+function packSlow(f3: number, ins: GuestInsn, k: number): number {
+  return f3 | (ins.len === 4 ? 8 : 0) | (ins.off << 4) | (k << 17);
+}
 
 /** Most guest instructions in one block function: its own block plus the successors inlined into it. */
 const REGION_INSNS = 24;
@@ -210,18 +225,23 @@ class BlockEmitter {
    */
   private loadRegs(blocks: Block[], loops: boolean): void {
     const b = this.b;
-    const written = new Set<number>();
-    const load = new Set<number>();
+    const used = new Set<number>();
     const use = (r: number, read: boolean): void => {
       if (r === 0) return;
       if (this.regL[r] < 0) this.regL[r] = b.local(I64);
-      if (read || loops) load.add(r);
-      if (!read) written.add(r);
+      used.add(r);
+      if (!read) this.written.add(r);
     };
     for (const blk of blocks) for (const ins of blk.insns) registerUse(ins.insn, use);
-    for (const r of load) this.reload(r);
-    if (loops) for (const r of written) this.dirty.add(r);
+    for (const r of used) this.reload(r);
+    if (loops) for (const r of this.written) this.dirty.add(r);
   }
+
+  /**
+   * Registers some instruction of the function writes. Every register the function uses is loaded on entry (written-only
+   * ones too), so each local holds the register's current value everywhere and the shared exit can write them all back.
+   */
+  private readonly written = new Set<number>();
 
   /** Pushes vbase + off (a pc inside or near the page). */
   private pcAt(off: number): void {
@@ -232,6 +252,10 @@ class BlockEmitter {
    * Emits the function for `root`: the block itself and, inlined into it, the successors on the page that fit
    * (REGION_INSNS, REGION_DEPTH), so registers stay in locals across guest blocks and most block-to-block transitions
    * are plain wasm branches. Successors that are not inlined are entered by a tail call to their own function.
+   *
+   * The body sits in a block whose end is the function's shared exit for loads and stores that trap or must stop: it
+   * writes back every register the function writes and returns G_STOP. Slow paths branch there instead of writing the
+   * dirty registers back before each call-out, which was a third of the module bytes.
    */
   emitBlock(plan: RegionPlan): void {
     const b = this.b;
@@ -240,6 +264,7 @@ class BlockEmitter {
     this.loadRegs(plan.blocks, plan.loops);
     this.root = root;
     this.depth = 0;
+    b.block();
     b.loop();
     // Run the region only if its longest path fits the budget, so run(budget) retires exactly what the interpreter would
     // (when it does not fit, the engine interprets the rest of the budget).
@@ -250,6 +275,14 @@ class BlockEmitter {
     this.emitNode(plan.tree);
     b.end();
     b.op(Op.unreachable); // every path above returns, tail-calls or loops
+    b.end();
+    for (const r of this.written) b.i32c(0).get(this.regL[r]).mem(Op.i64_store, this.hartBase + HS_X + 8 * r);
+    b.gget(G_STOP);
+  }
+
+  /** After a memory slow path (inside its if/else): to the shared exit when it trapped or asked to stop. */
+  private exitIfStopped(): void {
+    this.b.gget(G_STOP).brIf(this.depth + 2);
   }
 
   /** The region's first block: jumps to it loop inside the function. */
@@ -385,11 +418,11 @@ class BlockEmitter {
         this.hostAddr();
         b.mem(ops[f3], 0);
         b.else_();
-        this.flush();
-        b.i32c(f3).get(this.addr).i32c(ins.off).i32c(k).call(F_LDSLOW);
+        b.get(this.addr).i32c(packSlow(f3, ins, k)).call(F_LDSLOW);
+        this.exitIfStopped();
         b.end();
         if (rd === 0) b.op(Op.drop);
-        else { b.set(this.t); this.writeX(rd, () => b.get(this.t)); }
+        else this.writeX(rd, () => {}); // the loaded value is on the stack
         return;
       }
       case 0x23: {
@@ -403,9 +436,8 @@ class BlockEmitter {
         this.hostAddr();
         b.get(this.t).mem([Op.i64_store8, Op.i64_store16, Op.i64_store32, Op.i64_store][f3], 0);
         b.else_();
-        this.flush();
-        b.i32c(f3).get(this.addr).get(this.t).i32c(ins.off).i32c(k).i32c(ins.len).call(F_STSLOW);
-        this.leaveIf();
+        b.get(this.addr).get(this.t).i32c(packSlow(f3, ins, k)).call(F_STSLOW);
+        this.exitIfStopped();
         b.end();
         return;
       }
@@ -664,8 +696,12 @@ class BlockEmitter {
 function tlbEntry(b: FunctionBody, table: number, addrLow: () => void): void {
   b.gget(table);
   addrLow();
-  b.i32c(12).op(Op.i32_shr_u).i32c(TLB_ENTRIES - 1).op(Op.i32_and).i32c(4).op(Op.i32_shl).op(Op.i32_add);
+  // ((addr >>> 12) & (TLB_ENTRIES - 1)) * 16, in two operations instead of three
+  b.i32c(8).op(Op.i32_shr_u).i32c((TLB_ENTRIES - 1) << 4).op(Op.i32_and).op(Op.i32_add);
 }
+
+/** TYPEVISOR_WASM_NAMES=1 names the functions of page modules (physical page, block offset) for profilers. */
+const NAME_FUNCTIONS = typeof process !== 'undefined' && process.env.TYPEVISOR_WASM_NAMES === '1';
 
 /** A page module's bytes and dispatch map, before compilation. */
 export interface BuiltPage {
@@ -768,7 +804,7 @@ export function buildPage(blocks: Block[], interp: number[], hartBase: number, r
   const m = new ModuleBuilder();
   m.importMemory('e', 'mem');
   m.importTable('e', 'calls', CALL_SLOTS);
-  m.addGlobal(I64); m.addGlobal(I32); m.addGlobal(I64); m.addGlobal(I32); m.addGlobal(I32); m.addGlobal(I32); m.addGlobal(I32);
+  m.addGlobal(I64); m.addGlobal(I32); m.addGlobal(I64); m.addGlobal(I32); m.addGlobal(I32); m.addGlobal(I32); m.addGlobal(I32); m.addGlobal(I32);
   emitHelpers(m, hartBase);
   const fnAt = new Map<number, number>();
   roots.forEach((o, i) => fnAt.set(o, F_FIRST_BLOCK + i));
@@ -799,6 +835,11 @@ export function buildPage(blocks: Block[], interp: number[], hartBase: number, r
   r.end();
   r.gget(G_N);
   m.exportFunction('run', index);
+  if (NAME_FUNCTIONS) {
+    m.functionNames.set(index, `run_${page.toString(16)}`);
+    roots.forEach((o, i) => m.functionNames.set(F_FIRST_BLOCK + i, `b${page.toString(16)}_${o.toString(16)}`));
+    ['ldslow', 'stslow', 'fpmem', 'fp', 'exec1'].forEach((name, i) => m.functionNames.set(i, name));
+  }
   const bytes = m.build();
   let insnCount = 0;
   for (const blk of blocks) insnCount += blk.insns.length;
@@ -855,17 +896,34 @@ function emitHelpers(m: ModuleBuilder, hartBase: number): void {
     b.end();
     b.i32c(0);
   };
-  // ldslow(f3, addr, pcoff, k) -> value
-  const ld = m.addFunction([I32, I64, I32, I32], [I64]);
+  /** Locals pcoff, k and f3 of a memory slow path, from its packSlow operand. */
+  const unpack = (b: FunctionBody, packed: number): { pcoff: number; k: number; f3: number } => {
+    const pcoff = b.local(I32), k = b.local(I32), f3 = b.local(I32);
+    b.get(packed).i32c(4).op(Op.i32_shr_u).i32c(0x1fff).op(Op.i32_and).set(pcoff);
+    b.get(packed).i32c(17).op(Op.i32_shr_u).set(k);
+    b.get(packed).i32c(7).op(Op.i32_and).set(f3);
+    return { pcoff, k, f3 };
+  };
+  // ldslow(addr, packed) -> value; G_STOP = 0, or R_TRAP (the caller then takes its shared exit)
+  const ld = m.addFunction([I64, I32], [I64]);
   if (ld.index !== F_LDSLOW) throw new Error('function numbering');
-  publish(ld.body, 2, 3);
-  ld.body.get(0); halves(ld.body, 1); callOut(ld.body, CALL_LOAD);
+  const lu = unpack(ld.body, 1);
+  publish(ld.body, lu.pcoff, lu.k);
+  ld.body.get(lu.f3); halves(ld.body, 0); callOut(ld.body, CALL_LOAD);
+  ld.body.gset(G_STOP);
   ld.body.i32c(0).mem(Op.i64_load, hartBase + JIT_RESULT);
-  // stslow(f3, addr, value, pcoff, k, len) -> stop
-  const st = m.addFunction([I32, I64, I64, I32, I32, I32], [I32]);
-  publish(st.body, 3, 4);
-  st.body.get(0); halves(st.body, 1); halves(st.body, 2); callOut(st.body, CALL_STORE);
-  stopIf(st.body, 3, 4, 5);
+  // stslow(addr, value, packed); G_STOP = 0, R_LEAVE (pc and count then include this store) or R_TRAP
+  const st = m.addFunction([I64, I64, I32], []);
+  const su = unpack(st.body, 2);
+  publish(st.body, su.pcoff, su.k);
+  st.body.get(su.f3); halves(st.body, 0); halves(st.body, 1); callOut(st.body, CALL_STORE);
+  st.body.tee(su.f3).gset(G_STOP);
+  st.body.get(su.f3).i32c(R_LEAVE).op(Op.i32_eq).if_();
+  // pc = vbase + pcoff + len (len: 4 when packed bit 3 is set, else 2)
+  st.body.gget(G_VBASE).get(su.pcoff).get(2).i32c(8).op(Op.i32_and).i32c(2).op(Op.i32_shr_u).i32c(2).op(Op.i32_add).op(Op.i32_add);
+  st.body.op(Op.i64_extend_i32_u).op(Op.i64_add).gset(G_PC);
+  st.body.gget(G_N).get(su.k).op(Op.i32_add).i32c(1).op(Op.i32_add).gset(G_N);
+  st.body.end();
   // fpmem(insn, addr, pcoff, k, len) -> stop
   const fm = m.addFunction([I32, I64, I32, I32, I32], [I32]);
   publish(fm.body, 2, 3);

@@ -221,6 +221,9 @@ export class ModuleBuilder {
     this.exports.push({ name, kind: 0x00, index: func });
   }
 
+  /** Function names for the custom "name" section (profilers such as perf then show them instead of indexes). */
+  readonly functionNames = new Map<number, string>();
+
   exportTable(name: string, table: number): void {
     this.exports.push({ name, kind: 0x01, index: table });
   }
@@ -283,6 +286,12 @@ export class ModuleBuilder {
     const code = new ByteWriter().u32(this.funcs.length);
     for (const f of this.funcs) code.sized(f.body.encode());
     section(10, code);
+
+    if (this.functionNames.size > 0) {
+      const names = new ByteWriter().u32(this.functionNames.size);
+      for (const [index, name] of [...this.functionNames].sort((a, b) => a[0] - b[0])) names.u32(index).name(name);
+      section(0, new ByteWriter().name('name').byte(1).sized(names));
+    }
     return out.result();
   }
 }
