@@ -22,7 +22,7 @@ export async function main(argv: string[]): Promise<number> {
     .option('-m, --memory <size>', 'guest RAM (512M, 1G, ...)', '1G')
     .option('--cpus <n>', 'number of harts (1-8)', '1')
     .option('--engine <interp|jit>', 'how guest code runs: translation of hot code to WebAssembly, or the interpreter alone', 'jit')
-    .option('--jit-threshold <n>', 'interpreted instructions on a guest page before the translator compiles it (tuning)')
+    .option('--jit-threshold <n>', 'interpreted instructions on a guest page before the translator compiles it (tuning; default 3000000 for kernel code, 300000 for user code)')
     .option('--check-jit', 'run interpreter and translator in lockstep and stop at the first divergence (slow; no disks/NICs)')
     .option('--stats', 'print virtualization statistics on exit (SIGUSR1 prints them while running)')
     .option('--no-reboot', 'exit when the guest resets instead of restarting it')

@@ -1,6 +1,6 @@
 // The translating engine: runs a hart like Hart.run, interpreting cold code and running hot pages as WebAssembly.
 import { HS_FCSR, HS_FS_DIRTY, HS_PC, TLB_ENTRIES } from '../../memory/layout.js';
-import { CAUSE_ILLEGAL_INSTRUCTION, MSTATUS_FS } from '../constants.js';
+import { CAUSE_ILLEGAL_INSTRUCTION, MSTATUS_FS, PRIV_U } from '../constants.js';
 import { compressedTable } from '../compressed.js';
 import { fpExecute } from '../fpu/execute.js';
 import { Hart, StopReason, isTrapUnwind } from '../hart.js';
@@ -13,6 +13,12 @@ import { CHAIN_SLOTS, CallOuts, ChainHub, JIT_COUNT, JIT_RESULT, R_TRAP, Transla
 export interface JitOptions {
   /** Interpreted instructions on a physical page before it is translated (0: translate on first visit). */
   threshold?: number;
+  /**
+   * The same for code running in U-mode (default 300,000, or `threshold` when only that is given). Lower than the kernel's
+   * default of 3,000,000: a Debian boot runs a broad spread of kernel code a few hundred thousand times per page, where
+   * translating does not pay, while user programs spend their time in loops.
+   */
+  userThreshold?: number;
   /** Interpreted instructions per step on code without translation (default 128; 1 gives tests the most translated code). */
   coldChunk?: number;
   /** Misses (entries without a block) on a translated page before it is translated again (default 8, doubling per retranslation). */
@@ -74,6 +80,7 @@ export class JitEngine {
   profile = false;
   private readonly m32: Int32Array;
   private readonly threshold: number;
+  private readonly userThreshold: number;
   private readonly coldChunk: number;
   private readonly missLimit: number;
   private readonly entryHeat: number;
@@ -112,6 +119,7 @@ export class JitEngine {
   constructor(readonly hart: Hart, options: JitOptions = {}) {
     this.m32 = hart.m32;
     this.threshold = options.threshold ?? 3_000_000;
+    this.userThreshold = options.userThreshold ?? options.threshold ?? 300_000;
     this.coldChunk = options.coldChunk ?? 128;
     this.missLimit = options.missLimit ?? 8;
     this.entryHeat = options.entryHeat ?? 400;
@@ -242,7 +250,7 @@ export class JitEngine {
         // code entered often for a few instructions (small library functions) gets translated as well.
         this.heat[page] += this.entryHeat;
       }
-      if (this.heat[page] >= this.threshold && this.pending[page] === 0) tp = this.compile(page, host);
+      if (this.heat[page] >= (h.priv === PRIV_U ? this.userThreshold : this.threshold) && this.pending[page] === 0) tp = this.compile(page, host);
       if (tp === undefined) {
         const n = this.interpret(Math.min(limit, this.coldChunk));
         this.heat[page] += n;
