@@ -188,6 +188,7 @@ class BlockEmitter {
   constructor(body: FunctionBody, private readonly hartBase: number, private readonly fnAt: Map<number, number>, private readonly nextHost = -1) {
     this.b = body;
     this.vbase = body.local(I64);
+    this.nL = body.local(I32);
   }
 
   /**
@@ -209,9 +210,18 @@ class BlockEmitter {
     this.b.set(this.regL[rd]);
     this.dirty.add(rd);
   }
-  /** Writes the dirty register locals back to the hart block (before exits and call-outs). */
+  /** Writes the dirty register locals back to the hart block and the count to G_N (before exits and call-outs). */
   private flush(): void {
     for (const r of this.dirty) this.b.i32c(0).get(this.regL[r]).mem(Op.i64_store, this.hartBase + HS_X + 8 * r);
+    this.syncCount();
+  }
+  /**
+   * The count retired so far lives in a local inside a function (G_N is a memory cell for V8: updating it per block made
+   * a loop's iterations depend on each other through a store and a load); G_N gets it wherever code leaves or calls out.
+   */
+  private readonly nL: number;
+  private syncCount(): void {
+    this.b.get(this.nL).gset(G_N);
   }
   /** After a call-out that may have written x[r] in the hart block (FP compares, moves, conversions). */
   private reload(r: number): void {
@@ -261,6 +271,7 @@ class BlockEmitter {
     const b = this.b;
     const root = plan.tree.blk;
     b.gget(G_VBASE).set(this.vbase);
+    b.gget(G_N).set(this.nL);
     this.loadRegs(plan.blocks, plan.loops);
     this.root = root;
     this.depth = 0;
@@ -268,7 +279,7 @@ class BlockEmitter {
     b.loop();
     // Run the region only if its longest path fits the budget, so run(budget) retires exactly what the interpreter would
     // (when it does not fit, the engine interprets the rest of the budget).
-    b.gget(G_N).i32c(plan.maxInsns).op(Op.i32_add).gget(G_BUDGET).op(Op.i32_gt_u).if_();
+    b.get(this.nL).i32c(plan.maxInsns).op(Op.i32_add).gget(G_BUDGET).op(Op.i32_gt_u).if_();
     this.flush();
     this.pcAt(root.off);
     b.gset(G_PC).i32c(1).op(Op.return).end();
@@ -334,7 +345,7 @@ class BlockEmitter {
   private depth = 0;
 
   private count(len: number): void {
-    this.b.gget(G_N).i32c(len).op(Op.i32_add).gset(G_N);
+    this.b.get(this.nL).i32c(len).op(Op.i32_add).set(this.nL);
   }
 
   /**
@@ -418,6 +429,7 @@ class BlockEmitter {
         this.hostAddr();
         b.mem(ops[f3], 0);
         b.else_();
+        this.syncCount();
         b.get(this.addr).i32c(packSlow(f3, ins, k)).call(F_LDSLOW);
         this.exitIfStopped();
         b.end();
@@ -436,6 +448,7 @@ class BlockEmitter {
         this.hostAddr();
         b.get(this.t).mem([Op.i64_store8, Op.i64_store16, Op.i64_store32, Op.i64_store][f3], 0);
         b.else_();
+        this.syncCount();
         b.get(this.addr).get(this.t).i32c(packSlow(f3, ins, k)).call(F_STSLOW);
         this.exitIfStopped();
         b.end();
