@@ -40,7 +40,7 @@ export async function benchBoot(): Promise<void> {
     (err) => {
       const mips = /guest instructions: ([\d,]+) \(([\d.]+) MIPS\)/.exec(err)?.slice(1).join(' instructions, ').concat(' MIPS') ?? '';
       // Where the time went: translation, translated code, the interpreter and exits (the --stats lines say it).
-      const engine = err.split(/\r?\n/).filter((l) => /^\s*(translator|interpreted|engine time):/.test(l)).map((l) => `\n  ${l.trim()}`).join('');
+      const engine = err.split(/\r?\n/).filter((l) => /^\s*(translator|interpreted|engine time( \(sampled\))?):/.test(l)).map((l) => `\n  ${l.trim()}`).join('');
       return mips + engine;
     });
   // QEMU runs its bundled OpenSBI (-bios default) in M-mode; TCG translates guest code to host code.

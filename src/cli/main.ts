@@ -24,7 +24,7 @@ export async function main(argv: string[]): Promise<number> {
     .option('--engine <interp|jit>', 'how guest code runs: translation of hot code to WebAssembly, or the interpreter alone', 'jit')
     .option('--jit-threshold <n>', 'interpreted instructions on a guest page before the translator compiles it (tuning; default 3000000 for kernel code, 300000 for user code)')
     .option('--check-jit', 'run interpreter and translator in lockstep and stop at the first divergence (slow; no disks/NICs)')
-    .option('--stats', 'print virtualization statistics on exit (SIGUSR1 prints them while running; timing them slows the guest by about 10 %)')
+    .option('--stats', 'print virtualization statistics on exit (SIGUSR1 prints them while running)')
     .option('--no-reboot', 'exit when the guest resets instead of restarting it')
     .option('--disk <file[,readonly]>', 'attach a disk image (raw or qcow2, backing chains followed) as virtio-blk; repeatable', collect)
     .option('--nic <null|listen=SOCKET|connect=SOCKET>', 'attach a virtio-net card; listen/connect join two VMs through a UNIX socket; repeatable', collect)

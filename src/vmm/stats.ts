@@ -43,7 +43,8 @@ export function formatStats(m: VirtMachine, wallMs: number): string {
         `budget ${ex.budget.toLocaleString('en-US')}, fetch TLB miss ${ex.fetchTlbMiss.toLocaleString('en-US')}, untranslated page ${ex.untranslatedPage.toLocaleString('en-US')}, ` +
         `no function at pc ${ex.noFunction.toLocaleString('en-US')}, other (chain slot taken, ...) ${ex.other.toLocaleString('en-US')}`);
       const exits = Math.max(0, t.runMs - t.translatedMs - t.interpretedMs - t.compileMs);
-      out.push(`  engine time: translated code ${(t.translatedMs / 1000).toFixed(2)} s, interpreter ${(t.interpretedMs / 1000).toFixed(2)} s, ` +
+      // Translated code and interpreter times are estimates from sampled calls (JitEngine.profile); exits are the rest.
+      out.push(`  engine time (sampled): translated code ${(t.translatedMs / 1000).toFixed(2)} s, interpreter ${(t.interpretedMs / 1000).toFixed(2)} s, ` +
         `translation ${(t.compileMs / 1000).toFixed(2)} s, exits and dispatch ${(exits / 1000).toFixed(2)} s (${t.calls.toLocaleString('en-US')} entries into translated code)`);
     }
   }
