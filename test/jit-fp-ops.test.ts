@@ -251,6 +251,49 @@ test('FP instructions in a hot translated loop trap when FS is Off and set FS Di
   }
 });
 
+// Only FP stores (as setjmp saving callee-saved FP registers): they run inline while FS is Clean and leave it Clean.
+const FS_STORES = `
+.globl _start
+_start:
+  li s1, 0
+  li t0, 5
+1:fsd f1, -8(sp)
+  fsw f2, -16(sp)
+  ld t1, -8(sp)
+  lwu t2, -16(sp)
+  add s1, s1, t1
+  add s1, s1, t2
+  addi t0, t0, 1
+  j 1b
+`;
+
+test('FP stores in translated code with FS Clean store and leave FS Clean; with FS Off they trap, as in the interpreter', () => {
+  const prog = assembleAndLink(FS_STORES);
+  try {
+    const ref = userHart(prog.elf);
+    const engine = new JitEngine(userHart(prog.elf), { threshold: 50 });
+    const other = engine.hart;
+    for (const h of [ref, other]) {
+      h.f[2] = 0x01234567; h.f[3] = 0x89abcdef | 0; h.f[4] = 0x7654321; h.f[5] = -1; // f1 and f2 (NaN-boxed single)
+      h.mstatus = (h.mstatus & ~MSTATUS_FS) | (2 << 13);
+    }
+    const d = lockstep(ref, engine, 20_000, { step: 997 });
+    assert.equal(d, null, d?.differences.join('\n'));
+    assert.ok(engine.stats.translatedInstructions > 10_000);
+    assert.equal((other.mstatus & MSTATUS_FS) >>> 13, 2, 'FS stays Clean');
+    assert.equal(other.x[18], ref.x[18]);
+    assert.notEqual(other.x[18], 0);
+    for (const h of [ref, other]) h.mstatus &= ~MSTATUS_FS;
+    const ra = ref.run(1000), rb = engine.run(1000);
+    assert.equal(rb, ra);
+    assert.equal(ra, StopReason.MachineTrap);
+    assert.equal(other.trapCause, CAUSE_ILLEGAL_INSTRUCTION);
+    assert.deepEqual(compareHarts(ref, other, true), []);
+  } finally {
+    prog.cleanup();
+  }
+});
+
 // A compare whose destination the function never reads: its register local is only set by the fast path, so a trap on
 // the slow path must leave x[rd] as it was.
 const FS_CALL = `

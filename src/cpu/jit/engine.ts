@@ -1,5 +1,5 @@
 // The translating engine: runs a hart like Hart.run, interpreting cold code and running hot pages as WebAssembly.
-import { HS_FCSR, HS_FS_DIRTY, HS_PC, TLB_ENTRIES } from '../../memory/layout.js';
+import { HS_FCSR, HS_FS_DIRTY, HS_FS_ON, HS_PC, TLB_ENTRIES } from '../../memory/layout.js';
 import { CAUSE_ILLEGAL_INSTRUCTION, MSTATUS_FS, PRIV_U } from '../constants.js';
 import { compressedTable } from '../compressed.js';
 import { fpExecute } from '../fpu/execute.js';
@@ -300,6 +300,7 @@ export class JitEngine {
     m32[this.pcIndex + 1] = h.pcHi;
     // FP runs inline only while FS is Dirty; mstatus changes only between calls (traps, CSR writes stop translated code).
     m32[(h.base + HS_FS_DIRTY) >> 2] = (h.mstatus & MSTATUS_FS) === MSTATUS_FS ? 1 : 0;
+    m32[(h.base + HS_FS_ON) >> 2] = (h.mstatus & MSTATUS_FS) !== 0 ? 1 : 0;
     let n: number;
     this.stats.calls++;
     const timed = this.profile && this.sample();

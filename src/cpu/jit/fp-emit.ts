@@ -1,11 +1,13 @@
 // Inline WebAssembly for RISC-V F/D instructions in translated blocks: exact fast paths, the FPU call-out as the slow path.
-import { HS_F, HS_FCSR, HS_FS_DIRTY } from '../../memory/layout.js';
+import { HS_F, HS_FCSR, HS_FS_DIRTY, HS_FS_ON } from '../../memory/layout.js';
 import type { GuestInsn } from './decode.js';
 import { F64, FunctionBody, I32, I64, Op } from './wasm-emitter.js';
 
 /**
  * How the fast paths stay bit-exact with the interpreter's FPU (src/cpu/fpu):
- * - They run only while mstatus.FS is Dirty (HS_FS_DIRTY), so they never trap and need not touch mstatus.
+ * - They run only while mstatus.FS is Dirty (HS_FS_DIRTY), so they never trap and need not touch mstatus; FP stores,
+ *   which leave FS as it is, only while FS is not Off (HS_FS_ON). (Code that only saves FP registers, like setjmp in a
+ *   process whose FS is Clean, otherwise called out on every store: 58 times per iteration of a busybox shell loop.)
  * - They compute with the host's IEEE double arithmetic (round to nearest even) and take the slow path (the call-out)
  *   whenever the result could be NaN, infinite, zero-by-underflow, subnormal or overflowed, so the only flag they can
  *   raise is NX, which they detect exactly: TwoSum's error term for sums, the significands' odd parts for products
@@ -126,16 +128,16 @@ export class FpEmitter {
   private need(): void { this.b.op(Op.i32_eqz); this.bail(); }
 
   /**
-   * Emits `fast` guarded by FS Dirty, with `slow` as the fallback. `fast` branches to the slow path with bail/need before
-   * it writes anything.
+   * Emits `fast` guarded by FS Dirty (or by FS not Off: `flag` HS_FS_ON), with `slow` as the fallback. `fast` branches
+   * to the slow path with bail/need before it writes anything.
    */
-  private guarded(fast: () => void, slow: () => void): void {
+  private guarded(fast: () => void, slow: () => void, flag = HS_FS_DIRTY): void {
     const b = this.b;
     b.block();
     b.block();
     this.depth = 0;
     this.fcsrRead = false;
-    b.i32c(0).mem(Op.i32_load, this.h.hartBase + HS_FS_DIRTY);
+    b.i32c(0).mem(Op.i32_load, this.h.hartBase + flag);
     this.need();
     fast();
     b.br(1);
@@ -179,7 +181,7 @@ export class FpEmitter {
         b.i32c(0).mem(Op.i64_load, this.fAddr((insn >>> 20) & 31));
         b.mem(size === 8 ? Op.i64_store : Op.i64_store32, 0);
       }
-    }, slow);
+    }, slow, load ? HS_FS_DIRTY : HS_FS_ON);
   }
 
   /** The fast path of an OP-FP or fused multiply-add instruction, or null when it always calls out. */
