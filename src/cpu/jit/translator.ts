@@ -68,6 +68,7 @@ const PAGE_MASK_LO = -4096;
 // Globals of a page module: the pc being run, instructions retired in this call, the page's virtual base, the call's budget,
 // the load/store/fetch TLB tables in force (byte offsets), and what the last memory slow path asked for (0 or R_LEAVE/R_TRAP).
 const G_PC = 0, G_N = 1, G_VBASE = 2, G_BUDGET = 3, G_LTLB = 4, G_STLB = 5, G_FTLB = 6, G_STOP = 7;
+const GLOBAL_TYPES = [I64, I32, I64, I32, I32, I32, I32, I32];
 
 /**
  * What a block function returns: keep dispatching on this page, return to JavaScript, pc left the page, or a load or store
@@ -817,7 +818,7 @@ export function buildPage(blocks: Block[], interp: number[], hartBase: number, r
   const m = new ModuleBuilder();
   m.importMemory('e', 'mem');
   m.importTable('e', 'calls', CALL_SLOTS);
-  m.addGlobal(I64); m.addGlobal(I32); m.addGlobal(I64); m.addGlobal(I32); m.addGlobal(I32); m.addGlobal(I32); m.addGlobal(I32); m.addGlobal(I32);
+  for (const type of GLOBAL_TYPES) m.addGlobal(type);
   emitHelpers(m, hartBase);
   const fnAt = new Map<number, number>();
   roots.forEach((o, i) => fnAt.set(o, F_FIRST_BLOCK + i));
