@@ -1,5 +1,5 @@
 // The translating engine: runs a hart like Hart.run, interpreting cold code and running hot pages as WebAssembly.
-import { HS_FCSR, HS_FS_DIRTY, HS_FS_ON, HS_PC, TLB_ENTRIES } from '../../memory/layout.js';
+import { CEXP_BASE, CEXP_SIZE, HS_FCSR, HS_FS_DIRTY, HS_FS_ON, HS_PC, TLB_ENTRIES } from '../../memory/layout.js';
 import { CAUSE_ILLEGAL_INSTRUCTION, MSTATUS_FS, PRIV_U } from '../constants.js';
 import { compressedTable } from '../compressed.js';
 import { fpExecute } from '../fpu/execute.js';
@@ -8,6 +8,7 @@ import { r64 } from '../int64.js';
 import { csrAccess } from '../csr.js';
 import { checkInterrupts } from '../trap.js';
 import { discoverBlocks } from './decode.js';
+import { WasmInterpreter, buildWasmInterpreter } from './interp-wasm.js';
 import { CHAIN_SLOTS, CallOuts, ChainHub, JIT_COUNT, JIT_RESULT, R_TRAP, TranslatedPage, bounceRun, buildPage, instantiatePage, makeChainHub } from './translator.js';
 
 export interface JitOptions {
@@ -30,6 +31,11 @@ export interface JitOptions {
    * Needs an event loop that turns (the machine's run loop yields every burst); synchronous runners should leave it off.
    */
   asyncCompile?: boolean;
+  /**
+   * Interpret cold code with the WebAssembly interpreter (interp-wasm.ts), falling back to the hart's TypeScript
+   * interpreter for what it leaves out (default true; false runs the TypeScript interpreter only, for comparison).
+   */
+  wasmInterpreter?: boolean;
 }
 
 export interface JitStats {
@@ -39,6 +45,8 @@ export interface JitStats {
   invalidations: number;
   translatedInstructions: number;
   interpretedInstructions: number;
+  /** Of those, instructions run by the WebAssembly interpreter (the rest ran in the TypeScript interpreter). */
+  interpretedInWasm: number;
   wasmBytes: number;
   /** Calls from the engine into translated code. */
   calls: number;
@@ -74,7 +82,7 @@ const peersByMemory = new WeakMap<object, JitEngine[]>();
 
 export class JitEngine {
   readonly stats: JitStats = {
-    compiles: 0, spills: 0, invalidations: 0, translatedInstructions: 0, interpretedInstructions: 0, wasmBytes: 0, calls: 0, compileMs: 0,
+    compiles: 0, spills: 0, invalidations: 0, translatedInstructions: 0, interpretedInstructions: 0, interpretedInWasm: 0, wasmBytes: 0, calls: 0, compileMs: 0,
     translatedMs: 0, interpretedMs: 0, runMs: 0,
     interpretedWhy: { noFetchTlb: 0, coldPage: 0, leftOut: 0, miss: 0, afterTranslated: 0 },
     exits: { trap: 0, stop: 0, budget: 0, fetchTlbMiss: 0, untranslatedPage: 0, noFunction: 0, other: 0 },
@@ -129,6 +137,8 @@ export class JitEngine {
   /** Where the last interpreter chunk stopped (a cold chunk starting there continues it rather than entering). */
   private coldEndLo = 1;
   private coldEndHi = 0;
+  /** The WebAssembly interpreter for cold code (null: the TypeScript interpreter only). */
+  private readonly wasmInterp: WasmInterpreter | null;
 
   constructor(readonly hart: Hart, options: JitOptions = {}) {
     this.m32 = hart.m32;
@@ -151,6 +161,12 @@ export class JitEngine {
     this.countIndex = (hart.base + JIT_COUNT) >> 2;
     this.resultIndex = (hart.base + JIT_RESULT) >> 2;
     this.callOuts = this.makeCallOuts();
+    if (options.wasmInterpreter ?? true) {
+      new Int32Array(mem.buffer, CEXP_BASE, CEXP_SIZE >> 2).set(this.cexp);
+      this.wasmInterp = buildWasmInterpreter(mem.memory, hart.base);
+    } else {
+      this.wasmInterp = null;
+    }
     this.chain = makeChainHub(this.callOuts);
     let peers = peersByMemory.get(mem);
     if (peers === undefined) { peers = []; peersByMemory.set(mem, peers); }
@@ -357,10 +373,36 @@ export class JitEngine {
 
   private interpretUnprofiled(limit: number): number {
     const h = this.hart;
-    const n = h.interpret(limit);
+    const n = this.wasmInterp === null ? h.interpret(limit) : this.interpretMixed(this.wasmInterp, limit);
     this.stats.interpretedInstructions += n;
     this.coldEndLo = h.pcLo; this.coldEndHi = h.pcHi;
     return n;
+  }
+
+  /**
+   * Interprets up to `limit` instructions in the WebAssembly interpreter, handing each instruction it leaves out to the
+   * hart's TypeScript interpreter (which then sees the instructions retired so far in instret, as CSR reads need).
+   */
+  private interpretMixed(wasm: WasmInterpreter, limit: number): number {
+    const h = this.hart, m32 = this.m32, pcIndex = this.pcIndex;
+    const stopAtJump = h.stopAtJump ? 1 : 0;
+    let n = 0;
+    for (;;) {
+      m32[pcIndex] = h.pcLo; m32[pcIndex + 1] = h.pcHi;
+      const r = wasm(limit - n, stopAtJump, h.loadTlb << 2, h.storeTlb << 2, h.fetchTlb << 2);
+      const k = r >>> 1;
+      n += k;
+      this.stats.interpretedInWasm += k;
+      h.pcLo = m32[pcIndex]; h.pcHi = m32[pcIndex + 1];
+      if ((r & 1) === 0 || n >= limit) return n;
+      h.instret += n;
+      const j = h.interpret(1);
+      h.instret -= n;
+      n += j;
+      // A trap (j = 0) or a state change ends the chunk, and so does any instruction under stopAtJump: the TypeScript
+      // interpreter does not say whether it jumped.
+      if (j === 0 || h.breakSlice || stopAtJump !== 0 || n >= limit) return n;
+    }
   }
 
   private noteEntry(page: number, off: number): void {
