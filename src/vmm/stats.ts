@@ -21,11 +21,11 @@ export function formatStats(m: VirtMachine, wallMs: number): string {
   out.push(`  time by mode: U ${(msByPriv[0] / 1000).toFixed(2)} s, S ${(msByPriv[1] / 1000).toFixed(2)} s, ` +
     `M (hypervisor: hypercalls) ${(m.hypervisorMs / 1000).toFixed(3)} s, idle or host ${(idleMs / 1000).toFixed(2)} s`);
   if (m.engines) {
-    const t = { compiles: 0, spills: 0, invalidations: 0, translated: 0, interpreted: 0, calls: 0, compileMs: 0, translatedMs: 0, interpretedMs: 0, runMs: 0, bytes: 0 };
+    const t = { compiles: 0, spills: 0, invalidations: 0, translated: 0, interpreted: 0, inWasm: 0, calls: 0, compileMs: 0, translatedMs: 0, interpretedMs: 0, runMs: 0, bytes: 0 };
     for (const e of m.engines) {
       const s = e.stats;
       t.compiles += s.compiles; t.spills += s.spills; t.invalidations += s.invalidations; t.translated += s.translatedInstructions;
-      t.interpreted += s.interpretedInstructions; t.calls += s.calls; t.compileMs += s.compileMs; t.bytes += s.wasmBytes;
+      t.interpreted += s.interpretedInstructions; t.inWasm += s.interpretedInWasm; t.calls += s.calls; t.compileMs += s.compileMs; t.bytes += s.wasmBytes;
       t.translatedMs += s.translatedMs; t.interpretedMs += s.interpretedMs; t.runMs += s.runMs;
     }
     const why = { noFetchTlb: 0, coldPage: 0, leftOut: 0, miss: 0, afterTranslated: 0 };
@@ -35,7 +35,8 @@ export function formatStats(m: VirtMachine, wallMs: number): string {
       `${t.invalidations.toLocaleString('en-US')} invalidated; ${all ? ((100 * t.translated) / all).toFixed(1) : '0.0'}% of instructions ran translated`);
     const share = (v: number) => (all ? ((100 * v) / all).toFixed(1) : '0.0') + '%';
     out.push(`  interpreted: on cold pages ${share(why.coldPage)}, no fetch TLB entry ${share(why.noFetchTlb)}, ` +
-      `left out by the translator ${share(why.leftOut)}, entries without a block ${share(why.miss)}, after leaving translated code ${share(why.afterTranslated)}`);
+      `left out by the translator ${share(why.leftOut)}, entries without a block ${share(why.miss)}, after leaving translated code ${share(why.afterTranslated)}; ` +
+      `${t.interpreted ? ((100 * t.inWasm) / t.interpreted).toFixed(1) : '0.0'}% of interpreted instructions ran in the WebAssembly interpreter`);
     const ex = { trap: 0, stop: 0, budget: 0, fetchTlbMiss: 0, untranslatedPage: 0, noFunction: 0, other: 0 };
     for (const e of m.engines) for (const k of Object.keys(ex) as (keyof typeof ex)[]) ex[k] += e.stats.exits[k];
     if (t.runMs > 0) {
