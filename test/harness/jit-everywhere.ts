@@ -1,16 +1,19 @@
-// For the differential campaigns through the translator: every Hart.run goes through a JitEngine that translates on first visit.
+// For the differential campaigns through the engine: every Hart.run goes through a JitEngine (by default one that translates on first visit).
 import { Hart } from '../../src/cpu/hart.js';
-import { JitEngine } from '../../src/cpu/jit/engine.js';
+import { JitEngine, JitOptions } from '../../src/cpu/jit/engine.js';
 
 /** runUserProgram builds its own hart; routing Hart.prototype.run through an engine keeps the harness unchanged. */
-export function routeHartsThroughJit(): void {
+export function routeHartsThroughJit(options: JitOptions = { threshold: 0, coldChunk: 1, missLimit: 1 }): JitEngine[] {
   const engines = new WeakMap<Hart, JitEngine>();
+  const created: JitEngine[] = [];
   Hart.prototype.run = function (this: Hart, budget: number): number {
     let e = engines.get(this);
     if (e === undefined) {
-      e = new JitEngine(this, { threshold: 0, coldChunk: 1, missLimit: 1 });
+      e = new JitEngine(this, options);
       engines.set(this, e);
+      created.push(e);
     }
     return e.run(budget);
   };
+  return created;
 }
