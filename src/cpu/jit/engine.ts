@@ -20,7 +20,7 @@ export interface JitOptions {
    * translating does not pay, while user programs spend their time in loops.
    */
   userThreshold?: number;
-  /** Interpreted instructions per step on code without translation (default 128; 1 gives tests the most translated code). */
+  /** Interpreted instructions per step on code without translation (default 512; 1 gives tests the most translated code). */
   coldChunk?: number;
   /** Misses (entries without a block) on a translated page before it is translated again (default 8, doubling per retranslation). */
   missLimit?: number;
@@ -144,7 +144,7 @@ export class JitEngine {
     this.m32 = hart.m32;
     this.threshold = options.threshold ?? 3_000_000;
     this.userThreshold = options.userThreshold ?? options.threshold ?? 300_000;
-    this.coldChunk = options.coldChunk ?? 128;
+    this.coldChunk = options.coldChunk ?? 512;
     this.missLimit = options.missLimit ?? 8;
     this.entryHeat = options.entryHeat ?? 400;
     this.asyncCompile = options.asyncCompile ?? false;
