@@ -3,11 +3,16 @@
 // Code below the translation threshold (most of a Debian boot's kernel code runs between 100 K and 3 M times per page,
 // where compiling a page module does not pay) used to run in the TypeScript interpreter at about 20 ns per instruction:
 // TurboFan compiles its one large function with 64-bit registers split into int32 halves and many spills. This module
-// is emitted once per hart and interprets RV64I, M (without MULH*) and C (expanded through the same table as the
-// TypeScript interpreter, copied into the memory at CEXP_BASE) with registers as i64 in the hart block. Anything else
-// (system instructions, CSRs, atomics, floating point, TLB misses, misaligned or cross-page accesses) it leaves to the
-// TypeScript interpreter, one instruction at a time, before it has any effect: it never traps or changes privileged
-// state itself, so the TypeScript interpreter stays the reference for every precise trap.
+// is emitted once per hart and interprets RV64I, M, A (AMOs; LR/SC go to TypeScript) and C with registers as i64 in the
+// hart block. Anything else (system instructions, CSRs, LR/SC, floating point, TLB misses, misaligned or cross-page
+// accesses) it leaves to the TypeScript interpreter, one instruction at a time, before it has any effect: it never traps
+// or changes privileged state itself, so the TypeScript interpreter stays the reference for every precise trap.
+//
+// One br_table dispatches each instruction to a handler specialised for its opcode and funct3 (32-bit encodings) or its
+// quadrant and funct3 (compressed ones, decoded directly): one indirect branch per instruction, and no dependent load
+// from the expansion table for the common compressed forms. Rare compressed forms (FP loads and stores, reserved and
+// hint encodings) are expanded through the TypeScript interpreter's table, copied into the memory at CEXP_BASE, and
+// dispatched again as their 32-bit equivalents.
 import { CEXP_BASE, HS_PC, HS_X, TLB_ENTRIES } from '../../memory/layout.js';
 import { FunctionBody, I32, I64, ModuleBuilder, Op } from './wasm-emitter.js';
 
@@ -56,338 +61,560 @@ class Labels {
 }
 
 const PAGE_MASK = -4096;
+/** Selector values: 32-bit encodings are opcode[6:2] << 3 | funct3; compressed ones RVC_SEL + (quadrant << 3 | funct3). */
+const RVC_SEL = 256;
+const SEL_COUNT = RVC_SEL + 24;
+
+/** Handler names by selector value; values without one go to TypeScript. */
+function handlerMap(): Map<number, string> {
+  const map = new Map<number, string>();
+  const op = (op5: number, f3s: (string | null)[]): void => f3s.forEach((name, f3) => { if (name !== null) map.set(op5 << 3 | f3, name); });
+  const all = (name: string): string[] => new Array<string>(8).fill(name);
+  op(0, ['lb', 'lh', 'lw', 'ld', 'lbu', 'lhu', 'lwu', null]);
+  op(3, ['fence']);
+  op(4, ['addi', 'slli', 'slti', 'sltiu', 'xori', 'sri', 'ori', 'andi']);
+  op(5, all('auipc'));
+  op(6, ['addiw', 'slliw', null, null, null, 'sriw']);
+  op(8, ['sb', 'sh', 'sw', 'sd']);
+  op(11, [null, null, 'amow', 'amod']);
+  op(12, ['op0', 'op1', 'op2', 'op3', 'op4', 'op5', 'op6', 'op7']);
+  op(13, all('lui'));
+  op(14, ['opw0', 'opw1', null, null, 'opw4', 'opw5', 'opw6', 'opw7']);
+  op(24, ['beq', 'bne', null, null, 'blt', 'bge', 'bltu', 'bgeu']);
+  op(25, ['jalr']);
+  op(27, all('jal'));
+  // 'cexp' (through the expansion table) goes in last: its case block then encloses the other compressed handlers,
+  // which branch to it for their reserved variants.
+  const viaTable: number[] = [];
+  const rvc = (quadrant: number, names: string[]): void => names.forEach((name, f3) => {
+    if (name === 'cexp') viaTable.push(RVC_SEL + (quadrant << 3 | f3));
+    else map.set(RVC_SEL + (quadrant << 3 | f3), name);
+  });
+  rvc(0, ['c.addi4spn', 'cexp', 'c.lw', 'c.ld', 'cexp', 'cexp', 'c.sw', 'c.sd']);
+  rvc(1, ['c.addi', 'c.addiw', 'c.li', 'c.lui', 'c.alu', 'c.j', 'c.beqz', 'c.bnez']);
+  rvc(2, ['c.slli', 'cexp', 'c.lwsp', 'c.ldsp', 'c.cr', 'cexp', 'c.swsp', 'c.sdsp']);
+  for (const sel of viaTable) map.set(sel, 'cexp');
+  return map;
+}
+
+const LOADS: Record<string, [number, number]> = { // name -> [size, wasm load op]
+  lb: [1, Op.i64_load8_s], lh: [2, Op.i64_load16_s], lw: [4, Op.i64_load32_s], ld: [8, Op.i64_load],
+  lbu: [1, Op.i64_load8_u], lhu: [2, Op.i64_load16_u], lwu: [4, Op.i64_load32_u],
+};
+const STORES: Record<string, [number, number]> = { sb: [1, Op.i64_store8], sh: [2, Op.i64_store16], sw: [4, Op.i64_store32], sd: [8, Op.i64_store] };
+const BRANCHES: Record<string, number> = { beq: Op.i64_eq, bne: Op.i64_ne, blt: Op.i64_lt_s, bge: Op.i64_ge_s, bltu: Op.i64_lt_u, bgeu: Op.i64_ge_u };
+const IMM_OPS: Record<string, number> = { addi: Op.i64_add, xori: Op.i64_xor, ori: Op.i64_or, andi: Op.i64_and };
+/** AMO funct5 -> operation (LR and SC go to TypeScript, with the reservation). */
+const AMO_OPS = new Map<number, string>([[0x00, 'add'], [0x01, 'swap'], [0x04, 'xor'], [0x08, 'or'], [0x0c, 'and'], [0x10, 'min'], [0x14, 'max'], [0x18, 'minu'], [0x1c, 'maxu']]);
 
 /** Emits and compiles the interpreter for the hart whose state block starts at `hartBase`. */
 export function buildWasmInterpreter(memory: WebAssembly.Memory, hartBase: number): WasmInterpreter {
   const m = new ModuleBuilder();
   m.importMemory('e', 'mem');
-  const { index, body: b } = m.addFunction([I32, I32, I32, I32, I32], [I32]);
-  const P_LIMIT = 0, P_STOP_AT_JUMP = 1, P_LTLB = 2, P_STLB = 3, P_FTLB = 4;
-  const n = b.local(I32), insn = b.local(I32), fbase = b.local(I32), off = b.local(I32), rdAddr = b.local(I32);
-  const f3 = b.local(I32), e = b.local(I32), jumped = b.local(I32), t = b.local(I32), host = b.local(I32);
-  const pc = b.local(I64), npc = b.local(I64), ftag = b.local(I64), a = b.local(I64), v = b.local(I64), addr = b.local(I64);
-  const L = new Labels(b);
-  const X = hartBase + HS_X;
-
-  // Operand helpers. rs1 * 8 = (insn >>> 12) & 0xf8, rs2 * 8 = (insn >>> 17) & 0xf8, rd * 8 = (insn >>> 4) & 0xf8.
-  const rs2 = (): void => { b.get(insn).i32c(17).op(Op.i32_shr_u).i32c(0xf8).op(Op.i32_and).mem(Op.i64_load, X); };
-  const immI = (): void => { b.get(insn).i32c(20).op(Op.i32_shr_s); };
-  const immI64 = (): void => { immI(); b.op(Op.i64_extend_i32_s); };
-  const field = (shift: number, mask: number): FunctionBody => b.get(insn).i32c(shift).op(Op.i32_shr_u).i32c(mask).op(Op.i32_and);
-  const setV = (emit: () => void): void => { emit(); b.set(v); L.br('write'); };
-  const a32 = (): void => { b.get(a).op(Op.i32_wrap_i64); };
-  const b32 = (): void => { rs2(); b.op(Op.i32_wrap_i64); };
-  const needIf = (): void => { L.brIf('needts'); }; // condition on the stack
-  /** Soft-TLB lookup of `addr` in the table whose byte offset is param `table`: host offset in `host`, or leave it to TypeScript. */
-  const tlb = (table: number): void => {
-    b.get(table).get(addr).op(Op.i32_wrap_i64).i32c(8).op(Op.i32_shr_u).i32c((TLB_ENTRIES - 1) << 4).op(Op.i32_and).op(Op.i32_add).tee(e);
-    b.mem(Op.i64_load, 0).get(addr).i64c(PAGE_MASK).op(Op.i64_and).op(Op.i64_ne);
-    needIf();
-    // naturally aligned only: (addr & ((1 << (f3 & 3)) - 1)) != 0 goes to TypeScript (misaligned accesses are emulated there)
-    b.get(addr).op(Op.i32_wrap_i64).i32c(1).get(f3).i32c(3).op(Op.i32_and).op(Op.i32_shl).i32c(1).op(Op.i32_sub).op(Op.i32_and);
-    needIf();
-    b.get(e).mem(Op.i32_load, 8).get(addr).op(Op.i32_wrap_i64).i32c(4095).op(Op.i32_and).op(Op.i32_add).set(host);
-  };
-  /** 64-bit compare result (i32 on the stack) as 0/1 in v. */
-  const setFlag = (emit: () => void): void => setV(() => { emit(); b.op(Op.i64_extend_i32_u); });
-
-  b.i32c(0).mem(Op.i64_load, hartBase + HS_PC).set(pc);
-  b.i64c(1).set(ftag); // no page tag has bit 0 set
-  L.block('exit');
-  L.block('needts');
-  L.loop('top');
-  b.get(n).get(P_LIMIT).op(Op.i32_ge_u);
-  L.brIf('exit');
-
-  // ---- fetch: the page's host offset is cached while pc stays on it ----
-  b.get(pc).i64c(PAGE_MASK).op(Op.i64_and).get(ftag).op(Op.i64_ne);
-  L.if_();
-  b.get(P_FTLB).get(pc).op(Op.i32_wrap_i64).i32c(8).op(Op.i32_shr_u).i32c((TLB_ENTRIES - 1) << 4).op(Op.i32_and).op(Op.i32_add).tee(e);
-  b.mem(Op.i64_load, 0).get(pc).i64c(PAGE_MASK).op(Op.i64_and).op(Op.i64_ne);
-  needIf();
-  b.get(e).mem(Op.i32_load, 8).set(fbase);
-  b.get(pc).i64c(PAGE_MASK).op(Op.i64_and).set(ftag);
-  L.end();
-  b.get(pc).op(Op.i32_wrap_i64).i32c(4095).op(Op.i32_and).set(off);
-  b.get(fbase).get(off).op(Op.i32_add).mem(Op.i32_load16_u, 0).tee(insn);
-  b.i32c(3).op(Op.i32_and).i32c(3).op(Op.i32_ne);
-  L.if_();
-  // compressed: expand through the table (0: illegal, which TypeScript raises)
-  b.get(insn).i32c(2).op(Op.i32_shl).mem(Op.i32_load, CEXP_BASE).tee(insn).op(Op.i32_eqz);
-  needIf();
-  b.get(pc).i64c(2).op(Op.i64_add).set(npc);
-  L.else_();
-  b.get(off).i32c(4094).op(Op.i32_eq);
-  needIf(); // the instruction's second half is on the next page
-  b.get(fbase).get(off).op(Op.i32_add).mem(Op.i32_load, 0).set(insn);
-  b.get(pc).i64c(4).op(Op.i64_add).set(npc);
-  L.end();
-  b.i32c(0).set(jumped);
-  field(4, 0xf8); b.i32c(X).op(Op.i32_add).set(rdAddr);
-  field(12, 0xf8); b.mem(Op.i64_load, X).set(a);
-  field(12, 7); b.set(f3);
-
-  // ---- execute: cases write v and branch to 'write', or branch to 'done' ----
-  L.block('done');
-  L.block('write');
-  const opcodes = new Map<number, string>([
-    [0, 'load'], [3, 'miscmem'], [4, 'opimm'], [5, 'auipc'], [6, 'opimm32'], [8, 'store'], [12, 'op'], [13, 'lui'],
-    [14, 'op32'], [24, 'branch'], [25, 'jalr'], [27, 'jal'],
-  ]);
-  L.switch_(32, opcodes, 'needts', () => field(2, 31), (name) => {
-    switch (name) {
-      case 'opimm': {
-        L.switch_(8, new Map([[0, 'addi'], [1, 'slli'], [2, 'slti'], [3, 'sltiu'], [4, 'xori'], [5, 'sri'], [6, 'ori'], [7, 'andi']]), 'needts', () => b.get(f3), (op) => {
-          switch (op) {
-            case 'addi': setV(() => { b.get(a); immI64(); b.op(Op.i64_add); }); break;
-            case 'slli': field(26, 63); needIf(); setV(() => { b.get(a); immI64(); b.op(Op.i64_shl); }); break;
-            case 'slti': setFlag(() => { b.get(a); immI64(); b.op(Op.i64_lt_s); }); break;
-            case 'sltiu': setFlag(() => { b.get(a); immI64(); b.op(Op.i64_lt_u); }); break;
-            case 'xori': setV(() => { b.get(a); immI64(); b.op(Op.i64_xor); }); break;
-            case 'ori': setV(() => { b.get(a); immI64(); b.op(Op.i64_or); }); break;
-            case 'andi': setV(() => { b.get(a); immI64(); b.op(Op.i64_and); }); break;
-            default: { // sri: funct6 0 logical, 0x10 arithmetic
-              field(26, 63).tee(t);
-              L.if_();
-              b.get(t).i32c(0x10).op(Op.i32_ne); needIf();
-              setV(() => { b.get(a); immI64(); b.op(Op.i64_shr_s); });
-              L.end();
-              setV(() => { b.get(a); immI64(); b.op(Op.i64_shr_u); });
-            }
-          }
-        });
-        break;
-      }
-      case 'op': {
-        field(25, 127).tee(t);
-        L.if_(); // f7 != 0
-        b.get(t).i32c(0x20).op(Op.i32_eq);
-        L.if_();
-        b.get(f3); L.if_();
-        b.get(f3).i32c(5).op(Op.i32_ne); needIf();
-        setV(() => { b.get(a); rs2(); b.op(Op.i64_shr_s); });
-        L.end();
-        setV(() => { b.get(a); rs2(); b.op(Op.i64_sub); });
-        L.end();
-        b.get(t).i32c(1).op(Op.i32_ne); needIf();
-        emitMulDiv64();
-        L.end();
-        L.switch_(8, new Map([[0, 'add'], [1, 'sll'], [2, 'slt'], [3, 'sltu'], [4, 'xor'], [5, 'srl'], [6, 'or'], [7, 'and']]), 'needts', () => b.get(f3), (op) => {
-          const binary = (code: number): void => setV(() => { b.get(a); rs2(); b.op(code); });
-          switch (op) {
-            case 'add': binary(Op.i64_add); break;
-            case 'sll': binary(Op.i64_shl); break;
-            case 'slt': setFlag(() => { b.get(a); rs2(); b.op(Op.i64_lt_s); }); break;
-            case 'sltu': setFlag(() => { b.get(a); rs2(); b.op(Op.i64_lt_u); }); break;
-            case 'xor': binary(Op.i64_xor); break;
-            case 'srl': binary(Op.i64_shr_u); break;
-            case 'or': binary(Op.i64_or); break;
-            default: binary(Op.i64_and);
-          }
-        });
-        break;
-      }
-      case 'opimm32': {
-        const w = (emit: () => void): void => setV(() => { emit(); b.op(Op.i64_extend_i32_s); });
-        b.get(f3);
-        L.if_();
-        b.get(f3).i32c(1).op(Op.i32_eq);
-        L.if_();
-        field(25, 127); needIf();
-        w(() => { a32(); immI(); b.op(Op.i32_shl); });
-        L.end();
-        b.get(f3).i32c(5).op(Op.i32_ne); needIf();
-        field(25, 127).tee(t);
-        L.if_();
-        b.get(t).i32c(0x20).op(Op.i32_ne); needIf();
-        w(() => { a32(); immI(); b.op(Op.i32_shr_s); });
-        L.end();
-        w(() => { a32(); immI(); b.op(Op.i32_shr_u); });
-        L.end();
-        w(() => { a32(); immI(); b.op(Op.i32_add); });
-        break;
-      }
-      case 'op32': {
-        const w = (emit: () => void): void => setV(() => { emit(); b.op(Op.i64_extend_i32_s); });
-        field(25, 127).tee(t);
-        L.if_();
-        b.get(t).i32c(0x20).op(Op.i32_eq);
-        L.if_();
-        b.get(f3); L.if_();
-        b.get(f3).i32c(5).op(Op.i32_ne); needIf();
-        w(() => { a32(); b32(); b.op(Op.i32_shr_s); });
-        L.end();
-        w(() => { a32(); b32(); b.op(Op.i32_sub); });
-        L.end();
-        b.get(t).i32c(1).op(Op.i32_ne); needIf();
-        emitMulDiv32(w);
-        L.end();
-        b.get(f3); L.if_();
-        b.get(f3).i32c(1).op(Op.i32_eq);
-        L.if_(); w(() => { a32(); b32(); b.op(Op.i32_shl); }); L.end();
-        b.get(f3).i32c(5).op(Op.i32_ne); needIf();
-        w(() => { a32(); b32(); b.op(Op.i32_shr_u); });
-        L.end();
-        w(() => { a32(); b32(); b.op(Op.i32_add); });
-        break;
-      }
-      case 'lui': setV(() => { b.get(insn).i32c(PAGE_MASK).op(Op.i32_and).op(Op.i64_extend_i32_s); }); break;
-      case 'auipc': setV(() => { b.get(pc).get(insn).i32c(PAGE_MASK).op(Op.i32_and).op(Op.i64_extend_i32_s).op(Op.i64_add); }); break;
-      case 'jal': {
-        // imm = sign(31) << 20 | insn[19:12] << 12 | insn[20] << 11 | insn[30:21] << 1
-        b.get(pc);
-        b.get(insn).i32c(31).op(Op.i32_shr_s).i32c(20).op(Op.i32_shl);
-        b.get(insn).i32c(0xff000).op(Op.i32_and).op(Op.i32_or);
-        field(9, 0x800); b.op(Op.i32_or);
-        field(20, 0x7fe); b.op(Op.i32_or);
-        b.op(Op.i64_extend_i32_s).op(Op.i64_add);
-        b.get(npc).set(v).set(npc);
-        b.i32c(1).set(jumped);
-        L.br('write');
-        break;
-      }
-      case 'jalr': {
-        b.get(f3); needIf();
-        b.get(a); immI64(); b.op(Op.i64_add).i64c(-2).op(Op.i64_and);
-        b.get(npc).set(v).set(npc);
-        b.i32c(1).set(jumped);
-        L.br('write');
-        break;
-      }
-      case 'branch': {
-        b.get(f3).i32c(6).op(Op.i32_and).i32c(2).op(Op.i32_eq); needIf(); // funct3 2 and 3 are reserved
-        // taken = cond(f3 & 6) xor (f3 & 1): eq/ne, lt/ge, ltu/geu
-        b.get(f3).i32c(6).op(Op.i32_and).i32c(4).op(Op.i32_eq);
-        L.if_(); b.get(a); rs2(); b.op(Op.i64_lt_s).set(t);
-        L.else_();
-        b.get(f3).i32c(6).op(Op.i32_and);
-        L.if_(); b.get(a); rs2(); b.op(Op.i64_lt_u).set(t);
-        L.else_(); b.get(a); rs2(); b.op(Op.i64_eq).set(t);
-        L.end();
-        L.end();
-        b.get(t).get(f3).i32c(1).op(Op.i32_and).op(Op.i32_ne);
-        L.if_();
-        // imm = sign(31) << 12 | insn[7] << 11 | insn[30:25] << 5 | insn[11:8] << 1
-        b.get(pc);
-        b.get(insn).i32c(31).op(Op.i32_shr_s).i32c(12).op(Op.i32_shl);
-        b.get(insn).i32c(4).op(Op.i32_shl).i32c(0x800).op(Op.i32_and).op(Op.i32_or);
-        field(20, 0x7e0); b.op(Op.i32_or);
-        field(7, 0x1e); b.op(Op.i32_or);
-        b.op(Op.i64_extend_i32_s).op(Op.i64_add).set(npc);
-        b.i32c(1).set(jumped);
-        L.end();
-        L.br('done');
-        break;
-      }
-      case 'load': {
-        b.get(a); immI64(); b.op(Op.i64_add).set(addr);
-        b.get(f3).i32c(7).op(Op.i32_eq); needIf();
-        tlb(P_LTLB);
-        L.switch_(8, new Map([[0, 'lb'], [1, 'lh'], [2, 'lw'], [3, 'ld'], [4, 'lbu'], [5, 'lhu'], [6, 'lwu']]), 'needts', () => b.get(f3), (op) => {
-          const code = { lb: Op.i64_load8_s, lh: Op.i64_load16_s, lw: Op.i64_load32_s, ld: Op.i64_load, lbu: Op.i64_load8_u, lhu: Op.i64_load16_u, lwu: Op.i64_load32_u }[op]!;
-          setV(() => { b.get(host).mem(code, 0); });
-        });
-        break;
-      }
-      case 'store': {
-        // imm = insn[31:25] << 5 | insn[11:7], sign-extended
-        b.get(a);
-        b.get(insn).i32c(25).op(Op.i32_shr_s).i32c(5).op(Op.i32_shl);
-        field(7, 31); b.op(Op.i32_or).op(Op.i64_extend_i32_s).op(Op.i64_add).set(addr);
-        b.get(f3).i32c(4).op(Op.i32_ge_u); needIf();
-        tlb(P_STLB);
-        L.switch_(4, new Map([[0, 'sb'], [1, 'sh'], [2, 'sw'], [3, 'sd']]), 'needts', () => b.get(f3), (op) => {
-          const code = { sb: Op.i64_store8, sh: Op.i64_store16, sw: Op.i64_store32, sd: Op.i64_store }[op]!;
-          b.get(host); rs2(); b.mem(code, 0);
-          L.br('done');
-        });
-        break;
-      }
-      case 'miscmem': {
-        // FENCE is a no-op for one hart's view of memory; FENCE.I must end the slice, which TypeScript does
-        b.get(f3); needIf();
-        L.br('done');
-        break;
-      }
-      default: throw new Error(`interp-wasm: case ${name}`);
-    }
-  });
-  L.end(); // write
-  b.get(rdAddr).get(v).mem(Op.i64_store, 0);
-  L.end(); // done
-  b.i32c(0).i64c(0).mem(Op.i64_store, X); // x0 stays zero
-  b.get(npc).set(pc);
-  b.get(n).i32c(1).op(Op.i32_add).set(n);
-  b.get(jumped).get(P_STOP_AT_JUMP).op(Op.i32_and);
-  L.brIf('exit');
-  L.br('top');
-  L.end(); // loop
-  L.end(); // needts
-  b.i32c(0).get(pc).mem(Op.i64_store, hartBase + HS_PC);
-  b.get(n).i32c(1).op(Op.i32_shl).i32c(1).op(Op.i32_or).op(Op.return);
-  L.end(); // exit
-  b.i32c(0).get(pc).mem(Op.i64_store, hartBase + HS_PC);
-  b.get(n).i32c(1).op(Op.i32_shl);
+  const { index, body } = m.addFunction([I32, I32, I32, I32, I32], [I32]);
+  new InterpreterEmitter(body, hartBase).emit();
   m.exportFunction('interp', index);
   const inst = new WebAssembly.Instance(new WebAssembly.Module(m.build()), { e: { mem: memory } });
   return inst.exports.interp as WasmInterpreter;
+}
 
-  /** M extension on 64 bits: MUL, DIV[U], REM[U] (RISC-V results for division by zero and overflow); MULH* go to TypeScript. */
-  function emitMulDiv64(): void {
-    b.get(f3);
-    L.if_();
-    b.get(f3).i32c(4).op(Op.i32_lt_u); needIf();
-    rs2(); b.set(addr); // the divisor
-    b.get(addr).op(Op.i64_eqz);
-    L.if_(); // by zero: quotient all ones, remainder the dividend
-    setV(() => { b.get(f3).i32c(6).op(Op.i32_ge_u); L.if_(); b.get(a).set(v); L.else_(); b.i64c(-1).set(v); L.end(); b.get(v); });
-    L.end();
-    b.get(f3).i32c(1).op(Op.i32_and);
-    L.if_(); // unsigned
-    b.get(f3).i32c(6).op(Op.i32_ge_u);
-    L.if_(); setV(() => { b.get(a).get(addr).op(Op.i64_rem_u); }); L.end();
-    setV(() => { b.get(a).get(addr).op(Op.i64_div_u); });
-    L.end();
-    // signed: MIN / -1 overflows to MIN (remainder 0); wasm's rem_s already gives 0 there, div_s would trap
-    b.get(f3).i32c(6).op(Op.i32_ge_u);
-    L.if_();
-    setV(() => { b.get(a).get(addr).op(Op.i64_rem_s); });
-    L.end();
-    b.get(addr).i64c(-1).op(Op.i64_eq);
-    L.if_();
-    setV(() => { b.i64c(0).get(a).op(Op.i64_sub); }); // -MIN wraps to MIN, and -a is a / -1 otherwise
-    L.end();
-    setV(() => { b.get(a).get(addr).op(Op.i64_div_s); });
-    L.end();
-    setV(() => { b.get(a); rs2(); b.op(Op.i64_mul); });
+const P_LIMIT = 0, P_STOP_AT_JUMP = 1, P_LTLB = 2, P_STLB = 3, P_FTLB = 4;
+
+/** The interpreter function's body: the fetch loop, the dispatch, and one handler per selector name. */
+class InterpreterEmitter {
+  private readonly L: Labels;
+  /** Byte address of x0: registers are read and written at X + 8 * r. */
+  private readonly X: number;
+  private readonly n: number; private readonly insn: number; private readonly fbase: number; private readonly off: number;
+  private readonly sel: number; private readonly e: number; private readonly jumped: number; private readonly host: number;
+  private readonly pc: number; private readonly npc: number; private readonly ftag: number; private readonly addr: number;
+  private readonly v: number; private readonly w: number; private readonly u: number; private readonly ti: number;
+
+  constructor(private readonly b: FunctionBody, private readonly hartBase: number) {
+    this.L = new Labels(b);
+    this.X = hartBase + HS_X;
+    this.n = b.local(I32); this.insn = b.local(I32); this.fbase = b.local(I32); this.off = b.local(I32);
+    this.sel = b.local(I32); this.e = b.local(I32); this.jumped = b.local(I32); this.host = b.local(I32); this.ti = b.local(I32);
+    this.pc = b.local(I64); this.npc = b.local(I64); this.ftag = b.local(I64); this.addr = b.local(I64);
+    this.v = b.local(I64); this.w = b.local(I64); this.u = b.local(I64);
   }
 
-  /** M extension on 32 bits: MULW, DIV[U]W, REM[U]W, results sign-extended by `w`. */
-  function emitMulDiv32(w: (emit: () => void) => void): void {
-    b.get(f3);
+  // ---- operand helpers: a register's byte offset (0..0xf8) is pushed, then loaded from or stored at X ----
+
+  /** insn[hi:lo] as an i32 (logical). */
+  private field(shift: number, mask: number): void { this.b.get(this.insn).i32c(shift).op(Op.i32_shr_u).i32c(mask).op(Op.i32_and); }
+  private rdOff(): void { this.field(4, 0xf8); }
+  private rs1Off(): void { this.field(12, 0xf8); }
+  private rs2Off(): void { this.field(17, 0xf8); }
+  /** Compressed 3-bit register fields (x8..x15) at bits 9:7 and 4:2, and the full 5-bit one at bits 6:2. */
+  private cHiOff(): void { this.field(4, 0x38); this.b.i32c(0x40).op(Op.i32_or); }
+  private cLoOff(): void { this.b.get(this.insn).i32c(1).op(Op.i32_shl).i32c(0x38).op(Op.i32_and).i32c(0x40).op(Op.i32_or); }
+  private cRs2Off(): void { this.b.get(this.insn).i32c(1).op(Op.i32_shl).i32c(0xf8).op(Op.i32_and); }
+  private load(reg: () => void): void { reg(); this.b.mem(Op.i64_load, this.X); }
+  /** x[reg] = value, then on to the next instruction. */
+  private write(reg: () => void, value: () => void): void {
+    reg(); value(); this.b.mem(Op.i64_store, this.X);
+    this.L.br('done');
+  }
+  /** Sign-extends the i32 on the stack to i64. */
+  private sext(): void { this.b.op(Op.i64_extend_i32_s); }
+  private immI(): void { this.b.get(this.insn).i32c(20).op(Op.i32_shr_s); }
+  private immI64(): void { this.immI(); this.sext(); }
+  /** The condition on the stack sends the instruction to TypeScript. */
+  private needIf(): void { this.L.brIf('needts'); }
+  /** Leaves the i32 `a >>> shift & mask` (a: the instruction, bits moved to their place in an immediate) on the stack. */
+  private bits(shift: number, mask: number): void {
+    const b = this.b;
+    b.get(this.insn);
+    if (shift > 0) b.i32c(shift).op(Op.i32_shr_u);
+    else if (shift < 0) b.i32c(-shift).op(Op.i32_shl);
+    b.i32c(mask).op(Op.i32_and);
+  }
+  /** ORs the pieces [shift, mask] of the instruction together (an immediate scattered over its bits). */
+  private gather(pieces: [number, number][]): void {
+    pieces.forEach(([shift, mask], i) => { this.bits(shift, mask); if (i > 0) this.b.op(Op.i32_or); });
+  }
+  /** Sign-extends the i32 on the stack from bit `bit` (its top bit). */
+  private signFrom(bit: number): void { this.b.i32c(31 - bit).op(Op.i32_shl).i32c(31 - bit).op(Op.i32_shr_s); }
+
+  /**
+   * Soft-TLB lookup of `addr` for an access of `size` bytes in the table whose byte offset is param `table`: the host
+   * offset goes to `host`; a miss or a misaligned address goes to TypeScript (which walks, or emulates the access).
+   */
+  private tlb(table: number, size: number): void {
+    const b = this.b;
+    b.get(table).get(this.addr).op(Op.i32_wrap_i64).i32c(8).op(Op.i32_shr_u).i32c((TLB_ENTRIES - 1) << 4).op(Op.i32_and).op(Op.i32_add).tee(this.e);
+    b.mem(Op.i64_load, 0).get(this.addr).i64c(PAGE_MASK).op(Op.i64_and).op(Op.i64_ne);
+    this.needIf();
+    if (size > 1) { b.get(this.addr).op(Op.i32_wrap_i64).i32c(size - 1).op(Op.i32_and); this.needIf(); }
+    b.get(this.e).mem(Op.i32_load, 8).get(this.addr).op(Op.i32_wrap_i64).i32c(4095).op(Op.i32_and).op(Op.i32_add).set(this.host);
+  }
+  /** rd = memory[addr] (`addr` set), through the load TLB. */
+  private loadTo(rd: () => void, name: string): void {
+    const [size, code] = LOADS[name];
+    this.tlb(P_LTLB, size);
+    this.write(rd, () => this.b.get(this.host).mem(code, 0));
+  }
+  /** memory[addr] = x[src] (`addr` set), through the store TLB. */
+  private storeFrom(src: () => void, name: string): void {
+    const [size, code] = STORES[name];
+    this.tlb(P_STLB, size);
+    this.b.get(this.host);
+    this.load(src);
+    this.b.mem(code, 0);
+    this.L.br('done');
+  }
+  /** addr = x[base] + the i32 immediate `imm` pushes (sign-extended). */
+  private effAddr(base: () => void, imm: () => void): void {
+    this.load(base); imm(); this.sext(); this.b.op(Op.i64_add).set(this.addr);
+  }
+  /** Taken when the i32 condition on the stack holds: npc = pc + the i32 offset `imm` pushes. */
+  private branchIf(imm: () => void): void {
+    const b = this.b;
+    this.L.if_();
+    b.get(this.pc); imm(); this.sext(); b.op(Op.i64_add).set(this.npc);
+    b.i32c(1).set(this.jumped);
+    this.L.end();
+    this.L.br('done');
+  }
+  /** A jump to the i64 target `target` pushes, linking into `link` (pc of the next instruction) unless it is null. */
+  private jump(link: (() => void) | null, target: () => void): void {
+    const b = this.b;
+    target(); b.set(this.w);
+    if (link !== null) { link(); b.get(this.npc).mem(Op.i64_store, this.X); }
+    b.get(this.w).set(this.npc);
+    b.i32c(1).set(this.jumped);
+    this.L.br('done');
+  }
+
+  emit(): void {
+    const b = this.b, L = this.L;
+    b.i32c(0).mem(Op.i64_load, this.hartBase + HS_PC).set(this.pc);
+    b.i64c(1).set(this.ftag); // no page tag has bit 0 set
+    L.block('exit');
+    L.block('needts');
+    L.loop('top');
+    b.get(this.n).get(P_LIMIT).op(Op.i32_ge_u);
+    L.brIf('exit');
+    this.emitFetch();
+    b.i32c(0).set(this.jumped);
+    L.block('done');
+    L.loop('dispatch');
+    L.switch_(SEL_COUNT, handlerMap(), 'needts', () => b.get(this.sel), (name) => this.emitHandler(name));
+    L.end(); // dispatch
+    L.end(); // done
+    b.i32c(0).i64c(0).mem(Op.i64_store, this.X); // x0 stays zero
+    b.get(this.npc).set(this.pc);
+    b.get(this.n).i32c(1).op(Op.i32_add).set(this.n);
+    b.get(this.jumped).get(P_STOP_AT_JUMP).op(Op.i32_and);
+    L.brIf('exit');
+    L.br('top');
+    L.end(); // top
+    L.end(); // needts
+    b.i32c(0).get(this.pc).mem(Op.i64_store, this.hartBase + HS_PC);
+    b.get(this.n).i32c(1).op(Op.i32_shl).i32c(1).op(Op.i32_or).op(Op.return);
+    L.end(); // exit
+    b.i32c(0).get(this.pc).mem(Op.i64_store, this.hartBase + HS_PC);
+    b.get(this.n).i32c(1).op(Op.i32_shl);
+  }
+
+  /** insn, npc and the selector of the instruction at pc; the page's host offset is cached while pc stays on it. */
+  private emitFetch(): void {
+    const b = this.b, L = this.L;
+    b.get(this.pc).i64c(PAGE_MASK).op(Op.i64_and).get(this.ftag).op(Op.i64_ne);
     L.if_();
-    b.get(f3).i32c(4).op(Op.i32_lt_u); needIf();
-    b32(); b.set(t); // the divisor
-    b.get(t).op(Op.i32_eqz);
+    b.get(P_FTLB).get(this.pc).op(Op.i32_wrap_i64).i32c(8).op(Op.i32_shr_u).i32c((TLB_ENTRIES - 1) << 4).op(Op.i32_and).op(Op.i32_add).tee(this.e);
+    b.mem(Op.i64_load, 0).get(this.pc).i64c(PAGE_MASK).op(Op.i64_and).op(Op.i64_ne);
+    this.needIf();
+    b.get(this.e).mem(Op.i32_load, 8).set(this.fbase);
+    b.get(this.pc).i64c(PAGE_MASK).op(Op.i64_and).set(this.ftag);
+    L.end();
+    b.get(this.pc).op(Op.i32_wrap_i64).i32c(4095).op(Op.i32_and).set(this.off);
+    b.get(this.fbase).get(this.off).op(Op.i32_add).mem(Op.i32_load16_u, 0).tee(this.insn);
+    b.i32c(3).op(Op.i32_and).i32c(3).op(Op.i32_ne);
     L.if_();
-    w(() => { b.get(f3).i32c(6).op(Op.i32_ge_u); L.if_(); a32(); b.set(t); L.else_(); b.i32c(-1).set(t); L.end(); b.get(t); });
+    // compressed: RVC_SEL + (quadrant << 3 | funct3)
+    b.get(this.insn).i32c(3).op(Op.i32_and).i32c(3).op(Op.i32_shl).get(this.insn).i32c(13).op(Op.i32_shr_u).op(Op.i32_or);
+    b.i32c(RVC_SEL).op(Op.i32_add).set(this.sel);
+    b.get(this.pc).i64c(2).op(Op.i64_add).set(this.npc);
+    L.else_();
+    b.get(this.off).i32c(4094).op(Op.i32_eq);
+    this.needIf(); // the instruction's second half is on the next page
+    b.get(this.fbase).get(this.off).op(Op.i32_add).mem(Op.i32_load, 0).set(this.insn);
+    this.sel32();
+    b.get(this.pc).i64c(4).op(Op.i64_add).set(this.npc);
     L.end();
-    b.get(f3).i32c(1).op(Op.i32_and);
-    L.if_(); // unsigned
-    b.get(f3).i32c(6).op(Op.i32_ge_u);
-    L.if_(); w(() => { a32(); b.get(t).op(Op.i32_rem_u); }); L.end();
-    w(() => { a32(); b.get(t).op(Op.i32_div_u); });
+  }
+
+  /** sel = opcode[6:2] << 3 | funct3 of the 32-bit instruction in insn. */
+  private sel32(): void {
+    this.b.get(this.insn).i32c(1).op(Op.i32_shl).i32c(0xf8).op(Op.i32_and);
+    this.field(12, 7);
+    this.b.op(Op.i32_or).set(this.sel);
+  }
+
+  private emitHandler(name: string): void {
+    const b = this.b;
+    if (name in LOADS) { this.effAddr(() => this.rs1Off(), () => this.immI()); this.loadTo(() => this.rdOff(), name); return; }
+    if (name in STORES) {
+      this.effAddr(() => this.rs1Off(), () => { b.get(this.insn).i32c(25).op(Op.i32_shr_s).i32c(5).op(Op.i32_shl); this.field(7, 31); b.op(Op.i32_or); });
+      this.storeFrom(() => this.rs2Off(), name);
+      return;
+    }
+    if (name in BRANCHES) {
+      this.load(() => this.rs1Off()); this.load(() => this.rs2Off()); b.op(BRANCHES[name]);
+      // imm = sign(31) << 12 | insn[7] << 11 | insn[30:25] << 5 | insn[11:8] << 1
+      this.branchIf(() => {
+        b.get(this.insn).i32c(31).op(Op.i32_shr_s).i32c(12).op(Op.i32_shl);
+        this.bits(-4, 0x800); b.op(Op.i32_or);
+        this.bits(20, 0x7e0); b.op(Op.i32_or);
+        this.bits(7, 0x1e); b.op(Op.i32_or);
+      });
+      return;
+    }
+    if (name in IMM_OPS) { this.write(() => this.rdOff(), () => { this.load(() => this.rs1Off()); this.immI64(); b.op(IMM_OPS[name]); }); return; }
+    if (name.startsWith('c.')) { this.emitCompressed(name); return; }
+    switch (name) {
+      case 'slti': case 'sltiu':
+        this.write(() => this.rdOff(), () => { this.load(() => this.rs1Off()); this.immI64(); b.op(name === 'slti' ? Op.i64_lt_s : Op.i64_lt_u).op(Op.i64_extend_i32_u); });
+        return;
+      case 'slli': // funct6 must be 0
+        this.field(26, 63); this.needIf();
+        this.write(() => this.rdOff(), () => { this.load(() => this.rs1Off()); this.immI64(); b.op(Op.i64_shl); });
+        return;
+      case 'sri': { // funct6 0: logical, 0x10: arithmetic
+        this.field(26, 63); b.tee(this.ti);
+        this.L.if_();
+        b.get(this.ti).i32c(0x10).op(Op.i32_ne); this.needIf();
+        this.write(() => this.rdOff(), () => { this.load(() => this.rs1Off()); this.immI64(); b.op(Op.i64_shr_s); });
+        this.L.end();
+        this.write(() => this.rdOff(), () => { this.load(() => this.rs1Off()); this.immI64(); b.op(Op.i64_shr_u); });
+        return;
+      }
+      case 'addiw': this.write(() => this.rdOff(), () => { this.a32(); this.immI(); b.op(Op.i32_add); this.sext(); }); return;
+      case 'slliw':
+        this.field(25, 127); this.needIf();
+        this.write(() => this.rdOff(), () => { this.a32(); this.immI(); b.op(Op.i32_shl); this.sext(); });
+        return;
+      case 'sriw':
+        this.field(25, 127); b.tee(this.ti);
+        this.L.if_();
+        b.get(this.ti).i32c(0x20).op(Op.i32_ne); this.needIf();
+        this.write(() => this.rdOff(), () => { this.a32(); this.immI(); b.op(Op.i32_shr_s); this.sext(); });
+        this.L.end();
+        this.write(() => this.rdOff(), () => { this.a32(); this.immI(); b.op(Op.i32_shr_u); this.sext(); });
+        return;
+      case 'lui': this.write(() => this.rdOff(), () => { b.get(this.insn).i32c(PAGE_MASK).op(Op.i32_and); this.sext(); }); return;
+      case 'auipc': this.write(() => this.rdOff(), () => { b.get(this.pc).get(this.insn).i32c(PAGE_MASK).op(Op.i32_and); this.sext(); b.op(Op.i64_add); }); return;
+      case 'jal':
+        // imm = sign(31) << 20 | insn[19:12] << 12 | insn[20] << 11 | insn[30:21] << 1
+        this.jump(() => this.rdOff(), () => {
+          b.get(this.pc);
+          b.get(this.insn).i32c(31).op(Op.i32_shr_s).i32c(20).op(Op.i32_shl);
+          this.bits(0, 0xff000); b.op(Op.i32_or);
+          this.bits(9, 0x800); b.op(Op.i32_or);
+          this.bits(20, 0x7fe); b.op(Op.i32_or);
+          this.sext(); b.op(Op.i64_add);
+        });
+        return;
+      case 'jalr':
+        this.jump(() => this.rdOff(), () => { this.load(() => this.rs1Off()); this.immI64(); b.op(Op.i64_add).i64c(-2).op(Op.i64_and); });
+        return;
+      case 'fence': this.L.br('done'); return; // a no-op for one hart's view of memory (FENCE.I goes to TypeScript)
+      case 'amow': case 'amod': this.emitAmo(name === 'amod'); return;
+      case 'cexp': {
+        // expand through the table (0: illegal, which TypeScript raises) and dispatch the 32-bit form
+        b.get(this.insn).i32c(2).op(Op.i32_shl).mem(Op.i32_load, CEXP_BASE).tee(this.insn).op(Op.i32_eqz);
+        this.needIf();
+        this.sel32();
+        this.L.br('dispatch');
+        return;
+      }
+      default:
+        if (name.startsWith('opw')) this.emitOp32(Number(name.slice(3)));
+        else if (name.startsWith('op')) this.emitOp(Number(name.slice(2)));
+        else throw new Error(`interp-wasm: handler ${name}`);
+    }
+  }
+
+  /** The low 32 bits of x[rs1] and x[rs2]. */
+  private a32(): void { this.load(() => this.rs1Off()); this.b.op(Op.i32_wrap_i64); }
+  private b32(): void { this.load(() => this.rs2Off()); this.b.op(Op.i32_wrap_i64); }
+
+  /**
+   * OP with funct3 `f3`: the base instruction (funct7 0, or 0x20 for SUB and SRA) or the M instruction (funct7 1);
+   * other funct7 values go to TypeScript.
+   */
+  private emitOp(f3: number): void {
+    const b = this.b;
+    const binary = (code: number, flag: boolean): void => this.write(() => this.rdOff(), () => {
+      this.load(() => this.rs1Off()); this.load(() => this.rs2Off()); b.op(code);
+      if (flag) b.op(Op.i64_extend_i32_u);
+    });
+    const base = [Op.i64_add, Op.i64_shl, Op.i64_lt_s, Op.i64_lt_u, Op.i64_xor, Op.i64_shr_u, Op.i64_or, Op.i64_and][f3];
+    const alt = f3 === 0 ? Op.i64_sub : f3 === 5 ? Op.i64_shr_s : -1;
+    this.byFunct7(() => binary(base, f3 === 2 || f3 === 3), alt < 0 ? null : () => binary(alt, false), () => this.emitMul64(f3));
+  }
+
+  /** Dispatches on funct7: 0 to `base`, 0x20 to `alt`, 1 to `m` (each null when there is none), others to TypeScript. */
+  private byFunct7(base: (() => void) | null, alt: (() => void) | null, m: (() => void) | null): void {
+    const b = this.b, L = this.L;
+    this.field(25, 127); b.set(this.ti);
+    const arm = (value: number, emit: (() => void) | null): void => {
+      if (emit === null) return;
+      b.get(this.ti).i32c(value).op(Op.i32_eq);
+      L.if_(); emit(); L.end();
+    };
+    arm(0, base); arm(0x20, alt); arm(1, m);
+    L.br('needts');
+  }
+
+  /** M extension on 64 bits, funct3 `f3`: MUL, MULH, MULHSU, MULHU, DIV, DIVU, REM, REMU (RISC-V results for x/0 and overflow). */
+  private emitMul64(f3: number): void {
+    const b = this.b, L = this.L, a = this.v, d = this.u;
+    const rd = (): void => this.rdOff();
+    this.load(() => this.rs1Off()); b.set(a);
+    this.load(() => this.rs2Off()); b.set(d);
+    if (f3 === 0) { this.write(rd, () => b.get(a).get(d).op(Op.i64_mul)); return; }
+    if (f3 <= 3) {
+      // high 64 bits of the unsigned product, from 32-bit halves; then the signed corrections
+      const lo = (x: number): void => { b.get(x).i64c(-1, 0).op(Op.i64_and); };
+      const hi = (x: number): void => { b.get(x).i64c(32).op(Op.i64_shr_u); };
+      hi(a); lo(d); b.op(Op.i64_mul); lo(a); lo(d); b.op(Op.i64_mul).i64c(32).op(Op.i64_shr_u).op(Op.i64_add).set(this.w);
+      lo(a); hi(d); b.op(Op.i64_mul); b.get(this.w).i64c(-1, 0).op(Op.i64_and).op(Op.i64_add).set(this.addr);
+      this.write(rd, () => {
+        hi(a); hi(d); b.op(Op.i64_mul); b.get(this.w).i64c(32).op(Op.i64_shr_u).op(Op.i64_add);
+        b.get(this.addr).i64c(32).op(Op.i64_shr_u).op(Op.i64_add);
+        if (f3 === 1 || f3 === 2) { b.get(a).i64c(63).op(Op.i64_shr_s).get(d).op(Op.i64_and).op(Op.i64_sub); } // rs1 signed
+        if (f3 === 1) { b.get(d).i64c(63).op(Op.i64_shr_s).get(a).op(Op.i64_and).op(Op.i64_sub); } // rs2 signed
+      });
+      return;
+    }
+    b.get(d).op(Op.i64_eqz);
+    L.if_(); // by zero: quotient all ones, remainder the dividend
+    this.write(rd, () => { if (f3 >= 6) b.get(a); else b.i64c(-1); });
     L.end();
-    b.get(f3).i32c(6).op(Op.i32_ge_u);
-    L.if_();
-    w(() => { a32(); b.get(t).op(Op.i32_rem_s); });
+    if (f3 === 4) { // DIV: MIN / -1 overflows to MIN, which -a gives; div_s would trap
+      b.get(d).i64c(-1).op(Op.i64_eq);
+      L.if_(); this.write(rd, () => b.i64c(0).get(a).op(Op.i64_sub)); L.end();
+    }
+    // REM: wasm's rem_s gives 0 for MIN % -1, as RISC-V does
+    this.write(rd, () => b.get(a).get(d).op([Op.i64_div_s, Op.i64_div_u, Op.i64_rem_s, Op.i64_rem_u][f3 - 4]));
+  }
+
+  /** OP-32 with funct3 `f3` (0, 1, 4-7): ADDW, SUBW, SLLW, SRLW, SRAW and MULW, DIV[U]W, REM[U]W, sign-extended. */
+  private emitOp32(f3: number): void {
+    const b = this.b, L = this.L;
+    const w = (emit: () => void): void => this.write(() => this.rdOff(), () => { emit(); this.sext(); });
+    const binary = (code: number): (() => void) => () => w(() => { this.a32(); this.b32(); b.op(code); });
+    const base = f3 === 0 ? Op.i32_add : f3 === 1 ? Op.i32_shl : f3 === 5 ? Op.i32_shr_u : -1;
+    const alt = f3 === 0 ? Op.i32_sub : f3 === 5 ? Op.i32_shr_s : -1;
+    const m = f3 === 0 ? binary(Op.i32_mul) : f3 === 1 ? null : () => {
+      // DIVW, DIVUW, REMW, REMUW on the low 32 bits: dividend in e, divisor in host
+      const x = this.e, y = this.host;
+      this.a32(); b.set(x);
+      this.b32(); b.tee(y).op(Op.i32_eqz);
+      L.if_(); w(() => { if (f3 >= 6) b.get(x); else b.i32c(-1); }); L.end();
+      if (f3 === 4) { b.get(y).i32c(-1).op(Op.i32_eq); L.if_(); w(() => b.i32c(0).get(x).op(Op.i32_sub)); L.end(); }
+      w(() => b.get(x).get(y).op([Op.i32_div_s, Op.i32_div_u, Op.i32_rem_s, Op.i32_rem_u][f3 - 4]));
+    };
+    this.byFunct7(base < 0 ? null : binary(base), alt < 0 ? null : binary(alt), m);
+  }
+
+  /** AMO*.W / AMO*.D on an aligned address the store TLB maps; LR, SC and unknown funct5 go to TypeScript. */
+  private emitAmo(wide: boolean): void {
+    const b = this.b, L = this.L, size = wide ? 8 : 4;
+    this.load(() => this.rs1Off()); b.set(this.addr);
+    this.tlb(P_STLB, size);
+    this.load(() => this.rs2Off());
+    if (!wide) b.op(Op.i32_wrap_i64).op(Op.i64_extend_i32_s); // .W compares 32-bit values
+    b.set(this.u);
+    b.get(this.host).mem(wide ? Op.i64_load : Op.i64_load32_s, 0).set(this.w);
+    const ops = new Map<number, string>();
+    for (const [f5, op] of AMO_OPS) ops.set(f5, op);
+    L.block('amo:store');
+    L.switch_(32, ops, 'needts', () => this.field(27, 31), (op) => {
+      const t = this.w, u = this.u;
+      switch (op) {
+        case 'swap': b.get(u); break;
+        case 'add': b.get(t).get(u).op(Op.i64_add); break;
+        case 'xor': b.get(t).get(u).op(Op.i64_xor); break;
+        case 'and': b.get(t).get(u).op(Op.i64_and); break;
+        case 'or': b.get(t).get(u).op(Op.i64_or); break;
+        default: { // select(old, operand, pick old)
+          const cmp = { min: Op.i64_lt_s, max: Op.i64_gt_s, minu: Op.i64_lt_u, maxu: Op.i64_gt_u }[op]!;
+          b.get(t).get(u).get(t).get(u).op(cmp).op(Op.select);
+        }
+      }
+      b.set(this.v);
+      L.br('amo:store');
+    });
     L.end();
-    b.get(t).i32c(-1).op(Op.i32_eq);
-    L.if_();
-    w(() => { b.i32c(0); a32(); b.op(Op.i32_sub); });
-    L.end();
-    w(() => { a32(); b.get(t).op(Op.i32_div_s); });
-    L.end();
-    w(() => { a32(); b32(); b.op(Op.i32_mul); });
+    b.get(this.host).get(this.v).mem(wide ? Op.i64_store : Op.i64_store32, 0);
+    this.write(() => this.rdOff(), () => b.get(this.w));
+  }
+
+  /** The compressed forms decoded directly (RISC-V unprivileged spec, chapter "C"); rare variants go through 'cexp'. */
+  private emitCompressed(name: string): void {
+    const b = this.b, L = this.L;
+    const rdFull = (): void => this.rdOff(); // bits 11:7
+    const cHi = (): void => this.cHiOff(), cLo = (): void => this.cLoOff();
+    const sp = (): void => { b.i32c(16); };
+    /** imm[5] = insn[12], imm[4:0] = insn[6:2], sign-extended (C.ADDI, C.LI, C.ANDI, C.ADDIW) */
+    const imm6 = (): void => { this.gather([[7, 0x20], [2, 0x1f]]); this.signFrom(5); };
+    /** Sends the instruction through the expansion table when the i32 condition on the stack holds. */
+    const viaTableIf = (): void => L.brIf('case:cexp');
+    switch (name) {
+      case 'c.addi4spn': { // rd' = sp + nzuimm[5:4|9:6|2|3]; nzuimm 0 is reserved
+        this.gather([[7, 0x30], [1, 0x3c0], [4, 0x4], [2, 0x8]]); b.tee(this.ti).op(Op.i32_eqz); viaTableIf();
+        this.write(cLo, () => { this.load(sp); b.get(this.ti).op(Op.i64_extend_i32_u).op(Op.i64_add); });
+        return;
+      }
+      case 'c.lw': case 'c.sw': case 'c.ld': case 'c.sd': {
+        const wide = name === 'c.ld' || name === 'c.sd';
+        // uimm[5:3] = insn[12:10]; .W: uimm[2] = insn[6], uimm[6] = insn[5]; .D: uimm[7:6] = insn[6:5]
+        this.effAddr(cHi, () => this.gather(wide ? [[7, 0x38], [-1, 0xc0]] : [[7, 0x38], [4, 0x4], [-1, 0x40]]));
+        if (name === 'c.lw' || name === 'c.ld') this.loadTo(cLo, wide ? 'ld' : 'lw');
+        else this.storeFrom(cLo, wide ? 'sd' : 'sw');
+        return;
+      }
+      case 'c.lwsp': case 'c.ldsp': { // rd 0 is reserved
+        rdFull(); b.op(Op.i32_eqz); viaTableIf();
+        const wide = name === 'c.ldsp';
+        // uimm[5] = insn[12], .W: uimm[4:2] = insn[6:4], uimm[7:6] = insn[3:2]; .D: uimm[4:3] = insn[6:5], uimm[8:6] = insn[4:2]
+        this.effAddr(sp, () => this.gather(wide ? [[7, 0x20], [2, 0x18], [-4, 0x1c0]] : [[7, 0x20], [2, 0x1c], [-4, 0xc0]]));
+        this.loadTo(rdFull, wide ? 'ld' : 'lw');
+        return;
+      }
+      case 'c.swsp': case 'c.sdsp': {
+        const wide = name === 'c.sdsp';
+        // .W: uimm[5:2] = insn[12:9], uimm[7:6] = insn[8:7]; .D: uimm[5:3] = insn[12:10], uimm[8:6] = insn[9:7]
+        this.effAddr(sp, () => this.gather(wide ? [[7, 0x38], [1, 0x1c0]] : [[7, 0x3c], [1, 0xc0]]));
+        this.storeFrom(() => this.cRs2Off(), wide ? 'sd' : 'sw');
+        return;
+      }
+      case 'c.addi': // rd 0 is a hint: the write to x0 is undone
+        this.write(rdFull, () => { this.load(rdFull); imm6(); this.sext(); b.op(Op.i64_add); });
+        return;
+      case 'c.addiw': // rd 0 is reserved
+        rdFull(); b.op(Op.i32_eqz); viaTableIf();
+        this.write(rdFull, () => { this.load(rdFull); b.op(Op.i32_wrap_i64); imm6(); b.op(Op.i32_add); this.sext(); });
+        return;
+      case 'c.li':
+        this.write(rdFull, () => { imm6(); this.sext(); });
+        return;
+      case 'c.lui': { // rd 2: C.ADDI16SP; a zero immediate is reserved in both
+        rdFull(); b.i32c(16).op(Op.i32_eq);
+        L.if_();
+        // nzimm[9] = insn[12], nzimm[4|6|8:7|5] = insn[6:2]
+        this.gather([[3, 0x200], [2, 0x10], [-1, 0x40], [-4, 0x180], [-3, 0x20]]); b.tee(this.ti).op(Op.i32_eqz); viaTableIf();
+        this.write(sp, () => { this.load(sp); b.get(this.ti); this.signFrom(9); this.sext(); b.op(Op.i64_add); });
+        L.end();
+        // nzimm[17] = insn[12], nzimm[16:12] = insn[6:2]
+        this.gather([[-5, 0x20000], [-10, 0x1f000]]); b.tee(this.ti).op(Op.i32_eqz); viaTableIf();
+        this.write(rdFull, () => { b.get(this.ti); this.signFrom(17); this.sext(); });
+        return;
+      }
+      case 'c.slli': { // shamt[5] = insn[12], shamt[4:0] = insn[6:2]
+        this.write(rdFull, () => { this.load(rdFull); this.gather([[7, 0x20], [2, 0x1f]]); b.op(Op.i64_extend_i32_u).op(Op.i64_shl); });
+        return;
+      }
+      case 'c.alu': {
+        // insn[11:10]: 0 SRLI, 1 SRAI, 2 ANDI, 3 the register-register forms (insn[12], insn[6:5])
+        const shamt = (): void => { this.gather([[7, 0x20], [2, 0x1f]]); b.op(Op.i64_extend_i32_u); };
+        this.field(10, 3); b.tee(this.ti).i32c(3).op(Op.i32_ne);
+        L.if_();
+        b.get(this.ti).op(Op.i32_eqz);
+        L.if_(); this.write(cHi, () => { this.load(cHi); shamt(); b.op(Op.i64_shr_u); }); L.end();
+        b.get(this.ti).i32c(1).op(Op.i32_eq);
+        L.if_(); this.write(cHi, () => { this.load(cHi); shamt(); b.op(Op.i64_shr_s); }); L.end();
+        this.write(cHi, () => { this.load(cHi); imm6(); this.sext(); b.op(Op.i64_and); });
+        L.end();
+        this.gather([[10, 0x4], [5, 0x3]]); b.set(this.ti); // insn[12] << 2 | insn[6:5]
+        const rr = (code: number): void => this.write(cHi, () => { this.load(cHi); this.load(cLo); b.op(code); });
+        const rrw = (code: number): void => this.write(cHi, () => { this.load(cHi); b.op(Op.i32_wrap_i64); this.load(cLo); b.op(Op.i32_wrap_i64); b.op(code); this.sext(); });
+        L.switch_(8, new Map([[0, 'sub'], [1, 'xor'], [2, 'or'], [3, 'and'], [4, 'subw'], [5, 'addw']]), 'case:cexp', () => b.get(this.ti), (op) => {
+          switch (op) {
+            case 'sub': rr(Op.i64_sub); break;
+            case 'xor': rr(Op.i64_xor); break;
+            case 'or': rr(Op.i64_or); break;
+            case 'and': rr(Op.i64_and); break;
+            case 'subw': rrw(Op.i32_sub); break;
+            default: rrw(Op.i32_add);
+          }
+        });
+        return;
+      }
+      case 'c.j': // offset[11|4|9:8|10|6|7|3:1|5]
+        this.jump(null, () => {
+          b.get(this.pc);
+          this.gather([[1, 0x800], [7, 0x10], [1, 0x300], [-2, 0x400], [1, 0x40], [-1, 0x80], [2, 0xe], [-3, 0x20]]);
+          this.signFrom(11); this.sext(); b.op(Op.i64_add);
+        });
+        return;
+      case 'c.beqz': case 'c.bnez': // offset[8|4:3] = insn[12:10], offset[7:6|2:1|5] = insn[6:2]
+        this.load(cHi); b.op(Op.i64_eqz);
+        if (name === 'c.bnez') b.op(Op.i32_eqz);
+        this.branchIf(() => { this.gather([[4, 0x100], [7, 0x18], [-1, 0xc0], [2, 0x6], [-3, 0x20]]); this.signFrom(8); });
+        return;
+      case 'c.cr': {
+        // insn[12] 0: C.JR (rs2 0) or C.MV; 1: C.EBREAK (rs1 and rs2 0), C.JALR (rs2 0) or C.ADD. rs1 0 in JR/JALR is reserved.
+        this.field(2, 31); b.set(this.ti); // rs2
+        this.field(12, 1);
+        L.if_();
+        b.get(this.ti);
+        L.if_(); this.write(rdFull, () => { this.load(rdFull); this.load(() => this.cRs2Off()); b.op(Op.i64_add); }); L.end();
+        rdFull(); b.op(Op.i32_eqz); viaTableIf();
+        this.jump(() => b.i32c(8), () => { this.load(rdFull); b.i64c(-2).op(Op.i64_and); });
+        L.end();
+        b.get(this.ti);
+        L.if_(); this.write(rdFull, () => this.load(() => this.cRs2Off())); L.end();
+        rdFull(); b.op(Op.i32_eqz); viaTableIf();
+        this.jump(null, () => { this.load(rdFull); b.i64c(-2).op(Op.i64_and); });
+        return;
+      }
+      default: throw new Error(`interp-wasm: compressed handler ${name}`);
+    }
   }
 }
+
