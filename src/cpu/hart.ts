@@ -216,7 +216,39 @@ export class Hart {
       for (let i = 0; i < this.tlbFills; i++) this.m32[log[i]] = 1;
     }
     this.tlbFills = 0;
+    this.superpageLow = Infinity;
+    this.superpageHigh = -Infinity;
     this.selectTlbs();
+  }
+
+  /**
+   * The span of virtual addresses (low 48 bits) covered by the superpages walked since the last full flush: the soft
+   * TLB holds 4 KiB pieces of them, which a fence for one address inside such a superpage must drop too.
+   */
+  private superpageLow = Infinity;
+  private superpageHigh = -Infinity;
+
+  /** Called by the page walk for a superpage leaf at `level` (1: 2 MiB, 2: 1 GiB, 3: 512 GiB). */
+  noteSuperpage(vlo: number, vhi: number, level: number): void {
+    const size = 2 ** (12 + 9 * level);
+    const base = Math.floor(((vhi & 0xffff) * 2 ** 32 + (vlo >>> 0)) / size) * size;
+    if (base < this.superpageLow) this.superpageLow = base;
+    if (base + size > this.superpageHigh) this.superpageHigh = base + size;
+  }
+
+  /**
+   * SFENCE.VMA with an address: drops the S and U entries for that 4 KiB page (the TLB is direct-mapped, so one slot
+   * per table), or everything when the address is inside the span of superpages walked since the last full flush.
+   * Linux fences single pages this way after changing a PTE, far more often than it fences everything.
+   */
+  flushTlbPage(vlo: number, vhi: number): void {
+    const va = (vhi & 0xffff) * 2 ** 32 + (vlo >>> 0);
+    if (va >= this.superpageLow && va < this.superpageHigh) { this.flushTlb(); return; }
+    const slot = ((vlo >>> 12) & TLB_MASK) << 2;
+    for (let r = TLB_REGIME_S; r <= TLB_REGIME_U; r++) {
+      for (let k = 0; k < 3; k++) this.m32[((this.base + tlbTableOffset(r, k)) >> 2) + slot] = 1; // never matches
+    }
+    this.breakSlice = true;
   }
 
   /** Fills a soft-TLB entry (regime, kind) for the page of (vlo, vhi); S and U fills are logged for flushTlb. */
@@ -890,7 +922,9 @@ export class Hart {
     }
     if ((insn >>> 25) === 0x09 && ((insn >>> 7) & 31) === 0) { // SFENCE.VMA
       if (p === PRIV_U || (p === PRIV_S && (this.mstatus & MSTATUS_TVM) !== 0)) this.illegal(insn);
-      this.flushTlb();
+      const rs1 = (insn >>> 15) & 31;
+      if (rs1 === 0) this.flushTlb();
+      else this.flushTlbPage(this.x[2 * rs1], this.x[2 * rs1 + 1]);
       this.pcLo = (pcLo + 4) | 0; if ((this.pcLo >>> 0) < (pcLo >>> 0)) this.pcHi = (pcHi + 1) | 0;
       this.breakSlice = true;
       return;

@@ -45,6 +45,7 @@ export function walk(h: Hart, vlo: number, vhi: number, kind: number, priv: numb
     else if (!r && !((mstatus & MSTATUS_MXR) !== 0 && xp)) return -1;
     // Superpage alignment: the low 9*level bits of the PPN must be zero.
     if (level > 0) {
+      h.noteSuperpage(vlo, vhi, level);
       const low = level === 3 ? ((lo >>> 10) | ((hi & 0x1f) << 22)) & 0x7ffffff : (lo >>> 10) & ((1 << (9 * level)) - 1);
       if (low !== 0) return -1;
     }
