@@ -2,17 +2,14 @@
 //
 // [0, 64 KiB)                scratch (never guest-visible; keeps host offset 0 unused)
 // [HARTS_BASE, +MAX_HARTS*HART_STRIDE)   per-hart state blocks (registers, pc, soft TLB)
-// [CEXP_BASE, +CEXP_SIZE)    the compressed-instruction expansion table, for the WebAssembly interpreter (jit/interp-wasm)
+// [0x190000, RAM_OFFSET)     unused (RAM's host offset is kept where it has always been)
 // [RAM_OFFSET, +ramSize)     guest RAM (guest-physical RAM_BASE maps here)
 
 export const SCRATCH_SIZE = 0x10000;
 export const MAX_HARTS = 8;
 export const HARTS_BASE = 0x10000;
 export const HART_STRIDE = 0x30000;
-/** 65,536 int32: the 32-bit expansion of every 16-bit parcel (0: illegal), as compressedTable() builds it. */
-export const CEXP_BASE = HARTS_BASE + MAX_HARTS * HART_STRIDE; // 0x190000
-export const CEXP_SIZE = 0x40000;
-export const RAM_OFFSET = 0x210000; // 64 KiB aligned, after CEXP_BASE + CEXP_SIZE (0x1d0000)
+export const RAM_OFFSET = 0x210000; // 64 KiB aligned, after the hart blocks (which end at 0x190000)
 /** Guest-physical address where RAM starts on the virt board. */
 export const RAM_BASE = 0x8000_0000;
 
@@ -53,7 +50,7 @@ export function tlbTableOffset(regime: number, kind: number): number {
   return HS_TLB + (regime * 3 + kind) * TLB_TABLE_BYTES;
 }
 export const HS_TLB_END = HS_TLB + 9 * TLB_TABLE_BYTES; // 0x1000 + 0x24000 = 0x25000 < HART_STRIDE
-if (HS_TLB_END > HART_STRIDE || CEXP_BASE + CEXP_SIZE > RAM_OFFSET) throw new Error('memory layout overlaps');
+if (HS_TLB_END > HART_STRIDE || HARTS_BASE + MAX_HARTS * HART_STRIDE > RAM_OFFSET) throw new Error('memory layout overlaps');
 
 export function hartBlockOffset(hartId: number): number {
   return HARTS_BASE + hartId * HART_STRIDE;

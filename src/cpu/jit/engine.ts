@@ -1,5 +1,5 @@
 // The translating engine: runs a hart like Hart.run, interpreting cold code and running hot pages as WebAssembly.
-import { CEXP_BASE, CEXP_SIZE, HS_FCSR, HS_FS_DIRTY, HS_FS_ON, HS_PC, TLB_ENTRIES } from '../../memory/layout.js';
+import { HS_FCSR, HS_FS_DIRTY, HS_FS_ON, HS_PC, TLB_ENTRIES } from '../../memory/layout.js';
 import { CAUSE_ILLEGAL_INSTRUCTION, MSTATUS_FS, PRIV_U } from '../constants.js';
 import { compressedTable } from '../compressed.js';
 import { fpExecute } from '../fpu/execute.js';
@@ -161,12 +161,7 @@ export class JitEngine {
     this.countIndex = (hart.base + JIT_COUNT) >> 2;
     this.resultIndex = (hart.base + JIT_RESULT) >> 2;
     this.callOuts = this.makeCallOuts();
-    if (options.wasmInterpreter ?? true) {
-      new Int32Array(mem.buffer, CEXP_BASE, CEXP_SIZE >> 2).set(this.cexp);
-      this.wasmInterp = buildWasmInterpreter(mem.memory, hart.base);
-    } else {
-      this.wasmInterp = null;
-    }
+    this.wasmInterp = options.wasmInterpreter ?? true ? buildWasmInterpreter(mem.memory, hart.base) : null;
     this.chain = makeChainHub(this.callOuts);
     let peers = peersByMemory.get(mem);
     if (peers === undefined) { peers = []; peersByMemory.set(mem, peers); }

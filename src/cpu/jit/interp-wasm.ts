@@ -9,11 +9,9 @@
 // or changes privileged state itself, so the TypeScript interpreter stays the reference for every precise trap.
 //
 // One br_table dispatches each instruction to a handler specialised for its opcode and funct3 (32-bit encodings) or its
-// quadrant and funct3 (compressed ones, decoded directly): one indirect branch per instruction, and no dependent load
-// from the expansion table for the common compressed forms. Rare compressed forms (FP loads and stores, reserved and
-// hint encodings) are expanded through the TypeScript interpreter's table, copied into the memory at CEXP_BASE, and
-// dispatched again as their 32-bit equivalents.
-import { CEXP_BASE, HS_PC, HS_X, TLB_ENTRIES } from '../../memory/layout.js';
+// quadrant and funct3 (compressed ones, decoded directly, with no expansion table): one indirect branch per
+// instruction. The compressed FP loads and stores and the reserved encodings go to TypeScript like their 32-bit forms.
+import { HS_PC, HS_X, TLB_ENTRIES } from '../../memory/layout.js';
 import { FunctionBody, I32, I64, ModuleBuilder, Op } from './wasm-emitter.js';
 
 /**
@@ -83,17 +81,11 @@ function handlerMap(): Map<number, string> {
   op(24, ['beq', 'bne', null, null, 'blt', 'bge', 'bltu', 'bgeu']);
   op(25, ['jalr']);
   op(27, all('jal'));
-  // 'cexp' (through the expansion table) goes in last: its case block then encloses the other compressed handlers,
-  // which branch to it for their reserved variants.
-  const viaTable: number[] = [];
-  const rvc = (quadrant: number, names: string[]): void => names.forEach((name, f3) => {
-    if (name === 'cexp') viaTable.push(RVC_SEL + (quadrant << 3 | f3));
-    else map.set(RVC_SEL + (quadrant << 3 | f3), name);
-  });
-  rvc(0, ['c.addi4spn', 'cexp', 'c.lw', 'c.ld', 'cexp', 'cexp', 'c.sw', 'c.sd']);
+  // null: C.FLD, C.FSD, C.FLDSP, C.FSDSP and the reserved funct3 4 of quadrant 0
+  const rvc = (quadrant: number, names: (string | null)[]): void => names.forEach((name, f3) => { if (name !== null) map.set(RVC_SEL + (quadrant << 3 | f3), name); });
+  rvc(0, ['c.addi4spn', null, 'c.lw', 'c.ld', null, null, 'c.sw', 'c.sd']);
   rvc(1, ['c.addi', 'c.addiw', 'c.li', 'c.lui', 'c.alu', 'c.j', 'c.beqz', 'c.bnez']);
-  rvc(2, ['c.slli', 'cexp', 'c.lwsp', 'c.ldsp', 'c.cr', 'cexp', 'c.swsp', 'c.sdsp']);
-  for (const sel of viaTable) map.set(sel, 'cexp');
+  rvc(2, ['c.slli', null, 'c.lwsp', 'c.ldsp', 'c.cr', null, 'c.swsp', 'c.sdsp']);
   return map;
 }
 
@@ -126,7 +118,7 @@ class InterpreterEmitter {
   /** Byte address of x0: registers are read and written at X + 8 * r. */
   private readonly X: number;
   private readonly n: number; private readonly insn: number; private readonly fbase: number; private readonly off: number;
-  private readonly sel: number; private readonly e: number; private readonly jumped: number; private readonly host: number;
+  private readonly sel: number; private readonly e: number; private readonly host: number;
   private readonly pc: number; private readonly npc: number; private readonly ftag: number; private readonly addr: number;
   private readonly v: number; private readonly w: number; private readonly u: number; private readonly ti: number;
 
@@ -134,7 +126,7 @@ class InterpreterEmitter {
     this.L = new Labels(b);
     this.X = hartBase + HS_X;
     this.n = b.local(I32); this.insn = b.local(I32); this.fbase = b.local(I32); this.off = b.local(I32);
-    this.sel = b.local(I32); this.e = b.local(I32); this.jumped = b.local(I32); this.host = b.local(I32); this.ti = b.local(I32);
+    this.sel = b.local(I32); this.e = b.local(I32); this.host = b.local(I32); this.ti = b.local(I32);
     this.pc = b.local(I64); this.npc = b.local(I64); this.ftag = b.local(I64); this.addr = b.local(I64);
     this.v = b.local(I64); this.w = b.local(I64); this.u = b.local(I64);
   }
@@ -151,9 +143,10 @@ class InterpreterEmitter {
   private cLoOff(): void { this.b.get(this.insn).i32c(1).op(Op.i32_shl).i32c(0x38).op(Op.i32_and).i32c(0x40).op(Op.i32_or); }
   private cRs2Off(): void { this.b.get(this.insn).i32c(1).op(Op.i32_shl).i32c(0xf8).op(Op.i32_and); }
   private load(reg: () => void): void { reg(); this.b.mem(Op.i64_load, this.X); }
-  /** x[reg] = value, then on to the next instruction. */
-  private write(reg: () => void, value: () => void): void {
+  /** x[reg] = value, then on to the next instruction; `mayBeX0`: reg may be x0, which must then read as zero again. */
+  private write(reg: () => void, value: () => void, mayBeX0 = true): void {
     reg(); value(); this.b.mem(Op.i64_store, this.X);
+    if (mayBeX0) this.b.i32c(0).i64c(0).mem(Op.i64_store, this.X);
     this.L.br('done');
   }
   /** Sign-extends the i32 on the stack to i64. */
@@ -190,10 +183,10 @@ class InterpreterEmitter {
     b.get(this.e).mem(Op.i32_load, 8).get(this.addr).op(Op.i32_wrap_i64).i32c(4095).op(Op.i32_and).op(Op.i32_add).set(this.host);
   }
   /** rd = memory[addr] (`addr` set), through the load TLB. */
-  private loadTo(rd: () => void, name: string): void {
+  private loadTo(rd: () => void, name: string, mayBeX0 = true): void {
     const [size, code] = LOADS[name];
     this.tlb(P_LTLB, size);
-    this.write(rd, () => this.b.get(this.host).mem(code, 0));
+    this.write(rd, () => this.b.get(this.host).mem(code, 0), mayBeX0);
   }
   /** memory[addr] = x[src] (`addr` set), through the store TLB. */
   private storeFrom(src: () => void, name: string): void {
@@ -213,18 +206,34 @@ class InterpreterEmitter {
     const b = this.b;
     this.L.if_();
     b.get(this.pc); imm(); this.sext(); b.op(Op.i64_add).set(this.npc);
-    b.i32c(1).set(this.jumped);
+    this.stopIfAsked();
     this.L.end();
     this.L.br('done');
   }
-  /** A jump to the i64 target `target` pushes, linking into `link` (pc of the next instruction) unless it is null. */
-  private jump(link: (() => void) | null, target: () => void): void {
+  /**
+   * A jump to the i64 target `target` pushes, linking into `link` (pc of the next instruction) unless it is null;
+   * `linkMayBeX0` as write's mayBeX0.
+   */
+  private jump(link: (() => void) | null, target: () => void, linkMayBeX0 = true): void {
     const b = this.b;
     target(); b.set(this.w);
-    if (link !== null) { link(); b.get(this.npc).mem(Op.i64_store, this.X); }
+    if (link !== null) {
+      link(); b.get(this.npc).mem(Op.i64_store, this.X);
+      if (linkMayBeX0) b.i32c(0).i64c(0).mem(Op.i64_store, this.X);
+    }
     b.get(this.w).set(this.npc);
-    b.i32c(1).set(this.jumped);
+    this.stopIfAsked();
     this.L.br('done');
+  }
+  /** After a taken branch or jump (npc set): with stopAtJump, retire it and return. */
+  private stopIfAsked(): void {
+    const b = this.b;
+    b.get(P_STOP_AT_JUMP);
+    this.L.if_();
+    b.get(this.npc).set(this.pc);
+    b.get(this.n).i32c(1).op(Op.i32_add).set(this.n);
+    this.L.br('exit');
+    this.L.end();
   }
 
   emit(): void {
@@ -237,17 +246,11 @@ class InterpreterEmitter {
     b.get(this.n).get(P_LIMIT).op(Op.i32_ge_u);
     L.brIf('exit');
     this.emitFetch();
-    b.i32c(0).set(this.jumped);
     L.block('done');
-    L.loop('dispatch');
     L.switch_(SEL_COUNT, handlerMap(), 'needts', () => b.get(this.sel), (name) => this.emitHandler(name));
-    L.end(); // dispatch
     L.end(); // done
-    b.i32c(0).i64c(0).mem(Op.i64_store, this.X); // x0 stays zero
     b.get(this.npc).set(this.pc);
     b.get(this.n).i32c(1).op(Op.i32_add).set(this.n);
-    b.get(this.jumped).get(P_STOP_AT_JUMP).op(Op.i32_and);
-    L.brIf('exit');
     L.br('top');
     L.end(); // top
     L.end(); // needts
@@ -362,14 +365,6 @@ class InterpreterEmitter {
         return;
       case 'fence': this.L.br('done'); return; // a no-op for one hart's view of memory (FENCE.I goes to TypeScript)
       case 'amow': case 'amod': this.emitAmo(name === 'amod'); return;
-      case 'cexp': {
-        // expand through the table (0: illegal, which TypeScript raises) and dispatch the 32-bit form
-        b.get(this.insn).i32c(2).op(Op.i32_shl).mem(Op.i32_load, CEXP_BASE).tee(this.insn).op(Op.i32_eqz);
-        this.needIf();
-        this.sel32();
-        this.L.br('dispatch');
-        return;
-      }
       default:
         if (name.startsWith('opw')) this.emitOp32(Number(name.slice(3)));
         else if (name.startsWith('op')) this.emitOp(Number(name.slice(2)));
@@ -494,7 +489,11 @@ class InterpreterEmitter {
     this.write(() => this.rdOff(), () => b.get(this.w));
   }
 
-  /** The compressed forms decoded directly (RISC-V unprivileged spec, chapter "C"); rare variants go through 'cexp'. */
+  /**
+   * The compressed forms, decoded directly (RISC-V unprivileged spec, chapter "C"). Their reserved variants and C.EBREAK
+   * go to TypeScript, which expands them through its table and raises the exception. Hints (rd = x0) run as the
+   * instructions they expand to.
+   */
   private emitCompressed(name: string): void {
     const b = this.b, L = this.L;
     const rdFull = (): void => this.rdOff(); // bits 11:7
@@ -502,28 +501,28 @@ class InterpreterEmitter {
     const sp = (): void => { b.i32c(16); };
     /** imm[5] = insn[12], imm[4:0] = insn[6:2], sign-extended (C.ADDI, C.LI, C.ANDI, C.ADDIW) */
     const imm6 = (): void => { this.gather([[7, 0x20], [2, 0x1f]]); this.signFrom(5); };
-    /** Sends the instruction through the expansion table when the i32 condition on the stack holds. */
-    const viaTableIf = (): void => L.brIf('case:cexp');
+    /** A reserved variant (or C.EBREAK) when the i32 condition on the stack holds. */
+    const reservedIf = (): void => this.needIf();
     switch (name) {
       case 'c.addi4spn': { // rd' = sp + nzuimm[5:4|9:6|2|3]; nzuimm 0 is reserved
-        this.gather([[7, 0x30], [1, 0x3c0], [4, 0x4], [2, 0x8]]); b.tee(this.ti).op(Op.i32_eqz); viaTableIf();
-        this.write(cLo, () => { this.load(sp); b.get(this.ti).op(Op.i64_extend_i32_u).op(Op.i64_add); });
+        this.gather([[7, 0x30], [1, 0x3c0], [4, 0x4], [2, 0x8]]); b.tee(this.ti).op(Op.i32_eqz); reservedIf();
+        this.write(cLo, () => { this.load(sp); b.get(this.ti).op(Op.i64_extend_i32_u).op(Op.i64_add); }, false);
         return;
       }
       case 'c.lw': case 'c.sw': case 'c.ld': case 'c.sd': {
         const wide = name === 'c.ld' || name === 'c.sd';
         // uimm[5:3] = insn[12:10]; .W: uimm[2] = insn[6], uimm[6] = insn[5]; .D: uimm[7:6] = insn[6:5]
         this.effAddr(cHi, () => this.gather(wide ? [[7, 0x38], [-1, 0xc0]] : [[7, 0x38], [4, 0x4], [-1, 0x40]]));
-        if (name === 'c.lw' || name === 'c.ld') this.loadTo(cLo, wide ? 'ld' : 'lw');
+        if (name === 'c.lw' || name === 'c.ld') this.loadTo(cLo, wide ? 'ld' : 'lw', false);
         else this.storeFrom(cLo, wide ? 'sd' : 'sw');
         return;
       }
       case 'c.lwsp': case 'c.ldsp': { // rd 0 is reserved
-        rdFull(); b.op(Op.i32_eqz); viaTableIf();
+        rdFull(); b.op(Op.i32_eqz); reservedIf();
         const wide = name === 'c.ldsp';
         // uimm[5] = insn[12], .W: uimm[4:2] = insn[6:4], uimm[7:6] = insn[3:2]; .D: uimm[4:3] = insn[6:5], uimm[8:6] = insn[4:2]
         this.effAddr(sp, () => this.gather(wide ? [[7, 0x20], [2, 0x18], [-4, 0x1c0]] : [[7, 0x20], [2, 0x1c], [-4, 0xc0]]));
-        this.loadTo(rdFull, wide ? 'ld' : 'lw');
+        this.loadTo(rdFull, wide ? 'ld' : 'lw', false);
         return;
       }
       case 'c.swsp': case 'c.sdsp': {
@@ -537,7 +536,7 @@ class InterpreterEmitter {
         this.write(rdFull, () => { this.load(rdFull); imm6(); this.sext(); b.op(Op.i64_add); });
         return;
       case 'c.addiw': // rd 0 is reserved
-        rdFull(); b.op(Op.i32_eqz); viaTableIf();
+        rdFull(); b.op(Op.i32_eqz); reservedIf();
         this.write(rdFull, () => { this.load(rdFull); b.op(Op.i32_wrap_i64); imm6(); b.op(Op.i32_add); this.sext(); });
         return;
       case 'c.li':
@@ -547,11 +546,11 @@ class InterpreterEmitter {
         rdFull(); b.i32c(16).op(Op.i32_eq);
         L.if_();
         // nzimm[9] = insn[12], nzimm[4|6|8:7|5] = insn[6:2]
-        this.gather([[3, 0x200], [2, 0x10], [-1, 0x40], [-4, 0x180], [-3, 0x20]]); b.tee(this.ti).op(Op.i32_eqz); viaTableIf();
-        this.write(sp, () => { this.load(sp); b.get(this.ti); this.signFrom(9); this.sext(); b.op(Op.i64_add); });
+        this.gather([[3, 0x200], [2, 0x10], [-1, 0x40], [-4, 0x180], [-3, 0x20]]); b.tee(this.ti).op(Op.i32_eqz); reservedIf();
+        this.write(sp, () => { this.load(sp); b.get(this.ti); this.signFrom(9); this.sext(); b.op(Op.i64_add); }, false);
         L.end();
         // nzimm[17] = insn[12], nzimm[16:12] = insn[6:2]
-        this.gather([[-5, 0x20000], [-10, 0x1f000]]); b.tee(this.ti).op(Op.i32_eqz); viaTableIf();
+        this.gather([[-5, 0x20000], [-10, 0x1f000]]); b.tee(this.ti).op(Op.i32_eqz); reservedIf();
         this.write(rdFull, () => { b.get(this.ti); this.signFrom(17); this.sext(); });
         return;
       }
@@ -565,15 +564,15 @@ class InterpreterEmitter {
         this.field(10, 3); b.tee(this.ti).i32c(3).op(Op.i32_ne);
         L.if_();
         b.get(this.ti).op(Op.i32_eqz);
-        L.if_(); this.write(cHi, () => { this.load(cHi); shamt(); b.op(Op.i64_shr_u); }); L.end();
+        L.if_(); this.write(cHi, () => { this.load(cHi); shamt(); b.op(Op.i64_shr_u); }, false); L.end();
         b.get(this.ti).i32c(1).op(Op.i32_eq);
-        L.if_(); this.write(cHi, () => { this.load(cHi); shamt(); b.op(Op.i64_shr_s); }); L.end();
-        this.write(cHi, () => { this.load(cHi); imm6(); this.sext(); b.op(Op.i64_and); });
+        L.if_(); this.write(cHi, () => { this.load(cHi); shamt(); b.op(Op.i64_shr_s); }, false); L.end();
+        this.write(cHi, () => { this.load(cHi); imm6(); this.sext(); b.op(Op.i64_and); }, false);
         L.end();
         this.gather([[10, 0x4], [5, 0x3]]); b.set(this.ti); // insn[12] << 2 | insn[6:5]
-        const rr = (code: number): void => this.write(cHi, () => { this.load(cHi); this.load(cLo); b.op(code); });
-        const rrw = (code: number): void => this.write(cHi, () => { this.load(cHi); b.op(Op.i32_wrap_i64); this.load(cLo); b.op(Op.i32_wrap_i64); b.op(code); this.sext(); });
-        L.switch_(8, new Map([[0, 'sub'], [1, 'xor'], [2, 'or'], [3, 'and'], [4, 'subw'], [5, 'addw']]), 'case:cexp', () => b.get(this.ti), (op) => {
+        const rr = (code: number): void => this.write(cHi, () => { this.load(cHi); this.load(cLo); b.op(code); }, false);
+        const rrw = (code: number): void => this.write(cHi, () => { this.load(cHi); b.op(Op.i32_wrap_i64); this.load(cLo); b.op(Op.i32_wrap_i64); b.op(code); this.sext(); }, false);
+        L.switch_(8, new Map([[0, 'sub'], [1, 'xor'], [2, 'or'], [3, 'and'], [4, 'subw'], [5, 'addw']]), 'needts', () => b.get(this.ti), (op) => {
           switch (op) {
             case 'sub': rr(Op.i64_sub); break;
             case 'xor': rr(Op.i64_xor); break;
@@ -604,12 +603,12 @@ class InterpreterEmitter {
         L.if_();
         b.get(this.ti);
         L.if_(); this.write(rdFull, () => { this.load(rdFull); this.load(() => this.cRs2Off()); b.op(Op.i64_add); }); L.end();
-        rdFull(); b.op(Op.i32_eqz); viaTableIf();
-        this.jump(() => b.i32c(8), () => { this.load(rdFull); b.i64c(-2).op(Op.i64_and); });
+        rdFull(); b.op(Op.i32_eqz); reservedIf();
+        this.jump(() => b.i32c(8), () => { this.load(rdFull); b.i64c(-2).op(Op.i64_and); }, false);
         L.end();
         b.get(this.ti);
         L.if_(); this.write(rdFull, () => this.load(() => this.cRs2Off())); L.end();
-        rdFull(); b.op(Op.i32_eqz); viaTableIf();
+        rdFull(); b.op(Op.i32_eqz); reservedIf();
         this.jump(null, () => { this.load(rdFull); b.i64c(-2).op(Op.i64_and); });
         return;
       }
