@@ -97,6 +97,11 @@ export class Hart {
   stopAtJump = false;
   /** Set when the slice must end after the current instruction (state that the loop caches changed). */
   breakSlice = false;
+  /**
+   * Set by SRET and MRET (pc is then wherever the trap interrupted, usually inside a block): the JIT engine does not
+   * take that pc for an entry into the code, and clears the flag.
+   */
+  trapReturned = false;
   /** JIT hook: called with the physical address after every store translation (null: no translator watches). */
   onStoreTranslate: ((pa: number) => void) | null = null;
   stopReason: number = StopReason.Budget;
@@ -906,11 +911,13 @@ export class Hart {
       case 0x10200073: // SRET
         if (p === PRIV_U || (p === PRIV_S && (this.mstatus & MSTATUS_TSR) !== 0)) this.illegal(insn);
         doSret(this);
+        this.trapReturned = true;
         this.breakSlice = true;
         return;
       case 0x30200073: // MRET
         if (p !== PRIV_M) this.illegal(insn);
         doMret(this);
+        this.trapReturned = true;
         this.breakSlice = true;
         return;
       case 0x10500073: // WFI

@@ -267,9 +267,13 @@ export class JitEngine {
     const page = (host - h.mem.ramOffset) >>> 12;
     const off = pcLo & 4095;
     let tp = this.pages[page];
+    // Where a trap interrupted the code (pc after SRET or MRET) is not an entry: noting it would give a function to an
+    // arbitrary offset inside a block.
+    const resumed = h.trapReturned;
+    h.trapReturned = false;
     if (tp === undefined) {
-      // A chunk that continues where the previous cold chunk stopped is not an entry: noting it would cut a block there.
-      if (pcLo !== this.coldEndLo || pcHi !== this.coldEndHi) {
+      // Nor is where the previous cold chunk stopped: noting it would cut a block there.
+      if (!resumed && (pcLo !== this.coldEndLo || pcHi !== this.coldEndHi)) {
         this.noteEntry(page, off);
         // Every entry into a cold page costs a return to JavaScript and a dispatch, so entries heat the page too:
         // code entered often for a few instructions (small library functions) gets translated as well.
@@ -292,10 +296,12 @@ export class JitEngine {
       return k;
     }
     if (idx === -2) { const n = this.interpret(1); why.leftOut += n; return n; }
-    this.noteEntry(page, off);
-    if (++this.misses[page] >= this.missLimit << Math.min(this.recompiles[page], 10)) {
-      this.recompiles[page]++;
-      if (this.pending[page] === 0) this.compile(page, host);
+    if (!resumed) {
+      this.noteEntry(page, off);
+      if (++this.misses[page] >= this.missLimit << Math.min(this.recompiles[page], 10)) {
+        this.recompiles[page]++;
+        if (this.pending[page] === 0) this.compile(page, host);
+      }
     }
     // Interpret only to the next jump: where it lands may have a function (a whole chunk would rarely end on one).
     h.stopAtJump = true;
