@@ -2,19 +2,7 @@
 # virtual address, invalid PTEs, R/W/X permissions, W-without-R reserved, SUM, MXR, misaligned superpages,
 # non-canonical addresses, hardware A/D setting, and M-mode accesses through MPRV (MPP = S) translated like S's.
 .equ VA, 0x40000000
-.equ SATP_SV39, 0x8000000000000000
 .equ SATP_SV48, 0x9000000000000000
-# LOAD_S n, reg, offset: load through S translation (MPRV), expecting no fault
-.macro MPRV_ON
-  li t0, 0x21800            # clear MPP, then MPRV + MPP = S
-  csrc mstatus, t0
-  li t0, 0x20800
-  csrs mstatus, t0
-.endm
-.macro MPRV_OFF
-  li t0, 0x20000
-  csrc mstatus, t0
-.endm
 # FAULT n, cause, insn...: the access must trap with cause and tval = a1
 .macro FAULT n, cause, op, reg, addr
   EXPECT_TRAP 9998f
@@ -28,13 +16,6 @@
   CHECK \n, s2, \cause
   li gp, \n
   bne s4, \addr, fail
-.endm
-.macro PTE_PTR slot, table           # slot (address register) <- pointer PTE to table
-  la t0, \table
-  srli t0, t0, 12
-  slli t0, t0, 10
-  ori t0, t0, 1
-  sd t0, 0(\slot)
 .endm
 .macro PTE_LEAF slot, flags, ppnoff=0  # slot <- leaf PTE for datapg (+ppnoff pages)
   la t0, datapg
@@ -68,12 +49,7 @@ TEST_START
   PTE_LEAF a1, 0xc5                     # page 6: W without R (reserved)
   la a0, pt3
   PTE_PTR a0, pt2                       # Sv48 root: entry 0 -> the Sv39 root, reused as level 2
-  la t0, pt2
-  srli t0, t0, 12
-  li t1, SATP_SV39
-  or t0, t0, t1
-  csrw satp, t0
-  sfence.vma
+  SV39_ON pt2
 
   li a1, VA
   MPRV_ON

@@ -5,17 +5,6 @@
 .equ VA_SUPER, 0x40200000
 .equ PA_SUPER1, 0x80400000
 .equ PA_SUPER2, 0x80600000
-.equ SATP_SV39, 0x8000000000000000
-.macro MPRV_ON
-  li t0, 0x21800            # clear MPP, then MPRV + MPP = S
-  csrc mstatus, t0
-  li t0, 0x20800
-  csrs mstatus, t0
-.endm
-.macro MPRV_OFF
-  li t0, 0x20000
-  csrc mstatus, t0
-.endm
 # LOAD_S reg, addr: a load translated like S-mode's
 .macro LOAD_S reg, addr
   MPRV_ON
@@ -57,17 +46,10 @@ TEST_START
   la a0, pt2
   li t0, (0x80000 << 10) | 0xcf
   sd t0, 16(a0)
-  la t0, pt1
-  srli t0, t0, 12
-  slli t0, t0, 10
-  ori t0, t0, 1
-  sd t0, 8(a0)
+  addi a1, a0, 8
+  PTE_PTR a1, pt1
   la a0, pt1
-  la t0, pt0
-  srli t0, t0, 12
-  slli t0, t0, 10
-  ori t0, t0, 1
-  sd t0, 0(a0)
+  PTE_PTR a0, pt0
   addi a1, a0, 8
   LEAF a1, PA_SUPER1, 0xc7
   la a0, pt0
@@ -76,12 +58,7 @@ TEST_START
   slli t1, t1, 10
   ori t1, t1, 0xc7
   sd t1, 0(a0)                          # VA -> pageA
-  la t0, pt2
-  srli t0, t0, 12
-  li t1, SATP_SV39
-  or t0, t0, t1
-  csrw satp, t0
-  sfence.vma
+  SV39_ON pt2
 
   li a1, VA
   LOAD_S a2, a1
