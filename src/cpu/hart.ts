@@ -2,7 +2,7 @@
 import { Bus } from '../bus/bus.js';
 import { GuestMemory } from '../memory/guest-memory.js';
 import {
-  HS_FCSR, HS_PRIV, TLB_ENTRIES, TLB_KIND_FETCH, TLB_KIND_LOAD, TLB_KIND_STORE, TLB_REGIME_M, TLB_REGIME_S,
+  HS_FCSR, HS_PRIV, HS_RESERVATION, TLB_ENTRIES, TLB_KIND_FETCH, TLB_KIND_LOAD, TLB_KIND_STORE, TLB_REGIME_M, TLB_REGIME_S,
   TLB_REGIME_U, hartBlockOffset, tlbTableOffset,
 } from '../memory/layout.js';
 import { compressedTable } from './compressed.js';
@@ -90,9 +90,6 @@ export class Hart {
   mcycleOffset = 0;
   minstretOffset = 0;
 
-  // LR/SC reservation (guest-physical address; -1 = none).
-  reservation = -1;
-
   /** JIT hook: end interpret() after the next taken branch or jump (so the engine can look for translated code there). */
   stopAtJump = false;
   /** Set when the slice must end after the current instruction (state that the loop caches changed). */
@@ -146,6 +143,10 @@ export class Hart {
     this.reservation = -1;
     this.flushTlb(true);
   }
+
+  /** LR/SC reservation: host offset of the reserved word in RAM, -1 for none (in the hart block: the WebAssembly interpreter runs LR/SC too). */
+  get reservation(): number { return this.m32[(this.base + HS_RESERVATION) >> 2]; }
+  set reservation(host: number) { this.m32[(this.base + HS_RESERVATION) >> 2] = host; }
 
   get priv(): number { return this.m32[(this.base + HS_PRIV) >> 2]; }
   set priv(p: number) { this.m32[(this.base + HS_PRIV) >> 2] = p; this.selectTlbs(); }
@@ -513,8 +514,6 @@ export class Hart {
     if (host < 0) this.accessFault(kind, vlo, vhi);
     return host;
   }
-
-  private hostToPhys(h: number): number { return h - this.mem.ramOffset + this.mem.ramBase; }
 
   // ---------------------------------------------------------------------------------------------
   // The interpreter
@@ -951,7 +950,7 @@ export class Hart {
       const h = this.amoHost(vlo, vhi, size, true);
       const lo = this.m32[h >> 2];
       const hi = size === 8 ? this.m32[(h >> 2) + 1] : lo >> 31;
-      this.reservation = this.hostToPhys(h);
+      this.reservation = h;
       x[d] = lo; x[d + 1] = hi;
       return;
     }
@@ -961,7 +960,7 @@ export class Hart {
       let ok = false;
       if (this.reservation >= 0) {
         const h = this.amoHost(vlo, vhi, size, false);
-        if (this.hostToPhys(h) === this.reservation) {
+        if (h === this.reservation) {
           this.m32[h >> 2] = x[bv];
           if (size === 8) this.m32[(h >> 2) + 1] = x[bv + 1];
           ok = true;

@@ -29,6 +29,8 @@ export const HS_INSTRET = 0x210; // retired instruction count (i64)
 export const HS_FS_DIRTY = 0x218;
 /** 1 while mstatus.FS is not Off (0 is always safe): FP stores, which read FP registers but leave FS as it is, run inline. Set like HS_FS_DIRTY. */
 export const HS_FS_ON = 0x21c;
+/** LR/SC reservation: the host offset of the reserved word in RAM (i32), or -1 for none. */
+export const HS_RESERVATION = 0x220;
 /** Scratch owned by the translator (src/cpu/jit): instructions retired before a call-out, call-out results. */
 export const HS_JIT = 0x800;
 export const HS_JIT_END = 0x810;

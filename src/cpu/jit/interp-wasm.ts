@@ -11,7 +11,7 @@
 // One br_table dispatches each instruction to a handler specialised for its opcode and funct3 (32-bit encodings) or its
 // quadrant and funct3 (compressed ones, decoded directly, with no expansion table): one indirect branch per
 // instruction. The compressed FP loads and stores and the reserved encodings go to TypeScript like their 32-bit forms.
-import { HS_PC, HS_X, TLB_ENTRIES } from '../../memory/layout.js';
+import { HS_PC, HS_RESERVATION, HS_X, TLB_ENTRIES } from '../../memory/layout.js';
 import { FunctionBody, I32, I64, ModuleBuilder, Op } from './wasm-emitter.js';
 
 /**
@@ -96,7 +96,7 @@ const LOADS: Record<string, [number, number]> = { // name -> [size, wasm load op
 const STORES: Record<string, [number, number]> = { sb: [1, Op.i64_store8], sh: [2, Op.i64_store16], sw: [4, Op.i64_store32], sd: [8, Op.i64_store] };
 const BRANCHES: Record<string, number> = { beq: Op.i64_eq, bne: Op.i64_ne, blt: Op.i64_lt_s, bge: Op.i64_ge_s, bltu: Op.i64_lt_u, bgeu: Op.i64_ge_u };
 const IMM_OPS: Record<string, number> = { addi: Op.i64_add, xori: Op.i64_xor, ori: Op.i64_or, andi: Op.i64_and };
-/** AMO funct5 -> operation (LR and SC go to TypeScript, with the reservation). */
+/** AMO funct5 -> operation (LR and SC are emitted apart: they use the reservation). */
 const AMO_OPS = new Map<number, string>([[0x00, 'add'], [0x01, 'swap'], [0x04, 'xor'], [0x08, 'or'], [0x0c, 'and'], [0x10, 'min'], [0x14, 'max'], [0x18, 'minu'], [0x1c, 'maxu']]);
 
 /** Emits and compiles the interpreter for the hart whose state block starts at `hartBase`. */
@@ -456,10 +456,22 @@ class InterpreterEmitter {
     this.byFunct7(base < 0 ? null : binary(base), alt < 0 ? null : binary(alt), m);
   }
 
-  /** AMO*.W / AMO*.D on an aligned address the store TLB maps; LR, SC and unknown funct5 go to TypeScript. */
+  /**
+   * LR, SC and AMO*.W / AMO*.D on an aligned address the TLB maps (the store TLB, but the load TLB for LR), as the
+   * TypeScript interpreter does them; misaligned addresses, TLB misses and unknown funct5 go to TypeScript.
+   */
   private emitAmo(wide: boolean): void {
     const b = this.b, L = this.L, size = wide ? 8 : 4;
     this.load(() => this.rs1Off()); b.set(this.addr);
+    const f5 = (): void => this.field(27, 31);
+    f5(); b.i32c(2).op(Op.i32_eq);
+    L.if_();
+    this.emitLr(wide);
+    L.end();
+    f5(); b.i32c(3).op(Op.i32_eq);
+    L.if_();
+    this.emitSc(wide);
+    L.end();
     this.tlb(P_STLB, size);
     this.load(() => this.rs2Off());
     if (!wide) b.op(Op.i32_wrap_i64).op(Op.i64_extend_i32_s); // .W compares 32-bit values
@@ -487,6 +499,35 @@ class InterpreterEmitter {
     L.end();
     b.get(this.host).get(this.v).mem(wide ? Op.i64_store : Op.i64_store32, 0);
     this.write(() => this.rdOff(), () => b.get(this.w));
+  }
+
+  /** LR: rd = memory[addr] (rs2 must be 0), and the reservation is that word's host offset. */
+  private emitLr(wide: boolean): void {
+    const b = this.b;
+    this.field(20, 31); this.needIf(); // rs2 != 0 is illegal: TypeScript raises it
+    this.tlb(P_LTLB, wide ? 8 : 4);
+    b.i32c(0).get(this.host).mem(Op.i32_store, this.hartBase + HS_RESERVATION);
+    this.write(() => this.rdOff(), () => b.get(this.host).mem(wide ? Op.i64_load : Op.i64_load32_s, 0));
+  }
+
+  /** SC: stores x[rs2] and writes 0 to rd when the reservation is this word's, else writes 1; the reservation ends. */
+  private emitSc(wide: boolean): void {
+    const b = this.b, L = this.L, size = wide ? 8 : 4;
+    const reservation = this.hartBase + HS_RESERVATION;
+    b.get(this.addr).op(Op.i32_wrap_i64).i32c(size - 1).op(Op.i32_and); this.needIf(); // misaligned: TypeScript raises
+    b.i32c(0).mem(Op.i32_load, reservation).i32c(0).op(Op.i32_lt_s);
+    L.if_(); // no reservation: fails without touching memory, as the TypeScript interpreter does
+    this.write(() => this.rdOff(), () => b.i64c(1));
+    L.end();
+    this.tlb(P_STLB, size);
+    b.get(this.host).i32c(0).mem(Op.i32_load, reservation).op(Op.i32_eq);
+    L.if_();
+    b.get(this.host); this.load(() => this.rs2Off()); b.mem(wide ? Op.i64_store : Op.i64_store32, 0);
+    b.i32c(0).i32c(-1).mem(Op.i32_store, reservation);
+    this.write(() => this.rdOff(), () => b.i64c(0));
+    L.end();
+    b.i32c(0).i32c(-1).mem(Op.i32_store, reservation);
+    this.write(() => this.rdOff(), () => b.i64c(1));
   }
 
   /**
