@@ -71,14 +71,15 @@ export interface GuestProcess {
 
 /**
  * Spawns `typevisor run` on the default Debian guest (pulled into the cache if missing) with `args`
- * (e.g. --disk/--nic/--cpus); does not wait for it.
+ * (e.g. --disk/--nic/--cpus); does not wait for it. `stats` (default on) passes --stats, whose report helps when a
+ * test fails; benchmarks turn it off, since it reads the clock around calls into translated code.
  */
-export async function spawnDefaultGuest(args: string[], opts: { memory?: string; name?: string } = {}): Promise<GuestProcess> {
+export async function spawnDefaultGuest(args: string[], opts: { memory?: string; name?: string; stats?: boolean } = {}): Promise<GuestProcess> {
   // dist/test/harness -> repository root
   const bin = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', 'bin', 'typevisor.js');
   const img = (await findCachedDebian()) ?? (await pullDebian({ log: (l) => process.stderr.write(`${l}\n`) }));
   const t0 = performance.now();
-  const child = spawn(process.execPath, [bin, 'run', '--kernel', img.kernel, '--initrd', img.initrd, '--append', img.cmdline, '-m', opts.memory ?? '512M', '--stats', ...args], {
+  const child = spawn(process.execPath, [bin, 'run', '--kernel', img.kernel, '--initrd', img.initrd, '--append', img.cmdline, '-m', opts.memory ?? '512M', ...(opts.stats ?? true ? ['--stats'] : []), ...args], {
     stdio: ['pipe', 'pipe', 'pipe'],
   });
   const con = new GuestConsole(child);
