@@ -1,5 +1,6 @@
 // Every 16-bit compressed parcel, run once by the WebAssembly interpreter and once by the TypeScript one (the reference the
-// differential campaigns check against QEMU): same registers, pc, memory and trap.
+// differential campaigns check against QEMU): same registers, pc, memory and trap. And a 32-bit instruction that
+// straddles two pages, which the WebAssembly interpreter fetches through the fetch TLB of both.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Bus } from '../src/bus/bus.js';
@@ -65,3 +66,25 @@ test('every compressed parcel does the same in the WebAssembly interpreter as in
   // and funct3 slots), the reserved encodings and EBREAK go to TypeScript.
   assert.ok(ranInWasm > 0.75 * checked, `${ranInWasm} of ${checked} ran in WebAssembly in the first pass`);
 });
+
+test('a 32-bit instruction straddling two pages runs in the WebAssembly interpreter once both pages are in the fetch TLB', () => {
+  const h = makeHart();
+  const engine = new JitEngine(h, { threshold: Number.MAX_SAFE_INTEGER, userThreshold: Number.MAX_SAFE_INTEGER });
+  const base = h.mem.ramBase;
+  const at = base + 0x1ffe; // addi x5, x5, 7 (0x00728293): low half on one page, high half on the next
+  h.mem.writeBytes(at, new Uint8Array([0x93, 0x82, 0x72, 0x00]));
+  const results: bigint[] = [];
+  const inWasm: number[] = [];
+  for (let run = 0; run < 2; run++) { // the first run fills the fetch TLB (TypeScript walks), the second hits it
+    h.setX(5, 100n);
+    h.setPc(BigInt(at));
+    const before = engine.stats.interpretedInWasm;
+    engine.run(1);
+    results.push(h.getX(5));
+    inWasm.push(engine.stats.interpretedInWasm - before);
+    assert.equal(h.getPc(), BigInt(at + 4));
+  }
+  assert.deepEqual(results, [107n, 107n]);
+  assert.equal(inWasm[1], 1, 'the second run fetched both halves in WebAssembly');
+});
+

@@ -63,8 +63,12 @@ export function translatable(insn: number): boolean {
   }
 }
 
-/** Decodes one instruction at `off`, or returns null when it must be interpreted (illegal, untranslated, or crossing the page end). */
-export function decodeAt(read: ParcelReader, off: number, cexp: Int32Array): GuestInsn | null {
+/**
+ * Decodes one instruction at `off`, or returns null when it must be interpreted (illegal, untranslated, or crossing the
+ * end of what `read` can read). With `straddle`, `read` reads the next page too, so a 32-bit instruction at 4094 (its
+ * second half on the next page) is decoded; translated code checks the next page's mapping before running it.
+ */
+export function decodeAt(read: ParcelReader, off: number, cexp: Int32Array, straddle = false): GuestInsn | null {
   const low = read(off);
   let insn: number, len: 2 | 4;
   if ((low & 3) !== 3) {
@@ -72,7 +76,7 @@ export function decodeAt(read: ParcelReader, off: number, cexp: Int32Array): Gue
     len = 2;
     if (insn === 0) return null;
   } else {
-    if ((off & 4095) === 4094) return null;
+    if ((off & 4095) === 4094 && !(straddle && off === 4094)) return null;
     insn = low | (read(off + 2) << 16);
     len = 4;
   }
@@ -93,7 +97,8 @@ export function jalImm(insn: number): number {
  * Follows control flow from the given entry offsets and returns the blocks reachable inside the page, plus the offsets
  * of instructions the interpreter must run (untranslatable ones reached by the discovery). With `spill` > 0, `read`
  * also reads the next page (offsets 4096 and up) and the discovery follows the code of the page into its first `spill`
- * bytes; blocks never span the page boundary, so translated code can check the next page's mapping where it crosses.
+ * bytes; blocks never span the page boundary, so translated code can check the next page's mapping where it crosses
+ * (only an instruction at 4094 whose second half is on the next page ends a block there, after it).
  */
 export function discoverBlocks(read: ParcelReader, entries: Iterable<number>, cexp: Int32Array, spill = 0): { blocks: Block[]; interp: number[] } {
   const work = [...entries];
@@ -110,11 +115,11 @@ export function discoverBlocks(read: ParcelReader, entries: Iterable<number>, ce
     let off = start;
     let fallsThrough = true;
     for (;;) {
-      if ((off === 4096 && start < 4096) || off >= limit) { // runs off the page: the block exits with pc on the next page
+      if ((off >= 4096 && start < 4096) || off >= limit) { // runs off the page: the block exits with pc on the next page
         push(off);
         break;
       }
-      const d = decodeAt(read, off, cexp);
+      const d = decodeAt(read, off, cexp, spill > 0);
       if (d === null) {
         interp.push(off);
         // The interpreter runs the one instruction, then translated code can resume after it (if it is 4 bytes long,

@@ -428,7 +428,7 @@ export class JitEngine {
     const nextHost = this.m32[ne] === nextLo && this.m32[ne + 1] === nextHi && this.m32[ne + 2] !== host ? this.m32[ne + 2] : -1;
     const readBoth = (o: number): number => u16[((o < 4096 ? host : nextHost - 4096) + o) >> 1];
     const { blocks, interp } = nextHost >= 0 ? discoverBlocks(readBoth, offs, this.cexp, SPILL_BYTES) : discoverBlocks(read, offs, this.cexp);
-    const spills = blocks.some((blk) => blk.off >= 4096);
+    const spills = blocks.some((blk) => blk.off >= 4096 || blk.insns.some((ins) => ins.off + ins.len > 4096));
     const next = spills ? nextHost : -1;
     const built = buildPage(blocks, interp, h.base, h.mem.ramOffset, page, offs, next);
     if (this.asyncCompile) {

@@ -3,9 +3,10 @@
 // Code below the translation threshold (most of a Debian boot's kernel code runs between 100 K and 3 M times per page,
 // where compiling a page module does not pay) used to run in the TypeScript interpreter at about 20 ns per instruction:
 // TurboFan compiles its one large function with 64-bit registers split into int32 halves and many spills. This module
-// is emitted once per hart and interprets RV64I, M, A (AMOs; LR/SC go to TypeScript) and C with registers as i64 in the
-// hart block. Anything else (system instructions, CSRs, LR/SC, floating point, TLB misses, misaligned or cross-page
-// accesses) it leaves to the TypeScript interpreter, one instruction at a time, before it has any effect: it never traps
+// is emitted once per hart and interprets RV64I, M, A (with LR/SC: the reservation is in the hart block) and C with
+// registers as i64 in the hart block, fetching through the fetch TLB (both pages of an instruction that straddles
+// two). Anything else (system instructions, CSRs, floating point, TLB misses, misaligned or page-crossing loads and
+// stores) it leaves to the TypeScript interpreter, one instruction at a time, before it has any effect: it never traps
 // or changes privileged state itself, so the TypeScript interpreter stays the reference for every precise trap.
 //
 // One br_table dispatches each instruction to a handler specialised for its opcode and funct3 (32-bit encodings) or its
@@ -282,8 +283,16 @@ class InterpreterEmitter {
     b.get(this.pc).i64c(2).op(Op.i64_add).set(this.npc);
     L.else_();
     b.get(this.off).i32c(4094).op(Op.i32_eq);
-    this.needIf(); // the instruction's second half is on the next page
+    L.if_();
+    // The second half is on the next page: its host page from the fetch TLB (a miss goes to TypeScript, which walks).
+    b.get(this.pc).i64c(2).op(Op.i64_add).set(this.addr);
+    b.get(P_FTLB).get(this.addr).op(Op.i32_wrap_i64).i32c(8).op(Op.i32_shr_u).i32c((TLB_ENTRIES - 1) << 4).op(Op.i32_and).op(Op.i32_add).tee(this.e);
+    b.mem(Op.i64_load, 0).get(this.addr).i64c(PAGE_MASK).op(Op.i64_and).op(Op.i64_ne);
+    this.needIf();
+    b.get(this.insn).get(this.e).mem(Op.i32_load, 8).mem(Op.i32_load16_u, 0).i32c(16).op(Op.i32_shl).op(Op.i32_or).set(this.insn);
+    L.else_();
     b.get(this.fbase).get(this.off).op(Op.i32_add).mem(Op.i32_load, 0).set(this.insn);
+    L.end();
     this.sel32();
     b.get(this.pc).i64c(4).op(Op.i64_add).set(this.npc);
     L.end();

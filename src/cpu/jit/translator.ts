@@ -307,6 +307,7 @@ class BlockEmitter {
     const len = blk.insns.length;
     for (let k = 0; k < len; k++) {
       const ins = blk.insns[k];
+      if (ins.off === 4094 && ins.len === 4) this.checkStraddle(k);
       if (ins.kind === Kind.Plain) this.emitPlain(ins, k);
       else if (k !== len - 1) throw new Error('jump inside a block');
     }
@@ -376,14 +377,37 @@ class BlockEmitter {
    */
   private checkNextPage(off: number): void {
     const b = this.b;
-    tlbEntry(b, G_FTLB, () => b.get(this.vbase).op(Op.i32_wrap_i64).i32c(4096).op(Op.i32_add));
-    b.tee(this.e).mem(Op.i64_load, 0).get(this.vbase).i64c(4096).op(Op.i64_add).op(Op.i64_eq);
-    b.get(this.e).mem(Op.i32_load, 8).i32c(this.nextHost).op(Op.i32_eq).op(Op.i32_and);
-    b.op(Op.i32_eqz).if_();
+    this.nextPageMoved();
+    b.if_();
     this.flush();
     this.pcAt(off);
     b.gset(G_PC).i32c(R_OFFPAGE).op(Op.return);
     b.end();
+  }
+
+  /**
+   * Before an instruction at 4094 whose second half was read from the next page (the `k`th of its block): if the next
+   * page no longer maps there, leave for JavaScript with pc at it (the engine interprets it, fetching as the guest
+   * sees it). Leaving rather than chaining: the chain would come back here.
+   */
+  private checkStraddle(k: number): void {
+    const b = this.b;
+    this.nextPageMoved();
+    b.if_();
+    this.flush();
+    b.get(this.nL).i32c(k).op(Op.i32_add).gset(G_N);
+    this.pcAt(4094);
+    b.gset(G_PC).i32c(R_LEAVE).op(Op.return);
+    b.end();
+  }
+
+  /** Pushes 1 when the fetch TLB does not map vbase + 4096 to the host page the code of the next page was read from. */
+  private nextPageMoved(): void {
+    const b = this.b;
+    tlbEntry(b, G_FTLB, () => b.get(this.vbase).op(Op.i32_wrap_i64).i32c(4096).op(Op.i32_add));
+    b.tee(this.e).mem(Op.i64_load, 0).get(this.vbase).i64c(4096).op(Op.i64_add).op(Op.i64_eq);
+    b.get(this.e).mem(Op.i32_load, 8).i32c(this.nextHost).op(Op.i32_eq).op(Op.i32_and);
+    b.op(Op.i32_eqz);
   }
 
   /** After a slow path that asked to stop (it already set pc and the count): leave. */
