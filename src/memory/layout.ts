@@ -33,7 +33,7 @@ export const HS_FS_ON = 0x21c;
 export const HS_RESERVATION = 0x220;
 /** Scratch owned by the translator (src/cpu/jit): instructions retired before a call-out, call-out results. */
 export const HS_JIT = 0x800;
-export const HS_JIT_END = 0x810;
+export const HS_JIT_END = 0x920;
 
 /** Soft TLB: 3 translation regimes (M-bare, S, U) x 3 access kinds (fetch, load, store), direct-mapped. */
 export const HS_TLB = 0x1000;

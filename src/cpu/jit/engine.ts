@@ -9,7 +9,7 @@ import { csrAccess } from '../csr.js';
 import { checkInterrupts } from '../trap.js';
 import { discoverBlocks } from './decode.js';
 import { WasmInterpreter, buildWasmInterpreter } from './interp-wasm.js';
-import { CHAIN_SLOTS, CallOuts, ChainHub, JIT_COUNT, JIT_RESULT, R_TRAP, TranslatedPage, bounceRun, buildPage, instantiatePage, makeChainHub } from './translator.js';
+import { CHAIN_SLOTS, CallOuts, ChainHub, JIT_COUNT, JIT_DEPTH, JIT_RESULT, R_TRAP, TranslatedPage, bounceRun, buildPage, instantiatePage, makeChainHub } from './translator.js';
 
 export interface JitOptions {
   /** Interpreted instructions on a physical page before it is translated (0: translate on first visit). */
@@ -127,6 +127,7 @@ export class JitEngine {
   private readonly pcIndex: number;
   private readonly countIndex: number;
   private readonly resultIndex: number;
+  private readonly depthIndex: number;
   private readonly peers: JitEngine[];
   /** The chain table (translated pages' run functions by physical page modulo CHAIN_SLOTS, bounceRun when empty): code chains through it. */
   private readonly chain: ChainHub;
@@ -160,6 +161,7 @@ export class JitEngine {
     this.pcIndex = (hart.base + HS_PC) >> 2;
     this.countIndex = (hart.base + JIT_COUNT) >> 2;
     this.resultIndex = (hart.base + JIT_RESULT) >> 2;
+    this.depthIndex = (hart.base + JIT_DEPTH) >> 2;
     this.callOuts = this.makeCallOuts();
     this.wasmInterp = options.wasmInterpreter ?? true ? buildWasmInterpreter(mem.memory, hart.base) : null;
     this.chain = makeChainHub(this.callOuts);
@@ -318,6 +320,7 @@ export class JitEngine {
     // FP runs inline only while FS is Dirty; mstatus changes only between calls (traps, CSR writes stop translated code).
     m32[(h.base + HS_FS_DIRTY) >> 2] = (h.mstatus & MSTATUS_FS) === MSTATUS_FS ? 1 : 0;
     m32[(h.base + HS_FS_ON) >> 2] = (h.mstatus & MSTATUS_FS) !== 0 ? 1 : 0;
+    m32[this.depthIndex] = 0; // no caller waits in a wasm frame (a trap may have unwound them)
     let n: number;
     this.stats.calls++;
     const timed = this.profile && this.sample();

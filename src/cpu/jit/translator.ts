@@ -7,6 +7,14 @@ import { FpEmitter, FpHost, fpReadsX } from './fp-emit.js';
 /** The translator's scratch in the hart block (HS_JIT): instructions retired before a call-out, call-out results. */
 export const JIT_COUNT = HS_JIT;
 export const JIT_RESULT = HS_JIT + 8;
+/**
+ * Calls to other pages nest (see BlockEmitter.callOffPage): JIT_DEPTH (i32) counts the callers waiting in wasm frames,
+ * JIT_RETURNS[i] (i64) is the return address caller i waits for. The engine zeroes the depth on every entry.
+ */
+export const JIT_DEPTH = HS_JIT + 0x10;
+export const JIT_RETURNS = HS_JIT + 0x20;
+/** Nested calls at most: deeper calls leave their page as any other jump does (each level holds about 3 wasm frames). */
+export const MAX_CALL_DEPTH = 32;
 
 /**
  * Slots of the call table every page module imports (see makeChainHub): the call-outs, then the chain's entry. Modules
@@ -186,7 +194,8 @@ class BlockEmitter {
    * `fnAt`: function index of the block starting at each page offset (for direct tail calls to successors).
    * `nextHost`: host byte offset of the next page when code read from it is inlined (offsets 4096 and up), else -1.
    */
-  constructor(body: FunctionBody, private readonly hartBase: number, private readonly fnAt: Map<number, number>, private readonly nextHost = -1) {
+  constructor(body: FunctionBody, private readonly hartBase: number, private readonly fnAt: Map<number, number>, private readonly nextHost: number,
+    private readonly link: { ramOffset: number; chainType: number }) {
     this.b = body;
     this.vbase = body.local(I64);
     this.nL = body.local(I32);
@@ -331,13 +340,28 @@ class BlockEmitter {
       this.dirty = dirtyHere;
       this.goTo(node, next);
     } else if (last.kind === Kind.Jal) {
-      this.writeX((last.insn >>> 7) & 31, () => this.pcAt(next));
+      const rd = (last.insn >>> 7) & 31, target = last.off + jalImm(last.insn);
+      this.writeX(rd, () => this.pcAt(next));
       this.count(len);
-      this.goTo(node, last.off + jalImm(last.insn));
+      // A call to another page whose return point has a function here: call that page's code and come back.
+      if ((rd === 1 || rd === 5) && (target < 0 || target >= 4096) && next < 4096 && this.fnAt.has(next) && !node.next.has(target) && !this.fnAt.has(target)) {
+        this.callOffPage(target, next);
+      } else {
+        this.goTo(node, target);
+      }
     } else {
       this.emitJump(last);
       this.count(len);
       this.flush();
+      const rd = (last.insn >>> 7) & 31;
+      if (last.kind === Kind.Jalr && (rd === 1 || rd === 5) && next < 4096 && this.fnAt.has(next)) {
+        // An indirect call: off the page, call there as callOffPage does; on it, continue through the dispatcher.
+        b.gget(G_PC).i64c(PAGE_MASK_LO).op(Op.i64_and).get(this.vbase).op(Op.i64_ne).if_();
+        this.callAt(next);
+        b.end();
+        b.i32c(R_CONTINUE).op(Op.return);
+        return;
+      }
       // Continue through the dispatcher while on this page (R_CONTINUE), else R_OFFPAGE.
       b.gget(G_PC).i64c(PAGE_MASK_LO).op(Op.i64_and).get(this.vbase).op(Op.i64_ne).i32c(1).op(Op.i32_shl).op(Op.return);
     }
@@ -368,6 +392,52 @@ class BlockEmitter {
     this.pcAt(off);
     b.gset(G_PC);
     b.i32c(onPage ? R_LEAVE : R_OFFPAGE).op(Op.return);
+  }
+
+  /**
+   * A call (jal with a link register) to vbase + `off`, off the page: enters the callee page's run through the chain hub
+   * with an ordinary call, not a tail call, after pushing the return address (vbase + `ret`). When code returns there
+   * (a jump off some page to exactly the address on top of JIT_RETURNS), that page's run pops it and returns instead of
+   * chaining, and execution continues here in the return point's function: the host's call stack serves as a return
+   * stack, so a return costs no fetch-TLB lookup, hub or dispatch. Any other way back (the budget, a trap, a page without
+   * code, longjmp or a thread switch) leaves the depth above this caller's: the caller then leaves too, with the count
+   * and pc the callee left. Past MAX_CALL_DEPTH, or when the fetch TLB does not map the target, it leaves its page as
+   * any jump does.
+   */
+  private callOffPage(off: number, ret: number): void {
+    this.flush();
+    this.pcAt(off);
+    this.b.gset(G_PC);
+    this.callAt(ret);
+  }
+
+  /** callOffPage's call, to G_PC (off the page), with registers and count flushed; never falls through. */
+  private callAt(ret: number): void {
+    const b = this.b, hb = this.hartBase;
+    const d = this.ti, e = this.e;
+    b.i32c(0).mem(Op.i32_load, hb + JIT_DEPTH).tee(d).i32c(MAX_CALL_DEPTH).op(Op.i32_lt_u).if_();
+    tlbEntry(b, G_FTLB, () => b.gget(G_PC).op(Op.i32_wrap_i64));
+    b.tee(e).mem(Op.i64_load, 0).gget(G_PC).i64c(PAGE_MASK_LO).op(Op.i64_and).op(Op.i64_eq).if_();
+    b.i32c(0).gget(G_PC).mem(Op.i64_store, hb + HS_PC); // a run that bounces (no code, slot collision) leaves pc here
+    b.get(d).i32c(3).op(Op.i32_shl);
+    this.pcAt(ret);
+    b.mem(Op.i64_store, hb + JIT_RETURNS);
+    b.i32c(0).get(d).i32c(1).op(Op.i32_add).mem(Op.i32_store, hb + JIT_DEPTH);
+    b.gget(G_LTLB).gget(G_STLB).gget(G_FTLB).gget(G_BUDGET).gget(G_N);
+    b.get(e).mem(Op.i32_load, 8).i32c(this.link.ramOffset).op(Op.i32_sub).i32c(12).op(Op.i32_shr_u);
+    b.i32c(CALL_CHAIN).callIndirect(this.link.chainType, 0);
+    b.gset(G_N);
+    // Another instance of this module may have run meanwhile (the callee came back through this page): vbase is ours.
+    b.get(this.vbase).gset(G_VBASE);
+    b.i32c(0).mem(Op.i32_load, hb + JIT_DEPTH).get(d).op(Op.i32_eq).if_();
+    b.returnCall(this.fnAt.get(ret)!);
+    b.end();
+    b.i32c(0).get(d).mem(Op.i32_store, hb + JIT_DEPTH);
+    b.i32c(0).mem(Op.i64_load, hb + HS_PC).gset(G_PC);
+    b.i32c(R_LEAVE).op(Op.return);
+    b.end();
+    b.end();
+    b.i32c(R_OFFPAGE).op(Op.return);
   }
 
   /**
@@ -846,16 +916,17 @@ export function buildPage(blocks: Block[], interp: number[], hartBase: number, r
   emitHelpers(m, hartBase);
   const fnAt = new Map<number, number>();
   roots.forEach((o, i) => fnAt.set(o, F_FIRST_BLOCK + i));
+  const link = { ramOffset, chainType: m.typeIndex(...CALL_TYPES[CALL_CHAIN]) };
   plans.forEach((plan) => {
     const off = plan.tree.blk.off;
     const f = m.addFunction([], [I32]);
     if (f.index !== fnAt.get(off)) throw new Error('block function numbering');
-    new BlockEmitter(f.body, hartBase, fnAt, nextHost).emitBlock(plan);
+    new BlockEmitter(f.body, hartBase, fnAt, nextHost, link).emitBlock(plan);
   });
   // run(loadTlb, storeTlb, fetchTlb, budget, count, page): dispatch on pc until a block says leave; when pc left the page
   // and the fetch TLB maps it to RAM, tail-call that page's run through the chain hub.
   const { index, body: r } = m.addFunction([I32, I32, I32, I32, I32, I32], [I32]);
-  const res = r.local(I32), e = r.local(I32);
+  const res = r.local(I32), e = r.local(I32), depth = r.local(I32);
   r.get(5).i32c(page).op(Op.i32_ne).if_().get(4).op(Op.return).end();
   r.get(0).gset(G_LTLB).get(1).gset(G_STLB).get(2).gset(G_FTLB).get(3).gset(G_BUDGET).get(4).gset(G_N);
   r.i32c(0).mem(Op.i64_load, hartBase + HS_PC).gset(G_PC);
@@ -863,6 +934,13 @@ export function buildPage(blocks: Block[], interp: number[], hartBase: number, r
   emitDispatch(r, roots, res);
   r.i32c(0).gget(G_PC).mem(Op.i64_store, hartBase + HS_PC);
   r.get(res).i32c(R_OFFPAGE).op(Op.i32_eq).if_();
+  // Back to a caller waiting in a wasm frame for this pc (BlockEmitter.callOffPage): pop it and return to it.
+  r.i32c(0).mem(Op.i32_load, hartBase + JIT_DEPTH).tee(depth).if_();
+  r.get(depth).i32c(3).op(Op.i32_shl).mem(Op.i64_load, hartBase + JIT_RETURNS - 8).gget(G_PC).op(Op.i64_eq).if_();
+  r.i32c(0).get(depth).i32c(1).op(Op.i32_sub).mem(Op.i32_store, hartBase + JIT_DEPTH);
+  r.gget(G_N).op(Op.return);
+  r.end();
+  r.end();
   tlbEntry(r, G_FTLB, () => r.gget(G_PC).op(Op.i32_wrap_i64));
   r.tee(e).mem(Op.i64_load, 0);
   r.gget(G_PC).i64c(PAGE_MASK_LO).op(Op.i64_and).op(Op.i64_eq).if_();
