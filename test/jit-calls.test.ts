@@ -12,8 +12,8 @@ import { runToExit, userHart } from './harness/user-hart.js';
 const RAM = 8 << 20;
 
 // Each iteration: a recursion that alternates between two pages deeper than the nesting limit, a setjmp/longjmp whose
-// longjmp (every other iteration) skips two callers' returns, and indirect calls (c.jalr) through a table of functions
-// on other pages. Every result feeds an order-sensitive checksum written to stdout.
+// longjmp (every other iteration) skips two callers' returns, indirect calls (c.jalr) through a table of functions
+// on other pages, and the same on one page (mutual recursion past the limit, a longjmp out of a callee). Every result feeds an order-sensitive checksum written to stdout.
 const CALLS = `
 .text
 .globl _start
@@ -36,6 +36,13 @@ _start:
   ld t1, 0(t0)
   jalr t1
   xor s1, s1, a0
+  li a0, ${MAX_CALL_DEPTH + 5}
+  andi t0, s2, 7
+  add a0, a0, t0
+  jal ra, recC
+  add s1, s1, a0
+  jal ra, trySJ2
+  xor s1, s1, a0
   addi s2, s2, -1
   bnez s2, 1b
   addi sp, sp, -16
@@ -49,6 +56,7 @@ _start:
   li a7, 93
   ecall
 .balign 4096
+  .skip 4096 # the loop's module does not read the callees' code as code of its next page
 recA:
   beqz a0, 2f
   addi sp, sp, -16
@@ -64,6 +72,56 @@ recA:
 2:ret
 fn0:
   addi a0, s2, 3
+  ret
+recC:
+  beqz a0, 2f
+  addi sp, sp, -16
+  sd ra, 0(sp)
+  sd a0, 8(sp)
+  addi a0, a0, -1
+  jal ra, recD
+  ld t0, 8(sp)
+  mul a0, a0, t0
+  addi a0, a0, 1
+  ld ra, 0(sp)
+  addi sp, sp, 16
+2:ret
+recD:
+  beqz a0, 2f
+  addi sp, sp, -16
+  sd ra, 0(sp)
+  sd a0, 8(sp)
+  addi a0, a0, -1
+  jal ra, recC
+  ld t0, 8(sp)
+  sub a0, a0, t0
+  ld ra, 0(sp)
+  addi sp, sp, 16
+2:ret
+trySJ2:
+  addi sp, sp, -16
+  sd ra, 0(sp)
+  lla t0, jmpbuf
+  sd sp, 0(t0)
+  lla t1, 4f
+  sd t1, 8(t0)
+  jal ra, deep3
+  addi a0, a0, 1
+4:ld ra, 0(sp)
+  addi sp, sp, 16
+  ret
+deep3:
+  addi sp, sp, -16
+  sd ra, 0(sp)
+  andi t0, s2, 2
+  li a0, 9
+  beqz t0, 5f
+  lla t0, jmpbuf
+  ld sp, 0(t0)
+  ld t1, 8(t0)
+  jr t1
+5:ld ra, 0(sp)
+  addi sp, sp, 16
   ret
 .balign 4096
 recB:
@@ -127,7 +185,7 @@ table: .dword fn0, fn1, fn2, fn3
 jmpbuf: .dword 0, 0
 `;
 
-test('nested calls across pages: recursion past the limit, longjmp and indirect calls match qemu-riscv64', () => {
+test('nested calls: recursion past the limit, longjmp and indirect calls match qemu-riscv64', () => {
   const prog = assembleAndLink(CALLS);
   try {
     const q = runQemu(prog.elfPath);
@@ -141,7 +199,7 @@ test('nested calls across pages: recursion past the limit, longjmp and indirect 
   }
 });
 
-test('nested calls across pages: budgets ending at any depth leave exactly the interpreter state (lockstep)', () => {
+test('nested calls: budgets ending at any depth leave exactly the interpreter state (lockstep)', () => {
   const prog = assembleAndLink(CALLS);
   try {
     for (const step of [13, 501, 4999]) {
@@ -195,7 +253,7 @@ inner:
   ret
 `;
 
-test('nested calls across pages: a fault in the innermost callee is precise (lockstep)', () => {
+test('nested calls: a fault in the innermost callee is precise (lockstep)', () => {
   const prog = assembleAndLink(FAULT);
   try {
     const ref = userHart(prog.elf, RAM);

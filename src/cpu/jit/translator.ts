@@ -111,6 +111,13 @@ function successors(blk: Block): number[] {
   return [];
 }
 
+/** A jal that links (rd = ra or t0): a call, nested rather than inlined (BlockEmitter.callOnPage). */
+function isCall(blk: Block): boolean {
+  const last = blk.insns[blk.insns.length - 1];
+  const rd = (last.insn >>> 7) & 31;
+  return last.kind === Kind.Jal && (rd === 1 || rd === 5);
+}
+
 /** A block function's plan: the inlined tree, its blocks, whether it loops to its start, and where it continues by tail call. */
 export interface RegionPlan { tree: RegionNode; blocks: Block[]; loops: boolean; maxInsns: number; exits: number[] }
 
@@ -127,11 +134,12 @@ export function planRegion(root: Block, blockAt: Map<number, Block>): RegionPlan
   const queue: { node: RegionNode; path: Set<number>; depth: number }[] = [{ node: tree, path: new Set([root.off]), depth: 0 }];
   for (let q = 0; q < queue.length; q++) {
     const { node, path, depth } = queue[q];
+    const call = isCall(node.blk);
     for (const off of successors(node.blk)) {
       if (off === root.off) { loops = true; continue; }
       const blk = blockAt.get(off);
       if (blk === undefined || node.next.has(off)) continue;
-      if (path.has(off) || depth >= REGION_DEPTH || blk.insns.length > room) { exits.push(off); continue; }
+      if (call || path.has(off) || depth >= REGION_DEPTH || blk.insns.length > room) { exits.push(off); continue; }
       room -= blk.insns.length;
       const child: RegionNode = { blk, next: new Map() };
       node.next.set(off, child);
@@ -344,8 +352,11 @@ class BlockEmitter {
       this.writeX(rd, () => this.pcAt(next));
       this.count(len);
       // A call to another page whose return point has a function here: call that page's code and come back.
-      if ((rd === 1 || rd === 5) && (target < 0 || target >= 4096) && next < 4096 && this.fnAt.has(next) && !node.next.has(target) && !this.fnAt.has(target)) {
+      const link = (rd === 1 || rd === 5) && next < 4096 && this.fnAt.has(next) && !node.next.has(target);
+      if (link && (target < 0 || target >= 4096) && !this.fnAt.has(target)) {
         this.callOffPage(target, next);
+      } else if (link && target >= 0 && target < 4096 && this.fnAt.has(target) && target !== this.root.off) {
+        this.callOnPage(target, next);
       } else {
         this.goTo(node, target);
       }
@@ -409,6 +420,31 @@ class BlockEmitter {
     this.pcAt(off);
     this.b.gset(G_PC);
     this.callAt(ret);
+  }
+
+  /**
+   * A call to the function of vbase + `off` on this page: an ordinary wasm call (counted in JIT_DEPTH, so recursion
+   * stays bounded) instead of a tail call, so that when the callee comes back to vbase + `ret` (R_CONTINUE with that pc)
+   * this function continues in the return point's function instead of returning to run's dispatch.
+   */
+  private callOnPage(off: number, ret: number): void {
+    const b = this.b, hb = this.hartBase;
+    const d = this.ti, res = this.ui;
+    this.flush();
+    b.i32c(0).mem(Op.i32_load, hb + JIT_DEPTH).tee(d).i32c(MAX_CALL_DEPTH).op(Op.i32_ge_u).if_();
+    b.returnCall(this.fnAt.get(off)!);
+    b.end();
+    b.i32c(0).get(d).i32c(1).op(Op.i32_add).mem(Op.i32_store, hb + JIT_DEPTH);
+    b.call(this.fnAt.get(off)!).set(res);
+    b.i32c(0).get(d).mem(Op.i32_store, hb + JIT_DEPTH);
+    b.get(this.vbase).gset(G_VBASE);
+    b.get(res).op(Op.i32_eqz);
+    b.gget(G_PC);
+    this.pcAt(ret);
+    b.op(Op.i64_eq).op(Op.i32_and).if_();
+    b.returnCall(this.fnAt.get(ret)!);
+    b.end();
+    b.get(res).op(Op.return);
   }
 
   /** callOffPage's call, to G_PC (off the page), with registers and count flushed; never falls through. */
