@@ -265,8 +265,25 @@ class BlockEmitter {
       if (!read) this.written.add(r);
     };
     for (const blk of blocks) for (const ins of blk.insns) registerUse(ins.insn, use);
-    for (const r of used) this.reload(r);
+    for (const r of used) {
+      if (loops || this.written.has(r)) this.reload(r);
+      else this.lazy.add(r);
+    }
     if (loops) for (const r of this.written) this.dirty.add(r);
+  }
+
+  /**
+   * Registers the function only reads (and does not loop) are loaded on each path before the first instruction that
+   * reads them, not on entry: a function entered for a few instructions often reads few of them (V8 spilled the rest to
+   * the stack and reloaded them). Written ones are loaded on entry, so the shared exit can write them all back.
+   */
+  private readonly lazy = new Set<number>();
+  /** The lazy registers loaded on the path being emitted. */
+  private loaded = new Set<number>();
+  private loadReads(insn: number): void {
+    registerUse(insn, (r, read) => {
+      if (read && this.lazy.has(r) && !this.loaded.has(r)) { this.reload(r); this.loaded.add(r); }
+    });
   }
 
   /**
@@ -328,6 +345,7 @@ class BlockEmitter {
     const len = blk.insns.length;
     for (let k = 0; k < len; k++) {
       const ins = blk.insns[k];
+      this.loadReads(ins.insn);
       if (ins.off === 4094 && ins.len === 4) this.checkStraddle(k);
       if (ins.kind === Kind.Plain) this.emitPlain(ins, k);
       else if (k !== len - 1) throw new Error('jump inside a block');
@@ -344,12 +362,13 @@ class BlockEmitter {
       this.readX((insn >>> 20) & 31);
       b.op([Op.i64_eq, Op.i64_ne, 0, 0, Op.i64_lt_s, Op.i64_ge_s, Op.i64_lt_u, Op.i64_ge_u][(insn >>> 12) & 7]);
       b.if_();
-      const dirtyHere = new Set(this.dirty);
+      const dirtyHere = new Set(this.dirty), loadedHere = new Set(this.loaded);
       this.depth++;
       this.goTo(node, last.off + branchImm(insn));
       this.depth--;
       b.end();
       this.dirty = dirtyHere;
+      this.loaded = loadedHere;
       this.goTo(node, next);
     } else if (last.kind === Kind.Jal) {
       const rd = (last.insn >>> 7) & 31, target = last.off + jalImm(last.insn);
