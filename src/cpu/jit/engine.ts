@@ -9,7 +9,7 @@ import { csrAccess } from '../csr.js';
 import { checkInterrupts } from '../trap.js';
 import { discoverBlocks } from './decode.js';
 import { WasmInterpreter, buildWasmInterpreter } from './interp-wasm.js';
-import { CHAIN_SLOTS, CallOuts, ChainHub, JIT_COUNT, JIT_DEPTH, JIT_RESULT, R_TRAP, TranslatedPage, bounceRun, buildPage, instantiatePage, makeChainHub } from './translator.js';
+import { CHAIN_SLOTS, CallOuts, ChainHub, JIT_COUNT, JIT_DEPTH, JIT_RESULT, KERNEL_REGIONS, USER_REGIONS, R_TRAP, TranslatedPage, bounceRun, buildPage, instantiatePage, makeChainHub } from './translator.js';
 
 export interface JitOptions {
   /** Interpreted instructions on a physical page before it is translated (0: translate on first visit). */
@@ -433,7 +433,7 @@ export class JitEngine {
     const { blocks, interp } = nextHost >= 0 ? discoverBlocks(readBoth, offs, this.cexp, SPILL_BYTES) : discoverBlocks(read, offs, this.cexp);
     const spills = blocks.some((blk) => blk.off >= 4096 || blk.insns.some((ins) => ins.off + ins.len > 4096));
     const next = spills ? nextHost : -1;
-    const built = buildPage(blocks, interp, h.base, h.mem.ramOffset, page, offs, next);
+    const built = buildPage(blocks, interp, h.base, h.mem.ramOffset, page, offs, next, h.priv === PRIV_U ? USER_REGIONS : KERNEL_REGIONS);
     if (this.asyncCompile) {
       this.pending[page] = 1;
       this.heat[page] = 0;

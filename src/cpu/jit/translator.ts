@@ -94,13 +94,17 @@ function packSlow(f3: number, ins: GuestInsn, k: number): number {
 }
 
 /**
- * Most guest instructions in one block function: its own block plus the successors inlined into it. Since calls are not
- * inlined, 40 (and 8 levels) took block-function entries in the busybox shell loop from 1,676 to 1,317 per iteration and
- * its time down about 5 %; 64 and 12 (1,050 entries) measured no better.
+ * How far a block function inlines successors: at most `insns` guest instructions (its own block included), chains of
+ * at most `depth` successors below its own block.
  */
-const REGION_INSNS = 40;
-/** Longest chain of inlined successors below a function's own block. */
-const REGION_DEPTH = 8;
+export interface RegionLimits { insns: number; depth: number }
+/**
+ * For user code: since calls are not inlined, 40 instructions and 8 levels took block-function entries in the busybox
+ * shell loop from 1,676 to 1,317 per iteration and its time down about 5 %; 64 and 12 (1,050 entries) were no better.
+ */
+export const USER_REGIONS: RegionLimits = { insns: 40, depth: 8 };
+/** For kernel code, translated once and mostly run a few times during the boot: smaller modules compile sooner. */
+export const KERNEL_REGIONS: RegionLimits = { insns: 24, depth: 5 };
 
 /** A block of a region and the successors inlined after it (by page offset). */
 interface RegionNode { blk: Block; next: Map<number, RegionNode> }
@@ -129,11 +133,11 @@ export interface RegionPlan { tree: RegionNode; blocks: Block[]; loops: boolean;
  * Chooses the successors inlined into root's function, breadth first so both sides of a branch get room; a block is not
  * inlined twice on one path, and a jump back to root becomes the function's loop.
  */
-export function planRegion(root: Block, blockAt: Map<number, Block>): RegionPlan {
+export function planRegion(root: Block, blockAt: Map<number, Block>, limits: RegionLimits = USER_REGIONS): RegionPlan {
   const tree: RegionNode = { blk: root, next: new Map() };
   const blocks = [root];
   const exits: number[] = [];
-  let room = REGION_INSNS - root.insns.length;
+  let room = limits.insns - root.insns.length;
   let loops = false;
   const queue: { node: RegionNode; path: Set<number>; depth: number }[] = [{ node: tree, path: new Set([root.off]), depth: 0 }];
   for (let q = 0; q < queue.length; q++) {
@@ -143,7 +147,7 @@ export function planRegion(root: Block, blockAt: Map<number, Block>): RegionPlan
       if (off === root.off) { loops = true; continue; }
       const blk = blockAt.get(off);
       if (blk === undefined || node.next.has(off)) continue;
-      if (call || path.has(off) || depth >= REGION_DEPTH || blk.insns.length > room) { exits.push(off); continue; }
+      if (call || path.has(off) || depth >= limits.depth || blk.insns.length > room) { exits.push(off); continue; }
       room -= blk.insns.length;
       const child: RegionNode = { blk, next: new Map() };
       node.next.set(off, child);
@@ -299,7 +303,7 @@ class BlockEmitter {
 
   /**
    * Emits the function for `root`: the block itself and, inlined into it, the successors on the page that fit
-   * (REGION_INSNS, REGION_DEPTH), so registers stay in locals across guest blocks and most block-to-block transitions
+   * (RegionLimits), so registers stay in locals across guest blocks and most block-to-block transitions
    * are plain wasm branches. Successors that are not inlined are entered by a tail call to their own function.
    *
    * The body sits in a block whose end is the function's shared exit for loads and stores that trap or must stop: it
@@ -946,7 +950,7 @@ export function instantiatePage(built: BuiltPage, mod: WebAssembly.Module, memor
  * module instead of chaining between two on every iteration).
  */
 export function buildPage(blocks: Block[], interp: number[], hartBase: number, ramOffset: number, page: number, entries?: Iterable<number>,
-  nextHost = -1): BuiltPage {
+  nextHost = -1, limits: RegionLimits = USER_REGIONS): BuiltPage {
   const entry = new Int16Array(2048).fill(-1);
   for (const o of interp) if (o < 4096) entry[o >> 1] = -2;
   const blockAt = new Map<number, Block>();
@@ -963,7 +967,7 @@ export function buildPage(blocks: Block[], interp: number[], hartBase: number, r
   }
   const plans: RegionPlan[] = [];
   for (let i = 0; i < roots.length; i++) {
-    const plan = planRegion(blockAt.get(roots[i])!, blockAt);
+    const plan = planRegion(blockAt.get(roots[i])!, blockAt, limits);
     plans.push(plan);
     for (const o of plan.exits) addRoot(o);
   }
