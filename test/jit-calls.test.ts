@@ -6,8 +6,8 @@ import { StopReason } from '../src/cpu/hart.js';
 import { JitEngine } from '../src/cpu/jit/engine.js';
 import { MAX_CALL_DEPTH } from '../src/cpu/jit/translator.js';
 import { lockstep } from '../src/cpu/jit/lockstep.js';
-import { assembleAndLink, runQemu } from './harness/toolchain.js';
-import { runToExit, userHart } from './harness/user-hart.js';
+import { assembleAndLink } from './harness/toolchain.js';
+import { PRINT_S1_AND_EXIT, translatedMatchesQemu, userHart } from './harness/user-hart.js';
 
 const RAM = 8 << 20;
 
@@ -45,16 +45,7 @@ _start:
   xor s1, s1, a0
   addi s2, s2, -1
   bnez s2, 1b
-  addi sp, sp, -16
-  sd s1, 0(sp)
-  li a0, 1
-  mv a1, sp
-  li a2, 8
-  li a7, 64
-  ecall
-  li a0, 0
-  li a7, 93
-  ecall
+${PRINT_S1_AND_EXIT}
 .balign 4096
   .skip 4096 # the loop's module does not read the callees' code as code of its next page
 recA:
@@ -188,11 +179,7 @@ jmpbuf: .dword 0, 0
 test('nested calls: recursion past the limit, longjmp and indirect calls match qemu-riscv64', () => {
   const prog = assembleAndLink(CALLS);
   try {
-    const q = runQemu(prog.elfPath);
-    assert.equal(q.exitCode, 0, `${q.signal} ${q.stderr}`);
-    const engine = new JitEngine(userHart(prog.elf, RAM), { threshold: 100 });
-    assert.deepEqual(runToExit(engine), q.stdout);
-    const s = engine.stats;
+    const s = translatedMatchesQemu(prog, RAM).stats;
     assert.ok(s.translatedInstructions > 10 * s.interpretedInstructions, JSON.stringify(s));
   } finally {
     prog.cleanup();

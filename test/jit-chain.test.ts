@@ -6,7 +6,7 @@ import { JitEngine } from '../src/cpu/jit/engine.js';
 import { lockstep } from '../src/cpu/jit/lockstep.js';
 import { parseElf } from '../src/vmm/elf.js';
 import { assembleAndLink, runQemu } from './harness/toolchain.js';
-import { runToExit, userHart as makeUserHart } from './harness/user-hart.js';
+import { PRINT_S1_AND_EXIT, runToExit, userHart as makeUserHart } from './harness/user-hart.js';
 
 const RAM = 8 << 20;
 
@@ -31,15 +31,7 @@ _start:
   add s1, s1, a0
   addi s2, s2, -1
   bnez s2, 1b
-  sd s1, 0(sp)
-  li a0, 1
-  mv a1, sp
-  li a2, 8
-  li a7, 64
-  ecall
-  li a0, 0
-  li a7, 93
-  ecall
+${PRINT_S1_AND_EXIT}
 .balign 4096
 pageB:
   addi a0, s2, 7

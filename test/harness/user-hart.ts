@@ -4,7 +4,8 @@ import { Bus } from '../../src/bus/bus.js';
 import { MSTATUS_FS } from '../../src/cpu/constants.js';
 import assert from 'node:assert/strict';
 import { Hart, StopReason } from '../../src/cpu/hart.js';
-import type { JitEngine } from '../../src/cpu/jit/engine.js';
+import { JitEngine } from '../../src/cpu/jit/engine.js';
+import { runQemu, type BuiltProgram } from './toolchain.js';
 import { GuestMemory } from '../../src/memory/guest-memory.js';
 import { parseElf } from '../../src/vmm/elf.js';
 
@@ -20,6 +21,33 @@ export function userHart(elf: Uint8Array, ramBytes: number): Hart {
   h.setPc(BigInt(image.entry));
   h.setX(2, BigInt(mem.ramBase + ramBytes - 4096));
   return h;
+}
+
+/** Assembly that writes the 8 bytes of s1 to stdout (what runToExit and qemu-riscv64 serve). */
+export const PRINT_S1 = `
+  addi sp, sp, -16
+  sd s1, 0(sp)
+  li a0, 1
+  mv a1, sp
+  li a2, 8
+  li a7, 64
+  ecall`;
+/** PRINT_S1, then exit with status 0. */
+export const PRINT_S1_AND_EXIT = `${PRINT_S1}
+  li a0, 0
+  li a7, 93
+  ecall`;
+
+/**
+ * Runs an assembled program under qemu-riscv64 and translated (a JitEngine with threshold 100 on a user hart with
+ * `ramBytes` of RAM), asserts that both exit normally with the same output, and returns the engine for more checks.
+ */
+export function translatedMatchesQemu(prog: BuiltProgram, ramBytes: number): JitEngine {
+  const q = runQemu(prog.elfPath);
+  assert.equal(q.exitCode, 0, `${q.signal} ${q.stderr}`);
+  const engine = new JitEngine(userHart(prog.elf, ramBytes), { threshold: 100 });
+  assert.deepEqual(runToExit(engine), q.stdout);
+  return engine;
 }
 
 /** Runs the engine's program to its exit ecall, serving write(1, ...); returns what it wrote. */
