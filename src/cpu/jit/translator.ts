@@ -122,11 +122,15 @@ function successors(blk: Block): number[] {
   return [];
 }
 
-/** A jal that links (rd = ra or t0): a call, nested rather than inlined (BlockEmitter.callOnPage). */
+/** Whether a jump writing `rd` is a call: it links through ra or t0, the registers the psABI uses for return addresses. */
+function links(rd: number): boolean {
+  return rd === 1 || rd === 5;
+}
+
+/** A jal that links: a call, nested rather than inlined (BlockEmitter.callOnPage). */
 function isCall(blk: Block): boolean {
   const last = blk.insns[blk.insns.length - 1];
-  const rd = (last.insn >>> 7) & 31;
-  return last.kind === Kind.Jal && (rd === 1 || rd === 5);
+  return last.kind === Kind.Jal && links((last.insn >>> 7) & 31);
 }
 
 /** A block function's plan: the inlined tree, its blocks, whether it loops to its start, and where it continues by tail call. */
@@ -294,8 +298,8 @@ class BlockEmitter {
   }
 
   /**
-   * Registers some instruction of the function writes. Every register the function uses is loaded on entry (written-only
-   * ones too), so each local holds the register's current value everywhere and the shared exit can write them all back.
+   * Registers some instruction of the function writes. They are loaded on entry (written-only ones too), so each of their
+   * locals holds the register's current value everywhere and the shared exit can write them all back.
    */
   private readonly written = new Set<number>();
 
@@ -381,8 +385,8 @@ class BlockEmitter {
       const rd = (last.insn >>> 7) & 31, target = last.off + jalImm(last.insn);
       this.writeX(rd, () => this.pcAt(next));
       this.count(len);
-      // A call to another page whose return point has a function here: call that page's code and come back.
-      const link = (rd === 1 || rd === 5) && next < 4096 && this.fnAt.has(next) && !node.next.has(target);
+      // A call whose return point has a function here: call the callee's code (on this page or another) and come back.
+      const link = links(rd) && next < 4096 && this.fnAt.has(next) && !node.next.has(target);
       if (link && (target < 0 || target >= 4096) && !this.fnAt.has(target)) {
         this.callOffPage(target, next);
       } else if (link && target >= 0 && target < 4096 && this.fnAt.has(target) && target !== this.root.off) {
@@ -395,7 +399,7 @@ class BlockEmitter {
       this.count(len);
       this.flush();
       const rd = (last.insn >>> 7) & 31;
-      if (last.kind === Kind.Jalr && (rd === 1 || rd === 5) && next < 4096 && this.fnAt.has(next)) {
+      if (last.kind === Kind.Jalr && links(rd) && next < 4096 && this.fnAt.has(next)) {
         // An indirect call: off the page, call there as callOffPage does; on it, continue through the dispatcher.
         b.gget(G_PC).i64c(PAGE_MASK_LO).op(Op.i64_and).get(this.vbase).op(Op.i64_ne).if_();
         this.callAt(next);
