@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { runUserProgram } from '../src/vmm/user-runner.js';
+import type { JitOptions } from '../src/cpu/jit/engine.js';
 import { assembleAndLink, compileC, runQemu } from '../test/harness/toolchain.js';
 import { benchBoot } from './boot.js';
 import { benchDisk } from './disk.js';
@@ -35,28 +36,31 @@ function benchUser(): void {
   const empty = assembleAndLink('.globl _start\n_start:\n  li a0, 0\n  li a7, 93\n  ecall\n');
   const startupMs = qemuBest(empty.elfPath).wallMs;
   empty.cleanup();
-  console.log(`typevisor (interpreter, translator) vs qemu-riscv64 (user mode), BENCH_SCALE=${scale}`);
-  console.log(['program', 'instructions', 'interp MIPS', 'jit s', 'jit MIPS', 'qemu s', 'qemu MIPS', 'jit/qemu', 'output'].map((h, i) => (i === 0 ? h.padEnd(9) : pad(h, 12))).join(''));
+  console.log(`typevisor (interpreters, translator) vs qemu-riscv64 (user mode), BENCH_SCALE=${scale}`);
+  console.log(['program', 'instructions', 'interp MIPS', 'wasm-i MIPS', 'jit s', 'jit MIPS', 'qemu s', 'qemu MIPS', 'jit/qemu', 'output'].map((h, i) => (i === 0 ? h.padEnd(9) : pad(h, 12))).join(''));
   for (const name of PROGRAMS) {
     if (only.length && !only.includes(name)) continue;
     const prog = compileC(inline(name).replace('#ifndef SCALE', `#define SCALE ${scale}\n#ifndef SCALE`));
     try {
       const q = qemuBest(prog.elfPath);
       const qemuMs = Math.max(q.wallMs - startupMs, 0.001);
-      const timed = (engine: 'interp' | 'jit') => {
+      const timed = (engine: 'interp' | 'jit', jit?: JitOptions) => {
         const t0 = performance.now();
-        const r = runUserProgram(prog.elf, { memory: 64 << 20, engine });
+        const r = runUserProgram(prog.elf, { memory: 64 << 20, engine, jit });
         return { r, ms: performance.now() - t0 };
       };
       const interp = timed('interp');
+      // the engine's cold path alone: nothing is ever hot enough to translate
+      const wasmInterp = timed('jit', { threshold: Infinity });
       const jit = timed('jit');
-      const same = [interp.r, jit.r].every((r) => r.exitCode === q.exitCode && Buffer.from(r.stdout).equals(Buffer.from(q.stdout)));
+      const same = [interp.r, wasmInterp.r, jit.r].every((r) => r.exitCode === q.exitCode && Buffer.from(r.stdout).equals(Buffer.from(q.stdout)));
       const n = interp.r.instret;
       console.log(
         [
           name.padEnd(9),
           pad(n.toLocaleString('en-US'), 12),
           pad((n / interp.ms / 1000).toFixed(1), 12),
+          pad((n / wasmInterp.ms / 1000).toFixed(1), 12),
           pad((jit.ms / 1000).toFixed(3), 12),
           pad((n / jit.ms / 1000).toFixed(1), 12),
           pad((qemuMs / 1000).toFixed(3), 12),
@@ -70,7 +74,7 @@ function benchUser(): void {
       prog.cleanup();
     }
   }
-  console.log(`qemu s: best of 3 wall times minus its start-up (${startupMs.toFixed(1)} ms); MIPS use our interpreter's instruction count for both.`);
+  console.log(`qemu s: best of 3 wall times minus its start-up (${startupMs.toFixed(1)} ms); MIPS use our interpreter's instruction count for both. wasm-i: the engine with nothing hot enough to translate (its WebAssembly interpreter).`);
 }
 
 const parts = new Set((process.env.BENCH_PARTS ?? 'user,boot,work,disk,net').split(',').map((p) => p.trim()));

@@ -4,7 +4,7 @@ import { GuestMemory } from '../memory/guest-memory.js';
 import { Bus } from '../bus/bus.js';
 import { MSTATUS_FS } from '../cpu/constants.js';
 import { parseElf } from './elf.js';
-import { JitEngine } from '../cpu/jit/engine.js';
+import { JitEngine, JitOptions } from '../cpu/jit/engine.js';
 
 export interface UserRunOptions {
   /** Guest RAM size in bytes (multiple of 4 KiB); default 64 MiB. */
@@ -15,6 +15,8 @@ export interface UserRunOptions {
   maxInstructions?: number;
   /** 'interp' (default): the interpreter alone; 'jit': the translating engine (synchronous compilation). */
   engine?: 'interp' | 'jit';
+  /** Options of the translating engine (engine 'jit'); a threshold of Infinity runs all code in its WebAssembly interpreter. */
+  jit?: JitOptions;
 }
 
 export interface UserRunResult {
@@ -124,7 +126,7 @@ export function runUserProgram(elfBytes: Uint8Array, options: UserRunOptions = {
   hart.mcounteren = 7; hart.scounteren = 7; // and lets them read cycle, time and instret, as qemu-riscv64 does
   hart.setPc(BigInt(image.entry));
   hart.setX(2, BigInt(sp));
-  const jit = options.engine === 'jit' ? new JitEngine(hart) : null;
+  const jit = options.engine === 'jit' ? new JitEngine(hart, options.jit) : null;
 
   const brkStart = Math.ceil(programEnd / PAGE) * PAGE;
   const brkLimit = sp - 1024 * 1024; // keep 1 MiB (at least) for the stack
