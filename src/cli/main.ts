@@ -2,7 +2,6 @@
 import { Command, Option } from 'commander';
 import { runCommand } from './run.js';
 import { UserError } from './errors.js';
-import { pullDebian } from '../images/debian.js';
 import { imgCommand } from './img.js';
 
 const collect = (value: string, previous: string[] = []) => [...previous, value];
@@ -41,6 +40,7 @@ export async function main(argv: string[]): Promise<number> {
     .option('--root-disk', 'also build a Debian root disk (debootstrap; its second stage runs inside a VM under typevisor: slow)')
     .action(async (name: string, opts) => {
       if (name !== 'debian') throw new UserError(`unknown image "${name}" (available: debian)`);
+      const { pullDebian } = await import('../images/debian.js'); // loaded when needed: a third of start-up otherwise
       const img = await pullDebian({
         mirror: opts.mirror, suite: opts.suite, update: opts.update, rootDisk: opts.rootDisk === true,
         log: (l) => process.stderr.write(`${l}\n`),
