@@ -9,8 +9,10 @@ export interface RunLoopOptions {
   /** Host milliseconds of guest execution between yields to the Node event loop. */
   burstMs?: number;
   /**
-   * The same while a translation compiles in the background (default 1): the module installs when the loop turns, and
-   * until then its page runs in the interpreter (a hot kernel page ran up to 4 M instructions there in a 20 ms burst).
+   * The same while a kernel page's translation compiles in the background (default 1): the module installs when the
+   * loop turns, and until then its page runs in the interpreter (a hot kernel page ran up to 4 M instructions there in
+   * a 20 ms burst). Not for user pages: the busybox shell loop got 5-10 % slower, as in session 6 (their modules,
+   * compiled sooner, had seen fewer entries, and the misses that follow cost more than the wait).
    */
   compilingBurstMs?: number;
   /** Called when the user asks to quit (Ctrl-A X); resolves the loop with 'quit'. */
@@ -50,7 +52,7 @@ export async function runMachine(m: VirtMachine, waker: Waker, opts: RunLoopOpti
       if (m.allStopped()) return { kind: 'poweroff' };
       if (ran === 0) { idle = true; break; }
       const elapsed = performance.now() - t0;
-      if (elapsed >= burstMs || (elapsed >= compilingBurstMs && m.compiling())) break;
+      if (elapsed >= burstMs || (elapsed >= compilingBurstMs && m.kernelCompiling())) break;
     }
     if (opts.signal?.aborted) return { kind: 'quit' };
     if (idle) {

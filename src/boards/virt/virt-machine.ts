@@ -298,8 +298,8 @@ export class VirtMachine implements SbiPlatform {
 
   allStopped(): boolean { return this.hartState.every((s) => s !== HART_STARTED); }
 
-  /** True while a translated page compiles in the background; it installs only when the event loop turns. */
-  compiling(): boolean { return this.engines !== undefined && this.engines.some((e) => e.compiling > 0); }
+  /** True while a kernel page's translation compiles in the background; it installs only when the event loop turns. */
+  kernelCompiling(): boolean { return this.engines !== undefined && this.engines.some((e) => e.kernelCompiling > 0); }
 }
 
 export class HypervisorFault extends Error {

@@ -110,8 +110,8 @@ export class JitEngine {
   /** Bumped when a page's translation is dropped, so a compilation that finishes later is discarded. */
   private readonly generation: Int32Array;
   private readonly pending: Uint8Array;
-  /** Asynchronous compilations under way: each installs only when the event loop turns. */
-  compiling = 0;
+  /** Asynchronous compilations of kernel pages under way: each installs only when the event loop turns. */
+  kernelCompiling = 0;
   private readonly ramPages: number;
   private readonly pages: (TranslatedPage | undefined)[];
   /** Interpreted instructions per physical page since its last translation. */
@@ -438,7 +438,8 @@ export class JitEngine {
     const built = buildPage(blocks, interp, h.base, h.mem.ramOffset, page, offs, next, h.priv === PRIV_U ? USER_REGIONS : KERNEL_REGIONS);
     if (this.asyncCompile) {
       this.pending[page] = 1;
-      this.compiling++;
+      const kernel = h.priv !== PRIV_U;
+      if (kernel) this.kernelCompiling++;
       this.heat[page] = 0;
       this.misses[page] = 0;
       const gen = this.generation[page];
@@ -448,11 +449,11 @@ export class JitEngine {
       const nextSnapshot = next >= 0 ? h.u8.slice(next, next + 4096) : null;
       WebAssembly.compile(built.bytes).then((mod) => {
         this.pending[page] = 0;
-        this.compiling--;
+        if (kernel) this.kernelCompiling--;
         if (this.generation[page] !== gen) return;
         if (!sameBytes(h.u8, host, snapshot) || (nextSnapshot !== null && !sameBytes(h.u8, next, nextSnapshot))) return;
         this.install(page, host, instantiatePage(built, mod, h.mem.memory, this.chain), 0, next);
-      }, () => { this.pending[page] = 0; this.compiling--; });
+      }, () => { this.pending[page] = 0; if (kernel) this.kernelCompiling--; });
       this.stats.compileMs += performance.now() - t0;
       return undefined;
     }
