@@ -3,7 +3,7 @@
 // The guest runs on Node's main thread. V8 compiles hot WebAssembly with TurboFan on its worker threads (and collects
 // garbage there); on a 2-core host those workers and the main thread often want three cores, and the main thread waited
 // on the run queue for 0.2-0.3 s of a 4.3 s boot. At nice 10 the workers still get every idle cycle but yield to the
-// guest when the cores are short (the wait fell to 0.06-0.1 s). Linux only: elsewhere this does nothing.
+// guest when the cores are short (the wait fell to 0.06-0.13 s). Linux only: elsewhere this does nothing.
 import { readdirSync } from 'node:fs';
 import { getPriority, setPriority } from 'node:os';
 

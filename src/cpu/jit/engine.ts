@@ -111,7 +111,8 @@ export class JitEngine {
   private readonly generation: Int32Array;
   private readonly pending: Uint8Array;
   /** Asynchronous compilations of kernel pages under way: each installs only when the event loop turns. */
-  kernelCompiling = 0;
+  private kernelCompiles = 0;
+  get kernelCompiling(): number { return this.kernelCompiles; }
   private readonly ramPages: number;
   private readonly pages: (TranslatedPage | undefined)[];
   /** Interpreted instructions per physical page since its last translation. */
@@ -439,7 +440,7 @@ export class JitEngine {
     if (this.asyncCompile) {
       this.pending[page] = 1;
       const kernel = h.priv !== PRIV_U;
-      if (kernel) this.kernelCompiling++;
+      if (kernel) this.kernelCompiles++;
       this.heat[page] = 0;
       this.misses[page] = 0;
       const gen = this.generation[page];
@@ -449,11 +450,11 @@ export class JitEngine {
       const nextSnapshot = next >= 0 ? h.u8.slice(next, next + 4096) : null;
       WebAssembly.compile(built.bytes).then((mod) => {
         this.pending[page] = 0;
-        if (kernel) this.kernelCompiling--;
+        if (kernel) this.kernelCompiles--;
         if (this.generation[page] !== gen) return;
         if (!sameBytes(h.u8, host, snapshot) || (nextSnapshot !== null && !sameBytes(h.u8, next, nextSnapshot))) return;
         this.install(page, host, instantiatePage(built, mod, h.mem.memory, this.chain), 0, next);
-      }, () => { this.pending[page] = 0; if (kernel) this.kernelCompiling--; });
+      }, () => { this.pending[page] = 0; if (kernel) this.kernelCompiles--; });
       this.stats.compileMs += performance.now() - t0;
       return undefined;
     }
