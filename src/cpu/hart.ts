@@ -33,6 +33,10 @@ const TLB_MASK = TLB_ENTRIES - 1;
 const TLB_FILL_LOG = 2048;
 const PAGE_MASK = -4096;
 
+const TWO32 = 4294967296;
+/** Bytes mapped by a leaf PTE at each level of the walk (a variable power of two compiles to a call of pow). */
+const SUPERPAGE_BYTES = [4096, 2 ** 21, 2 ** 30, 2 ** 39];
+
 export class Hart {
   readonly m32: Int32Array;
   readonly u8: Uint8Array;
@@ -236,8 +240,8 @@ export class Hart {
 
   /** Called by the page walk for a superpage leaf at `level` (1: 2 MiB, 2: 1 GiB, 3: 512 GiB). */
   noteSuperpage(vlo: number, vhi: number, level: number): void {
-    const size = 2 ** (12 + 9 * level);
-    const base = Math.floor(((vhi & 0xffff) * 2 ** 32 + (vlo >>> 0)) / size) * size;
+    const size = SUPERPAGE_BYTES[level];
+    const base = Math.floor(((vhi & 0xffff) * TWO32 + (vlo >>> 0)) / size) * size;
     if (base < this.superpageLow) this.superpageLow = base;
     if (base + size > this.superpageHigh) this.superpageHigh = base + size;
   }
@@ -248,7 +252,7 @@ export class Hart {
    * Linux fences single pages this way after changing a PTE, far more often than it fences everything.
    */
   flushTlbPage(vlo: number, vhi: number): void {
-    const va = (vhi & 0xffff) * 2 ** 32 + (vlo >>> 0);
+    const va = (vhi & 0xffff) * TWO32 + (vlo >>> 0);
     if (va >= this.superpageLow && va < this.superpageHigh) { this.flushTlb(); return; }
     const slot = ((vlo >>> 12) & TLB_MASK) << 2;
     for (let r = TLB_REGIME_S; r <= TLB_REGIME_U; r++) {
