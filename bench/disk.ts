@@ -11,8 +11,14 @@ const bin = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'bin', 'ty
 const MIB = Math.max(1, Number(process.env.BENCH_DISK_MIB ?? 32));
 const CMDLINE = 'console=ttyS0';
 
-interface Rate { guestS: number; hostS: number }
-interface DiskResult { write: Rate; read: Rate }
+interface Rate {
+  guestS: number;
+  hostS: number;
+}
+interface DiskResult {
+  write: Rate;
+  read: Rate;
+}
 
 /**
  * Runs a dd command between two reads of /proc/uptime (kernel time, 10 ms steps): Debian's busybox dd prints no
@@ -20,10 +26,13 @@ interface DiskResult { write: Rate; read: Rate }
  */
 async function timed(con: GuestConsole, dd: string): Promise<Rate> {
   const t0 = performance.now();
-  const out = await con.run(`a=$(cut -d' ' -f1 /proc/uptime); ${dd} 2>&1; echo rc=$?; b=$(cut -d' ' -f1 /proc/uptime); echo uptime $a $b`);
+  const out = await con.run(
+    `a=$(cut -d' ' -f1 /proc/uptime); ${dd} 2>&1; echo rc=$?; b=$(cut -d' ' -f1 /proc/uptime); echo uptime $a $b`,
+  );
   const hostS = (performance.now() - t0) / 1000;
   const m = /^uptime ([\d.]+) ([\d.]+)$/m.exec(out);
-  if (!m || !/^rc=0$/m.test(out) || !new RegExp(`^${MIB}\\+0 records out$`, 'm').test(out)) throw new Error(`unexpected dd output:\n${out}`);
+  if (!m || !/^rc=0$/m.test(out) || !new RegExp(`^${MIB}\\+0 records out$`, 'm').test(out))
+    throw new Error(`unexpected dd output:\n${out}`);
   return { guestS: Math.max(Number(m[2]) - Number(m[1]), 0.01), hostS };
 }
 
@@ -55,18 +64,62 @@ export async function benchDisk(): Promise<void> {
       execFileSync('qemu-img', ['create', '-q', '-f', 'qcow2', p, `${MIB * 2}M`]);
       return p;
     };
-    const oursImg = mk('ours.qcow2'), qemuImg = mk('qemu.qcow2');
-    console.log(`\ndisk: dd of ${MIB} MiB, bs=1M, on a fresh qcow2 virtio-blk disk (write conv=fsync; read after drop_caches)`);
-    const ours = await measure(process.execPath, [bin, 'run', '--kernel', img.kernel, '--initrd', img.initrd, '--append', CMDLINE, '-m', '512M', '--disk', oursImg]);
-    const qemu = await measure('qemu-system-riscv64', ['-M', 'virt', '-m', '512M', '-nographic', '-bios', 'default', '-kernel', img.kernel, '-initrd', img.initrd, '-append', CMDLINE,
-      '-drive', `file=${qemuImg},if=none,id=d0,format=qcow2`, '-device', 'virtio-blk-device,drive=d0']);
+    const oursImg = mk('ours.qcow2'),
+      qemuImg = mk('qemu.qcow2');
+    console.log(
+      `\ndisk: dd of ${MIB} MiB, bs=1M, on a fresh qcow2 virtio-blk disk (write conv=fsync; read after drop_caches)`,
+    );
+    const ours = await measure(process.execPath, [
+      bin,
+      'run',
+      '--kernel',
+      img.kernel,
+      '--initrd',
+      img.initrd,
+      '--append',
+      CMDLINE,
+      '-m',
+      '512M',
+      '--disk',
+      oursImg,
+    ]);
+    const qemu = await measure('qemu-system-riscv64', [
+      '-M',
+      'virt',
+      '-m',
+      '512M',
+      '-nographic',
+      '-bios',
+      'default',
+      '-kernel',
+      img.kernel,
+      '-initrd',
+      img.initrd,
+      '-append',
+      CMDLINE,
+      '-drive',
+      `file=${qemuImg},if=none,id=d0,format=qcow2`,
+      '-device',
+      'virtio-blk-device,drive=d0',
+    ]);
     const row = (cells: string[]): string => cells.map((c, i) => (i === 0 ? c.padEnd(8) : c.padStart(16))).join('');
     const mbs = (s: number): string => (MIB / s).toFixed(2);
     console.log(row(['', 'typevisor MiB/s', 'qemu MiB/s', 'qemu/typevisor', 'host s (ours)', 'host s (qemu)']));
     for (const k of ['write', 'read'] as const) {
-      console.log(row([k, mbs(ours[k].guestS), mbs(qemu[k].guestS), `${(ours[k].guestS / qemu[k].guestS).toFixed(1)}x`, ours[k].hostS.toFixed(2), qemu[k].hostS.toFixed(2)]));
+      console.log(
+        row([
+          k,
+          mbs(ours[k].guestS),
+          mbs(qemu[k].guestS),
+          `${(ours[k].guestS / qemu[k].guestS).toFixed(1)}x`,
+          ours[k].hostS.toFixed(2),
+          qemu[k].hostS.toFixed(2),
+        ]),
+      );
     }
-    console.log('MiB/s from guest /proc/uptime around dd; host s: wall time of the whole command typed on the console.');
+    console.log(
+      'MiB/s from guest /proc/uptime around dd; host s: wall time of the whole command typed on the console.',
+    );
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -9,9 +9,17 @@ const CMDLINE = 'console=ttyS0';
 /** Each command must print its last line as given in `expect` so a silently failing workload is not timed as fast. */
 const WORKLOADS: { name: string; cmd: string; expect: RegExp }[] = [
   { name: 'sha256 32M', cmd: 'dd if=/dev/zero bs=1M count=32 2>/dev/null | sha256sum', expect: /^[0-9a-f]{64}\s+-$/m },
-  { name: 'gzip -9 4M', cmd: 'dd if=/dev/urandom bs=1M count=4 2>/dev/null | gzip -9 > /dev/null; echo gz=$?', expect: /^gz=0$/m },
+  {
+    name: 'gzip -9 4M',
+    cmd: 'dd if=/dev/urandom bs=1M count=4 2>/dev/null | gzip -9 > /dev/null; echo gz=$?',
+    expect: /^gz=0$/m,
+  },
   // Debian's busybox awk is built without libm, so only + - * / are available.
-  { name: 'awk fp 2M', cmd: "awk 'BEGIN { s = 0; for (i = 1; i <= 2000000; i++) s += 1.0 / i * 0.5 - 0.25 / i; print \"s=\" s }'", expect: /^s=[\d.e+-]+$/m },
+  {
+    name: 'awk fp 2M',
+    cmd: 'awk \'BEGIN { s = 0; for (i = 1; i <= 2000000; i++) s += 1.0 / i * 0.5 - 0.25 / i; print "s=" s }\'',
+    expect: /^s=[\d.e+-]+$/m,
+  },
   { name: 'sh loop 200k', cmd: 'i=0; while [ $i -lt 200000 ]; do i=$((i+1)); done; echo i=$i', expect: /^i=200000$/m },
 ];
 
@@ -20,7 +28,9 @@ const WORKLOADS: { name: string; cmd: string; expect: RegExp }[] = [
  * reads the clock through the vDSO and is unreliable here.
  */
 async function timed(con: GuestConsole, cmd: string, expect: RegExp): Promise<number> {
-  const out = await con.run(`a=$(cut -d' ' -f1 /proc/uptime); ${cmd}; b=$(cut -d' ' -f1 /proc/uptime); echo uptime $a $b`);
+  const out = await con.run(
+    `a=$(cut -d' ' -f1 /proc/uptime); ${cmd}; b=$(cut -d' ' -f1 /proc/uptime); echo uptime $a $b`,
+  );
   const m = /^uptime ([\d.]+) ([\d.]+)$/m.exec(out);
   if (!m || !expect.test(out)) throw new Error(`unexpected output of "${cmd}":\n${out}`);
   return Math.max(Number(m[2]) - Number(m[1]), 0.01);
@@ -46,15 +56,21 @@ async function measureOurs(): Promise<number[]> {
 }
 
 async function measureQemu(kernel: string, initrd: string): Promise<number[]> {
-  const child = spawn('qemu-system-riscv64', ['-M', 'virt', '-m', '512M', '-nographic', '-kernel', kernel, '-initrd', initrd, '-append', CMDLINE], {
-    stdio: ['pipe', 'pipe', 'pipe'],
-  }) as ChildProcessWithoutNullStreams;
+  const child = spawn(
+    'qemu-system-riscv64',
+    ['-M', 'virt', '-m', '512M', '-nographic', '-kernel', kernel, '-initrd', initrd, '-append', CMDLINE],
+    {
+      stdio: ['pipe', 'pipe', 'pipe'],
+    },
+  ) as ChildProcessWithoutNullStreams;
   const con = new GuestConsole(child);
   try {
     return await runAll(child, con);
   } catch (e) {
     if (child.exitCode === null) child.kill('SIGKILL');
-    throw new Error(`qemu-system-riscv64: ${(e as Error).message}\n${con.output.slice(-2000)}\n${con.stderr.slice(-1000)}`);
+    throw new Error(
+      `qemu-system-riscv64: ${(e as Error).message}\n${con.output.slice(-2000)}\n${con.stderr.slice(-1000)}`,
+    );
   }
 }
 
@@ -65,7 +81,9 @@ export async function benchGuestWork(): Promise<void> {
   const qemu = await measureQemu(img.kernel, img.initrd);
   const row = (cells: string[]): string => cells.map((c, i) => (i === 0 ? c.padEnd(14) : c.padStart(14))).join('');
   console.log(row(['workload', 'typevisor s', 'qemu s', 'ours/qemu']));
-  WORKLOADS.forEach((w, i) => console.log(row([w.name, ours[i].toFixed(2), qemu[i].toFixed(2), `${(ours[i] / qemu[i]).toFixed(1)}x`])));
+  WORKLOADS.forEach((w, i) =>
+    console.log(row([w.name, ours[i].toFixed(2), qemu[i].toFixed(2), `${(ours[i] / qemu[i]).toFixed(1)}x`])),
+  );
   console.log('uptime has 10 ms steps; times under 0.1 s are coarse.');
 }
 

@@ -14,7 +14,13 @@ const quiet = process.env.BOOT_QUIET !== '0';
 let tail = '';
 const quit = new AbortController();
 const machine = new VirtMachine({
-  memoryBytes: 512 << 20, cpus: 1, kernel, kernelName: 'Image', initrd, cmdline: 'console=ttyS0', engine: 'interp',
+  memoryBytes: 512 << 20,
+  cpus: 1,
+  kernel,
+  kernelName: 'Image',
+  initrd,
+  cmdline: 'console=ttyS0',
+  engine: 'interp',
   consoleOut: (b) => {
     const s = Buffer.from(b).toString('latin1');
     if (!quiet) process.stdout.write(s);
@@ -30,5 +36,7 @@ const ms = performance.now() - t0;
 const c = process.cpuUsage(c0);
 const cpuMs = (c.user + c.system) / 1000; // the host is shared: CPU time is the steadier measure
 const n = machine.harts.reduce((s, h) => s + h.instret, 0);
-console.log(`boot to "${marker}": ${n.toLocaleString('en-US')} instructions, ${(ms / 1000).toFixed(2)} s wall (${(n / ms / 1000).toFixed(1)} MIPS), ` +
-  `${(cpuMs / 1000).toFixed(2)} s CPU (${(n / cpuMs / 1000).toFixed(1)} MIPS)`);
+console.log(
+  `boot to "${marker}": ${n.toLocaleString('en-US')} instructions, ${(ms / 1000).toFixed(2)} s wall (${(n / ms / 1000).toFixed(1)} MIPS), ` +
+    `${(cpuMs / 1000).toFixed(2)} s CPU (${(n / cpuMs / 1000).toFixed(1)} MIPS)`,
+);

@@ -38,23 +38,30 @@ function source(name: string): string {
   return `#define SCALE ${scale}\n` + text.replace('#include "common.h"', header);
 }
 
-let product = 1, count = 0;
+let product = 1,
+  count = 0;
 for (const name of ['intloop', 'memcopy', 'crc', 'fploop', 'bignum']) {
   if (only.length && !only.includes(name)) continue;
   const prog = compileC(source(name));
   try {
-    let best = Infinity, n = 0, out = '';
+    let best = Infinity,
+      n = 0,
+      out = '';
     for (let r = 0; r < repeats; r++) {
       // CPU time, not wall time: the benchmark host is shared, and other processes' load should not count.
       const c0 = process.cpuUsage();
       const res = runUserProgram(prog.elf, { memory: 64 << 20 });
       const c = process.cpuUsage(c0);
       best = Math.min(best, (c.user + c.system) / 1000);
-      n = res.instret; out = new TextDecoder().decode(res.stdout).trim();
+      n = res.instret;
+      out = new TextDecoder().decode(res.stdout).trim();
     }
     const mips = n / best / 1000;
-    product *= mips; count++;
-    console.log(`${name.padEnd(8)} ${n.toLocaleString('en-US').padStart(13)} insns ${(best / 1000).toFixed(3).padStart(7)} cpu-s ${mips.toFixed(1).padStart(7)} MIPS  ${out}`);
+    product *= mips;
+    count++;
+    console.log(
+      `${name.padEnd(8)} ${n.toLocaleString('en-US').padStart(13)} insns ${(best / 1000).toFixed(3).padStart(7)} cpu-s ${mips.toFixed(1).padStart(7)} MIPS  ${out}`,
+    );
   } finally {
     prog.cleanup();
   }

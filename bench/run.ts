@@ -37,7 +37,22 @@ function benchUser(): void {
   const startupMs = qemuBest(empty.elfPath).wallMs;
   empty.cleanup();
   console.log(`typevisor (interpreters, translator) vs qemu-riscv64 (user mode), BENCH_SCALE=${scale}`);
-  console.log(['program', 'instructions', 'interp MIPS', 'wasm-i MIPS', 'jit s', 'jit MIPS', 'qemu s', 'qemu MIPS', 'jit/qemu', 'output'].map((h, i) => (i === 0 ? h.padEnd(9) : pad(h, 12))).join(''));
+  console.log(
+    [
+      'program',
+      'instructions',
+      'interp MIPS',
+      'wasm-i MIPS',
+      'jit s',
+      'jit MIPS',
+      'qemu s',
+      'qemu MIPS',
+      'jit/qemu',
+      'output',
+    ]
+      .map((h, i) => (i === 0 ? h.padEnd(9) : pad(h, 12)))
+      .join(''),
+  );
   for (const name of PROGRAMS) {
     if (only.length && !only.includes(name)) continue;
     const prog = compileC(inline(name).replace('#ifndef SCALE', `#define SCALE ${scale}\n#ifndef SCALE`));
@@ -53,7 +68,9 @@ function benchUser(): void {
       // the engine's cold path alone: nothing is ever hot enough to translate
       const wasmInterp = timed('jit', { threshold: Infinity });
       const jit = timed('jit');
-      const same = [interp.r, wasmInterp.r, jit.r].every((r) => r.exitCode === q.exitCode && Buffer.from(r.stdout).equals(Buffer.from(q.stdout)));
+      const same = [interp.r, wasmInterp.r, jit.r].every(
+        (r) => r.exitCode === q.exitCode && Buffer.from(r.stdout).equals(Buffer.from(q.stdout)),
+      );
       const n = interp.r.instret;
       console.log(
         [
@@ -69,12 +86,17 @@ function benchUser(): void {
           pad(same ? 'same' : 'DIFFERS', 12),
         ].join(''),
       );
-      if (!same) console.log(`  interp: exit ${interp.r.exitCode}, jit: exit ${jit.r.exitCode} ${new TextDecoder().decode(jit.r.stdout).trim()}\n  qemu: exit ${q.exitCode} ${new TextDecoder().decode(q.stdout).trim()}`);
+      if (!same)
+        console.log(
+          `  interp: exit ${interp.r.exitCode}, jit: exit ${jit.r.exitCode} ${new TextDecoder().decode(jit.r.stdout).trim()}\n  qemu: exit ${q.exitCode} ${new TextDecoder().decode(q.stdout).trim()}`,
+        );
     } finally {
       prog.cleanup();
     }
   }
-  console.log(`qemu s: best of 3 wall times minus its start-up (${startupMs.toFixed(1)} ms); MIPS use our interpreter's instruction count for both. wasm-i: the engine with nothing hot enough to translate (its WebAssembly interpreter).`);
+  console.log(
+    `qemu s: best of 3 wall times minus its start-up (${startupMs.toFixed(1)} ms); MIPS use our interpreter's instruction count for both. wasm-i: the engine with nothing hot enough to translate (its WebAssembly interpreter).`,
+  );
 }
 
 const parts = new Set((process.env.BENCH_PARTS ?? 'user,boot,work,disk,net').split(',').map((p) => p.trim()));

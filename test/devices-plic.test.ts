@@ -1,7 +1,7 @@
 // PLIC: priorities, pending, per-context enables and thresholds, claim/complete, as the SiFive PLIC spec and QEMU define them.
-import { test } from "node:test";
-import assert from "node:assert/strict";
-import { Plic } from "../src/devices/plic.js";
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { Plic } from '../src/devices/plic.js';
 
 const PRIO = (s: number) => 4 * s;
 const PENDING = 0x1000;
@@ -19,7 +19,7 @@ function rig(harts = 2) {
 const MEIP = 1 << 11;
 const SEIP = 1 << 9;
 
-test("reset state: all zero, claim returns 0", () => {
+test('reset state: all zero, claim returns 0', () => {
   const { plic, mip } = rig();
   for (const off of [PRIO(1), PRIO(95), PENDING, PENDING + 8, ENABLE(0), ENABLE(3), THRESHOLD(0), CLAIM(1)]) {
     assert.equal(plic.read(off, 4), 0, off.toString(16));
@@ -27,7 +27,7 @@ test("reset state: all zero, claim returns 0", () => {
   assert.deepEqual(mip, [0, 0]);
 });
 
-test("priority registers keep 3 bits; source 0 never interrupts", () => {
+test('priority registers keep 3 bits; source 0 never interrupts', () => {
   const { plic } = rig();
   plic.write(PRIO(10), 4, 0xffffffff);
   assert.equal(plic.read(PRIO(10), 4), 7);
@@ -40,7 +40,7 @@ test("priority registers keep 3 bits; source 0 never interrupts", () => {
   assert.equal(plic.read(CLAIM(0), 4), 0);
 });
 
-test("a raised line is pending; it interrupts a context only if enabled and above threshold", () => {
+test('a raised line is pending; it interrupts a context only if enabled and above threshold', () => {
   const { plic, mip } = rig();
   plic.irq(10).set(true);
   assert.equal(plic.read(PENDING, 4), 1 << 10);
@@ -60,7 +60,7 @@ test("a raised line is pending; it interrupts a context only if enabled and abov
   assert.deepEqual(mip, [0, 0]);
 });
 
-test("claim picks the highest priority, ties to the lowest id; complete re-pends a still-high line", () => {
+test('claim picks the highest priority, ties to the lowest id; complete re-pends a still-high line', () => {
   const { plic, mip } = rig(1);
   for (const s of [5, 40, 70]) {
     plic.write(PRIO(s), 4, s === 5 ? 2 : 3);
@@ -89,7 +89,7 @@ test("claim picks the highest priority, ties to the lowest id; complete re-pends
   assert.equal(plic.read(PENDING + 8, 4), 0);
 });
 
-test("completion from a context that has not enabled the source is ignored", () => {
+test('completion from a context that has not enabled the source is ignored', () => {
   const { plic } = rig();
   plic.write(PRIO(3), 4, 1);
   plic.write(ENABLE(1), 4, 1 << 3);
@@ -101,7 +101,7 @@ test("completion from a context that has not enabled the source is ignored", () 
   assert.equal(plic.read(PENDING, 4), 1 << 3);
 });
 
-test("threshold keeps 3 bits; contexts beyond the harts read 0", () => {
+test('threshold keeps 3 bits; contexts beyond the harts read 0', () => {
   const { plic } = rig(1);
   plic.write(THRESHOLD(0), 4, 0xff);
   assert.equal(plic.read(THRESHOLD(0), 4), 7);
@@ -113,7 +113,7 @@ test("threshold keeps 3 bits; contexts beyond the harts read 0", () => {
   assert.throws(() => plic.irq(96));
 });
 
-test("save/restore round-trips through JSON and re-drives outputs", () => {
+test('save/restore round-trips through JSON and re-drives outputs', () => {
   const { plic } = rig();
   plic.write(PRIO(7), 4, 4);
   plic.write(ENABLE(3), 4, 1 << 7);

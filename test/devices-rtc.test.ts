@@ -1,19 +1,32 @@
 // Goldfish RTC: time latching, setting the time, alarm and interrupt as Linux's rtc-goldfish driver uses them.
-import { test } from "node:test";
-import assert from "node:assert/strict";
-import { GoldfishRtc } from "../src/devices/goldfish-rtc.js";
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { GoldfishRtc } from '../src/devices/goldfish-rtc.js';
 
-const TIME_LOW = 0x00, TIME_HIGH = 0x04, ALARM_LOW = 0x08, ALARM_HIGH = 0x0c, IRQ_ENABLED = 0x10,
-  CLEAR_ALARM = 0x14, ALARM_STATUS = 0x18, CLEAR_INTERRUPT = 0x1c;
+const TIME_LOW = 0x00,
+  TIME_HIGH = 0x04,
+  ALARM_LOW = 0x08,
+  ALARM_HIGH = 0x0c,
+  IRQ_ENABLED = 0x10,
+  CLEAR_ALARM = 0x14,
+  ALARM_STATUS = 0x18,
+  CLEAR_INTERRUPT = 0x1c;
 
 function rig(start: number) {
   let now = start;
   const irqs: boolean[] = [];
   const rtc = new GoldfishRtc({ set: (l) => irqs.push(l) }, () => now);
-  return { rtc, irqs, line: () => irqs.at(-1) ?? false, setNow: (t: number) => { now = t; } };
+  return {
+    rtc,
+    irqs,
+    line: () => irqs.at(-1) ?? false,
+    setNow: (t: number) => {
+      now = t;
+    },
+  };
 }
 
-test("TIME_LOW latches TIME_HIGH so the pair is consistent", () => {
+test('TIME_LOW latches TIME_HIGH so the pair is consistent', () => {
   const { rtc, setNow } = rig(5 * 2 ** 32 + 0xffff_fff0);
   const lo = rtc.read(TIME_LOW, 4);
   setNow(6 * 2 ** 32 + 0x10); // the low half wraps between the two reads
@@ -24,7 +37,7 @@ test("TIME_LOW latches TIME_HIGH so the pair is consistent", () => {
   assert.equal(rtc.read(TIME_HIGH, 4), 6);
 });
 
-test("writing TIME_HIGH then TIME_LOW sets the time, which then advances with the host clock", () => {
+test('writing TIME_HIGH then TIME_LOW sets the time, which then advances with the host clock', () => {
   const { rtc, setNow } = rig(1_000_000);
   rtc.write(TIME_HIGH, 4, 0x17);
   rtc.write(TIME_LOW, 4, 0x1000);
@@ -34,7 +47,7 @@ test("writing TIME_HIGH then TIME_LOW sets the time, which then advances with th
   assert.equal(rtc.read(TIME_LOW, 4), 0x1000 + 500);
 });
 
-test("alarm: armed by ALARM_LOW, fires when due, raises the line only when enabled", () => {
+test('alarm: armed by ALARM_LOW, fires when due, raises the line only when enabled', () => {
   const { rtc, line, setNow } = rig(1000);
   rtc.write(ALARM_HIGH, 4, 0);
   rtc.write(ALARM_LOW, 4, 5000);
@@ -56,7 +69,7 @@ test("alarm: armed by ALARM_LOW, fires when due, raises the line only when enabl
   assert.equal(rtc.nextDeadline(), Infinity);
 });
 
-test("an alarm in the past fires at once; CLEAR_ALARM disarms", () => {
+test('an alarm in the past fires at once; CLEAR_ALARM disarms', () => {
   const { rtc, line, setNow } = rig(10_000);
   rtc.write(IRQ_ENABLED, 4, 1);
   rtc.write(ALARM_LOW, 4, 10);
@@ -70,7 +83,7 @@ test("an alarm in the past fires at once; CLEAR_ALARM disarms", () => {
   assert.equal(line(), false);
 });
 
-test("alarm compares against guest time, after the guest moved its clock", () => {
+test('alarm compares against guest time, after the guest moved its clock', () => {
   const { rtc, line, setNow } = rig(0);
   rtc.write(TIME_LOW, 4, 1_000_000); // guest time runs 1e6 ns ahead of the host clock
   rtc.write(IRQ_ENABLED, 4, 1);
@@ -81,7 +94,7 @@ test("alarm compares against guest time, after the guest moved its clock", () =>
   assert.equal(line(), true);
 });
 
-test("wall-clock scale time (ns since 1970) splits into halves", () => {
+test('wall-clock scale time (ns since 1970) splits into halves', () => {
   const ns = 1_700_000_000 * 1e9;
   const { rtc } = rig(ns);
   const lo = rtc.read(TIME_LOW, 4);
@@ -89,7 +102,7 @@ test("wall-clock scale time (ns since 1970) splits into halves", () => {
   assert.equal(hi * 2 ** 32 + lo, ns);
 });
 
-test("save/restore through JSON keeps time offset, alarm and interrupt state", () => {
+test('save/restore through JSON keeps time offset, alarm and interrupt state', () => {
   const a = rig(100);
   a.rtc.write(TIME_LOW, 4, 5000);
   a.rtc.write(IRQ_ENABLED, 4, 1);

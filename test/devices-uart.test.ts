@@ -1,9 +1,20 @@
 // NS16550A: registers, DLAB, FIFOs, IIR priorities, THRE/RX interrupts, loopback — the sequences Linux's 8250 driver runs.
-import { test } from "node:test";
-import assert from "node:assert/strict";
-import { Uart16550 } from "../src/devices/uart16550.js";
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { Uart16550 } from '../src/devices/uart16550.js';
 
-const RBR = 0, THR = 0, DLL = 0, IER = 1, DLM = 1, IIR = 2, FCR = 2, LCR = 3, MCR = 4, LSR = 5, MSR = 6, SCR = 7;
+const RBR = 0,
+  THR = 0,
+  DLL = 0,
+  IER = 1,
+  DLM = 1,
+  IIR = 2,
+  FCR = 2,
+  LCR = 3,
+  MCR = 4,
+  LSR = 5,
+  MSR = 6,
+  SCR = 7;
 
 function rig() {
   const out: number[] = [];
@@ -13,7 +24,7 @@ function rig() {
   return { uart, out, irqs, line, r: (o: number) => uart.read(o, 1), w: (o: number, v: number) => uart.write(o, 1, v) };
 }
 
-test("reset values (16550 data sheet; MCR.OUT2 set as QEMU does): IIR 0x01, LSR 0x60, MSR shows a connected modem", () => {
+test('reset values (16550 data sheet; MCR.OUT2 set as QEMU does): IIR 0x01, LSR 0x60, MSR shows a connected modem', () => {
   const { r } = rig();
   assert.equal(r(IER), 0);
   assert.equal(r(IIR), 0x01);
@@ -26,14 +37,17 @@ test("reset values (16550 data sheet; MCR.OUT2 set as QEMU does): IIR 0x01, LSR 
 
 test("scratch register and IER read back as Linux's autoconfig expects", () => {
   const { r, w } = rig();
-  for (const v of [0xa5, 0x5a, 0x00]) { w(SCR, v); assert.equal(r(SCR), v); }
+  for (const v of [0xa5, 0x5a, 0x00]) {
+    w(SCR, v);
+    assert.equal(r(SCR), v);
+  }
   w(IER, 0xff);
   assert.equal(r(IER), 0x0f);
   w(IER, 0);
   assert.equal(r(IER), 0);
 });
 
-test("DLAB switches offsets 0/1 to the divisor latch", () => {
+test('DLAB switches offsets 0/1 to the divisor latch', () => {
   const { r, w, out } = rig();
   w(LCR, 0x83);
   w(DLL, 0x01);
@@ -50,7 +64,7 @@ test("DLAB switches offsets 0/1 to the divisor latch", () => {
   assert.equal(r(DLL), 0x01);
 });
 
-test("FIFO enable shows in IIR bits 7:6 (how Linux detects a 16550A)", () => {
+test('FIFO enable shows in IIR bits 7:6 (how Linux detects a 16550A)', () => {
   const { r, w } = rig();
   w(FCR, 0x01);
   assert.equal(r(IIR) >> 6, 3);
@@ -58,7 +72,7 @@ test("FIFO enable shows in IIR bits 7:6 (how Linux detects a 16550A)", () => {
   assert.equal(r(IIR) >> 6, 0);
 });
 
-test("THRE interrupt: asserted when enabled with THR empty, cleared by reading IIR, re-armed by THR writes", () => {
+test('THRE interrupt: asserted when enabled with THR empty, cleared by reading IIR, re-armed by THR writes', () => {
   const { r, w, line } = rig();
   w(IER, 0x02);
   assert.equal(line(), true);
@@ -77,37 +91,37 @@ test("THRE interrupt: asserted when enabled with THR empty, cleared by reading I
   assert.equal(line(), false);
 });
 
-test("received bytes: LSR.DR, RX data interrupt at the FIFO trigger level, timeout below it", () => {
+test('received bytes: LSR.DR, RX data interrupt at the FIFO trigger level, timeout below it', () => {
   const { uart, r, w, line } = rig();
   w(FCR, 0x01 | 0x80); // FIFO on, trigger 8
   w(IER, 0x01);
   assert.equal(line(), false);
-  uart.receive(new TextEncoder().encode("abc"));
+  uart.receive(new TextEncoder().encode('abc'));
   assert.equal(r(LSR) & 0x01, 1);
   assert.equal(line(), true);
   assert.equal(r(IIR), 0xcc); // FIFO bits + character timeout
-  uart.receive(new TextEncoder().encode("defgh"));
+  uart.receive(new TextEncoder().encode('defgh'));
   assert.equal(r(IIR), 0xc4); // 8 bytes: trigger level reached
   const got: number[] = [];
   while (r(LSR) & 0x01) got.push(r(RBR));
-  assert.equal(String.fromCharCode(...got), "abcdefgh");
+  assert.equal(String.fromCharCode(...got), 'abcdefgh');
   assert.equal(line(), false);
   assert.equal(r(IIR), 0xc1);
 });
 
-test("host input beyond 16 bytes waits and is fed as the guest drains the FIFO", () => {
+test('host input beyond 16 bytes waits and is fed as the guest drains the FIFO', () => {
   const { uart, r, w } = rig();
   w(FCR, 0x07);
-  const text = "The quick brown fox jumps over the lazy dog";
+  const text = 'The quick brown fox jumps over the lazy dog';
   uart.receive(new TextEncoder().encode(text));
   assert.equal(uart.pendingInput(), text.length);
-  let got = "";
+  let got = '';
   while (r(LSR) & 0x01) got += String.fromCharCode(r(RBR));
   assert.equal(got, text);
   assert.equal(r(LSR) & 0x02, 0); // no overrun
 });
 
-test("a large paste arrives intact, in order, across many receive calls", () => {
+test('a large paste arrives intact, in order, across many receive calls', () => {
   const { uart, r, w } = rig();
   w(FCR, 0x01);
   const rnd = (i: number) => (i * 7919 + (i >> 3)) & 0xff;
@@ -126,7 +140,7 @@ test("a large paste arrives intact, in order, across many receive calls", () => 
   assert.equal(b.uart.pendingInput(), total);
 });
 
-test("non-FIFO mode holds one byte at a time", () => {
+test('non-FIFO mode holds one byte at a time', () => {
   const { uart, r, w, line } = rig();
   w(IER, 0x01);
   uart.receive(Uint8Array.of(1, 2));
@@ -138,7 +152,7 @@ test("non-FIFO mode holds one byte at a time", () => {
   assert.equal(r(LSR) & 0x01, 0);
 });
 
-test("FCR clear-RX discards unread FIFO bytes", () => {
+test('FCR clear-RX discards unread FIFO bytes', () => {
   const { uart, r, w } = rig();
   w(FCR, 0x01);
   uart.receive(Uint8Array.of(9, 9, 9));
@@ -146,7 +160,7 @@ test("FCR clear-RX discards unread FIFO bytes", () => {
   assert.equal(r(LSR) & 0x01, 0);
 });
 
-test("loopback: THR goes to RBR, modem outputs appear on MSR (Linux expects 0x90 for OUT2|RTS)", () => {
+test('loopback: THR goes to RBR, modem outputs appear on MSR (Linux expects 0x90 for OUT2|RTS)', () => {
   const { r, w, out } = rig();
   w(MCR, 0x10 | 0x0a);
   assert.equal(r(MSR) & 0xf0, 0x90);
@@ -163,7 +177,7 @@ test("loopback: THR goes to RBR, modem outputs appear on MSR (Linux expects 0x90
   assert.equal(r(MSR) & 0xf0, 0xb0);
 });
 
-test("overrun in loopback sets LSR.OE and a line-status interrupt above all others; LSR read clears it", () => {
+test('overrun in loopback sets LSR.OE and a line-status interrupt above all others; LSR read clears it', () => {
   const { r, w, line } = rig();
   w(IER, 0x0f);
   w(MCR, 0x10);
@@ -181,7 +195,7 @@ test("overrun in loopback sets LSR.OE and a line-status interrupt above all othe
   assert.equal(line(), false);
 });
 
-test("modem-status interrupt has the lowest priority", () => {
+test('modem-status interrupt has the lowest priority', () => {
   const { r, w } = rig();
   w(IER, 0x0a);
   assert.equal(r(IIR), 0x02);
@@ -191,11 +205,15 @@ test("modem-status interrupt has the lowest priority", () => {
   assert.equal(r(IIR), 0x01);
 });
 
-test("save/restore round-trips through JSON", () => {
+test('save/restore round-trips through JSON', () => {
   const a = rig();
-  a.w(LCR, 0x80); a.w(DLL, 12); a.w(LCR, 0x03);
-  a.w(FCR, 0xc1); a.w(IER, 0x01); a.w(SCR, 0x77);
-  a.uart.receive(new TextEncoder().encode("x".repeat(20)));
+  a.w(LCR, 0x80);
+  a.w(DLL, 12);
+  a.w(LCR, 0x03);
+  a.w(FCR, 0xc1);
+  a.w(IER, 0x01);
+  a.w(SCR, 0x77);
+  a.uart.receive(new TextEncoder().encode('x'.repeat(20)));
   const s = JSON.parse(JSON.stringify(a.uart.save()));
   const b = rig();
   b.uart.restore(s);

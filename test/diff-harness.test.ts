@@ -4,7 +4,18 @@ import assert from 'node:assert/strict';
 import { assembleAndLink, runQemu } from './harness/toolchain.js';
 import { buildBatchProgram, describeBlock } from './harness/batch.js';
 import { shrink } from './harness/differential.js';
-import { BLOCK_BYTES, DATA_BYTES, INIT_F, INIT_FCSR, INIT_X, OUT_F, OUT_FCSR, OUT_X, generateSequence, type GenOptions } from './harness/seqgen.js';
+import {
+  BLOCK_BYTES,
+  DATA_BYTES,
+  INIT_F,
+  INIT_FCSR,
+  INIT_X,
+  OUT_F,
+  OUT_FCSR,
+  OUT_X,
+  generateSequence,
+  type GenOptions,
+} from './harness/seqgen.js';
 
 const ALL: GenOptions = { weights: { I: 4, M: 2, A: 2, F: 3, D: 3, C: 2, CSR: 1 }, length: 60 };
 
@@ -40,7 +51,8 @@ test('every extension produces code GNU as accepts, and QEMU runs it to the same
         if (r === 2 || r === 8) continue;
         if (dv.getBigUint64(base + OUT_X + 8 * r, true) !== dv.getBigUint64(base + INIT_X + 8 * r, true)) changedX++;
       }
-      for (let r = 0; r < 32; r++) if (dv.getBigUint64(base + OUT_F + 8 * r, true) !== dv.getBigUint64(base + INIT_F + 8 * r, true)) changedF++;
+      for (let r = 0; r < 32; r++)
+        if (dv.getBigUint64(base + OUT_F + 8 * r, true) !== dv.getBigUint64(base + INIT_F + 8 * r, true)) changedF++;
       assert.ok(dv.getUint32(base + OUT_FCSR, true) < 256);
       assert.ok(dv.getUint32(base + INIT_FCSR, true) < 256);
     }
@@ -83,7 +95,10 @@ test('shrinking keeps only the items a failure needs, and the labels', () => {
   const needs = (s: typeof seq): boolean => s.items[10].length > 0 && s.items[51].length > 0;
   const small = shrink(seq, needs);
   assert.ok(needs(small));
-  assert.deepEqual(small.items.flatMap((it, k) => (it.length ? [k] : [])), [10, 51]);
+  assert.deepEqual(
+    small.items.flatMap((it, k) => (it.length ? [k] : [])),
+    [10, 51],
+  );
   assert.deepEqual(small.items[51], seq.items[51]);
   assert.deepEqual(small.labels, seq.labels);
   // the shrunk sequence still assembles (labels of removed branches remain defined) and runs

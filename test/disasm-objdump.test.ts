@@ -39,7 +39,6 @@ interface Result {
 }
 
 const VMA_HI = 0xffffffff;
-const VMA_LO = 0x80000000;
 
 function objdump(items: Item[], asmBody?: string, march = 'rv64gc'): Result[] {
   const dir = mkdtempSync(join(tmpdir(), 'disasm-'));
@@ -49,16 +48,19 @@ function objdump(items: Item[], asmBody?: string, march = 'rv64gc'): Result[] {
     const body = asmBody ?? items.map((it) => `.insn 0x${it.value.toString(16)}\n`).join('');
     writeFileSync(src, body);
     execFileSync('riscv64-linux-gnu-as', [`-march=${march}`, '-mpriv-spec=1.12', '-o', obj, src]);
-    const out = execFileSync(
-      'riscv64-linux-gnu-objdump',
-      ['-d', '-z', '--adjust-vma=0xffffffff80000000', obj],
-      { maxBuffer: 256 * 1024 * 1024, encoding: 'utf8' },
-    );
+    const out = execFileSync('riscv64-linux-gnu-objdump', ['-d', '-z', '--adjust-vma=0xffffffff80000000', obj], {
+      maxBuffer: 256 * 1024 * 1024,
+      encoding: 'utf8',
+    });
     const results: Result[] = [];
     for (const line of out.split('\n')) {
       const m = /^\s*([0-9a-f]+):\t([0-9a-f]+)\s*\t(.*)$/.exec(line);
       if (!m) continue;
-      const text = m[3]!.replace(/<[^>]*>/g, '').replace(/#.*$/, '').replace(/\s+/g, ' ').trim();
+      const text = m[3]!
+        .replace(/<[^>]*>/g, '')
+        .replace(/#.*$/, '')
+        .replace(/\s+/g, ' ')
+        .trim();
       results.push({ addr: parseInt(m[1]!.slice(-8), 16), value: parseInt(m[2]!, 16), objdump: text });
     }
     return results;
@@ -149,7 +151,8 @@ test('every 16-bit compressed parcel matches objdump', () => {
 test('every CSR number is named as objdump names it', () => {
   // csrrs a0,<csr>,a1 avoids the csrr/rdcycle/frcsr shorthands, so the CSR field is shown as is.
   const items: Item[] = [];
-  for (let csr = 0; csr < 4096; csr++) items.push({ value: ((csr << 20) | (11 << 15) | (2 << 12) | (10 << 7) | 0x73) >>> 0, bytes: 4 });
+  for (let csr = 0; csr < 4096; csr++)
+    items.push({ value: ((csr << 20) | (11 << 15) | (2 << 12) | (10 << 7) | 0x73) >>> 0, bytes: 4 });
   const results = objdump(items);
   assert.equal(results.length, 4096);
   const bad = compare(results, 'csr');
@@ -177,11 +180,12 @@ test('expandCompressed gives the 32-bit word objdump reads as the same instructi
     }
     const b = long[k++]!;
     // Branch targets differ by the address of the two copies; compare the offset instead.
-    const norm = (r: Result) => r.objdump.replace(/,?\b[0-9a-f]{16}$/, (t) => {
-      const comma = t.startsWith(',') ? ',' : '';
-      const lo = parseInt(t.slice(-8), 16);
-      return `${comma}.${(lo - r.addr) | 0}`;
-    });
+    const norm = (r: Result) =>
+      r.objdump.replace(/,?\b[0-9a-f]{16}$/, (t) => {
+        const comma = t.startsWith(',') ? ',' : '';
+        const lo = parseInt(t.slice(-8), 16);
+        return `${comma}.${(lo - r.addr) | 0}`;
+      });
     const sa = norm(a);
     const sb = norm(b);
     if (sa === sb) continue;
@@ -507,7 +511,10 @@ test('hand-written listing of every RV64GC mnemonic matches objdump', () => {
   const results = objdump([], LISTING, 'rv64gc_zihintpause');
   const expectedLines = LISTING.split('\n').filter((l) => /^\s+[a-z]/.test(l)).length;
   assert.equal(results.length, expectedLines, 'one instruction per listing line');
-  assert.ok(results.some((r) => r.objdump === 'pause'), 'objdump knows pause with Zihintpause');
+  assert.ok(
+    results.some((r) => r.objdump === 'pause'),
+    'objdump knows pause with Zihintpause',
+  );
   const bad = compare(results, 'listing');
   assert.deepEqual(bad, []);
 });

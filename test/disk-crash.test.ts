@@ -25,7 +25,12 @@ function rng(seed: number): () => number {
   };
 }
 
-interface Op { discard: boolean; off: number; len: number; data: Uint8Array }
+interface Op {
+  discard: boolean;
+  off: number;
+  len: number;
+  data: Uint8Array;
+}
 
 /** Operation i of a round: the child and the parent both derive it from (seed, i). */
 function opFor(seed: number, i: number): Op {
@@ -40,7 +45,10 @@ function opFor(seed: number, i: number): Op {
 }
 
 function applyOp(model: Uint8Array, op: Op): void {
-  if (!op.discard) { model.set(op.data, op.off); return; }
+  if (!op.discard) {
+    model.set(op.data, op.off);
+    return;
+  }
   const start = Math.ceil(op.off / CLUSTER) * CLUSTER;
   const end = Math.floor((op.off + op.len) / CLUSTER) * CLUSTER;
   if (end > start) model.fill(0, start, end);
@@ -75,30 +83,44 @@ if (process.env.TV_DISK_CRASH_CHILD) {
       for (let round = 1; round <= 8; round++) {
         const killAfterFlushes = 1 + Math.floor(pick() * 12);
         const extraStarts = Math.floor(pick() * FLUSH_EVERY);
-        const { lastFlushed, maxStarted } = await new Promise<{ lastFlushed: number; maxStarted: number }>((resolve, reject) => {
-          const proc = spawn(process.execPath, [self], { env: { ...process.env, TV_DISK_CRASH_CHILD: path, TV_DISK_CRASH_SEED: String(round) }, stdio: ['ignore', 'pipe', 'inherit'] });
-          let lastFlushed = -1; let maxStarted = -1; let flushes = 0; let pending = '';
-          let killAt = -1;
-          proc.stdout.on('data', (chunk: Buffer) => {
-            pending += chunk.toString();
-            const lines = pending.split('\n');
-            pending = lines.pop()!;
-            for (const line of lines) {
-              const [kind, n] = line.split(' ');
-              if (kind === 'S') maxStarted = Number(n);
-              if (kind === 'F') { lastFlushed = Number(n); flushes++; }
-              if (flushes === killAfterFlushes && killAt < 0) killAt = maxStarted + extraStarts;
-              if (killAt >= 0 && maxStarted >= killAt && !proc.killed) proc.kill('SIGKILL');
-            }
-          });
-          proc.on('exit', (code, signal) => {
-            if (signal !== 'SIGKILL') reject(new Error(`child ended with ${code ?? signal}`));
-            else resolve({ lastFlushed, maxStarted });
-          });
-        });
+        const { lastFlushed, maxStarted } = await new Promise<{ lastFlushed: number; maxStarted: number }>(
+          (resolve, reject) => {
+            const proc = spawn(process.execPath, [self], {
+              env: { ...process.env, TV_DISK_CRASH_CHILD: path, TV_DISK_CRASH_SEED: String(round) },
+              stdio: ['ignore', 'pipe', 'inherit'],
+            });
+            let lastFlushed = -1;
+            let maxStarted = -1;
+            let flushes = 0;
+            let pending = '';
+            let killAt = -1;
+            proc.stdout.on('data', (chunk: Buffer) => {
+              pending += chunk.toString();
+              const lines = pending.split('\n');
+              pending = lines.pop()!;
+              for (const line of lines) {
+                const [kind, n] = line.split(' ');
+                if (kind === 'S') maxStarted = Number(n);
+                if (kind === 'F') {
+                  lastFlushed = Number(n);
+                  flushes++;
+                }
+                if (flushes === killAfterFlushes && killAt < 0) killAt = maxStarted + extraStarts;
+                if (killAt >= 0 && maxStarted >= killAt && !proc.killed) proc.kill('SIGKILL');
+              }
+            });
+            proc.on('exit', (code, signal) => {
+              if (signal !== 'SIGKILL') reject(new Error(`child ended with ${code ?? signal}`));
+              else resolve({ lastFlushed, maxStarted });
+            });
+          },
+        );
         assert.ok(lastFlushed >= 0, 'child never flushed');
         const check = spawnSync('qemu-img', ['check', path], { encoding: 'utf8' });
-        assert.ok(check.status === 0 || check.status === 3, `round ${round}: qemu-img check status ${check.status}\n${check.stdout}${check.stderr}`);
+        assert.ok(
+          check.status === 0 || check.status === 3,
+          `round ${round}: qemu-img check status ${check.status}\n${check.stdout}${check.stderr}`,
+        );
         // Bytes that only flushed operations touched must match the model; later ones may hold either version.
         const certain = model.slice();
         for (let i = 0; i <= lastFlushed; i++) applyOp(certain, opFor(round, i));
@@ -113,7 +135,8 @@ if (process.env.TV_DISK_CRASH_CHILD) {
         execFileSync('qemu-img', ['convert', '-O', 'raw', path, raw]);
         const actual = new Uint8Array(readFileSync(raw));
         for (let b = 0; b < SIZE; b++) {
-          if (!uncertain[b] && actual[b] !== certain[b]) assert.fail(`round ${round}: byte ${b} is ${actual[b]}, flushed data says ${certain[b]}`);
+          if (!uncertain[b] && actual[b] !== certain[b])
+            assert.fail(`round ${round}: byte ${b} is ${actual[b]}, flushed data says ${certain[b]}`);
         }
         const disk = await openDisk(path, { readOnly: true });
         const ours = new Uint8Array(SIZE);

@@ -32,14 +32,42 @@ function qemuRaw(path: string, dir: string): Uint8Array {
   return new Uint8Array(readFileSync(out));
 }
 
-interface Config { name: string; size: number; clusterSize: number; refcountBits: number; backing: boolean; ops: number }
+interface Config {
+  name: string;
+  size: number;
+  clusterSize: number;
+  refcountBits: number;
+  backing: boolean;
+  ops: number;
+}
 
 const configs: Config[] = [
   { name: '64k clusters', size: 16 << 20, clusterSize: 65536, refcountBits: 16, backing: false, ops: 300 },
-  { name: '512-byte clusters, 64-bit refcounts (refcount table grows)', size: 6 << 20, clusterSize: 512, refcountBits: 64, backing: false, ops: 300 },
+  {
+    name: '512-byte clusters, 64-bit refcounts (refcount table grows)',
+    size: 6 << 20,
+    clusterSize: 512,
+    refcountBits: 64,
+    backing: false,
+    ops: 300,
+  },
   { name: '4k clusters, 1-bit refcounts', size: 3 << 20, clusterSize: 4096, refcountBits: 1, backing: false, ops: 300 },
-  { name: '4k clusters over a QEMU-written backing file', size: 4 << 20, clusterSize: 4096, refcountBits: 16, backing: true, ops: 300 },
-  { name: '1k clusters, 8-bit refcounts, odd disk size', size: (3 << 20) + 1536, clusterSize: 1024, refcountBits: 8, backing: false, ops: 300 },
+  {
+    name: '4k clusters over a QEMU-written backing file',
+    size: 4 << 20,
+    clusterSize: 4096,
+    refcountBits: 16,
+    backing: true,
+    ops: 300,
+  },
+  {
+    name: '1k clusters, 8-bit refcounts, odd disk size',
+    size: (3 << 20) + 1536,
+    clusterSize: 1024,
+    refcountBits: 8,
+    backing: false,
+    ops: 300,
+  },
 ];
 
 for (const cfg of configs) {
@@ -62,7 +90,12 @@ for (const cfg of configs) {
             model.fill(pat, off, off + len);
           }
           execFileSync('qemu-io', ['-f', 'qcow2', ...cmds, base]);
-          await createQcow2(path, cfg.size, { clusterSize: cfg.clusterSize, refcountBits: cfg.refcountBits, backingFile: 'base.qcow2', backingFormat: 'qcow2' });
+          await createQcow2(path, cfg.size, {
+            clusterSize: cfg.clusterSize,
+            refcountBits: cfg.refcountBits,
+            backingFile: 'base.qcow2',
+            backingFormat: 'qcow2',
+          });
         } else {
           await createQcow2(path, cfg.size, { clusterSize: cfg.clusterSize, refcountBits: cfg.refcountBits });
         }
@@ -80,7 +113,10 @@ for (const cfg of configs) {
           } else if (r < 0.9) {
             const buf = new Uint8Array(len);
             await disk.read(off, buf);
-            assert.ok(Buffer.from(buf).equals(Buffer.from(model.subarray(off, off + len))), `op ${op}: read ${off}+${len} differs`);
+            assert.ok(
+              Buffer.from(buf).equals(Buffer.from(model.subarray(off, off + len))),
+              `op ${op}: read ${off}+${len} differs`,
+            );
           } else if (r < 0.95) {
             await disk.discard!(off, len);
             // Whole clusters inside the range read as zeros afterwards; partial ones are untouched.
@@ -102,7 +138,10 @@ for (const cfg of configs) {
         qemuCheckClean(path);
         const ours = await checkQcow2(path);
         assert.deepEqual([ours.corruptions, ours.leaks], [0, 0], ours.messages.join('\n'));
-        assert.ok(Buffer.from(qemuRaw(path, dir)).equals(Buffer.from(model)), 'qemu-img convert -O raw differs from the model');
+        assert.ok(
+          Buffer.from(qemuRaw(path, dir)).equals(Buffer.from(model)),
+          'qemu-img convert -O raw differs from the model',
+        );
       } finally {
         rmSync(dir, { recursive: true, force: true });
       }

@@ -1,9 +1,10 @@
 // FPU unit tests written from the RISC-V F/D chapters (f-st-ext.adoc, d-st-ext.adoc).
-import { test } from "node:test";
-import assert from "node:assert/strict";
-import { DYN, DZ, NV, NX, OF, RDN, RMM, RNE, RTZ, RUP, Regs, UF, dbits, opfp, r4, sboxed } from "./fpu/harness.js";
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { DYN, DZ, NV, NX, OF, RDN, RMM, RNE, RTZ, RUP, Regs, UF, dbits, opfp, r4, sboxed } from './fpu/harness.js';
 
-const S = 0, D = 1;
+const S = 0,
+  D = 1;
 const CANON_S = 0xffffffff7fc00000n;
 const CANON_D = 0x7ff8000000000000n;
 const fadd = (fmt: number, rm: number) => opfp(0x00 | fmt, 2, 1, rm, 3);
@@ -13,9 +14,11 @@ const fsqrt = (fmt: number, rm: number) => opfp(0x2c | fmt, 0, 1, rm, 3);
 const fmin = (fmt: number) => opfp(0x14 | fmt, 2, 1, 0, 3);
 const fmax = (fmt: number) => opfp(0x14 | fmt, 2, 1, 1, 3);
 const fcvtInt = (fmt: number, kind: number, rm: number) => opfp(0x60 | fmt, kind, 1, rm, 10); // -> a0
-const W = 0, WU = 1, L = 2;
+const W = 0,
+  WU = 1,
+  L = 2;
 
-test("FCVT.W.S of NaN gives 0x7fffffff and NV; of -inf gives INT_MIN; results are sign-extended", () => {
+test('FCVT.W.S of NaN gives 0x7fffffff and NV; of -inf gives INT_MIN; results are sign-extended', () => {
   const r = new Regs();
   r.setS(1, NaN);
   assert.equal(r.exec(fcvtInt(S, W, RTZ)), NV);
@@ -28,7 +31,7 @@ test("FCVT.W.S of NaN gives 0x7fffffff and NV; of -inf gives INT_MIN; results ar
   assert.equal(r.x(10), 0xffffffffb2d05e00n); // 3e9 = 0xb2d05e00, sign-extended from bit 31
 });
 
-test("FCVT.WU.D: negative values round first, then saturate to 0 with NV (no NX)", () => {
+test('FCVT.WU.D: negative values round first, then saturate to 0 with NV (no NX)', () => {
   const r = new Regs();
   r.setD(1, -0.4);
   assert.equal(r.exec(fcvtInt(D, WU, RTZ)), NX); // rounds to -0, in range
@@ -48,7 +51,7 @@ test("FCVT.WU.D: negative values round first, then saturate to 0 with NV (no NX)
   assert.equal(r.x(10), 3n);
 });
 
-test("FMIN/FMAX: -0 < +0, a single NaN yields the other operand, sNaN raises NV, two NaNs give the canonical NaN", () => {
+test('FMIN/FMAX: -0 < +0, a single NaN yields the other operand, sNaN raises NV, two NaNs give the canonical NaN', () => {
   const r = new Regs();
   r.setD(1, -0);
   r.setD(2, 0);
@@ -68,7 +71,7 @@ test("FMIN/FMAX: -0 < +0, a single NaN yields the other operand, sNaN raises NV,
   assert.equal(r.f(3), CANON_D);
 });
 
-test("NaN-boxing: improperly boxed single operands read as the canonical NaN; FMV.X.W sign-extends; FMV.W.X boxes", () => {
+test('NaN-boxing: improperly boxed single operands read as the canonical NaN; FMV.X.W sign-extends; FMV.W.X boxes', () => {
   const r = new Regs();
   r.setF(1, 0x000000003f800000n); // 1.0f, upper half not all ones
   r.setS(2, 2);
@@ -86,7 +89,7 @@ test("NaN-boxing: improperly boxed single operands read as the canonical NaN; FM
   assert.equal(r.f(5), CANON_S);
 });
 
-test("FMADD: infinity times zero plus a quiet NaN raises NV; fused ops round once", () => {
+test('FMADD: infinity times zero plus a quiet NaN raises NV; fused ops round once', () => {
   const r = new Regs();
   r.setD(1, Infinity);
   r.setD(2, 0);
@@ -108,11 +111,17 @@ test("FMADD: infinity times zero plus a quiet NaN raises NV; fused ops round onc
   assert.equal(r.f(3), 0n);
 });
 
-test("rounding modes: ties to even vs ties away (RMM), directed modes", () => {
+test('rounding modes: ties to even vs ties away (RMM), directed modes', () => {
   const r = new Regs();
   r.setD(1, 1);
   r.setD(2, 2 ** -53); // exactly half an ulp of 1.0
-  const want: [number, number][] = [[RNE, 1], [RTZ, 1], [RDN, 1], [RUP, 1 + 2 ** -52], [RMM, 1 + 2 ** -52]];
+  const want: [number, number][] = [
+    [RNE, 1],
+    [RTZ, 1],
+    [RDN, 1],
+    [RUP, 1 + 2 ** -52],
+    [RMM, 1 + 2 ** -52],
+  ];
   for (const [rm, v] of want) {
     assert.equal(r.exec(fadd(D, rm)), NX, `rm ${rm}`);
     assert.equal(r.f(3), dbits(v), `rm ${rm}`);
@@ -132,7 +141,7 @@ test("rounding modes: ties to even vs ties away (RMM), directed modes", () => {
   assert.equal(r.f(3), 0x8000000000000000n);
 });
 
-test("underflow uses tininess after rounding: UF only when the unbounded-exponent result is tiny and inexact", () => {
+test('underflow uses tininess after rounding: UF only when the unbounded-exponent result is tiny and inexact', () => {
   const r = new Regs();
   // product = 2^-1022 - 2^-1126: rounds to 2^-1022 under RNE even with unbounded exponent -> not tiny
   r.setD(1, (1 + 2 ** -52) * 2 ** -600);
@@ -154,7 +163,7 @@ test("underflow uses tininess after rounding: UF only when the unbounded-exponen
   assert.equal(r.f(3), dbits(2 ** -1072));
 });
 
-test("overflow: OF|NX, result infinity or the largest finite number depending on the mode", () => {
+test('overflow: OF|NX, result infinity or the largest finite number depending on the mode', () => {
   const r = new Regs();
   r.setD(1, 2 ** 1023);
   r.setD(2, 2);
@@ -169,7 +178,7 @@ test("overflow: OF|NX, result infinity or the largest finite number depending on
   assert.equal(r.f(3), dbits(-Infinity));
 });
 
-test("division by zero, invalid operations and square roots", () => {
+test('division by zero, invalid operations and square roots', () => {
   const r = new Regs();
   r.setS(1, 1);
   r.setS(2, -0);
@@ -192,7 +201,7 @@ test("division by zero, invalid operations and square roots", () => {
   assert.equal(r.f(3), dbits(Math.SQRT2) - 1n);
 });
 
-test("FCLASS sets exactly one bit", () => {
+test('FCLASS sets exactly one bit', () => {
   const r = new Regs();
   const cls = (bits: bigint) => {
     r.setF(1, bits);
@@ -211,7 +220,7 @@ test("FCLASS sets exactly one bit", () => {
   assert.equal(cls(CANON_D), 1 << 9);
 });
 
-test("illegal encodings return -1; writes to x0 are discarded", () => {
+test('illegal encodings return -1; writes to x0 are discarded', () => {
   const r = new Regs();
   assert.equal(r.exec(fadd(D, 5)), -1);
   assert.equal(r.exec(fadd(D, 6)), -1);

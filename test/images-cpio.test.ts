@@ -19,7 +19,10 @@ test('cpio -itv lists every entry with its type, mode, size and link target', ()
   // The fixed mtime is years ago, so cpio prints a year before each name.
   const nameOf = (l: string): string => /\s2023\s(.*)$/.exec(l)![1]!.split(' -> ')[0]!;
   const byName = new Map(listing.map((l) => [nameOf(l), l]));
-  assert.deepEqual([...byName.keys()].sort(), ['a', 'a/b', 'a/b/c', 'a/b/c/odd-size.txt', 'bin', 'bin/busybox', 'bin/sh', 'dev', 'dev/console', 'proc'].sort());
+  assert.deepEqual(
+    [...byName.keys()].sort(),
+    ['a', 'a/b', 'a/b/c', 'a/b/c/odd-size.txt', 'bin', 'bin/busybox', 'bin/sh', 'dev', 'dev/console', 'proc'].sort(),
+  );
   assert.match(byName.get('bin/busybox')!, /^-rwxr-xr-x\s+1 root\s+root\s+15 /);
   assert.match(byName.get('bin/sh')!, /^lrwxrwxrwx .* bin\/sh -> busybox$/);
   assert.match(byName.get('proc')!, /^dr-xr-xr-x\s+2 root/);

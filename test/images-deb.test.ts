@@ -34,8 +34,14 @@ for (const compression of ['xz', 'zstd', 'gzip', 'none']) {
   test(`.deb built by dpkg-deb -Z${compression}: members, control and data match dpkg-deb's view`, async () => {
     const { deb, dir, random } = buildPackage(compression);
     try {
-      const arList = execFileSync('ar', ['t', join(dir, 'sample.deb')]).toString().trim().split('\n');
-      assert.deepEqual(readAr(deb).map((m) => m.name), arList);
+      const arList = execFileSync('ar', ['t', join(dir, 'sample.deb')])
+        .toString()
+        .trim()
+        .split('\n');
+      assert.deepEqual(
+        readAr(deb).map((m) => m.name),
+        arList,
+      );
 
       const control = await readDebControl(deb);
       const debPath = join(dir, 'sample.deb');
@@ -49,9 +55,20 @@ for (const compression of ['xz', 'zstd', 'gzip', 'none']) {
         .toString()
         .trim()
         .split('\n')
-        .map((l) => l.split(/\s+/).slice(5).join(' ').split(' -> ')[0]!.replace(/^\.\/?/, '').replace(/\/$/, ''))
+        .map((l) =>
+          l
+            .split(/\s+/)
+            .slice(5)
+            .join(' ')
+            .split(' -> ')[0]!
+            .replace(/^\.\/?/, '')
+            .replace(/\/$/, ''),
+        )
         .filter((p) => p !== '');
-      assert.deepEqual(entries.map((e) => e.path).filter((p) => p !== ''), listed);
+      assert.deepEqual(
+        entries.map((e) => e.path).filter((p) => p !== ''),
+        listed,
+      );
 
       const blob = entries.find((e) => e.path === 'boot/blob.bin');
       assert.ok(blob?.data);

@@ -47,19 +47,43 @@ test('Packages: stanzas, multi-line fields, highest version of a repeated packag
   const index = parsePackages(PACKAGES);
   assert.equal(index.size, 3);
   assert.equal(index.get('busybox-static')!['version'], '1:1.37.0-6+b9');
-  assert.equal(index.get('linux-image-6.12.99+deb13-riscv64')!['description'], 'Linux 6.12 for 64-bit RISC-V\nA second line\n\nAfter a paragraph break.');
+  assert.equal(
+    index.get('linux-image-6.12.99+deb13-riscv64')!['description'],
+    'Linux 6.12 for 64-bit RISC-V\nA second line\n\nAfter a paragraph break.',
+  );
   assert.deepEqual(parseDepends('a (>= 1), b:any | c [riscv64], d'), [['a'], ['b', 'c'], ['d']]);
 });
 
 test('the kernel metapackage resolves to the versioned kernel package', () => {
   const index = parsePackages(PACKAGES);
   assert.equal(resolveKernelPackage(index)['package'], 'linux-image-6.12.99+deb13-riscv64');
-  assert.throws(() => resolveKernelPackage(parsePackages(PACKAGES.replace(/^Depends: linux-image-6.*$/m, 'Depends: kmod'))), /depends on no linux-image/);
+  assert.throws(
+    () => resolveKernelPackage(parsePackages(PACKAGES.replace(/^Depends: linux-image-6.*$/m, 'Depends: kmod'))),
+    /depends on no linux-image/,
+  );
   assert.throws(() => resolveKernelPackage(parsePackages('Package: x\nVersion: 1\n')), /not in the archive index/);
 });
 
 test('version comparison agrees with dpkg --compare-versions', () => {
-  const versions = ['1.0', '1.0-1', '1.0~rc1', '1:0.9', '1.0+b1', '1.0a', '1.0.1', '2', '10', '1.0-1~bpo1', '1.0-10', '1.0-9', '6.12.99-1', '6.12.100-1', '0:1.0', '1.0~', '1.0~~'];
+  const versions = [
+    '1.0',
+    '1.0-1',
+    '1.0~rc1',
+    '1:0.9',
+    '1.0+b1',
+    '1.0a',
+    '1.0.1',
+    '2',
+    '10',
+    '1.0-1~bpo1',
+    '1.0-10',
+    '1.0-9',
+    '6.12.99-1',
+    '6.12.100-1',
+    '0:1.0',
+    '1.0~',
+    '1.0~~',
+  ];
   for (const a of versions) {
     for (const b of versions) {
       const ours = Math.sign(compareVersions(a, b));
@@ -84,7 +108,10 @@ test('Release clear-signed by gpg: body, SHA256 list, signature check, and tampe
     const gnupg = join(dir, 'gnupg');
     execFileSync('mkdir', ['-m', '700', gnupg]);
     const gpg = (args: string[], input?: string): Buffer =>
-      execFileSync('gpg', ['--homedir', gnupg, '--batch', '--pinentry-mode', 'loopback', '--passphrase', '', ...args], { input, stdio: ['pipe', 'pipe', 'pipe'] });
+      execFileSync('gpg', ['--homedir', gnupg, '--batch', '--pinentry-mode', 'loopback', '--passphrase', '', ...args], {
+        input,
+        stdio: ['pipe', 'pipe', 'pipe'],
+      });
     gpg(['--quick-gen-key', 'Test Archive <archive@mirror.invalid>', 'ed25519', 'sign', 'never']);
     const inRelease = gpg(['--clearsign'], release).toString();
     const keyring = join(dir, 'keyring.gpg');

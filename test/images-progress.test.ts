@@ -5,7 +5,7 @@ import { renderBar, formatBytes, progressBar } from '../src/util/progress.js';
 
 test('bar shows fill, percent and amounts, and fits the terminal width', () => {
   const line = renderBar('linux-image', 5 * 1048576, 20 * 1048576, 80);
-  assert.match(line, /^linux-image \[#{10}-{30}\]  25% 5\.0 MiB\/20 MiB$/);
+  assert.match(line, /^linux-image \[#{10}-{30}\] {2}25% 5\.0 MiB\/20 MiB$/);
   assert.ok(renderBar('x'.repeat(60), 1, 2, 50).length < 50);
   assert.equal(renderBar('pkg', 2048, undefined, 80), 'pkg 2.0 KiB');
   assert.match(renderBar('pkg', 30, 10, 80), / 100% /, 'never more than 100%');

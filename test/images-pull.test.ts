@@ -4,7 +4,18 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { createServer, type Server } from 'node:http';
-import { mkdtempSync, mkdirSync, writeFileSync, readFileSync, rmSync, existsSync, readlinkSync, statSync, readdirSync, appendFileSync } from 'node:fs';
+import {
+  mkdtempSync,
+  mkdirSync,
+  writeFileSync,
+  readFileSync,
+  rmSync,
+  existsSync,
+  readlinkSync,
+  statSync,
+  readdirSync,
+  appendFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, dirname } from 'node:path';
 import { createHash } from 'node:crypto';
@@ -28,7 +39,10 @@ function sh(cmd: string, args: string[], opts: { cwd?: string; input?: Buffer | 
 /** A kernel module stand-in: an ELF object whose .modinfo says what the real one would. */
 function moduleObject(name: string, modinfo: string[]): Buffer {
   const src = join(work, `${name}.s`);
-  writeFileSync(src, `.section .modinfo,"a"\n${[...modinfo, `name=${name}`].map((l) => `.asciz "${l}"\n`).join('')}.text\nnop\n`);
+  writeFileSync(
+    src,
+    `.section .modinfo,"a"\n${[...modinfo, `name=${name}`].map((l) => `.asciz "${l}"\n`).join('')}.text\nnop\n`,
+  );
   sh('riscv64-linux-gnu-as', ['-o', join(work, `${name}.o`), src]);
   return readFileSync(join(work, `${name}.o`));
 }
@@ -36,7 +50,10 @@ function moduleObject(name: string, modinfo: string[]): Buffer {
 function buildDeb(name: string, version: string, files: Record<string, Buffer>): Buffer {
   const root = join(work, `pkg-${name}`);
   mkdirSync(join(root, 'DEBIAN'), { recursive: true });
-  writeFileSync(join(root, 'DEBIAN', 'control'), `Package: ${name}\nVersion: ${version}\nArchitecture: riscv64\nMaintainer: T <t@mirror.invalid>\nDescription: test\n`);
+  writeFileSync(
+    join(root, 'DEBIAN', 'control'),
+    `Package: ${name}\nVersion: ${version}\nArchitecture: riscv64\nMaintainer: T <t@mirror.invalid>\nDescription: test\n`,
+  );
   for (const [path, data] of Object.entries(files)) {
     mkdirSync(join(root, dirname(path)), { recursive: true });
     writeFileSync(join(root, path), data);
@@ -77,17 +94,51 @@ before(async () => {
   };
   const kernelFiles: Record<string, Buffer> = {
     [`boot/vmlinux-${KVER}`]: gzipSync(fakeImage), // a compressed Image must come out raw
-    [`boot/config-${KVER}`]: Buffer.from('CONFIG_VIRTIO=y\nCONFIG_VIRTIO_MMIO=m\nCONFIG_VIRTIO_BLK=m\n# CONFIG_VIRTIO_MEM is not set\nCONFIG_EXT4_FS=m\nCONFIG_HW_RANDOM_VIRTIO=y\n'),
+    [`boot/config-${KVER}`]: Buffer.from(
+      'CONFIG_VIRTIO=y\nCONFIG_VIRTIO_MMIO=m\nCONFIG_VIRTIO_BLK=m\n# CONFIG_VIRTIO_MEM is not set\nCONFIG_EXT4_FS=m\nCONFIG_HW_RANDOM_VIRTIO=y\n',
+    ),
     [`boot/System.map-${KVER}`]: Buffer.from('ffffffff80000000 T _start\n'),
   };
   for (const [name, [dir, info, comp]] of Object.entries(mods)) {
     const obj = moduleObject(name, info);
     objects.set(name, obj);
-    const packed = comp === 'xz' ? sh('xz', ['--check=crc32', '-c'], { input: obj }) : comp === 'zst' ? sh('zstd', ['-q', '-c'], { input: obj }) : obj;
+    const packed =
+      comp === 'xz'
+        ? sh('xz', ['--check=crc32', '-c'], { input: obj })
+        : comp === 'zst'
+          ? sh('zstd', ['-q', '-c'], { input: obj })
+          : obj;
     kernelFiles[`${modDir}/${dir}/${name}.ko${comp ? `.${comp}` : ''}`] = packed;
   }
-  const applets = ['[', '[[', 'ash', 'cat', 'cttyhack', 'echo', 'hostname', 'insmod', 'ls', 'mdev', 'mkdir', 'modprobe', 'mount', 'poweroff', 'setsid', 'sh', 'sync', 'test', 'true', 'uname', 'umount', 'vi'];
-  fakeBusybox = Buffer.concat([Buffer.from('\x7fELF fake busybox \0 usage text [[ \0'), Buffer.from(`${applets.join('\0')}\0\0`), Buffer.alloc(100, 7)]);
+  const applets = [
+    '[',
+    '[[',
+    'ash',
+    'cat',
+    'cttyhack',
+    'echo',
+    'hostname',
+    'insmod',
+    'ls',
+    'mdev',
+    'mkdir',
+    'modprobe',
+    'mount',
+    'poweroff',
+    'setsid',
+    'sh',
+    'sync',
+    'test',
+    'true',
+    'uname',
+    'umount',
+    'vi',
+  ];
+  fakeBusybox = Buffer.concat([
+    Buffer.from('\x7fELF fake busybox \0 usage text [[ \0'),
+    Buffer.from(`${applets.join('\0')}\0\0`),
+    Buffer.alloc(100, 7),
+  ]);
   const kernelDeb = buildDeb(`linux-image-${KVER}`, '9.9.9-1', kernelFiles);
   const busyboxDeb = buildDeb('busybox-static', '1:1.37.0-1', { 'usr/bin/busybox': fakeBusybox });
   const metaDeb = buildDeb('linux-image-riscv64', '9.9.9-1', {});
@@ -104,7 +155,13 @@ before(async () => {
   ].join('\n');
   const packagesXz = sh('xz', ['-c'], { input: packages });
   publish(archive, 'dists/trixie/main/binary-riscv64/Packages.xz', packagesXz);
-  publish(archive, 'dists/trixie/Release', Buffer.from(`Codename: trixie\nArchitectures: riscv64\nComponents: main\nSHA256:\n ${sha(packagesXz)} ${packagesXz.length} main/binary-riscv64/Packages.xz\n`));
+  publish(
+    archive,
+    'dists/trixie/Release',
+    Buffer.from(
+      `Codename: trixie\nArchitectures: riscv64\nComponents: main\nSHA256:\n ${sha(packagesXz)} ${packagesXz.length} main/binary-riscv64/Packages.xz\n`,
+    ),
+  );
 
   server = createServer((req, res) => {
     requests.push(req.url ?? '');
@@ -128,17 +185,30 @@ after(() => {
 test('pull builds a raw Image and an initramfs that GNU cpio unpacks into a working busybox tree', async () => {
   const cacheDir = join(work, 'cache');
   const lines: string[] = [];
-  const r = await pullDebian({ mirror, cacheDir, keyring: null, progress: false, log: (l) => lines.push(l), aptDir: '/nonexistent' });
+  const r = await pullDebian({
+    mirror,
+    cacheDir,
+    keyring: null,
+    progress: false,
+    log: (l) => lines.push(l),
+    aptDir: '/nonexistent',
+  });
   assert.equal(r.dir, join(cacheDir, 'debian-trixie-riscv64'));
   assert.equal(r.cmdline, 'console=ttyS0 earlycon=sbi');
   assert.ok(readFileSync(r.kernel).equals(fakeImage), 'the gzip-packed kernel is stored as the raw Image');
-  assert.ok(lines.some((l) => /warning: signature check disabled/.test(l)), lines.join('\n'));
+  assert.ok(
+    lines.some((l) => /warning: signature check disabled/.test(l)),
+    lines.join('\n'),
+  );
   assert.ok(!existsSync(join(r.dir, 'downloads')), 'downloads are cleaned up');
 
   const manifest = JSON.parse(readFileSync(join(r.dir, 'manifest.json'), 'utf8'));
   assert.equal(manifest.kernelVersion, KVER);
   assert.equal(manifest.packages.kernel.name, `linux-image-${KVER}`);
-  assert.deepEqual(manifest.virtio, { builtin: ['HW_RANDOM_VIRTIO', 'VIRTIO'], modules: ['EXT4_FS', 'VIRTIO_BLK', 'VIRTIO_MMIO'] });
+  assert.deepEqual(manifest.virtio, {
+    builtin: ['HW_RANDOM_VIRTIO', 'VIRTIO'],
+    modules: ['EXT4_FS', 'VIRTIO_BLK', 'VIRTIO_MMIO'],
+  });
   assert.equal(manifest.files.initrd.sha256, sha(readFileSync(r.initrd)));
 
   const root = join(work, 'unpacked');
@@ -146,20 +216,32 @@ test('pull builds a raw Image and an initramfs that GNU cpio unpacks into a work
   // Device nodes are listed, not created: creating them needs privileges a test should not assume.
   const listing = sh('cpio', ['-itv', '--quiet'], { input: gunzipSync(readFileSync(r.initrd)) }).toString();
   assert.match(listing, /^crw-------\s+1 root\s+root\s+5,\s+1 .* dev\/console$/m);
-  sh('cpio', ['-idm', '--quiet', '--no-absolute-filenames', '--nonmatching', 'dev/*'], { cwd: root, input: gunzipSync(readFileSync(r.initrd)) });
+  sh('cpio', ['-idm', '--quiet', '--no-absolute-filenames', '--nonmatching', 'dev/*'], {
+    cwd: root,
+    input: gunzipSync(readFileSync(r.initrd)),
+  });
   assert.ok(readFileSync(join(root, 'bin/busybox')).equals(fakeBusybox));
   assert.equal(readlinkSync(join(root, 'bin/cttyhack')), 'busybox');
   assert.equal(readlinkSync(join(root, 'bin/[[')), 'busybox');
   const init = readFileSync(join(root, 'init'), 'utf8');
   assert.equal(statSync(join(root, 'init')).mode & 0o111, 0o111);
-  for (const must of ['mount -t proc', 'mount -t sysfs', 'mount -t devtmpfs', 'insmod', 'setsid cttyhack sh', 'poweroff -f']) assert.ok(init.includes(must), must);
+  for (const must of [
+    'mount -t proc',
+    'mount -t sysfs',
+    'mount -t devtmpfs',
+    'insmod',
+    'setsid cttyhack sh',
+    'poweroff -f',
+  ])
+    assert.ok(init.includes(must), must);
   for (const d of ['proc', 'sys', 'tmp', 'root', 'dev']) assert.ok(statSync(join(root, d)).isDirectory(), d);
 
   const modRoot = join(root, 'lib/modules', KVER);
   const order = readFileSync(join(modRoot, 'load-order'), 'utf8').trim().split('\n');
   const names = order.map((p) => p.replace(/^.*\//, '').replace(/\.ko$/, ''));
   assert.equal(names[0], 'virtio_mmio');
-  const before = (a: string, b: string): void => assert.ok(names.indexOf(a) >= 0 && names.indexOf(a) < names.indexOf(b), `${a} before ${b}: ${names.join(' ')}`);
+  const before = (a: string, b: string): void =>
+    assert.ok(names.indexOf(a) >= 0 && names.indexOf(a) < names.indexOf(b), `${a} before ${b}: ${names.join(' ')}`);
   before('failover', 'net_failover');
   before('net_failover', 'virtio_net');
   for (const d of ['jbd2', 'mbcache', 'crc16', 'crc32c_generic']) before(d, 'ext4');
@@ -171,7 +253,10 @@ test('pull builds a raw Image and an initramfs that GNU cpio unpacks into a work
     assert.ok(readFileSync(join(modRoot, p)).equals(objects.get(name)!), `${p} is stored decompressed`);
   }
   const dep = readFileSync(join(modRoot, 'modules.dep'), 'utf8');
-  assert.match(dep, /^kernel\/drivers\/net\/virtio_net\.ko: kernel\/drivers\/net\/net_failover\.ko kernel\/net\/core\/failover\.ko$/m);
+  assert.match(
+    dep,
+    /^kernel\/drivers\/net\/virtio_net\.ko: kernel\/drivers\/net\/net_failover\.ko kernel\/net\/core\/failover\.ko$/m,
+  );
 });
 
 test('a second pull with a valid cache is a no-op that touches no network', async () => {
@@ -181,7 +266,10 @@ test('a second pull with a valid cache is a no-op that touches no network', asyn
   const lines: string[] = [];
   const r = await pullDebian({ mirror, cacheDir, keyring: null, progress: false, log: (l) => lines.push(l) });
   assert.deepEqual(requests, []);
-  assert.ok(lines.some((l) => /already in the cache.*nothing to do/.test(l)), lines.join('\n'));
+  assert.ok(
+    lines.some((l) => /already in the cache.*nothing to do/.test(l)),
+    lines.join('\n'),
+  );
   const found = await findCachedDebian({ cacheDir });
   assert.equal(found?.kernel, r.kernel);
   assert.equal(found?.manifest.kernelVersion, KVER);
@@ -191,8 +279,14 @@ test('a second pull with a valid cache is a no-op that touches no network', asyn
   requests = [];
   const updateLines: string[] = [];
   await pullDebian({ mirror, cacheDir, keyring: null, progress: false, update: true, log: (l) => updateLines.push(l) });
-  assert.ok(updateLines.some((l) => /is up to date/.test(l)), updateLines.join('\n'));
-  assert.ok(requests.every((u) => u.includes('/dists/')), requests.join(' '));
+  assert.ok(
+    updateLines.some((l) => /is up to date/.test(l)),
+    updateLines.join('\n'),
+  );
+  assert.ok(
+    requests.every((u) => u.includes('/dists/')),
+    requests.join(' '),
+  );
 });
 
 test('a corrupt or partial cache is detected and repaired', async () => {
@@ -223,7 +317,10 @@ test('a package whose SHA-256 does not match the index is refused and leaves no 
     await assert.rejects(pullDebian({ mirror, cacheDir, keyring: null, progress: false, log: () => {} }), /SHA-256/);
     const dir = join(cacheDir, 'debian-trixie-riscv64');
     assert.ok(!existsSync(join(dir, 'manifest.json')));
-    assert.deepEqual(readdirSync(join(dir, 'downloads')).filter((f) => f.includes('busybox')), []);
+    assert.deepEqual(
+      readdirSync(join(dir, 'downloads')).filter((f) => f.includes('busybox')),
+      [],
+    );
   } finally {
     writeFileSync(bbPath, original);
   }
@@ -231,7 +328,14 @@ test('a package whose SHA-256 does not match the index is refused and leaves no 
 
 test('a suite the mirror does not have is one clear error', async () => {
   await assert.rejects(
-    pullDebian({ mirror, suite: 'nosuch', cacheDir: join(work, 'cache5'), keyring: null, progress: false, log: () => {} }),
+    pullDebian({
+      mirror,
+      suite: 'nosuch',
+      cacheDir: join(work, 'cache5'),
+      keyring: null,
+      progress: false,
+      log: () => {},
+    }),
     /suite "nosuch" not found/,
   );
 });

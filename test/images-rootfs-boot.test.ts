@@ -36,44 +36,74 @@ void _start(void) {
 }
 `;
 
-test('initramfs root=/dev/vda: modules load, ext4 mounts read-write, switch_root runs the disk\'s init as PID 1', { timeout: 30 * 60_000 }, async (t) => {
-  const img = await findCachedDebian();
-  if (!img) { t.skip('the Debian image is not cached (typevisor image pull debian)'); return; }
-  const gcc = findTool('riscv64-linux-gnu-gcc');
-  if (!gcc) { t.skip('riscv64-linux-gnu-gcc is not installed'); return; }
-  const dir = mkdtempSync(join(tmpdir(), 'tv-rootboot-'));
-  try {
-    const tree = join(dir, 'tree');
-    for (const d of ['sbin', 'dev', 'proc', 'sys']) mkdirSync(join(tree, d), { recursive: true });
-    writeFileSync(join(dir, 'init.c'), INIT_C);
-    execFileSync(gcc, ['-static', '-nostdlib', '-ffreestanding', '-fno-stack-protector', '-O2', '-o', join(tree, 'sbin/init'), join(dir, 'init.c')]);
-    const disk = join(dir, 'root.raw');
-    makeExt4(tree, disk, { size: 32 * 1024 * 1024 });
-    let text = '';
-    const r = await bootHeadless({
-      kernel: readFileSync(img.kernel),
-      initrd: upgradeInitrd(readFileSync(img.initrd), 'test'),
-      cmdline: 'console=ttyS0 root=/dev/vda rw nosoftlockup',
-      disk,
-      memoryBytes: 256 * 1024 * 1024,
-      console: (b) => { text += Buffer.from(b).toString('latin1'); },
-    });
-    assert.equal(r.outcome, 'poweroff', text.slice(-3000));
-    assert.match(text, /EXT4-fs \(vda\): mounted filesystem/, text.slice(-3000));
-    assert.match(text, /TV-ROOT-INIT pid=1 mount=r/, text.slice(-3000));
-    const written = execFileSync('/usr/sbin/debugfs', ['-R', 'cat /written-by-guest', disk], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
-    assert.equal(written, 'hello from the root disk\n');
-    const fsck = spawnSync('/usr/sbin/e2fsck', ['-f', '-n', disk], { encoding: 'utf8' });
-    assert.equal(fsck.status, 0, fsck.stdout + fsck.stderr);
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
-});
+test(
+  "initramfs root=/dev/vda: modules load, ext4 mounts read-write, switch_root runs the disk's init as PID 1",
+  { timeout: 30 * 60_000 },
+  async (t) => {
+    const img = await findCachedDebian();
+    if (!img) {
+      t.skip('the Debian image is not cached (typevisor image pull debian)');
+      return;
+    }
+    const gcc = findTool('riscv64-linux-gnu-gcc');
+    if (!gcc) {
+      t.skip('riscv64-linux-gnu-gcc is not installed');
+      return;
+    }
+    const dir = mkdtempSync(join(tmpdir(), 'tv-rootboot-'));
+    try {
+      const tree = join(dir, 'tree');
+      for (const d of ['sbin', 'dev', 'proc', 'sys']) mkdirSync(join(tree, d), { recursive: true });
+      writeFileSync(join(dir, 'init.c'), INIT_C);
+      execFileSync(gcc, [
+        '-static',
+        '-nostdlib',
+        '-ffreestanding',
+        '-fno-stack-protector',
+        '-O2',
+        '-o',
+        join(tree, 'sbin/init'),
+        join(dir, 'init.c'),
+      ]);
+      const disk = join(dir, 'root.raw');
+      makeExt4(tree, disk, { size: 32 * 1024 * 1024 });
+      let text = '';
+      const r = await bootHeadless({
+        kernel: readFileSync(img.kernel),
+        initrd: upgradeInitrd(readFileSync(img.initrd), 'test'),
+        cmdline: 'console=ttyS0 root=/dev/vda rw nosoftlockup',
+        disk,
+        memoryBytes: 256 * 1024 * 1024,
+        console: (b) => {
+          text += Buffer.from(b).toString('latin1');
+        },
+      });
+      assert.equal(r.outcome, 'poweroff', text.slice(-3000));
+      assert.match(text, /EXT4-fs \(vda\): mounted filesystem/, text.slice(-3000));
+      assert.match(text, /TV-ROOT-INIT pid=1 mount=r/, text.slice(-3000));
+      const written = execFileSync('/usr/sbin/debugfs', ['-R', 'cat /written-by-guest', disk], {
+        encoding: 'utf8',
+        stdio: ['ignore', 'pipe', 'ignore'],
+      });
+      assert.equal(written, 'hello from the root disk\n');
+      const fsck = spawnSync('/usr/sbin/e2fsck', ['-f', '-n', disk], { encoding: 'utf8' });
+      assert.equal(fsck.status, 0, fsck.stdout + fsck.stderr);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  },
+);
 
 test('initramfs root= with a missing device falls back to the initramfs shell', { timeout: 30 * 60_000 }, async (t) => {
-  if (process.env['TYPEVISOR_ROOTFS_TESTS'] !== '1') { t.skip('set TYPEVISOR_ROOTFS_TESTS=1 (boots the kernel once more)'); return; }
+  if (process.env['TYPEVISOR_ROOTFS_TESTS'] !== '1') {
+    t.skip('set TYPEVISOR_ROOTFS_TESTS=1 (boots the kernel once more)');
+    return;
+  }
   const img = await findCachedDebian();
-  if (!img) { t.skip('the Debian image is not cached'); return; }
+  if (!img) {
+    t.skip('the Debian image is not cached');
+    return;
+  }
   const dir = mkdtempSync(join(tmpdir(), 'tv-rootboot-'));
   try {
     const disk = join(dir, 'empty.raw');
@@ -87,10 +117,15 @@ test('initramfs root= with a missing device falls back to the initramfs shell', 
       cmdline: 'console=ttyS0 root=/dev/vdz rw nosoftlockup',
       disk,
       memoryBytes: 256 * 1024 * 1024,
-      onStart: (f) => { type = f; },
+      onStart: (f) => {
+        type = f;
+      },
       console: (b) => {
         text += Buffer.from(b).toString('latin1');
-        if (!sent && /# $/.test(text)) { sent = true; type!(Buffer.from('poweroff -f\n')); }
+        if (!sent && /# $/.test(text)) {
+          sent = true;
+          type!(Buffer.from('poweroff -f\n'));
+        }
       },
     });
     assert.equal(r.outcome, 'poweroff');

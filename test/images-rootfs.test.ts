@@ -3,7 +3,18 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
-import { chmodSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  existsSync,
+  lstatSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
@@ -42,14 +53,21 @@ test('mkfs.ext4 -d image: e2fsck finds it clean and debugfs reads back contents,
     assert.equal(statSync(image).size, 64 * 1024 * 1024);
     const fsck = spawnSync('/usr/sbin/e2fsck', ['-f', '-n', image], { encoding: 'utf8' });
     assert.equal(fsck.status, 0, fsck.stdout + fsck.stderr);
-    const blobOut = execFileSync('/usr/sbin/debugfs', ['-R', 'cat /etc/deep/er/blob.bin', image], { stdio: ['ignore', 'pipe', 'ignore'], maxBuffer: 1 << 24 });
+    const blobOut = execFileSync('/usr/sbin/debugfs', ['-R', 'cat /etc/deep/er/blob.bin', image], {
+      stdio: ['ignore', 'pipe', 'ignore'],
+      maxBuffer: 1 << 24,
+    });
     assert.ok(blobOut.equals(blob), 'file contents differ');
     const st = debugfs(image, 'stat /script.sh');
     assert.match(st, /Mode:\s+0755/);
     if (isRoot) assert.match(st, /User:\s+1234\s+Group:\s+2345/);
     assert.match(debugfs(image, 'stat /bin'), /Fast link dest: "usr\/bin"/);
-    if (isRoot) assert.match(debugfs(image, 'stat /console'), /Type: character special[\s\S]*Device major\/minor number: 05:01/);
-    const dumpe2fs = execFileSync('/usr/sbin/dumpe2fs', ['-h', image], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
+    if (isRoot)
+      assert.match(debugfs(image, 'stat /console'), /Type: character special[\s\S]*Device major\/minor number: 05:01/);
+    const dumpe2fs = execFileSync('/usr/sbin/dumpe2fs', ['-h', image], {
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'ignore'],
+    });
     assert.match(dumpe2fs, /Filesystem volume name:\s+tvtest/);
     assert.match(dumpe2fs, /Block size:\s+4096/);
     assert.match(dumpe2fs, /Filesystem features:.*extent/);
@@ -86,14 +104,20 @@ test('raw -> qcow2: qemu-img finds the images identical and the qcow2 consistent
     assert.equal(cmp.status, 0, cmp.stdout + cmp.stderr);
     const check = spawnSync('qemu-img', ['check', qcow], { encoding: 'utf8' });
     assert.equal(check.status, 0, check.stdout + check.stderr);
-    const info = JSON.parse(execFileSync('qemu-img', ['info', '--output=json', qcow], { encoding: 'utf8' })) as { 'virtual-size': number; format: string };
+    const info = JSON.parse(execFileSync('qemu-img', ['info', '--output=json', qcow], { encoding: 'utf8' })) as {
+      'virtual-size': number;
+      format: string;
+    };
     assert.equal(info.format, 'qcow2');
     assert.equal(info['virtual-size'], 256 * 1024 * 1024);
     assert.ok(statSync(qcow).size < 64 * 1024 * 1024, `qcow2 is ${statSync(qcow).size} bytes`);
     // An overlay on it reads the same, and leaves the base alone.
     const overlay = join(dir, 'overlay.qcow2');
     await createRootOverlay(qcow, overlay);
-    const info2 = JSON.parse(execFileSync('qemu-img', ['info', '--output=json', overlay], { encoding: 'utf8' })) as { 'backing-filename': string; 'virtual-size': number };
+    const info2 = JSON.parse(execFileSync('qemu-img', ['info', '--output=json', overlay], { encoding: 'utf8' })) as {
+      'backing-filename': string;
+      'virtual-size': number;
+    };
     assert.equal(info2['backing-filename'], qcow);
     assert.equal(info2['virtual-size'], 256 * 1024 * 1024);
     const cmp2 = spawnSync('qemu-img', ['compare', '-F', 'qcow2', raw, overlay], { encoding: 'utf8' });
@@ -108,7 +132,9 @@ function fakeDebootstrap(dir: string): { bin: string; calls: () => string[] } {
   const bin = join(dir, 'bin');
   mkdirSync(bin);
   const calls = join(dir, 'calls');
-  writeFileSync(join(bin, 'debootstrap'), `#!/bin/sh
+  writeFileSync(
+    join(bin, 'debootstrap'),
+    `#!/bin/sh
 echo "$*" >> ${calls}
 for last; do :; done
 target=$(eval echo \\\${$(($# - 1))})
@@ -118,54 +144,89 @@ echo "libc6 dpkg" > "$target/debootstrap/required"
 echo "systemd" > "$target/debootstrap/base"
 printf 'Package: zsh\\nVersion: 1\\n\\nPackage: libc6\\nVersion: 2.41\\nDepends: libgcc-s1\\n\\nPackage: dpkg\\nVersion: 1.22\\n\\nPackage: vim\\nVersion: 9\\n\\nPackage: systemd\\nVersion: 257\\n' > "$target/var/lib/apt/lists/m_dists_trixie_main_binary-riscv64_Packages"
 echo "I: fake first stage into $target"
-`);
+`,
+  );
   chmodSync(join(bin, 'debootstrap'), 0o755);
   return { bin, calls: () => (existsSync(calls) ? readFileSync(calls, 'utf8').trim().split('\n') : []) };
 }
 
-test('first stage: debootstrap arguments, container /proc link fixed, cached on the second run, redone when the packages change', { skip: !isRoot && 'needs root or fakeroot semantics' }, async () => {
-  const dir = tmp();
-  try {
-    const fake = fakeDebootstrap(dir);
-    const env = { PATH: `${fake.bin}:${process.env['PATH']}` };
-    const lines: string[] = [];
-    const opts = { dir: join(dir, 'stage1'), suite: 'trixie', mirror: 'http://mirror.invalid/debian', keyring: null, fakerootState: join(dir, 'fr'), log: (l: string) => lines.push(l), env };
-    const r1 = await runFirstStage(opts);
-    assert.equal(r1.cached, false);
-    assert.deepEqual(fake.calls(), [debootstrapArgs(opts).join(' ')]);
-    assert.match(fake.calls()[0]!, new RegExp(`^--foreign --arch=riscv64 --variant=minbase --include=systemd-sysv,\\S+ --no-check-gpg trixie ${opts.dir} http://mirror\\.invalid/debian$`));
-    assert.ok(lines.some((l) => l.includes('fake first stage')), 'debootstrap output is logged');
-    assert.ok(lstatSync(join(opts.dir, 'proc')).isDirectory(), 'proc is a directory again');
-    assert.equal(lstatSync(join(opts.dir, 'proc')).mode & 0o777, 0o555);
-    // The index keeps only what the second stage installs, stanzas intact.
-    assert.equal(readFileSync(join(opts.dir, 'var/lib/apt/lists/m_dists_trixie_main_binary-riscv64_Packages'), 'utf8'),
-      'Package: libc6\nVersion: 2.41\nDepends: libgcc-s1\n\nPackage: dpkg\nVersion: 1.22\n\nPackage: systemd\nVersion: 257\n');
-    const r2 = await runFirstStage(opts);
-    assert.equal(r2.cached, true);
-    assert.equal(fake.calls().length, 1, 'the cached tree is reused');
-    const r3 = await runFirstStage({ ...opts, include: ['systemd-sysv', 'vim-tiny'] });
-    assert.equal(r3.cached, false);
-    assert.equal(fake.calls().length, 2);
-    assert.match(fake.calls()[1]!, /--include=systemd-sysv,vim-tiny /);
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
-});
+test(
+  'first stage: debootstrap arguments, container /proc link fixed, cached on the second run, redone when the packages change',
+  { skip: !isRoot && 'needs root or fakeroot semantics' },
+  async () => {
+    const dir = tmp();
+    try {
+      const fake = fakeDebootstrap(dir);
+      const env = { PATH: `${fake.bin}:${process.env['PATH']}` };
+      const lines: string[] = [];
+      const opts = {
+        dir: join(dir, 'stage1'),
+        suite: 'trixie',
+        mirror: 'http://mirror.invalid/debian',
+        keyring: null,
+        fakerootState: join(dir, 'fr'),
+        log: (l: string) => lines.push(l),
+        env,
+      };
+      const r1 = await runFirstStage(opts);
+      assert.equal(r1.cached, false);
+      assert.deepEqual(fake.calls(), [debootstrapArgs(opts).join(' ')]);
+      assert.match(
+        fake.calls()[0]!,
+        new RegExp(
+          `^--foreign --arch=riscv64 --variant=minbase --include=systemd-sysv,\\S+ --no-check-gpg trixie ${opts.dir} http://mirror\\.invalid/debian$`,
+        ),
+      );
+      assert.ok(
+        lines.some((l) => l.includes('fake first stage')),
+        'debootstrap output is logged',
+      );
+      assert.ok(lstatSync(join(opts.dir, 'proc')).isDirectory(), 'proc is a directory again');
+      assert.equal(lstatSync(join(opts.dir, 'proc')).mode & 0o777, 0o555);
+      // The index keeps only what the second stage installs, stanzas intact.
+      assert.equal(
+        readFileSync(join(opts.dir, 'var/lib/apt/lists/m_dists_trixie_main_binary-riscv64_Packages'), 'utf8'),
+        'Package: libc6\nVersion: 2.41\nDepends: libgcc-s1\n\nPackage: dpkg\nVersion: 1.22\n\nPackage: systemd\nVersion: 257\n',
+      );
+      const r2 = await runFirstStage(opts);
+      assert.equal(r2.cached, true);
+      assert.equal(fake.calls().length, 1, 'the cached tree is reused');
+      const r3 = await runFirstStage({ ...opts, include: ['systemd-sysv', 'vim-tiny'] });
+      assert.equal(r3.cached, false);
+      assert.equal(fake.calls().length, 2);
+      assert.match(fake.calls()[1]!, /--include=systemd-sysv,vim-tiny /);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  },
+);
 
-test('first stage: a failing debootstrap is reported with its output and not cached', { skip: !isRoot && 'needs root' }, async () => {
-  const dir = tmp();
-  try {
-    const bin = join(dir, 'bin');
-    mkdirSync(bin);
-    writeFileSync(join(bin, 'debootstrap'), '#!/bin/sh\necho "E: Couldn\'t download release file" >&2\nexit 1\n');
-    chmodSync(join(bin, 'debootstrap'), 0o755);
-    const opts = { dir: join(dir, 'stage1'), suite: 'trixie', mirror: 'http://mirror.invalid/debian', keyring: '/k.gpg', fakerootState: join(dir, 'fr'), log: () => undefined, env: { PATH: `${bin}:${process.env['PATH']}` } };
-    await assert.rejects(runFirstStage(opts), /failed \(1\):\nE: Couldn't download release file/);
-    assert.equal(existsSync(join(opts.dir, '.typevisor-first-stage.json')), false);
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
-});
+test(
+  'first stage: a failing debootstrap is reported with its output and not cached',
+  { skip: !isRoot && 'needs root' },
+  async () => {
+    const dir = tmp();
+    try {
+      const bin = join(dir, 'bin');
+      mkdirSync(bin);
+      writeFileSync(join(bin, 'debootstrap'), '#!/bin/sh\necho "E: Couldn\'t download release file" >&2\nexit 1\n');
+      chmodSync(join(bin, 'debootstrap'), 0o755);
+      const opts = {
+        dir: join(dir, 'stage1'),
+        suite: 'trixie',
+        mirror: 'http://mirror.invalid/debian',
+        keyring: '/k.gpg',
+        fakerootState: join(dir, 'fr'),
+        log: () => undefined,
+        env: { PATH: `${bin}:${process.env['PATH']}` },
+      };
+      await assert.rejects(runFirstStage(opts), /failed \(1\):\nE: Couldn't download release file/);
+      assert.equal(existsSync(join(opts.dir, '.typevisor-first-stage.json')), false);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  },
+);
 
 test('fixContainerSymlinks leaves real directories alone', () => {
   const dir = tmp();
@@ -181,13 +242,20 @@ test('fixContainerSymlinks leaves real directories alone', () => {
 });
 
 test('a missing host tool is one line naming the package to install', () => {
-  assert.throws(() => requireTool('typevisor-no-such-tool', 'some-package', { PATH: '/nonexistent' }), (e: unknown) => {
-    assert.ok(e instanceof MissingToolError);
-    assert.equal(e.message.includes('\n'), false);
-    assert.match(e.message, /^typevisor-no-such-tool is needed .* \(apt-get install some-package\)$/);
-    return true;
-  });
-  assert.equal(requireTool('mkfs.ext4', 'e2fsprogs', { PATH: '/nonexistent' }), '/usr/sbin/mkfs.ext4', 'the sbin directories are searched without PATH');
+  assert.throws(
+    () => requireTool('typevisor-no-such-tool', 'some-package', { PATH: '/nonexistent' }),
+    (e: unknown) => {
+      assert.ok(e instanceof MissingToolError);
+      assert.equal(e.message.includes('\n'), false);
+      assert.match(e.message, /^typevisor-no-such-tool is needed .* \(apt-get install some-package\)$/);
+      return true;
+    },
+  );
+  assert.equal(
+    requireTool('mkfs.ext4', 'e2fsprogs', { PATH: '/nonexistent' }),
+    '/usr/sbin/mkfs.ext4',
+    'the sbin directories are searched without PATH',
+  );
 });
 
 function shellSyntax(script: string): void {
@@ -198,13 +266,21 @@ function shellSyntax(script: string): void {
 }
 
 test('the second-stage script is valid shell, quotes its inputs and refuses bad host names', () => {
-  const s = secondStageScript({ hostname: 'tv-1', mirror: "http://m.invalid/it's", suite: 'trixie', rootDevice: '/dev/vda' });
+  const s = secondStageScript({
+    hostname: 'tv-1',
+    mirror: "http://m.invalid/it's",
+    suite: 'trixie',
+    rootDevice: '/dev/vda',
+  });
   shellSyntax(s);
   assert.ok(s.startsWith('#!/bin/sh\n'));
   assert.match(s, /\/debootstrap\/debootstrap --second-stage/);
   assert.ok(s.includes(`'http://m.invalid/it'\\''s'`));
   assert.ok(s.includes(STAGE2_OK));
-  assert.throws(() => secondStageScript({ hostname: 'a b;rm', mirror: 'x', suite: 'trixie', rootDevice: '/dev/vda' }), /invalid host name/);
+  assert.throws(
+    () => secondStageScript({ hostname: 'a b;rm', mirror: 'x', suite: 'trixie', rootDevice: '/dev/vda' }),
+    /invalid host name/,
+  );
 });
 
 test('the second-stage script writes the configuration files when run against a scratch tree', () => {
@@ -217,8 +293,14 @@ test('the second-stage script writes the configuration files when run against a 
       writeFileSync(join(dir, 'stub', cmd), `#!/bin/sh\necho "${cmd} $*" >> ${dir}/stub.log\n`);
       chmodSync(join(dir, 'stub', cmd), 0o755);
     }
-    let s = secondStageScript({ hostname: 'guest7', mirror: 'http://m.invalid/debian', suite: 'trixie', rootDevice: '/dev/vda' });
-    s = s.replace(/export PATH=\S+/, `export PATH=${dir}/stub:/usr/bin:/bin`)
+    let s = secondStageScript({
+      hostname: 'guest7',
+      mirror: 'http://m.invalid/debian',
+      suite: 'trixie',
+      rootDevice: '/dev/vda',
+    });
+    s = s
+      .replace(/export PATH=\S+/, `export PATH=${dir}/stub:/usr/bin:/bin`)
       .replace(/ (\/(?:etc|proc|debootstrap|lib\/systemd|dev\/null|second-stage))/g, ` ${dir}$1`);
     const r = spawnSync('sh', ['-c', s], { encoding: 'utf8' });
     assert.equal(r.status, 0, r.stderr);
@@ -235,7 +317,7 @@ test('the second-stage script writes the configuration files when run against a 
 });
 
 test('the initramfs /init with root= support is valid shell', () => {
-  const s = initScript('banner with \'quotes\'');
+  const s = initScript("banner with 'quotes'");
   shellSyntax(s);
   assert.ok(s.includes(ROOT_MOUNT_MARKER));
   assert.match(s, /exec switch_root -c \/dev\/console \/newroot "\$rinit"/);
@@ -261,7 +343,14 @@ test('an old initramfs gets the new /init appended as a second gzip member; a cu
   assert.deepEqual(listing, ['init']);
   assert.ok(second.includes(Buffer.from(initScript('the banner'))));
   assert.ok(upgradeInitrd(up, 'x').equals(up));
-  const fresh = buildInitramfs({ busybox: Buffer.from('bb'), applets: ['sh'], kernelVersion: '6.1', modules: [], modulesDep: '', banner: 'b' });
+  const fresh = buildInitramfs({
+    busybox: Buffer.from('bb'),
+    applets: ['sh'],
+    kernelVersion: '6.1',
+    modules: [],
+    modulesDep: '',
+    banner: 'b',
+  });
   assert.equal(initrdHasRootSupport(fresh), true);
 });
 

@@ -48,9 +48,12 @@ test('mirror discovery skips security, updates, disabled, deb-src and third-part
       'deb-src http://src.invalid/debian trixie main\n' +
       'deb http://security.invalid/debian-security trixie-security main\n' +
       'deb http://updates.invalid/debian trixie-updates main\n',
-    'sources.list.d/a-thirdparty.list': 'deb https://vendor.invalid/apt stable-vendor main\ndeb https://other.invalid/repo nodistro main\n',
-    'sources.list.d/b-disabled.sources': 'Types: deb\nURIs: http://disabled.invalid/debian\nSuites: trixie\nComponents: main\nEnabled: no\n',
-    'sources.list.d/c-debian.sources': 'Types: deb\nURIs: http://mirror.invalid/debian/\nSuites: bookworm bookworm-updates\nComponents: main\n',
+    'sources.list.d/a-thirdparty.list':
+      'deb https://vendor.invalid/apt stable-vendor main\ndeb https://other.invalid/repo nodistro main\n',
+    'sources.list.d/b-disabled.sources':
+      'Types: deb\nURIs: http://disabled.invalid/debian\nSuites: trixie\nComponents: main\nEnabled: no\n',
+    'sources.list.d/c-debian.sources':
+      'Types: deb\nURIs: http://mirror.invalid/debian/\nSuites: bookworm bookworm-updates\nComponents: main\n',
     'sources.list.d/d-later.list': 'deb http://later.invalid/debian trixie main\n',
     'sources.list.d/e-ignored.list.disabled': 'deb http://ignored.invalid/debian trixie main\n',
   });
@@ -70,7 +73,14 @@ test('--mirror beats TYPEVISOR_MIRROR, which beats the sources files', () => {
       url: 'http://env.invalid/debian',
       from: 'TYPEVISOR_MIRROR',
     });
-    assert.equal(findMirror({ aptDir: dir, mirror: 'https://opt.invalid/debian', env: { TYPEVISOR_MIRROR: 'http://env.invalid/debian' } }).url, 'https://opt.invalid/debian');
+    assert.equal(
+      findMirror({
+        aptDir: dir,
+        mirror: 'https://opt.invalid/debian',
+        env: { TYPEVISOR_MIRROR: 'http://env.invalid/debian' },
+      }).url,
+      'https://opt.invalid/debian',
+    );
     assert.throws(() => findMirror({ mirror: 'ftp://old.invalid/debian' }), /http:\/\/ or https:\/\//);
   } finally {
     rmSync(dir, { recursive: true, force: true });
@@ -82,7 +92,11 @@ test('no usable source gives one clear line naming the way out', () => {
   try {
     assert.throws(
       () => findMirror({ aptDir: dir, env: {} }),
-      (e: Error) => /no Debian mirror found/.test(e.message) && /--mirror/.test(e.message) && /TYPEVISOR_MIRROR/.test(e.message) && !e.message.includes('\n'),
+      (e: Error) =>
+        /no Debian mirror found/.test(e.message) &&
+        /--mirror/.test(e.message) &&
+        /TYPEVISOR_MIRROR/.test(e.message) &&
+        !e.message.includes('\n'),
     );
   } finally {
     rmSync(dir, { recursive: true, force: true });

@@ -12,12 +12,24 @@ differentialTest('wasm-interp-rv64i', 201, { weights: { I: 1 }, length: 100 }, 4
 differentialTest('wasm-interp-rv64m', 202, { weights: { M: 3, I: 1 }, length: 100 }, 400);
 differentialTest('wasm-interp-rv64a', 203, { weights: { A: 3, I: 1 }, length: 100 }, 400);
 differentialTest('wasm-interp-rv64c', 206, { weights: { C: 4, I: 1 }, length: 100 }, 400);
-differentialTest('wasm-interp-mixed', 207, { weights: { I: 4, M: 2, A: 2, F: 3, D: 3, C: 2, CSR: 1 }, length: 100 }, 400);
+differentialTest(
+  'wasm-interp-mixed',
+  207,
+  { weights: { I: 4, M: 2, A: 2, F: 3, D: 3, C: 2, CSR: 1 }, length: 100 },
+  400,
+);
 
 test('the campaigns above ran in the WebAssembly interpreter, not the translator or only the TypeScript interpreter', () => {
   const sum = (f: (e: (typeof engines)[number]) => number): number => engines.reduce((acc, e) => acc + f(e), 0);
-  const interpreted = sum((e) => e.stats.interpretedInstructions), inWasm = sum((e) => e.stats.interpretedInWasm);
-  assert.equal(sum((e) => e.stats.translatedInstructions), 0);
+  const interpreted = sum((e) => e.stats.interpretedInstructions),
+    inWasm = sum((e) => e.stats.interpretedInWasm);
+  assert.equal(
+    sum((e) => e.stats.translatedInstructions),
+    0,
+  );
   // Atomics, FP and CSR instructions go to TypeScript; the integer and compressed campaigns are most of the instructions.
-  assert.ok(interpreted > 100_000 && inWasm > 0.5 * interpreted, `interpreted ${interpreted}, in WebAssembly ${inWasm}`);
+  assert.ok(
+    interpreted > 100_000 && inWasm > 0.5 * interpreted,
+    `interpreted ${interpreted}, in WebAssembly ${inWasm}`,
+  );
 });

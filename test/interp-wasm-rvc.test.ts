@@ -23,14 +23,19 @@ function makeHart(): Hart {
 }
 
 test('every compressed parcel does the same in the WebAssembly interpreter as in the TypeScript interpreter', () => {
-  const wasmHart = makeHart(), tsHart = makeHart();
-  const engine = new JitEngine(wasmHart, { threshold: Number.MAX_SAFE_INTEGER, userThreshold: Number.MAX_SAFE_INTEGER });
+  const wasmHart = makeHart(),
+    tsHart = makeHart();
+  const engine = new JitEngine(wasmHart, {
+    threshold: Number.MAX_SAFE_INTEGER,
+    userThreshold: Number.MAX_SAFE_INTEGER,
+  });
   const base = wasmHart.mem.ramBase;
   const rng = new Rng(0x5eed);
   const data = new Uint8Array(2048);
   for (let i = 0; i < data.length; i++) data[i] = rng.u32() & 0xff;
   const interesting = [0n, 1n, -1n, 0x7fffffffn, -0x80000000n, 0x8000000000000000n, 0xffffffffn];
-  let ranInWasm = 0, checked = 0;
+  let ranInWasm = 0,
+    checked = 0;
   const mismatches: string[] = [];
   for (let pass = 0; pass < 2; pass++) {
     for (let c = 0; c < 65536; c++) {
@@ -39,7 +44,13 @@ test('every compressed parcel does the same in the WebAssembly interpreter as in
       const regs: bigint[] = [0n];
       for (let r = 1; r < 32; r++) {
         const pointer = pass === 0 && (r === 2 || (r >= 8 && r <= 15));
-        regs.push(pointer ? BigInt(base + DATA + (r === 2 ? 0 : 8 * (r - 8))) : rng.u32() % 4 === 0 ? interesting[rng.u32() % interesting.length] : rng.u64());
+        regs.push(
+          pointer
+            ? BigInt(base + DATA + (r === 2 ? 0 : 8 * (r - 8)))
+            : rng.u32() % 4 === 0
+              ? interesting[rng.u32() % interesting.length]
+              : rng.u64(),
+        );
       }
       const results = [wasmHart, tsHart].map((h) => {
         h.mem.writeBytes(base + DATA, data);
@@ -57,7 +68,10 @@ test('every compressed parcel does the same in the WebAssembly interpreter as in
       if (pass === 0) checked++;
       const [w, t] = results;
       for (const k of ['trap', 'pc', 'x', 'mem'] as const) {
-        if (w[k] !== t[k] && mismatches.length < 5) mismatches.push(`parcel 0x${c.toString(16)} pass ${pass}: ${k} differs (wasm ${w[k].slice(0, 200)} / ts ${t[k].slice(0, 200)})`);
+        if (w[k] !== t[k] && mismatches.length < 5)
+          mismatches.push(
+            `parcel 0x${c.toString(16)} pass ${pass}: ${k} differs (wasm ${w[k].slice(0, 200)} / ts ${t[k].slice(0, 200)})`,
+          );
       }
     }
   }
@@ -75,7 +89,8 @@ test('a 32-bit instruction straddling two pages runs in the WebAssembly interpre
   h.mem.writeBytes(at, new Uint8Array([0x93, 0x82, 0x72, 0x00]));
   const results: bigint[] = [];
   const inWasm: number[] = [];
-  for (let run = 0; run < 2; run++) { // the first run fills the fetch TLB (TypeScript walks), the second hits it
+  for (let run = 0; run < 2; run++) {
+    // the first run fills the fetch TLB (TypeScript walks), the second hits it
     h.setX(5, 100n);
     h.setPc(BigInt(at));
     const before = engine.stats.interpretedInWasm;
@@ -87,4 +102,3 @@ test('a 32-bit instruction straddling two pages runs in the WebAssembly interpre
   assert.deepEqual(results, [107n, 107n]);
   assert.equal(inWasm[1], 1, 'the second run fetched both halves in WebAssembly');
 });
-

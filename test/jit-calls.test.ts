@@ -194,7 +194,10 @@ test('nested calls: budgets ending at any depth leave exactly the interpreter st
       const engine = new JitEngine(userHart(prog.elf, RAM), { threshold: 50 });
       const d = lockstep(ref, engine, 400_000, { step, memoryEvery: 20 });
       assert.equal(d, null, d ? `step ${step}: diverged after ${d.agreedUpTo}:\n${d.differences.join('\n')}` : '');
-      assert.ok(engine.stats.translatedInstructions > engine.stats.interpretedInstructions, JSON.stringify(engine.stats));
+      assert.ok(
+        engine.stats.translatedInstructions > engine.stats.interpretedInstructions,
+        JSON.stringify(engine.stats),
+      );
     }
   } finally {
     prog.cleanup();

@@ -86,7 +86,11 @@ test('chaining across pages: budgets ending inside a chain leave exactly the int
       // A function runs only when its longest inlined path fits the budget, so budgets of one instruction leave most
       // of the work to the interpreter; larger ones must still run mostly translated.
       if (step === 1) assert.ok(engine.stats.translatedInstructions > 0, JSON.stringify(engine.stats));
-      else assert.ok(engine.stats.translatedInstructions > engine.stats.interpretedInstructions, JSON.stringify(engine.stats));
+      else
+        assert.ok(
+          engine.stats.translatedInstructions > engine.stats.interpretedInstructions,
+          JSON.stringify(engine.stats),
+        );
     }
   } finally {
     prog.cleanup();
@@ -102,7 +106,8 @@ test('chaining: dropping a page translation (invalidateRange) sends the chain ba
     for (let k = 0; k < 30; k++) {
       const d = lockstep(ref, engine, 20_000, { step: 5000, memoryEvery: 1 });
       assert.equal(d, null, d ? d.differences.join('\n') : '');
-      ref.instret = 0; engine.hart.instret = 0;
+      ref.instret = 0;
+      engine.hart.instret = 0;
       // Drop every page of the program (all four callees and the loop) every other round.
       if (k % 2 === 0) engine.invalidateRange(entry, 0x8000);
     }

@@ -23,7 +23,9 @@ test('LEB128 matches the encodings given in the DWARF specification and the WebA
 });
 
 /** Builds `f(a: i64, b: i64) -> i64` from an emitter callback and returns it wrapped for BigInt use. */
-function binop(emit: (b: import('../src/cpu/jit/wasm-emitter.js').FunctionBody) => void): (a: bigint, b: bigint) => bigint {
+function binop(
+  emit: (b: import('../src/cpu/jit/wasm-emitter.js').FunctionBody) => void,
+): (a: bigint, b: bigint) => bigint {
   const m = new ModuleBuilder();
   const { index, body } = m.addFunction([I64, I64], [I64]);
   emit(body);
@@ -35,11 +37,29 @@ function binop(emit: (b: import('../src/cpu/jit/wasm-emitter.js').FunctionBody) 
 }
 
 test('i64 constants of every magnitude survive encoding (checked by running them)', () => {
-  const values = [0n, 1n, -1n, 63n, 64n, -64n, -65n, 0x7fffffffn, -0x80000000n, 0x80000000n, 0xffffffffn,
-    0x123456789abcdefn, -0x8000000000000000n, 0x7fffffffffffffffn, -0x123456789n];
+  const values = [
+    0n,
+    1n,
+    -1n,
+    63n,
+    64n,
+    -64n,
+    -65n,
+    0x7fffffffn,
+    -0x80000000n,
+    0x80000000n,
+    0xffffffffn,
+    0x123456789abcdefn,
+    -0x8000000000000000n,
+    0x7fffffffffffffffn,
+    -0x123456789n,
+  ];
   for (const v of values) {
-    const lo = Number(BigInt.asIntN(32, v)), hi = Number(BigInt.asIntN(32, v >> 32n));
-    const f = binop((b) => { b.i64c(lo, hi); });
+    const lo = Number(BigInt.asIntN(32, v)),
+      hi = Number(BigInt.asIntN(32, v >> 32n));
+    const f = binop((b) => {
+      b.i64c(lo, hi);
+    });
     assert.equal(f(0n, 0n), BigInt.asIntN(64, v), `constant ${v}`);
   }
 });
@@ -54,7 +74,13 @@ test('arithmetic, locals and an if/else compute the same as BigInt', () => {
     b.get(0).get(1).op(Op.i64_mul).get(0).op(Op.i64_add).tee(t).i64c(3).op(Op.i64_shr_s);
     b.end();
   });
-  const pairs: [bigint, bigint][] = [[5n, 7n], [7n, 5n], [-3n, -9n], [0x123456789n, 0x987654321n], [-1n, -1n]];
+  const pairs: [bigint, bigint][] = [
+    [5n, 7n],
+    [7n, 5n],
+    [-3n, -9n],
+    [0x123456789n, 0x987654321n],
+    [-1n, -1n],
+  ];
   for (const [a, c] of pairs) {
     const want = a < c ? a ^ c : BigInt.asIntN(64, a * c + a) >> 3n;
     assert.equal(f(a, c), want);
@@ -74,7 +100,9 @@ test('a loop with a br_table dispatcher and an imported memory and function', ()
   b.loop();
   b.get(0).op(Op.i32_eqz).brIf(1);
   b.get(0).i32c(1).op(Op.i32_sub).set(0);
-  b.block(); b.block(); b.block();
+  b.block();
+  b.block();
+  b.block();
   b.get(v).i64c(3).op(Op.i64_rem_u).op(Op.i32_wrap_i64).brTable([0, 1, 2], 2);
   b.end(); // case 0
   b.get(v).i64c(1).op(Op.i64_add).set(v).br(2);
@@ -92,7 +120,9 @@ test('a loop with a br_table dispatcher and an imported memory and function', ()
   const bytes = m.build();
   assert.ok(WebAssembly.validate(bytes));
   const logged: number[] = [];
-  const inst = new WebAssembly.Instance(new WebAssembly.Module(bytes), { e: { mem: memory, log: (x: number) => logged.push(x) } });
+  const inst = new WebAssembly.Instance(new WebAssembly.Module(bytes), {
+    e: { mem: memory, log: (x: number) => logged.push(x) },
+  });
   new DataView(memory.buffer).setBigInt64(8, 4n, true);
   const r = (inst.exports.run as (n: number) => number)(10);
   let s = 4n;

@@ -20,7 +20,8 @@ function userStop(h: Hart, reason: number): boolean {
   if (reason !== StopReason.MachineTrap || h.trapInterrupt || h.trapCause !== 8) return false;
   const nr = h.x[34];
   if (nr !== 64) return false;
-  h.x[20] = h.x[24]; h.x[21] = h.x[25]; // a0 = len
+  h.x[20] = h.x[24];
+  h.x[21] = h.x[25]; // a0 = len
   h.pcLo = (h.pcLo + 4) | 0;
   return true;
 }
@@ -29,7 +30,9 @@ const here = dirname(fileURLToPath(import.meta.url));
 function benchSource(name: string, scale: number): string {
   const dir = resolve(here, '../../bench/programs');
   const header = readFileSync(resolve(dir, 'common.h'), 'utf8');
-  return `#define SCALE ${scale}\n` + readFileSync(resolve(dir, `${name}.c`), 'utf8').replace('#include "common.h"', header);
+  return (
+    `#define SCALE ${scale}\n` + readFileSync(resolve(dir, `${name}.c`), 'utf8').replace('#include "common.h"', header)
+  );
 }
 
 for (const name of ['intloop', 'crc', 'memcopy', 'fploop']) {
@@ -42,8 +45,10 @@ for (const name of ['intloop', 'crc', 'memcopy', 'fploop']) {
       assert.equal(ref.instret, 3_000_000);
       assert.equal(d, null, d ? `diverged after ${d.agreedUpTo} instructions:\n${d.differences.join('\n')}` : '');
       const s = engine.stats;
-      assert.ok(s.compiles > 0 && s.translatedInstructions > s.interpretedInstructions,
-        `most code should run translated: ${JSON.stringify(s)}`);
+      assert.ok(
+        s.compiles > 0 && s.translatedInstructions > s.interpretedInstructions,
+        `most code should run translated: ${JSON.stringify(s)}`,
+      );
     } finally {
       prog.cleanup();
     }
@@ -56,7 +61,8 @@ test('asynchronous compilation: modules installed between slices run the same as
     const ref = userHart(prog.elf);
     const engine = new JitEngine(userHart(prog.elf), { threshold: 200, asyncCompile: true });
     for (let k = 0; k < 300; k++) {
-      const a = ref.run(5000), b = engine.run(5000);
+      const a = ref.run(5000),
+        b = engine.run(5000);
       assert.equal(a, b);
       if (a !== StopReason.Budget) assert.ok(userStop(ref, a) && userStop(engine.hart, b));
       const d = compareHarts(ref, engine.hart, k % 50 === 0);
@@ -92,7 +98,11 @@ let lastEngine: JitEngine | null = null;
 Hart.prototype.run = function (this: Hart, budget: number): number {
   if (jit === null) return originalRun.call(this, budget);
   let e = engines.get(this);
-  if (e === undefined) { e = new JitEngine(this, jit); engines.set(this, e); lastEngine = e; }
+  if (e === undefined) {
+    e = new JitEngine(this, jit);
+    engines.set(this, e);
+    lastEngine = e;
+  }
   return e.run(budget);
 };
 
@@ -202,13 +212,16 @@ test('a fault inside a translated block leaves pc, registers, memory and instret
     const q = runQemu(prog.elfPath);
     assert.equal(q.signal, 'SIGSEGV');
     jit = { threshold: 100 };
-    assert.throws(() => runUserProgram(prog.elf, { memory: RAM }), (e: unknown) => {
-      assert.ok(e instanceof UserProgramError);
-      assert.equal(e.trapCause, 5);
-      assert.equal(e.partial.instret, ref.instret);
-      assert.equal(e.pc, ref.getPc());
-      return true;
-    });
+    assert.throws(
+      () => runUserProgram(prog.elf, { memory: RAM }),
+      (e: unknown) => {
+        assert.ok(e instanceof UserProgramError);
+        assert.equal(e.trapCause, 5);
+        assert.equal(e.partial.instret, ref.instret);
+        assert.equal(e.pc, ref.getPc());
+        return true;
+      },
+    );
   } finally {
     jit = null;
     prog.cleanup();
@@ -257,10 +270,17 @@ test('a store by another hart drops the translation a hart is running', () => {
     b.setPc(a.getPc() + 4n);
     const ea = new JitEngine(a, { threshold: 50 });
     const eb = new JitEngine(b, { threshold: 50 });
-    const untilStop = (e: JitEngine): void => { while (e.run(100000) === StopReason.Budget) { /* keep going */ } };
+    const untilStop = (e: JitEngine): void => {
+      while (e.run(100000) === StopReason.Budget) {
+        /* keep going */
+      }
+    };
     untilStop(ea);
     assert.equal(a.x[18], 2000); // s1 after the first round: f returns 1
-    assert.ok(ea.stats.compiles > 0 && ea.stats.translatedInstructions > ea.stats.interpretedInstructions, JSON.stringify(ea.stats));
+    assert.ok(
+      ea.stats.compiles > 0 && ea.stats.translatedInstructions > ea.stats.interpretedInstructions,
+      JSON.stringify(ea.stats),
+    );
     untilStop(eb); // patches f: addi a0, zero, 1 -> addi a0, zero, 6
     a.pcLo += 4;
     untilStop(ea);
@@ -317,7 +337,11 @@ test('AMOs inline, LR/SC and CSR call-outs in a hot loop (and a misaligned AMO t
   const prog = assembleAndLink(ATOMICS);
   try {
     // Counters readable from U-mode, as the firmware hands over to Linux.
-    const withCounters = (h: Hart): Hart => { h.mcounteren = 7; h.scounteren = 7; return h; };
+    const withCounters = (h: Hart): Hart => {
+      h.mcounteren = 7;
+      h.scounteren = 7;
+      return h;
+    };
     const ref = withCounters(userHart(prog.elf));
     const engine = new JitEngine(withCounters(userHart(prog.elf)), { threshold: 100 });
     const d = lockstep(ref, engine, 1_000_000, { step: 3001, memoryEvery: 1, onStop: userStop });

@@ -12,12 +12,24 @@ const RAM = 8 << 20;
 // instruction straddles it) and the rest is on the next page. Every 1024 iterations the loop rewrites the immediate
 // of the `patch` instruction (on the second page) and runs fence.i, so the translation that inlined that page must be
 // dropped each time. The code lives in a writable section for that.
-interface Variant { name: string; skip: number; rewrite: string }
+interface Variant {
+  name: string;
+  skip: number;
+  rewrite: string;
+}
 const VARIANTS: Variant[] = [
   // patch starts the second page: its immediate (bits 31:20) is rewritten with a word access
-  { name: 'a loop across a page boundary', skip: 24, rewrite: 'lw t3, 0(s4)\n  li t4, 1 << 20\n  add t3, t3, t4\n  sw t3, 0(s4)' },
+  {
+    name: 'a loop across a page boundary',
+    skip: 24,
+    rewrite: 'lw t3, 0(s4)\n  li t4, 1 << 20\n  add t3, t3, t4\n  sw t3, 0(s4)',
+  },
   // patch straddles the boundary: its immediate is in the half on the second page
-  { name: 'a loop with an instruction straddling a page boundary', skip: 26, rewrite: 'lhu t3, 2(s4)\n  addi t3, t3, 1 << 4\n  sh t3, 2(s4)' },
+  {
+    name: 'a loop with an instruction straddling a page boundary',
+    skip: 26,
+    rewrite: 'lhu t3, 2(s4)\n  addi t3, t3, 1 << 4\n  sh t3, 2(s4)',
+  },
 ];
 
 const program = (v: Variant): string => `
@@ -54,7 +66,10 @@ for (const v of VARIANTS) {
     const prog = assembleAndLink(program(v));
     try {
       const s = translatedMatchesQemu(prog, RAM).stats;
-      assert.ok(s.spills > 0, `the first page's translation should include the second page's code: ${JSON.stringify(s)}`);
+      assert.ok(
+        s.spills > 0,
+        `the first page's translation should include the second page's code: ${JSON.stringify(s)}`,
+      );
       // 40000 / 1024 rewrites of the second page, each dropping the translations that read it.
       assert.ok(s.invalidations >= 39, `every rewrite must drop the translation: ${JSON.stringify(s)}`);
       assert.ok(s.translatedInstructions > 5 * s.interpretedInstructions, JSON.stringify(s));

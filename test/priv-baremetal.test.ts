@@ -40,8 +40,16 @@ for (const name of baremetalPrograms()) {
   test(`priv: ${name} passes on qemu-system-riscv64 and on our hart`, () => {
     const r = both(readFileSync(BAREMETAL_DIR + name + '.s', 'utf8'));
     const known = QEMU_DEVIATIONS[name];
-    if (known) assert.ok(r.qemu === 0 || r.qemu === known.check, `QEMU fails check ${r.qemu}, not the known deviation (${known.rule})`);
+    if (known)
+      assert.ok(
+        r.qemu === 0 || r.qemu === known.check,
+        `QEMU fails check ${r.qemu}, not the known deviation (${known.rule})`,
+      );
     else assert.equal(r.qemu, 0, `the test itself fails under QEMU at check ${r.qemu}`);
-    assert.equal(r.ours, 0, `our hart fails check ${r.ours === null ? '(no verdict)' : '0x' + r.ours.toString(16)} ${r.output}`);
+    assert.equal(
+      r.ours,
+      0,
+      `our hart fails check ${r.ours === null ? '(no verdict)' : '0x' + r.ours.toString(16)} ${r.output}`,
+    );
   });
 }

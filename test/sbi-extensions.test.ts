@@ -7,10 +7,24 @@ import { Hart } from '../src/cpu/hart.js';
 import { GuestMemory } from '../src/memory/guest-memory.js';
 import { SbiDispatcher } from '../src/sbi/dispatcher.js';
 import {
-  HART_STARTED, HART_STOPPED, SBI_ERR_ALREADY_AVAILABLE, SBI_ERR_INVALID_PARAM, SBI_ERR_NOT_SUPPORTED, type SbiPlatform,
+  HART_STARTED,
+  HART_STOPPED,
+  SBI_ERR_ALREADY_AVAILABLE,
+  SBI_ERR_INVALID_PARAM,
+  SBI_ERR_NOT_SUPPORTED,
+  type SbiPlatform,
 } from '../src/sbi/sbi.js';
 
-const EID = { BASE: 0x10, TIME: 0x54494d45, IPI: 0x735049, RFENCE: 0x52464e43, HSM: 0x48534d, SRST: 0x53525354, DBCN: 0x4442434e, STA: 0x535441 };
+const EID = {
+  BASE: 0x10,
+  TIME: 0x54494d45,
+  IPI: 0x735049,
+  RFENCE: 0x52464e43,
+  HSM: 0x48534d,
+  SRST: 0x53525354,
+  DBCN: 0x4442434e,
+  STA: 0x535441,
+};
 const RAM = 0x8000_0000;
 
 class FakePlatform implements SbiPlatform {
@@ -21,29 +35,47 @@ class FakePlatform implements SbiPlatform {
   resets: [number, number][] = [];
   started: { id: number; addr: bigint; opaque: bigint }[] = [];
   suspended: number[] = [];
-  constructor(n: number, readonly mem = new GuestMemory(1 << 20)) {
+  constructor(
+    n: number,
+    readonly mem = new GuestMemory(1 << 20),
+  ) {
     const bus = new Bus();
     for (let i = 0; i < n; i++) this.harts.push(new Hart(i, mem, bus));
     this.state = this.harts.map((_, i) => (i === 0 ? HART_STARTED : HART_STOPPED));
   }
-  hartStatus(id: number): number { return this.state[id]; }
+  hartStatus(id: number): number {
+    return this.state[id];
+  }
   startHart(id: number, aLo: number, aHi: number, oLo: number, oHi: number): void {
     this.state[id] = HART_STARTED;
     const big = (lo: number, hi: number) => (BigInt(hi >>> 0) << 32n) | BigInt(lo >>> 0);
     this.started.push({ id, addr: big(aLo, aHi), opaque: big(oLo, oHi) });
   }
-  stopHart(id: number): void { this.state[id] = HART_STOPPED; }
-  suspendHart(id: number): void { this.suspended.push(id); }
-  consoleWrite(bytes: Uint8Array): void { this.written.push(...bytes); }
-  consoleRead(max: number): Uint8Array { return Uint8Array.from(this.input.splice(0, max)); }
-  systemReset(type: number, reason: number): void { this.resets.push([type, reason]); }
-  stealTimeNs(): number { return 123_000; }
+  stopHart(id: number): void {
+    this.state[id] = HART_STOPPED;
+  }
+  suspendHart(id: number): void {
+    this.suspended.push(id);
+  }
+  consoleWrite(bytes: Uint8Array): void {
+    this.written.push(...bytes);
+  }
+  consoleRead(max: number): Uint8Array {
+    return Uint8Array.from(this.input.splice(0, max));
+  }
+  systemReset(type: number, reason: number): void {
+    this.resets.push([type, reason]);
+  }
+  stealTimeNs(): number {
+    return 123_000;
+  }
 }
 
 /** Performs an ECALL's worth of hypercall on hart `h`: a7 = eid, a6 = fid, a0.. = args; returns [error, value]. */
 function call(sbi: SbiDispatcher, h: Hart, eid: number, fid: number, ...args: bigint[]): [bigint, bigint] {
   h.setPc(0x8020_0000n);
-  h.setX(17, BigInt(eid)); h.setX(16, BigInt(fid));
+  h.setX(17, BigInt(eid));
+  h.setX(16, BigInt(fid));
   for (let i = 0; i < 6; i++) h.setX(10 + i, args[i] ?? 0n);
   sbi.handle(h);
   assert.equal(h.getPc(), 0x8020_0004n, 'the hypervisor steps past the ECALL');
@@ -59,8 +91,10 @@ test('BASE: spec version 2.0, implementation id/version, probe finds exactly the
   const { sbi, h } = setup();
   assert.deepEqual(call(sbi, h, EID.BASE, 0), [0n, 2n << 24n]);
   const [e1, impl] = call(sbi, h, EID.BASE, 1);
-  assert.equal(e1, 0n); assert.ok(impl > 0n);
-  for (const eid of Object.values(EID)) assert.deepEqual(call(sbi, h, EID.BASE, 3, BigInt(eid)), [0n, 1n], `probe 0x${eid.toString(16)}`);
+  assert.equal(e1, 0n);
+  assert.ok(impl > 0n);
+  for (const eid of Object.values(EID))
+    assert.deepEqual(call(sbi, h, EID.BASE, 3, BigInt(eid)), [0n, 1n], `probe 0x${eid.toString(16)}`);
   assert.deepEqual(call(sbi, h, EID.BASE, 3, 0x504d55n /* PMU */), [0n, 0n]);
   assert.deepEqual(call(sbi, h, EID.BASE, 3, 0x1_0000_0010n), [0n, 0n], 'EIDs are 32-bit: high bits do not alias');
   assert.equal(call(sbi, h, EID.BASE, 99)[0], BigInt(SBI_ERR_NOT_SUPPORTED));
@@ -81,7 +115,8 @@ test('TIME: set_timer programs the supervisor timer comparator and clears a pend
   assert.ok(h.mip & (1 << 5), 'deadline in the past: STIP pending');
   call(sbi, h, EID.TIME, 0, 2000n);
   assert.equal(h.mip & (1 << 5), 0, 'a future deadline clears STIP');
-  now = 2000; h.updateTimer();
+  now = 2000;
+  h.updateTimer();
   assert.ok(h.mip & (1 << 5), 'STIP rises at the deadline');
   call(sbi, h, EID.TIME, 0, 0xffff_ffff_ffff_ffffn);
   assert.equal(h.mip & (1 << 5), 0, 'all ones means never');
@@ -91,15 +126,24 @@ test('TIME: set_timer programs the supervisor timer comparator and clears a pend
 test('IPI: send_ipi sets SSIP on the masked harts; base -1 means all; a mask naming a missing hart is refused', () => {
   const { sbi, p, h } = setup(3);
   assert.deepEqual(call(sbi, h, EID.IPI, 0, 0b10n, 0n), [0n, 0n]);
-  assert.deepEqual(p.harts.map((x) => (x.mip >> 1) & 1), [0, 1, 0]);
+  assert.deepEqual(
+    p.harts.map((x) => (x.mip >> 1) & 1),
+    [0, 1, 0],
+  );
   assert.deepEqual(call(sbi, h, EID.IPI, 0, 0b1n, 2n), [0n, 0n]);
-  assert.deepEqual(p.harts.map((x) => (x.mip >> 1) & 1), [0, 1, 1]);
+  assert.deepEqual(
+    p.harts.map((x) => (x.mip >> 1) & 1),
+    [0, 1, 1],
+  );
   assert.deepEqual(call(sbi, h, EID.IPI, 0, 0n, 0xffff_ffff_ffff_ffffn), [0n, 0n]);
-  assert.deepEqual(p.harts.map((x) => (x.mip >> 1) & 1), [1, 1, 1]);
+  assert.deepEqual(
+    p.harts.map((x) => (x.mip >> 1) & 1),
+    [1, 1, 1],
+  );
   assert.equal(call(sbi, h, EID.IPI, 0, 0b1000n, 0n)[0], BigInt(SBI_ERR_INVALID_PARAM));
 });
 
-test('RFENCE: remote sfence.vma drops the remote harts\' translations; hypervisor fences are not supported', () => {
+test("RFENCE: remote sfence.vma drops the remote harts' translations; hypervisor fences are not supported", () => {
   const { sbi, p, h } = setup(2);
   const other = p.harts[1];
   // Plant a TLB entry in hart 1's S-mode load table and check the fence removes it.
@@ -127,7 +171,11 @@ test('HSM: start a stopped hart with address and opaque, refuse a started one, s
   assert.equal(p.state[1], HART_STOPPED);
   assert.deepEqual(call(sbi, h, EID.HSM, 3, 0n, 0n, 0n), [0n, 0n]);
   assert.deepEqual(p.suspended, [0]);
-  assert.equal(call(sbi, h, EID.HSM, 3, 0x8000_0000n, 0n, 0n)[0], BigInt(SBI_ERR_NOT_SUPPORTED), 'non-retentive suspend is not offered');
+  assert.equal(
+    call(sbi, h, EID.HSM, 3, 0x8000_0000n, 0n, 0n)[0],
+    BigInt(SBI_ERR_NOT_SUPPORTED),
+    'non-retentive suspend is not offered',
+  );
 });
 
 test('SRST: shutdown, cold and warm reboot reach the platform; bad types and reasons are refused', () => {
@@ -135,7 +183,11 @@ test('SRST: shutdown, cold and warm reboot reach the platform; bad types and rea
   assert.deepEqual(call(sbi, h, EID.SRST, 0, 0n, 0n), [0n, 0n]);
   assert.deepEqual(call(sbi, h, EID.SRST, 0, 1n, 1n), [0n, 0n]);
   assert.deepEqual(call(sbi, h, EID.SRST, 0, 2n, 0n), [0n, 0n]);
-  assert.deepEqual(p.resets, [[0, 0], [1, 1], [2, 0]]);
+  assert.deepEqual(p.resets, [
+    [0, 0],
+    [1, 1],
+    [2, 0],
+  ]);
   assert.equal(call(sbi, h, EID.SRST, 0, 3n, 0n)[0], BigInt(SBI_ERR_INVALID_PARAM));
   assert.equal(call(sbi, h, EID.SRST, 0, 0n, 2n)[0], BigInt(SBI_ERR_INVALID_PARAM));
   assert.equal(p.resets.length, 3);
@@ -152,21 +204,34 @@ test('DBCN: write and read by physical address, write_byte, and addresses outsid
   assert.deepEqual(call(sbi, h, EID.DBCN, 1, 8n, BigInt(RAM + 0x200), 0n), [0n, 2n]);
   assert.deepEqual([...p.mem.readBytes(RAM + 0x200, 2)], [0x61, 0x62]);
   assert.equal(call(sbi, h, EID.DBCN, 0, 4n, 0x1000n, 0n)[0], BigInt(SBI_ERR_INVALID_PARAM));
-  assert.equal(call(sbi, h, EID.DBCN, 0, 16n, BigInt(RAM + (1 << 20) - 8), 0n)[0], BigInt(SBI_ERR_INVALID_PARAM), 'a buffer running off the end of RAM');
-  assert.equal(call(sbi, h, EID.DBCN, 0, 4n, BigInt(RAM), 1n)[0], BigInt(SBI_ERR_INVALID_PARAM), 'base_addr_hi selects memory above 4 GiB');
+  assert.equal(
+    call(sbi, h, EID.DBCN, 0, 16n, BigInt(RAM + (1 << 20) - 8), 0n)[0],
+    BigInt(SBI_ERR_INVALID_PARAM),
+    'a buffer running off the end of RAM',
+  );
+  assert.equal(
+    call(sbi, h, EID.DBCN, 0, 4n, BigInt(RAM), 1n)[0],
+    BigInt(SBI_ERR_INVALID_PARAM),
+    'base_addr_hi selects memory above 4 GiB',
+  );
 });
 
 test('STA: steal-time record set up at a 64-byte aligned address, published with an even sequence; bad addresses refused', () => {
   const { sbi, p, h } = setup();
   const pa = RAM + 0x1000;
   assert.deepEqual(call(sbi, h, EID.STA, 0, BigInt(pa), 0n, 0n), [0n, 0n]);
-  const dv = p.mem.dv, off = p.mem.ramHostOffset(pa, 64);
+  const dv = p.mem.dv,
+    off = p.mem.ramHostOffset(pa, 64);
   assert.equal(dv.getUint32(off, true) % 2, 0, 'sequence even when not being written');
   assert.equal(dv.getBigUint64(off + 8, true), 123_000n);
   assert.equal(call(sbi, h, EID.STA, 0, BigInt(pa + 8), 0n, 0n)[0], BigInt(SBI_ERR_INVALID_PARAM), 'misaligned');
   assert.equal(call(sbi, h, EID.STA, 0, BigInt(pa), 0n, 1n)[0], BigInt(SBI_ERR_INVALID_PARAM), 'flags must be zero');
   assert.equal(call(sbi, h, EID.STA, 0, 0x1000n, 0n, 0n)[0], -5n, 'outside RAM: SBI_ERR_INVALID_ADDRESS');
-  assert.deepEqual(call(sbi, h, EID.STA, 0, 0xffff_ffff_ffff_ffffn, 0xffff_ffff_ffff_ffffn, 0n), [0n, 0n], 'all ones disables');
+  assert.deepEqual(
+    call(sbi, h, EID.STA, 0, 0xffff_ffff_ffff_ffffn, 0xffff_ffff_ffff_ffffn, 0n),
+    [0n, 0n],
+    'all ones disables',
+  );
 });
 
 test('legacy v0.1: putchar, getchar (-1 when empty), set_timer, clear_ipi, shutdown', () => {

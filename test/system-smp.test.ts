@@ -29,28 +29,33 @@ test('two harts: nproc, /proc/cpuinfo, pinned busy loops run on each hart', { ti
     const before = cpuTicks(await con.run('cat /proc/stat'));
     // One shell loop pinned to each hart, concurrently; each reports the CPU it last ran on (field 39 of stat).
     const loops = await con.run(
-      "for c in 0 1; do taskset -c $c sh -c 'i=0; while [ $i -lt 4000 ]; do i=$((i+1)); done; echo loop$0 i=$i cpu=$(cut -d\" \" -f39 /proc/self/stat)' $c & done; wait; echo waited",
+      'for c in 0 1; do taskset -c $c sh -c \'i=0; while [ $i -lt 4000 ]; do i=$((i+1)); done; echo loop$0 i=$i cpu=$(cut -d" " -f39 /proc/self/stat)\' $c & done; wait; echo waited',
     );
     assert.match(loops, /^loop0 i=4000 cpu=0$/m);
     assert.match(loops, /^loop1 i=4000 cpu=1$/m);
     assert.match(loops, /^waited$/m);
     const after = cpuTicks(await con.run('cat /proc/stat'));
     for (const c of [0, 1]) {
-      assert.ok((after.get(c) ?? 0) > (before.get(c) ?? 0), `cpu${c} accumulated no time: ${before.get(c)} -> ${after.get(c)}`);
+      assert.ok(
+        (after.get(c) ?? 0) > (before.get(c) ?? 0),
+        `cpu${c} accumulated no time: ${before.get(c)} -> ${after.get(c)}`,
+      );
     }
     // Inter-processor interrupts reached both harts (rescheduling / function calls through the SBI IPI path).
     const ipi = await con.run('grep -iE "IPI|Rescheduling" /proc/interrupts');
     assert.match(ipi, /\d/, ipi);
 
     // The other virtio devices, their interrupts now routed by the PLIC with two harts online.
-    const rng = await con.run('cat /sys/devices/virtual/misc/hw_random/rng_current; for i in 1 2; do dd if=/dev/hwrng bs=32 count=1 2>/dev/null | od -An -tx1 | tr -d " \\n"; echo; done');
+    const rng = await con.run(
+      'cat /sys/devices/virtual/misc/hw_random/rng_current; for i in 1 2; do dd if=/dev/hwrng bs=32 count=1 2>/dev/null | od -An -tx1 | tr -d " \\n"; echo; done',
+    );
     assert.match(rng, /^virtio_rng\.\d+$/m);
     const draws = rng.match(/^[0-9a-f]{64}$/gm) ?? [];
     assert.equal(draws.length, 2, rng);
     assert.notEqual(draws[0], draws[1]);
     const mark = con.output.length;
     await con.run('echo HVC-$((40 + 2))-OK > /dev/hvc0; echo rc=$?');
-    await con.waitFor(/HVC-42-OK/, 'text written to /dev/hvc0 on typevisor\'s stdout', mark);
+    await con.waitFor(/HVC-42-OK/, "text written to /dev/hvc0 on typevisor's stdout", mark);
 
     const code = await con.exitAfter('poweroff -f');
     assert.equal(code, 0, `typevisor exited with ${code}`);

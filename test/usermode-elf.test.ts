@@ -33,8 +33,16 @@ function readelfLoads(path: string): { entry: number; loads: ReadelfSegment[] } 
   const out = spawnSync('riscv64-linux-gnu-readelf', ['-hlW', path], { encoding: 'utf8' }).stdout;
   const entry = Number(/Entry point address:\s+(0x[0-9a-f]+)/.exec(out)![1]);
   const loads: ReadelfSegment[] = [];
-  for (const m of out.matchAll(/^\s*LOAD\s+(0x[0-9a-f]+)\s+(0x[0-9a-f]+)\s+0x[0-9a-f]+\s+(0x[0-9a-f]+)\s+(0x[0-9a-f]+)\s+([RWE ]+?)\s+0x/gm)) {
-    loads.push({ offset: Number(m[1]), vaddr: Number(m[2]), filesz: Number(m[3]), memsz: Number(m[4]), flags: m[5].replace(/ /g, '') });
+  for (const m of out.matchAll(
+    /^\s*LOAD\s+(0x[0-9a-f]+)\s+(0x[0-9a-f]+)\s+0x[0-9a-f]+\s+(0x[0-9a-f]+)\s+(0x[0-9a-f]+)\s+([RWE ]+?)\s+0x/gm,
+  )) {
+    loads.push({
+      offset: Number(m[1]),
+      vaddr: Number(m[2]),
+      filesz: Number(m[3]),
+      memsz: Number(m[4]),
+      flags: m[5].replace(/ /g, ''),
+    });
   }
   return { entry, loads };
 }
@@ -68,8 +76,15 @@ test('rejects files that are not 64-bit little-endian RISC-V executables, naming
   const good = assembleAndLink(PROGRAM);
   const dir = mkdtempSync(join(tmpdir(), 'typevisor-elf-'));
   try {
-    assert.throws(() => parseElf(new Uint8Array(10)), (e: unknown) => e instanceof ElfError && /too short/.test((e as Error).message));
-    assert.throws(() => parseElf(new TextEncoder().encode('#!/bin/sh\necho this is not an ELF file at all, just a script\n'.repeat(2))), /bad magic/);
+    assert.throws(
+      () => parseElf(new Uint8Array(10)),
+      (e: unknown) => e instanceof ElfError && /too short/.test((e as Error).message),
+    );
+    assert.throws(
+      () =>
+        parseElf(new TextEncoder().encode('#!/bin/sh\necho this is not an ELF file at all, just a script\n'.repeat(2))),
+      /bad magic/,
+    );
 
     // A real 32-bit RISC-V executable from the GNU tools.
     writeFileSync(join(dir, 'a.s'), '.globl _start\n_start: j _start\n');

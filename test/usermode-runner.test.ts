@@ -182,7 +182,9 @@ test('a load outside RAM ends the run with a load access fault (QEMU: SIGSEGV)',
 });
 
 test('a misaligned AMO ends the run (QEMU: SIGBUS)', () => {
-  const { err, qemuSignal } = trapOf('.globl _start\n_start:\n  la t0, word\n  addi t0, t0, 2\n  amoadd.w a0, a0, (t0)\n.data\n.balign 8\nword: .dword 0\n');
+  const { err, qemuSignal } = trapOf(
+    '.globl _start\n_start:\n  la t0, word\n  addi t0, t0, 2\n  amoadd.w a0, a0, (t0)\n.data\n.balign 8\nword: .dword 0\n',
+  );
   assert.equal(qemuSignal, 'SIGBUS');
   // The spec allows either an address-misaligned or an access-fault exception here.
   assert.ok(err.trapCause === 6 || err.trapCause === 7, `cause ${err.trapCause}`);

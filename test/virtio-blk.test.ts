@@ -1,30 +1,47 @@
 // virtio-blk through the mock driver: IN/OUT/FLUSH/GET_ID/DISCARD/WRITE_ZEROES, errors, RO, async backends and reset.
-import { test } from "node:test";
-import assert from "node:assert/strict";
-import { F_VERSION_1, STATUS_DEVICE_NEEDS_RESET, REG_STATUS } from "../src/devices/virtio/constants.js";
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { F_VERSION_1, STATUS_DEVICE_NEEDS_RESET, REG_STATUS } from '../src/devices/virtio/constants.js';
 import {
-  VirtioBlk, VIRTIO_BLK_F_DISCARD, VIRTIO_BLK_F_FLUSH, VIRTIO_BLK_F_RO, VIRTIO_BLK_F_SEG_MAX, VIRTIO_BLK_F_BLK_SIZE,
-  VIRTIO_BLK_F_WRITE_ZEROES, type BlkBackend,
-} from "../src/devices/virtio/blk.js";
-import { benchFor, type MockQueue, type MockVirtioDriver } from "../src/devices/virtio/mock-driver.js";
+  VirtioBlk,
+  VIRTIO_BLK_F_DISCARD,
+  VIRTIO_BLK_F_FLUSH,
+  VIRTIO_BLK_F_RO,
+  VIRTIO_BLK_F_SEG_MAX,
+  VIRTIO_BLK_F_BLK_SIZE,
+  VIRTIO_BLK_F_WRITE_ZEROES,
+  type BlkBackend,
+} from '../src/devices/virtio/blk.js';
+import { benchFor, type MockQueue, type MockVirtioDriver } from '../src/devices/virtio/mock-driver.js';
 
 // Request types and status values from the spec (§5.2.6), written out here rather than imported.
-const T_IN = 0, T_OUT = 1, T_FLUSH = 4, T_GET_ID = 8, T_DISCARD = 11, T_WRITE_ZEROES = 13, T_UNKNOWN = 99;
-const S_OK = 0, S_IOERR = 1, S_UNSUPP = 2;
+const T_IN = 0,
+  T_OUT = 1,
+  T_FLUSH = 4,
+  T_GET_ID = 8,
+  T_DISCARD = 11,
+  T_WRITE_ZEROES = 13,
+  T_UNKNOWN = 99;
+const S_OK = 0,
+  S_IOERR = 1,
+  S_UNSUPP = 2;
 
 class MemDisk implements BlkBackend {
   readonly data: Uint8Array;
   flushes = 0;
   discards: [number, number][] = [];
-  constructor(readonly size: number, readonly readOnly = false) {
+  constructor(
+    readonly size: number,
+    readonly readOnly = false,
+  ) {
     this.data = new Uint8Array(size);
   }
   read(offset: number, buf: Uint8Array): void {
-    if (offset + buf.length > this.size) throw new RangeError("beyond disk");
+    if (offset + buf.length > this.size) throw new RangeError('beyond disk');
     buf.set(this.data.subarray(offset, offset + buf.length));
   }
   write(offset: number, data: Uint8Array): void {
-    if (offset + data.length > this.size) throw new RangeError("beyond disk");
+    if (offset + data.length > this.size) throw new RangeError('beyond disk');
     this.data.set(data, offset);
   }
   flush(): void {
@@ -38,20 +55,39 @@ class MemDisk implements BlkBackend {
 /** Completes every call on a later macrotask, like a file-backed disk. */
 class AsyncDisk implements BlkBackend {
   constructor(readonly inner: MemDisk) {}
-  get size() { return this.inner.size; }
-  get readOnly() { return this.inner.readOnly; }
-  private later(fn: () => void): Promise<void> {
-    return new Promise((resolve, reject) => setImmediate(() => { try { fn(); resolve(); } catch (e) { reject(e); } }));
+  get size() {
+    return this.inner.size;
   }
-  read(offset: number, buf: Uint8Array) { return this.later(() => this.inner.read(offset, buf)); }
-  write(offset: number, data: Uint8Array) { return this.later(() => this.inner.write(offset, data)); }
-  flush() { return this.later(() => this.inner.flush()); }
+  get readOnly() {
+    return this.inner.readOnly;
+  }
+  private later(fn: () => void): Promise<void> {
+    return new Promise((resolve, reject) =>
+      setImmediate(() => {
+        try {
+          fn();
+          resolve();
+        } catch (e) {
+          reject(e);
+        }
+      }),
+    );
+  }
+  read(offset: number, buf: Uint8Array) {
+    return this.later(() => this.inner.read(offset, buf));
+  }
+  write(offset: number, data: Uint8Array) {
+    return this.later(() => this.inner.write(offset, data));
+  }
+  flush() {
+    return this.later(() => this.inner.flush());
+  }
 }
 
 const DISK = 64 * 1024;
 
 function setup(backend: BlkBackend, features = F_VERSION_1) {
-  const dev = new VirtioBlk(backend, { serial: "disk-serial-0123456789abc", queueSize: 16 });
+  const dev = new VirtioBlk(backend, { serial: 'disk-serial-0123456789abc', queueSize: 16 });
   const b = benchFor(dev);
   const neg = b.drv.negotiate(features | dev.features);
   assert.ok(neg.accepted);
@@ -68,46 +104,75 @@ function header(drv: MockVirtioDriver, type: number, sector: number): number {
 }
 
 /** Sends one request; returns the status byte's address and the head. */
-function request(drv: MockVirtioDriver, q: MockQueue, type: number, sector: number, data: { pa: number; len: number; write: boolean }[]) {
+function request(
+  drv: MockVirtioDriver,
+  q: MockQueue,
+  type: number,
+  sector: number,
+  data: { pa: number; len: number; write: boolean }[],
+) {
   const status = drv.buffer(1, Uint8Array.of(0xff));
-  const head = q.add([{ pa: header(drv, type, sector), len: 16, write: false }, ...data, { pa: status, len: 1, write: true }]);
+  const head = q.add([
+    { pa: header(drv, type, sector), len: 16, write: false },
+    ...data,
+    { pa: status, len: 1, write: true },
+  ]);
   q.kick();
   return { status, head };
 }
 
-test("configuration: capacity in 512-byte sectors, blk_size, seg_max, features", () => {
+test('configuration: capacity in 512-byte sectors, blk_size, seg_max, features', () => {
   const { drv, neg } = setup(new MemDisk(DISK));
   assert.equal(drv.dev.read(0x100, 4), DISK / 512);
   assert.equal(drv.dev.read(0x104, 4), 0);
   assert.equal(drv.dev.read(0x100 + 20, 4), 512);
   assert.equal(drv.dev.read(0x100 + 12, 4), 14);
-  for (const f of [VIRTIO_BLK_F_SEG_MAX, VIRTIO_BLK_F_BLK_SIZE, VIRTIO_BLK_F_FLUSH, VIRTIO_BLK_F_DISCARD, VIRTIO_BLK_F_WRITE_ZEROES]) assert.ok(neg.offered & f);
+  for (const f of [
+    VIRTIO_BLK_F_SEG_MAX,
+    VIRTIO_BLK_F_BLK_SIZE,
+    VIRTIO_BLK_F_FLUSH,
+    VIRTIO_BLK_F_DISCARD,
+    VIRTIO_BLK_F_WRITE_ZEROES,
+  ])
+    assert.ok(neg.offered & f);
   assert.equal(neg.offered & VIRTIO_BLK_F_RO, 0n);
 });
 
-test("OUT then IN over scattered segments round-trips the data and lands at sector*512", () => {
+test('OUT then IN over scattered segments round-trips the data and lands at sector*512', () => {
   const disk = new MemDisk(DISK);
   const { drv, q, mem } = setup(disk);
   const payload = Uint8Array.from({ length: 1536 }, (_, i) => (i * 7 + 3) & 0xff);
   const a = drv.buffer(1000, payload.subarray(0, 1000));
   const b = drv.buffer(536, payload.subarray(1000));
-  const w = request(drv, q, T_OUT, 5, [{ pa: a, len: 1000, write: false }, { pa: b, len: 536, write: false }]);
+  const w = request(drv, q, T_OUT, 5, [
+    { pa: a, len: 1000, write: false },
+    { pa: b, len: 536, write: false },
+  ]);
   assert.deepEqual(q.takeUsed(), [{ id: w.head, len: 1 }]);
   assert.equal(mem.readBytes(w.status, 1)[0], S_OK);
   assert.deepEqual(disk.data.subarray(5 * 512, 5 * 512 + 1536), payload);
 
-  const r1 = drv.buffer(512), r2 = drv.buffer(1024);
-  const r = request(drv, q, T_IN, 5, [{ pa: r1, len: 512, write: true }, { pa: r2, len: 1024, write: true }]);
+  const r1 = drv.buffer(512),
+    r2 = drv.buffer(1024);
+  const r = request(drv, q, T_IN, 5, [
+    { pa: r1, len: 512, write: true },
+    { pa: r2, len: 1024, write: true },
+  ]);
   assert.deepEqual(q.takeUsed(), [{ id: r.head, len: 1537 }]);
   assert.equal(mem.readBytes(r.status, 1)[0], S_OK);
   assert.deepEqual(Buffer.concat([mem.readBytes(r1, 512), mem.readBytes(r2, 1024)]), Buffer.from(payload));
 });
 
-test("requests beyond capacity or not whole sectors fail with IOERR and leave the disk alone", () => {
+test('requests beyond capacity or not whole sectors fail with IOERR and leave the disk alone', () => {
   const disk = new MemDisk(DISK);
   const { drv, q, mem } = setup(disk);
   const buf = drv.buffer(1024, new Uint8Array(1024).fill(9));
-  for (const [type, sector, len] of [[T_OUT, DISK / 512 - 1, 1024], [T_IN, DISK / 512, 512], [T_OUT, 2 ** 60, 512], [T_OUT, 0, 100]]) {
+  for (const [type, sector, len] of [
+    [T_OUT, DISK / 512 - 1, 1024],
+    [T_IN, DISK / 512, 512],
+    [T_OUT, 2 ** 60, 512],
+    [T_OUT, 0, 100],
+  ]) {
     const r = request(drv, q, type, sector, [{ pa: buf, len, write: type === T_IN }]);
     assert.equal(q.takeUsed().length, 1);
     assert.equal(mem.readBytes(r.status, 1)[0], S_IOERR, `type ${type} sector ${sector} len ${len}`);
@@ -116,7 +181,7 @@ test("requests beyond capacity or not whole sectors fail with IOERR and leave th
   assert.equal(drv.status() & STATUS_DEVICE_NEEDS_RESET, 0);
 });
 
-test("FLUSH reaches the backend; GET_ID returns the 20-byte serial; unknown types are UNSUPP", () => {
+test('FLUSH reaches the backend; GET_ID returns the 20-byte serial; unknown types are UNSUPP', () => {
   const disk = new MemDisk(DISK);
   const { drv, q, mem } = setup(disk);
   const f = request(drv, q, T_FLUSH, 0, []);
@@ -124,14 +189,17 @@ test("FLUSH reaches the backend; GET_ID returns the 20-byte serial; unknown type
   assert.equal(disk.flushes, 1);
   const id = drv.buffer(20);
   const g = request(drv, q, T_GET_ID, 0, [{ pa: id, len: 20, write: true }]);
-  assert.equal(Buffer.from(mem.readBytes(id, 20)).toString(), "disk-serial-01234567");
+  assert.equal(Buffer.from(mem.readBytes(id, 20)).toString(), 'disk-serial-01234567');
   const u = request(drv, q, T_UNKNOWN, 0, []);
   assert.equal(mem.readBytes(u.status, 1)[0], S_UNSUPP);
-  assert.deepEqual(q.takeUsed().map((e) => e.len), [1, 21, 1]);
+  assert.deepEqual(
+    q.takeUsed().map((e) => e.len),
+    [1, 21, 1],
+  );
   void g;
 });
 
-test("DISCARD and WRITE_ZEROES take segment lists; WRITE_ZEROES zeroes the range", () => {
+test('DISCARD and WRITE_ZEROES take segment lists; WRITE_ZEROES zeroes the range', () => {
   const disk = new MemDisk(DISK);
   disk.data.fill(0x55);
   const { drv, q, mem } = setup(disk);
@@ -153,12 +221,14 @@ test("DISCARD and WRITE_ZEROES take segment lists; WRITE_ZEROES zeroes the range
   assert.equal(disk.data[3 * 512], 0x55);
   assert.equal(disk.data[511], 0x55);
   const bad = request(drv, q, T_DISCARD, 0, [{ pa: drv.buffer(16, seg(0, 1, 1)), len: 16, write: false }]);
-  assert.equal(mem.readBytes(bad.status, 1)[0], S_UNSUPP, "unmap flag on DISCARD");
-  const out = request(drv, q, T_WRITE_ZEROES, 0, [{ pa: drv.buffer(16, seg(DISK / 512, 1, 0)), len: 16, write: false }]);
+  assert.equal(mem.readBytes(bad.status, 1)[0], S_UNSUPP, 'unmap flag on DISCARD');
+  const out = request(drv, q, T_WRITE_ZEROES, 0, [
+    { pa: drv.buffer(16, seg(DISK / 512, 1, 0)), len: 16, write: false },
+  ]);
   assert.equal(mem.readBytes(out.status, 1)[0], S_IOERR);
 });
 
-test("read-only backend: RO offered, OUT fails with IOERR, IN works", () => {
+test('read-only backend: RO offered, OUT fails with IOERR, IN works', () => {
   const disk = new MemDisk(DISK, true);
   disk.data.fill(0x42);
   const { drv, q, mem, neg } = setup(disk);
@@ -172,10 +242,13 @@ test("read-only backend: RO offered, OUT fails with IOERR, IN works", () => {
   assert.equal(mem.readBytes(buf, 1)[0], 0x42);
 });
 
-test("a request without a writable status byte sets DEVICE_NEEDS_RESET; a short header completes with IOERR", () => {
+test('a request without a writable status byte sets DEVICE_NEEDS_RESET; a short header completes with IOERR', () => {
   const { drv, q, mem } = setup(new MemDisk(DISK));
   const st = drv.buffer(1);
-  q.add([{ pa: drv.buffer(8), len: 8, write: false }, { pa: st, len: 1, write: true }]);
+  q.add([
+    { pa: drv.buffer(8), len: 8, write: false },
+    { pa: st, len: 1, write: true },
+  ]);
   q.kick();
   assert.equal(mem.readBytes(st, 1)[0], S_IOERR);
   q.add([{ pa: header(drv, T_FLUSH, 0), len: 16, write: false }]);
@@ -183,13 +256,13 @@ test("a request without a writable status byte sets DEVICE_NEEDS_RESET; a short 
   assert.ok(drv.status() & STATUS_DEVICE_NEEDS_RESET);
 });
 
-test("asynchronous backend: completion and interrupt arrive when the backend resolves", async () => {
+test('asynchronous backend: completion and interrupt arrive when the backend resolves', async () => {
   const inner = new MemDisk(DISK);
   inner.data.fill(0x77, 512, 1024);
   const { drv, q, mem, irq, dev } = setup(new AsyncDisk(inner));
   const buf = drv.buffer(512);
   const r = request(drv, q, T_IN, 1, [{ pa: buf, len: 512, write: true }]);
-  assert.equal(q.takeUsed().length, 0, "not complete before the backend resolves");
+  assert.equal(q.takeUsed().length, 0, 'not complete before the backend resolves');
   assert.equal(irq.level, false);
   assert.equal(dev.inFlight, 1);
   await new Promise((res) => setImmediate(res));
@@ -200,7 +273,7 @@ test("asynchronous backend: completion and interrupt arrive when the backend res
   assert.equal(irq.level, true);
 });
 
-test("asynchronous backend: a reset while a request is in flight drops its completion", async () => {
+test('asynchronous backend: a reset while a request is in flight drops its completion', async () => {
   const { drv, q, irq, dev } = setup(new AsyncDisk(new MemDisk(DISK)));
   request(drv, q, T_FLUSH, 0, []);
   drv.setReg(REG_STATUS, 0);
@@ -211,9 +284,17 @@ test("asynchronous backend: a reset while a request is in flight drops its compl
   assert.equal(irq.level, false);
 });
 
-test("backend errors, synchronous or rejected, complete with IOERR", async () => {
+test('backend errors, synchronous or rejected, complete with IOERR', async () => {
   const inner = new MemDisk(DISK);
-  const broken: BlkBackend = { size: DISK, readOnly: false, read: () => { throw new Error("EIO"); }, write: () => Promise.reject(new Error("EIO")), flush: () => undefined };
+  const broken: BlkBackend = {
+    size: DISK,
+    readOnly: false,
+    read: () => {
+      throw new Error('EIO');
+    },
+    write: () => Promise.reject(new Error('EIO')),
+    flush: () => undefined,
+  };
   const { drv, q, mem } = setup(broken);
   void inner;
   const buf = drv.buffer(512);

@@ -1,10 +1,10 @@
 // virtio-console (hvc0 on port 0) and virtio-rng through the mock driver.
-import { test } from "node:test";
-import assert from "node:assert/strict";
-import { F_VERSION_1, INT_CONFIG_CHANGE, REG_CONFIG_GENERATION } from "../src/devices/virtio/constants.js";
-import { VirtioConsole, VIRTIO_CONSOLE_F_SIZE } from "../src/devices/virtio/console.js";
-import { VirtioRng } from "../src/devices/virtio/rng.js";
-import { benchFor } from "../src/devices/virtio/mock-driver.js";
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { F_VERSION_1, INT_CONFIG_CHANGE, REG_CONFIG_GENERATION } from '../src/devices/virtio/constants.js';
+import { VirtioConsole, VIRTIO_CONSOLE_F_SIZE } from '../src/devices/virtio/console.js';
+import { VirtioRng } from '../src/devices/virtio/rng.js';
+import { benchFor } from '../src/devices/virtio/mock-driver.js';
 
 function con(size?: { cols: number; rows: number }) {
   const out: Uint8Array[] = [];
@@ -18,34 +18,41 @@ function con(size?: { cols: number; rows: number }) {
   return { ...b, dev, rx, tx, out, neg };
 }
 
-test("guest output on the transmit queue reaches the sink in order", () => {
+test('guest output on the transmit queue reaches the sink in order', () => {
   const c = con();
-  for (const s of ["Linux ", "version ", "6.12\n"]) {
+  for (const s of ['Linux ', 'version ', '6.12\n']) {
     c.tx.add([{ pa: c.drv.buffer(s.length, Buffer.from(s)), len: s.length, write: false }]);
   }
   c.tx.kick();
-  assert.equal(Buffer.concat(c.out).toString(), "Linux version 6.12\n");
+  assert.equal(Buffer.concat(c.out).toString(), 'Linux version 6.12\n');
   assert.equal(c.tx.takeUsed().length, 3);
 });
 
-test("host input waits for receive buffers and is split across them", () => {
+test('host input waits for receive buffers and is split across them', () => {
   const c = con();
-  c.dev.sendInput(Buffer.from("root\n"));
-  const a = c.drv.buffer(3), b = c.drv.buffer(16);
+  c.dev.sendInput(Buffer.from('root\n'));
+  const a = c.drv.buffer(3),
+    b = c.drv.buffer(16);
   c.rx.add([{ pa: a, len: 3, write: true }]);
   c.rx.add([{ pa: b, len: 16, write: true }]);
   c.rx.kick();
   const used = c.rx.takeUsed();
-  assert.deepEqual(used.map((u) => u.len), [3, 2]);
-  assert.equal(Buffer.from(c.mem.readBytes(a, 3)).toString() + Buffer.from(c.mem.readBytes(b, 2)).toString(), "root\n");
+  assert.deepEqual(
+    used.map((u) => u.len),
+    [3, 2],
+  );
+  assert.equal(Buffer.from(c.mem.readBytes(a, 3)).toString() + Buffer.from(c.mem.readBytes(b, 2)).toString(), 'root\n');
   c.rx.add([{ pa: a, len: 3, write: true }]);
   c.rx.kick();
-  c.dev.sendInput(Buffer.from("x"));
-  assert.deepEqual(c.rx.takeUsed().map((u) => u.len), [1]);
-  assert.equal(Buffer.from(c.mem.readBytes(a, 1)).toString(), "x");
+  c.dev.sendInput(Buffer.from('x'));
+  assert.deepEqual(
+    c.rx.takeUsed().map((u) => u.len),
+    [1],
+  );
+  assert.equal(Buffer.from(c.mem.readBytes(a, 1)).toString(), 'x');
 });
 
-test("console size: offered with a size, cols/rows in config, resize raises a config interrupt", () => {
+test('console size: offered with a size, cols/rows in config, resize raises a config interrupt', () => {
   const c = con({ cols: 80, rows: 25 });
   assert.ok(c.neg.offered & VIRTIO_CONSOLE_F_SIZE);
   assert.equal(c.drv.dev.read(0x100, 2), 80);
@@ -59,19 +66,27 @@ test("console size: offered with a size, cols/rows in config, resize raises a co
   assert.equal(con().neg.offered & VIRTIO_CONSOLE_F_SIZE, 0n);
 });
 
-test("rng fills every writable buffer with fresh host randomness", () => {
+test('rng fills every writable buffer with fresh host randomness', () => {
   const dev = new VirtioRng();
   const { drv, mem } = benchFor(dev);
   drv.negotiate(F_VERSION_1);
   const q = drv.setupQueue(0);
   drv.driverOk();
-  const a = drv.buffer(64, new Uint8Array(64)), b = drv.buffer(64, new Uint8Array(64));
-  q.add([{ pa: a, len: 32, write: true }, { pa: b, len: 32, write: true }]);
+  const a = drv.buffer(64, new Uint8Array(64)),
+    b = drv.buffer(64, new Uint8Array(64));
+  q.add([
+    { pa: a, len: 32, write: true },
+    { pa: b, len: 32, write: true },
+  ]);
   q.kick();
   assert.deepEqual(q.takeUsed(), [{ id: 0, len: 64 }]);
-  const x = mem.readBytes(a, 32), y = mem.readBytes(b, 32);
+  const x = mem.readBytes(a, 32),
+    y = mem.readBytes(b, 32);
   // 2^-256 odds of a false failure each.
   assert.ok(x.some((v) => v !== 0) && y.some((v) => v !== 0));
   assert.notDeepEqual(x, y);
-  assert.ok(mem.readBytes(a + 32, 32).every((v) => v === 0), "nothing past the buffer");
+  assert.ok(
+    mem.readBytes(a + 32, 32).every((v) => v === 0),
+    'nothing past the buffer',
+  );
 });

@@ -1,17 +1,22 @@
 // Property tests: random and malformed descriptor chains, ring contents and register writes against every virtio device.
-import { test } from "node:test";
-import assert from "node:assert/strict";
-import fc from "fast-check";
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import fc from 'fast-check';
 import {
-  F_EVENT_IDX, F_INDIRECT_DESC, F_VERSION_1, REG_QUEUE_NOTIFY, STATUS_DEVICE_NEEDS_RESET, STATUS_DRIVER_OK,
-} from "../src/devices/virtio/constants.js";
-import type { VirtioDevice } from "../src/devices/virtio/device.js";
-import { VirtioBlk, type BlkBackend } from "../src/devices/virtio/blk.js";
-import { VirtioNet } from "../src/devices/virtio/net.js";
-import { VirtioConsole } from "../src/devices/virtio/console.js";
-import { VirtioRng } from "../src/devices/virtio/rng.js";
-import { benchFor, type MockQueue } from "../src/devices/virtio/mock-driver.js";
-import { createLink } from "../src/net/link.js";
+  F_EVENT_IDX,
+  F_INDIRECT_DESC,
+  F_VERSION_1,
+  REG_QUEUE_NOTIFY,
+  STATUS_DEVICE_NEEDS_RESET,
+  STATUS_DRIVER_OK,
+} from '../src/devices/virtio/constants.js';
+import type { VirtioDevice } from '../src/devices/virtio/device.js';
+import { VirtioBlk, type BlkBackend } from '../src/devices/virtio/blk.js';
+import { VirtioNet } from '../src/devices/virtio/net.js';
+import { VirtioConsole } from '../src/devices/virtio/console.js';
+import { VirtioRng } from '../src/devices/virtio/rng.js';
+import { benchFor, type MockQueue } from '../src/devices/virtio/mock-driver.js';
+import { createLink } from '../src/net/link.js';
 
 const RAM = 64 * 1024;
 const BASE = 0x8000_0000;
@@ -21,9 +26,16 @@ const QSIZE = 8;
 function memDisk(size: number): BlkBackend {
   const data = new Uint8Array(size);
   return {
-    size, readOnly: false,
-    read: (o, b) => { if (o + b.length > size) throw new RangeError("beyond"); b.set(data.subarray(o, o + b.length)); },
-    write: (o, d) => { if (o + d.length > size) throw new RangeError("beyond"); data.set(d, o); },
+    size,
+    readOnly: false,
+    read: (o, b) => {
+      if (o + b.length > size) throw new RangeError('beyond');
+      b.set(data.subarray(o, o + b.length));
+    },
+    write: (o, d) => {
+      if (o + d.length > size) throw new RangeError('beyond');
+      data.set(d, o);
+    },
     flush: () => undefined,
     discard: () => undefined,
   };
@@ -51,28 +63,80 @@ const rigs: Record<string, () => Rig> = {
 // Addresses that matter: inside RAM, at its edges, just outside, far outside, beyond 2^53.
 const addr = fc.oneof(
   fc.integer({ min: 0, max: RAM - 1 }).map((o) => BASE + o),
-  fc.constantFrom(BASE - 16, BASE - 1, BASE + RAM - 16, BASE + RAM - 1, BASE + RAM, 0, 0x1000_1000, 2 ** 40, 2 ** 63, 2 ** 64 - 16),
+  fc.constantFrom(
+    BASE - 16,
+    BASE - 1,
+    BASE + RAM - 16,
+    BASE + RAM - 1,
+    BASE + RAM,
+    0,
+    0x1000_1000,
+    2 ** 40,
+    2 ** 63,
+    2 ** 64 - 16,
+  ),
 );
-const len = fc.oneof(fc.integer({ min: 0, max: 600 }), fc.constantFrom(16, 32, 48, 1, RAM, RAM + 1, 0xffff_ffff, 2 ** 31));
+const len = fc.oneof(
+  fc.integer({ min: 0, max: 600 }),
+  fc.constantFrom(16, 32, 48, 1, RAM, RAM + 1, 0xffff_ffff, 2 ** 31),
+);
 const descIndex = fc.oneof(fc.integer({ min: 0, max: QSIZE - 1 }), fc.integer({ min: 0, max: 0xffff }));
 
 type Action =
-  | { k: "desc"; q: number; i: number; addr: number; len: number; flags: number; next: number }
-  | { k: "publish"; q: number; head: number }
-  | { k: "availIdx"; q: number; idx: number }
-  | { k: "poke"; bytes: Uint8Array }
-  | { k: "scribble"; off: number; bytes: Uint8Array }
-  | { k: "kick"; q: number }
-  | { k: "reg"; off: number; value: number };
+  | { k: 'desc'; q: number; i: number; addr: number; len: number; flags: number; next: number }
+  | { k: 'publish'; q: number; head: number }
+  | { k: 'availIdx'; q: number; idx: number }
+  | { k: 'poke'; bytes: Uint8Array }
+  | { k: 'scribble'; off: number; bytes: Uint8Array }
+  | { k: 'kick'; q: number }
+  | { k: 'reg'; off: number; value: number };
 
 const action: fc.Arbitrary<Action> = fc.oneof(
-  { weight: 6, arbitrary: fc.record({ k: fc.constant("desc" as const), q: fc.integer({ min: 0, max: 1 }), i: fc.integer({ min: 0, max: QSIZE - 1 }), addr, len, flags: fc.integer({ min: 0, max: 7 }), next: descIndex }) },
-  { weight: 4, arbitrary: fc.record({ k: fc.constant("publish" as const), q: fc.integer({ min: 0, max: 1 }), head: descIndex }) },
-  { weight: 1, arbitrary: fc.record({ k: fc.constant("availIdx" as const), q: fc.integer({ min: 0, max: 1 }), idx: fc.integer({ min: 0, max: 0xffff }) }) },
-  { weight: 2, arbitrary: fc.record({ k: fc.constant("poke" as const), bytes: fc.uint8Array({ minLength: 0, maxLength: 80 }) }) },
-  { weight: 2, arbitrary: fc.record({ k: fc.constant("scribble" as const), off: fc.integer({ min: 0, max: RAM - 64 }), bytes: fc.uint8Array({ minLength: 1, maxLength: 64 }) }) },
-  { weight: 5, arbitrary: fc.record({ k: fc.constant("kick" as const), q: fc.integer({ min: 0, max: 3 }) }) },
-  { weight: 1, arbitrary: fc.record({ k: fc.constant("reg" as const), off: fc.integer({ min: 0, max: 0x110 / 4 }).map((x) => x * 4), value: fc.oneof(fc.integer({ min: 0, max: 16 }), fc.integer({ min: 0, max: 0xffff_ffff })) }) },
+  {
+    weight: 6,
+    arbitrary: fc.record({
+      k: fc.constant('desc' as const),
+      q: fc.integer({ min: 0, max: 1 }),
+      i: fc.integer({ min: 0, max: QSIZE - 1 }),
+      addr,
+      len,
+      flags: fc.integer({ min: 0, max: 7 }),
+      next: descIndex,
+    }),
+  },
+  {
+    weight: 4,
+    arbitrary: fc.record({ k: fc.constant('publish' as const), q: fc.integer({ min: 0, max: 1 }), head: descIndex }),
+  },
+  {
+    weight: 1,
+    arbitrary: fc.record({
+      k: fc.constant('availIdx' as const),
+      q: fc.integer({ min: 0, max: 1 }),
+      idx: fc.integer({ min: 0, max: 0xffff }),
+    }),
+  },
+  {
+    weight: 2,
+    arbitrary: fc.record({ k: fc.constant('poke' as const), bytes: fc.uint8Array({ minLength: 0, maxLength: 80 }) }),
+  },
+  {
+    weight: 2,
+    arbitrary: fc.record({
+      k: fc.constant('scribble' as const),
+      off: fc.integer({ min: 0, max: RAM - 64 }),
+      bytes: fc.uint8Array({ minLength: 1, maxLength: 64 }),
+    }),
+  },
+  { weight: 5, arbitrary: fc.record({ k: fc.constant('kick' as const), q: fc.integer({ min: 0, max: 3 }) }) },
+  {
+    weight: 1,
+    arbitrary: fc.record({
+      k: fc.constant('reg' as const),
+      off: fc.integer({ min: 0, max: 0x110 / 4 }).map((x) => x * 4),
+      value: fc.oneof(fc.integer({ min: 0, max: 16 }), fc.integer({ min: 0, max: 0xffff_ffff })),
+    }),
+  },
 );
 
 function setupRig(name: string, features: bigint) {
@@ -104,13 +168,27 @@ for (const name of Object.keys(rigs)) {
         for (const a of actions) {
           const q = queues[(a as { q?: number }).q ?? 0] ?? queues[0];
           switch (a.k) {
-            case "desc": q.writeDesc(a.i, a.addr, a.len, a.flags, a.next); break;
-            case "publish": q.publish(a.head); break;
-            case "availIdx": q.setAvailIdx(a.idx); break;
-            case "poke": rig.poke?.(a.bytes); break;
-            case "scribble": mem.writeBytes(BASE + a.off, a.bytes); break;
-            case "kick": drv.setReg(REG_QUEUE_NOTIFY, a.q); break;
-            case "reg": drv.setReg(a.off, a.value); break;
+            case 'desc':
+              q.writeDesc(a.i, a.addr, a.len, a.flags, a.next);
+              break;
+            case 'publish':
+              q.publish(a.head);
+              break;
+            case 'availIdx':
+              q.setAvailIdx(a.idx);
+              break;
+            case 'poke':
+              rig.poke?.(a.bytes);
+              break;
+            case 'scribble':
+              mem.writeBytes(BASE + a.off, a.bytes);
+              break;
+            case 'kick':
+              drv.setReg(REG_QUEUE_NOTIFY, a.q);
+              break;
+            case 'reg':
+              drv.setReg(a.off, a.value);
+              break;
           }
         }
         return canaryIntact(mem.u8, mem.ramOffset, mem.ramSize);
@@ -122,30 +200,47 @@ for (const name of Object.keys(rigs)) {
   test(`${name}: one arbitrary published chain is either completed or answered with DEVICE_NEEDS_RESET`, () => {
     const desc = fc.record({ addr, len, flags: fc.integer({ min: 0, max: 7 }), next: descIndex });
     fc.assert(
-      fc.property(featureSets, fc.array(desc, { minLength: QSIZE, maxLength: QSIZE }), descIndex, fc.integer({ min: 0, max: 1 }), (features, descs, head, qi) => {
-        const { drv, mem, queues, rig } = setupRig(name, features);
-        const q = queues[qi] ?? queues[0];
-        descs.forEach((d, i) => q.writeDesc(i, d.addr, d.len, d.flags, d.next));
-        q.publish(head);
-        q.kick();
-        if (name === "net" && qi === 0) rig.poke?.(Uint8Array.of(1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14));
-        if (name === "console" && qi === 0) rig.poke?.(Uint8Array.of(65));
-        const broken = (drv.status() & STATUS_DEVICE_NEEDS_RESET) !== 0;
-        const used = q.usedIdx();
-        assert.ok(canaryIntact(mem.u8, mem.ramOffset, mem.ramSize));
-        assert.equal(drv.status() & STATUS_DRIVER_OK, STATUS_DRIVER_OK);
-        // A receive buffer too small for the frame may legitimately stay with the device.
-        const mayWait = (name === "net" && qi === 0);
-        // A device-writable buffer over the queue's own rings lets the device complete the request and then find the
-        // rings scribbled over: completing and then asking for a reset are both right there.
-        const rings = queues.flatMap((r) => [[r.descPa, 16 * QSIZE], [r.availPa, 6 + 2 * QSIZE], [r.usedPa, 6 + 8 * QSIZE]]);
-        const chain: typeof descs = [];
-        for (let i = head, n = 0; n < QSIZE && i < QSIZE; n++) { chain.push(descs[i]); if ((descs[i].flags & 1) === 0) break; i = descs[i].next; }
-        const clobbersRings = chain.some((d) => (d.flags & 2) !== 0 && rings.some(([a, n]) => d.addr < a + n && a < d.addr + d.len));
-        if (clobbersRings) { if (!mayWait) assert.ok(broken || used === 1, `broken=${broken} used=${used}`); }
-        else if (!mayWait) assert.ok(broken !== (used === 1), `broken=${broken} used=${used}`);
-        else assert.ok(!(broken && used === 1));
-      }),
+      fc.property(
+        featureSets,
+        fc.array(desc, { minLength: QSIZE, maxLength: QSIZE }),
+        descIndex,
+        fc.integer({ min: 0, max: 1 }),
+        (features, descs, head, qi) => {
+          const { drv, mem, queues, rig } = setupRig(name, features);
+          const q = queues[qi] ?? queues[0];
+          descs.forEach((d, i) => q.writeDesc(i, d.addr, d.len, d.flags, d.next));
+          q.publish(head);
+          q.kick();
+          if (name === 'net' && qi === 0) rig.poke?.(Uint8Array.of(1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14));
+          if (name === 'console' && qi === 0) rig.poke?.(Uint8Array.of(65));
+          const broken = (drv.status() & STATUS_DEVICE_NEEDS_RESET) !== 0;
+          const used = q.usedIdx();
+          assert.ok(canaryIntact(mem.u8, mem.ramOffset, mem.ramSize));
+          assert.equal(drv.status() & STATUS_DRIVER_OK, STATUS_DRIVER_OK);
+          // A receive buffer too small for the frame may legitimately stay with the device.
+          const mayWait = name === 'net' && qi === 0;
+          // A device-writable buffer over the queue's own rings lets the device complete the request and then find the
+          // rings scribbled over: completing and then asking for a reset are both right there.
+          const rings = queues.flatMap((r) => [
+            [r.descPa, 16 * QSIZE],
+            [r.availPa, 6 + 2 * QSIZE],
+            [r.usedPa, 6 + 8 * QSIZE],
+          ]);
+          const chain: typeof descs = [];
+          for (let i = head, n = 0; n < QSIZE && i < QSIZE; n++) {
+            chain.push(descs[i]);
+            if ((descs[i].flags & 1) === 0) break;
+            i = descs[i].next;
+          }
+          const clobbersRings = chain.some(
+            (d) => (d.flags & 2) !== 0 && rings.some(([a, n]) => d.addr < a + n && a < d.addr + d.len),
+          );
+          if (clobbersRings) {
+            if (!mayWait) assert.ok(broken || used === 1, `broken=${broken} used=${used}`);
+          } else if (!mayWait) assert.ok(broken !== (used === 1), `broken=${broken} used=${used}`);
+          else assert.ok(!(broken && used === 1));
+        },
+      ),
       { numRuns: 300 },
     );
   });

@@ -22,22 +22,33 @@ export function attachConsole(hooks: ConsoleHooks, waker: Waker): () => void {
   const tty = stdin.isTTY === true;
   let escaped = false;
   const onData = (chunk: Buffer) => {
-    if (!tty) { hooks.input(new Uint8Array(chunk)); waker.notify(); return; }
+    if (!tty) {
+      hooks.input(new Uint8Array(chunk));
+      waker.notify();
+      return;
+    }
     const pass: number[] = [];
     for (const b of chunk) {
       if (escaped) {
         escaped = false;
         const c = String.fromCharCode(b).toLowerCase();
         if (b === CTRL_A) pass.push(CTRL_A);
-        else if (c === 'x') { hooks.quit(); }
-        else if (c === 'h' || c === '?') process.stderr.write(`\r\n${ESCAPE_HELP}\r\n`);
+        else if (c === 'x') {
+          hooks.quit();
+        } else if (c === 'h' || c === '?') process.stderr.write(`\r\n${ESCAPE_HELP}\r\n`);
         else if (c === 's') hooks.stats();
         continue;
       }
-      if (b === CTRL_A) { escaped = true; continue; }
+      if (b === CTRL_A) {
+        escaped = true;
+        continue;
+      }
       pass.push(b === 0x7f ? 0x7f : b);
     }
-    if (pass.length) { hooks.input(Uint8Array.from(pass)); waker.notify(); }
+    if (pass.length) {
+      hooks.input(Uint8Array.from(pass));
+      waker.notify();
+    }
   };
   if (tty) stdin.setRawMode(true);
   stdin.on('data', onData);

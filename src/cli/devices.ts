@@ -3,12 +3,26 @@ import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { openDisk } from '../disk/open.js';
 import type { BlockBackend } from '../disk/backend.js';
-import { VirtioBlk, VirtioConsole, VirtioNet, VirtioRng, type VirtioDevice, type NetBackend } from '../devices/virtio/index.js';
+import {
+  VirtioBlk,
+  VirtioConsole,
+  VirtioNet,
+  VirtioRng,
+  type VirtioDevice,
+  type NetBackend,
+} from '../devices/virtio/index.js';
 import { NullNetBackend, StreamNetBackend } from '../net/stream-backend.js';
 import { UserError } from './errors.js';
 
-export interface DiskSpec { path: string; readOnly: boolean }
-export interface NicSpec { kind: 'null' | 'listen' | 'connect'; path?: string; mac?: Uint8Array }
+export interface DiskSpec {
+  path: string;
+  readOnly: boolean;
+}
+export interface NicSpec {
+  kind: 'null' | 'listen' | 'connect';
+  path?: string;
+  mac?: Uint8Array;
+}
 
 /** `FILE[,readonly]` (also `ro`). */
 export function parseDiskSpec(text: string): DiskSpec {
@@ -53,7 +67,11 @@ export interface BuiltDevices {
   closers: (() => Promise<void> | void)[];
 }
 
-export async function buildVirtioDevices(disks: DiskSpec[], nics: NicSpec[], consoleOut: (b: Uint8Array) => void): Promise<BuiltDevices> {
+export async function buildVirtioDevices(
+  disks: DiskSpec[],
+  nics: NicSpec[],
+  consoleOut: (b: Uint8Array) => void,
+): Promise<BuiltDevices> {
   const out: BuiltDevices = { devices: [], disks: [], closers: [] };
   for (const d of disks) {
     if (!existsSync(d.path)) throw new UserError(`disk image not found: ${d.path}`);
@@ -78,6 +96,9 @@ export async function buildVirtioDevices(disks: DiskSpec[], nics: NicSpec[], con
   });
   out.devices.push({ device: new VirtioRng(), name: 'virtio-rng' });
   out.devices.push({ device: new VirtioConsole({ write: consoleOut }), name: 'virtio-console' });
-  if (out.devices.length > 8) throw new UserError(`too many devices: the virt board has 8 virtio slots (disks + NICs + rng + console = ${out.devices.length})`);
+  if (out.devices.length > 8)
+    throw new UserError(
+      `too many devices: the virt board has 8 virtio slots (disks + NICs + rng + console = ${out.devices.length})`,
+    );
   return out;
 }

@@ -18,12 +18,20 @@ export function parseImageSize(text: string): number {
     if (!Number.isSafeInteger(n) || n <= 0) throw new UserError(`bad size "${text}"`);
     return n;
   }
-  try { return parseSize(text, 'image size'); } catch (e) { throw new UserError((e as Error).message); }
+  try {
+    return parseSize(text, 'image size');
+  } catch (e) {
+    throw new UserError((e as Error).message);
+  }
 }
 
 function formatOf(name: string | undefined, where: string): DiskFormat | undefined {
   if (name === undefined) return undefined;
-  try { return parseFormat(name, where); } catch (e) { throw new UserError((e as Error).message); }
+  try {
+    return parseFormat(name, where);
+  } catch (e) {
+    throw new UserError((e as Error).message);
+  }
 }
 
 /** -o cluster_size=64k,refcount_bits=16 */
@@ -41,7 +49,9 @@ function parseCreateOptions(text: string | undefined): CreateQcow2Options {
 
 /** Turns disk-layer errors into one-line user errors. */
 async function userErrors<T>(fn: () => Promise<T>): Promise<T> {
-  try { return await fn(); } catch (e) {
+  try {
+    return await fn();
+  } catch (e) {
     if (e instanceof DiskError) throw new UserError(e.message, 1);
     throw e;
   }
@@ -51,7 +61,10 @@ function human(bytes: number): string {
   const units = ['bytes', 'KiB', 'MiB', 'GiB', 'TiB', 'PiB'];
   let v = bytes;
   let i = 0;
-  while (v >= 1024 && i < units.length - 1) { v /= 1024; i++; }
+  while (v >= 1024 && i < units.length - 1) {
+    v /= 1024;
+    i++;
+  }
   return i === 0 ? `${bytes} bytes` : `${Number.isInteger(v) ? v : v.toFixed(3).replace(/0+$/, '')} ${units[i]}`;
 }
 
@@ -66,14 +79,22 @@ function printInfo(info: ImageInfo, out: string[]): void {
     if (info.backingFormat !== undefined) out.push(`backing file format: ${info.backingFormat}`);
   }
   if (info.qcow2) {
-    out.push(`qcow2 version: ${info.qcow2.version}, refcount bits: ${info.qcow2.refcountBits}, compression: ${info.qcow2.compressionType}${info.qcow2.dirty ? ', dirty' : ''}`);
+    out.push(
+      `qcow2 version: ${info.qcow2.version}, refcount bits: ${info.qcow2.refcountBits}, compression: ${info.qcow2.compressionType}${info.qcow2.dirty ? ', dirty' : ''}`,
+    );
   }
-  if (info.backing) { out.push(''); printInfo(info.backing, out); }
+  if (info.backing) {
+    out.push('');
+    printInfo(info.backing, out);
+  }
 }
 
 function infoJson(info: ImageInfo): Record<string, unknown> {
   const o: Record<string, unknown> = {
-    filename: info.filename, format: info.format, 'virtual-size': info.virtualSize, 'actual-size': info.actualSize,
+    filename: info.filename,
+    format: info.format,
+    'virtual-size': info.virtualSize,
+    'actual-size': info.actualSize,
   };
   if (info.clusterSize !== undefined) o['cluster-size'] = info.clusterSize;
   if (info.qcow2) o['dirty-flag'] = info.qcow2.dirty;
@@ -82,12 +103,24 @@ function infoJson(info: ImageInfo): Record<string, unknown> {
     o['full-backing-filename'] = info.fullBackingFilename;
     if (info.backingFormat !== undefined) o['backing-filename-format'] = info.backingFormat;
   }
-  if (info.qcow2) o['format-specific'] = { type: 'qcow2', data: { compat: info.qcow2.version === 3 ? '1.1' : '0.10', 'refcount-bits': info.qcow2.refcountBits, 'compression-type': info.qcow2.compressionType } };
+  if (info.qcow2)
+    o['format-specific'] = {
+      type: 'qcow2',
+      data: {
+        compat: info.qcow2.version === 3 ? '1.1' : '0.10',
+        'refcount-bits': info.qcow2.refcountBits,
+        'compression-type': info.qcow2.compressionType,
+      },
+    };
   if (info.backing) o['backing-image'] = infoJson(info.backing);
   return o;
 }
 
-async function create(file: string, sizeText: string | undefined, opts: { format: string; backing?: string; backingFormat?: string; options?: string }): Promise<void> {
+async function create(
+  file: string,
+  sizeText: string | undefined,
+  opts: { format: string; backing?: string; backingFormat?: string; options?: string },
+): Promise<void> {
   const fmt = formatOf(opts.format, 'create')!;
   const qopts = parseCreateOptions(opts.options);
   let size = sizeText !== undefined ? parseImageSize(sizeText) : undefined;
@@ -96,7 +129,7 @@ async function create(file: string, sizeText: string | undefined, opts: { format
     const bpath = resolveBacking(resolve(file), opts.backing);
     if (bpath === resolve(file)) throw new UserError(`backing file loop: ${file} would be its own backing file`);
     if (!existsSync(bpath)) throw new UserError(`${opts.backing}: backing file not found (looked at ${bpath})`);
-    const bfmt = formatOf(opts.backingFormat, 'backing format') ?? await userErrors(() => probeFormat(bpath));
+    const bfmt = formatOf(opts.backingFormat, 'backing format') ?? (await userErrors(() => probeFormat(bpath)));
     const backing = await userErrors(() => openDisk(bpath, { readOnly: true, format: bfmt }));
     size ??= backing.size;
     await backing.close();
@@ -109,21 +142,35 @@ async function create(file: string, sizeText: string | undefined, opts: { format
   const finalSize = size;
   if (fmt === 'raw') await userErrors(() => RawBackend.create(file, finalSize));
   else await userErrors(() => createQcow2(file, finalSize, qopts));
-  process.stdout.write(`Formatting '${file}', fmt=${fmt} size=${finalSize}${qopts.backingFile ? ` backing_file=${qopts.backingFile} backing_fmt=${qopts.backingFormat}` : ''}\n`);
+  process.stdout.write(
+    `Formatting '${file}', fmt=${fmt} size=${finalSize}${qopts.backingFile ? ` backing_file=${qopts.backingFile} backing_fmt=${qopts.backingFormat}` : ''}\n`,
+  );
 }
 
 async function check(file: string, opts: { format?: string; output?: string }): Promise<void> {
-  const fmt = formatOf(opts.format, 'check') ?? await userErrors(() => probeFormat(file));
+  const fmt = formatOf(opts.format, 'check') ?? (await userErrors(() => probeFormat(file)));
   if (fmt !== 'qcow2') throw new UserError(`${file}: ${fmt} images have no metadata to check`, 63);
   const r = await userErrors(() => checkQcow2(file));
   if (opts.output === 'json') {
-    process.stdout.write(`${JSON.stringify({ filename: file, format: fmt, 'check-errors': r.corruptions, 'leaks': r.leaks, 'allocated-clusters': r.allocatedClusters, 'total-clusters': r.totalClusters, 'image-end-offset': r.imageEndOffset }, null, 4)}\n`);
+    process.stdout.write(
+      `${JSON.stringify({ filename: file, format: fmt, 'check-errors': r.corruptions, leaks: r.leaks, 'allocated-clusters': r.allocatedClusters, 'total-clusters': r.totalClusters, 'image-end-offset': r.imageEndOffset }, null, 4)}\n`,
+    );
   } else {
     const lines = [...r.messages];
     if (r.corruptions === 0 && r.leaks === 0) lines.push('No errors were found on the image.');
-    if (r.corruptions) lines.push(`${r.corruptions} errors were found on the image.`, 'Data may be corrupted, or further writes to the image may corrupt it.');
-    if (r.leaks) lines.push(`${r.leaks} leaked clusters were found on the image.`, 'This means waste of disk space, but no harm to data.');
-    lines.push(`${r.allocatedClusters}/${r.totalClusters} = ${((100 * r.allocatedClusters) / Math.max(1, r.totalClusters)).toFixed(2)}% allocated`);
+    if (r.corruptions)
+      lines.push(
+        `${r.corruptions} errors were found on the image.`,
+        'Data may be corrupted, or further writes to the image may corrupt it.',
+      );
+    if (r.leaks)
+      lines.push(
+        `${r.leaks} leaked clusters were found on the image.`,
+        'This means waste of disk space, but no harm to data.',
+      );
+    lines.push(
+      `${r.allocatedClusters}/${r.totalClusters} = ${((100 * r.allocatedClusters) / Math.max(1, r.totalClusters)).toFixed(2)}% allocated`,
+    );
     lines.push(`Image end offset: ${r.imageEndOffset}`);
     process.stdout.write(`${lines.join('\n')}\n`);
   }
@@ -132,7 +179,11 @@ async function check(file: string, opts: { format?: string; output?: string }): 
 }
 
 /** Copies every byte of src (its backing chain flattened) into a new image; all-zero clusters are left unallocated. */
-async function convert(srcPath: string, dstPath: string, opts: { format?: string; outputFormat: string; options?: string }): Promise<void> {
+async function convert(
+  srcPath: string,
+  dstPath: string,
+  opts: { format?: string; outputFormat: string; options?: string },
+): Promise<void> {
   const inFmt = formatOf(opts.format, 'source format');
   const outFmt = formatOf(opts.outputFormat, 'output format')!;
   const qopts = parseCreateOptions(opts.options);
@@ -155,7 +206,10 @@ async function convert(srcPath: string, dstPath: string, opts: { format?: string
         for (let g = 0; g <= len; g += grain) {
           const nonZero = g < len && !isZero(part.subarray(g, Math.min(len, g + grain)));
           if (nonZero && runStart < 0) runStart = g;
-          if (!nonZero && runStart >= 0) { await dst.write(pos + runStart, part.subarray(runStart, g)); runStart = -1; }
+          if (!nonZero && runStart >= 0) {
+            await dst.write(pos + runStart, part.subarray(runStart, g));
+            runStart = -1;
+          }
         }
         if (runStart >= 0) await dst.write(pos + runStart, part.subarray(runStart, len));
       }
@@ -180,34 +234,45 @@ function isZero(b: Uint8Array): boolean {
 }
 
 export function imgCommand(program: Command): void {
-  const img = program.command('img').description('disk images: create, inspect, check and convert raw and qcow2 images');
-  img.command('create')
+  const img = program
+    .command('img')
+    .description('disk images: create, inspect, check and convert raw and qcow2 images');
+  img
+    .command('create')
     .description('create a disk image (qcow2 overlays with -b)')
     .option('-f, --format <fmt>', 'image format: raw or qcow2', 'qcow2')
     .option('-b, --backing <file>', 'backing file (relative names are relative to the new image)')
     .option('-F, --backing-format <fmt>', 'format of the backing file (probed if omitted)')
     .option('-o, --options <opts>', 'qcow2 options: cluster_size=64k,refcount_bits=16')
     .argument('<file>', 'image file to create')
-    .argument('[size]', 'virtual size: 10G, 512M, bytes (default with -b: the backing file\'s)')
+    .argument('[size]', "virtual size: 10G, 512M, bytes (default with -b: the backing file's)")
     .action(async (file: string, size: string | undefined, opts) => create(file, size, opts));
-  img.command('info')
+  img
+    .command('info')
     .description('show format, sizes and backing chain of an image')
     .option('-f, --format <fmt>', 'image format (probed if omitted)')
     .option('--output <fmt>', 'human or json', 'human')
     .argument('<file>')
     .action(async (file: string, opts: { format?: string; output: string }) => {
-      if (opts.output !== 'human' && opts.output !== 'json') throw new UserError(`unknown output format "${opts.output}" (human, json)`);
+      if (opts.output !== 'human' && opts.output !== 'json')
+        throw new UserError(`unknown output format "${opts.output}" (human, json)`);
       const info = await userErrors(() => imageInfo(file, formatOf(opts.format, 'info')));
       if (opts.output === 'json') process.stdout.write(`${JSON.stringify(infoJson(info), null, 4)}\n`);
-      else { const out: string[] = []; printInfo(info, out); process.stdout.write(`${out.join('\n')}\n`); }
+      else {
+        const out: string[] = [];
+        printInfo(info, out);
+        process.stdout.write(`${out.join('\n')}\n`);
+      }
     });
-  img.command('check')
+  img
+    .command('check')
     .description('check qcow2 metadata; exit status 0 clean, 2 corruptions, 3 leaked clusters only')
     .option('-f, --format <fmt>', 'image format (probed if omitted)')
     .option('--output <fmt>', 'human or json', 'human')
     .argument('<file>')
     .action(async (file: string, opts) => check(file, opts));
-  img.command('convert')
+  img
+    .command('convert')
     .description('copy an image into a new one, flattening its backing chain')
     .option('-f, --format <fmt>', 'source format (probed if omitted)')
     .option('-O, --output-format <fmt>', 'destination format: raw or qcow2', 'raw')

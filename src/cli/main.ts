@@ -8,41 +8,72 @@ const collect = (value: string, previous: string[] = []) => [...previous, value]
 
 export async function main(argv: string[]): Promise<number> {
   const program = new Command();
-  program.name('typevisor').description('A type-2 hypervisor for RISC-V 64 virtual machines, written in TypeScript').version('0.1.0');
+  program
+    .name('typevisor')
+    .description('A type-2 hypervisor for RISC-V 64 virtual machines, written in TypeScript')
+    .version('0.1.0');
   program.showHelpAfterError();
   program.exitOverride();
   let code = 0;
 
-  program.command('run')
+  program
+    .command('run')
     .description('boot a VM: the default Debian guest, or a kernel given with --kernel (like QEMU -kernel)')
     .option('--kernel <file>', 'Linux RISC-V kernel Image')
     .option('--initrd <file>', 'initial ramdisk')
     .option('--append <cmdline>', 'kernel command line')
     .option('-m, --memory <size>', 'guest RAM (512M, 1G, ...)', '1G')
     .option('--cpus <n>', 'number of harts (1-8)', '1')
-    .option('--engine <interp|jit>', 'how guest code runs: translation of hot code to WebAssembly, or the interpreter alone', 'jit')
-    .option('--jit-threshold <n>', 'interpreted instructions on a guest page before the translator compiles it (tuning; default 3000000 for kernel code, 300000 for user code)')
-    .option('--check-jit', 'run interpreter and translator in lockstep and stop at the first divergence (slow; no disks/NICs)')
+    .option(
+      '--engine <interp|jit>',
+      'how guest code runs: translation of hot code to WebAssembly, or the interpreter alone',
+      'jit',
+    )
+    .option(
+      '--jit-threshold <n>',
+      'interpreted instructions on a guest page before the translator compiles it (tuning; default 3000000 for kernel code, 300000 for user code)',
+    )
+    .option(
+      '--check-jit',
+      'run interpreter and translator in lockstep and stop at the first divergence (slow; no disks/NICs)',
+    )
     .option('--stats', 'print virtualization statistics on exit (SIGUSR1 prints them while running)')
     .option('--no-reboot', 'exit when the guest resets instead of restarting it')
-    .option('--disk <file[,readonly]>', 'attach a disk image (raw or qcow2, backing chains followed) as virtio-blk; repeatable', collect)
-    .option('--nic <null|listen=SOCKET|connect=SOCKET>', 'attach a virtio-net card; listen/connect join two VMs through a UNIX socket; repeatable', collect)
+    .option(
+      '--disk <file[,readonly]>',
+      'attach a disk image (raw or qcow2, backing chains followed) as virtio-blk; repeatable',
+      collect,
+    )
+    .option(
+      '--nic <null|listen=SOCKET|connect=SOCKET>',
+      'attach a virtio-net card; listen/connect join two VMs through a UNIX socket; repeatable',
+      collect,
+    )
     .addOption(new Option('--mirror <url>', 'Debian mirror for pulling the default image').env('TYPEVISOR_MIRROR'))
-    .action(async (opts) => { code = await runCommand(opts); });
+    .action(async (opts) => {
+      code = await runCommand(opts);
+    });
 
   const image = program.command('image').description('guest images');
-  image.command('pull')
-    .description('fetch a guest image from Debian\'s archive into the cache')
+  image
+    .command('pull')
+    .description("fetch a guest image from Debian's archive into the cache")
     .argument('[name]', 'image name', 'debian')
-    .option('--mirror <url>', 'Debian mirror (default: from the host\'s apt sources, or $TYPEVISOR_MIRROR)')
+    .option('--mirror <url>', "Debian mirror (default: from the host's apt sources, or $TYPEVISOR_MIRROR)")
     .option('--suite <suite>', 'Debian suite', 'trixie')
     .option('--update', 'check the archive for newer packages even if the image is cached')
-    .option('--root-disk', 'also build a Debian root disk (debootstrap; its second stage runs inside a VM under typevisor: slow)')
+    .option(
+      '--root-disk',
+      'also build a Debian root disk (debootstrap; its second stage runs inside a VM under typevisor: slow)',
+    )
     .action(async (name: string, opts) => {
       if (name !== 'debian') throw new UserError(`unknown image "${name}" (available: debian)`);
       const { pullDebian } = await import('../images/debian.js'); // loaded when needed: a third of start-up otherwise
       const img = await pullDebian({
-        mirror: opts.mirror, suite: opts.suite, update: opts.update, rootDisk: opts.rootDisk === true,
+        mirror: opts.mirror,
+        suite: opts.suite,
+        update: opts.update,
+        rootDisk: opts.rootDisk === true,
         log: (l) => process.stderr.write(`${l}\n`),
       });
       process.stdout.write(`kernel ${img.kernel}\ninitrd ${img.initrd}\ncmdline ${img.cmdline}\n`);
@@ -55,9 +86,13 @@ export async function main(argv: string[]): Promise<number> {
     await program.parseAsync(argv, { from: 'user' });
   } catch (e) {
     const err = e as { code?: string; exitCode?: number; message?: string };
-    if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version' || err.code === 'commander.help') return 0;
+    if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version' || err.code === 'commander.help')
+      return 0;
     if (err.code?.startsWith('commander.')) return err.exitCode ?? 2;
-    if (e instanceof UserError) { process.stderr.write(`typevisor: ${e.message}\n`); return e.exitCode; }
+    if (e instanceof UserError) {
+      process.stderr.write(`typevisor: ${e.message}\n`);
+      return e.exitCode;
+    }
     process.stderr.write(`typevisor: ${(e as Error).message ?? e}\n`);
     return 1;
   }

@@ -39,27 +39,43 @@ function readInput(path: string, what: string): Uint8Array {
 }
 
 export function checkMemory(bytes: number): void {
-  if (bytes < 16 * 1024 * 1024) throw new UserError(`--memory ${formatSize(bytes)} is too small: the virt machine needs at least 16M`);
+  if (bytes < 16 * 1024 * 1024)
+    throw new UserError(`--memory ${formatSize(bytes)} is too small: the virt machine needs at least 16M`);
   if (bytes % 4096 !== 0) throw new UserError(`--memory must be a multiple of 4 KiB, got ${bytes} bytes`);
-  if (bytes > MAX_RAM_BYTES) throw new UserError(`--memory ${formatSize(bytes)} is more than one VM can have (at most ${formatSize(Math.floor(MAX_RAM_BYTES / 2 ** 20) * 2 ** 20)})`);
+  if (bytes > MAX_RAM_BYTES)
+    throw new UserError(
+      `--memory ${formatSize(bytes)} is more than one VM can have (at most ${formatSize(Math.floor(MAX_RAM_BYTES / 2 ** 20) * 2 ** 20)})`,
+    );
   const host = totalmem();
-  if (bytes > host * 0.9) throw new UserError(`--memory ${formatSize(bytes)} is more than this host can give (${(host / 2 ** 30).toFixed(1)} GiB RAM in total)`);
+  if (bytes > host * 0.9)
+    throw new UserError(
+      `--memory ${formatSize(bytes)} is more than this host can give (${(host / 2 ** 30).toFixed(1)} GiB RAM in total)`,
+    );
 }
 
 export async function runCommand(o: RunOptions): Promise<number> {
-  let memoryBytes: number, cpus: number;
-  try { memoryBytes = parseSize(o.memory, '--memory'); } catch (e) { throw new UserError((e as Error).message); }
+  let memoryBytes: number;
+  try {
+    memoryBytes = parseSize(o.memory, '--memory');
+  } catch (e) {
+    throw new UserError((e as Error).message);
+  }
   checkMemory(memoryBytes);
-  if (o.engine !== 'interp' && o.engine !== 'jit') throw new UserError(`--engine must be interp or jit, got "${o.engine}"`);
+  if (o.engine !== 'interp' && o.engine !== 'jit')
+    throw new UserError(`--engine must be interp or jit, got "${o.engine}"`);
   let jitThreshold: number | undefined;
   if (o.jitThreshold !== undefined) {
     jitThreshold = Number(o.jitThreshold);
-    if (!Number.isInteger(jitThreshold) || jitThreshold < 0) throw new UserError(`--jit-threshold must be a whole number of instructions, got "${o.jitThreshold}"`);
+    if (!Number.isInteger(jitThreshold) || jitThreshold < 0)
+      throw new UserError(`--jit-threshold must be a whole number of instructions, got "${o.jitThreshold}"`);
   }
-  cpus = Number(o.cpus);
-  if (!Number.isInteger(cpus) || cpus < 1 || cpus > 8) throw new UserError(`--cpus must be a whole number from 1 to 8, got "${o.cpus}"`);
+  const cpus = Number(o.cpus);
+  if (!Number.isInteger(cpus) || cpus < 1 || cpus > 8)
+    throw new UserError(`--cpus must be a whole number from 1 to 8, got "${o.cpus}"`);
 
-  let kernelPath = o.kernel, initrdPath = o.initrd, cmdline = o.append;
+  let kernelPath = o.kernel,
+    initrdPath = o.initrd,
+    cmdline = o.append;
   if (!kernelPath) {
     // The default guest: Debian's stock kernel and a busybox initramfs, pulled on first use. The image code is loaded
     // only here: importing it took 60 of the 140 ms before a VM given --kernel could start.
@@ -88,19 +104,45 @@ export async function runCommand(o: RunOptions): Promise<number> {
   const kernel = readInput(kernelPath, 'kernel');
   const initrd = initrdPath ? readInput(initrdPath, 'initrd') : undefined;
 
-  const out = (b: Uint8Array) => { process.stdout.write(b); };
-  if (o.checkJit) return checkJit(o, { memoryBytes, cpus, kernel, kernelName: kernelPath, initrd, cmdline: cmdline ?? 'console=ttyS0', consoleOut: out });
+  const out = (b: Uint8Array) => {
+    process.stdout.write(b);
+  };
+  if (o.checkJit)
+    return checkJit(o, {
+      memoryBytes,
+      cpus,
+      kernel,
+      kernelName: kernelPath,
+      initrd,
+      cmdline: cmdline ?? 'console=ttyS0',
+      consoleOut: out,
+    });
   const diskSpecs = (o.disk ?? []).map(parseDiskSpec);
   const nicSpecs = (o.nic ?? []).map(parseNicSpec);
   const built = await buildVirtioDevices(diskSpecs, nicSpecs, out);
-  const closeDevices = async () => { for (const c of built.closers) await c(); };
+  const closeDevices = async () => {
+    for (const c of built.closers) await c();
+  };
   let machine: VirtMachine;
   try {
-    machine = new VirtMachine({ memoryBytes, cpus, kernel, kernelName: kernelPath, initrd, cmdline: cmdline ?? 'console=ttyS0', consoleOut: out, virtio: built.devices, engine: o.engine as 'interp' | 'jit', jitProfile: o.stats === true, jitThreshold });
+    machine = new VirtMachine({
+      memoryBytes,
+      cpus,
+      kernel,
+      kernelName: kernelPath,
+      initrd,
+      cmdline: cmdline ?? 'console=ttyS0',
+      consoleOut: out,
+      virtio: built.devices,
+      engine: o.engine as 'interp' | 'jit',
+      jitProfile: o.stats === true,
+      jitThreshold,
+    });
     machine.boot();
   } catch (e) {
     await closeDevices();
-    if (e instanceof RangeError) throw new UserError(`cannot allocate ${formatSize(memoryBytes)} of guest RAM: ${e.message}`);
+    if (e instanceof RangeError)
+      throw new UserError(`cannot allocate ${formatSize(memoryBytes)} of guest RAM: ${e.message}`);
     throw new UserError((e as Error).message);
   }
 
@@ -108,8 +150,19 @@ export async function runCommand(o: RunOptions): Promise<number> {
   machine.onInterrupt = () => waker.notify();
   const quit = new AbortController();
   const started = performance.now();
-  const printStats = () => process.stderr.write(`\r\n${formatStats(machine, performance.now() - started).replace(/\n/g, '\r\n')}\r\n`);
-  const detach = attachConsole({ input: (b) => machine.input(b), quit: () => { quit.abort(); waker.notify(); }, stats: printStats }, waker);
+  const printStats = () =>
+    process.stderr.write(`\r\n${formatStats(machine, performance.now() - started).replace(/\n/g, '\r\n')}\r\n`);
+  const detach = attachConsole(
+    {
+      input: (b) => machine.input(b),
+      quit: () => {
+        quit.abort();
+        waker.notify();
+      },
+      stats: printStats,
+    },
+    waker,
+  );
   const onUsr1 = () => printStats();
   process.on('SIGUSR1', onUsr1);
   const resets: number[] = [];
@@ -117,15 +170,24 @@ export async function runCommand(o: RunOptions): Promise<number> {
     for (;;) {
       const outcome = await runMachine(machine, waker, { signal: quit.signal });
       if (outcome.kind === 'reset') {
-        if (!o.reboot) { process.stderr.write('\r\ntypevisor: the guest reset the machine; exiting (--no-reboot)\r\n'); return 0; }
+        if (!o.reboot) {
+          process.stderr.write('\r\ntypevisor: the guest reset the machine; exiting (--no-reboot)\r\n');
+          return 0;
+        }
         const now = performance.now();
         resets.push(now);
         while (resets.length && now - resets[0] > RESET_LOOP_WINDOW_MS) resets.shift();
-        if (resets.length >= RESET_LOOP_COUNT) throw new UserError(`the guest reset ${resets.length} times within ${RESET_LOOP_WINDOW_MS / 1000} s: reset loop, giving up`);
+        if (resets.length >= RESET_LOOP_COUNT)
+          throw new UserError(
+            `the guest reset ${resets.length} times within ${RESET_LOOP_WINDOW_MS / 1000} s: reset loop, giving up`,
+          );
         machine.boot();
         continue;
       }
-      if (outcome.kind === 'quit') { process.stderr.write('\r\ntypevisor: quit from the console\r\n'); return 0; }
+      if (outcome.kind === 'quit') {
+        process.stderr.write('\r\ntypevisor: quit from the console\r\n');
+        return 0;
+      }
       if (outcome.kind === 'exit') return outcome.code;
       return 0; // poweroff
     }
@@ -143,11 +205,15 @@ export async function runCommand(o: RunOptions): Promise<number> {
 
 /** --check-jit: interpreter and translator side by side; exit status 1 and both states at the first divergence. */
 async function checkJit(o: RunOptions, cfg: Parameters<typeof runLockstep>[0]): Promise<number> {
-  if ((o.disk ?? []).length || (o.nic ?? []).length) throw new UserError('--check-jit runs without disks and NICs (their timing is not deterministic)');
+  if ((o.disk ?? []).length || (o.nic ?? []).length)
+    throw new UserError('--check-jit runs without disks and NICs (their timing is not deterministic)');
   const pending: Uint8Array[] = [];
   const waker = new Waker();
   const quit = new AbortController();
-  const detach = attachConsole({ input: (b) => pending.push(b), quit: () => quit.abort(), stats: () => undefined }, waker);
+  const detach = attachConsole(
+    { input: (b) => pending.push(b), quit: () => quit.abort(), stats: () => undefined },
+    waker,
+  );
   try {
     const { runLockstep } = await import('../vmm/check-jit.js');
     const r = await runLockstep(cfg, {
@@ -156,9 +222,14 @@ async function checkJit(o: RunOptions, cfg: Parameters<typeof runLockstep>[0]): 
         return pending.length ? Uint8Array.from(pending.splice(0).flatMap((b) => [...b])) : undefined;
       },
     });
-    if (r.kind === 'diverged') { process.stderr.write(`\ntypevisor: --check-jit: ${r.report}\n`); return 1; }
-    process.stderr.write(`\ntypevisor: --check-jit: no divergence in ${r.instructions.toLocaleString('en-US')} instructions (${r.kind})\n`);
-    return r.kind === 'exit' ? r.code ?? 0 : 0;
+    if (r.kind === 'diverged') {
+      process.stderr.write(`\ntypevisor: --check-jit: ${r.report}\n`);
+      return 1;
+    }
+    process.stderr.write(
+      `\ntypevisor: --check-jit: no divergence in ${r.instructions.toLocaleString('en-US')} instructions (${r.kind})\n`,
+    );
+    return r.kind === 'exit' ? (r.code ?? 0) : 0;
   } finally {
     detach();
   }

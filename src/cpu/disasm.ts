@@ -9,12 +9,72 @@ export { csrName } from './disasm/csr-names.js';
 export { findOpcode, RV64G_OPCODES, type Opcode } from './disasm/opcodes.js';
 
 export const INT_REG_NAMES: readonly string[] = [
-  'zero', 'ra', 'sp', 'gp', 'tp', 't0', 't1', 't2', 's0', 's1', 'a0', 'a1', 'a2', 'a3', 'a4', 'a5',
-  'a6', 'a7', 's2', 's3', 's4', 's5', 's6', 's7', 's8', 's9', 's10', 's11', 't3', 't4', 't5', 't6',
+  'zero',
+  'ra',
+  'sp',
+  'gp',
+  'tp',
+  't0',
+  't1',
+  't2',
+  's0',
+  's1',
+  'a0',
+  'a1',
+  'a2',
+  'a3',
+  'a4',
+  'a5',
+  'a6',
+  'a7',
+  's2',
+  's3',
+  's4',
+  's5',
+  's6',
+  's7',
+  's8',
+  's9',
+  's10',
+  's11',
+  't3',
+  't4',
+  't5',
+  't6',
 ];
 export const FP_REG_NAMES: readonly string[] = [
-  'ft0', 'ft1', 'ft2', 'ft3', 'ft4', 'ft5', 'ft6', 'ft7', 'fs0', 'fs1', 'fa0', 'fa1', 'fa2', 'fa3', 'fa4', 'fa5',
-  'fa6', 'fa7', 'fs2', 'fs3', 'fs4', 'fs5', 'fs6', 'fs7', 'fs8', 'fs9', 'fs10', 'fs11', 'ft8', 'ft9', 'ft10', 'ft11',
+  'ft0',
+  'ft1',
+  'ft2',
+  'ft3',
+  'ft4',
+  'ft5',
+  'ft6',
+  'ft7',
+  'fs0',
+  'fs1',
+  'fa0',
+  'fa1',
+  'fa2',
+  'fa3',
+  'fa4',
+  'fa5',
+  'fa6',
+  'fa7',
+  'fs2',
+  'fs3',
+  'fs4',
+  'fs5',
+  'fs6',
+  'fs7',
+  'fs8',
+  'fs9',
+  'fs10',
+  'fs11',
+  'ft8',
+  'ft9',
+  'ft10',
+  'ft11',
 ];
 const ROUNDING = ['rne', 'rtz', 'rdn', 'rup', 'rmm', 'unknown', 'unknown', 'dyn'];
 
@@ -28,8 +88,7 @@ const immI = (w: number) => w >> 20;
 const immS = (w: number) => ((w >> 25) << 5) | ((w >> 7) & 0x1f);
 const immB = (w: number) =>
   ((w >> 31) << 12) | (((w >> 7) & 1) << 11) | (((w >> 25) & 0x3f) << 5) | (((w >> 8) & 0xf) << 1);
-const immJ = (w: number) =>
-  ((w >> 31) << 20) | (w & 0xff000) | (((w >> 20) & 1) << 11) | (((w >> 21) & 0x3ff) << 1);
+const immJ = (w: number) => ((w >> 31) << 20) | (w & 0xff000) | (((w >> 20) & 1) << 11) | (((w >> 21) & 0x3ff) << 1);
 
 /** pc + offset as objdump prints an address (hex, no prefix); relative `.+n` when pc is unknown. */
 function target(offset: number, pcLo: number | undefined, pcHi: number): string {
@@ -56,21 +115,51 @@ function operands(tmpl: string, w: number, pcLo: number | undefined, pcHi: numbe
   let suffix = '';
   for (const ch of tmpl) {
     switch (ch) {
-      case 'd': text += INT_REG_NAMES[(w >> 7) & 31]; break;
-      case 's': text += INT_REG_NAMES[(w >> 15) & 31]; break;
-      case 't': text += INT_REG_NAMES[(w >> 20) & 31]; break;
-      case 'D': text += FP_REG_NAMES[(w >> 7) & 31]; break;
-      case 'S': text += FP_REG_NAMES[(w >> 15) & 31]; break;
-      case 'T': text += FP_REG_NAMES[(w >> 20) & 31]; break;
-      case 'R': text += FP_REG_NAMES[(w >>> 27) & 31]; break;
-      case 'i': text += immI(w); break;
-      case 'q': text += immS(w); break;
-      case 'u': text += hex(w >>> 12); break;
-      case 'b': text += target(immB(w), pcLo, pcHi); break;
-      case 'j': text += target(immJ(w), pcLo, pcHi); break;
-      case '>': text += hex((w >> 20) & 0x3f); break;
-      case 'c': text += csrName((w >>> 20) & 0xfff); break;
-      case 'z': text += (w >> 15) & 31; break;
+      case 'd':
+        text += INT_REG_NAMES[(w >> 7) & 31];
+        break;
+      case 's':
+        text += INT_REG_NAMES[(w >> 15) & 31];
+        break;
+      case 't':
+        text += INT_REG_NAMES[(w >> 20) & 31];
+        break;
+      case 'D':
+        text += FP_REG_NAMES[(w >> 7) & 31];
+        break;
+      case 'S':
+        text += FP_REG_NAMES[(w >> 15) & 31];
+        break;
+      case 'T':
+        text += FP_REG_NAMES[(w >> 20) & 31];
+        break;
+      case 'R':
+        text += FP_REG_NAMES[(w >>> 27) & 31];
+        break;
+      case 'i':
+        text += immI(w);
+        break;
+      case 'q':
+        text += immS(w);
+        break;
+      case 'u':
+        text += hex(w >>> 12);
+        break;
+      case 'b':
+        text += target(immB(w), pcLo, pcHi);
+        break;
+      case 'j':
+        text += target(immJ(w), pcLo, pcHi);
+        break;
+      case '>':
+        text += hex((w >> 20) & 0x3f);
+        break;
+      case 'c':
+        text += csrName((w >>> 20) & 0xfff);
+        break;
+      case 'z':
+        text += (w >> 15) & 31;
+        break;
       case 'm': {
         const rm = (w >> 12) & 7;
         if (rm !== 7) text += `,${ROUNDING[rm]}`;
@@ -81,10 +170,17 @@ function operands(tmpl: string, w: number, pcLo: number | undefined, pcHi: numbe
         if (rm !== 0) text += `,${ROUNDING[rm]}`;
         break;
       }
-      case 'P': text += fenceSet((w >> 24) & 15); break;
-      case 'Q': text += fenceSet((w >> 20) & 15); break;
-      case 'A': suffix = aqrl(w); break;
-      default: text += ch;
+      case 'P':
+        text += fenceSet((w >> 24) & 15);
+        break;
+      case 'Q':
+        text += fenceSet((w >> 20) & 15);
+        break;
+      case 'A':
+        suffix = aqrl(w);
+        break;
+      default:
+        text += ch;
     }
   }
   return { suffix, text };
@@ -122,7 +218,7 @@ function formatCompressed(parcel: number, w: number, pcLo: number | undefined, p
   const f3 = parcel >> 13;
   const rd = (parcel >> 7) & 31;
   const rs2 = (parcel >> 2) & 31;
-  const imm6 = (((parcel >> 12) & 1) << 31 >> 26) | rs2;
+  const imm6 = ((((parcel >> 12) & 1) << 31) >> 26) | rs2;
   const shamt = (((parcel >> 12) & 1) << 5) | rs2;
   const x = INT_REG_NAMES;
   switch (((parcel & 3) << 3) | f3) {

@@ -2,15 +2,44 @@
 import { Bus } from '../bus/bus.js';
 import { GuestMemory } from '../memory/guest-memory.js';
 import {
-  HS_FCSR, HS_PRIV, HS_RESERVATION, TLB_ENTRIES, TLB_KIND_FETCH, TLB_KIND_LOAD, TLB_KIND_STORE, TLB_REGIME_M, TLB_REGIME_S,
-  TLB_REGIME_U, hartBlockOffset, tlbTableOffset,
+  HS_FCSR,
+  HS_PRIV,
+  HS_RESERVATION,
+  TLB_ENTRIES,
+  TLB_KIND_FETCH,
+  TLB_KIND_LOAD,
+  TLB_KIND_STORE,
+  TLB_REGIME_M,
+  TLB_REGIME_S,
+  TLB_REGIME_U,
+  hartBlockOffset,
+  tlbTableOffset,
 } from '../memory/layout.js';
 import { compressedTable } from './compressed.js';
 import {
-  CAUSE_BREAKPOINT, CAUSE_ECALL_U, CAUSE_FETCH_ACCESS, CAUSE_FETCH_PAGE_FAULT, CAUSE_ILLEGAL_INSTRUCTION,
-  CAUSE_LOAD_ACCESS, CAUSE_LOAD_PAGE_FAULT, CAUSE_MISALIGNED_LOAD, CAUSE_MISALIGNED_STORE, CAUSE_STORE_ACCESS,
-  CAUSE_STORE_PAGE_FAULT, MIP_STIP, MSTATUS_FS, MSTATUS_MPP, MSTATUS_MPP_SHIFT, MSTATUS_MPRV, MSTATUS_TSR,
-  MSTATUS_TVM, MSTATUS_TW, PRIV_M, PRIV_S, PRIV_U, MENVCFG_HI_STCE,
+  CAUSE_BREAKPOINT,
+  CAUSE_ECALL_U,
+  CAUSE_FETCH_ACCESS,
+  CAUSE_FETCH_PAGE_FAULT,
+  CAUSE_ILLEGAL_INSTRUCTION,
+  CAUSE_LOAD_ACCESS,
+  CAUSE_LOAD_PAGE_FAULT,
+  CAUSE_MISALIGNED_LOAD,
+  CAUSE_MISALIGNED_STORE,
+  CAUSE_STORE_ACCESS,
+  CAUSE_STORE_PAGE_FAULT,
+  MIP_STIP,
+  MSTATUS_FS,
+  MSTATUS_MPP,
+  MSTATUS_MPP_SHIFT,
+  MSTATUS_MPRV,
+  MSTATUS_TSR,
+  MSTATUS_TVM,
+  MSTATUS_TW,
+  PRIV_M,
+  PRIV_S,
+  PRIV_U,
+  MENVCFG_HI_STCE,
 } from './constants.js';
 import { csrAccess } from './csr.js';
 import { divrem64, mul64, mulh64, mulhsu64, mulhu64, r64 } from './int64.js';
@@ -70,23 +99,36 @@ export class Hart {
   mideleg = 0;
   mie = 0;
   mip = 0;
-  mtvecLo = 0; mtvecHi = 0;
-  stvecLo = 0; stvecHi = 0;
-  mepcLo = 0; mepcHi = 0;
-  sepcLo = 0; sepcHi = 0;
-  mcauseLo = 0; mcauseHi = 0;
-  scauseLo = 0; scauseHi = 0;
-  mtvalLo = 0; mtvalHi = 0;
-  stvalLo = 0; stvalHi = 0;
-  mscratchLo = 0; mscratchHi = 0;
-  sscratchLo = 0; sscratchHi = 0;
-  satpLo = 0; satpHi = 0;
+  mtvecLo = 0;
+  mtvecHi = 0;
+  stvecLo = 0;
+  stvecHi = 0;
+  mepcLo = 0;
+  mepcHi = 0;
+  sepcLo = 0;
+  sepcHi = 0;
+  mcauseLo = 0;
+  mcauseHi = 0;
+  scauseLo = 0;
+  scauseHi = 0;
+  mtvalLo = 0;
+  mtvalHi = 0;
+  stvalLo = 0;
+  stvalHi = 0;
+  mscratchLo = 0;
+  mscratchHi = 0;
+  sscratchLo = 0;
+  sscratchHi = 0;
+  satpLo = 0;
+  satpHi = 0;
   mcounteren = 0;
   scounteren = 0;
   mcountinhibit = 0;
-  menvcfgLo = 0; menvcfgHi = 0;
+  menvcfgLo = 0;
+  menvcfgHi = 0;
   senvcfg = 0;
-  stimecmpLo = -1; stimecmpHi = -1;
+  stimecmpLo = -1;
+  stimecmpHi = -1;
   /** stimecmp as a number for comparisons (exact below 2^53, larger values never fire). */
   stimecmp = Infinity;
   readonly pmpcfg = new Int32Array(32); // 16 registers as pairs (only even ones exist on RV64)
@@ -122,7 +164,11 @@ export class Hart {
   /** Statistics: host milliseconds spent executing in each privilege mode. */
   readonly msByPriv = new Float64Array(4);
 
-  constructor(readonly hartId: number, readonly mem: GuestMemory, readonly bus: Bus) {
+  constructor(
+    readonly hartId: number,
+    readonly mem: GuestMemory,
+    readonly bus: Bus,
+  ) {
     this.m32 = mem.i32;
     this.u8 = mem.u8;
     this.u16 = mem.u16;
@@ -137,34 +183,62 @@ export class Hart {
   /** Power-on state: M-mode, everything zero, TLB empty. */
   reset(): void {
     this.regs.fill(0);
-    this.pcLo = 0; this.pcHi = 0;
+    this.pcLo = 0;
+    this.pcHi = 0;
     this.priv = PRIV_M;
     this.fcsr = 0;
-    this.mstatus = 0; this.medeleg = 0; this.mideleg = 0; this.mie = 0; this.mip = 0;
-    this.satpLo = 0; this.satpHi = 0;
-    this.stimecmpLo = -1; this.stimecmpHi = -1; this.stimecmp = Infinity;
-    this.menvcfgLo = 0; this.menvcfgHi = 0;
+    this.mstatus = 0;
+    this.medeleg = 0;
+    this.mideleg = 0;
+    this.mie = 0;
+    this.mip = 0;
+    this.satpLo = 0;
+    this.satpHi = 0;
+    this.stimecmpLo = -1;
+    this.stimecmpHi = -1;
+    this.stimecmp = Infinity;
+    this.menvcfgLo = 0;
+    this.menvcfgHi = 0;
     this.reservation = -1;
     this.flushTlb(true);
   }
 
   /** LR/SC reservation: host offset of the reserved word in RAM, -1 for none (in the hart block: the WebAssembly interpreter runs LR/SC too). */
-  get reservation(): number { return this.m32[(this.base + HS_RESERVATION) >> 2]; }
-  set reservation(host: number) { this.m32[(this.base + HS_RESERVATION) >> 2] = host; }
+  get reservation(): number {
+    return this.m32[(this.base + HS_RESERVATION) >> 2];
+  }
+  set reservation(host: number) {
+    this.m32[(this.base + HS_RESERVATION) >> 2] = host;
+  }
 
-  get priv(): number { return this.m32[(this.base + HS_PRIV) >> 2]; }
-  set priv(p: number) { this.m32[(this.base + HS_PRIV) >> 2] = p; this.selectTlbs(); }
-  get fcsr(): number { return this.m32[(this.base + HS_FCSR) >> 2]; }
-  set fcsr(v: number) { this.m32[(this.base + HS_FCSR) >> 2] = v & 0xff; }
+  get priv(): number {
+    return this.m32[(this.base + HS_PRIV) >> 2];
+  }
+  set priv(p: number) {
+    this.m32[(this.base + HS_PRIV) >> 2] = p;
+    this.selectTlbs();
+  }
+  get fcsr(): number {
+    return this.m32[(this.base + HS_FCSR) >> 2];
+  }
+  set fcsr(v: number) {
+    this.m32[(this.base + HS_FCSR) >> 2] = v & 0xff;
+  }
 
-  getX(i: number): bigint { return (BigInt(this.x[2 * i + 1]) << 32n) | BigInt(this.x[2 * i] >>> 0); }
+  getX(i: number): bigint {
+    return (BigInt(this.x[2 * i + 1]) << 32n) | BigInt(this.x[2 * i] >>> 0);
+  }
   setX(i: number, v: bigint): void {
     if (i === 0) return;
     this.x[2 * i] = Number(BigInt.asIntN(32, v));
     this.x[2 * i + 1] = Number(BigInt.asIntN(32, v >> 32n));
   }
-  getF(i: number): bigint { return (BigInt(this.f[2 * i + 1]) << 32n) | BigInt(this.f[2 * i] >>> 0); }
-  getPc(): bigint { return (BigInt(this.pcHi) << 32n) | BigInt(this.pcLo >>> 0); }
+  getF(i: number): bigint {
+    return (BigInt(this.f[2 * i + 1]) << 32n) | BigInt(this.f[2 * i] >>> 0);
+  }
+  getPc(): bigint {
+    return (BigInt(this.pcHi) << 32n) | BigInt(this.pcLo >>> 0);
+  }
   setPc(v: bigint): void {
     this.pcLo = Number(BigInt.asIntN(32, v));
     this.pcHi = Number(BigInt.asIntN(32, v >> 32n));
@@ -172,16 +246,20 @@ export class Hart {
 
   /** Raise or lower an interrupt-pending bit in mip (devices, the CLINT/PLIC, the hypervisor). */
   setPending(mipBit: number, level: boolean): void {
-    if (level) this.mip |= 1 << mipBit; else this.mip &= ~(1 << mipBit);
+    if (level) this.mip |= 1 << mipBit;
+    else this.mip &= ~(1 << mipBit);
   }
 
   /** Time in 10 MHz ticks, as the time CSR reads it. */
-  time(): number { return this.timeSource(); }
+  time(): number {
+    return this.timeSource();
+  }
 
   /** Sstc: the supervisor timer is pending while time >= stimecmp (when menvcfg.STCE enables it). */
   updateTimer(): void {
     if ((this.menvcfgHi & MENVCFG_HI_STCE) !== 0) {
-      if (this.timeSource() >= this.stimecmp) this.mip |= MIP_STIP; else this.mip &= ~MIP_STIP;
+      if (this.timeSource() >= this.stimecmp) this.mip |= MIP_STIP;
+      else this.mip &= ~MIP_STIP;
     }
   }
 
@@ -196,7 +274,7 @@ export class Hart {
   }
 
   private regimeFor(p: number): number {
-    if (p === PRIV_M || (this.satpHi >>> 28) === 0) return TLB_REGIME_M;
+    if (p === PRIV_M || this.satpHi >>> 28 === 0) return TLB_REGIME_M;
     return p === PRIV_S ? TLB_REGIME_S : TLB_REGIME_U;
   }
 
@@ -253,7 +331,10 @@ export class Hart {
    */
   flushTlbPage(vlo: number, vhi: number): void {
     const va = (vhi & 0xffff) * TWO32 + (vlo >>> 0);
-    if (va >= this.superpageLow && va < this.superpageHigh) { this.flushTlb(); return; }
+    if (va >= this.superpageLow && va < this.superpageHigh) {
+      this.flushTlb();
+      return;
+    }
     const slot = ((vlo >>> 12) & TLB_MASK) << 2;
     for (let r = TLB_REGIME_S; r <= TLB_REGIME_U; r++) {
       for (let k = 0; k < 3; k++) this.m32[((this.base + tlbTableOffset(r, k)) >> 2) + slot] = 1; // never matches
@@ -321,12 +402,18 @@ export class Hart {
   }
 
   pageFault(kind: number, vlo: number, vhi: number): never {
-    const cause = kind === TLB_KIND_FETCH ? CAUSE_FETCH_PAGE_FAULT : kind === TLB_KIND_LOAD ? CAUSE_LOAD_PAGE_FAULT : CAUSE_STORE_PAGE_FAULT;
+    const cause =
+      kind === TLB_KIND_FETCH
+        ? CAUSE_FETCH_PAGE_FAULT
+        : kind === TLB_KIND_LOAD
+          ? CAUSE_LOAD_PAGE_FAULT
+          : CAUSE_STORE_PAGE_FAULT;
     return this.raise(cause, vlo, vhi);
   }
 
   accessFault(kind: number, vlo: number, vhi: number): never {
-    const cause = kind === TLB_KIND_FETCH ? CAUSE_FETCH_ACCESS : kind === TLB_KIND_LOAD ? CAUSE_LOAD_ACCESS : CAUSE_STORE_ACCESS;
+    const cause =
+      kind === TLB_KIND_FETCH ? CAUSE_FETCH_ACCESS : kind === TLB_KIND_LOAD ? CAUSE_LOAD_ACCESS : CAUSE_STORE_ACCESS;
     return this.raise(cause, vlo, vhi);
   }
 
@@ -358,8 +445,12 @@ export class Hart {
   load64(vlo: number, vhi: number): number {
     const h = this.loadHost(vlo, vhi, 8);
     if (h >= 0) {
-      if ((h & 3) === 0) { r64.hi = this.m32[(h >> 2) + 1]; return this.m32[h >> 2]; }
-      r64.hi = this.dv.getInt32(h + 4, true); return this.dv.getInt32(h, true);
+      if ((h & 3) === 0) {
+        r64.hi = this.m32[(h >> 2) + 1];
+        return this.m32[h >> 2];
+      }
+      r64.hi = this.dv.getInt32(h + 4, true);
+      return this.dv.getInt32(h, true);
     }
     return this.loadSlow(vlo, vhi, 8);
   }
@@ -368,14 +459,34 @@ export class Hart {
   private loadOther(insn: number, f3: number, vlo: number, vhi: number): number {
     let lo: number;
     switch (f3) {
-      case 0: lo = (this.load8(vlo, vhi) << 24) >> 24; r64.hi = lo >> 31; return lo;
-      case 1: lo = (this.load16(vlo, vhi) << 16) >> 16; r64.hi = lo >> 31; return lo;
-      case 2: lo = this.load32(vlo, vhi); r64.hi = lo >> 31; return lo;
-      case 3: return this.load64(vlo, vhi);
-      case 4: lo = this.load8(vlo, vhi); r64.hi = 0; return lo;
-      case 5: lo = this.load16(vlo, vhi); r64.hi = 0; return lo;
-      case 6: lo = this.load32(vlo, vhi); r64.hi = 0; return lo;
-      default: return this.illegal(insn);
+      case 0:
+        lo = (this.load8(vlo, vhi) << 24) >> 24;
+        r64.hi = lo >> 31;
+        return lo;
+      case 1:
+        lo = (this.load16(vlo, vhi) << 16) >> 16;
+        r64.hi = lo >> 31;
+        return lo;
+      case 2:
+        lo = this.load32(vlo, vhi);
+        r64.hi = lo >> 31;
+        return lo;
+      case 3:
+        return this.load64(vlo, vhi);
+      case 4:
+        lo = this.load8(vlo, vhi);
+        r64.hi = 0;
+        return lo;
+      case 5:
+        lo = this.load16(vlo, vhi);
+        r64.hi = 0;
+        return lo;
+      case 6:
+        lo = this.load32(vlo, vhi);
+        r64.hi = 0;
+        return lo;
+      default:
+        return this.illegal(insn);
     }
   }
 
@@ -398,7 +509,10 @@ export class Hart {
       const pa = this.translate(vlo, vhi, TLB_KIND_LOAD);
       if (size === 8) {
         const h = this.mem.ramHostOffset(pa, 8);
-        if (h >= 0) { r64.hi = this.dv.getInt32(h + 4, true); return this.dv.getInt32(h, true); }
+        if (h >= 0) {
+          r64.hi = this.dv.getInt32(h + 4, true);
+          return this.dv.getInt32(h, true);
+        }
         const lo = this.readPhys(pa, 4, vlo, vhi, TLB_KIND_LOAD);
         r64.hi = this.readPhys(pa + 4, 4, vlo, vhi, TLB_KIND_LOAD);
         return lo;
@@ -408,12 +522,18 @@ export class Hart {
     // Misaligned access crossing a page: translate both pages first (a fault on either is precise), then bytes.
     const first = 4096 - off;
     const pa1 = this.translate(vlo, vhi, TLB_KIND_LOAD);
-    const nlo = (vlo + first) | 0, nhi = (nlo >>> 0) < (vlo >>> 0) ? (vhi + 1) | 0 : vhi;
+    const nlo = (vlo + first) | 0,
+      nhi = nlo >>> 0 < vlo >>> 0 ? (vhi + 1) | 0 : vhi;
     const pa2 = this.translate(nlo, nhi, TLB_KIND_LOAD);
-    let lo = 0, hi = 0;
+    let lo = 0,
+      hi = 0;
     for (let i = 0; i < size; i++) {
-      const b = i < first ? this.readPhys(pa1 + i, 1, vlo, vhi, TLB_KIND_LOAD) : this.readPhys(pa2 + i - first, 1, nlo, nhi, TLB_KIND_LOAD);
-      if (i < 4) lo |= (b & 0xff) << (8 * i); else hi |= (b & 0xff) << (8 * (i - 4));
+      const b =
+        i < first
+          ? this.readPhys(pa1 + i, 1, vlo, vhi, TLB_KIND_LOAD)
+          : this.readPhys(pa2 + i - first, 1, nlo, nhi, TLB_KIND_LOAD);
+      if (i < 4) lo |= (b & 0xff) << (8 * i);
+      else hi |= (b & 0xff) << (8 * (i - 4));
     }
     r64.hi = hi;
     return lo;
@@ -431,24 +551,40 @@ export class Hart {
 
   store8(vlo: number, vhi: number, v: number): void {
     const h = this.storeHost(vlo, vhi, 1);
-    if (h >= 0) { this.u8[h] = v; return; }
+    if (h >= 0) {
+      this.u8[h] = v;
+      return;
+    }
     this.storeSlow(vlo, vhi, 1, v, 0);
   }
   store16(vlo: number, vhi: number, v: number): void {
     const h = this.storeHost(vlo, vhi, 2);
-    if (h >= 0) { if ((h & 1) === 0) this.u16[h >> 1] = v; else this.dv.setUint16(h, v, true); return; }
+    if (h >= 0) {
+      if ((h & 1) === 0) this.u16[h >> 1] = v;
+      else this.dv.setUint16(h, v, true);
+      return;
+    }
     this.storeSlow(vlo, vhi, 2, v, 0);
   }
   store32(vlo: number, vhi: number, v: number): void {
     const h = this.storeHost(vlo, vhi, 4);
-    if (h >= 0) { if ((h & 3) === 0) this.m32[h >> 2] = v; else this.dv.setInt32(h, v, true); return; }
+    if (h >= 0) {
+      if ((h & 3) === 0) this.m32[h >> 2] = v;
+      else this.dv.setInt32(h, v, true);
+      return;
+    }
     this.storeSlow(vlo, vhi, 4, v, 0);
   }
   store64(vlo: number, vhi: number, v: number, vh: number): void {
     const h = this.storeHost(vlo, vhi, 8);
     if (h >= 0) {
-      if ((h & 3) === 0) { this.m32[h >> 2] = v; this.m32[(h >> 2) + 1] = vh; }
-      else { this.dv.setInt32(h, v, true); this.dv.setInt32(h + 4, vh, true); }
+      if ((h & 3) === 0) {
+        this.m32[h >> 2] = v;
+        this.m32[(h >> 2) + 1] = vh;
+      } else {
+        this.dv.setInt32(h, v, true);
+        this.dv.setInt32(h + 4, vh, true);
+      }
       return;
     }
     this.storeSlow(vlo, vhi, 8, v, vh);
@@ -457,11 +593,20 @@ export class Hart {
   /** Integer stores off the inlined fast path (TLB miss, misaligned, MMIO). */
   private storeOther(insn: number, f3: number, vlo: number, vhi: number, v: number, vh: number): void {
     switch (f3) {
-      case 0: this.store8(vlo, vhi, v & 0xff); return;
-      case 1: this.store16(vlo, vhi, v & 0xffff); return;
-      case 2: this.store32(vlo, vhi, v); return;
-      case 3: this.store64(vlo, vhi, v, vh); return;
-      default: this.illegal(insn);
+      case 0:
+        this.store8(vlo, vhi, v & 0xff);
+        return;
+      case 1:
+        this.store16(vlo, vhi, v & 0xffff);
+        return;
+      case 2:
+        this.store32(vlo, vhi, v);
+        return;
+      case 3:
+        this.store64(vlo, vhi, v, vh);
+        return;
+      default:
+        this.illegal(insn);
     }
   }
 
@@ -473,7 +618,8 @@ export class Hart {
       else this.dv.setInt32(h, v, true);
       return;
     }
-    if (!this.bus.write(pa, size, size === 4 ? v : v & ((1 << (8 * size)) - 1))) this.accessFault(TLB_KIND_STORE, vlo, vhi);
+    if (!this.bus.write(pa, size, size === 4 ? v : v & ((1 << (8 * size)) - 1)))
+      this.accessFault(TLB_KIND_STORE, vlo, vhi);
     this.breakSlice = true; // a device may have raised an interrupt or stopped the machine
   }
 
@@ -483,7 +629,11 @@ export class Hart {
       const pa = this.translate(vlo, vhi, TLB_KIND_STORE);
       if (size === 8) {
         const h = this.mem.ramHostOffset(pa, 8);
-        if (h >= 0) { this.dv.setInt32(h, v, true); this.dv.setInt32(h + 4, vh, true); return; }
+        if (h >= 0) {
+          this.dv.setInt32(h, v, true);
+          this.dv.setInt32(h + 4, vh, true);
+          return;
+        }
         // Check both halves are mapped before writing either.
         if (!this.bus.find(pa) || !this.bus.find(pa + 4)) this.accessFault(TLB_KIND_STORE, vlo, vhi);
         this.writePhys(pa, 4, v, vlo, vhi);
@@ -495,13 +645,16 @@ export class Hart {
     }
     const first = 4096 - off;
     const pa1 = this.translate(vlo, vhi, TLB_KIND_STORE);
-    const nlo = (vlo + first) | 0, nhi = (nlo >>> 0) < (vlo >>> 0) ? (vhi + 1) | 0 : vhi;
+    const nlo = (vlo + first) | 0,
+      nhi = nlo >>> 0 < vlo >>> 0 ? (vhi + 1) | 0 : vhi;
     const pa2 = this.translate(nlo, nhi, TLB_KIND_STORE);
     if (this.mem.ramHostOffset(pa1, first) < 0 && !this.bus.find(pa1)) this.accessFault(TLB_KIND_STORE, vlo, vhi);
-    if (this.mem.ramHostOffset(pa2, size - first) < 0 && !this.bus.find(pa2)) this.accessFault(TLB_KIND_STORE, nlo, nhi);
+    if (this.mem.ramHostOffset(pa2, size - first) < 0 && !this.bus.find(pa2))
+      this.accessFault(TLB_KIND_STORE, nlo, nhi);
     for (let i = 0; i < size; i++) {
       const b = i < 4 ? (v >>> (8 * i)) & 0xff : (vh >>> (8 * (i - 4))) & 0xff;
-      if (i < first) this.writePhys(pa1 + i, 1, b, vlo, vhi); else this.writePhys(pa2 + i - first, 1, b, nlo, nhi);
+      if (i < first) this.writePhys(pa1 + i, 1, b, vlo, vhi);
+      else this.writePhys(pa2 + i - first, 1, b, nlo, nhi);
     }
   }
 
@@ -560,11 +713,14 @@ export class Hart {
     // Cached fetch translation for the current code page.
     // fBase is the u16 index of the page's first parcel: host offsets may exceed 2^31 (RAM up to 4 GiB), and as a
     // halved unsigned value it always fits an int32, so TurboFan keeps it in a word register (no float phi).
-    let fTag = 1, fTagHi = 0, fBase = 0;
+    let fTag = 1,
+      fTagHi = 0,
+      fBase = 0;
     try {
       for (; i < limit; i++) {
         if (this.breakSlice) break;
-        const pcLo = this.pcLo, pcHi = this.pcHi;
+        const pcLo = this.pcLo,
+          pcHi = this.pcHi;
         // ---- fetch ----
         let insn: number;
         let ilen = 4;
@@ -582,7 +738,8 @@ export class Hart {
             }
             fBase = h >>> 1;
           }
-          fTag = pcLo & PAGE_MASK; fTagHi = pcHi;
+          fTag = pcLo & PAGE_MASK;
+          fTagHi = pcHi;
         }
         const lowParcel = u16[fBase + (poff >> 1)];
         if ((lowParcel & 3) !== 3) {
@@ -596,63 +753,117 @@ export class Hart {
         }
         // ---- execute ----
         let npcLo = (pcLo + ilen) | 0;
-        let npcHi = (npcLo >>> 0) < (pcLo >>> 0) ? (pcHi + 1) | 0 : pcHi;
+        let npcHi = npcLo >>> 0 < pcLo >>> 0 ? (pcHi + 1) | 0 : pcHi;
         const rd = (insn >>> 7) & 31;
         const rs1 = (insn >>> 15) & 31;
         const rs2 = (insn >>> 20) & 31;
         const f3 = (insn >>> 12) & 7;
-        const a = rs1 << 1, b = rs2 << 1, d = rd << 1;
+        const a = rs1 << 1,
+          b = rs2 << 1,
+          d = rd << 1;
         // Cases stay in order of dynamic frequency (measured on a Debian boot): V8 compiles this sparse switch
         // to a chain of compares tried in source order, so the common opcodes must come first.
         switch (insn & 0x7f) {
-          case 0x33: { // OP
-            const alo = x[a], ahi = x[a + 1], blo = x[b], bhi = x[b + 1];
+          case 0x33: {
+            // OP
+            const alo = x[a],
+              ahi = x[a + 1],
+              blo = x[b],
+              bhi = x[b + 1];
             const f7 = insn >>> 25;
             if (f7 === 0) {
               switch (f3) {
-                case 0: { const lo = (alo + blo) | 0; x[d + 1] = (ahi + bhi + ((lo >>> 0) < (alo >>> 0) ? 1 : 0)) | 0; x[d] = lo; break; }
-                case 4: x[d] = alo ^ blo; x[d + 1] = ahi ^ bhi; break;
-                case 6: x[d] = alo | blo; x[d + 1] = ahi | bhi; break;
-                case 3: x[d] = (ahi >>> 0) < (bhi >>> 0) || (ahi === bhi && (alo >>> 0) < (blo >>> 0)) ? 1 : 0; x[d + 1] = 0; break;
-                case 7: x[d] = alo & blo; x[d + 1] = ahi & bhi; break;
-                case 1: shl(x, d, alo, ahi, blo & 63); break;
-                case 5: shr(x, d, alo, ahi, blo & 63); break;
-                case 2: x[d] = ahi < bhi || (ahi === bhi && (alo >>> 0) < (blo >>> 0)) ? 1 : 0; x[d + 1] = 0; break;
+                case 0: {
+                  const lo = (alo + blo) | 0;
+                  x[d + 1] = (ahi + bhi + (lo >>> 0 < alo >>> 0 ? 1 : 0)) | 0;
+                  x[d] = lo;
+                  break;
+                }
+                case 4:
+                  x[d] = alo ^ blo;
+                  x[d + 1] = ahi ^ bhi;
+                  break;
+                case 6:
+                  x[d] = alo | blo;
+                  x[d + 1] = ahi | bhi;
+                  break;
+                case 3:
+                  x[d] = ahi >>> 0 < bhi >>> 0 || (ahi === bhi && alo >>> 0 < blo >>> 0) ? 1 : 0;
+                  x[d + 1] = 0;
+                  break;
+                case 7:
+                  x[d] = alo & blo;
+                  x[d + 1] = ahi & bhi;
+                  break;
+                case 1:
+                  shl(x, d, alo, ahi, blo & 63);
+                  break;
+                case 5:
+                  shr(x, d, alo, ahi, blo & 63);
+                  break;
+                case 2:
+                  x[d] = ahi < bhi || (ahi === bhi && alo >>> 0 < blo >>> 0) ? 1 : 0;
+                  x[d + 1] = 0;
+                  break;
               }
             } else if (f7 === 0x20) {
               if (f3 === 0) {
                 const lo = (alo - blo) | 0;
-                x[d + 1] = (ahi - bhi - ((alo >>> 0) < (blo >>> 0) ? 1 : 0)) | 0; x[d] = lo;
+                x[d + 1] = (ahi - bhi - (alo >>> 0 < blo >>> 0 ? 1 : 0)) | 0;
+                x[d] = lo;
               } else if (f3 === 5) sar(x, d, alo, ahi, blo & 63);
               else this.illegal(insn);
             } else if (f7 === 1) {
               let lo: number;
               switch (f3) {
-                case 0: lo = mul64(alo, ahi, blo, bhi); break;
-                case 1: lo = mulh64(alo, ahi, blo, bhi); break;
-                case 2: lo = mulhsu64(alo, ahi, blo, bhi); break;
-                case 3: lo = mulhu64(alo, ahi, blo, bhi); break;
-                case 4: lo = divrem64(0, alo, ahi, blo, bhi); break;
-                case 5: lo = divrem64(1, alo, ahi, blo, bhi); break;
-                case 6: lo = divrem64(2, alo, ahi, blo, bhi); break;
-                default: lo = divrem64(3, alo, ahi, blo, bhi); break;
+                case 0:
+                  lo = mul64(alo, ahi, blo, bhi);
+                  break;
+                case 1:
+                  lo = mulh64(alo, ahi, blo, bhi);
+                  break;
+                case 2:
+                  lo = mulhsu64(alo, ahi, blo, bhi);
+                  break;
+                case 3:
+                  lo = mulhu64(alo, ahi, blo, bhi);
+                  break;
+                case 4:
+                  lo = divrem64(0, alo, ahi, blo, bhi);
+                  break;
+                case 5:
+                  lo = divrem64(1, alo, ahi, blo, bhi);
+                  break;
+                case 6:
+                  lo = divrem64(2, alo, ahi, blo, bhi);
+                  break;
+                default:
+                  lo = divrem64(3, alo, ahi, blo, bhi);
+                  break;
               }
-              x[d] = lo; x[d + 1] = r64.hi;
+              x[d] = lo;
+              x[d + 1] = r64.hi;
             } else this.illegal(insn);
             break;
           }
-          case 0x13: { // OP-IMM
+          case 0x13: {
+            // OP-IMM
             const imm = insn >> 20;
-            const alo = x[a], ahi = x[a + 1];
-            switch (f3) { // cases in order of frequency, like the opcode switch
-              case 0: { // ADDI
+            const alo = x[a],
+              ahi = x[a + 1];
+            switch (
+              f3 // cases in order of frequency, like the opcode switch
+            ) {
+              case 0: {
+                // ADDI
                 const lo = (alo + imm) | 0;
-                x[d + 1] = (ahi + (imm >> 31) + ((lo >>> 0) < (alo >>> 0) ? 1 : 0)) | 0;
+                x[d + 1] = (ahi + (imm >> 31) + (lo >>> 0 < alo >>> 0 ? 1 : 0)) | 0;
                 x[d] = lo;
                 break;
               }
-              case 1: { // SLLI
-                if ((insn >>> 26) !== 0) this.illegal(insn);
+              case 1: {
+                // SLLI
+                if (insn >>> 26 !== 0) this.illegal(insn);
                 const sh = imm & 63;
                 shl(x, d, alo, ahi, sh);
                 break;
@@ -665,27 +876,42 @@ export class Hart {
                 else this.illegal(insn);
                 break;
               }
-              case 7: x[d] = alo & imm; x[d + 1] = ahi & (imm >> 31); break;
-              case 4: x[d] = alo ^ imm; x[d + 1] = ahi ^ (imm >> 31); break;
-              case 3: { // SLTIU
+              case 7:
+                x[d] = alo & imm;
+                x[d + 1] = ahi & (imm >> 31);
+                break;
+              case 4:
+                x[d] = alo ^ imm;
+                x[d + 1] = ahi ^ (imm >> 31);
+                break;
+              case 3: {
+                // SLTIU
                 const ihi = imm >> 31;
-                x[d] = (ahi >>> 0) < (ihi >>> 0) || (ahi === ihi && (alo >>> 0) < (imm >>> 0)) ? 1 : 0; x[d + 1] = 0;
+                x[d] = ahi >>> 0 < ihi >>> 0 || (ahi === ihi && alo >>> 0 < imm >>> 0) ? 1 : 0;
+                x[d + 1] = 0;
                 break;
               }
-              case 6: x[d] = alo | imm; x[d + 1] = ahi | (imm >> 31); break;
-              case 2: { // SLTI
+              case 6:
+                x[d] = alo | imm;
+                x[d + 1] = ahi | (imm >> 31);
+                break;
+              case 2: {
+                // SLTI
                 const ihi = imm >> 31;
-                x[d] = ahi < ihi || (ahi === ihi && (alo >>> 0) < (imm >>> 0)) ? 1 : 0; x[d + 1] = 0;
+                x[d] = ahi < ihi || (ahi === ihi && alo >>> 0 < imm >>> 0) ? 1 : 0;
+                x[d + 1] = 0;
                 break;
               }
             }
             break;
           }
-          case 0x03: { // LOAD
+          case 0x03: {
+            // LOAD
             const imm = insn >> 20;
-            const blo = x[a], bhi = x[a + 1];
+            const blo = x[a],
+              bhi = x[a + 1];
             const vlo = (blo + imm) | 0;
-            const vhi = (bhi + (imm >> 31) + ((vlo >>> 0) < (blo >>> 0) ? 1 : 0)) | 0;
+            const vhi = (bhi + (imm >> 31) + (vlo >>> 0 < blo >>> 0 ? 1 : 0)) | 0;
             let lo: number, hi: number;
             // The TLB hit for a naturally aligned access (which cannot cross the page) is inlined here: TurboFan's
             // inlining budget runs out inside this large function, and a call per load costs more than the load.
@@ -693,82 +919,148 @@ export class Hart {
             if (m32[e] === (vlo & PAGE_MASK) && m32[e + 1] === vhi && (vlo & ((1 << (f3 & 3)) - 1)) === 0) {
               const h = (m32[e + 2] >>> 0) + (vlo & 4095); // unsigned: host offsets may exceed 2^31
               switch (f3) {
-                case 3: lo = m32[h >>> 2]; hi = m32[(h >>> 2) + 1]; break;
-                case 4: lo = u8[h]; hi = 0; break;
-                case 2: lo = m32[h >>> 2]; hi = lo >> 31; break;
-                case 0: lo = (u8[h] << 24) >> 24; hi = lo >> 31; break;
-                case 1: lo = (u16[h >>> 1] << 16) >> 16; hi = lo >> 31; break;
-                case 5: lo = u16[h >>> 1]; hi = 0; break;
-                case 6: lo = m32[h >>> 2]; hi = 0; break;
-                default: return this.illegal(insn);
+                case 3:
+                  lo = m32[h >>> 2];
+                  hi = m32[(h >>> 2) + 1];
+                  break;
+                case 4:
+                  lo = u8[h];
+                  hi = 0;
+                  break;
+                case 2:
+                  lo = m32[h >>> 2];
+                  hi = lo >> 31;
+                  break;
+                case 0:
+                  lo = (u8[h] << 24) >> 24;
+                  hi = lo >> 31;
+                  break;
+                case 1:
+                  lo = (u16[h >>> 1] << 16) >> 16;
+                  hi = lo >> 31;
+                  break;
+                case 5:
+                  lo = u16[h >>> 1];
+                  hi = 0;
+                  break;
+                case 6:
+                  lo = m32[h >>> 2];
+                  hi = 0;
+                  break;
+                default:
+                  return this.illegal(insn);
               }
             } else {
-              lo = this.loadOther(insn, f3, vlo, vhi) | 0; hi = r64.hi | 0; // int32 phis, not tagged ones
+              lo = this.loadOther(insn, f3, vlo, vhi) | 0;
+              hi = r64.hi | 0; // int32 phis, not tagged ones
             }
-            x[d] = lo; x[d + 1] = hi;
+            x[d] = lo;
+            x[d + 1] = hi;
             break;
           }
-          case 0x63: { // BRANCH
-            const alo = x[a], ahi = x[a + 1], blo = x[b], bhi = x[b + 1];
+          case 0x63: {
+            // BRANCH
+            const alo = x[a],
+              ahi = x[a + 1],
+              blo = x[b],
+              bhi = x[b + 1];
             let taken: boolean;
             switch (f3) {
-              case 1: taken = alo !== blo || ahi !== bhi; break;
-              case 0: taken = alo === blo && ahi === bhi; break;
-              case 6: taken = (ahi >>> 0) < (bhi >>> 0) || (ahi === bhi && (alo >>> 0) < (blo >>> 0)); break;
-              case 7: taken = (ahi >>> 0) > (bhi >>> 0) || (ahi === bhi && (alo >>> 0) >= (blo >>> 0)); break;
-              case 4: taken = ahi < bhi || (ahi === bhi && (alo >>> 0) < (blo >>> 0)); break;
-              case 5: taken = ahi > bhi || (ahi === bhi && (alo >>> 0) >= (blo >>> 0)); break;
-              default: return this.illegal(insn);
+              case 1:
+                taken = alo !== blo || ahi !== bhi;
+                break;
+              case 0:
+                taken = alo === blo && ahi === bhi;
+                break;
+              case 6:
+                taken = ahi >>> 0 < bhi >>> 0 || (ahi === bhi && alo >>> 0 < blo >>> 0);
+                break;
+              case 7:
+                taken = ahi >>> 0 > bhi >>> 0 || (ahi === bhi && alo >>> 0 >= blo >>> 0);
+                break;
+              case 4:
+                taken = ahi < bhi || (ahi === bhi && alo >>> 0 < blo >>> 0);
+                break;
+              case 5:
+                taken = ahi > bhi || (ahi === bhi && alo >>> 0 >= blo >>> 0);
+                break;
+              default:
+                return this.illegal(insn);
             }
             if (taken) {
-              const imm = ((insn >> 31) << 12) | (((insn >>> 7) & 1) << 11) | (((insn >>> 25) & 0x3f) << 5) | (((insn >>> 8) & 0xf) << 1);
+              const imm =
+                ((insn >> 31) << 12) |
+                (((insn >>> 7) & 1) << 11) |
+                (((insn >>> 25) & 0x3f) << 5) |
+                (((insn >>> 8) & 0xf) << 1);
               npcLo = (pcLo + imm) | 0;
-              npcHi = (pcHi + (imm >> 31) + ((npcLo >>> 0) < (pcLo >>> 0) ? 1 : 0)) | 0;
+              npcHi = (pcHi + (imm >> 31) + (npcLo >>> 0 < pcLo >>> 0 ? 1 : 0)) | 0;
               if (this.stopAtJump) limit = i + 1;
             }
             break;
           }
-          case 0x23: { // STORE
+          case 0x23: {
+            // STORE
             const imm = ((insn >> 25) << 5) | ((insn >>> 7) & 31);
-            const blo = x[a], bhi = x[a + 1];
+            const blo = x[a],
+              bhi = x[a + 1];
             const vlo = (blo + imm) | 0;
-            const vhi = (bhi + (imm >> 31) + ((vlo >>> 0) < (blo >>> 0) ? 1 : 0)) | 0;
+            const vhi = (bhi + (imm >> 31) + (vlo >>> 0 < blo >>> 0 ? 1 : 0)) | 0;
             // Inlined TLB hit for naturally aligned stores, as for loads; everything else goes through storeOther.
             const e = this.storeTlb + (((vlo >>> 12) & TLB_MASK) << 2);
             if (m32[e] === (vlo & PAGE_MASK) && m32[e + 1] === vhi && (vlo & ((1 << (f3 & 3)) - 1)) === 0 && f3 < 4) {
               const h = (m32[e + 2] >>> 0) + (vlo & 4095);
               switch (f3) {
-                case 3: m32[h >>> 2] = x[b]; m32[(h >>> 2) + 1] = x[b + 1]; break;
-                case 2: m32[h >>> 2] = x[b]; break;
-                case 0: u8[h] = x[b]; break;
-                default: u16[h >>> 1] = x[b]; break;
+                case 3:
+                  m32[h >>> 2] = x[b];
+                  m32[(h >>> 2) + 1] = x[b + 1];
+                  break;
+                case 2:
+                  m32[h >>> 2] = x[b];
+                  break;
+                case 0:
+                  u8[h] = x[b];
+                  break;
+                default:
+                  u16[h >>> 1] = x[b];
+                  break;
               }
             } else {
               this.storeOther(insn, f3, vlo, vhi, x[b], x[b + 1]);
             }
             break;
           }
-          case 0x1b: { // OP-IMM-32
+          case 0x1b: {
+            // OP-IMM-32
             const imm = insn >> 20;
             const alo = x[a];
             let v: number;
             switch (f3) {
-              case 0: v = (alo + imm) | 0; break;
-              case 1: if ((insn >>> 25) !== 0) this.illegal(insn); v = alo << (imm & 31); break;
+              case 0:
+                v = (alo + imm) | 0;
+                break;
+              case 1:
+                if (insn >>> 25 !== 0) this.illegal(insn);
+                v = alo << (imm & 31);
+                break;
               case 5: {
                 const top = insn >>> 25;
-                if (top === 0) v = alo >>> (imm & 31) | 0;
+                if (top === 0) v = (alo >>> (imm & 31)) | 0;
                 else if (top === 0x20) v = alo >> (imm & 31);
                 else return this.illegal(insn);
                 break;
               }
-              default: return this.illegal(insn);
+              default:
+                return this.illegal(insn);
             }
-            x[d] = v; x[d + 1] = v >> 31;
+            x[d] = v;
+            x[d + 1] = v >> 31;
             break;
           }
-          case 0x3b: { // OP-32
-            const av = x[a], bv = x[b];
+          case 0x3b: {
+            // OP-32
+            const av = x[a],
+              bv = x[b];
             const f7 = insn >>> 25;
             let v: number;
             if (f7 === 0) {
@@ -782,81 +1074,126 @@ export class Hart {
               else return this.illegal(insn);
             } else if (f7 === 1) {
               switch (f3) {
-                case 0: v = Math.imul(av, bv); break;
-                case 4: v = bv === 0 ? -1 : (av === -2147483648 && bv === -1) ? av : (av / bv) | 0; break;
-                case 5: v = bv === 0 ? -1 : ((av >>> 0) / (bv >>> 0)) | 0; break;
-                case 6: v = bv === 0 ? av : (av === -2147483648 && bv === -1) ? 0 : (av % bv) | 0; break;
-                case 7: v = bv === 0 ? av : ((av >>> 0) % (bv >>> 0)) | 0; break;
-                default: return this.illegal(insn);
+                case 0:
+                  v = Math.imul(av, bv);
+                  break;
+                case 4:
+                  v = bv === 0 ? -1 : av === -2147483648 && bv === -1 ? av : (av / bv) | 0;
+                  break;
+                case 5:
+                  v = bv === 0 ? -1 : ((av >>> 0) / (bv >>> 0)) | 0;
+                  break;
+                case 6:
+                  v = bv === 0 ? av : av === -2147483648 && bv === -1 ? 0 : (av % bv) | 0;
+                  break;
+                case 7:
+                  v = bv === 0 ? av : ((av >>> 0) % (bv >>> 0)) | 0;
+                  break;
+                default:
+                  return this.illegal(insn);
               }
             } else return this.illegal(insn);
-            x[d] = v; x[d + 1] = v >> 31;
+            x[d] = v;
+            x[d + 1] = v >> 31;
             break;
           }
-          case 0x67: { // JALR
+          case 0x67: {
+            // JALR
             if (f3 !== 0) this.illegal(insn);
             const imm = insn >> 20;
-            const blo = x[a], bhi = x[a + 1];
+            const blo = x[a],
+              bhi = x[a + 1];
             const tlo = (blo + imm) & -2;
-            const thi = (bhi + (imm >> 31) + (((blo + imm) >>> 0) < (blo >>> 0) ? 1 : 0)) | 0;
-            x[d] = npcLo; x[d + 1] = npcHi;
-            npcLo = tlo; npcHi = thi;
+            const thi = (bhi + (imm >> 31) + ((blo + imm) >>> 0 < blo >>> 0 ? 1 : 0)) | 0;
+            x[d] = npcLo;
+            x[d + 1] = npcHi;
+            npcLo = tlo;
+            npcHi = thi;
             if (this.stopAtJump) limit = i + 1;
             break;
           }
-          case 0x6f: { // JAL
-            const imm = (((insn >> 31) << 20) | (((insn >>> 12) & 0xff) << 12) | (((insn >>> 20) & 1) << 11) | (((insn >>> 21) & 0x3ff) << 1));
+          case 0x6f: {
+            // JAL
+            const imm =
+              ((insn >> 31) << 20) |
+              (((insn >>> 12) & 0xff) << 12) |
+              (((insn >>> 20) & 1) << 11) |
+              (((insn >>> 21) & 0x3ff) << 1);
             const tlo = (pcLo + imm) | 0;
-            const thi = (pcHi + (imm >> 31) + ((tlo >>> 0) < (pcLo >>> 0) ? 1 : 0)) | 0;
-            x[d] = npcLo; x[d + 1] = npcHi;
-            npcLo = tlo; npcHi = thi;
+            const thi = (pcHi + (imm >> 31) + (tlo >>> 0 < pcLo >>> 0 ? 1 : 0)) | 0;
+            x[d] = npcLo;
+            x[d + 1] = npcHi;
+            npcLo = tlo;
+            npcHi = thi;
             if (this.stopAtJump) limit = i + 1;
             break;
           }
-          case 0x17: { // AUIPC
+          case 0x17: {
+            // AUIPC
             const v = insn & PAGE_MASK;
             const lo = (pcLo + v) | 0;
-            x[d + 1] = (pcHi + (v >> 31) + ((lo >>> 0) < (pcLo >>> 0) ? 1 : 0)) | 0;
+            x[d + 1] = (pcHi + (v >> 31) + (lo >>> 0 < pcLo >>> 0 ? 1 : 0)) | 0;
             x[d] = lo;
             break;
           }
-          case 0x37: { // LUI
+          case 0x37: {
+            // LUI
             const v = insn & PAGE_MASK;
-            x[d] = v; x[d + 1] = v >> 31;
+            x[d] = v;
+            x[d + 1] = v >> 31;
             break;
           }
-          case 0x0f: { // MISC-MEM
-            if (f3 === 1) { this.breakSlice = true; } // FENCE.I: the interpreter always fetches fresh; end the slice for the JIT's sake
+          case 0x0f: {
+            // MISC-MEM
+            if (f3 === 1) {
+              this.breakSlice = true;
+            } // FENCE.I: the interpreter always fetches fresh; end the slice for the JIT's sake
             else if (f3 !== 0) this.illegal(insn);
             break;
           }
-          case 0x2f: this.amo(insn, f3, d, a, b); break;
-          case 0x07: { // LOAD-FP
+          case 0x2f:
+            this.amo(insn, f3, d, a, b);
+            break;
+          case 0x07: {
+            // LOAD-FP
             if ((this.mstatus & MSTATUS_FS) === 0) this.illegal(insn);
             const imm = insn >> 20;
-            const blo = x[a], bhi = x[a + 1];
+            const blo = x[a],
+              bhi = x[a + 1];
             const vlo = (blo + imm) | 0;
-            const vhi = (bhi + (imm >> 31) + ((vlo >>> 0) < (blo >>> 0) ? 1 : 0)) | 0;
+            const vhi = (bhi + (imm >> 31) + (vlo >>> 0 < blo >>> 0 ? 1 : 0)) | 0;
             const fr = this.f;
-            if (f3 === 2) { fr[d] = this.load32(vlo, vhi); fr[d + 1] = -1; }
-            else if (f3 === 3) { const lo = this.load64(vlo, vhi); fr[d] = lo; fr[d + 1] = r64.hi; }
-            else this.illegal(insn);
+            if (f3 === 2) {
+              fr[d] = this.load32(vlo, vhi);
+              fr[d + 1] = -1;
+            } else if (f3 === 3) {
+              const lo = this.load64(vlo, vhi);
+              fr[d] = lo;
+              fr[d + 1] = r64.hi;
+            } else this.illegal(insn);
             this.mstatus |= MSTATUS_FS;
             break;
           }
-          case 0x27: { // STORE-FP
+          case 0x27: {
+            // STORE-FP
             if ((this.mstatus & MSTATUS_FS) === 0) this.illegal(insn);
             const imm = ((insn >> 25) << 5) | ((insn >>> 7) & 31);
-            const blo = x[a], bhi = x[a + 1];
+            const blo = x[a],
+              bhi = x[a + 1];
             const vlo = (blo + imm) | 0;
-            const vhi = (bhi + (imm >> 31) + ((vlo >>> 0) < (blo >>> 0) ? 1 : 0)) | 0;
+            const vhi = (bhi + (imm >> 31) + (vlo >>> 0 < blo >>> 0 ? 1 : 0)) | 0;
             const fr = this.f;
             if (f3 === 2) this.store32(vlo, vhi, fr[b]);
             else if (f3 === 3) this.store64(vlo, vhi, fr[b], fr[b + 1]);
             else this.illegal(insn);
             break;
           }
-          case 0x43: case 0x47: case 0x4b: case 0x4f: case 0x53: { // FP compute
+          case 0x43:
+          case 0x47:
+          case 0x4b:
+          case 0x4f:
+          case 0x53: {
+            // FP compute
             if ((this.mstatus & MSTATUS_FS) === 0) this.illegal(insn);
             const fi = this.base + HS_FCSR;
             const fcsr = m32[fi >> 2];
@@ -866,11 +1203,13 @@ export class Hart {
             this.mstatus |= MSTATUS_FS;
             break;
           }
-          case 0x73: { // SYSTEM
+          case 0x73: {
+            // SYSTEM
             if (f3 === 0) {
               // ECALL/EBREAK unwind; xRET, WFI and SFENCE.VMA set pc themselves and end the slice.
               this.system(insn, pcLo, pcHi);
-              x[0] = 0; x[1] = 0;
+              x[0] = 0;
+              x[1] = 0;
               return i + 1;
             } else if (f3 === 4) {
               this.illegal(insn);
@@ -882,19 +1221,23 @@ export class Hart {
           default:
             this.illegal(insn);
         }
-        x[0] = 0; x[1] = 0;
-        this.pcLo = npcLo; this.pcHi = npcHi;
+        x[0] = 0;
+        x[1] = 0;
+        this.pcLo = npcLo;
+        this.pcHi = npcHi;
       }
     } catch (e) {
       if (e !== TRAP_UNWIND) throw e;
-      x[0] = 0; x[1] = 0;
+      x[0] = 0;
+      x[1] = 0;
       this.breakSlice = true;
     }
     return i;
   }
 
   private fetchCrossPage(pcLo: number, pcHi: number, lowParcel: number): number {
-    const nlo = (pcLo + 2) | 0, nhi = (nlo >>> 0) < (pcLo >>> 0) ? (pcHi + 1) | 0 : pcHi;
+    const nlo = (pcLo + 2) | 0,
+      nhi = nlo >>> 0 < pcLo >>> 0 ? (pcHi + 1) | 0 : pcHi;
     const pa = this.translate(nlo, nhi, TLB_KIND_FETCH);
     const h = this.mem.ramHostOffset(pa, 2);
     if (h < 0) this.raise(CAUSE_FETCH_ACCESS, nlo, nhi);
@@ -925,17 +1268,20 @@ export class Hart {
         return;
       case 0x10500073: // WFI
         if (p === PRIV_U || (p === PRIV_S && (this.mstatus & MSTATUS_TW) !== 0)) this.illegal(insn);
-        this.pcLo = (pcLo + 4) | 0; if ((this.pcLo >>> 0) < (pcLo >>> 0)) this.pcHi = (pcHi + 1) | 0;
+        this.pcLo = (pcLo + 4) | 0;
+        if (this.pcLo >>> 0 < pcLo >>> 0) this.pcHi = (pcHi + 1) | 0;
         if ((this.mip & this.mie) === 0) this.stopReason = StopReason.Wfi;
         this.breakSlice = true;
         return;
     }
-    if ((insn >>> 25) === 0x09 && ((insn >>> 7) & 31) === 0) { // SFENCE.VMA
+    if (insn >>> 25 === 0x09 && ((insn >>> 7) & 31) === 0) {
+      // SFENCE.VMA
       if (p === PRIV_U || (p === PRIV_S && (this.mstatus & MSTATUS_TVM) !== 0)) this.illegal(insn);
       const rs1 = (insn >>> 15) & 31;
       if (rs1 === 0) this.flushTlb();
       else this.flushTlbPage(this.x[2 * rs1], this.x[2 * rs1 + 1]);
-      this.pcLo = (pcLo + 4) | 0; if ((this.pcLo >>> 0) < (pcLo >>> 0)) this.pcHi = (pcHi + 1) | 0;
+      this.pcLo = (pcLo + 4) | 0;
+      if (this.pcLo >>> 0 < pcLo >>> 0) this.pcHi = (pcHi + 1) | 0;
       this.breakSlice = true;
       return;
     }
@@ -948,17 +1294,21 @@ export class Hart {
     if (f3 !== 2 && f3 !== 3) this.illegal(insn);
     const size = f3 === 2 ? 4 : 8;
     const f5 = insn >>> 27;
-    const vlo = x[a], vhi = x[a + 1];
-    if (f5 === 2) { // LR
+    const vlo = x[a],
+      vhi = x[a + 1];
+    if (f5 === 2) {
+      // LR
       if (((insn >>> 20) & 31) !== 0) this.illegal(insn);
       const h = this.amoHost(vlo, vhi, size, true);
       const lo = this.m32[h >> 2];
       const hi = size === 8 ? this.m32[(h >> 2) + 1] : lo >> 31;
       this.reservation = h;
-      x[d] = lo; x[d + 1] = hi;
+      x[d] = lo;
+      x[d + 1] = hi;
       return;
     }
-    if (f5 === 3) { // SC
+    if (f5 === 3) {
+      // SC
       if ((vlo & (size - 1)) !== 0) this.raise(CAUSE_MISALIGNED_STORE, vlo, vhi);
       const bv = b;
       let ok = false;
@@ -971,52 +1321,101 @@ export class Hart {
         }
       }
       this.reservation = -1;
-      x[d] = ok ? 0 : 1; x[d + 1] = 0;
+      x[d] = ok ? 0 : 1;
+      x[d + 1] = 0;
       return;
     }
     const h = this.amoHost(vlo, vhi, size, false) >> 2;
     const m = this.m32;
-    const olo = m[h], ohi = size === 8 ? m[h + 1] : olo >> 31;
-    const blo = x[b], bhi = size === 8 ? x[b + 1] : x[b] >> 31;
+    const olo = m[h],
+      ohi = size === 8 ? m[h + 1] : olo >> 31;
+    const blo = x[b],
+      bhi = size === 8 ? x[b + 1] : x[b] >> 31;
     let nlo: number, nhi: number;
     switch (f5) {
-      case 0x01: nlo = blo; nhi = bhi; break; // AMOSWAP
-      case 0x00: nlo = (olo + blo) | 0; nhi = (ohi + bhi + ((nlo >>> 0) < (olo >>> 0) ? 1 : 0)) | 0; break; // AMOADD
-      case 0x04: nlo = olo ^ blo; nhi = ohi ^ bhi; break;
-      case 0x0c: nlo = olo & blo; nhi = ohi & bhi; break;
-      case 0x08: nlo = olo | blo; nhi = ohi | bhi; break;
-      case 0x10: case 0x14: { // AMOMIN / AMOMAX
-        const less = ohi < bhi || (ohi === bhi && (olo >>> 0) < (blo >>> 0));
+      case 0x01:
+        nlo = blo;
+        nhi = bhi;
+        break; // AMOSWAP
+      case 0x00:
+        nlo = (olo + blo) | 0;
+        nhi = (ohi + bhi + (nlo >>> 0 < olo >>> 0 ? 1 : 0)) | 0;
+        break; // AMOADD
+      case 0x04:
+        nlo = olo ^ blo;
+        nhi = ohi ^ bhi;
+        break;
+      case 0x0c:
+        nlo = olo & blo;
+        nhi = ohi & bhi;
+        break;
+      case 0x08:
+        nlo = olo | blo;
+        nhi = ohi | bhi;
+        break;
+      case 0x10:
+      case 0x14: {
+        // AMOMIN / AMOMAX
+        const less = ohi < bhi || (ohi === bhi && olo >>> 0 < blo >>> 0);
         const pickOld = f5 === 0x10 ? less : !less;
-        nlo = pickOld ? olo : blo; nhi = pickOld ? ohi : bhi; break;
+        nlo = pickOld ? olo : blo;
+        nhi = pickOld ? ohi : bhi;
+        break;
       }
-      case 0x18: case 0x1c: { // AMOMINU / AMOMAXU
-        const less = (ohi >>> 0) < (bhi >>> 0) || (ohi === bhi && (olo >>> 0) < (blo >>> 0));
+      case 0x18:
+      case 0x1c: {
+        // AMOMINU / AMOMAXU
+        const less = ohi >>> 0 < bhi >>> 0 || (ohi === bhi && olo >>> 0 < blo >>> 0);
         const pickOld = f5 === 0x18 ? less : !less;
-        nlo = pickOld ? olo : blo; nhi = pickOld ? ohi : bhi; break;
+        nlo = pickOld ? olo : blo;
+        nhi = pickOld ? ohi : bhi;
+        break;
       }
-      default: return this.illegal(insn);
+      default:
+        return this.illegal(insn);
     }
     m[h] = nlo;
     if (size === 8) m[h + 1] = nhi;
-    x[d] = olo; x[d + 1] = ohi;
+    x[d] = olo;
+    x[d + 1] = ohi;
   }
 }
 
 function shl(x: Int32Array, d: number, lo: number, hi: number, sh: number): void {
-  if (sh === 0) { x[d] = lo; x[d + 1] = hi; }
-  else if (sh < 32) { x[d + 1] = (hi << sh) | (lo >>> (32 - sh)); x[d] = lo << sh; }
-  else { x[d + 1] = lo << (sh - 32); x[d] = 0; }
+  if (sh === 0) {
+    x[d] = lo;
+    x[d + 1] = hi;
+  } else if (sh < 32) {
+    x[d + 1] = (hi << sh) | (lo >>> (32 - sh));
+    x[d] = lo << sh;
+  } else {
+    x[d + 1] = lo << (sh - 32);
+    x[d] = 0;
+  }
 }
 function shr(x: Int32Array, d: number, lo: number, hi: number, sh: number): void {
-  if (sh === 0) { x[d] = lo; x[d + 1] = hi; }
-  else if (sh < 32) { x[d] = (lo >>> sh) | (hi << (32 - sh)); x[d + 1] = hi >>> sh; }
-  else { x[d] = hi >>> (sh - 32); x[d + 1] = 0; }
+  if (sh === 0) {
+    x[d] = lo;
+    x[d + 1] = hi;
+  } else if (sh < 32) {
+    x[d] = (lo >>> sh) | (hi << (32 - sh));
+    x[d + 1] = hi >>> sh;
+  } else {
+    x[d] = hi >>> (sh - 32);
+    x[d + 1] = 0;
+  }
 }
 function sar(x: Int32Array, d: number, lo: number, hi: number, sh: number): void {
-  if (sh === 0) { x[d] = lo; x[d + 1] = hi; }
-  else if (sh < 32) { x[d] = (lo >>> sh) | (hi << (32 - sh)); x[d + 1] = hi >> sh; }
-  else { x[d] = hi >> (sh - 32); x[d + 1] = hi >> 31; }
+  if (sh === 0) {
+    x[d] = lo;
+    x[d + 1] = hi;
+  } else if (sh < 32) {
+    x[d] = (lo >>> sh) | (hi << (32 - sh));
+    x[d + 1] = hi >> sh;
+  } else {
+    x[d] = hi >> (sh - 32);
+    x[d + 1] = hi >> 31;
+  }
 }
 
 const clockStart = performance.now();

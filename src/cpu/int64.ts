@@ -6,7 +6,10 @@ export const r64 = { hi: 0 };
 
 /** High 32 bits of the unsigned 64-bit product of two uint32 (given as int32). */
 export function mulhu32(a: number, b: number): number {
-  const a0 = a & 0xffff, a1 = a >>> 16, b0 = b & 0xffff, b1 = b >>> 16;
+  const a0 = a & 0xffff,
+    a1 = a >>> 16,
+    b0 = b & 0xffff,
+    b1 = b >>> 16;
   const t = a0 * b0;
   const m1 = a1 * b0 + (t >>> 16);
   const m2 = a0 * b1 + (m1 & 0xffff);
@@ -23,9 +26,12 @@ export function mul64(alo: number, ahi: number, blo: number, bhi: number): numbe
 export function mulhu64(alo: number, ahi: number, blo: number, bhi: number): number {
   // Four 32x32->64 partial products, summed column by column with carries in doubles (exact: < 2^53).
   const ll_hi = mulhu32(alo, blo) >>> 0;
-  const lh_lo = Math.imul(alo, bhi) >>> 0, lh_hi = mulhu32(alo, bhi) >>> 0;
-  const hl_lo = Math.imul(ahi, blo) >>> 0, hl_hi = mulhu32(ahi, blo) >>> 0;
-  const hh_lo = Math.imul(ahi, bhi) >>> 0, hh_hi = mulhu32(ahi, bhi) >>> 0;
+  const lh_lo = Math.imul(alo, bhi) >>> 0,
+    lh_hi = mulhu32(alo, bhi) >>> 0;
+  const hl_lo = Math.imul(ahi, blo) >>> 0,
+    hl_hi = mulhu32(ahi, blo) >>> 0;
+  const hh_lo = Math.imul(ahi, bhi) >>> 0,
+    hh_hi = mulhu32(ahi, bhi) >>> 0;
   const col1 = ll_hi + lh_lo + hl_lo; // bits 32..63 (+ carry)
   const c1 = Math.floor(col1 / 4294967296);
   const col2 = lh_hi + hl_hi + hh_lo + c1; // bits 64..95
@@ -40,8 +46,16 @@ export function mulh64(alo: number, ahi: number, blo: number, bhi: number): numb
   let lo = mulhu64(alo, ahi, blo, bhi);
   let hi = r64.hi;
   // hi(a*b) signed = hi_u(a*b) - (a<0 ? b : 0) - (b<0 ? a : 0)
-  if (ahi < 0) { const n = (lo - blo) | 0; hi = (hi - bhi - ((lo >>> 0) < (blo >>> 0) ? 1 : 0)) | 0; lo = n; }
-  if (bhi < 0) { const n = (lo - alo) | 0; hi = (hi - ahi - ((lo >>> 0) < (alo >>> 0) ? 1 : 0)) | 0; lo = n; }
+  if (ahi < 0) {
+    const n = (lo - blo) | 0;
+    hi = (hi - bhi - (lo >>> 0 < blo >>> 0 ? 1 : 0)) | 0;
+    lo = n;
+  }
+  if (bhi < 0) {
+    const n = (lo - alo) | 0;
+    hi = (hi - ahi - (lo >>> 0 < alo >>> 0 ? 1 : 0)) | 0;
+    lo = n;
+  }
   r64.hi = hi;
   return lo;
 }
@@ -50,7 +64,11 @@ export function mulh64(alo: number, ahi: number, blo: number, bhi: number): numb
 export function mulhsu64(alo: number, ahi: number, blo: number, bhi: number): number {
   let lo = mulhu64(alo, ahi, blo, bhi);
   let hi = r64.hi;
-  if (ahi < 0) { const n = (lo - blo) | 0; hi = (hi - bhi - ((lo >>> 0) < (blo >>> 0) ? 1 : 0)) | 0; lo = n; }
+  if (ahi < 0) {
+    const n = (lo - blo) | 0;
+    hi = (hi - bhi - (lo >>> 0 < blo >>> 0 ? 1 : 0)) | 0;
+    lo = n;
+  }
   r64.hi = hi;
   return lo;
 }
@@ -79,13 +97,21 @@ export function divrem64(op: number, alo: number, ahi: number, blo: number, bhi:
   const rem = op >= 2;
   if (blo === 0 && bhi === 0) {
     // Division by zero: quotient all ones, remainder = dividend.
-    if (rem) { r64.hi = ahi; return alo; }
-    r64.hi = -1; return -1;
+    if (rem) {
+      r64.hi = ahi;
+      return alo;
+    }
+    r64.hi = -1;
+    return -1;
   }
   if (signed && alo === 0 && ahi === -2147483648 && blo === -1 && bhi === -1) {
     // Overflow: quotient = dividend, remainder 0.
-    if (rem) { r64.hi = 0; return 0; }
-    r64.hi = ahi; return alo;
+    if (rem) {
+      r64.hi = 0;
+      return 0;
+    }
+    r64.hi = ahi;
+    return alo;
   }
   const a = signed ? ahi * TWO32 + (alo >>> 0) : (ahi >>> 0) * TWO32 + (alo >>> 0);
   const b = signed ? bhi * TWO32 + (blo >>> 0) : (bhi >>> 0) * TWO32 + (blo >>> 0);
@@ -93,8 +119,23 @@ export function divrem64(op: number, alo: number, ahi: number, blo: number, bhi:
     let q = Math.trunc(a / b);
     let r = a - q * b;
     // Correct a possible off-by-one from the rounded double quotient.
-    if (r !== 0 && (r < 0) !== (a < 0)) { if ((b < 0) === (a < 0)) { q -= 1; r += b; } else { q += 1; r -= b; } }
-    else if (Math.abs(r) >= Math.abs(b)) { if ((b < 0) === (a < 0)) { q += 1; r -= b; } else { q -= 1; r += b; } }
+    if (r !== 0 && r < 0 !== a < 0) {
+      if (b < 0 === a < 0) {
+        q -= 1;
+        r += b;
+      } else {
+        q += 1;
+        r -= b;
+      }
+    } else if (Math.abs(r) >= Math.abs(b)) {
+      if (b < 0 === a < 0) {
+        q += 1;
+        r -= b;
+      } else {
+        q -= 1;
+        r += b;
+      }
+    }
     return setNum(rem ? r : q);
   }
   const A = signed ? BigInt.asIntN(64, toBig(alo, ahi)) : BigInt.asUintN(64, toBig(alo, ahi));

@@ -1,8 +1,18 @@
 // Trap entry (exceptions and interrupts, with delegation), interrupt selection, and xRET.
 import type { Hart } from './hart.js';
 import {
-  INTERRUPT_PRIORITY, MSTATUS_MIE, MSTATUS_MPIE, MSTATUS_MPP, MSTATUS_MPP_SHIFT, MSTATUS_MPRV, MSTATUS_SIE,
-  MSTATUS_SPIE, MSTATUS_SPP, PRIV_M, PRIV_S, PRIV_U,
+  INTERRUPT_PRIORITY,
+  MSTATUS_MIE,
+  MSTATUS_MPIE,
+  MSTATUS_MPP,
+  MSTATUS_MPP_SHIFT,
+  MSTATUS_MPRV,
+  MSTATUS_SIE,
+  MSTATUS_SPIE,
+  MSTATUS_SPP,
+  PRIV_M,
+  PRIV_S,
+  PRIV_U,
 } from './constants.js';
 
 const STOP_MACHINE_TRAP = 2; // StopReason.MachineTrap (kept local to avoid an import cycle at load time)
@@ -12,9 +22,12 @@ export function enterTrap(h: Hart, cause: number, isInterrupt: boolean, tvalLo: 
   const p = h.priv;
   const deleg = isInterrupt ? h.mideleg : h.medeleg;
   if (p <= PRIV_S && ((deleg >>> cause) & 1) !== 0) {
-    h.sepcLo = h.pcLo; h.sepcHi = h.pcHi;
-    h.scauseLo = cause; h.scauseHi = isInterrupt ? -2147483648 : 0;
-    h.stvalLo = tvalLo; h.stvalHi = tvalHi;
+    h.sepcLo = h.pcLo;
+    h.sepcHi = h.pcHi;
+    h.scauseLo = cause;
+    h.scauseHi = isInterrupt ? -2147483648 : 0;
+    h.stvalLo = tvalLo;
+    h.stvalHi = tvalHi;
     let s = h.mstatus;
     s = (s & MSTATUS_SIE) !== 0 ? s | MSTATUS_SPIE : s & ~MSTATUS_SPIE;
     s = p === PRIV_S ? s | MSTATUS_SPP : s & ~MSTATUS_SPP;
@@ -24,13 +37,19 @@ export function enterTrap(h: Hart, cause: number, isInterrupt: boolean, tvalLo: 
     return;
   }
   if (h.firmwareTraps) {
-    h.trapCause = cause; h.trapInterrupt = isInterrupt; h.trapTvalLo = tvalLo; h.trapTvalHi = tvalHi;
+    h.trapCause = cause;
+    h.trapInterrupt = isInterrupt;
+    h.trapTvalLo = tvalLo;
+    h.trapTvalHi = tvalHi;
     h.stopReason = STOP_MACHINE_TRAP;
     return;
   }
-  h.mepcLo = h.pcLo; h.mepcHi = h.pcHi;
-  h.mcauseLo = cause; h.mcauseHi = isInterrupt ? -2147483648 : 0;
-  h.mtvalLo = tvalLo; h.mtvalHi = tvalHi;
+  h.mepcLo = h.pcLo;
+  h.mepcHi = h.pcHi;
+  h.mcauseLo = cause;
+  h.mcauseHi = isInterrupt ? -2147483648 : 0;
+  h.mtvalLo = tvalLo;
+  h.mtvalHi = tvalHi;
   let s = h.mstatus;
   s = (s & MSTATUS_MIE) !== 0 ? s | MSTATUS_MPIE : s & ~MSTATUS_MPIE;
   s = (s & ~MSTATUS_MPP) | (p << MSTATUS_MPP_SHIFT);
@@ -44,7 +63,7 @@ function setVectorPc(h: Hart, tvecLo: number, tvecHi: number, cause: number, isI
   const off = isInterrupt && (tvecLo & 3) === 1 ? 4 * cause : 0;
   const lo = (base + off) | 0;
   h.pcLo = lo;
-  h.pcHi = (lo >>> 0) < (base >>> 0) ? (tvecHi + 1) | 0 : tvecHi;
+  h.pcHi = lo >>> 0 < base >>> 0 ? (tvecHi + 1) | 0 : tvecHi;
 }
 
 /** Take the highest-priority pending and enabled interrupt, if any. Returns true if one was taken. */
@@ -77,7 +96,8 @@ export function doSret(h: Hart): void {
   s &= ~MSTATUS_MPRV; // returning to a mode below M clears MPRV
   h.mstatus = s;
   h.priv = spp;
-  h.pcLo = h.sepcLo; h.pcHi = h.sepcHi;
+  h.pcLo = h.sepcLo;
+  h.pcHi = h.sepcHi;
 }
 
 export function doMret(h: Hart): void {
@@ -88,5 +108,6 @@ export function doMret(h: Hart): void {
   if (mpp !== PRIV_M) s &= ~MSTATUS_MPRV;
   h.mstatus = s;
   h.priv = mpp;
-  h.pcLo = h.mepcLo; h.pcHi = h.mepcHi;
+  h.pcLo = h.mepcLo;
+  h.pcHi = h.mepcHi;
 }

@@ -1,6 +1,6 @@
 // SiFive CLINT (ACLINT MSWI + MTIMER) as on QEMU's virt board: msip, mtimecmp and mtime registers.
-import type { MmioDevice } from "../bus/bus.js";
-import type { FdtBuilder } from "../boards/virt/fdt.js";
+import type { MmioDevice } from '../bus/bus.js';
+import type { FdtBuilder } from '../boards/virt/fdt.js';
 
 export const CLINT_SIZE = 0x10000;
 export const CLINT_MSIP_BASE = 0x0000;
@@ -152,7 +152,7 @@ export class Clint implements MmioDevice {
   /** Restores registers and re-drives every interrupt line from the restored state. */
   restore(state: ClintState): void {
     if (state.msip.length !== this.numHarts || state.mtimecmp.length !== this.numHarts) {
-      throw new Error("CLINT: saved state is for a different hart count");
+      throw new Error('CLINT: saved state is for a different hart count');
     }
     this.offset = Number.isFinite(state.offset) ? state.offset : 0;
     for (let h = 0; h < this.numHarts; h++) {
@@ -175,10 +175,11 @@ export class Clint implements MmioDevice {
   static fdtNode(fdt: FdtBuilder, base: number, cpuIntcPhandles: readonly number[]): void {
     const ext: number[] = [];
     for (const p of cpuIntcPhandles) ext.push(p, MIP_MSIP_BIT, p, MIP_MTIP_BIT);
-    fdt.beginNode(`clint@${base.toString(16)}`)
-      .propCells("interrupts-extended", ext)
-      .propReg("reg", base, CLINT_SIZE)
-      .propStrings("compatible", ["sifive,clint0", "riscv,clint0"])
+    fdt
+      .beginNode(`clint@${base.toString(16)}`)
+      .propCells('interrupts-extended', ext)
+      .propReg('reg', base, CLINT_SIZE)
+      .propStrings('compatible', ['sifive,clint0', 'riscv,clint0'])
       .endNode();
   }
 

@@ -1,6 +1,6 @@
 // Goldfish RTC as on QEMU's virt board: wall-clock nanoseconds, one alarm, one interrupt line.
-import type { IrqLine, MmioDevice } from "../bus/bus.js";
-import type { FdtBuilder } from "../boards/virt/fdt.js";
+import type { IrqLine, MmioDevice } from '../bus/bus.js';
+import type { FdtBuilder } from '../boards/virt/fdt.js';
 
 export const RTC_SIZE = 0x1000;
 export const RTC_TIME_LOW = 0x00;
@@ -67,12 +67,18 @@ export class GoldfishRtc implements MmioDevice {
         this.timeHighLatch = hi >>> 0;
         return (t - hi * TWO32) >>> 0;
       }
-      case RTC_TIME_HIGH: return this.timeHighLatch;
-      case RTC_ALARM_LOW: return this.alarmLo;
-      case RTC_ALARM_HIGH: return this.alarmHi;
-      case RTC_IRQ_ENABLED: return this.irqEnabled ? 1 : 0;
-      case RTC_ALARM_STATUS: return this.alarmRunning ? 1 : 0;
-      default: return 0;
+      case RTC_TIME_HIGH:
+        return this.timeHighLatch;
+      case RTC_ALARM_LOW:
+        return this.alarmLo;
+      case RTC_ALARM_HIGH:
+        return this.alarmHi;
+      case RTC_IRQ_ENABLED:
+        return this.irqEnabled ? 1 : 0;
+      case RTC_ALARM_STATUS:
+        return this.alarmRunning ? 1 : 0;
+      default:
+        return 0;
     }
   }
 
@@ -159,11 +165,12 @@ export class GoldfishRtc implements MmioDevice {
 
   /** Emits `rtc@<base>` in /soc, wired to `irq` of the PLIC with phandle `plicPhandle`. */
   static fdtNode(fdt: FdtBuilder, base: number, plicPhandle: number, irq: number): void {
-    fdt.beginNode(`rtc@${base.toString(16)}`)
-      .propU32("interrupts", irq)
-      .propU32("interrupt-parent", plicPhandle)
-      .propReg("reg", base, RTC_SIZE)
-      .propString("compatible", "google,goldfish-rtc")
+    fdt
+      .beginNode(`rtc@${base.toString(16)}`)
+      .propU32('interrupts', irq)
+      .propU32('interrupt-parent', plicPhandle)
+      .propReg('reg', base, RTC_SIZE)
+      .propString('compatible', 'google,goldfish-rtc')
       .endNode();
   }
 

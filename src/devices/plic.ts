@@ -1,6 +1,6 @@
 // SiFive PLIC as on QEMU's virt board: level gateways, priorities, per-context enables, threshold, claim/complete.
-import type { IrqLine, MmioDevice } from "../bus/bus.js";
-import type { FdtBuilder } from "../boards/virt/fdt.js";
+import type { IrqLine, MmioDevice } from '../bus/bus.js';
+import type { FdtBuilder } from '../boards/virt/fdt.js';
 
 export const PLIC_SIZE = 0x600000;
 /** Source 0 is reserved ("no interrupt"), so 95 usable sources: `riscv,ndev` = 95. */
@@ -94,9 +94,12 @@ export class Plic implements MmioDevice {
     const ctx = Math.floor(rel / PLIC_CONTEXT_STRIDE);
     if (ctx >= this.numContexts) return 0;
     switch (rel % PLIC_CONTEXT_STRIDE) {
-      case 0: return this.threshold[ctx];
-      case 4: return this.claim(ctx);
-      default: return 0;
+      case 0:
+        return this.threshold[ctx];
+      case 4:
+        return this.claim(ctx);
+      default:
+        return 0;
     }
   }
 
@@ -154,7 +157,7 @@ export class Plic implements MmioDevice {
   /** Restores registers and re-drives every context's output. */
   restore(state: PlicState): void {
     if (state.enable.length !== this.numContexts || state.threshold.length !== this.numContexts) {
-      throw new Error("PLIC: saved state is for a different context count");
+      throw new Error('PLIC: saved state is for a different context count');
     }
     for (let s = 0; s < PLIC_NUM_SOURCES; s++) this.priority[s] = (state.priority[s] ?? 0) & PLIC_MAX_PRIORITY;
     this.priority[0] = 0;
@@ -180,15 +183,16 @@ export class Plic implements MmioDevice {
   static fdtNode(fdt: FdtBuilder, base: number, phandle: number, cpuIntcPhandles: readonly number[]): void {
     const ext: number[] = [];
     for (const p of cpuIntcPhandles) ext.push(p, MIP_MEIP_BIT, p, MIP_SEIP_BIT);
-    fdt.beginNode(`plic@${base.toString(16)}`)
-      .propU32("phandle", phandle)
-      .propU32("riscv,ndev", PLIC_NDEV)
-      .propReg("reg", base, PLIC_SIZE)
-      .propCells("interrupts-extended", ext)
-      .propEmpty("interrupt-controller")
-      .propStrings("compatible", ["sifive,plic-1.0.0", "riscv,plic0"])
-      .propU32("#address-cells", 0)
-      .propU32("#interrupt-cells", 1)
+    fdt
+      .beginNode(`plic@${base.toString(16)}`)
+      .propU32('phandle', phandle)
+      .propU32('riscv,ndev', PLIC_NDEV)
+      .propReg('reg', base, PLIC_SIZE)
+      .propCells('interrupts-extended', ext)
+      .propEmpty('interrupt-controller')
+      .propStrings('compatible', ['sifive,plic-1.0.0', 'riscv,plic0'])
+      .propU32('#address-cells', 0)
+      .propU32('#interrupt-cells', 1)
       .endNode();
   }
 

@@ -1,6 +1,6 @@
 // SiFive test finisher / syscon as on QEMU's virt board: one register to power off, reset or exit with a code.
-import type { MmioDevice } from "../bus/bus.js";
-import type { FdtBuilder } from "../boards/virt/fdt.js";
+import type { MmioDevice } from '../bus/bus.js';
+import type { FdtBuilder } from '../boards/virt/fdt.js';
 
 export const SIFIVE_TEST_SIZE = 0x1000;
 export const FINISHER_FAIL = 0x3333;
@@ -35,10 +35,17 @@ export class SifiveTest implements MmioDevice {
     const status = value & 0xffff;
     const code = value >>> 16;
     switch (status) {
-      case FINISHER_FAIL: this.events.exit(code); break;
-      case FINISHER_PASS: this.events.powerOff(); break;
-      case FINISHER_RESET: this.events.reset(); break;
-      default: break;
+      case FINISHER_FAIL:
+        this.events.exit(code);
+        break;
+      case FINISHER_PASS:
+        this.events.powerOff();
+        break;
+      case FINISHER_RESET:
+        this.events.reset();
+        break;
+      default:
+        break;
     }
   }
 
@@ -52,26 +59,29 @@ export class SifiveTest implements MmioDevice {
 
   /** Emits `test@<base>` (in /soc) with its phandle, so that the power nodes can point at it. */
   static fdtNode(fdt: FdtBuilder, base: number, phandle: number): void {
-    fdt.beginNode(`test@${base.toString(16)}`)
-      .propU32("phandle", phandle)
-      .propReg("reg", base, SIFIVE_TEST_SIZE)
-      .propStrings("compatible", ["sifive,test1", "sifive,test0", "syscon"])
+    fdt
+      .beginNode(`test@${base.toString(16)}`)
+      .propU32('phandle', phandle)
+      .propReg('reg', base, SIFIVE_TEST_SIZE)
+      .propStrings('compatible', ['sifive,test1', 'sifive,test0', 'syscon'])
       .endNode();
   }
 
   /** Emits the root-level `poweroff` and `reboot` syscon nodes that Linux uses to reach this device. */
   static fdtPowerNodes(fdt: FdtBuilder, testPhandle: number): void {
-    fdt.beginNode("poweroff")
-      .propU32("value", FINISHER_PASS)
-      .propU32("offset", 0)
-      .propU32("regmap", testPhandle)
-      .propString("compatible", "syscon-poweroff")
+    fdt
+      .beginNode('poweroff')
+      .propU32('value', FINISHER_PASS)
+      .propU32('offset', 0)
+      .propU32('regmap', testPhandle)
+      .propString('compatible', 'syscon-poweroff')
       .endNode();
-    fdt.beginNode("reboot")
-      .propU32("value", FINISHER_RESET)
-      .propU32("offset", 0)
-      .propU32("regmap", testPhandle)
-      .propString("compatible", "syscon-reboot")
+    fdt
+      .beginNode('reboot')
+      .propU32('value', FINISHER_RESET)
+      .propU32('offset', 0)
+      .propU32('regmap', testPhandle)
+      .propString('compatible', 'syscon-reboot')
       .endNode();
   }
 }

@@ -1,6 +1,6 @@
 // NS16550A UART (byte registers, reg-shift 0) with 16-byte FIFOs, as Linux's 8250 driver probes and drives it.
-import type { IrqLine, MmioDevice } from "../bus/bus.js";
-import type { FdtBuilder } from "../boards/virt/fdt.js";
+import type { IrqLine, MmioDevice } from '../bus/bus.js';
+import type { FdtBuilder } from '../boards/virt/fdt.js';
 
 export const UART_SIZE = 0x100;
 export const UART_CLOCK_HZ = 3_686_400;
@@ -242,12 +242,13 @@ export class Uart16550 implements MmioDevice {
 
   /** Emits `serial@<base>` in /soc, wired to `irq` of the PLIC with phandle `plicPhandle`. */
   static fdtNode(fdt: FdtBuilder, base: number, plicPhandle: number, irq: number): void {
-    fdt.beginNode(`serial@${base.toString(16)}`)
-      .propU32("interrupts", irq)
-      .propU32("interrupt-parent", plicPhandle)
-      .propU32("clock-frequency", UART_CLOCK_HZ)
-      .propReg("reg", base, UART_SIZE)
-      .propString("compatible", "ns16550a")
+    fdt
+      .beginNode(`serial@${base.toString(16)}`)
+      .propU32('interrupts', irq)
+      .propU32('interrupt-parent', plicPhandle)
+      .propU32('clock-frequency', UART_CLOCK_HZ)
+      .propReg('reg', base, UART_SIZE)
+      .propString('compatible', 'ns16550a')
       .endNode();
   }
 
@@ -328,8 +329,11 @@ export class Uart16550 implements MmioDevice {
     this.mcr = value;
     let lines: number;
     if (value & MCR_LOOP) {
-      lines = (value & MCR_RTS ? MSR_CTS : 0) | (value & MCR_DTR ? MSR_DSR : 0)
-        | (value & MCR_OUT1 ? MSR_RI : 0) | (value & MCR_OUT2 ? MSR_DCD : 0);
+      lines =
+        (value & MCR_RTS ? MSR_CTS : 0) |
+        (value & MCR_DTR ? MSR_DSR : 0) |
+        (value & MCR_OUT1 ? MSR_RI : 0) |
+        (value & MCR_OUT2 ? MSR_DCD : 0);
     } else {
       lines = MSR_IDLE;
     }

@@ -3,7 +3,11 @@ import { open, type FileHandle } from 'node:fs/promises';
 import { DiskError } from './backend.js';
 
 export class ImageFile {
-  private constructor(private readonly fh: FileHandle, readonly path: string, readonly readOnly: boolean) {}
+  private constructor(
+    private readonly fh: FileHandle,
+    readonly path: string,
+    readonly readOnly: boolean,
+  ) {}
 
   static async open(path: string, readOnly: boolean): Promise<ImageFile> {
     try {
@@ -25,16 +29,23 @@ export class ImageFile {
     }
   }
 
-  async size(): Promise<number> { return (await this.fh.stat()).size; }
+  async size(): Promise<number> {
+    return (await this.fh.stat()).size;
+  }
 
   /** Allocated bytes on the host file system (like du). */
-  async allocatedBytes(): Promise<number> { return (await this.fh.stat()).blocks * 512; }
+  async allocatedBytes(): Promise<number> {
+    return (await this.fh.stat()).blocks * 512;
+  }
 
   async readAt(position: number, buf: Uint8Array): Promise<void> {
     let done = 0;
     while (done < buf.length) {
       const { bytesRead } = await this.fh.read(buf, done, buf.length - done, position + done);
-      if (bytesRead === 0) { buf.fill(0, done); return; }
+      if (bytesRead === 0) {
+        buf.fill(0, done);
+        return;
+      }
       done += bytesRead;
     }
   }
@@ -47,7 +58,13 @@ export class ImageFile {
     }
   }
 
-  async truncate(length: number): Promise<void> { await this.fh.truncate(length); }
-  async sync(): Promise<void> { await this.fh.sync(); }
-  async close(): Promise<void> { await this.fh.close(); }
+  async truncate(length: number): Promise<void> {
+    await this.fh.truncate(length);
+  }
+  async sync(): Promise<void> {
+    await this.fh.sync();
+  }
+  async close(): Promise<void> {
+    await this.fh.close();
+  }
 }

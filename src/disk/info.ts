@@ -21,17 +21,31 @@ export interface ImageInfo {
 
 export async function imageInfo(path: string, format?: DiskFormat, seen: string[] = []): Promise<ImageInfo> {
   let real: string;
-  try { real = await realpath(path); } catch { throw new DiskError(`${path}: no such file`); }
+  try {
+    real = await realpath(path);
+  } catch {
+    throw new DiskError(`${path}: no such file`);
+  }
   if (seen.includes(real)) throw new DiskError(`backing file loop: ${[...seen, real].join(' -> ')}`);
-  const fmt = format ?? await probeFormat(path);
+  const fmt = format ?? (await probeFormat(path));
   const file = await ImageFile.open(path, true);
   try {
-    const info: ImageInfo = { filename: path, format: fmt, virtualSize: await file.size(), actualSize: await file.allocatedBytes() };
+    const info: ImageInfo = {
+      filename: path,
+      format: fmt,
+      virtualSize: await file.size(),
+      actualSize: await file.allocatedBytes(),
+    };
     if (fmt === 'raw') return info;
     const h = await readQcow2Header(file);
     info.virtualSize = h.size;
     info.clusterSize = 2 ** h.clusterBits;
-    info.qcow2 = { version: h.version, refcountBits: 2 ** h.refcountOrder, dirty: (h.incompatLo & INCOMPAT_DIRTY) !== 0, compressionType: h.compressionType === 1 ? 'zstd' : 'zlib' };
+    info.qcow2 = {
+      version: h.version,
+      refcountBits: 2 ** h.refcountOrder,
+      dirty: (h.incompatLo & INCOMPAT_DIRTY) !== 0,
+      compressionType: h.compressionType === 1 ? 'zstd' : 'zlib',
+    };
     if (h.backingFile !== null) {
       info.backingFilename = h.backingFile;
       info.fullBackingFilename = resolveBacking(path, h.backingFile);

@@ -49,12 +49,22 @@ export async function openDisk(path: string, opts: OpenDiskOptions = {}): Promis
   return openChain(path, opts.readOnly ?? false, opts.format, [], MAX_CHAIN);
 }
 
-async function openChain(path: string, readOnly: boolean, format: DiskFormat | undefined, seen: string[], depth: number): Promise<BlockBackend> {
+async function openChain(
+  path: string,
+  readOnly: boolean,
+  format: DiskFormat | undefined,
+  seen: string[],
+  depth: number,
+): Promise<BlockBackend> {
   let real: string;
-  try { real = await realpath(path); } catch { throw new DiskError(`${path}: no such file`); }
+  try {
+    real = await realpath(path);
+  } catch {
+    throw new DiskError(`${path}: no such file`);
+  }
   if (seen.includes(real)) throw new DiskError(`backing file loop: ${[...seen, real].join(' -> ')}`);
   if (depth === 0) throw new DiskError(`${path}: backing chain longer than ${MAX_CHAIN} images`);
-  const fmt = format ?? await probeFormat(path);
+  const fmt = format ?? (await probeFormat(path));
   if (fmt === 'raw') return RawBackend.open(path, readOnly);
   const file = await ImageFile.open(path, readOnly);
   try {
@@ -62,7 +72,8 @@ async function openChain(path: string, readOnly: boolean, format: DiskFormat | u
     let backing: BlockBackend | null = null;
     if (header.backingFile !== null) {
       const bpath = resolveBacking(path, header.backingFile);
-      const bfmt = header.backingFormat !== null ? parseFormat(header.backingFormat, `${path}: backing format`) : undefined;
+      const bfmt =
+        header.backingFormat !== null ? parseFormat(header.backingFormat, `${path}: backing format`) : undefined;
       backing = await openChain(bpath, true, bfmt, [...seen, real], depth - 1);
     }
     try {

@@ -3,7 +3,11 @@ import { checkRange, DiskError, type BlockBackend } from './backend.js';
 import { ImageFile } from './file.js';
 
 export class RawBackend implements BlockBackend {
-  private constructor(private readonly file: ImageFile, readonly size: number, readonly readOnly: boolean) {}
+  private constructor(
+    private readonly file: ImageFile,
+    readonly size: number,
+    readonly readOnly: boolean,
+  ) {}
 
   static async open(path: string, readOnly: boolean): Promise<RawBackend> {
     const file = await ImageFile.open(path, readOnly);
@@ -13,10 +17,16 @@ export class RawBackend implements BlockBackend {
   /** Creates (or truncates) a sparse raw image of the given size. */
   static async create(path: string, size: number): Promise<void> {
     const file = await ImageFile.create(path);
-    try { await file.truncate(size); } finally { await file.close(); }
+    try {
+      await file.truncate(size);
+    } finally {
+      await file.close();
+    }
   }
 
-  get path(): string { return this.file.path; }
+  get path(): string {
+    return this.file.path;
+  }
 
   async read(offset: number, buf: Uint8Array): Promise<void> {
     checkRange(this.size, offset, buf.length);
@@ -29,7 +39,11 @@ export class RawBackend implements BlockBackend {
     await this.file.writeAt(offset, data);
   }
 
-  async flush(): Promise<void> { if (!this.readOnly) await this.file.sync(); }
+  async flush(): Promise<void> {
+    if (!this.readOnly) await this.file.sync();
+  }
 
-  async close(): Promise<void> { await this.file.close(); }
+  async close(): Promise<void> {
+    await this.file.close();
+  }
 }

@@ -82,8 +82,19 @@ export function readAptSources(aptDir = '/etc/apt'): AptSource[] {
 
 // Release codenames and suite names of the Debian archive proper (not derivatives).
 const DEBIAN_SUITES = new Set([
-  'stable', 'testing', 'unstable', 'oldstable', 'oldoldstable', 'experimental', 'sid',
-  'buster', 'bullseye', 'bookworm', 'trixie', 'forky', 'duke',
+  'stable',
+  'testing',
+  'unstable',
+  'oldstable',
+  'oldoldstable',
+  'experimental',
+  'sid',
+  'buster',
+  'bullseye',
+  'bookworm',
+  'trixie',
+  'forky',
+  'duke',
 ]);
 
 /** Whether an entry points at the main Debian archive (not security, updates, backports or a third party). */
@@ -117,10 +128,13 @@ export interface MirrorChoice {
 }
 
 /** Picks the mirror: the explicit option, then $TYPEVISOR_MIRROR, then the host's apt sources. */
-export function findMirror(opts: { mirror?: string; env?: Record<string, string | undefined>; aptDir?: string } = {}): MirrorChoice {
+export function findMirror(
+  opts: { mirror?: string; env?: Record<string, string | undefined>; aptDir?: string } = {},
+): MirrorChoice {
   const env = opts.env ?? process.env;
   const check = (url: string, from: string): MirrorChoice => {
-    if (!/^https?:\/\/[^/]+/i.test(url)) throw new Error(`${from}: mirror must be an http:// or https:// URL, got "${url}"`);
+    if (!/^https?:\/\/[^/]+/i.test(url))
+      throw new Error(`${from}: mirror must be an http:// or https:// URL, got "${url}"`);
     return { url: url.replace(/\/+$/, ''), from };
   };
   if (opts.mirror) return check(opts.mirror, '--mirror');

@@ -10,7 +10,9 @@ const GLOBAL_MAGIC = '!<arch>\n';
 const HEADER_SIZE = 60;
 
 function field(buf: Uint8Array, start: number, len: number): string {
-  return Buffer.from(buf.buffer, buf.byteOffset + start, len).toString('latin1').trimEnd();
+  return Buffer.from(buf.buffer, buf.byteOffset + start, len)
+    .toString('latin1')
+    .trimEnd();
 }
 
 /** Lists the members of an ar archive. Throws on anything that is not a well-formed archive. */

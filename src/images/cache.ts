@@ -43,7 +43,8 @@ export interface ImageManifest {
 
 /** ${XDG_CACHE_HOME:-~/.cache}/typevisor/images */
 export function defaultImagesRoot(env: Record<string, string | undefined> = process.env): string {
-  const base = env['XDG_CACHE_HOME'] && env['XDG_CACHE_HOME'].startsWith('/') ? env['XDG_CACHE_HOME'] : join(homedir(), '.cache');
+  const base =
+    env['XDG_CACHE_HOME'] && env['XDG_CACHE_HOME'].startsWith('/') ? env['XDG_CACHE_HOME'] : join(homedir(), '.cache');
   return join(base, 'typevisor', 'images');
 }
 

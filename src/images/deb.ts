@@ -21,7 +21,8 @@ export interface DebEntry {
 
 function member(deb: Uint8Array, prefix: string): ArMember {
   const members = readAr(deb);
-  if (members[0]?.name !== 'debian-binary') throw new Error('not a Debian package: first ar member is not debian-binary');
+  if (members[0]?.name !== 'debian-binary')
+    throw new Error('not a Debian package: first ar member is not debian-binary');
   const version = Buffer.from(members[0].data).toString('latin1').trim();
   if (!version.startsWith('2.')) throw new Error(`unsupported .deb format version ${version}`);
   const found = members.find((m) => m.name === prefix || m.name.startsWith(`${prefix}.`));
@@ -50,7 +51,12 @@ async function readTarMember(m: ArMember, want: (path: string) => boolean): Prom
   const entries: DebEntry[] = [];
   for await (const e of extract) {
     const h = e.header;
-    const entry: DebEntry = { path: normalisePath(h.name), type: entryType(h.type), mode: h.mode ?? 0, size: h.size ?? 0 };
+    const entry: DebEntry = {
+      path: normalisePath(h.name),
+      type: entryType(h.type),
+      mode: h.mode ?? 0,
+      size: h.size ?? 0,
+    };
     if (h.linkname) entry.linkname = h.linkname;
     if (entry.type === 'link' && entry.linkname) entry.linkname = normalisePath(entry.linkname);
     if (entry.type === 'file' && want(entry.path)) {
@@ -66,7 +72,10 @@ async function readTarMember(m: ArMember, want: (path: string) => boolean): Prom
 }
 
 /** Lists the files of a .deb's data.tar; regular files accepted by `want` come with their contents. */
-export async function extractDebData(deb: Uint8Array, want: (path: string) => boolean = () => false): Promise<DebEntry[]> {
+export async function extractDebData(
+  deb: Uint8Array,
+  want: (path: string) => boolean = () => false,
+): Promise<DebEntry[]> {
   return readTarMember(member(deb, 'data.tar'), want);
 }
 

@@ -7,14 +7,29 @@ import { parsePackages, resolveKernelPackage, requirePackage, type PackageIndex 
 import { compressionOfName, decompress } from './decompress.js';
 import { extractDebData, type DebEntry } from './deb.js';
 import { kernelImageFrom, parseKernelConfig, virtioSupport } from './kernel.js';
-import { loadOrder, formatModulesDep, moduleName, parseModulesDep, readModinfo, type AvailableModule, type ModInfo } from './modules.js';
+import {
+  loadOrder,
+  formatModulesDep,
+  moduleName,
+  parseModulesDep,
+  readModinfo,
+  type AvailableModule,
+  type ModInfo,
+} from './modules.js';
 import { appletNames, FALLBACK_APPLETS } from './busybox.js';
 import { buildInitramfs } from './initramfs.js';
 import { fetchBytes, downloadVerified, fileMatches, writeFileAtomic, HttpNotFound } from './download.js';
 import { DEBIAN_KEYRING, gpgvAvailable, verifySignature } from './signature.js';
 import {
-  defaultImagesRoot, debianImageName, validImage, readManifest,
-  KERNEL_FILE, INITRD_FILE, MANIFEST, type ImageManifest, type PackageRecord,
+  defaultImagesRoot,
+  debianImageName,
+  validImage,
+  readManifest,
+  KERNEL_FILE,
+  INITRD_FILE,
+  MANIFEST,
+  type ImageManifest,
+  type PackageRecord,
 } from './cache.js';
 import type { Stanza } from './control.js';
 import { formatBytes } from '../util/progress.js';
@@ -71,7 +86,9 @@ function describe(dir: string, m: ImageManifest): CachedImage {
 }
 
 /** The cached image if it is complete and its files match the manifest's SHA-256s, else null. */
-export async function findCachedDebian(opts: { suite?: string; cacheDir?: string; env?: Record<string, string | undefined> } = {}): Promise<CachedImage | null> {
+export async function findCachedDebian(
+  opts: { suite?: string; cacheDir?: string; env?: Record<string, string | undefined> } = {},
+): Promise<CachedImage | null> {
   const dir = imageDir(opts);
   const m = await validImage(dir);
   return m ? describe(dir, m) : null;
@@ -79,7 +96,13 @@ export async function findCachedDebian(opts: { suite?: string; cacheDir?: string
 
 let warnedUnsigned = false;
 
-async function fetchRelease(mirror: string, suite: string, keyring: string | null, log: (l: string) => void, progress: boolean): Promise<{ release: Release; signature: string }> {
+async function fetchRelease(
+  mirror: string,
+  suite: string,
+  keyring: string | null,
+  log: (l: string) => void,
+  progress: boolean,
+): Promise<{ release: Release; signature: string }> {
   const base = `${mirror}/dists/${suite}`;
   let signed: Buffer;
   let detached: Buffer | undefined;
@@ -90,7 +113,8 @@ async function fetchRelease(mirror: string, suite: string, keyring: string | nul
   } catch (e) {
     if (!(e instanceof HttpNotFound)) throw e;
     signed = await fetchBytes(`${base}/Release`, { progress }).catch((e2: unknown) => {
-      if (e2 instanceof HttpNotFound) throw new Error(`suite "${suite}" not found on ${mirror} (no dists/${suite}/InRelease or Release)`);
+      if (e2 instanceof HttpNotFound)
+        throw new Error(`suite "${suite}" not found on ${mirror} (no dists/${suite}/InRelease or Release)`);
       throw e2;
     });
     text = signed.toString('utf8');
@@ -109,39 +133,75 @@ async function fetchRelease(mirror: string, suite: string, keyring: string | nul
     signature = 'not verified';
     if (!warnedUnsigned) {
       warnedUnsigned = true;
-      const why = keyring === null ? 'signature check disabled' : !gpgvAvailable() ? 'gpgv is not installed' : `${keyring} is missing`;
-      log(`warning: ${why}; the archive index is not signature-checked (packages are still checked against its SHA-256 sums)`);
+      const why =
+        keyring === null
+          ? 'signature check disabled'
+          : !gpgvAvailable()
+            ? 'gpgv is not installed'
+            : `${keyring} is missing`;
+      log(
+        `warning: ${why}; the archive index is not signature-checked (packages are still checked against its SHA-256 sums)`,
+      );
     }
   }
   const release = parseRelease(text);
   const archs = (release.fields['architectures'] ?? '').split(/\s+/);
   if (release.fields['architectures'] && !archs.includes(ARCH)) {
-    throw new Error(`suite "${suite}" on ${mirror} has no ${ARCH} packages (Architectures: ${release.fields['architectures']})`);
+    throw new Error(
+      `suite "${suite}" on ${mirror} has no ${ARCH} packages (Architectures: ${release.fields['architectures']})`,
+    );
   }
   return { release, signature };
 }
 
-async function fetchPackages(mirror: string, suite: string, release: Release, progress: boolean): Promise<PackageIndex> {
-  const candidates = ['xz', 'gz'].map((ext) => `main/binary-${ARCH}/Packages.${ext}`).filter((p) => release.sha256.has(p));
+async function fetchPackages(
+  mirror: string,
+  suite: string,
+  release: Release,
+  progress: boolean,
+): Promise<PackageIndex> {
+  const candidates = ['xz', 'gz']
+    .map((ext) => `main/binary-${ARCH}/Packages.${ext}`)
+    .filter((p) => release.sha256.has(p));
   const path = candidates[0];
   if (!path) throw new Error(`Release of "${suite}" lists no main/binary-${ARCH}/Packages.xz or .gz`);
-  const data = await fetchBytes(`${mirror}/dists/${suite}/${path}`, { progress, label: `Packages (${suite}/main/${ARCH})` });
+  const data = await fetchBytes(`${mirror}/dists/${suite}/${path}`, {
+    progress,
+    label: `Packages (${suite}/main/${ARCH})`,
+  });
   verifyIndexFile(release, path, data);
   const text = (await decompress(data, compressionOfName(path))).toString('utf8');
   return parsePackages(text);
 }
 
 function record(s: Stanza): PackageRecord {
-  return { name: s['package']!, version: s['version']!, filename: s['filename']!, sha256: s['sha256']!.toLowerCase(), size: Number(s['size']) };
+  return {
+    name: s['package']!,
+    version: s['version']!,
+    filename: s['filename']!,
+    sha256: s['sha256']!.toLowerCase(),
+    size: Number(s['size']),
+  };
 }
 
-async function obtainDeb(mirror: string, pkg: PackageRecord, downloads: string, progress: boolean, log: (l: string) => void): Promise<Buffer> {
+async function obtainDeb(
+  mirror: string,
+  pkg: PackageRecord,
+  downloads: string,
+  progress: boolean,
+  log: (l: string) => void,
+): Promise<Buffer> {
   const dest = join(downloads, basename(pkg.filename));
   if (await fileMatches(dest, pkg.sha256, pkg.size)) {
     log(`${pkg.name} ${pkg.version}: already downloaded`);
   } else {
     log(`downloading ${pkg.name} ${pkg.version} (${formatBytes(pkg.size)})`);
-    await downloadVerified(`${mirror}/${pkg.filename}`, dest, { sha256: pkg.sha256, size: pkg.size }, { progress, label: pkg.name });
+    await downloadVerified(
+      `${mirror}/${pkg.filename}`,
+      dest,
+      { sha256: pkg.sha256, size: pkg.size },
+      { progress, label: pkg.name },
+    );
   }
   return readFileSync(dest);
 }
@@ -150,7 +210,8 @@ async function obtainDeb(mirror: string, pkg: PackageRecord, downloads: string, 
 // the drivers (plus all of drivers/virtio/), and ext4 for a root disk. Their dependencies are found from each module's .modinfo.
 const VIRTIO_ROOTS = ['virtio_mmio', 'virtio_blk', 'virtio_net', 'virtio_rng', 'virtio_console', 'ext4'];
 
-const MODULE_PATH = /^(?:usr\/)?lib\/modules\/([^/]+)\/((?:kernel|updates|extra)\/.+\.ko(?:\.xz|\.zst|\.gz)?|modules\.dep)$/;
+const MODULE_PATH =
+  /^(?:usr\/)?lib\/modules\/([^/]+)\/((?:kernel|updates|extra)\/.+\.ko(?:\.xz|\.zst|\.gz)?|modules\.dep)$/;
 
 interface KernelParts {
   version: string;
@@ -200,7 +261,9 @@ async function unpackKernel(deb: Buffer, log: (l: string) => void): Promise<Kern
   // The transport first, so that each driver finds its devices as it loads.
   const roots = [
     ...VIRTIO_ROOTS,
-    ...[...available.values()].filter((m) => m.path.startsWith('kernel/drivers/virtio/')).map((m) => moduleName(m.path)),
+    ...[...available.values()]
+      .filter((m) => m.path.startsWith('kernel/drivers/virtio/'))
+      .map((m) => moduleName(m.path)),
   ];
   // Walk until no new module is reached: each pass reads the .modinfo of newly reached modules.
   const deps = depText ? parseModulesDep(depText) : undefined;
@@ -238,8 +301,13 @@ export async function pullDebian(opts: PullOptions = {}): Promise<PulledImage> {
     const mirror = manifest?.mirror ?? findMirror({ mirror: opts.mirror, env: opts.env, aptDir: opts.aptDir }).url;
     const keyring = opts.keyring === undefined ? DEBIAN_KEYRING : opts.keyring;
     root = await buildRootDisk({
-      dir: image.dir, suite, mirror, keyring: keyring && existsSync(keyring) ? keyring : null,
-      log, console: opts.rootDiskConsole, env: opts.env,
+      dir: image.dir,
+      suite,
+      mirror,
+      keyring: keyring && existsSync(keyring) ? keyring : null,
+      log,
+      console: opts.rootDiskConsole,
+      env: opts.env,
     });
   }
   return root ? { ...image, rootDisk: { disk: root.disk, cmdline: root.cmdline } } : image;
@@ -255,7 +323,10 @@ async function ensureRootSupport(image: PulledImage, log: (l: string) => void): 
   const upgraded = upgradeInitrd(initrd, initramfsBanner(m.suite, m.kernelVersion, m.packages.busybox.version));
   rmSync(join(image.dir, MANIFEST), { force: true });
   writeFileAtomic(image.initrd, upgraded);
-  const manifest: ImageManifest = { ...m, files: { ...m.files, initrd: { sha256: sha256Hex(upgraded), size: upgraded.length } } };
+  const manifest: ImageManifest = {
+    ...m,
+    files: { ...m.files, initrd: { sha256: sha256Hex(upgraded), size: upgraded.length } },
+  };
   writeFileAtomic(join(image.dir, MANIFEST), `${JSON.stringify(manifest, null, 2)}\n`);
   return image;
 }
@@ -284,7 +355,11 @@ async function pullKernelAndInitrd(opts: PullOptions): Promise<PulledImage> {
   const busyboxPkg = record(requirePackage(index, 'busybox-static'));
   log(`kernel package ${kernelPkg.name} ${kernelPkg.version}; busybox-static ${busyboxPkg.version}`);
 
-  if (cached && cached.packages.kernel.sha256 === kernelPkg.sha256 && cached.packages.busybox.sha256 === busyboxPkg.sha256) {
+  if (
+    cached &&
+    cached.packages.kernel.sha256 === kernelPkg.sha256 &&
+    cached.packages.busybox.sha256 === busyboxPkg.sha256
+  ) {
     log(`${name} is up to date (kernel ${cached.kernelVersion}); nothing to do`);
     return describe(dir, cached);
   }
@@ -318,7 +393,9 @@ async function pullKernelAndInitrd(opts: PullOptions): Promise<PulledImage> {
     modulesDep: kernel.modulesDep,
     banner: initramfsBanner(suite, kernel.version, busyboxPkg.version),
   });
-  log(`initramfs: busybox with ${applets.length} applets, ${kernel.modules.length} modules (${kernel.modules.map((m) => m.name).join(' ')}), ${formatBytes(initrd.length)}`);
+  log(
+    `initramfs: busybox with ${applets.length} applets, ${kernel.modules.length} modules (${kernel.modules.map((m) => m.name).join(' ')}), ${formatBytes(initrd.length)}`,
+  );
 
   // The manifest goes last and is removed first: without it the directory never looks complete.
   rmSync(join(dir, MANIFEST), { force: true });
@@ -346,6 +423,8 @@ async function pullKernelAndInitrd(opts: PullOptions): Promise<PulledImage> {
   };
   writeFileAtomic(join(dir, MANIFEST), `${JSON.stringify(manifest, null, 2)}\n`);
   if (!opts.keepDownloads) rmSync(downloads, { recursive: true, force: true });
-  log(`${name} ready in ${dir}: Image ${formatBytes(statSync(join(dir, KERNEL_FILE)).size)}, initrd.img ${formatBytes(initrd.length)}`);
+  log(
+    `${name} ready in ${dir}: Image ${formatBytes(statSync(join(dir, KERNEL_FILE)).size)}, initrd.img ${formatBytes(initrd.length)}`,
+  );
   return describe(dir, manifest);
 }

@@ -18,7 +18,15 @@ export function compressionOfName(name: string): Compression {
 /** The compression recognised from the data's first bytes, or 'none'. */
 export function compressionOfData(data: Uint8Array): Compression {
   if (data[0] === 0x1f && data[1] === 0x8b) return 'gzip';
-  if (data[0] === 0xfd && data[1] === 0x37 && data[2] === 0x7a && data[3] === 0x58 && data[4] === 0x5a && data[5] === 0x00) return 'xz';
+  if (
+    data[0] === 0xfd &&
+    data[1] === 0x37 &&
+    data[2] === 0x7a &&
+    data[3] === 0x58 &&
+    data[4] === 0x5a &&
+    data[5] === 0x00
+  )
+    return 'xz';
   if (data[0] === 0x28 && data[1] === 0xb5 && data[2] === 0x2f && data[3] === 0xfd) return 'zstd';
   return 'none';
 }

@@ -1,6 +1,16 @@
 // HTTP(S) downloads with SHA-256 verification, written to a temp file and renamed only once verified.
 import { createHash } from 'node:crypto';
-import { openSync, writeSync, fsyncSync, closeSync, renameSync, rmSync, existsSync, statSync, createReadStream } from 'node:fs';
+import {
+  openSync,
+  writeSync,
+  fsyncSync,
+  closeSync,
+  renameSync,
+  rmSync,
+  existsSync,
+  statSync,
+  createReadStream,
+} from 'node:fs';
 import { progressBar } from '../util/progress.js';
 
 export class HttpNotFound extends Error {}
@@ -85,7 +95,9 @@ export async function downloadVerified(
   const got = hash.digest('hex');
   if ((want.size !== undefined && done !== want.size) || got !== want.sha256.toLowerCase()) {
     rmSync(temp, { force: true });
-    throw new Error(`${url}: got ${done} bytes with SHA-256 ${got}, expected ${want.size ?? '?'} bytes with ${want.sha256}`);
+    throw new Error(
+      `${url}: got ${done} bytes with SHA-256 ${got}, expected ${want.size ?? '?'} bytes with ${want.sha256}`,
+    );
   }
   renameSync(temp, dest);
 }

@@ -115,7 +115,7 @@ export function buildInitramfsCpio(input: InitramfsInput): Buffer {
   w.addSymlink('usr/sbin', '../bin');
   w.addFile('etc/passwd', Buffer.from('root:x:0:0:root:/root:/bin/sh\n'));
   w.addFile('etc/group', Buffer.from('root:x:0:\n'));
-  w.addFile('etc/profile', Buffer.from('export PS1=\'\\u@\\h:\\w\\$ \'\n'));
+  w.addFile('etc/profile', Buffer.from("export PS1='\\u@\\h:\\w\\$ '\n"));
   const modDir = `lib/modules/${input.kernelVersion}`;
   w.addDirectory(modDir);
   for (const m of input.modules) w.addFile(`${modDir}/${m.path}`, m.data, 0o644);

@@ -3,7 +3,9 @@ import { compressionOfData, decompress, type Compression } from './decompress.js
 
 /** "RSC\x05" at offset 0x38 of the RISC-V Image header (Documentation/arch/riscv/boot-image-header.rst). */
 export function isRiscvImage(data: Uint8Array): boolean {
-  return data.length >= 0x40 && data[0x38] === 0x52 && data[0x39] === 0x53 && data[0x3a] === 0x43 && data[0x3b] === 0x05;
+  return (
+    data.length >= 0x40 && data[0x38] === 0x52 && data[0x39] === 0x53 && data[0x3a] === 0x43 && data[0x3b] === 0x05
+  );
 }
 
 export interface KernelImage {
@@ -58,7 +60,8 @@ export interface VirtioSupport {
 /** Which virtio-related options (and the guest's storage/network helpers) are built in (=y) or modules (=m). */
 export function virtioSupport(config: Map<string, string>): VirtioSupport {
   const interesting = (name: string): boolean =>
-    name.includes('VIRTIO') || ['EXT4_FS', 'NET_FAILOVER', 'FAILOVER', 'HW_RANDOM', 'CRC16', 'LIBCRC32C', 'CRYPTO_CRC32C'].includes(name);
+    name.includes('VIRTIO') ||
+    ['EXT4_FS', 'NET_FAILOVER', 'FAILOVER', 'HW_RANDOM', 'CRC16', 'LIBCRC32C', 'CRYPTO_CRC32C'].includes(name);
   const builtin: string[] = [];
   const modules: string[] = [];
   for (const [name, value] of config) {

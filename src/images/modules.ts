@@ -3,7 +3,9 @@ import { basename } from 'node:path';
 
 /** Module name as the kernel knows it: file name without .ko[.xz|.zst|.gz], dashes as underscores. */
 export function moduleName(path: string): string {
-  return basename(path).replace(/\.ko(\.(xz|zst|gz))?$/, '').replace(/-/g, '_');
+  return basename(path)
+    .replace(/\.ko(\.(xz|zst|gz))?$/, '')
+    .replace(/-/g, '_');
 }
 
 export interface ModInfo {
@@ -26,7 +28,11 @@ export function readModinfo(ko: Uint8Array): ModInfo {
   if (shoff + shnum * shentsize > b.length || shstrndx >= shnum) throw new Error('module section table out of range');
   const section = (i: number): { name: number; offset: number; size: number } => {
     const h = shoff + i * shentsize;
-    return { name: b.readUInt32LE(h), offset: Number(b.readBigUInt64LE(h + 0x18)), size: Number(b.readBigUInt64LE(h + 0x20)) };
+    return {
+      name: b.readUInt32LE(h),
+      offset: Number(b.readBigUInt64LE(h + 0x18)),
+      size: Number(b.readBigUInt64LE(h + 0x20)),
+    };
   };
   const strtab = section(shstrndx);
   const info: ModInfo = { depends: [], softPre: [], aliases: [] };
@@ -40,7 +46,13 @@ export function readModinfo(ko: Uint8Array): ModInfo {
       if (eq < 0) continue;
       const key = entry.slice(0, eq);
       const value = entry.slice(eq + 1);
-      if (key === 'depends') info.depends.push(...value.split(',').filter(Boolean).map((n) => n.replace(/-/g, '_')));
+      if (key === 'depends')
+        info.depends.push(
+          ...value
+            .split(',')
+            .filter(Boolean)
+            .map((n) => n.replace(/-/g, '_')),
+        );
       else if (key === 'alias') info.aliases.push(value);
       else if (key === 'softdep') {
         const pre = /pre:\s*([^:]*?)(?:\s+post:.*)?$/.exec(value);
@@ -58,7 +70,15 @@ export function parseModulesDep(text: string): Map<string, string[]> {
   for (const line of text.split('\n')) {
     const colon = line.indexOf(':');
     if (colon < 0) continue;
-    out.set(moduleName(line.slice(0, colon).trim()), line.slice(colon + 1).trim().split(/\s+/).filter(Boolean).map(moduleName));
+    out.set(
+      moduleName(line.slice(0, colon).trim()),
+      line
+        .slice(colon + 1)
+        .trim()
+        .split(/\s+/)
+        .filter(Boolean)
+        .map(moduleName),
+    );
   }
   return out;
 }
@@ -79,7 +99,11 @@ function softCandidates(soft: string): string[] {
 
 /** The modules named by `roots` plus everything they need, dependencies before dependants.
  *  Roots that do not exist (built in, or absent) are skipped; `deps` (from modules.dep) wins over .modinfo. */
-export function loadOrder(available: Map<string, AvailableModule>, roots: string[], deps?: Map<string, string[]>): string[] {
+export function loadOrder(
+  available: Map<string, AvailableModule>,
+  roots: string[],
+  deps?: Map<string, string[]>,
+): string[] {
   const order: string[] = [];
   const seen = new Set<string>();
   const visit = (name: string): void => {
@@ -104,7 +128,9 @@ export function formatModulesDep(available: Map<string, AvailableModule>, chosen
   const lines = chosen.map((name) => {
     const m = available.get(name)!;
     // modules.dep lists the whole closure, nearest dependency first.
-    const closure = loadOrder(available, [name]).filter((d) => d !== name && chosenSet.has(d)).reverse();
+    const closure = loadOrder(available, [name])
+      .filter((d) => d !== name && chosenSet.has(d))
+      .reverse();
     return `${m.path}:${closure.map((d) => ` ${available.get(d)!.path}`).join('')}`;
   });
   return `${lines.join('\n')}\n`;

@@ -70,7 +70,12 @@ export function parseDepends(field: string | undefined): string[][] {
   if (!field) return [];
   return field
     .split(',')
-    .map((group) => group.split('|').map((alt) => alt.trim().split(/[\s(:[]/)[0]!).filter(Boolean))
+    .map((group) =>
+      group
+        .split('|')
+        .map((alt) => alt.trim().split(/[\s(:[]/)[0]!)
+        .filter(Boolean),
+    )
     .filter((g) => g.length > 0);
 }
 

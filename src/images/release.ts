@@ -48,7 +48,8 @@ export function parseRelease(text: string): Release {
 export function verifyIndexFile(release: Release, path: string, data: Uint8Array): void {
   const want = release.sha256.get(path);
   if (!want) throw new Error(`Release does not list ${path}`);
-  if (data.length !== want.size) throw new Error(`${path}: size ${data.length} differs from the Release's ${want.size}`);
+  if (data.length !== want.size)
+    throw new Error(`${path}: size ${data.length} differs from the Release's ${want.size}`);
   const got = sha256Hex(data);
   if (got !== want.sha256) throw new Error(`${path}: SHA-256 ${got} differs from the Release's ${want.sha256}`);
 }

@@ -26,7 +26,10 @@ export class GuestMemory {
     if (!Number.isInteger(ramSize) || ramSize <= 0 || ramSize % 4096 !== 0) {
       throw new RangeError(`guest RAM size must be a positive multiple of 4 KiB, got ${ramSize}`);
     }
-    if (ramSize > MAX_RAM_BYTES) throw new RangeError(`guest RAM size ${ramSize} exceeds the ${MAX_RAM_BYTES}-byte limit of one WebAssembly memory`);
+    if (ramSize > MAX_RAM_BYTES)
+      throw new RangeError(
+        `guest RAM size ${ramSize} exceeds the ${MAX_RAM_BYTES}-byte limit of one WebAssembly memory`,
+      );
     const pages = Math.ceil((RAM_OFFSET + ramSize) / WASM_PAGE);
     this.memory = new WebAssembly.Memory({ initial: pages, maximum: pages });
     this.buffer = this.memory.buffer;

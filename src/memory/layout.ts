@@ -52,7 +52,8 @@ export function tlbTableOffset(regime: number, kind: number): number {
   return HS_TLB + (regime * 3 + kind) * TLB_TABLE_BYTES;
 }
 export const HS_TLB_END = HS_TLB + 9 * TLB_TABLE_BYTES; // 0x1000 + 0x24000 = 0x25000 < HART_STRIDE
-if (HS_TLB_END > HART_STRIDE || HARTS_BASE + MAX_HARTS * HART_STRIDE > RAM_OFFSET) throw new Error('memory layout overlaps');
+if (HS_TLB_END > HART_STRIDE || HARTS_BASE + MAX_HARTS * HART_STRIDE > RAM_OFFSET)
+  throw new Error('memory layout overlaps');
 
 export function hartBlockOffset(hartId: number): number {
   return HARTS_BASE + hartId * HART_STRIDE;

@@ -1,5 +1,5 @@
 // An in-process Ethernet link: two NetBackends, each delivering what it is sent to the other's receiver.
-import type { NetBackend } from "../devices/virtio/net.js";
+import type { NetBackend } from '../devices/virtio/net.js';
 
 class LinkEnd implements NetBackend {
   peer: LinkEnd | undefined;

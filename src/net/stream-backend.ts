@@ -21,7 +21,10 @@ export class StreamNetBackend implements NetBackend {
   static listen(path: string, onError: (msg: string) => void): StreamNetBackend {
     const b = new StreamNetBackend(`listen:${path}`);
     if (existsSync(path)) unlinkSync(path);
-    b.server = createServer((s) => { b.socket?.destroy(); b.attach(s); });
+    b.server = createServer((s) => {
+      b.socket?.destroy();
+      b.attach(s);
+    });
     b.server.on('error', (e) => onError(`cannot listen on ${path}: ${e.message}`));
     b.server.listen(path);
     b.server.unref();
@@ -40,7 +43,9 @@ export class StreamNetBackend implements NetBackend {
     this.socket = s;
     s.unref();
     s.on('data', (chunk: Buffer) => this.onData(chunk));
-    s.on('close', () => { if (this.socket === s) this.socket = undefined; });
+    s.on('close', () => {
+      if (this.socket === s) this.socket = undefined;
+    });
     s.on('error', () => undefined);
   }
 
@@ -48,7 +53,11 @@ export class StreamNetBackend implements NetBackend {
     this.pending = this.pending.length ? Buffer.concat([this.pending, chunk]) : chunk;
     while (this.pending.length >= 4) {
       const len = this.pending.readUInt32BE(0);
-      if (len > MAX_FRAME) { this.socket?.destroy(); this.pending = Buffer.alloc(0); return; }
+      if (len > MAX_FRAME) {
+        this.socket?.destroy();
+        this.pending = Buffer.alloc(0);
+        return;
+      }
       if (this.pending.length < 4 + len) break;
       const frame = new Uint8Array(this.pending.subarray(4, 4 + len));
       this.pending = this.pending.subarray(4 + len);
@@ -59,21 +68,33 @@ export class StreamNetBackend implements NetBackend {
 
   send(frame: Uint8Array): void {
     const s = this.socket;
-    if (!s || s.destroyed) { this.dropped++; return; }
+    if (!s || s.destroyed) {
+      this.dropped++;
+      return;
+    }
     const head = Buffer.alloc(4);
     head.writeUInt32BE(frame.length, 0);
     s.write(Buffer.concat([head, frame]));
     this.framesOut++;
   }
 
-  onReceive(cb: (frame: Uint8Array) => void): void { this.receiver = cb; }
+  onReceive(cb: (frame: Uint8Array) => void): void {
+    this.receiver = cb;
+  }
 
-  close(): void { this.socket?.destroy(); this.server?.close(); }
+  close(): void {
+    this.socket?.destroy();
+    this.server?.close();
+  }
 }
 
 /** A NIC with no peer: the link is up, transmitted frames are counted and dropped. */
 export class NullNetBackend implements NetBackend {
   dropped = 0;
-  send(): void { this.dropped++; }
-  onReceive(): void { /* nothing ever arrives */ }
+  send(): void {
+    this.dropped++;
+  }
+  onReceive(): void {
+    /* nothing ever arrives */
+  }
 }

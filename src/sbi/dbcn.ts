@@ -11,7 +11,8 @@ export class DbcnExtension implements SbiExtension {
   handle(call: SbiCall): void {
     const mem = call.hart.mem;
     switch (call.fid) {
-      case 0: case 1: {
+      case 0:
+      case 1: {
         const len = Math.min(call.num(0), MAX_CHUNK);
         const pa = call.num(1) + call.num(2) * 4294967296;
         if (len === 0) return call.ok(0);

@@ -21,8 +21,14 @@ export class SbiDispatcher {
     const legacy = new LegacyExtension();
     for (const eid of LegacyExtension.EIDS) this.byEid.set(eid, legacy);
     const exts: SbiExtension[] = [
-      new BaseExtension((eid) => this.byEid.has(eid)), new TimeExtension(), new IpiExtension(), new RfenceExtension(),
-      new HsmExtension(), new SrstExtension(), new DbcnExtension(), this.sta,
+      new BaseExtension((eid) => this.byEid.has(eid)),
+      new TimeExtension(),
+      new IpiExtension(),
+      new RfenceExtension(),
+      new HsmExtension(),
+      new SrstExtension(),
+      new DbcnExtension(),
+      this.sta,
     ];
     for (const e of exts) this.byEid.set(e.eid, e);
   }
@@ -36,12 +42,12 @@ export class SbiDispatcher {
       this.count(`0x${(eid >>> 0).toString(16)}.?`);
       call.fail(SBI_ERR_NOT_SUPPORTED);
     } else {
-      const key = ext === this.byEid.get(0) ? ext.functions[eid] : ext.functions[call.fid] ?? `fid${call.fid}`;
+      const key = ext === this.byEid.get(0) ? ext.functions[eid] : (ext.functions[call.fid] ?? `fid${call.fid}`);
       this.count(`${ext.name}.${key}`);
       ext.handle(call);
     }
     const lo = (hart.pcLo + 4) | 0;
-    if ((lo >>> 0) < (hart.pcLo >>> 0)) hart.pcHi = (hart.pcHi + 1) | 0;
+    if (lo >>> 0 < hart.pcLo >>> 0) hart.pcHi = (hart.pcHi + 1) | 0;
     hart.pcLo = lo;
     hart.instret++;
   }

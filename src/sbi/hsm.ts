@@ -1,7 +1,12 @@
 // SBI HSM extension (EID "HSM"): start, stop, suspend and query harts.
 import {
-  HART_STARTED, HART_STOPPED, SBI_ERR_ALREADY_AVAILABLE, SBI_ERR_INVALID_PARAM, SBI_ERR_NOT_SUPPORTED,
-  type SbiCall, type SbiExtension,
+  HART_STARTED,
+  HART_STOPPED,
+  SBI_ERR_ALREADY_AVAILABLE,
+  SBI_ERR_INVALID_PARAM,
+  SBI_ERR_NOT_SUPPORTED,
+  type SbiCall,
+  type SbiExtension,
 } from './sbi.js';
 
 export class HsmExtension implements SbiExtension {

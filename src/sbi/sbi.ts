@@ -13,8 +13,13 @@ export const SBI_ERR_ALREADY_STOPPED = -8;
 export const SBI_ERR_NO_SHMEM = -9;
 
 /** HSM hart states (SBI spec chapter 9). */
-export const HART_STARTED = 0, HART_STOPPED = 1, HART_START_PENDING = 2, HART_STOP_PENDING = 3;
-export const HART_SUSPENDED = 4, HART_SUSPEND_PENDING = 5, HART_RESUME_PENDING = 6;
+export const HART_STARTED = 0,
+  HART_STOPPED = 1,
+  HART_START_PENDING = 2,
+  HART_STOP_PENDING = 3;
+export const HART_SUSPENDED = 4,
+  HART_SUSPEND_PENDING = 5,
+  HART_RESUME_PENDING = 6;
 
 /** What the hypercalls may ask of the machine around the hart. */
 export interface SbiPlatform {
@@ -37,27 +42,49 @@ export interface SbiPlatform {
 
 /** One hypercall in flight: arguments from a0..a5, the function id from a6, results to a0/a1. */
 export class SbiCall {
-  constructor(readonly hart: Hart, readonly platform: SbiPlatform) {}
-  get eid(): number { return this.hart.x[34]; }
-  get fid(): number { return this.hart.x[32]; }
+  constructor(
+    readonly hart: Hart,
+    readonly platform: SbiPlatform,
+  ) {}
+  get eid(): number {
+    return this.hart.x[34];
+  }
+  get fid(): number {
+    return this.hart.x[32];
+  }
   /** Low 32 bits of argument i (a0..a5). */
-  lo(i: number): number { return this.hart.x[20 + 2 * i]; }
-  hi(i: number): number { return this.hart.x[21 + 2 * i]; }
+  lo(i: number): number {
+    return this.hart.x[20 + 2 * i];
+  }
+  hi(i: number): number {
+    return this.hart.x[21 + 2 * i];
+  }
   /** Argument i as an unsigned number (exact below 2^53; larger values come back as >= 2^53). */
-  num(i: number): number { return (this.hi(i) >>> 0) * 4294967296 + (this.lo(i) >>> 0); }
+  num(i: number): number {
+    return (this.hi(i) >>> 0) * 4294967296 + (this.lo(i) >>> 0);
+  }
   /** Argument i as a signed long that fits in a JS number. */
-  long(i: number): number { return this.hi(i) * 4294967296 + (this.lo(i) >>> 0); }
-  ok(valueLo = 0, valueHi = valueLo < 0 ? -1 : 0): void { this.ret(SBI_SUCCESS, valueLo, valueHi); }
-  fail(error: number): void { this.ret(error, 0, 0); }
+  long(i: number): number {
+    return this.hi(i) * 4294967296 + (this.lo(i) >>> 0);
+  }
+  ok(valueLo = 0, valueHi = valueLo < 0 ? -1 : 0): void {
+    this.ret(SBI_SUCCESS, valueLo, valueHi);
+  }
+  fail(error: number): void {
+    this.ret(error, 0, 0);
+  }
   ret(error: number, valueLo: number, valueHi: number): void {
     const x = this.hart.x;
-    x[20] = error; x[21] = error < 0 ? -1 : 0;
-    x[22] = valueLo; x[23] = valueHi;
+    x[20] = error;
+    x[21] = error < 0 ? -1 : 0;
+    x[22] = valueLo;
+    x[23] = valueHi;
   }
   /** Legacy (v0.1) calls return one value in a0 and leave a1 alone. */
   legacy(value: number): void {
     const x = this.hart.x;
-    x[20] = value; x[21] = value < 0 ? -1 : 0;
+    x[20] = value;
+    x[21] = value < 0 ? -1 : 0;
   }
 }
 
@@ -71,14 +98,20 @@ export interface SbiExtension {
 
 /** Iterate the harts selected by an SBI hart mask (hart_mask, hart_mask_base); base -1 means all harts.
  *  Returns false if the mask names a hart that does not exist. */
-export function forEachMaskedHart(call: SbiCall, maskArg: number, baseArg: number, fn: (hartId: number) => void): boolean {
+export function forEachMaskedHart(
+  call: SbiCall,
+  maskArg: number,
+  baseArg: number,
+  fn: (hartId: number) => void,
+): boolean {
   const harts = call.platform.harts.length;
   if (call.lo(baseArg) === -1 && call.hi(baseArg) === -1) {
     for (let h = 0; h < harts; h++) fn(h);
     return true;
   }
   const base = call.num(baseArg);
-  const maskLo = call.lo(maskArg) >>> 0, maskHi = call.hi(maskArg) >>> 0;
+  const maskLo = call.lo(maskArg) >>> 0,
+    maskHi = call.hi(maskArg) >>> 0;
   const selected: number[] = [];
   for (let bit = 0; bit < 64; bit++) {
     const set = bit < 32 ? (maskLo >>> bit) & 1 : (maskHi >>> (bit - 32)) & 1;

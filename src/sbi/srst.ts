@@ -7,7 +7,8 @@ export class SrstExtension implements SbiExtension {
   readonly functions = { 0: 'system_reset' };
   handle(call: SbiCall): void {
     if (call.fid !== 0) return call.fail(SBI_ERR_NOT_SUPPORTED);
-    const type = call.num(0), reason = call.num(1);
+    const type = call.num(0),
+      reason = call.num(1);
     if (type > 2) return call.fail(type >= 0xf0000000 ? SBI_ERR_NOT_SUPPORTED : SBI_ERR_INVALID_PARAM);
     if (reason > 1 && reason < 0xe0000000) return call.fail(SBI_ERR_INVALID_PARAM);
     call.platform.systemReset(type, reason);

@@ -1,5 +1,11 @@
 // SBI STA extension (EID "STA"): steal-time accounting in a guest-provided shared memory record.
-import { SBI_ERR_INVALID_ADDRESS, SBI_ERR_INVALID_PARAM, SBI_ERR_NOT_SUPPORTED, type SbiCall, type SbiExtension } from './sbi.js';
+import {
+  SBI_ERR_INVALID_ADDRESS,
+  SBI_ERR_INVALID_PARAM,
+  SBI_ERR_NOT_SUPPORTED,
+  type SbiCall,
+  type SbiExtension,
+} from './sbi.js';
 
 /** Per-hart shared memory (guest-physical address of the 64-byte record, or -1 when disabled). */
 export class StaExtension implements SbiExtension {
@@ -37,5 +43,7 @@ export class StaExtension implements SbiExtension {
     dv.setUint32(h, (seq + 2) >>> 0, true);
   }
 
-  hartsWithShmem(): IterableIterator<number> { return this.shmem.keys(); }
+  hartsWithShmem(): IterableIterator<number> {
+    return this.shmem.keys();
+  }
 }

@@ -13,7 +13,9 @@ class InstructionClock {
   idleTicks = 0;
   private current = 0;
   constructor(private readonly hart: () => Hart) {}
-  tick(): void { this.current = Math.floor(this.hart().instret / 10) + this.idleTicks; }
+  tick(): void {
+    this.current = Math.floor(this.hart().instret / 10) + this.idleTicks;
+  }
   now = (): number => this.current;
 }
 
@@ -25,7 +27,7 @@ export interface LockstepResult {
 }
 
 function instructionText(h: Hart): string {
-  const pa = h.priv === 3 || (h.satpHi >>> 28) === 0 ? h.pcLo >>> 0 : -1;
+  const pa = h.priv === 3 || h.satpHi >>> 28 === 0 ? h.pcLo >>> 0 : -1;
   const off = pa >= 0 ? h.mem.ramHostOffset(pa, 4) : -1;
   if (off < 0) return '(instruction at a virtual pc)';
   const insn = h.mem.dv.getInt32(off, true);
@@ -36,19 +38,33 @@ function instructionText(h: Hart): string {
  * Builds two identical machines (deterministic clocks, same entropy, no asynchronous devices), runs them in steps of
  * `step` instructions per hart, and compares every hart's registers, pc, CSRs and (every `memoryEvery` steps) RAM.
  */
-export async function runLockstep(cfg: Omit<VirtMachineConfig, 'engine' | 'clock' | 'wallClockNs' | 'rngSeed'>, opts: {
-  step?: number; memoryEvery?: number; maxInstructions?: number; input?: () => Uint8Array | undefined;
-  /** Translate pages sooner than the engine's default so short runs cover more translated code. */
-  jitThreshold?: number;
-} = {}): Promise<LockstepResult> {
+export async function runLockstep(
+  cfg: Omit<VirtMachineConfig, 'engine' | 'clock' | 'wallClockNs' | 'rngSeed'>,
+  opts: {
+    step?: number;
+    memoryEvery?: number;
+    maxInstructions?: number;
+    input?: () => Uint8Array | undefined;
+    /** Translate pages sooner than the engine's default so short runs cover more translated code. */
+    jitThreshold?: number;
+  } = {},
+): Promise<LockstepResult> {
   const step = opts.step ?? 10_000;
   const memoryEvery = opts.memoryEvery ?? 100;
   const seed = new Uint8Array(32).fill(7);
   const epochNs = Date.UTC(2026, 0, 1) * 1e6;
   const make = (engine: 'interp' | 'jit', out: (b: Uint8Array) => void) => {
-    let m: VirtMachine | undefined;
-    const clock = new InstructionClock(() => m!.harts[0]);
-    m = new VirtMachine({ ...cfg, engine, jitAsync: false, jitThreshold: opts.jitThreshold, clock: clock.now, wallClockNs: () => epochNs + clock.now() * 100, rngSeed: seed, consoleOut: out });
+    const clock = new InstructionClock(() => m.harts[0]);
+    const m: VirtMachine = new VirtMachine({
+      ...cfg,
+      engine,
+      jitAsync: false,
+      jitThreshold: opts.jitThreshold,
+      clock: clock.now,
+      wallClockNs: () => epochNs + clock.now() * 100,
+      rngSeed: seed,
+      consoleOut: out,
+    });
     return { m, clock };
   };
   const ref = make('interp', cfg.consoleOut);
@@ -58,8 +74,12 @@ export async function runLockstep(cfg: Omit<VirtMachineConfig, 'engine' | 'clock
   let steps = 0;
   for (;;) {
     const input = opts.input?.();
-    if (input && input.length) { ref.m.input(input); jit.m.input(input); }
-    ref.clock.tick(); jit.clock.tick();
+    if (input && input.length) {
+      ref.m.input(input);
+      jit.m.input(input);
+    }
+    ref.clock.tick();
+    jit.clock.tick();
     const ranA = ref.m.runSlice(step);
     const ranB = jit.m.runSlice(step);
     steps++;
@@ -68,18 +88,29 @@ export async function runLockstep(cfg: Omit<VirtMachineConfig, 'engine' | 'clock
       const diffs = compareHarts(ref.m.harts[i], jit.m.harts[i], withMemory);
       if (ranA !== ranB) diffs.push(`harts that ran: interp ${ranA} jit ${ranB}`);
       if (diffs.length) {
-        const a = ref.m.harts[i], b = jit.m.harts[i];
-        const report = [`interpreter and translator diverged on hart ${i} after step ${steps} (${a.instret} instructions):`, ...diffs.map((d) => `  ${d}`),
-          `interpreter at ${hex64(a.pcLo, a.pcHi)}: ${instructionText(a)}`, describeHart(a),
-          `translator at ${hex64(b.pcLo, b.pcHi)}: ${instructionText(b)}`, describeHart(b)].join('\n');
+        const a = ref.m.harts[i],
+          b = jit.m.harts[i];
+        const report = [
+          `interpreter and translator diverged on hart ${i} after step ${steps} (${a.instret} instructions):`,
+          ...diffs.map((d) => `  ${d}`),
+          `interpreter at ${hex64(a.pcLo, a.pcHi)}: ${instructionText(a)}`,
+          describeHart(a),
+          `translator at ${hex64(b.pcLo, b.pcHi)}: ${instructionText(b)}`,
+          describeHart(b),
+        ].join('\n');
         return { kind: 'diverged', report, instructions: a.instret };
       }
     }
     const ev = ref.m.event;
     if (ev.kind !== 'running' || ref.m.allStopped()) {
-      return { kind: ev.kind === 'running' ? 'poweroff' : ev.kind, code: ev.kind === 'exit' ? ev.code : undefined, instructions: ref.m.harts[0].instret };
+      return {
+        kind: ev.kind === 'running' ? 'poweroff' : ev.kind,
+        code: ev.kind === 'exit' ? ev.code : undefined,
+        instructions: ref.m.harts[0].instret,
+      };
     }
-    if (opts.maxInstructions && ref.m.harts[0].instret >= opts.maxInstructions) return { kind: 'limit', instructions: ref.m.harts[0].instret };
+    if (opts.maxInstructions && ref.m.harts[0].instret >= opts.maxInstructions)
+      return { kind: 'limit', instructions: ref.m.harts[0].instret };
     if (ranA === 0) {
       // Every hart waits: skip guest time to the next timer on both machines alike.
       const deadline = Math.min(ref.m.nextDeadline(), jit.m.nextDeadline());

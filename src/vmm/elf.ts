@@ -31,13 +31,15 @@ export class ElfError extends Error {
 function u64(dv: DataView, off: number, what: string): number {
   const lo = dv.getUint32(off, true);
   const hi = dv.getUint32(off + 4, true);
-  if (hi >= 0x200000) throw new ElfError(`${what} 0x${hi.toString(16)}${lo.toString(16).padStart(8, '0')} is too large`);
+  if (hi >= 0x200000)
+    throw new ElfError(`${what} 0x${hi.toString(16)}${lo.toString(16).padStart(8, '0')} is too large`);
   return hi * 0x1_0000_0000 + lo;
 }
 
 export function parseElf(bytes: Uint8Array): ElfImage {
   if (bytes.length < 64) throw new ElfError(`file too short for an ELF header (${bytes.length} bytes)`);
-  if (bytes[0] !== 0x7f || bytes[1] !== 0x45 || bytes[2] !== 0x4c || bytes[3] !== 0x46) throw new ElfError('not an ELF file (bad magic)');
+  if (bytes[0] !== 0x7f || bytes[1] !== 0x45 || bytes[2] !== 0x4c || bytes[3] !== 0x46)
+    throw new ElfError('not an ELF file (bad magic)');
   if (bytes[4] !== 2) throw new ElfError(`not a 64-bit ELF (EI_CLASS ${bytes[4]})`);
   if (bytes[5] !== 1) throw new ElfError(`not a little-endian ELF (EI_DATA ${bytes[5]})`);
   if (bytes[6] !== 1) throw new ElfError(`unknown ELF version ${bytes[6]}`);

@@ -12,7 +12,9 @@ export const HELPER_NICE_DELTA = 10;
 const MAX_NICE = 19;
 
 /** The nice value helper threads get: the main thread's plus HELPER_NICE_DELTA (a process already niced stays relative). */
-export function helperNice(): number { return Math.min(MAX_NICE, getPriority(process.pid) + HELPER_NICE_DELTA); }
+export function helperNice(): number {
+  return Math.min(MAX_NICE, getPriority(process.pid) + HELPER_NICE_DELTA);
+}
 
 const TASKS = '/proc/self/task';
 const done = new Set<number>();

@@ -24,11 +24,21 @@ export type RunOutcome = MachineEvent | { kind: 'quit' };
 /** Something that can interrupt an idle sleep (console input, a signal). */
 export class Waker {
   private wake: (() => void) | undefined;
-  notify(): void { const w = this.wake; this.wake = undefined; w?.(); }
+  notify(): void {
+    const w = this.wake;
+    this.wake = undefined;
+    w?.();
+  }
   sleep(ms: number): Promise<void> {
     return new Promise((resolve) => {
-      const t = setTimeout(() => { this.wake = undefined; resolve(); }, ms);
-      this.wake = () => { clearTimeout(t); resolve(); };
+      const t = setTimeout(() => {
+        this.wake = undefined;
+        resolve();
+      }, ms);
+      this.wake = () => {
+        clearTimeout(t);
+        resolve();
+      };
     });
   }
 }
@@ -44,13 +54,19 @@ export async function runMachine(m: VirtMachine, waker: Waker, opts: RunLoopOpti
   for (;;) {
     const t0 = performance.now();
     // V8 and libuv start threads as they need them: look for new ones now and then.
-    if (t0 - helpersChecked > 250) { helpersChecked = t0; deprioritizeHelperThreads(); }
+    if (t0 - helpersChecked > 250) {
+      helpersChecked = t0;
+      deprioritizeHelperThreads();
+    }
     let idle = false;
     for (;;) {
       const ran = m.runSlice(slice);
       if (m.event.kind !== 'running') return m.event;
       if (m.allStopped()) return { kind: 'poweroff' };
-      if (ran === 0) { idle = true; break; }
+      if (ran === 0) {
+        idle = true;
+        break;
+      }
       const elapsed = performance.now() - t0;
       if (elapsed >= burstMs || (elapsed >= compilingBurstMs && m.kernelCompiling())) break;
     }

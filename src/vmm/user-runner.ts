@@ -123,7 +123,8 @@ export function runUserProgram(elfBytes: Uint8Array, options: UserRunOptions = {
   hart.firmwareTraps = true;
   hart.priv = 0;
   hart.mstatus |= MSTATUS_FS; // Linux starts processes with the FPU enabled (FS != Off)
-  hart.mcounteren = 7; hart.scounteren = 7; // and lets them read cycle, time and instret, as qemu-riscv64 does
+  hart.mcounteren = 7;
+  hart.scounteren = 7; // and lets them read cycle, time and instret, as qemu-riscv64 does
   hart.setPc(BigInt(image.entry));
   hart.setX(2, BigInt(sp));
   const jit = options.engine === 'jit' ? new JitEngine(hart, options.jit) : null;
@@ -168,7 +169,13 @@ export function runUserProgram(elfBytes: Uint8Array, options: UserRunOptions = {
     switch (nr) {
       case SYS_EXIT:
       case SYS_EXIT_GROUP:
-        return { exitCode: x[20] & 0xff, stdout: stdout.bytes(), stderr: stderr.bytes(), instret: hart.instret, unsupportedSyscalls: unsupported };
+        return {
+          exitCode: x[20] & 0xff,
+          stdout: stdout.bytes(),
+          stderr: stderr.bytes(),
+          instret: hart.instret,
+          unsupportedSyscalls: unsupported,
+        };
       case SYS_WRITE: {
         const fd = argAddr(10);
         const buf = argAddr(11);

@@ -16,7 +16,10 @@ export const BAREMETAL_DIR = fileURLToPath(new URL('../../../test/baremetal/', i
 const RAM_BASE = 0x80000000;
 
 export function baremetalPrograms(): string[] {
-  return readdirSync(BAREMETAL_DIR).filter((f) => f.endsWith('.s')).map((f) => f.slice(0, -2)).sort();
+  return readdirSync(BAREMETAL_DIR)
+    .filter((f) => f.endsWith('.s'))
+    .map((f) => f.slice(0, -2))
+    .sort();
 }
 
 function tool(cmd: string, args: string[]): void {
@@ -33,10 +36,25 @@ export function buildBaremetal(body: string): { elf: Uint8Array; elfPath: string
     const macros = readFileSync(BAREMETAL_DIR + 'macros.inc', 'utf8');
     writeFileSync(join(dir, 'prog.s'), macros + '\n' + body);
     tool('riscv64-linux-gnu-as', ['-march=rv64gc', '-mabi=lp64d', join(dir, 'prog.s'), '-o', join(dir, 'prog.o')]);
-    writeFileSync(join(dir, 'link.ld'), 'ENTRY(_start)\nSECTIONS {\n . = 0x80000000;\n .text : { *(.text.init) *(.text*) }\n .data : { *(.data*) *(.bss*) }\n}\n');
-    tool('riscv64-linux-gnu-ld', ['-static', '--no-relax', '-T', join(dir, 'link.ld'), join(dir, 'prog.o'), '-o', join(dir, 'prog.elf')]);
+    writeFileSync(
+      join(dir, 'link.ld'),
+      'ENTRY(_start)\nSECTIONS {\n . = 0x80000000;\n .text : { *(.text.init) *(.text*) }\n .data : { *(.data*) *(.bss*) }\n}\n',
+    );
+    tool('riscv64-linux-gnu-ld', [
+      '-static',
+      '--no-relax',
+      '-T',
+      join(dir, 'link.ld'),
+      join(dir, 'prog.o'),
+      '-o',
+      join(dir, 'prog.elf'),
+    ]);
     const elfPath = join(dir, 'prog.elf');
-    return { elf: new Uint8Array(readFileSync(elfPath)), elfPath, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
+    return {
+      elf: new Uint8Array(readFileSync(elfPath)),
+      elfPath,
+      cleanup: () => rmSync(dir, { recursive: true, force: true }),
+    };
   } catch (e) {
     rmSync(dir, { recursive: true, force: true });
     throw e;
@@ -51,8 +69,11 @@ export interface BaremetalResult {
 
 /** QEMU's virt board: the test device turns (n << 16) | 0x3333 into exit status n and 0x5555 into 0. */
 export function runQemuSystem(elfPath: string): BaremetalResult {
-  const r = spawnSync('qemu-system-riscv64', ['-M', 'virt', '-bios', 'none', '-nographic', '-m', '64M', '-kernel', elfPath],
-    { encoding: 'utf8', timeout: 20_000, input: '' });
+  const r = spawnSync(
+    'qemu-system-riscv64',
+    ['-M', 'virt', '-bios', 'none', '-nographic', '-m', '64M', '-kernel', elfPath],
+    { encoding: 'utf8', timeout: 20_000, input: '' },
+  );
   if (r.error && (r.error as NodeJS.ErrnoException).code !== 'ETIMEDOUT') throw r.error;
   return { code: r.status, output: r.stdout + r.stderr };
 }
@@ -67,17 +88,39 @@ export function runOurs(elf: Uint8Array, maxInstructions = 5_000_000): Baremetal
   const bus = new Bus();
   let verdict: number | null = null;
   let output = '';
-  bus.map(0x100000, 0x1000, new SifiveTest({
-    powerOff: () => { verdict = 0; },
-    reset: () => { verdict = -1; },
-    exit: (code) => { verdict = code; },
-  }), 'sifive-test');
+  bus.map(
+    0x100000,
+    0x1000,
+    new SifiveTest({
+      powerOff: () => {
+        verdict = 0;
+      },
+      reset: () => {
+        verdict = -1;
+      },
+      exit: (code) => {
+        verdict = code;
+      },
+    }),
+    'sifive-test',
+  );
   const hart = new Hart(0, mem, bus);
   let now = 0;
   hart.timeSource = () => now;
-  const clint = new Clint(1, () => now, (_id, bit, level) => hart.setPending(bit, level));
+  const clint = new Clint(
+    1,
+    () => now,
+    (_id, bit, level) => hart.setPending(bit, level),
+  );
   bus.map(0x2000000, 0x10000, clint, 'clint');
-  bus.map(0x10000000, 0x100, new Uart16550({ set() {} }, (b) => { output += new TextDecoder().decode(b); }), 'uart0');
+  bus.map(
+    0x10000000,
+    0x100,
+    new Uart16550({ set() {} }, (b) => {
+      output += new TextDecoder().decode(b);
+    }),
+    'uart0',
+  );
   hart.firmwareTraps = false;
   hart.setPc(BigInt(RAM_BASE));
   const slice = 50;

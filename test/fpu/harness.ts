@@ -1,9 +1,18 @@
 // Small helpers for readable FPU unit tests: instruction encoders (from the spec's field layout),
 // register setup and result accessors over a hart-like Int32Array.
-import { fpExecute } from "../../src/cpu/fpu/execute.js";
+import { fpExecute } from '../../src/cpu/fpu/execute.js';
 
-export const RNE = 0, RTZ = 1, RDN = 2, RUP = 3, RMM = 4, DYN = 7;
-export const NV = 16, DZ = 8, OF = 4, UF = 2, NX = 1;
+export const RNE = 0,
+  RTZ = 1,
+  RDN = 2,
+  RUP = 3,
+  RMM = 4,
+  DYN = 7;
+export const NV = 16,
+  DZ = 8,
+  OF = 4,
+  UF = 2,
+  NX = 1;
 
 /** OP-FP R-type word. */
 export function opfp(funct7: number, rs2: number, rs1: number, rm: number, rd: number): number {
@@ -44,4 +53,5 @@ export class Regs {
 }
 
 export const dbits = (x: number): bigint => new BigUint64Array(new Float64Array([x]).buffer)[0];
-export const sboxed = (x: number): bigint => (0xffffffffn << 32n) | BigInt(new Uint32Array(new Float32Array([x]).buffer)[0]);
+export const sboxed = (x: number): bigint =>
+  (0xffffffffn << 32n) | BigInt(new Uint32Array(new Float32Array([x]).buffer)[0]);

@@ -1,10 +1,10 @@
 // Builds, assembles (GNU as/ld) and runs under qemu-riscv64 a static test program that executes
 // F/D instructions on vectors read from stdin: the oracle for the FPU tests.
-import { execFileSync, spawnSync } from "node:child_process";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import type { Variant } from "./variants.js";
+import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Variant } from './variants.js';
 
 /** Input vector: selector, frm, op1 (f1 and a1), op2 (f2), op3 (f3) — five little-endian u64. */
 export const VEC_BYTES = 40;
@@ -13,7 +13,7 @@ export const OUT_BYTES = 24;
 const BATCH = 4096;
 
 function source(variants: Variant[]): string {
-  const table = variants.map((v) => `  ${v.asm}\n  ret`).join("\n");
+  const table = variants.map((v) => `  ${v.asm}\n  ret`).join('\n');
   return `
   .option norvc
   .text
@@ -124,16 +124,16 @@ export interface Oracle {
 }
 
 export function buildOracle(variants: Variant[]): Oracle {
-  const dir = mkdtempSync(join(tmpdir(), "fpu-oracle-"));
-  const src = join(dir, "fp.s");
-  const obj = join(dir, "fp.o");
-  const elf = join(dir, "fp.elf");
+  const dir = mkdtempSync(join(tmpdir(), 'fpu-oracle-'));
+  const src = join(dir, 'fp.s');
+  const obj = join(dir, 'fp.o');
+  const elf = join(dir, 'fp.elf');
   writeFileSync(src, source(variants));
-  execFileSync("riscv64-linux-gnu-as", ["-march=rv64gc", "-o", obj, src]);
-  execFileSync("riscv64-linux-gnu-ld", ["-static", "-o", elf, obj]);
+  execFileSync('riscv64-linux-gnu-as', ['-march=rv64gc', '-o', obj, src]);
+  execFileSync('riscv64-linux-gnu-ld', ['-static', '-o', elf, obj]);
   const run = (vectors: Uint8Array): Buffer => {
-    const r = spawnSync("qemu-riscv64", [elf], { input: vectors, maxBuffer: 1 << 30 });
-    if (r.status !== 0) throw new Error(`qemu-riscv64 exited with ${r.status} ${r.signal ?? ""}: ${r.stderr}`);
+    const r = spawnSync('qemu-riscv64', [elf], { input: vectors, maxBuffer: 1 << 30 });
+    if (r.status !== 0) throw new Error(`qemu-riscv64 exited with ${r.status} ${r.signal ?? ''}: ${r.stderr}`);
     return r.stdout;
   };
   const head = run(new Uint8Array(0));

@@ -1,5 +1,5 @@
 // Seeded random operand bit patterns for the FPU tests, biased toward IEEE 754 edge cases.
-import type { Operand } from "./variants.js";
+import type { Operand } from './variants.js';
 
 /** mulberry32: small deterministic PRNG. */
 export class Rng {
@@ -81,39 +81,56 @@ function randomFloat(r: Rng, f: Fmt, prev: bigint[]): bigint {
   const mmask = (1n << BigInt(f.mbits)) - 1n;
   const isD = f === FD;
   switch (r.int(16)) {
-    case 0: return pack(f, sign, 0, 0n);
-    case 1: return pack(f, sign, emax, 0n);
-    case 2: return pack(f, sign, emax, (1n << BigInt(f.mbits - 1)) | (r.bit() ? 0n : r.u64()));
-    case 3: { // signalling NaN
+    case 0:
+      return pack(f, sign, 0, 0n);
+    case 1:
+      return pack(f, sign, emax, 0n);
+    case 2:
+      return pack(f, sign, emax, (1n << BigInt(f.mbits - 1)) | (r.bit() ? 0n : r.u64()));
+    case 3: {
+      // signalling NaN
       const frac = r.u64() & (mmask >> 1n);
       return pack(f, sign, emax, frac === 0n ? 1n : frac);
     }
-    case 4: return pack(f, sign, 0, r.bit() ? r.u64() : r.int(3) === 0 ? 1n : mmask);
-    case 5: return pack(f, sign, r.bit() ? 1 : emax - 1, r.int(3) === 0 ? 0n : r.int(2) === 0 ? mmask : r.u64());
-    case 6: case 7: case 8: return pack(f, sign, bias - 8 + r.int(17), r.bit() ? r.u64() : sparseFrac(r, f));
-    case 9: return pack(f, sign, 1 + r.int(emax - 1), r.u64());
-    case 10: return r.u64() & ((1n << BigInt(f.ebits + f.mbits + 1)) - 1n);
-    case 11: { // near integer conversion limits and rounding ties
+    case 4:
+      return pack(f, sign, 0, r.bit() ? r.u64() : r.int(3) === 0 ? 1n : mmask);
+    case 5:
+      return pack(f, sign, r.bit() ? 1 : emax - 1, r.int(3) === 0 ? 0n : r.int(2) === 0 ? mmask : r.u64());
+    case 6:
+    case 7:
+    case 8:
+      return pack(f, sign, bias - 8 + r.int(17), r.bit() ? r.u64() : sparseFrac(r, f));
+    case 9:
+      return pack(f, sign, 1 + r.int(emax - 1), r.u64());
+    case 10:
+      return r.u64() & ((1n << BigInt(f.ebits + f.mbits + 1)) - 1n);
+    case 11: {
+      // near integer conversion limits and rounding ties
       let x = INT_LIMITS[r.int(INT_LIMITS.length)] * (r.int(4) === 0 ? -1 : 1);
       if (r.bit()) x += (r.int(5) - 2) * 0.5;
       let b = bitsOf(isD ? x : Math.fround(x), f);
       b += BigInt(r.int(5) - 2);
       return b & ((1n << BigInt(f.ebits + f.mbits + 1)) - 1n);
     }
-    case 12: { // small integers and halves
+    case 12: {
+      // small integers and halves
       const x = (r.int(64) - 32) / (r.bit() ? 1 : 2);
       return bitsOf(x, f);
     }
     case 13: // near the underflow and overflow thresholds
       return pack(f, sign, r.bit() ? r.int(f.mbits + 3) : emax - 1 - r.int(4), r.bit() ? r.u64() : sparseFrac(r, f));
-    default: { // related to an earlier operand: cancellation, half-ulp offsets, neighbours
+    default: {
+      // related to an earlier operand: cancellation, half-ulp offsets, neighbours
       if (prev.length === 0) return pack(f, sign, bias + r.int(3), r.u64());
       const p = prev[r.int(prev.length)] & ((1n << BigInt(f.ebits + f.mbits + 1)) - 1n);
       const pe = Number((p >> BigInt(f.mbits)) & BigInt(emax));
       switch (r.int(4)) {
-        case 0: return p ^ (1n << BigInt(f.ebits + f.mbits)); // negation
-        case 1: return (p + BigInt(r.int(7) - 3)) & ((1n << BigInt(f.ebits + f.mbits + 1)) - 1n);
-        default: { // similar magnitude, or about one ulp/half-ulp below
+        case 0:
+          return p ^ (1n << BigInt(f.ebits + f.mbits)); // negation
+        case 1:
+          return (p + BigInt(r.int(7) - 3)) & ((1n << BigInt(f.ebits + f.mbits + 1)) - 1n);
+        default: {
+          // similar magnitude, or about one ulp/half-ulp below
           const e = Math.min(emax - 1, Math.max(0, pe - (r.bit() ? r.int(3) : f.mbits + r.int(4) - 1)));
           return pack(f, sign, e, r.bit() ? sparseFrac(r, f) : r.u64());
         }
@@ -124,14 +141,19 @@ function randomFloat(r: Rng, f: Fmt, prev: bigint[]): bigint {
 
 function randomInt(r: Rng): bigint {
   switch (r.int(6)) {
-    case 0: return r.u64();
-    case 1: return BigInt.asUintN(64, BigInt(r.int(200) - 100));
-    case 2: { // around powers of two, both signs
+    case 0:
+      return r.u64();
+    case 1:
+      return BigInt.asUintN(64, BigInt(r.int(200) - 100));
+    case 2: {
+      // around powers of two, both signs
       const v = (1n << BigInt(r.int(64))) + BigInt(r.int(9) - 4);
       return BigInt.asUintN(64, r.bit() ? -v : v);
     }
-    case 3: return BigInt.asUintN(64, BigInt.asIntN(32, r.sized(32))); // sign-extended 32-bit
-    case 4: return r.sized(32);
+    case 3:
+      return BigInt.asUintN(64, BigInt.asIntN(32, r.sized(32))); // sign-extended 32-bit
+    case 4:
+      return r.sized(32);
     default: {
       const v = r.sized(64);
       return BigInt.asUintN(64, r.bit() ? -v : v);
@@ -141,8 +163,8 @@ function randomInt(r: Rng): bigint {
 
 /** A 64-bit register pattern for an operand of the given type. */
 export function randomOperand(r: Rng, t: Operand, prev: bigint[]): bigint {
-  if (t === "X") return randomInt(r);
-  if (t === "D") return randomFloat(r, FD, prev);
+  if (t === 'X') return randomInt(r);
+  if (t === 'D') return randomFloat(r, FD, prev);
   const low = randomFloat(r, FS, prev);
   const k = r.int(64);
   const high = k === 0 ? 0n : k === 1 ? BigInt(r.u32()) : 0xffffffffn; // rarely not NaN-boxed

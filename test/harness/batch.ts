@@ -1,16 +1,21 @@
 // Differential-test programs: a batch of sequences as one assembly program, and the comparison of its output blocks.
-import {
-  BLOCK_BYTES, DATA_BYTES, INIT_F, INIT_FCSR, INIT_X, OUT_F, OUT_FCSR, OUT_X, type Sequence,
-} from './seqgen.js';
+import { BLOCK_BYTES, DATA_BYTES, INIT_F, INIT_FCSR, INIT_X, OUT_F, OUT_FCSR, OUT_X, type Sequence } from './seqgen.js';
 
 export const hex64 = (v: bigint): string => '0x' + v.toString(16).padStart(16, '0');
 
 /** Assembly for one sequence: load state from its block, run the body, store state back (shared routines keep programs small). */
 function sequenceAsm(seq: Sequence, index: number): string[] {
   return [
-    `# ---- sequence ${index}`, `lla sp, blk_${index}`, 'lla s0, 1f', 'lla t0, load_state', 'jr t0', '1:', 'mv s0, sp',
+    `# ---- sequence ${index}`,
+    `lla sp, blk_${index}`,
+    'lla s0, 1f',
+    'lla t0, load_state',
+    'jr t0',
+    '1:',
+    'mv s0, sp',
     ...seq.body,
-    'lla s0, save_state', 'jalr s0, 0(s0)',
+    'lla s0, save_state',
+    'jalr s0, 0(s0)',
   ];
 }
 
@@ -33,14 +38,30 @@ function blockData(seq: Sequence, index: number): string[] {
   for (let i = DATA_BYTES; i < INIT_X; i += 8) words.push(0n);
   words.push(...seq.x, ...seq.f, BigInt(seq.fcsr));
   const out = ['.balign 16', `blk_${index}:`];
-  for (let i = 0; i < words.length; i += 8) out.push('.dword ' + words.slice(i, i + 8).map(hex64).join(', '));
+  for (let i = 0; i < words.length; i += 8)
+    out.push(
+      '.dword ' +
+        words
+          .slice(i, i + 8)
+          .map(hex64)
+          .join(', '),
+    );
   return out;
 }
 
 export function buildBatchProgram(seqs: Sequence[]): string {
   const text = ['.option norelax', '.text', '.globl _start', '_start:'];
   seqs.forEach((s, i) => text.push(...sequenceAsm(s, i)));
-  text.push('lla a1, blk_0', `li a2, ${seqs.length * BLOCK_BYTES}`, 'li a0, 1', 'li a7, 64', 'ecall', 'li a0, 0', 'li a7, 93', 'ecall');
+  text.push(
+    'lla a1, blk_0',
+    `li a2, ${seqs.length * BLOCK_BYTES}`,
+    'li a0, 1',
+    'li a7, 64',
+    'ecall',
+    'li a0, 0',
+    'li a7, 93',
+    'ecall',
+  );
   text.push(...stateRoutines());
   const data = ['.data'];
   seqs.forEach((s, i) => data.push(...blockData(s, i)));
@@ -75,7 +96,8 @@ export function describeBlock(seq: Sequence, qemu: Uint8Array, ours: Uint8Array,
   }
   const qf = word(qemu, base + OUT_FCSR);
   const of = word(ours, base + OUT_FCSR);
-  if (qf !== of) diffs.push(`fcsr: qemu 0x${qf.toString(16)} ours 0x${of.toString(16)} (initial 0x${seq.fcsr.toString(16)})`);
+  if (qf !== of)
+    diffs.push(`fcsr: qemu 0x${qf.toString(16)} ours 0x${of.toString(16)} (initial 0x${seq.fcsr.toString(16)})`);
   for (let i = 0; i < DATA_BYTES; i += 8) {
     const q = word(qemu, base + i);
     const o = word(ours, base + i);
@@ -91,7 +113,8 @@ export function initialValuesUsed(seq: Sequence): string[] {
   const fs = new Set<number>();
   for (const m of asm.matchAll(/\b([xf])(\d+)\b/g)) (m[1] === 'x' ? xs : fs).add(Number(m[2]));
   const out = [`fcsr=0x${seq.fcsr.toString(16)}`];
-  for (const i of [...xs].sort((a, b) => a - b)) if (i !== 0 && i !== 2 && i !== 8) out.push(`x${i}=${hex64(seq.x[i])}`);
+  for (const i of [...xs].sort((a, b) => a - b))
+    if (i !== 0 && i !== 2 && i !== 8) out.push(`x${i}=${hex64(seq.x[i])}`);
   for (const i of [...fs].sort((a, b) => a - b)) out.push(`f${i}=${hex64(seq.f[i])}`);
   return out;
 }
@@ -102,4 +125,3 @@ export function formatMismatch(m: Mismatch): string {
     `  assembly (sp = s0 = data buffer):\n    ${m.asm.split('\n').join('\n    ')}`
   );
 }
-

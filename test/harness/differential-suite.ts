@@ -21,7 +21,8 @@ export function differentialTest(name: string, salt: number, opts: GenOptions, d
     const parts = [...r.errors, ...r.mismatches.slice(0, 3).map(formatMismatch)];
     if (r.shrunk) parts.push(`smallest failing form of the first mismatch:\n${formatMismatch(r.shrunk)}`);
     const first = r.mismatches[0];
-    if (first) parts.push(`replay: DIFF_REPLAY=${first.seed}:${first.index} node --test dist/test/diff-${name}.test.js`);
+    if (first)
+      parts.push(`replay: DIFF_REPLAY=${first.seed}:${first.index} node --test dist/test/diff-${name}.test.js`);
     assert.ok(
       r.errors.length === 0 && r.mismatches.length === 0,
       `${name}: ${r.errors.length} failed programs, ${r.mismatches.length} mismatching sequences\n${parts.join('\n\n')}`,

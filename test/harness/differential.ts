@@ -27,7 +27,12 @@ function runSequences(seqs: Sequence[], what: string): Outcome {
     ms.qemu = t2 - t1;
     const expectedLen = seqs.length * BLOCK_BYTES;
     if (q.exitCode !== 0 || q.stdout.length !== expectedLen) {
-      return { diffs: [], instructions: 0, ms, error: `${what}: qemu-riscv64 exit ${q.exitCode} signal ${q.signal}, ${q.stdout.length}/${expectedLen} bytes; ${q.stderr}` };
+      return {
+        diffs: [],
+        instructions: 0,
+        ms,
+        error: `${what}: qemu-riscv64 exit ${q.exitCode} signal ${q.signal}, ${q.stdout.length}/${expectedLen} bytes; ${q.stderr}`,
+      };
     }
     let ours;
     try {
@@ -38,7 +43,12 @@ function runSequences(seqs: Sequence[], what: string): Outcome {
       ms.ours = performance.now() - t2;
     }
     if (ours.exitCode !== 0 || ours.stdout.length !== expectedLen) {
-      return { diffs: [], instructions: ours.instret, ms, error: `${what}: our exit ${ours.exitCode}, ${ours.stdout.length}/${expectedLen} bytes` };
+      return {
+        diffs: [],
+        instructions: ours.instret,
+        ms,
+        error: `${what}: our exit ${ours.exitCode}, ${ours.stdout.length}/${expectedLen} bytes`,
+      };
     }
     const diffs = seqs.map((s, i) => describeBlock(s, q.stdout, ours.stdout, i * BLOCK_BYTES));
     return { diffs, instructions: ours.instret, ms };
@@ -115,7 +125,12 @@ export interface CampaignResult {
 
 /** Environment knobs: DIFF_SEQUENCES (sequences per test file), DIFF_SEED (base seed), DIFF_BATCH (sequences per program),
  *  DIFF_REPLAY=<seed>:<index> (run just that sequence, as named in a failure report). */
-export function campaignSettings(defaultSequences: number): { total: number; seed: number; batch: number; replay?: [number, number] } {
+export function campaignSettings(defaultSequences: number): {
+  total: number;
+  seed: number;
+  batch: number;
+  replay?: [number, number];
+} {
   const total = Number(process.env.DIFF_SEQUENCES ?? defaultSequences);
   const seed = Number(process.env.DIFF_SEED ?? 1);
   const batch = Number(process.env.DIFF_BATCH ?? 500);
@@ -124,10 +139,23 @@ export function campaignSettings(defaultSequences: number): { total: number; see
 }
 
 function emptyCampaign(): CampaignResult {
-  return { sequences: 0, instructions: 0, batches: 0, mismatches: [], errors: [], ms: { generate: 0, assemble: 0, qemu: 0, ours: 0, total: 0 } };
+  return {
+    sequences: 0,
+    instructions: 0,
+    batches: 0,
+    mismatches: [],
+    errors: [],
+    ms: { generate: 0, assemble: 0, qemu: 0, ours: 0, total: 0 },
+  };
 }
 
-export function runCampaign(seedBase: number, total: number, batchSize: number, opts: GenOptions, stopAfterFailures = 5): CampaignResult {
+export function runCampaign(
+  seedBase: number,
+  total: number,
+  batchSize: number,
+  opts: GenOptions,
+  stopAfterFailures = 5,
+): CampaignResult {
   const r = emptyCampaign();
   const t0 = performance.now();
   for (let b = 0; r.sequences < total; b++) {

@@ -15,12 +15,25 @@ export class GuestConsole {
   private marker = 0;
 
   constructor(private readonly child: ChildProcessWithoutNullStreams) {
-    child.stdout.on('data', (d: Buffer) => { this.output += d.toString('latin1'); this.wake(); });
-    child.stderr.on('data', (d: Buffer) => { this.stderr += d.toString('latin1'); this.wake(); });
-    child.on('exit', (code) => { this.exitCode = code; this.wake(); });
+    child.stdout.on('data', (d: Buffer) => {
+      this.output += d.toString('latin1');
+      this.wake();
+    });
+    child.stderr.on('data', (d: Buffer) => {
+      this.stderr += d.toString('latin1');
+      this.wake();
+    });
+    child.on('exit', (code) => {
+      this.exitCode = code;
+      this.wake();
+    });
   }
 
-  private wake(): void { const w = this.waiters; this.waiters = []; for (const f of w) f(); }
+  private wake(): void {
+    const w = this.waiters;
+    this.waiters = [];
+    for (const f of w) f();
+  }
 
   /** Resolves once the output after `from` matches; rejects if the process exits first or after a long bound. */
   async waitFor(re: RegExp, what: string, from = 0): Promise<RegExpExecArray> {
@@ -30,7 +43,10 @@ export class GuestConsole {
       if (m) return m;
       if (this.exitCode !== undefined) throw new Error(`typevisor exited (${this.exitCode}) while waiting for ${what}`);
       if (Date.now() > deadline) throw new Error(`no ${what} after ${WAIT_MS / 60000} minutes`);
-      await new Promise<void>((r) => { this.waiters.push(r); setTimeout(r, 1000); });
+      await new Promise<void>((r) => {
+        this.waiters.push(r);
+        setTimeout(r, 1000);
+      });
     }
   }
 
@@ -40,7 +56,11 @@ export class GuestConsole {
     const start = this.output.length;
     this.child.stdin.write(`echo @@B${id}@@; ${cmd}; echo @@E${id}@@\n`);
     // Markers are split by the echo in the typed command line, so only the printed ones match at a line start.
-    const m = await this.waitFor(new RegExp(`(?:^|\\n)@@B${id}@@\\r?\\n([\\s\\S]*?)@@E${id}@@`), `output of "${cmd}"`, start);
+    const m = await this.waitFor(
+      new RegExp(`(?:^|\\n)@@B${id}@@\\r?\\n([\\s\\S]*?)@@E${id}@@`),
+      `output of "${cmd}"`,
+      start,
+    );
     return m[1].replace(/\r/g, '');
   }
 
@@ -50,7 +70,10 @@ export class GuestConsole {
     const deadline = Date.now() + WAIT_MS;
     while (this.exitCode === undefined) {
       if (Date.now() > deadline) throw new Error(`typevisor did not exit after "${cmd}"`);
-      await new Promise<void>((r) => { this.waiters.push(r); setTimeout(r, 1000); });
+      await new Promise<void>((r) => {
+        this.waiters.push(r);
+        setTimeout(r, 1000);
+      });
     }
     return this.exitCode;
   }
@@ -74,19 +97,41 @@ export interface GuestProcess {
  * (e.g. --disk/--nic/--cpus); does not wait for it. `stats` (default on) passes --stats, whose report helps when a
  * test fails; benchmarks turn it off, since it reads the clock around calls into translated code.
  */
-export async function spawnDefaultGuest(args: string[], opts: { memory?: string; name?: string; stats?: boolean } = {}): Promise<GuestProcess> {
+export async function spawnDefaultGuest(
+  args: string[],
+  opts: { memory?: string; name?: string; stats?: boolean } = {},
+): Promise<GuestProcess> {
   // dist/test/harness -> repository root
   const bin = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', 'bin', 'typevisor.js');
   const img = (await findCachedDebian()) ?? (await pullDebian({ log: (l) => process.stderr.write(`${l}\n`) }));
   const t0 = performance.now();
-  const child = spawn(process.execPath, [bin, 'run', '--kernel', img.kernel, '--initrd', img.initrd, '--append', img.cmdline, '-m', opts.memory ?? '512M', ...(opts.stats ?? true ? ['--stats'] : []), ...args], {
-    stdio: ['pipe', 'pipe', 'pipe'],
-  });
+  const child = spawn(
+    process.execPath,
+    [
+      bin,
+      'run',
+      '--kernel',
+      img.kernel,
+      '--initrd',
+      img.initrd,
+      '--append',
+      img.cmdline,
+      '-m',
+      opts.memory ?? '512M',
+      ...((opts.stats ?? true) ? ['--stats'] : []),
+      ...args,
+    ],
+    {
+      stdio: ['pipe', 'pipe', 'pipe'],
+    },
+  );
   const con = new GuestConsole(child);
   const name = opts.name ? `${opts.name}: ` : '';
   const fail = (e: unknown): Error => {
     if (child.exitCode === null) child.kill('SIGKILL');
-    return new Error(`${name}${(e as Error).message}\n--- ${name}console (last 3000 bytes) ---\n${con.output.slice(-3000)}\n--- ${name}stderr ---\n${con.stderr.slice(-2000)}`);
+    return new Error(
+      `${name}${(e as Error).message}\n--- ${name}console (last 3000 bytes) ---\n${con.output.slice(-3000)}\n--- ${name}stderr ---\n${con.stderr.slice(-2000)}`,
+    );
   };
   const waitPrompt = async (): Promise<number> => {
     try {
@@ -100,7 +145,10 @@ export async function spawnDefaultGuest(args: string[], opts: { memory?: string;
 }
 
 /** Spawns the default guest and waits for its shell prompt. */
-export async function bootDefaultGuest(args: string[], opts: { memory?: string; name?: string } = {}): Promise<GuestProcess> {
+export async function bootDefaultGuest(
+  args: string[],
+  opts: { memory?: string; name?: string } = {},
+): Promise<GuestProcess> {
   const g = await spawnDefaultGuest(args, opts);
   await g.waitPrompt();
   return g;

@@ -100,12 +100,41 @@ class Builder {
 
 type Gen = (b: Builder) => string[];
 
-const R_OPS = ['add', 'sub', 'sll', 'slt', 'sltu', 'xor', 'srl', 'sra', 'or', 'and', 'addw', 'subw', 'sllw', 'srlw', 'sraw'];
+const R_OPS = [
+  'add',
+  'sub',
+  'sll',
+  'slt',
+  'sltu',
+  'xor',
+  'srl',
+  'sra',
+  'or',
+  'and',
+  'addw',
+  'subw',
+  'sllw',
+  'srlw',
+  'sraw',
+];
 const I_OPS = ['addi', 'slti', 'sltiu', 'xori', 'ori', 'andi', 'addiw'];
 const SH_OPS = ['slli', 'srli', 'srai'];
 const SHW_OPS = ['slliw', 'srliw', 'sraiw'];
-const LOADS: [string, number][] = [['lb', 1], ['lh', 2], ['lw', 4], ['ld', 8], ['lbu', 1], ['lhu', 2], ['lwu', 4]];
-const STORES: [string, number][] = [['sb', 1], ['sh', 2], ['sw', 4], ['sd', 8]];
+const LOADS: [string, number][] = [
+  ['lb', 1],
+  ['lh', 2],
+  ['lw', 4],
+  ['ld', 8],
+  ['lbu', 1],
+  ['lhu', 2],
+  ['lwu', 4],
+];
+const STORES: [string, number][] = [
+  ['sb', 1],
+  ['sh', 2],
+  ['sw', 4],
+  ['sd', 8],
+];
 const BRANCHES = ['beq', 'bne', 'blt', 'bge', 'bltu', 'bgeu'];
 
 const genI: Gen[] = [
@@ -146,7 +175,21 @@ const genI: Gen[] = [
   (b) => [b.rng.pick(['fence', 'fence rw, rw', 'fence.i', 'nop'])],
 ];
 
-const M_OPS = ['mul', 'mulh', 'mulhsu', 'mulhu', 'div', 'divu', 'rem', 'remu', 'mulw', 'divw', 'divuw', 'remw', 'remuw'];
+const M_OPS = [
+  'mul',
+  'mulh',
+  'mulhsu',
+  'mulhu',
+  'div',
+  'divu',
+  'rem',
+  'remu',
+  'mulw',
+  'divw',
+  'divuw',
+  'remw',
+  'remuw',
+];
 const genM: Gen[] = [
   (b) => [`${b.rng.pick(M_OPS)} ${b.rd()}, ${b.rs()}, ${b.rs()}`],
   (b) => {
@@ -164,7 +207,10 @@ const genA: Gen[] = [
   (b) => {
     const w = b.rng.pick(['w', 'd']);
     const t = b.wreg();
-    return [`addi x${t}, sp, ${b.off(w === 'w' ? 4 : 8, true)}`, `${b.rng.pick(AMO_OPS)}.${w}${b.rng.pick(ORDER)} ${b.rd()}, ${b.rs()}, (x${t})`];
+    return [
+      `addi x${t}, sp, ${b.off(w === 'w' ? 4 : 8, true)}`,
+      `${b.rng.pick(AMO_OPS)}.${w}${b.rng.pick(ORDER)} ${b.rd()}, ${b.rs()}, (x${t})`,
+    ];
   },
   (b) => {
     // LR then SC to the same address with no store in between: the SC must succeed; a second SC must fail.
@@ -176,7 +222,10 @@ const genA: Gen[] = [
       while (r === t);
       return `x${r}`;
     };
-    const lines = [`addi x${t}, sp, ${b.off(w === 'w' ? 4 : 8, true)}`, `lr.${w}${b.rng.pick(ORDER)} ${notT()}, (x${t})`];
+    const lines = [
+      `addi x${t}, sp, ${b.off(w === 'w' ? 4 : 8, true)}`,
+      `lr.${w}${b.rng.pick(ORDER)} ${notT()}, (x${t})`,
+    ];
     if (b.rng.bool()) lines.push(`${b.rng.pick(R_OPS)} ${notT()}, ${b.rs()}, ${b.rs()}`);
     if (b.rng.bool(0.3)) lines.push(`${b.rng.pick(['lw', 'ld', 'lbu'])} ${notT()}, ${b.off(8, true)}(sp)`);
     lines.push(`sc.${w}${b.rng.pick(ORDER)} ${notT()}, ${b.rs()}, (x${t})`);
@@ -197,8 +246,12 @@ function genFloat(fmt: 's' | 'd'): Gen[] {
     (b) => [`${b.rng.pick(['fadd', 'fsub', 'fmul', 'fdiv'])}.${fmt} ${b.fr()}, ${b.fr()}, ${b.fr()}${b.rmSuffix()}`],
     (b) => [`fsqrt.${fmt} ${b.fr()}, ${b.fr()}${b.rmSuffix()}`],
     (b) => [`${b.rng.pick(['fmin', 'fmax', 'fsgnj', 'fsgnjn', 'fsgnjx'])}.${fmt} ${b.fr()}, ${b.fr()}, ${b.fr()}`],
-    (b) => [`${b.rng.pick(['fmadd', 'fmsub', 'fnmadd', 'fnmsub'])}.${fmt} ${b.fr()}, ${b.fr()}, ${b.fr()}, ${b.fr()}${b.rmSuffix()}`],
-    (b) => [`${b.rng.pick(['fmadd', 'fmsub', 'fnmadd', 'fnmsub'])}.${fmt} ${b.fr()}, ${b.fr()}, ${b.fr()}, ${b.fr()}${b.rmSuffix()}`],
+    (b) => [
+      `${b.rng.pick(['fmadd', 'fmsub', 'fnmadd', 'fnmsub'])}.${fmt} ${b.fr()}, ${b.fr()}, ${b.fr()}, ${b.fr()}${b.rmSuffix()}`,
+    ],
+    (b) => [
+      `${b.rng.pick(['fmadd', 'fmsub', 'fnmadd', 'fnmsub'])}.${fmt} ${b.fr()}, ${b.fr()}, ${b.fr()}, ${b.fr()}${b.rmSuffix()}`,
+    ],
     (b) => [`${b.rng.pick(['feq', 'flt', 'fle'])}.${fmt} ${b.rd()}, ${b.fr()}, ${b.fr()}`],
     (b) => [`fclass.${fmt} ${b.rd()}, ${b.fr()}`],
     (b) => [`fcvt.${b.rng.pick(['w', 'wu', 'l', 'lu'])}.${fmt} ${b.rd()}, ${b.fr()}${b.rmSuffix()}`],
@@ -209,7 +262,10 @@ function genFloat(fmt: 's' | 'd'): Gen[] {
       return [`fcvt.${fmt}.${src} ${b.fr()}, ${b.rs()}${rm}`];
     },
     (b) => [fmt === 's' ? `fcvt.s.d ${b.fr()}, ${b.fr()}${b.rmSuffix()}` : `fcvt.d.s ${b.fr()}, ${b.fr()}`],
-    (b) => [`fmv.x.${xw} ${b.rd()}, ${b.fr()}`, `fmv.${xw}.x ${b.fr()}, ${b.rs()}`].slice(...(b.rng.bool() ? [0, 1] : [1, 2])),
+    (b) =>
+      [`fmv.x.${xw} ${b.rd()}, ${b.fr()}`, `fmv.${xw}.x ${b.fr()}, ${b.rs()}`].slice(
+        ...(b.rng.bool() ? [0, 1] : [1, 2]),
+      ),
     (b) => [`${ld} ${b.fr()}, ${b.off(size)}(${b.base()})`],
     (b) => [`${st} ${b.fr()}, ${b.off(size)}(${b.base()})`],
     (b) => [`fsgnj.${other} ${b.fr()}, ${b.fr()}, ${b.fr()}`],
@@ -281,10 +337,18 @@ const genC: Gen[] = [
     const t = b.wreg();
     return [`lla x${t}, ${b.forward()}`, `${b.rng.pick(['c.jr', 'c.jalr'])} x${t}`];
   },
-  (b) => ['c.nop'],
+  () => ['c.nop'],
 ];
 
-const GENS: Record<Extension, Gen[]> = { I: genI, M: genM, A: genA, F: genFloat('s'), D: genFloat('d'), C: genC, CSR: genCsr };
+const GENS: Record<Extension, Gen[]> = {
+  I: genI,
+  M: genM,
+  A: genA,
+  F: genFloat('s'),
+  D: genFloat('d'),
+  C: genC,
+  CSR: genCsr,
+};
 
 export interface GenOptions {
   weights: Weights;
@@ -304,7 +368,7 @@ export function generateSequence(seed: number, index: number, opts: GenOptions):
   const total = exts.reduce((n, e) => n + (opts.weights[e] ?? 0), 0);
   const b = new Builder(rng, opts.length, `${index}`);
   for (let k = 0; k < opts.length; k++) {
-    let r = rng.u32() / 0x1_0000_0000 * total;
+    let r = (rng.u32() / 0x1_0000_0000) * total;
     let ext = exts[exts.length - 1];
     for (const e of exts) {
       r -= opts.weights[e] ?? 0;

@@ -29,7 +29,12 @@ function tempDir(): string {
 }
 
 function finish(dir: string, elfPath: string): BuiltProgram {
-  return { elf: new Uint8Array(readFileSync(elfPath)), elfPath, dir, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
+  return {
+    elf: new Uint8Array(readFileSync(elfPath)),
+    elfPath,
+    dir,
+    cleanup: () => rmSync(dir, { recursive: true, force: true }),
+  };
 }
 
 /** Assemble with rv64gc (GNU as compresses eligible instructions) and link statically at TEXT_ADDRESS.
@@ -59,8 +64,25 @@ export function compileC(source: string, opts: { optimize?: string } = {}): Buil
     writeFileSync(src, source);
     run(
       GCC,
-      [opts.optimize ?? '-O2', '-march=rv64gc', '-mabi=lp64d', '-mcmodel=medany', '-static', '-nostdlib', '-ffreestanding', '-fno-builtin',
-        '-fno-pic', '-no-pie', `-Wl,-Ttext=0x${TEXT_ADDRESS.toString(16)}`, '-Wl,--build-id=none', '-Wl,--no-relax', src, '-o', elfPath, '-lgcc'],
+      [
+        opts.optimize ?? '-O2',
+        '-march=rv64gc',
+        '-mabi=lp64d',
+        '-mcmodel=medany',
+        '-static',
+        '-nostdlib',
+        '-ffreestanding',
+        '-fno-builtin',
+        '-fno-pic',
+        '-no-pie',
+        `-Wl,-Ttext=0x${TEXT_ADDRESS.toString(16)}`,
+        '-Wl,--build-id=none',
+        '-Wl,--no-relax',
+        src,
+        '-o',
+        elfPath,
+        '-lgcc',
+      ],
       'compile',
     );
     return finish(dir, elfPath);
@@ -83,7 +105,13 @@ export function runQemu(elfPath: string, stdin?: Uint8Array): QemuResult {
   const r = spawnSync(QEMU, [elfPath], { input: stdin ?? new Uint8Array(0), maxBuffer: 256 << 20 });
   const wallMs = performance.now() - t0;
   if (r.error) throw new Error(`cannot run ${QEMU}: ${r.error.message}`);
-  return { exitCode: r.status, signal: r.signal, stdout: new Uint8Array(r.stdout), stderr: r.stderr.toString(), wallMs };
+  return {
+    exitCode: r.status,
+    signal: r.signal,
+    stdout: new Uint8Array(r.stdout),
+    stderr: r.stderr.toString(),
+    wallMs,
+  };
 }
 
 /** Index of the first differing byte, or -1 when equal. */

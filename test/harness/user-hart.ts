@@ -57,13 +57,18 @@ export function runToExit(engine: JitEngine): Uint8Array {
   for (let guard = 0; guard < 100_000; guard++) {
     const r = engine.run(100_000);
     if (r === StopReason.Budget) continue;
-    assert.ok(r === StopReason.MachineTrap && !h.trapInterrupt && h.trapCause === 8, `unexpected stop ${r} cause ${h.trapCause}`);
+    assert.ok(
+      r === StopReason.MachineTrap && !h.trapInterrupt && h.trapCause === 8,
+      `unexpected stop ${r} cause ${h.trapCause}`,
+    );
     const nr = h.x[34];
     if (nr === 93) return new Uint8Array(out);
     assert.equal(nr, 64);
-    const buf = h.x[22] >>> 0, len = h.x[24];
+    const buf = h.x[22] >>> 0,
+      len = h.x[24];
     for (let i = 0; i < len; i++) out.push(h.mem.u8[h.mem.ramHostOffset(buf + i, 1)]);
-    h.x[20] = len; h.x[21] = 0;
+    h.x[20] = len;
+    h.x[21] = 0;
     h.pcLo = (h.pcLo + 4) | 0;
   }
   throw new Error('program did not exit');

@@ -15,7 +15,10 @@ export interface IsaOutcome {
 }
 
 export function isaPrograms(): string[] {
-  return readdirSync(ISA_DIR).filter((f) => f.endsWith('.s')).map((f) => f.slice(0, -2)).sort();
+  return readdirSync(ISA_DIR)
+    .filter((f) => f.endsWith('.s'))
+    .map((f) => f.slice(0, -2))
+    .sort();
 }
 
 /** Runs an assembly source (with the shared macros prepended) under both. */

@@ -1,10 +1,10 @@
 // The virt board's memory map and its device tree blob, built from each device's own node.
-import { FdtBuilder, type FdtReservation } from "./fdt.js";
-import { Clint, CLINT_SIZE, CLINT_TIMEBASE_HZ } from "../../devices/clint.js";
-import { Plic, PLIC_SIZE } from "../../devices/plic.js";
-import { Uart16550, UART_SIZE } from "../../devices/uart16550.js";
-import { GoldfishRtc, RTC_SIZE } from "../../devices/goldfish-rtc.js";
-import { SifiveTest, SIFIVE_TEST_SIZE } from "../../devices/sifive-test.js";
+import { FdtBuilder, type FdtReservation } from './fdt.js';
+import { Clint, CLINT_SIZE, CLINT_TIMEBASE_HZ } from '../../devices/clint.js';
+import { Plic, PLIC_SIZE } from '../../devices/plic.js';
+import { Uart16550, UART_SIZE } from '../../devices/uart16550.js';
+import { GoldfishRtc, RTC_SIZE } from '../../devices/goldfish-rtc.js';
+import { SifiveTest, SIFIVE_TEST_SIZE } from '../../devices/sifive-test.js';
 
 /** QEMU virt's memory map for the devices we model (guest-physical base and size). */
 export const VIRT_MEMMAP = {
@@ -66,11 +66,12 @@ export interface VirtDeviceTreeConfig {
 
 /** One virtio-mmio transport's node (the transport lives elsewhere; its node shape is fixed). */
 export function virtioMmioFdtNode(fdt: FdtBuilder, base: number, plicPhandle: number, irq: number): void {
-  fdt.beginNode(`virtio_mmio@${base.toString(16)}`)
-    .propU32("interrupts", irq)
-    .propU32("interrupt-parent", plicPhandle)
-    .propReg("reg", base, 0x1000)
-    .propString("compatible", "virtio,mmio")
+  fdt
+    .beginNode(`virtio_mmio@${base.toString(16)}`)
+    .propU32('interrupts', irq)
+    .propU32('interrupt-parent', plicPhandle)
+    .propReg('reg', base, 0x1000)
+    .propString('compatible', 'virtio,mmio')
     .endNode();
 }
 
@@ -92,37 +93,40 @@ export function buildVirtDeviceTree(cfg: VirtDeviceTreeConfig): Uint8Array {
   }
   const uartPath = `/soc/serial@${VIRT_MEMMAP.uart0.base.toString(16)}`;
 
-  fdt.beginNode("")
-    .propU32("#address-cells", 2)
-    .propU32("#size-cells", 2)
-    .propString("compatible", "riscv-virtio")
-    .propString("model", "riscv-virtio,qemu");
+  fdt
+    .beginNode('')
+    .propU32('#address-cells', 2)
+    .propU32('#size-cells', 2)
+    .propString('compatible', 'riscv-virtio')
+    .propString('model', 'riscv-virtio,qemu');
 
-  fdt.beginNode("chosen");
-  if (cfg.bootargs !== undefined) fdt.propString("bootargs", cfg.bootargs);
+  fdt.beginNode('chosen');
+  if (cfg.bootargs !== undefined) fdt.propString('bootargs', cfg.bootargs);
   if (cfg.initrd) {
-    if (cfg.initrd.end < cfg.initrd.start) throw new Error("initrd end before start");
-    fdt.propU64("linux,initrd-start", cfg.initrd.start);
-    fdt.propU64("linux,initrd-end", cfg.initrd.end);
+    if (cfg.initrd.end < cfg.initrd.start) throw new Error('initrd end before start');
+    fdt.propU64('linux,initrd-start', cfg.initrd.start);
+    fdt.propU64('linux,initrd-end', cfg.initrd.end);
   }
-  if (cfg.rngSeed) fdt.propBytes("rng-seed", cfg.rngSeed);
-  fdt.propString("stdout-path", uartPath);
+  if (cfg.rngSeed) fdt.propBytes('rng-seed', cfg.rngSeed);
+  fdt.propString('stdout-path', uartPath);
   fdt.endNode();
 
   SifiveTest.fdtPowerNodes(fdt, testPhandle);
 
-  fdt.beginNode(`memory@${memoryBase.toString(16)}`)
-    .propString("device_type", "memory")
-    .propReg("reg", memoryBase, cfg.memorySize)
+  fdt
+    .beginNode(`memory@${memoryBase.toString(16)}`)
+    .propString('device_type', 'memory')
+    .propReg('reg', memoryBase, cfg.memorySize)
     .endNode();
 
   emitCpus(fdt, cfg, cpuPhandles, intcPhandles);
 
-  fdt.beginNode("soc")
-    .propU32("#address-cells", 2)
-    .propU32("#size-cells", 2)
-    .propString("compatible", "simple-bus")
-    .propEmpty("ranges");
+  fdt
+    .beginNode('soc')
+    .propU32('#address-cells', 2)
+    .propU32('#size-cells', 2)
+    .propString('compatible', 'simple-bus')
+    .propEmpty('ranges');
   GoldfishRtc.fdtNode(fdt, VIRT_MEMMAP.rtc.base, plicPhandle, VIRT_IRQ.rtc);
   Uart16550.fdtNode(fdt, VIRT_MEMMAP.uart0.base, plicPhandle, VIRT_IRQ.uart0);
   SifiveTest.fdtNode(fdt, VIRT_MEMMAP.test.base, testPhandle);
@@ -140,33 +144,36 @@ export function buildVirtDeviceTree(cfg: VirtDeviceTreeConfig): Uint8Array {
 }
 
 function emitCpus(fdt: FdtBuilder, cfg: VirtDeviceTreeConfig, cpuPhandles: number[], intcPhandles: number[]): void {
-  fdt.beginNode("cpus")
-    .propU32("#address-cells", 1)
-    .propU32("#size-cells", 0)
-    .propU32("timebase-frequency", CLINT_TIMEBASE_HZ);
+  fdt
+    .beginNode('cpus')
+    .propU32('#address-cells', 1)
+    .propU32('#size-cells', 0)
+    .propU32('timebase-frequency', CLINT_TIMEBASE_HZ);
   for (let h = 0; h < cfg.numHarts; h++) {
-    fdt.beginNode(`cpu@${h.toString(16)}`)
-      .propU32("phandle", cpuPhandles[h])
-      .propString("device_type", "cpu")
-      .propU32("reg", h)
-      .propString("status", "okay")
-      .propString("compatible", "riscv")
-      .propString("riscv,isa", cfg.isa)
-      .propString("riscv,isa-base", cfg.isaBase ?? "rv64i")
-      .propStrings("riscv,isa-extensions", cfg.isaExtensions)
-      .propString("mmu-type", cfg.mmuType ?? "riscv,sv48");
-    fdt.beginNode("interrupt-controller")
-      .propU32("#address-cells", 0)
-      .propU32("#interrupt-cells", 1)
-      .propEmpty("interrupt-controller")
-      .propString("compatible", "riscv,cpu-intc")
-      .propU32("phandle", intcPhandles[h])
+    fdt
+      .beginNode(`cpu@${h.toString(16)}`)
+      .propU32('phandle', cpuPhandles[h])
+      .propString('device_type', 'cpu')
+      .propU32('reg', h)
+      .propString('status', 'okay')
+      .propString('compatible', 'riscv')
+      .propString('riscv,isa', cfg.isa)
+      .propString('riscv,isa-base', cfg.isaBase ?? 'rv64i')
+      .propStrings('riscv,isa-extensions', cfg.isaExtensions)
+      .propString('mmu-type', cfg.mmuType ?? 'riscv,sv48');
+    fdt
+      .beginNode('interrupt-controller')
+      .propU32('#address-cells', 0)
+      .propU32('#interrupt-cells', 1)
+      .propEmpty('interrupt-controller')
+      .propString('compatible', 'riscv,cpu-intc')
+      .propU32('phandle', intcPhandles[h])
       .endNode();
     fdt.endNode();
   }
-  fdt.beginNode("cpu-map").beginNode("cluster0");
+  fdt.beginNode('cpu-map').beginNode('cluster0');
   for (let h = 0; h < cfg.numHarts; h++) {
-    fdt.beginNode(`core${h}`).propU32("cpu", cpuPhandles[h]).endNode();
+    fdt.beginNode(`core${h}`).propU32('cpu', cpuPhandles[h]).endNode();
   }
   fdt.endNode().endNode();
   fdt.endNode(); // cpus

@@ -62,7 +62,7 @@ class ByteSink {
 const encoder = new TextEncoder();
 
 function cstring(s: string): Uint8Array {
-  if (s.includes("\0")) throw new Error(`FDT string must not contain NUL: ${JSON.stringify(s)}`);
+  if (s.includes('\0')) throw new Error(`FDT string must not contain NUL: ${JSON.stringify(s)}`);
   const body = encoder.encode(s);
   const out = new Uint8Array(body.length + 1);
   out.set(body);
@@ -104,17 +104,17 @@ export class FdtBuilder {
 
   /** Adds a memory reservation block entry. */
   reserve(address: number, size: number): void {
-    checkU64(address, "reservation address");
-    checkU64(size, "reservation size");
+    checkU64(address, 'reservation address');
+    checkU64(size, 'reservation size');
     this.reservations.push({ address, size });
   }
 
   /** Opens a node; the root node's name is the empty string. */
   beginNode(name: string): this {
     this.checkOpen();
-    if (this.depth === 0 && name !== "") throw new Error("the first node must be the root (empty name)");
-    if (this.depth > 0 && name === "") throw new Error("only the root node has an empty name");
-    if (this.depth === 0 && this.struct.length > 0) throw new Error("only one root node");
+    if (this.depth === 0 && name !== '') throw new Error('the first node must be the root (empty name)');
+    if (this.depth > 0 && name === '') throw new Error('only the root node has an empty name');
+    if (this.depth === 0 && this.struct.length > 0) throw new Error('only one root node');
     this.struct.u32(FDT_BEGIN_NODE);
     this.struct.bytes(cstring(name));
     this.struct.pad(4);
@@ -124,7 +124,7 @@ export class FdtBuilder {
 
   endNode(): this {
     this.checkOpen();
-    if (this.depth === 0) throw new Error("endNode without beginNode");
+    if (this.depth === 0) throw new Error('endNode without beginNode');
     this.struct.u32(FDT_END_NODE);
     this.depth--;
     return this;
@@ -199,8 +199,8 @@ export class FdtBuilder {
   finish(bootCpuId = 0): Uint8Array {
     this.checkOpen();
     if (this.depth !== 0) throw new Error(`${this.depth} node(s) still open`);
-    if (this.struct.length === 0) throw new Error("no root node");
-    checkU32(bootCpuId, "boot cpu id");
+    if (this.struct.length === 0) throw new Error('no root node');
+    checkU32(bootCpuId, 'boot cpu id');
     this.struct.u32(FDT_END);
     this.finished = true;
 
@@ -213,14 +213,27 @@ export class FdtBuilder {
     const total = stringsOffset + stringBytes.length;
 
     const out = new ByteSink();
-    for (const v of [FDT_MAGIC, total, structOffset, stringsOffset, rsvOffset, VERSION, LAST_COMP_VERSION,
-      bootCpuId, stringBytes.length, structBytes.length]) {
+    for (const v of [
+      FDT_MAGIC,
+      total,
+      structOffset,
+      stringsOffset,
+      rsvOffset,
+      VERSION,
+      LAST_COMP_VERSION,
+      bootCpuId,
+      stringBytes.length,
+      structBytes.length,
+    ]) {
       out.u32(v);
     }
     for (const r of this.reservations) {
       const [ah, al] = u64Cells(r.address);
       const [sh, sl] = u64Cells(r.size);
-      out.u32(ah); out.u32(al); out.u32(sh); out.u32(sl);
+      out.u32(ah);
+      out.u32(al);
+      out.u32(sh);
+      out.u32(sl);
     }
     for (let i = 0; i < 4; i++) out.u32(0);
     out.bytes(structBytes);
@@ -239,6 +252,6 @@ export class FdtBuilder {
   }
 
   private checkOpen(): void {
-    if (this.finished) throw new Error("FdtBuilder already finished");
+    if (this.finished) throw new Error('FdtBuilder already finished');
   }
 }

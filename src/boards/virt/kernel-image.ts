@@ -20,9 +20,11 @@ export function parseKernelImage(file: Uint8Array, name = 'kernel'): KernelImage
   }
   if (data.length < 64) throw new Error(`${name} is not a RISC-V kernel image (too small)`);
   const dv = new DataView(data.buffer, data.byteOffset, data.byteLength);
-  if (dv.getUint32(0x38, true) !== MAGIC2) throw new Error(`${name} is not a RISC-V kernel image (no "RSC\\x05" magic at 0x38)`);
+  if (dv.getUint32(0x38, true) !== MAGIC2)
+    throw new Error(`${name} is not a RISC-V kernel image (no "RSC\\x05" magic at 0x38)`);
   const textOffset = Number(dv.getBigUint64(0x08, true));
   const imageSize = Number(dv.getBigUint64(0x10, true));
-  if (textOffset % 4096 !== 0 || textOffset > 0x4000_0000) throw new Error(`${name}: implausible text_offset 0x${textOffset.toString(16)}`);
+  if (textOffset % 4096 !== 0 || textOffset > 0x4000_0000)
+    throw new Error(`${name}: implausible text_offset 0x${textOffset.toString(16)}`);
   return { data, textOffset, imageSize: Math.max(imageSize, data.length) };
 }

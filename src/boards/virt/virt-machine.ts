@@ -50,10 +50,17 @@ export interface VirtMachineConfig {
   virtio?: { device: VirtioDevice; name: string }[];
 }
 
-export type MachineEvent = { kind: 'running' } | { kind: 'poweroff' } | { kind: 'reset' } | { kind: 'exit'; code: number };
+export type MachineEvent =
+  { kind: 'running' } | { kind: 'poweroff' } | { kind: 'reset' } | { kind: 'exit'; code: number };
 
 /** Where the kernel, initrd and FDT went in guest-physical memory. */
-export interface BootLayout { kernel: number; kernelEnd: number; initrd?: { start: number; end: number }; fdt: number; fdtSize: number }
+export interface BootLayout {
+  kernel: number;
+  kernelEnd: number;
+  initrd?: { start: number; end: number };
+  fdt: number;
+  fdtSize: number;
+}
 
 export class VirtMachine implements SbiPlatform {
   readonly mem: GuestMemory;
@@ -83,7 +90,8 @@ export class VirtMachine implements SbiPlatform {
   onInterrupt: () => void = () => undefined;
 
   constructor(readonly cfg: VirtMachineConfig) {
-    if (!Number.isInteger(cfg.cpus) || cfg.cpus < 1 || cfg.cpus > 8) throw new Error(`--cpus must be between 1 and 8, got ${cfg.cpus}`);
+    if (!Number.isInteger(cfg.cpus) || cfg.cpus < 1 || cfg.cpus > 8)
+      throw new Error(`--cpus must be between 1 and 8, got ${cfg.cpus}`);
     this.mem = new GuestMemory(cfg.memoryBytes);
     const t0 = performance.now();
     this.clock = cfg.clock ?? (() => Math.floor((performance.now() - t0) * 10000));
@@ -97,7 +105,9 @@ export class VirtMachine implements SbiPlatform {
       this.harts.push(h);
     }
     if ((cfg.engine ?? 'jit') === 'jit') {
-      this.engines = this.harts.map((h) => new JitEngine(h, { asyncCompile: cfg.jitAsync ?? true, threshold: cfg.jitThreshold }));
+      this.engines = this.harts.map(
+        (h) => new JitEngine(h, { asyncCompile: cfg.jitAsync ?? true, threshold: cfg.jitThreshold }),
+      );
       for (const e of this.engines) e.profile = cfg.jitProfile ?? false;
       const mem = this.mem;
       const engine0 = this.engines[0];
@@ -115,9 +125,15 @@ export class VirtMachine implements SbiPlatform {
     const wallNs = cfg.wallClockNs ?? (() => wallOffsetNs + performance.now() * 1e6);
     this.rtc = new GoldfishRtc(this.plic.irq(VIRT_IRQ.rtc), wallNs);
     this.test = new SifiveTest({
-      powerOff: () => { this.event = { kind: 'poweroff' }; },
-      reset: () => { this.event = { kind: 'reset' }; },
-      exit: (code: number) => { this.event = { kind: 'exit', code }; },
+      powerOff: () => {
+        this.event = { kind: 'poweroff' };
+      },
+      reset: () => {
+        this.event = { kind: 'reset' };
+      },
+      exit: (code: number) => {
+        this.event = { kind: 'exit', code };
+      },
     });
     const mm = VIRT_MEMMAP;
     this.bus.map(mm.test.base, mm.test.size, this.test, 'sifive-test');
@@ -126,11 +142,15 @@ export class VirtMachine implements SbiPlatform {
     this.bus.map(mm.plic.base, mm.plic.size, this.plic, 'plic');
     this.bus.map(mm.uart0.base, mm.uart0.size, this.uart, 'uart0');
     const devices = cfg.virtio ?? [];
-    if (devices.length > VIRT_MEMMAP.virtio.count) throw new Error(`at most ${VIRT_MEMMAP.virtio.count} virtio devices fit on the virt board, got ${devices.length}`);
+    if (devices.length > VIRT_MEMMAP.virtio.count)
+      throw new Error(
+        `at most ${VIRT_MEMMAP.virtio.count} virtio devices fit on the virt board, got ${devices.length}`,
+      );
     devices.forEach(({ device, name }, i) => {
       const slot = virtioSlot(i);
       const t = new VirtioMmio(device, this.mem, this.plic.irq(slot.irq), {
-        needsReset: (why: string) => process.stderr.write(`typevisor: ${name}: guest driver error, device needs reset: ${why}\n`),
+        needsReset: (why: string) =>
+          process.stderr.write(`typevisor: ${name}: guest driver error, device needs reset: ${why}\n`),
       });
       this.virtio.push(t);
       this.bus.map(slot.base, VIRTIO_MMIO_SIZE, t, name);
@@ -144,11 +164,15 @@ export class VirtMachine implements SbiPlatform {
   /** Load kernel, initrd and device tree, and put hart 0 at the kernel entry in S-mode (the boot protocol). */
   boot(): BootLayout {
     const mem = this.mem;
-    const ramBase = mem.ramBase, ramEnd = mem.ramBase + mem.ramSize;
+    const ramBase = mem.ramBase,
+      ramEnd = mem.ramBase + mem.ramSize;
     const img = parseKernelImage(this.cfg.kernel, this.cfg.kernelName);
     const kernel = ramBase + img.textOffset;
     const kernelEnd = kernel + img.imageSize;
-    if (kernelEnd > ramEnd) throw new Error(`the kernel needs ${Math.ceil((kernelEnd - ramBase) / MiB)} MiB of RAM; --memory is ${mem.ramSize / MiB} MiB`);
+    if (kernelEnd > ramEnd)
+      throw new Error(
+        `the kernel needs ${Math.ceil((kernelEnd - ramBase) / MiB)} MiB of RAM; --memory is ${mem.ramSize / MiB} MiB`,
+      );
     // A reboot starts from zeroed RAM, like the first boot. The first boot skips the fill: the memory is already zero, and
     // writing 512 MiB of zeros would commit every host page of guest RAM before the guest uses any (and cost 0.3 s).
     if (this.booted) mem.u8.fill(0, mem.ramOffset, mem.ramOffset + mem.ramSize);
@@ -161,13 +185,22 @@ export class VirtMachine implements SbiPlatform {
       let start = Math.max(alignUp(kernelEnd, 2 * MiB), kernel + Math.min(mem.ramSize / 2, 128 * MiB));
       start = alignUp(start, 4096);
       if (start + size > ramEnd - 2 * MiB) start = alignUp(kernelEnd, 4096);
-      if (start + size > ramEnd - 2 * MiB) throw new Error(`the initrd (${Math.ceil(size / MiB)} MiB) does not fit in ${mem.ramSize / MiB} MiB of RAM next to the kernel`);
+      if (start + size > ramEnd - 2 * MiB)
+        throw new Error(
+          `the initrd (${Math.ceil(size / MiB)} MiB) does not fit in ${mem.ramSize / MiB} MiB of RAM next to the kernel`,
+        );
       mem.writeBytes(start, this.cfg.initrd);
       initrd = { start, end: start + size };
     }
     const fdt = buildVirtDeviceTree({
-      memorySize: mem.ramSize, numHarts: this.harts.length, isa: ISA_STRING, isaExtensions: ISA_EXTENSIONS,
-      mmuType: 'riscv,sv48', bootargs: this.cfg.cmdline, initrd, rngSeed: this.cfg.rngSeed ?? randomBytes(32),
+      memorySize: mem.ramSize,
+      numHarts: this.harts.length,
+      isa: ISA_STRING,
+      isaExtensions: ISA_EXTENSIONS,
+      mmuType: 'riscv,sv48',
+      bootargs: this.cfg.cmdline,
+      initrd,
+      rngSeed: this.cfg.rngSeed ?? randomBytes(32),
       virtioSlots: this.virtio.map((_, i) => i),
     });
     const fdtAddr = alignDown(Math.min(ramEnd, ramBase + 3072 * MiB) - fdt.length, 2 * MiB);
@@ -198,34 +231,51 @@ export class VirtMachine implements SbiPlatform {
   }
 
   // ---- SbiPlatform ----
-  hartStatus(id: number): number { return this.hartState[id]; }
+  hartStatus(id: number): number {
+    return this.hartState[id];
+  }
   startHart(id: number, addrLo: number, addrHi: number, opaqueLo: number, opaqueHi: number): void {
     const h = this.harts[id];
     h.priv = PRIV_S;
-    h.satpLo = 0; h.satpHi = 0;
+    h.satpLo = 0;
+    h.satpHi = 0;
     h.mstatus = 0;
     h.flushTlb();
-    h.pcLo = addrLo; h.pcHi = addrHi;
-    h.x[20] = id; h.x[21] = 0;
-    h.x[22] = opaqueLo; h.x[23] = opaqueHi;
+    h.pcLo = addrLo;
+    h.pcHi = addrHi;
+    h.x[20] = id;
+    h.x[21] = 0;
+    h.x[22] = opaqueLo;
+    h.x[23] = opaqueHi;
     this.hartState[id] = HART_STARTED;
     this.waiting[id] = false;
   }
-  stopHart(id: number): void { this.hartState[id] = HART_STOPPED; }
-  suspendHart(id: number): void { this.waiting[id] = true; }
-  consoleWrite(bytes: Uint8Array): void { this.cfg.consoleOut(bytes); }
+  stopHart(id: number): void {
+    this.hartState[id] = HART_STOPPED;
+  }
+  suspendHart(id: number): void {
+    this.waiting[id] = true;
+  }
+  consoleWrite(bytes: Uint8Array): void {
+    this.cfg.consoleOut(bytes);
+  }
   consoleRead(max: number): Uint8Array {
     const out: number[] = [];
     while (out.length < max && this.consoleInput.length) {
       const head = this.consoleInput[0];
       const take = Math.min(max - out.length, head.length);
       for (let i = 0; i < take; i++) out.push(head[i]);
-      if (take === head.length) this.consoleInput.shift(); else this.consoleInput[0] = head.subarray(take);
+      if (take === head.length) this.consoleInput.shift();
+      else this.consoleInput[0] = head.subarray(take);
     }
     return Uint8Array.from(out);
   }
-  systemReset(type: number): void { this.event = type === 0 ? { kind: 'poweroff' } : { kind: 'reset' }; }
-  stealTimeNs(id: number): number { return this.stealMs[id] * 1e6; }
+  systemReset(type: number): void {
+    this.event = type === 0 ? { kind: 'poweroff' } : { kind: 'reset' };
+  }
+  stealTimeNs(id: number): number {
+    return this.stealMs[id] * 1e6;
+  }
 
   /** Host input for the console: the UART gets it (the SBI debug console reads from the same stream when the UART is unused). */
   input(bytes: Uint8Array): void {
@@ -242,7 +292,10 @@ export class VirtMachine implements SbiPlatform {
   private wakeCheck(h: Hart, i: number): boolean {
     if (!this.waiting[i]) return true;
     h.updateTimer();
-    if ((h.mip & h.mie) !== 0) { this.waiting[i] = false; return true; }
+    if ((h.mip & h.mie) !== 0) {
+      this.waiting[i] = false;
+      return true;
+    }
     return false;
   }
 
@@ -266,7 +319,8 @@ export class VirtMachine implements SbiPlatform {
       if (n > 1) h.reservation = -1; // another hart runs next: a reservation does not survive the switch
       if (n > 1) {
         const dt = performance.now() - t0;
-        for (let j = 0; j < n; j++) if (j !== i && this.hartState[j] === HART_STARTED && !this.waiting[j]) this.stealMs[j] += dt;
+        for (let j = 0; j < n; j++)
+          if (j !== i && this.hartState[j] === HART_STARTED && !this.waiting[j]) this.stealMs[j] += dt;
       }
       if (this.event.kind !== 'running') break;
     }
@@ -296,15 +350,23 @@ export class VirtMachine implements SbiPlatform {
     return t;
   }
 
-  allStopped(): boolean { return this.hartState.every((s) => s !== HART_STARTED); }
+  allStopped(): boolean {
+    return this.hartState.every((s) => s !== HART_STARTED);
+  }
 
   /** True while a kernel page's translation compiles in the background; it installs only when the event loop turns. */
-  kernelCompiling(): boolean { return this.engines !== undefined && this.engines.some((e) => e.kernelCompiling > 0); }
+  kernelCompiling(): boolean {
+    return this.engines !== undefined && this.engines.some((e) => e.kernelCompiling > 0);
+  }
 }
 
 export class HypervisorFault extends Error {
   override name = 'HypervisorFault';
 }
 
-function alignUp(v: number, a: number): number { return Math.ceil(v / a) * a; }
-function alignDown(v: number, a: number): number { return Math.floor(v / a) * a; }
+function alignUp(v: number, a: number): number {
+  return Math.ceil(v / a) * a;
+}
+function alignDown(v: number, a: number): number {
+  return Math.floor(v / a) * a;
+}

@@ -65,7 +65,14 @@ alias('jalr', 0x67 | rdv(1), OP | F3 | RD | IMM12, 's');
 alias('jalr', 0x67 | rdv(1), OP | F3 | RD, 'i(s)');
 row('jalr', 0x67, OP | F3, 'd,i(s)');
 
-const branches: [string, number][] = [['beq', 0], ['bne', 1], ['blt', 4], ['bge', 5], ['bltu', 6], ['bgeu', 7]];
+const branches: [string, number][] = [
+  ['beq', 0],
+  ['bne', 1],
+  ['blt', 4],
+  ['bge', 5],
+  ['bltu', 6],
+  ['bgeu', 7],
+];
 alias('beqz', 0x63, OP | F3 | RS2, 's,b');
 alias('bnez', 0x63 | f3(1), OP | F3 | RS2, 's,b');
 alias('bltz', 0x63 | f3(4), OP | F3 | RS2, 's,b');
@@ -74,9 +81,22 @@ alias('blez', 0x63 | f3(5), OP | F3 | RS1, 't,b');
 alias('bgez', 0x63 | f3(5), OP | F3 | RS2, 's,b');
 for (const [name, f] of branches) row(name, 0x63 | f3(f), OP | F3, 's,t,b');
 
-const loads: [string, number][] = [['lb', 0], ['lh', 1], ['lw', 2], ['ld', 3], ['lbu', 4], ['lhu', 5], ['lwu', 6]];
+const loads: [string, number][] = [
+  ['lb', 0],
+  ['lh', 1],
+  ['lw', 2],
+  ['ld', 3],
+  ['lbu', 4],
+  ['lhu', 5],
+  ['lwu', 6],
+];
 for (const [name, f] of loads) row(name, 0x03 | f3(f), OP | F3, 'd,i(s)');
-const stores: [string, number][] = [['sb', 0], ['sh', 1], ['sw', 2], ['sd', 3]];
+const stores: [string, number][] = [
+  ['sb', 0],
+  ['sh', 1],
+  ['sw', 2],
+  ['sd', 3],
+];
 for (const [name, f] of stores) row(name, 0x23 | f3(f), OP | F3, 't,q(s)');
 
 alias('nop', 0x13, OP | F3 | RD | RS1 | IMM12, '');
@@ -107,10 +127,24 @@ alias('snez', 0x33 | f3(3), OP | F3 | F7 | RS1, 'd,t');
 alias('sltz', 0x33 | f3(2), OP | F3 | F7 | RS2, 'd,s');
 alias('sgtz', 0x33 | f3(2), OP | F3 | F7 | RS1, 'd,t');
 const ops: [string, number, number][] = [
-  ['add', 0, 0], ['sub', 0, 0x20], ['sll', 1, 0], ['slt', 2, 0], ['sltu', 3, 0], ['xor', 4, 0],
-  ['srl', 5, 0], ['sra', 5, 0x20], ['or', 6, 0], ['and', 7, 0],
-  ['mul', 0, 1], ['mulh', 1, 1], ['mulhsu', 2, 1], ['mulhu', 3, 1],
-  ['div', 4, 1], ['divu', 5, 1], ['rem', 6, 1], ['remu', 7, 1],
+  ['add', 0, 0],
+  ['sub', 0, 0x20],
+  ['sll', 1, 0],
+  ['slt', 2, 0],
+  ['sltu', 3, 0],
+  ['xor', 4, 0],
+  ['srl', 5, 0],
+  ['sra', 5, 0x20],
+  ['or', 6, 0],
+  ['and', 7, 0],
+  ['mul', 0, 1],
+  ['mulh', 1, 1],
+  ['mulhsu', 2, 1],
+  ['mulhu', 3, 1],
+  ['div', 4, 1],
+  ['divu', 5, 1],
+  ['rem', 6, 1],
+  ['remu', 7, 1],
 ];
 for (const [name, f, g] of ops) row(name, 0x33 | f3(f) | f7(g), OP | F3 | F7, 'd,s,t');
 
@@ -125,8 +159,16 @@ alias('sraw', 0x1b | f3(5) | f7(0x20), OP | F3 | F7, 'd,s,>');
 row('sraiw', 0x1b | f3(5) | f7(0x20), OP | F3 | F7, 'd,s,>');
 alias('negw', 0x3b | f7(0x20), OP | F3 | F7 | RS1, 'd,t');
 const ops32: [string, number, number][] = [
-  ['addw', 0, 0], ['subw', 0, 0x20], ['sllw', 1, 0], ['srlw', 5, 0], ['sraw', 5, 0x20],
-  ['mulw', 0, 1], ['divw', 4, 1], ['divuw', 5, 1], ['remw', 6, 1], ['remuw', 7, 1],
+  ['addw', 0, 0],
+  ['subw', 0, 0x20],
+  ['sllw', 1, 0],
+  ['srlw', 5, 0],
+  ['sraw', 5, 0x20],
+  ['mulw', 0, 1],
+  ['divw', 4, 1],
+  ['divuw', 5, 1],
+  ['remw', 6, 1],
+  ['remuw', 7, 1],
 ];
 for (const [name, f, g] of ops32) row(name, 0x3b | f3(f) | f7(g), OP | F3 | F7, 'd,s,t');
 
@@ -147,12 +189,20 @@ row('sfence.vma', 0x12000073, OP | F3 | F7 | RD, 's,t');
 
 const CSR = IMM12;
 const counterAliases: [string, number][] = [
-  ['rdcycle', 0xc00], ['rdtime', 0xc01], ['rdinstret', 0xc02],
-  ['rdcycleh', 0xc80], ['rdtimeh', 0xc81], ['rdinstreth', 0xc82],
+  ['rdcycle', 0xc00],
+  ['rdtime', 0xc01],
+  ['rdinstret', 0xc02],
+  ['rdcycleh', 0xc80],
+  ['rdtimeh', 0xc81],
+  ['rdinstreth', 0xc82],
 ];
 for (const [name, csr] of counterAliases.slice(0, 3)) alias(name, 0x73 | f3(2) | i12(csr), OP | F3 | RS1 | CSR, 'd');
 // Floating-point CSR shorthands: fcsr = 3, frm = 2, fflags = 1.
-const fpCsrs: [string, number][] = [['csr', 3], ['rm', 2], ['flags', 1]];
+const fpCsrs: [string, number][] = [
+  ['csr', 3],
+  ['rm', 2],
+  ['flags', 1],
+];
 for (const [suffix, csr] of fpCsrs) {
   alias(`fr${suffix}`, 0x73 | f3(2) | i12(csr), OP | F3 | RS1 | CSR, 'd');
   alias(`fs${suffix}`, 0x73 | f3(1) | i12(csr), OP | F3 | RD | CSR, 's');
@@ -171,17 +221,32 @@ alias('csrrw', 0x73 | f3(5), OP | F3, 'd,c,z');
 alias('csrrs', 0x73 | f3(6), OP | F3, 'd,c,z');
 alias('csrrc', 0x73 | f3(7), OP | F3, 'd,c,z');
 const csrOps: [string, number, string][] = [
-  ['csrrw', 1, 's'], ['csrrs', 2, 's'], ['csrrc', 3, 's'], ['csrrwi', 5, 'z'], ['csrrsi', 6, 'z'], ['csrrci', 7, 'z'],
+  ['csrrw', 1, 's'],
+  ['csrrs', 2, 's'],
+  ['csrrc', 3, 's'],
+  ['csrrwi', 5, 'z'],
+  ['csrrsi', 6, 'z'],
+  ['csrrci', 7, 'z'],
 ];
 for (const [name, f, src] of csrOps) row(name, 0x73 | f3(f), OP | F3, `d,c,${src}`);
 
 // --- A -------------------------------------------------------------------------
-for (const [width, f] of [['w', 2], ['d', 3]] as const) {
+for (const [width, f] of [
+  ['w', 2],
+  ['d', 3],
+] as const) {
   row(`lr.${width}`, 0x2f | f3(f) | (0x02 << 27), OP | F3 | RS2 | (0x1f << 27), 'Ad,(s)');
   row(`sc.${width}`, 0x2f | f3(f) | (0x03 << 27), OP | F3 | (0x1f << 27), 'Ad,t,(s)');
   const amos: [string, number][] = [
-    ['amoswap', 0x01], ['amoadd', 0x00], ['amoxor', 0x04], ['amoand', 0x0c], ['amoor', 0x08],
-    ['amomin', 0x10], ['amomax', 0x14], ['amominu', 0x18], ['amomaxu', 0x1c],
+    ['amoswap', 0x01],
+    ['amoadd', 0x00],
+    ['amoxor', 0x04],
+    ['amoand', 0x0c],
+    ['amoor', 0x08],
+    ['amomin', 0x10],
+    ['amomax', 0x14],
+    ['amominu', 0x18],
+    ['amomaxu', 0x1c],
   ];
   for (const [name, f5] of amos) row(`${name}.${width}`, 0x2f | f3(f) | (f5 << 27), OP | F3 | (0x1f << 27), 'Ad,t,(s)');
 }
@@ -191,11 +256,24 @@ row('flw', 0x07 | f3(2), OP | F3, 'D,i(s)');
 row('fld', 0x07 | f3(3), OP | F3, 'D,i(s)');
 row('fsw', 0x27 | f3(2), OP | F3, 'T,q(s)');
 row('fsd', 0x27 | f3(3), OP | F3, 'T,q(s)');
-for (const [p, fmt] of [['s', 0], ['d', 1]] as const) {
+for (const [p, fmt] of [
+  ['s', 0],
+  ['d', 1],
+] as const) {
   const fm = fmt << 25;
-  const fused: [string, number][] = [['fmadd', 0x43], ['fmsub', 0x47], ['fnmsub', 0x4b], ['fnmadd', 0x4f]];
+  const fused: [string, number][] = [
+    ['fmadd', 0x43],
+    ['fmsub', 0x47],
+    ['fnmsub', 0x4b],
+    ['fnmadd', 0x4f],
+  ];
   for (const [name, op] of fused) row(`${name}.${p}`, op | fm, OP | FMT, 'D,S,T,Rm');
-  const arith: [string, number][] = [['fadd', 0x00], ['fsub', 0x04], ['fmul', 0x08], ['fdiv', 0x0c]];
+  const arith: [string, number][] = [
+    ['fadd', 0x00],
+    ['fsub', 0x04],
+    ['fmul', 0x08],
+    ['fdiv', 0x0c],
+  ];
   for (const [name, g] of arith) row(`${name}.${p}`, 0x53 | f7(g | fmt), OP | F7, 'D,S,Tm');
   row(`fsqrt.${p}`, 0x53 | f7(0x2c | fmt), OP | F7 | RS2, 'D,Sm');
   alias(`fmv.${p}`, 0x53 | f7(0x10 | fmt), OP | F7 | F3, 'D,S', rs1EqRs2);
@@ -210,7 +288,12 @@ for (const [p, fmt] of [['s', 0], ['d', 1]] as const) {
   row(`flt.${p}`, 0x53 | f7(0x50 | fmt) | f3(1), OP | F7 | F3, 'd,S,T');
   row(`fle.${p}`, 0x53 | f7(0x50 | fmt) | f3(0), OP | F7 | F3, 'd,S,T');
   row(`fclass.${p}`, 0x53 | f7(0x70 | fmt) | f3(1), OP | F7 | F3 | RS2, 'd,S');
-  const ints: [string, number][] = [['w', 0], ['wu', 1], ['l', 2], ['lu', 3]];
+  const ints: [string, number][] = [
+    ['w', 0],
+    ['wu', 1],
+    ['l', 2],
+    ['lu', 3],
+  ];
   for (const [q, r] of ints) {
     row(`fcvt.${q}.${p}`, 0x53 | f7(0x60 | fmt) | rs2v(r), OP | F7 | RS2, 'd,Sm');
     // int → double is exact for 32-bit sources: objdump shows no rounding mode (M hides rm = 0).
@@ -224,7 +307,6 @@ row('fmv.x.w', 0x53 | f7(0x70), OP | F7 | F3 | RS2, 'd,S');
 row('fmv.w.x', 0x53 | f7(0x78), OP | F7 | F3 | RS2, 'D,s');
 row('fmv.x.d', 0x53 | f7(0x71), OP | F7 | F3 | RS2, 'd,S');
 row('fmv.d.x', 0x53 | f7(0x79), OP | F7 | F3 | RS2, 'D,s');
-
 
 /** Every RV64G opcode row, aliases included, in lookup order. */
 export const RV64G_OPCODES: readonly Opcode[] = table;

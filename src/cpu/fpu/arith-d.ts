@@ -1,8 +1,8 @@
 // Double-precision arithmetic (add, mul, div, sqrt, fused multiply-add): JS doubles plus error-free
 // transformations on the fast path, exact BigInt arithmetic (exact.ts) for the corner cases.
-import { NV, DZ, SLOW, bitsToD, canonD, dToRes, isNaNBitsD, isSNaNBitsD, res } from "./bits.js";
-import { finishD, finishNearestD } from "./finish.js";
-import { slowAdd, slowDiv, slowFma, slowMul, slowSqrt, writeZero, zeroSumSign } from "./exact.js";
+import { NV, DZ, SLOW, bitsToD, canonD, dToRes, isNaNBitsD, isSNaNBitsD, res } from './bits.js';
+import { finishD, finishNearestD } from './finish.js';
+import { slowAdd, slowDiv, slowFma, slowMul, slowSqrt, writeZero, zeroSumSign } from './exact.js';
 
 const SPLIT = 134217729; // 2^27 + 1, Veltkamp splitter
 const TINY = Number.MIN_VALUE; // carries only the sign of an error
@@ -141,7 +141,15 @@ export function sqrtD(aLo: number, aHi: number, mode: number): number {
 const R_MIN = 2 ** -1000;
 
 /** a*b + c with one rounding; negate product or addend by flipping bit 31 of aHi / cHi. */
-export function fmaD(aLo: number, aHi: number, bLo: number, bHi: number, cLo: number, cHi: number, mode: number): number {
+export function fmaD(
+  aLo: number,
+  aHi: number,
+  bLo: number,
+  bHi: number,
+  cLo: number,
+  cHi: number,
+  mode: number,
+): number {
   const a = bitsToD(aLo, aHi);
   const b = bitsToD(bLo, bHi);
   const invalidProduct = (a === 0 && Math.abs(b) === Infinity) || (b === 0 && Math.abs(a) === Infinity);
@@ -179,7 +187,13 @@ export function fmaD(aLo: number, aHi: number, bLo: number, bHi: number, cLo: nu
   if (c === 0) return mulFinite(aLo, aHi, bLo, bHi, a, b, mode);
   const p = a * b;
   const ap = Math.abs(p);
-  if (ap >= P_MIN && ap < P_MAX && Math.abs(c) < P_MAX && (aHi & 0x7fffffff) < 0x7e000000 && (bHi & 0x7fffffff) < 0x7e000000) {
+  if (
+    ap >= P_MIN &&
+    ap < P_MAX &&
+    Math.abs(c) < P_MAX &&
+    (aHi & 0x7fffffff) < 0x7e000000 &&
+    (bHi & 0x7fffffff) < 0x7e000000
+  ) {
     // exact = p + pe + c = s1 + e1 + pe = s1 + t + e2 = r + e3 + e2 = r + w + e4
     const pe = productError(a, b, p);
     const s1 = p + c;

@@ -1,8 +1,8 @@
 // Single-precision arithmetic: computed in double (wide enough for exact products and error terms),
 // then rounded once to single in the requested mode; exact BigInt path near underflow/overflow.
-import { NV, DZ, SLOW, bitsToS, canonS, isNaNBitsS, isSNaNBitsS, res, sToRes } from "./bits.js";
-import { finishS } from "./finish.js";
-import { slowAdd, slowDiv, slowFma, slowMul, slowSqrt, writeZero, zeroSumSign } from "./exact.js";
+import { NV, DZ, SLOW, bitsToS, canonS, isNaNBitsS, isSNaNBitsS, res, sToRes } from './bits.js';
+import { finishS } from './finish.js';
+import { slowAdd, slowDiv, slowFma, slowMul, slowSqrt, writeZero, zeroSumSign } from './exact.js';
 
 const TINY = Number.MIN_VALUE;
 

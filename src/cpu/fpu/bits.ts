@@ -22,7 +22,7 @@ const i32 = new Int32Array(scratch);
 
 if (new Uint8Array(new Uint32Array([1]).buffer)[0] !== 1) {
   // Register pairs and scratch views assume the low word comes first.
-  throw new Error("typevisor FPU requires a little-endian host");
+  throw new Error('typevisor FPU requires a little-endian host');
 }
 
 /** Result bits of the last FP operation: [low word, high word]. Single results are NaN-boxed. */

@@ -1,7 +1,26 @@
 // FCVT between single, double and 32/64-bit integers, with RISC-V saturation and NaN rules.
-import { NV, NX, RNE, RTZ, RDN, RUP, SLOW, bitsToD, bitsToS, canonD, canonS, dToRes, isNaNBitsD, isNaNBitsS, isSNaNBitsD, isSNaNBitsS, res, sToRes } from "./bits.js";
-import { finishNearestD, finishS } from "./finish.js";
-import { slowConvert, slowFromInt } from "./exact.js";
+import {
+  NV,
+  NX,
+  RNE,
+  RTZ,
+  RDN,
+  RUP,
+  SLOW,
+  bitsToD,
+  bitsToS,
+  canonD,
+  canonS,
+  dToRes,
+  isNaNBitsD,
+  isNaNBitsS,
+  isSNaNBitsD,
+  isSNaNBitsS,
+  res,
+  sToRes,
+} from './bits.js';
+import { finishNearestD, finishS } from './finish.js';
+import { slowConvert, slowFromInt } from './exact.js';
 
 /** Integer conversion kinds, as in the rs2 field of FCVT.int.fmt / FCVT.fmt.int. */
 export const W = 0;
@@ -41,9 +60,12 @@ export function cvtDS(bits: number): number {
 function roundToIntegral(x: number, mode: number): number {
   if (!(Math.abs(x) < TWO52)) return x; // already integral, or infinite
   switch (mode) {
-    case RTZ: return Math.trunc(x);
-    case RDN: return Math.floor(x);
-    case RUP: return Math.ceil(x);
+    case RTZ:
+      return Math.trunc(x);
+    case RDN:
+      return Math.floor(x);
+    case RUP:
+      return Math.ceil(x);
     case RNE: {
       const f = Math.floor(x);
       const d = x - f;
@@ -76,10 +98,22 @@ function intToRes(r: number): void {
 /** Saturated result for an invalid conversion: NaN and too-large values give the maximum. */
 function saturate(kind: number, negative: boolean): void {
   switch (kind) {
-    case W: res[0] = negative ? -0x80000000 : 0x7fffffff; res[1] = negative ? -1 : 0; break;
-    case WU: res[0] = negative ? 0 : -1; res[1] = negative ? 0 : -1; break;
-    case L: res[0] = negative ? 0 : -1; res[1] = negative ? -0x80000000 : 0x7fffffff; break;
-    default: res[0] = negative ? 0 : -1; res[1] = negative ? 0 : -1; break;
+    case W:
+      res[0] = negative ? -0x80000000 : 0x7fffffff;
+      res[1] = negative ? -1 : 0;
+      break;
+    case WU:
+      res[0] = negative ? 0 : -1;
+      res[1] = negative ? 0 : -1;
+      break;
+    case L:
+      res[0] = negative ? 0 : -1;
+      res[1] = negative ? -0x80000000 : 0x7fffffff;
+      break;
+    default:
+      res[0] = negative ? 0 : -1;
+      res[1] = negative ? 0 : -1;
+      break;
   }
 }
 
@@ -88,10 +122,18 @@ function toInt(x: number, kind: number, mode: number): number {
   const r = roundToIntegral(x, mode);
   let ok: boolean;
   switch (kind) {
-    case W: ok = r >= -2147483648 && r <= 2147483647; break;
-    case WU: ok = r >= 0 && r <= 4294967295 || r === 0; break;
-    case L: ok = r >= -TWO63 && r < TWO63; break;
-    default: ok = r >= 0 && r < TWO64 || r === 0; break;
+    case W:
+      ok = r >= -2147483648 && r <= 2147483647;
+      break;
+    case WU:
+      ok = (r >= 0 && r <= 4294967295) || r === 0;
+      break;
+    case L:
+      ok = r >= -TWO63 && r < TWO63;
+      break;
+    default:
+      ok = (r >= 0 && r < TWO64) || r === 0;
+      break;
   }
   if (!ok) {
     saturate(kind, x < 0);
@@ -141,5 +183,7 @@ export function cvtFromInt(toD: boolean, lo: number, hi: number, kind: number, m
     return 0;
   }
   const f = toD ? finishNearestD(s, err, mode) : finishS(s, err, mode);
-  return f !== SLOW ? f : slowFromInt(toD, lo, kind === W ? lo >> 31 : kind === WU ? 0 : hi, kind === W || kind === L, mode);
+  return f !== SLOW
+    ? f
+    : slowFromInt(toD, lo, kind === W ? lo >> 31 : kind === WU ? 0 : hi, kind === W || kind === L, mode);
 }

@@ -1,6 +1,6 @@
 // Exact slow path of the FPU: BigInt arithmetic and one IEEE 754 rounding (tininess after rounding).
 // Used only for corner cases (overflow, underflow, subnormals, near-ties of fused ops).
-import { NX, OF, UF, RNE, RTZ, RDN, RUP, RMM, res } from "./bits.js";
+import { NX, OF, UF, RNE, RTZ, RDN, RUP, RMM, res } from './bits.js';
 
 // Decomposed operand: (-1)^dSign * dMant * 2^dExp.
 let dSign = 0;
@@ -45,11 +45,21 @@ function roundToQuantum(m: bigint, e: number, q: number, sticky: boolean, mode: 
   if (!lastInexact) return k;
   let up = false;
   switch (mode) {
-    case RNE: up = rem > half || (rem === half && (sticky || (k & 1n) === 1n)); break;
-    case RTZ: up = false; break;
-    case RDN: up = sign === 1; break;
-    case RUP: up = sign === 0; break;
-    case RMM: up = rem >= half; break;
+    case RNE:
+      up = rem > half || (rem === half && (sticky || (k & 1n) === 1n));
+      break;
+    case RTZ:
+      up = false;
+      break;
+    case RDN:
+      up = sign === 1;
+      break;
+    case RUP:
+      up = sign === 0;
+      break;
+    case RMM:
+      up = rem >= half;
+      break;
   }
   return up ? k + 1n : k;
 }
@@ -129,7 +139,16 @@ export function zeroSumSign(signA: number, signB: number, mode: number): number 
 }
 
 /** Exact sum of finite signed terms sa*ma*2^ea + sb*mb*2^eb, rounded. */
-function roundSum(isD: boolean, sa: number, ma: bigint, ea: number, sb: number, mb: bigint, eb: number, mode: number): number {
+function roundSum(
+  isD: boolean,
+  sa: number,
+  ma: bigint,
+  ea: number,
+  sb: number,
+  mb: bigint,
+  eb: number,
+  mode: number,
+): number {
   const e = Math.min(ea, eb);
   const va = ma << BigInt(ea - e);
   const vb = mb << BigInt(eb - e);
@@ -144,14 +163,18 @@ function roundSum(isD: boolean, sa: number, ma: bigint, ea: number, sb: number, 
 /** a + b for finite operands (flip bit 31 of b's high word / single bits to subtract). */
 export function slowAdd(isD: boolean, aLo: number, aHi: number, bLo: number, bHi: number, mode: number): number {
   decompose(isD, aLo, aHi);
-  const sa = dSign, ma = dMant, ea = dExp;
+  const sa = dSign,
+    ma = dMant,
+    ea = dExp;
   decompose(isD, bLo, bHi);
   return roundSum(isD, sa, ma, ea, dSign, dMant, dExp, mode);
 }
 
 export function slowMul(isD: boolean, aLo: number, aHi: number, bLo: number, bHi: number, mode: number): number {
   decompose(isD, aLo, aHi);
-  const sa = dSign, ma = dMant, ea = dExp;
+  const sa = dSign,
+    ma = dMant,
+    ea = dExp;
   decompose(isD, bLo, bHi);
   return roundExact(isD, sa ^ dSign, ma * dMant, ea + dExp, false, mode);
 }
@@ -159,7 +182,9 @@ export function slowMul(isD: boolean, aLo: number, aHi: number, bLo: number, bHi
 /** a / b for finite nonzero operands. */
 export function slowDiv(isD: boolean, aLo: number, aHi: number, bLo: number, bHi: number, mode: number): number {
   decompose(isD, aLo, aHi);
-  const sa = dSign, ma = dMant, ea = dExp;
+  const sa = dSign,
+    ma = dMant,
+    ea = dExp;
   decompose(isD, bLo, bHi);
   const p = isD ? 53 : 24;
   const shift = Math.max(0, p + 3 + bitLength(dMant) - bitLength(ma));
@@ -195,11 +220,24 @@ export function slowSqrt(isD: boolean, aLo: number, aHi: number, mode: number): 
 }
 
 /** (a*b) + c fused, for finite operands; sign flips are applied to the bits by the caller. */
-export function slowFma(isD: boolean, aLo: number, aHi: number, bLo: number, bHi: number, cLo: number, cHi: number, mode: number): number {
+export function slowFma(
+  isD: boolean,
+  aLo: number,
+  aHi: number,
+  bLo: number,
+  bHi: number,
+  cLo: number,
+  cHi: number,
+  mode: number,
+): number {
   decompose(isD, aLo, aHi);
-  const sa = dSign, ma = dMant, ea = dExp;
+  const sa = dSign,
+    ma = dMant,
+    ea = dExp;
   decompose(isD, bLo, bHi);
-  const sp = sa ^ dSign, mp = ma * dMant, ep = ea + dExp;
+  const sp = sa ^ dSign,
+    mp = ma * dMant,
+    ep = ea + dExp;
   decompose(isD, cLo, cHi);
   return roundSum(isD, sp, mp, ep, dSign, dMant, dExp, mode);
 }

@@ -1,9 +1,9 @@
 // Decoder and dispatcher for RV64 F/D computational instructions (OP-FP and the fused multiply-adds).
-import { res } from "./bits.js";
-import { addD, divD, fmaD, mulD, sqrtD } from "./arith-d.js";
-import { addS, divS, fmaS, mulS, sqrtS } from "./arith-s.js";
-import { cvtDS, cvtFromInt, cvtIntFromD, cvtIntFromS, cvtSD } from "./convert.js";
-import { EQ, classD, classS, compareD, compareS, minMaxD, minMaxS } from "./misc.js";
+import { res } from './bits.js';
+import { addD, divD, fmaD, mulD, sqrtD } from './arith-d.js';
+import { addS, divS, fmaS, mulS, sqrtS } from './arith-s.js';
+import { cvtDS, cvtFromInt, cvtIntFromD, cvtIntFromS, cvtSD } from './convert.js';
+import { EQ, classD, classS, compareD, compareS, minMaxD, minMaxS } from './misc.js';
 
 const F = 64; // index of f0's low word in the hart's Int32Array
 const SIGN = -0x80000000;
@@ -57,8 +57,15 @@ export function fpExecute(regs: Int32Array, insn: number, frm: number): number {
     const rs3 = insn >>> 27;
     let flags: number;
     if (isD) {
-      flags = fmaD(regs[F + 2 * rs1], regs[F + 2 * rs1 + 1] ^ negProduct, regs[F + 2 * rs2], regs[F + 2 * rs2 + 1],
-        regs[F + 2 * rs3], regs[F + 2 * rs3 + 1] ^ negAddend, mode);
+      flags = fmaD(
+        regs[F + 2 * rs1],
+        regs[F + 2 * rs1 + 1] ^ negProduct,
+        regs[F + 2 * rs2],
+        regs[F + 2 * rs2 + 1],
+        regs[F + 2 * rs3],
+        regs[F + 2 * rs3 + 1] ^ negAddend,
+        mode,
+      );
     } else {
       flags = fmaS(sOp(regs, rs1) ^ negProduct, sOp(regs, rs2), sOp(regs, rs3) ^ negAddend, mode);
     }
@@ -72,7 +79,8 @@ export function fpExecute(regs: Int32Array, insn: number, frm: number): number {
     case 0x00: // FADD
     case 0x01: // FSUB
     case 0x02: // FMUL
-    case 0x03: { // FDIV
+    case 0x03: {
+      // FDIV
       const mode = roundingMode(rm, frm);
       if (mode < 0) return -1;
       const f5 = insn >>> 27;
@@ -92,14 +100,16 @@ export function fpExecute(regs: Int32Array, insn: number, frm: number): number {
       writeF(regs, rd);
       return flags;
     }
-    case 0x0b: { // FSQRT
+    case 0x0b: {
+      // FSQRT
       const mode = roundingMode(rm, frm);
       if (mode < 0 || rs2 !== 0) return -1;
       flags = isD ? sqrtD(regs[a], regs[a + 1], mode) : sqrtS(sOp(regs, rs1), mode);
       writeF(regs, rd);
       return flags;
     }
-    case 0x04: { // FSGNJ, FSGNJN, FSGNJX
+    case 0x04: {
+      // FSGNJ, FSGNJN, FSGNJX
       if (rm > 2) return -1;
       if (isD) {
         const sb = rm === 0 ? regs[b + 1] : rm === 1 ? ~regs[b + 1] : regs[a + 1] ^ regs[b + 1];
@@ -115,40 +125,50 @@ export function fpExecute(regs: Int32Array, insn: number, frm: number): number {
       writeF(regs, rd);
       return 0;
     }
-    case 0x05: { // FMIN, FMAX
+    case 0x05: {
+      // FMIN, FMAX
       if (rm > 1) return -1;
-      flags = isD ? minMaxD(regs[a], regs[a + 1], regs[b], regs[b + 1], rm === 1) : minMaxS(sOp(regs, rs1), sOp(regs, rs2), rm === 1);
+      flags = isD
+        ? minMaxD(regs[a], regs[a + 1], regs[b], regs[b + 1], rm === 1)
+        : minMaxS(sOp(regs, rs1), sOp(regs, rs2), rm === 1);
       writeF(regs, rd);
       return flags;
     }
-    case 0x08: { // FCVT.S.D (fmt S, rs2 1), FCVT.D.S (fmt D, rs2 0)
+    case 0x08: {
+      // FCVT.S.D (fmt S, rs2 1), FCVT.D.S (fmt D, rs2 0)
       const mode = roundingMode(rm, frm);
       if (mode < 0 || rs2 !== (isD ? 0 : 1)) return -1;
       flags = isD ? cvtDS(sOp(regs, rs1)) : cvtSD(regs[a], regs[a + 1], mode);
       writeF(regs, rd);
       return flags;
     }
-    case 0x14: { // FLE, FLT, FEQ
+    case 0x14: {
+      // FLE, FLT, FEQ
       if (rm > EQ) return -1;
-      flags = isD ? compareD(regs[a], regs[a + 1], regs[b], regs[b + 1], rm) : compareS(sOp(regs, rs1), sOp(regs, rs2), rm);
+      flags = isD
+        ? compareD(regs[a], regs[a + 1], regs[b], regs[b + 1], rm)
+        : compareS(sOp(regs, rs1), sOp(regs, rs2), rm);
       writeX(regs, rd);
       return flags;
     }
-    case 0x18: { // FCVT.{W,WU,L,LU}.fmt
+    case 0x18: {
+      // FCVT.{W,WU,L,LU}.fmt
       const mode = roundingMode(rm, frm);
       if (mode < 0 || rs2 > 3) return -1;
       flags = isD ? cvtIntFromD(regs[a], regs[a + 1], rs2, mode) : cvtIntFromS(sOp(regs, rs1), rs2, mode);
       writeX(regs, rd);
       return flags;
     }
-    case 0x1a: { // FCVT.fmt.{W,WU,L,LU}
+    case 0x1a: {
+      // FCVT.fmt.{W,WU,L,LU}
       const mode = roundingMode(rm, frm);
       if (mode < 0 || rs2 > 3) return -1;
       flags = cvtFromInt(isD, regs[2 * rs1], regs[2 * rs1 + 1], rs2, mode);
       writeF(regs, rd);
       return flags;
     }
-    case 0x1c: { // FMV.X.{W,D} (rm 0), FCLASS (rm 1)
+    case 0x1c: {
+      // FMV.X.{W,D} (rm 0), FCLASS (rm 1)
       if (rs2 !== 0 || rm > 1) return -1;
       if (rm === 0) {
         res[0] = regs[a];
@@ -160,7 +180,8 @@ export function fpExecute(regs: Int32Array, insn: number, frm: number): number {
       writeX(regs, rd);
       return 0;
     }
-    case 0x1e: { // FMV.{W,D}.X
+    case 0x1e: {
+      // FMV.{W,D}.X
       if (rs2 !== 0 || rm !== 0) return -1;
       res[0] = regs[2 * rs1];
       res[1] = isD ? regs[2 * rs1 + 1] : -1;

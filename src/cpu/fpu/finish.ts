@@ -1,6 +1,6 @@
 // Fast-path rounding: turns a double-precision candidate plus exact error terms into a correctly
 // rounded result in any RISC-V rounding mode, or reports SLOW when only exact arithmetic can decide.
-import { NX, RNE, RTZ, RDN, RUP, SLOW, dLowWord, dToRes, nextD, nextS, sBitsOf, sToRes } from "./bits.js";
+import { NX, RNE, RTZ, RDN, RUP, SLOW, dLowWord, dToRes, nextD, nextS, sBitsOf, sToRes } from './bits.js';
 
 const LOW = 0; // exact value strictly between r and the midpoint toward n
 const TIE = 1; // exactly at the midpoint
@@ -9,11 +9,16 @@ const HIGH = 2; // strictly between the midpoint and n
 /** Chooses between adjacent representable r and n (the exact value lies strictly between them). */
 function pick(r: number, n: number, pos: number, mode: number, rEven: boolean): number {
   switch (mode) {
-    case RNE: return pos === LOW ? r : pos === HIGH ? n : rEven ? r : n;
-    case RTZ: return Math.abs(r) < Math.abs(n) ? r : n;
-    case RDN: return r < n ? r : n;
-    case RUP: return r > n ? r : n;
-    default: return pos === LOW ? r : pos === HIGH ? n : Math.abs(r) > Math.abs(n) ? r : n;
+    case RNE:
+      return pos === LOW ? r : pos === HIGH ? n : rEven ? r : n;
+    case RTZ:
+      return Math.abs(r) < Math.abs(n) ? r : n;
+    case RDN:
+      return r < n ? r : n;
+    case RUP:
+      return r > n ? r : n;
+    default:
+      return pos === LOW ? r : pos === HIGH ? n : Math.abs(r) > Math.abs(n) ? r : n;
   }
 }
 

@@ -1,5 +1,5 @@
 // Non-arithmetic F/D operations: sign injection, min/max, comparisons and classification.
-import { NV, bitsToD, bitsToS, canonD, canonS, isNaNBitsD, isNaNBitsS, isSNaNBitsD, isSNaNBitsS, res } from "./bits.js";
+import { NV, bitsToD, bitsToS, canonD, canonS, isNaNBitsD, isNaNBitsS, isSNaNBitsD, isSNaNBitsS, res } from './bits.js';
 
 /** FMIN/FMAX.S (2019 semantics): -0 < +0, one NaN yields the other operand, sNaN raises NV. */
 export function minMaxS(a: number, b: number, max: boolean): number {
@@ -14,7 +14,8 @@ export function minMaxS(a: number, b: number, max: boolean): number {
     const x = bitsToS(a);
     const y = bitsToS(b);
     let pickA: boolean;
-    if (x === y) pickA = max ? a >= 0 : a < 0; // equal values differ only in the sign of zero
+    if (x === y)
+      pickA = max ? a >= 0 : a < 0; // equal values differ only in the sign of zero
     else pickA = max ? x > y : x < y;
     res[0] = pickA ? a : b;
   }

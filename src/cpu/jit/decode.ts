@@ -29,37 +29,67 @@ export function translatable(insn: number): boolean {
   const f3 = (insn >>> 12) & 7;
   const f7 = insn >>> 25;
   switch (insn & 0x7f) {
-    case 0x37: case 0x17: case 0x6f: return true;
-    case 0x67: return f3 === 0;
-    case 0x63: return f3 !== 2 && f3 !== 3;
-    case 0x03: return f3 !== 7;
-    case 0x23: return f3 <= 3;
+    case 0x37:
+    case 0x17:
+    case 0x6f:
+      return true;
+    case 0x67:
+      return f3 === 0;
+    case 0x63:
+      return f3 !== 2 && f3 !== 3;
+    case 0x03:
+      return f3 !== 7;
+    case 0x23:
+      return f3 <= 3;
     case 0x13:
-      if (f3 === 1) return (insn >>> 26) === 0;
-      if (f3 === 5) return (insn >>> 26) === 0 || (insn >>> 26) === 0x10;
+      if (f3 === 1) return insn >>> 26 === 0;
+      if (f3 === 5) return insn >>> 26 === 0 || insn >>> 26 === 0x10;
       return true;
     case 0x1b:
       if (f3 === 0) return true;
       if (f3 === 1) return f7 === 0;
       if (f3 === 5) return f7 === 0 || f7 === 0x20;
       return false;
-    case 0x33: return f7 === 0 || f7 === 1 || (f7 === 0x20 && (f3 === 0 || f3 === 5));
+    case 0x33:
+      return f7 === 0 || f7 === 1 || (f7 === 0x20 && (f3 === 0 || f3 === 5));
     case 0x3b:
       if (f7 === 1) return f3 === 0 || f3 >= 4;
       if (f7 === 0) return f3 === 0 || f3 === 1 || f3 === 5;
       if (f7 === 0x20) return f3 === 0 || f3 === 5;
       return false;
-    case 0x2f: { // AMOs inline, LR/SC through a call-out to the interpreter
+    case 0x2f: {
+      // AMOs inline, LR/SC through a call-out to the interpreter
       const f5 = insn >>> 27;
       if (f3 !== 2 && f3 !== 3) return false;
       if (f5 === 2) return ((insn >>> 20) & 31) === 0;
-      return f5 === 3 || f5 === 0 || f5 === 1 || f5 === 4 || f5 === 8 || f5 === 0xc || f5 === 0x10 || f5 === 0x14 || f5 === 0x18 || f5 === 0x1c;
+      return (
+        f5 === 3 ||
+        f5 === 0 ||
+        f5 === 1 ||
+        f5 === 4 ||
+        f5 === 8 ||
+        f5 === 0xc ||
+        f5 === 0x10 ||
+        f5 === 0x14 ||
+        f5 === 0x18 ||
+        f5 === 0x1c
+      );
     }
-    case 0x73: return f3 !== 0 && f3 !== 4; // CSR accesses call out; ECALL/EBREAK/xRET/WFI/SFENCE.VMA leave
-    case 0x0f: return f3 === 0; // FENCE is a no-op here; FENCE.I goes to the interpreter
-    case 0x07: case 0x27: return f3 === 2 || f3 === 3; // FP loads/stores call out
-    case 0x43: case 0x47: case 0x4b: case 0x4f: case 0x53: return true; // FP compute calls out
-    default: return false; // illegal (and FENCE.I above)
+    case 0x73:
+      return f3 !== 0 && f3 !== 4; // CSR accesses call out; ECALL/EBREAK/xRET/WFI/SFENCE.VMA leave
+    case 0x0f:
+      return f3 === 0; // FENCE is a no-op here; FENCE.I goes to the interpreter
+    case 0x07:
+    case 0x27:
+      return f3 === 2 || f3 === 3; // FP loads/stores call out
+    case 0x43:
+    case 0x47:
+    case 0x4b:
+    case 0x4f:
+    case 0x53:
+      return true; // FP compute calls out
+    default:
+      return false; // illegal (and FENCE.I above)
   }
 }
 
@@ -87,10 +117,14 @@ export function decodeAt(read: ParcelReader, off: number, cexp: Int32Array, stra
 }
 
 export function branchImm(insn: number): number {
-  return ((insn >> 31) << 12) | (((insn >>> 7) & 1) << 11) | (((insn >>> 25) & 0x3f) << 5) | (((insn >>> 8) & 0xf) << 1);
+  return (
+    ((insn >> 31) << 12) | (((insn >>> 7) & 1) << 11) | (((insn >>> 25) & 0x3f) << 5) | (((insn >>> 8) & 0xf) << 1)
+  );
 }
 export function jalImm(insn: number): number {
-  return ((insn >> 31) << 20) | (((insn >>> 12) & 0xff) << 12) | (((insn >>> 20) & 1) << 11) | (((insn >>> 21) & 0x3ff) << 1);
+  return (
+    ((insn >> 31) << 20) | (((insn >>> 12) & 0xff) << 12) | (((insn >>> 20) & 1) << 11) | (((insn >>> 21) & 0x3ff) << 1)
+  );
 }
 
 /**
@@ -100,13 +134,20 @@ export function jalImm(insn: number): number {
  * bytes; blocks never span the page boundary, so translated code can check the next page's mapping where it crosses
  * (only an instruction at 4094 whose second half is on the next page ends a block there, after it).
  */
-export function discoverBlocks(read: ParcelReader, entries: Iterable<number>, cexp: Int32Array, spill = 0): { blocks: Block[]; interp: number[] } {
+export function discoverBlocks(
+  read: ParcelReader,
+  entries: Iterable<number>,
+  cexp: Int32Array,
+  spill = 0,
+): { blocks: Block[]; interp: number[] } {
   const work = [...entries];
   const seen = new Set<number>();
   const interp: number[] = [];
   const blocks: Block[] = [];
   const limit = 4096 + spill;
-  const push = (o: number): void => { if (o >= 0 && o < limit && (o & 1) === 0 && !seen.has(o)) work.push(o); };
+  const push = (o: number): void => {
+    if (o >= 0 && o < limit && (o & 1) === 0 && !seen.has(o)) work.push(o);
+  };
   while (work.length > 0) {
     const start = work.pop()!;
     if (seen.has(start)) continue;
@@ -115,7 +156,8 @@ export function discoverBlocks(read: ParcelReader, entries: Iterable<number>, ce
     let off = start;
     let fallsThrough = true;
     for (;;) {
-      if ((off >= 4096 && start < 4096) || off >= limit) { // runs off the page: the block exits with pc on the next page
+      if ((off >= 4096 && start < 4096) || off >= limit) {
+        // runs off the page: the block exits with pc on the next page
         push(off);
         break;
       }
@@ -142,14 +184,20 @@ export function discoverBlocks(read: ParcelReader, entries: Iterable<number>, ce
         break;
       }
       off = next;
-      if (insns.length >= MAX_BLOCK_INSNS) { push(off); break; }
+      if (insns.length >= MAX_BLOCK_INSNS) {
+        push(off);
+        break;
+      }
     }
     if (insns.length > 0) blocks.push({ off: start, insns, fallsThrough });
   }
   // Cut blocks where another one starts, so overlapping entries share code through the dispatcher instead of duplicating it.
   for (const blk of blocks) {
     const cut = blk.insns.findIndex((ins, k) => k > 0 && seen.has(ins.off));
-    if (cut > 0) { blk.insns.length = cut; blk.fallsThrough = true; }
+    if (cut > 0) {
+      blk.insns.length = cut;
+      blk.fallsThrough = true;
+    }
   }
   blocks.sort((a, b) => a.off - b.off);
   return { blocks, interp };

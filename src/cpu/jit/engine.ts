@@ -9,7 +9,22 @@ import { csrAccess } from '../csr.js';
 import { checkInterrupts } from '../trap.js';
 import { discoverBlocks } from './decode.js';
 import { WasmInterpreter, buildWasmInterpreter } from './interp-wasm.js';
-import { CHAIN_SLOTS, CallOuts, ChainHub, JIT_COUNT, JIT_DEPTH, JIT_RESULT, KERNEL_REGIONS, USER_REGIONS, R_TRAP, TranslatedPage, bounceRun, buildPage, instantiatePage, makeChainHub } from './translator.js';
+import {
+  CHAIN_SLOTS,
+  CallOuts,
+  ChainHub,
+  JIT_COUNT,
+  JIT_DEPTH,
+  JIT_RESULT,
+  KERNEL_REGIONS,
+  USER_REGIONS,
+  R_TRAP,
+  TranslatedPage,
+  bounceRun,
+  buildPage,
+  instantiatePage,
+  makeChainHub,
+} from './translator.js';
 
 export interface JitOptions {
   /** Interpreted instructions on a physical page before it is translated (0: translate on first visit). */
@@ -57,11 +72,18 @@ export interface JitStats {
   interpretedMs: number;
   runMs: number;
   /** With `profile` on: returns from translated code to JavaScript by reason. */
-  exits: { trap: number; stop: number; budget: number; fetchTlbMiss: number; untranslatedPage: number; noFunction: number; other: number };
+  exits: {
+    trap: number;
+    stop: number;
+    budget: number;
+    fetchTlbMiss: number;
+    untranslatedPage: number;
+    noFunction: number;
+    other: number;
+  };
   /** Interpreted instructions by why they were not run translated. */
   interpretedWhy: { noFetchTlb: number; coldPage: number; leftOut: number; miss: number; afterTranslated: number };
 }
-
 
 /** Profiling times one call in this many (a power of two). */
 const PROFILE_SAMPLE = 8;
@@ -82,8 +104,18 @@ const peersByMemory = new WeakMap<object, JitEngine[]>();
 
 export class JitEngine {
   readonly stats: JitStats = {
-    compiles: 0, spills: 0, invalidations: 0, translatedInstructions: 0, interpretedInstructions: 0, interpretedInWasm: 0, wasmBytes: 0, calls: 0, compileMs: 0,
-    translatedMs: 0, interpretedMs: 0, runMs: 0,
+    compiles: 0,
+    spills: 0,
+    invalidations: 0,
+    translatedInstructions: 0,
+    interpretedInstructions: 0,
+    interpretedInWasm: 0,
+    wasmBytes: 0,
+    calls: 0,
+    compileMs: 0,
+    translatedMs: 0,
+    interpretedMs: 0,
+    runMs: 0,
     interpretedWhy: { noFetchTlb: 0, coldPage: 0, leftOut: 0, miss: 0, afterTranslated: 0 },
     exits: { trap: 0, stop: 0, budget: 0, fetchTlbMiss: 0, untranslatedPage: 0, noFunction: 0, other: 0 },
   };
@@ -96,7 +128,9 @@ export class JitEngine {
   private sampleSeed = 0x2545f491;
   private sample(): boolean {
     let x = this.sampleSeed;
-    x ^= x << 13; x ^= x >>> 17; x ^= x << 5; // xorshift32
+    x ^= x << 13;
+    x ^= x >>> 17;
+    x ^= x << 5; // xorshift32
     this.sampleSeed = x;
     return (x & (PROFILE_SAMPLE - 1)) === 0;
   }
@@ -112,7 +146,9 @@ export class JitEngine {
   private readonly pending: Uint8Array;
   /** Asynchronous compilations of kernel pages under way: each installs only when the event loop turns. */
   private kernelCompiles = 0;
-  get kernelCompiling(): number { return this.kernelCompiles; }
+  get kernelCompiling(): number {
+    return this.kernelCompiles;
+  }
   private readonly ramPages: number;
   private readonly pages: (TranslatedPage | undefined)[];
   /** Interpreted instructions per physical page since its last translation. */
@@ -144,7 +180,10 @@ export class JitEngine {
   /** The WebAssembly interpreter for cold code (null: the TypeScript interpreter only). */
   private readonly wasmInterp: WasmInterpreter | null;
 
-  constructor(readonly hart: Hart, options: JitOptions = {}) {
+  constructor(
+    readonly hart: Hart,
+    options: JitOptions = {},
+  ) {
     this.m32 = hart.m32;
     this.threshold = options.threshold ?? 3_000_000;
     this.userThreshold = options.userThreshold ?? options.threshold ?? 300_000;
@@ -166,10 +205,13 @@ export class JitEngine {
     this.resultIndex = (hart.base + JIT_RESULT) >> 2;
     this.depthIndex = (hart.base + JIT_DEPTH) >> 2;
     this.callOuts = this.makeCallOuts();
-    this.wasmInterp = options.wasmInterpreter ?? true ? buildWasmInterpreter(mem.memory, hart.base) : null;
+    this.wasmInterp = (options.wasmInterpreter ?? true) ? buildWasmInterpreter(mem.memory, hart.base) : null;
     this.chain = makeChainHub(this.callOuts);
     let peers = peersByMemory.get(mem);
-    if (peers === undefined) { peers = []; peersByMemory.set(mem, peers); }
+    if (peers === undefined) {
+      peers = [];
+      peersByMemory.set(mem, peers);
+    }
     peers.push(this);
     this.peers = peers;
     this.hookStoreTranslation();
@@ -217,7 +259,10 @@ export class JitEngine {
       for (const p of spillers) if (this.pages[p] !== undefined) this.invalidatePage(p);
     }
     const slot = page & (CHAIN_SLOTS - 1);
-    if (this.chainOwner[slot] === page + 1) { this.chain.table.set(slot, bounceRun); this.chainOwner[slot] = 0; }
+    if (this.chainOwner[slot] === page + 1) {
+      this.chain.table.set(slot, bounceRun);
+      this.chainOwner[slot] = 0;
+    }
     this.pages[page] = undefined;
     this.codePage[page] = 0;
     this.heat[page] = 0;
@@ -263,11 +308,17 @@ export class JitEngine {
 
   /** Runs translated code or the interpreter from the current pc; returns instructions retired. */
   private slice(limit: number): number {
-    const h = this.hart, m32 = this.m32;
-    const pcLo = h.pcLo, pcHi = h.pcHi;
+    const h = this.hart,
+      m32 = this.m32;
+    const pcLo = h.pcLo,
+      pcHi = h.pcHi;
     const e = h.fetchTlb + (((pcLo >>> 12) & (TLB_ENTRIES - 1)) << 2);
     const why = this.stats.interpretedWhy;
-    if (m32[e] !== (pcLo & -4096) || m32[e + 1] !== pcHi) { const n = this.interpret(Math.min(limit, this.coldChunk)); why.noFetchTlb += n; return n; }
+    if (m32[e] !== (pcLo & -4096) || m32[e + 1] !== pcHi) {
+      const n = this.interpret(Math.min(limit, this.coldChunk));
+      why.noFetchTlb += n;
+      return n;
+    }
     const host = m32[e + 2];
     const page = (host - h.mem.ramOffset) >>> 12;
     const off = pcLo & 4095;
@@ -284,7 +335,8 @@ export class JitEngine {
         // code entered often for a few instructions (small library functions) gets translated as well.
         this.heat[page] += this.entryHeat;
       }
-      if (this.heat[page] >= (h.priv === PRIV_U ? this.userThreshold : this.threshold) && this.pending[page] === 0) tp = this.compile(page, host);
+      if (this.heat[page] >= (h.priv === PRIV_U ? this.userThreshold : this.threshold) && this.pending[page] === 0)
+        tp = this.compile(page, host);
       if (tp === undefined) {
         const n = this.interpret(Math.min(limit, this.coldChunk));
         this.heat[page] += n;
@@ -300,7 +352,11 @@ export class JitEngine {
       why.afterTranslated += k;
       return k;
     }
-    if (idx === -2) { const n = this.interpret(1); why.leftOut += n; return n; }
+    if (idx === -2) {
+      const n = this.interpret(1);
+      why.leftOut += n;
+      return n;
+    }
     if (!resumed) {
       this.noteEntry(page, off);
       if (++this.misses[page] >= this.missLimit << Math.min(this.recompiles[page], 10)) {
@@ -317,7 +373,8 @@ export class JitEngine {
   }
 
   private runTranslated(tp: TranslatedPage, page: number, limit: number): number {
-    const h = this.hart, m32 = this.m32;
+    const h = this.hart,
+      m32 = this.m32;
     m32[this.pcIndex] = h.pcLo;
     m32[this.pcIndex + 1] = h.pcHi;
     // FP runs inline only while FS is Dirty; mstatus changes only between calls (traps, CSR writes stop translated code).
@@ -331,7 +388,10 @@ export class JitEngine {
     try {
       n = tp.run(h.loadTlb << 2, h.storeTlb << 2, h.fetchTlb << 2, limit, 0, page);
       if (timed) this.stats.translatedMs += (performance.now() - t0) * PROFILE_SAMPLE;
-      if (this.calloutTrapped) { this.calloutTrapped = false; return this.afterTrap(); } // a load or store trapped
+      if (this.calloutTrapped) {
+        this.calloutTrapped = false;
+        return this.afterTrap();
+      } // a load or store trapped
     } catch (e) {
       if (timed) this.stats.translatedMs += (performance.now() - t0) * PROFILE_SAMPLE;
       if (!isTrapUnwind(e) && e !== INTERPRETER_TRAPPED) throw e;
@@ -355,25 +415,43 @@ export class JitEngine {
 
   /** --stats: why translated code returned to JavaScript (traps are counted where they are caught). */
   private classifyExit(n: number, limit: number): void {
-    const h = this.hart, m32 = this.m32, x = this.stats.exits;
-    if (h.breakSlice) { x.stop++; return; }
-    if (limit - n < 64) { x.budget++; return; }
+    const h = this.hart,
+      m32 = this.m32,
+      x = this.stats.exits;
+    if (h.breakSlice) {
+      x.stop++;
+      return;
+    }
+    if (limit - n < 64) {
+      x.budget++;
+      return;
+    }
     const e = h.fetchTlb + (((h.pcLo >>> 12) & (TLB_ENTRIES - 1)) << 2);
-    if (m32[e] !== (h.pcLo & -4096) || m32[e + 1] !== h.pcHi) { x.fetchTlbMiss++; return; }
+    if (m32[e] !== (h.pcLo & -4096) || m32[e + 1] !== h.pcHi) {
+      x.fetchTlbMiss++;
+      return;
+    }
     const page = (m32[e + 2] - h.mem.ramOffset) >>> 12;
     const tp = this.pages[page];
     if (tp === undefined) {
       x.untranslatedPage++;
       return;
     }
-    if (tp.entry[(h.pcLo & 4095) >> 1] < 0) { x.noFunction++; return; }
+    if (tp.entry[(h.pcLo & 4095) >> 1] < 0) {
+      x.noFunction++;
+      return;
+    }
     x.other++;
   }
 
   private interpret(limit: number): number {
     if (this.profile && this.sample()) {
       const t0 = performance.now();
-      try { return this.interpretUnprofiled(limit); } finally { this.stats.interpretedMs += (performance.now() - t0) * PROFILE_SAMPLE; }
+      try {
+        return this.interpretUnprofiled(limit);
+      } finally {
+        this.stats.interpretedMs += (performance.now() - t0) * PROFILE_SAMPLE;
+      }
     }
     return this.interpretUnprofiled(limit);
   }
@@ -382,7 +460,8 @@ export class JitEngine {
     const h = this.hart;
     const n = this.wasmInterp === null ? h.interpret(limit) : this.interpretMixed(this.wasmInterp, limit);
     this.stats.interpretedInstructions += n;
-    this.coldEndLo = h.pcLo; this.coldEndHi = h.pcHi;
+    this.coldEndLo = h.pcLo;
+    this.coldEndHi = h.pcHi;
     return n;
   }
 
@@ -391,16 +470,20 @@ export class JitEngine {
    * hart's TypeScript interpreter (which then sees the instructions retired so far in instret, as CSR reads need).
    */
   private interpretMixed(wasm: WasmInterpreter, limit: number): number {
-    const h = this.hart, m32 = this.m32, pcIndex = this.pcIndex;
+    const h = this.hart,
+      m32 = this.m32,
+      pcIndex = this.pcIndex;
     const stopAtJump = h.stopAtJump ? 1 : 0;
     let n = 0;
     for (;;) {
-      m32[pcIndex] = h.pcLo; m32[pcIndex + 1] = h.pcHi;
+      m32[pcIndex] = h.pcLo;
+      m32[pcIndex + 1] = h.pcHi;
       const r = wasm(limit - n, stopAtJump, h.loadTlb << 2, h.storeTlb << 2, h.fetchTlb << 2);
       const k = r >>> 1;
       n += k;
       this.stats.interpretedInWasm += k;
-      h.pcLo = m32[pcIndex]; h.pcHi = m32[pcIndex + 1];
+      h.pcLo = m32[pcIndex];
+      h.pcHi = m32[pcIndex + 1];
       if ((r & 1) === 0 || n >= limit) return n;
       h.instret += n;
       const j = h.interpret(1);
@@ -415,7 +498,10 @@ export class JitEngine {
   private noteEntry(page: number, off: number): void {
     // One byte per halfword of the page: noted once per cold chunk, so cheaper than a Set.
     let s = this.entries[page];
-    if (s === undefined) { s = new Uint8Array(2048); this.entries[page] = s; }
+    if (s === undefined) {
+      s = new Uint8Array(2048);
+      this.entries[page] = s;
+    }
     s[off >> 1] = 1;
   }
 
@@ -429,14 +515,26 @@ export class JitEngine {
     const offs: number[] = [];
     if (seen !== undefined) for (let i = 0; i < 2048; i++) if (seen[i] !== 0) offs.push(i << 1);
     // The next virtual page, when the fetch TLB maps it now: code running into it can be translated with this page's.
-    const nextLo = ((h.pcLo & -4096) + 4096) | 0, nextHi = nextLo === 0 ? (h.pcHi + 1) | 0 : h.pcHi;
+    const nextLo = ((h.pcLo & -4096) + 4096) | 0,
+      nextHi = nextLo === 0 ? (h.pcHi + 1) | 0 : h.pcHi;
     const ne = h.fetchTlb + (((nextLo >>> 12) & (TLB_ENTRIES - 1)) << 2);
-    const nextHost = this.m32[ne] === nextLo && this.m32[ne + 1] === nextHi && this.m32[ne + 2] !== host ? this.m32[ne + 2] : -1;
+    const nextHost =
+      this.m32[ne] === nextLo && this.m32[ne + 1] === nextHi && this.m32[ne + 2] !== host ? this.m32[ne + 2] : -1;
     const readBoth = (o: number): number => u16[((o < 4096 ? host : nextHost - 4096) + o) >> 1];
-    const { blocks, interp } = nextHost >= 0 ? discoverBlocks(readBoth, offs, this.cexp, SPILL_BYTES) : discoverBlocks(read, offs, this.cexp);
+    const { blocks, interp } =
+      nextHost >= 0 ? discoverBlocks(readBoth, offs, this.cexp, SPILL_BYTES) : discoverBlocks(read, offs, this.cexp);
     const spills = blocks.some((blk) => blk.off >= 4096 || blk.insns.some((ins) => ins.off + ins.len > 4096));
     const next = spills ? nextHost : -1;
-    const built = buildPage(blocks, interp, h.base, h.mem.ramOffset, page, offs, next, h.priv === PRIV_U ? USER_REGIONS : KERNEL_REGIONS);
+    const built = buildPage(
+      blocks,
+      interp,
+      h.base,
+      h.mem.ramOffset,
+      page,
+      offs,
+      next,
+      h.priv === PRIV_U ? USER_REGIONS : KERNEL_REGIONS,
+    );
     if (this.asyncCompile) {
       this.pending[page] = 1;
       const kernel = h.priv !== PRIV_U;
@@ -448,23 +546,38 @@ export class JitEngine {
       // as code at install time, so translate now-stale bytes only if nothing was written since: check the bytes too.
       const snapshot = h.u8.slice(host, host + 4096);
       const nextSnapshot = next >= 0 ? h.u8.slice(next, next + 4096) : null;
-      WebAssembly.compile(built.bytes).then((mod) => {
-        this.pending[page] = 0;
-        if (kernel) this.kernelCompiles--;
-        if (this.generation[page] !== gen) return;
-        if (!sameBytes(h.u8, host, snapshot) || (nextSnapshot !== null && !sameBytes(h.u8, next, nextSnapshot))) return;
-        this.install(page, host, instantiatePage(built, mod, h.mem.memory, this.chain), 0, next);
-      }, () => { this.pending[page] = 0; if (kernel) this.kernelCompiles--; });
+      WebAssembly.compile(built.bytes).then(
+        (mod) => {
+          this.pending[page] = 0;
+          if (kernel) this.kernelCompiles--;
+          if (this.generation[page] !== gen) return;
+          if (!sameBytes(h.u8, host, snapshot) || (nextSnapshot !== null && !sameBytes(h.u8, next, nextSnapshot)))
+            return;
+          this.install(page, host, instantiatePage(built, mod, h.mem.memory, this.chain), 0, next);
+        },
+        () => {
+          this.pending[page] = 0;
+          if (kernel) this.kernelCompiles--;
+        },
+      );
       this.stats.compileMs += performance.now() - t0;
       return undefined;
     }
-    return this.install(page, host, instantiatePage(built, new WebAssembly.Module(built.bytes), h.mem.memory, this.chain), t0, next);
+    return this.install(
+      page,
+      host,
+      instantiatePage(built, new WebAssembly.Module(built.bytes), h.mem.memory, this.chain),
+      t0,
+      next,
+    );
   }
 
   /** Installs a page's translation; `next` is the host offset of the next page when the translation read code from it. */
   private install(page: number, host: number, tp: TranslatedPage, t0: number, next: number): TranslatedPage {
-    const h = this.hart;
-    if (next >= 0) { this.watchSpill(page, next); this.stats.spills++; }
+    if (next >= 0) {
+      this.watchSpill(page, next);
+      this.stats.spills++;
+    }
     this.pages[page] = tp;
     this.chain.table.set(page & (CHAIN_SLOTS - 1), tp.run);
     this.chainOwner[page & (CHAIN_SLOTS - 1)] = page + 1;
@@ -489,7 +602,10 @@ export class JitEngine {
   private watchSpill(page: number, nextHost: number): void {
     const next = (nextHost - this.hart.mem.ramOffset) >>> 12;
     let set = this.spilledInto.get(next);
-    if (set === undefined) { set = new Set(); this.spilledInto.set(next, set); }
+    if (set === undefined) {
+      set = new Set();
+      this.spilledInto.set(next, set);
+    }
     set.add(page);
     if (this.codePage[next] === 0) {
       this.codePage[next] = 1;
@@ -502,9 +618,15 @@ export class JitEngine {
   }
 
   private makeCallOuts(): CallOuts {
-    const h = this.hart, m32 = this.m32;
-    const pcIndex = this.pcIndex, res = this.resultIndex, countIndex = this.countIndex;
-    const sync = (): void => { h.pcLo = m32[pcIndex]; h.pcHi = m32[pcIndex + 1]; };
+    const h = this.hart,
+      m32 = this.m32;
+    const pcIndex = this.pcIndex,
+      res = this.resultIndex,
+      countIndex = this.countIndex;
+    const sync = (): void => {
+      h.pcLo = m32[pcIndex];
+      h.pcHi = m32[pcIndex + 1];
+    };
     const fsDirty = (h.base + HS_FS_DIRTY) >> 2;
     const fsOff = (insn: number): void => {
       if ((h.mstatus & MSTATUS_FS) === 0) h.raise(CAUSE_ILLEGAL_INSTRUCTION, insn, 0);
@@ -522,28 +644,58 @@ export class JitEngine {
         let lo: number, hi: number;
         try {
           switch (f3) {
-            case 0: lo = (h.load8(vlo, vhi) << 24) >> 24; hi = lo >> 31; break;
-            case 1: lo = (h.load16(vlo, vhi) << 16) >> 16; hi = lo >> 31; break;
-            case 2: lo = h.load32(vlo, vhi); hi = lo >> 31; break;
-            case 3: lo = h.load64(vlo, vhi); hi = r64.hi; break;
-            case 4: lo = h.load8(vlo, vhi); hi = 0; break;
-            case 5: lo = h.load16(vlo, vhi); hi = 0; break;
-            default: lo = h.load32(vlo, vhi); hi = 0; break;
+            case 0:
+              lo = (h.load8(vlo, vhi) << 24) >> 24;
+              hi = lo >> 31;
+              break;
+            case 1:
+              lo = (h.load16(vlo, vhi) << 16) >> 16;
+              hi = lo >> 31;
+              break;
+            case 2:
+              lo = h.load32(vlo, vhi);
+              hi = lo >> 31;
+              break;
+            case 3:
+              lo = h.load64(vlo, vhi);
+              hi = r64.hi;
+              break;
+            case 4:
+              lo = h.load8(vlo, vhi);
+              hi = 0;
+              break;
+            case 5:
+              lo = h.load16(vlo, vhi);
+              hi = 0;
+              break;
+            default:
+              lo = h.load32(vlo, vhi);
+              hi = 0;
+              break;
           }
         } catch (e) {
           return trapped(e);
         }
-        m32[res] = lo; m32[res + 1] = hi;
+        m32[res] = lo;
+        m32[res + 1] = hi;
         return 0;
       },
       store: (f3, vlo, vhi, lo, hi) => {
         sync();
         try {
           switch (f3) {
-            case 0: h.store8(vlo, vhi, lo & 0xff); break;
-            case 1: h.store16(vlo, vhi, lo & 0xffff); break;
-            case 2: h.store32(vlo, vhi, lo); break;
-            default: h.store64(vlo, vhi, lo, hi); break;
+            case 0:
+              h.store8(vlo, vhi, lo & 0xff);
+              break;
+            case 1:
+              h.store16(vlo, vhi, lo & 0xffff);
+              break;
+            case 2:
+              h.store32(vlo, vhi, lo);
+              break;
+            default:
+              h.store64(vlo, vhi, lo, hi);
+              break;
           }
         } catch (e) {
           return trapped(e);
@@ -557,7 +709,8 @@ export class JitEngine {
         const fcsr = m32[fi];
         const flags = fpExecute(h.regs, insn, fcsr >>> 5);
         if (flags < 0) h.raise(CAUSE_ILLEGAL_INSTRUCTION, insn, 0);
-        h.x[0] = 0; h.x[1] = 0; // FP compares and moves may name x0
+        h.x[0] = 0;
+        h.x[1] = 0; // FP compares and moves may name x0
         m32[fi] = fcsr | flags;
         h.mstatus |= MSTATUS_FS;
         m32[fsDirty] = 1; // the next FP instructions of this call run inline
@@ -565,24 +718,41 @@ export class JitEngine {
       fpmem: (insn, vlo, vhi) => {
         sync();
         fsOff(insn);
-        const f = h.f, d = ((insn >>> 7) & 31) << 1, s = ((insn >>> 20) & 31) << 1;
+        const f = h.f,
+          d = ((insn >>> 7) & 31) << 1,
+          s = ((insn >>> 20) & 31) << 1;
         const wide = ((insn >>> 12) & 7) === 3;
         if ((insn & 0x7f) === 0x07) {
-          if (wide) { const lo = h.load64(vlo, vhi); f[d] = lo; f[d + 1] = r64.hi; }
-          else { f[d] = h.load32(vlo, vhi); f[d + 1] = -1; }
+          if (wide) {
+            const lo = h.load64(vlo, vhi);
+            f[d] = lo;
+            f[d + 1] = r64.hi;
+          } else {
+            f[d] = h.load32(vlo, vhi);
+            f[d + 1] = -1;
+          }
           h.mstatus |= MSTATUS_FS;
           m32[fsDirty] = 1;
           return 0;
         }
-        if (wide) h.store64(vlo, vhi, f[s], f[s + 1]); else h.store32(vlo, vhi, f[s]);
+        if (wide) h.store64(vlo, vhi, f[s], f[s + 1]);
+        else h.store32(vlo, vhi, f[s]);
         return h.breakSlice ? 1 : 0;
       },
       exec1: (insn) => {
         sync();
         if ((insn & 0x7f) === 0x73) {
           // As the interpreter does it, with the counters at this instruction (the slice's count so far is published).
-          csrAccess(h, insn, (insn >>> 12) & 7, ((insn >>> 7) & 31) << 1, ((insn >>> 15) & 31) << 1, h.instret + m32[countIndex]);
-          h.x[0] = 0; h.x[1] = 0;
+          csrAccess(
+            h,
+            insn,
+            (insn >>> 12) & 7,
+            ((insn >>> 7) & 31) << 1,
+            ((insn >>> 15) & 31) << 1,
+            h.instret + m32[countIndex],
+          );
+          h.x[0] = 0;
+          h.x[1] = 0;
           return h.breakSlice ? 1 : 0;
         }
         // Translated code runs only with breakSlice clear (a call-out that sets it stops the code), so a zero count

@@ -21,10 +21,20 @@ export const MAX_CALL_DEPTH = 32;
  * reach them by call_indirect rather than importing functions: V8 spent about 0.1 ms compiling each module per function
  * import, where a small imported table costs nothing measurable.
  */
-const CALL_LOAD = 0, CALL_STORE = 1, CALL_FP = 2, CALL_FPMEM = 3, CALL_EXEC1 = 4, CALL_CHAIN = 5, CALL_SLOTS = 6;
+const CALL_LOAD = 0,
+  CALL_STORE = 1,
+  CALL_FP = 2,
+  CALL_FPMEM = 3,
+  CALL_EXEC1 = 4,
+  CALL_CHAIN = 5,
+  CALL_SLOTS = 6;
 /** Call-out signatures by slot. */
 const CALL_TYPES: [number[], number[]][] = [
-  [[I32, I32, I32], [I32]], [[I32, I32, I32, I32, I32], [I32]], [[I32], []], [[I32, I32, I32], [I32]], [[I32], [I32]],
+  [[I32, I32, I32], [I32]],
+  [[I32, I32, I32, I32, I32], [I32]],
+  [[I32], []],
+  [[I32, I32, I32], [I32]],
+  [[I32], [I32]],
   [[I32, I32, I32, I32, I32, I32], [I32]],
 ];
 /**
@@ -32,7 +42,12 @@ const CALL_TYPES: [number[], number[]][] = [
  * and count, call out, pick up the result or the stop request). Keeping them out of line keeps each block small, which
  * is most of the cost of compiling kernel pages that run only a few thousand times.
  */
-const F_LDSLOW = 0, F_STSLOW = 1, F_FPMEM = 2, F_FP = 3, F_EXEC1 = 4, F_FIRST_BLOCK = 5;
+const F_LDSLOW = 0,
+  F_STSLOW = 1,
+  F_FPMEM = 2,
+  F_FP = 3,
+  F_EXEC1 = 4,
+  F_FIRST_BLOCK = 5;
 
 /**
  * The host side of a translated module's call-outs. `load` and `store` return R_TRAP after entering a trap (translated code
@@ -60,7 +75,14 @@ export interface CallOuts {
  * read from and written to HS_PC; it may continue on other pages through the chain table. Returns `count` at once when
  * `physicalPage` is not the page it was built for.
  */
-export type PageFunction = (loadTlb: number, storeTlb: number, fetchTlb: number, budget: number, count: number, page: number) => number;
+export type PageFunction = (
+  loadTlb: number,
+  storeTlb: number,
+  fetchTlb: number,
+  budget: number,
+  count: number,
+  page: number,
+) => number;
 
 export interface TranslatedPage {
   /** Per halfword offset: index of the block starting there, -1 none, -2 an instruction left to the interpreter. */
@@ -75,14 +97,23 @@ const PAGE_MASK_LO = -4096;
 
 // Globals of a page module: the pc being run, instructions retired in this call, the page's virtual base, the call's budget,
 // the load/store/fetch TLB tables in force (byte offsets), and what the last memory slow path asked for (0 or R_LEAVE/R_TRAP).
-const G_PC = 0, G_N = 1, G_VBASE = 2, G_BUDGET = 3, G_LTLB = 4, G_STLB = 5, G_FTLB = 6, G_STOP = 7;
+const G_PC = 0,
+  G_N = 1,
+  G_VBASE = 2,
+  G_BUDGET = 3,
+  G_LTLB = 4,
+  G_STLB = 5,
+  G_FTLB = 6,
+  G_STOP = 7;
 const GLOBAL_TYPES = [I64, I32, I64, I32, I32, I32, I32, I32];
 
 /**
  * What a block function returns: keep dispatching on this page, return to JavaScript, pc left the page, or a load or store
  * trapped (the trap is entered, pc and the count are the hart's: the engine learns it from its call-outs).
  */
-const R_CONTINUE = 0, R_LEAVE = 1, R_OFFPAGE = 2;
+const R_CONTINUE = 0,
+  R_LEAVE = 1,
+  R_OFFPAGE = 2;
 export const R_TRAP = 3;
 
 /**
@@ -97,7 +128,10 @@ function packSlow(f3: number, ins: GuestInsn, k: number): number {
  * How far a block function inlines successors: at most `insns` guest instructions (its own block included), chains of
  * at most `depth` successors below its own block.
  */
-export interface RegionLimits { insns: number; depth: number }
+export interface RegionLimits {
+  insns: number;
+  depth: number;
+}
 /**
  * For user code: since calls are not inlined, 40 instructions and 8 levels took block-function entries in the busybox
  * shell loop from 1,676 to 1,317 per iteration and its time down about 5 %; 64 and 12 (1,050 entries) were no better.
@@ -110,7 +144,10 @@ export const USER_REGIONS: RegionLimits = { insns: 40, depth: 8 };
 export const KERNEL_REGIONS: RegionLimits = { insns: 12, depth: 3 };
 
 /** A block of a region and the successors inlined after it (by page offset). */
-interface RegionNode { blk: Block; next: Map<number, RegionNode> }
+interface RegionNode {
+  blk: Block;
+  next: Map<number, RegionNode>;
+}
 
 /** Page offsets a block continues at (fall-through, branch target, jump target), for inlining. */
 function successors(blk: Block): number[] {
@@ -134,7 +171,13 @@ function isCall(blk: Block): boolean {
 }
 
 /** A block function's plan: the inlined tree, its blocks, whether it loops to its start, and where it continues by tail call. */
-export interface RegionPlan { tree: RegionNode; blocks: Block[]; loops: boolean; maxInsns: number; exits: number[] }
+export interface RegionPlan {
+  tree: RegionNode;
+  blocks: Block[];
+  loops: boolean;
+  maxInsns: number;
+  exits: number[];
+}
 
 /**
  * Chooses the successors inlined into root's function, breadth first so both sides of a branch get room; a block is not
@@ -146,15 +189,23 @@ export function planRegion(root: Block, blockAt: Map<number, Block>, limits: Reg
   const exits: number[] = [];
   let room = limits.insns - root.insns.length;
   let loops = false;
-  const queue: { node: RegionNode; path: Set<number>; depth: number }[] = [{ node: tree, path: new Set([root.off]), depth: 0 }];
+  const queue: { node: RegionNode; path: Set<number>; depth: number }[] = [
+    { node: tree, path: new Set([root.off]), depth: 0 },
+  ];
   for (let q = 0; q < queue.length; q++) {
     const { node, path, depth } = queue[q];
     const call = isCall(node.blk);
     for (const off of successors(node.blk)) {
-      if (off === root.off) { loops = true; continue; }
+      if (off === root.off) {
+        loops = true;
+        continue;
+      }
       const blk = blockAt.get(off);
       if (blk === undefined || node.next.has(off)) continue;
-      if (call || path.has(off) || depth >= limits.depth || blk.insns.length > room) { exits.push(off); continue; }
+      if (call || path.has(off) || depth >= limits.depth || blk.insns.length > room) {
+        exits.push(off);
+        continue;
+      }
       room -= blk.insns.length;
       const child: RegionNode = { blk, next: new Map() };
       node.next.set(off, child);
@@ -172,16 +223,46 @@ export function planRegion(root: Block, blockAt: Map<number, Block>, limits: Reg
 
 /** Calls use(r, read) for the integer registers an (expanded) instruction reads and writes. */
 export function registerUse(insn: number, use: (r: number, read: boolean) => void): void {
-  const rd = (insn >>> 7) & 31, rs1 = (insn >>> 15) & 31, rs2 = (insn >>> 20) & 31;
+  const rd = (insn >>> 7) & 31,
+    rs1 = (insn >>> 15) & 31,
+    rs2 = (insn >>> 20) & 31;
   switch (insn & 0x7f) {
-    case 0x37: case 0x17: case 0x6f: use(rd, false); break;
-    case 0x67: case 0x03: case 0x13: case 0x1b: use(rs1, true); use(rd, false); break;
-    case 0x63: case 0x23: use(rs1, true); use(rs2, true); break;
-    case 0x33: case 0x3b: use(rs1, true); use(rs2, true); use(rd, false); break;
-    case 0x07: case 0x27: use(rs1, true); break;
-    case 0x2f: use(rs1, true); use(rs2, true); use(rd, false); break;
-    case 0x0f: break;
-    default: { // FP and CSR accesses: x[rd] is reloaded after the call-out
+    case 0x37:
+    case 0x17:
+    case 0x6f:
+      use(rd, false);
+      break;
+    case 0x67:
+    case 0x03:
+    case 0x13:
+    case 0x1b:
+      use(rs1, true);
+      use(rd, false);
+      break;
+    case 0x63:
+    case 0x23:
+      use(rs1, true);
+      use(rs2, true);
+      break;
+    case 0x33:
+    case 0x3b:
+      use(rs1, true);
+      use(rs2, true);
+      use(rd, false);
+      break;
+    case 0x07:
+    case 0x27:
+      use(rs1, true);
+      break;
+    case 0x2f:
+      use(rs1, true);
+      use(rs2, true);
+      use(rd, false);
+      break;
+    case 0x0f:
+      break;
+    default: {
+      // FP and CSR accesses: x[rd] is reloaded after the call-out
       use(rd, false);
       const xs = fpReadsX(insn); // FMV.*.X and FCVT from integers read x[rs1] inline
       if (xs >= 0) use(xs, true);
@@ -205,20 +286,39 @@ class BlockEmitter {
   private wL = -1;
   private tiL = -1;
   private uiL = -1;
-  private get addr(): number { return this.addrL >= 0 ? this.addrL : (this.addrL = this.b.local(I64)); }
-  private get e(): number { return this.eL >= 0 ? this.eL : (this.eL = this.b.local(I32)); }
-  private get t(): number { return this.tL >= 0 ? this.tL : (this.tL = this.b.local(I64)); }
-  private get u(): number { return this.uL >= 0 ? this.uL : (this.uL = this.b.local(I64)); }
-  private get w(): number { return this.wL >= 0 ? this.wL : (this.wL = this.b.local(I64)); }
-  private get ti(): number { return this.tiL >= 0 ? this.tiL : (this.tiL = this.b.local(I32)); }
-  private get ui(): number { return this.uiL >= 0 ? this.uiL : (this.uiL = this.b.local(I32)); }
+  private get addr(): number {
+    return this.addrL >= 0 ? this.addrL : (this.addrL = this.b.local(I64));
+  }
+  private get e(): number {
+    return this.eL >= 0 ? this.eL : (this.eL = this.b.local(I32));
+  }
+  private get t(): number {
+    return this.tL >= 0 ? this.tL : (this.tL = this.b.local(I64));
+  }
+  private get u(): number {
+    return this.uL >= 0 ? this.uL : (this.uL = this.b.local(I64));
+  }
+  private get w(): number {
+    return this.wL >= 0 ? this.wL : (this.wL = this.b.local(I64));
+  }
+  private get ti(): number {
+    return this.tiL >= 0 ? this.tiL : (this.tiL = this.b.local(I32));
+  }
+  private get ui(): number {
+    return this.uiL >= 0 ? this.uiL : (this.uiL = this.b.local(I32));
+  }
 
   /**
    * `fnAt`: function index of the block starting at each page offset (for direct tail calls to successors).
    * `nextHost`: host byte offset of the next page when code read from it is inlined (offsets 4096 and up), else -1.
    */
-  constructor(body: FunctionBody, private readonly hartBase: number, private readonly fnAt: Map<number, number>, private readonly nextHost: number,
-    private readonly link: { ramOffset: number; chainType: number }) {
+  constructor(
+    body: FunctionBody,
+    private readonly hartBase: number,
+    private readonly fnAt: Map<number, number>,
+    private readonly nextHost: number,
+    private readonly link: { ramOffset: number; chainType: number },
+  ) {
     this.b = body;
     this.vbase = body.local(I64);
     this.nL = body.local(I32);
@@ -245,7 +345,11 @@ class BlockEmitter {
   }
   /** Writes the dirty register locals back to the hart block and the count to G_N (before exits and call-outs). */
   private flush(): void {
-    for (const r of this.dirty) this.b.i32c(0).get(this.regL[r]).mem(Op.i64_store, this.hartBase + HS_X + 8 * r);
+    for (const r of this.dirty)
+      this.b
+        .i32c(0)
+        .get(this.regL[r])
+        .mem(Op.i64_store, this.hartBase + HS_X + 8 * r);
     this.syncCount();
   }
   /**
@@ -258,7 +362,11 @@ class BlockEmitter {
   }
   /** After a call-out that may have written x[r] in the hart block (FP compares, moves, conversions). */
   private reload(r: number): void {
-    if (r !== 0) this.b.i32c(0).mem(Op.i64_load, this.hartBase + HS_X + 8 * r).set(this.regL[r]);
+    if (r !== 0)
+      this.b
+        .i32c(0)
+        .mem(Op.i64_load, this.hartBase + HS_X + 8 * r)
+        .set(this.regL[r]);
   }
 
   /**
@@ -293,7 +401,10 @@ class BlockEmitter {
   private loaded = new Set<number>();
   private loadReads(insn: number): void {
     registerUse(insn, (r, read) => {
-      if (read && this.lazy.has(r) && !this.loaded.has(r)) { this.reload(r); this.loaded.add(r); }
+      if (read && this.lazy.has(r) && !this.loaded.has(r)) {
+        this.reload(r);
+        this.loaded.add(r);
+      }
     });
   }
 
@@ -337,7 +448,10 @@ class BlockEmitter {
     b.end();
     b.op(Op.unreachable); // every path above returns, tail-calls or loops
     b.end();
-    for (const r of this.written) b.i32c(0).get(this.regL[r]).mem(Op.i64_store, this.hartBase + HS_X + 8 * r);
+    for (const r of this.written)
+      b.i32c(0)
+        .get(this.regL[r])
+        .mem(Op.i64_store, this.hartBase + HS_X + 8 * r);
     b.gget(G_STOP);
   }
 
@@ -363,7 +477,8 @@ class BlockEmitter {
     }
     const last = blk.insns[len - 1];
     const next = last.off + last.len;
-    if (last.kind === Kind.Plain) { // falls through (cut before another block, an untranslated instruction or the page end)
+    if (last.kind === Kind.Plain) {
+      // falls through (cut before another block, an untranslated instruction or the page end)
       this.count(len);
       this.goTo(node, next);
     } else if (last.kind === Kind.Branch) {
@@ -373,7 +488,8 @@ class BlockEmitter {
       this.readX((insn >>> 20) & 31);
       b.op([Op.i64_eq, Op.i64_ne, 0, 0, Op.i64_lt_s, Op.i64_ge_s, Op.i64_lt_u, Op.i64_ge_u][(insn >>> 12) & 7]);
       b.if_();
-      const dirtyHere = new Set(this.dirty), loadedHere = new Set(this.loaded);
+      const dirtyHere = new Set(this.dirty),
+        loadedHere = new Set(this.loaded);
       this.depth++;
       this.goTo(node, last.off + branchImm(insn));
       this.depth--;
@@ -382,7 +498,8 @@ class BlockEmitter {
       this.loaded = loadedHere;
       this.goTo(node, next);
     } else if (last.kind === Kind.Jal) {
-      const rd = (last.insn >>> 7) & 31, target = last.off + jalImm(last.insn);
+      const rd = (last.insn >>> 7) & 31,
+        target = last.off + jalImm(last.insn);
       this.writeX(rd, () => this.pcAt(next));
       this.count(len);
       // A call whose return point has a function here: call the callee's code (on this page or another) and come back.
@@ -428,12 +545,22 @@ class BlockEmitter {
     const b = this.b;
     const child = node.next.get(off);
     const fn = this.fnAt.get(off);
-    if (node.blk.off < 4096 && off >= 4096 && (child !== undefined || fn !== undefined || off === this.root.off)) this.checkNextPage(off);
-    if (off === this.root.off) { b.br(this.depth); return; }
-    if (child !== undefined) { this.emitNode(child); return; }
+    if (node.blk.off < 4096 && off >= 4096 && (child !== undefined || fn !== undefined || off === this.root.off))
+      this.checkNextPage(off);
+    if (off === this.root.off) {
+      b.br(this.depth);
+      return;
+    }
+    if (child !== undefined) {
+      this.emitNode(child);
+      return;
+    }
     this.flush();
     const onPage = off >= 0 && off < 4096;
-    if (fn !== undefined) { b.returnCall(fn); return; }
+    if (fn !== undefined) {
+      b.returnCall(fn);
+      return;
+    }
     this.pcAt(off);
     b.gset(G_PC);
     b.i32c(onPage ? R_LEAVE : R_OFFPAGE).op(Op.return);
@@ -462,15 +589,28 @@ class BlockEmitter {
    * this function continues in the return point's function instead of returning to run's dispatch.
    */
   private callOnPage(off: number, ret: number): void {
-    const b = this.b, hb = this.hartBase;
-    const d = this.ti, res = this.ui;
+    const b = this.b,
+      hb = this.hartBase;
+    const d = this.ti,
+      res = this.ui;
     this.flush();
-    b.i32c(0).mem(Op.i32_load, hb + JIT_DEPTH).tee(d).i32c(MAX_CALL_DEPTH).op(Op.i32_ge_u).if_();
+    b.i32c(0)
+      .mem(Op.i32_load, hb + JIT_DEPTH)
+      .tee(d)
+      .i32c(MAX_CALL_DEPTH)
+      .op(Op.i32_ge_u)
+      .if_();
     b.returnCall(this.fnAt.get(off)!);
     b.end();
-    b.i32c(0).get(d).i32c(1).op(Op.i32_add).mem(Op.i32_store, hb + JIT_DEPTH);
+    b.i32c(0)
+      .get(d)
+      .i32c(1)
+      .op(Op.i32_add)
+      .mem(Op.i32_store, hb + JIT_DEPTH);
     b.call(this.fnAt.get(off)!).set(res);
-    b.i32c(0).get(d).mem(Op.i32_store, hb + JIT_DEPTH);
+    b.i32c(0)
+      .get(d)
+      .mem(Op.i32_store, hb + JIT_DEPTH);
     b.get(this.vbase).gset(G_VBASE);
     b.get(res).op(Op.i32_eqz);
     b.gget(G_PC);
@@ -483,27 +623,48 @@ class BlockEmitter {
 
   /** callOffPage's call, to G_PC (off the page), with registers and count flushed; never falls through. */
   private callAt(ret: number): void {
-    const b = this.b, hb = this.hartBase;
-    const d = this.ti, e = this.e;
-    b.i32c(0).mem(Op.i32_load, hb + JIT_DEPTH).tee(d).i32c(MAX_CALL_DEPTH).op(Op.i32_lt_u).if_();
+    const b = this.b,
+      hb = this.hartBase;
+    const d = this.ti,
+      e = this.e;
+    b.i32c(0)
+      .mem(Op.i32_load, hb + JIT_DEPTH)
+      .tee(d)
+      .i32c(MAX_CALL_DEPTH)
+      .op(Op.i32_lt_u)
+      .if_();
     tlbEntry(b, G_FTLB, () => b.gget(G_PC).op(Op.i32_wrap_i64));
     b.tee(e).mem(Op.i64_load, 0).gget(G_PC).i64c(PAGE_MASK_LO).op(Op.i64_and).op(Op.i64_eq).if_();
-    b.i32c(0).gget(G_PC).mem(Op.i64_store, hb + HS_PC); // a run that bounces (no code, slot collision) leaves pc here
+    b.i32c(0)
+      .gget(G_PC)
+      .mem(Op.i64_store, hb + HS_PC); // a run that bounces (no code, slot collision) leaves pc here
     b.get(d).i32c(3).op(Op.i32_shl);
     this.pcAt(ret);
     b.mem(Op.i64_store, hb + JIT_RETURNS);
-    b.i32c(0).get(d).i32c(1).op(Op.i32_add).mem(Op.i32_store, hb + JIT_DEPTH);
+    b.i32c(0)
+      .get(d)
+      .i32c(1)
+      .op(Op.i32_add)
+      .mem(Op.i32_store, hb + JIT_DEPTH);
     b.gget(G_LTLB).gget(G_STLB).gget(G_FTLB).gget(G_BUDGET).gget(G_N);
     b.get(e).mem(Op.i32_load, 8).i32c(this.link.ramOffset).op(Op.i32_sub).i32c(12).op(Op.i32_shr_u);
     b.i32c(CALL_CHAIN).callIndirect(this.link.chainType, 0);
     b.gset(G_N);
     // Another instance of this module may have run meanwhile (the callee came back through this page): vbase is ours.
     b.get(this.vbase).gset(G_VBASE);
-    b.i32c(0).mem(Op.i32_load, hb + JIT_DEPTH).get(d).op(Op.i32_eq).if_();
+    b.i32c(0)
+      .mem(Op.i32_load, hb + JIT_DEPTH)
+      .get(d)
+      .op(Op.i32_eq)
+      .if_();
     b.returnCall(this.fnAt.get(ret)!);
     b.end();
-    b.i32c(0).get(d).mem(Op.i32_store, hb + JIT_DEPTH);
-    b.i32c(0).mem(Op.i64_load, hb + HS_PC).gset(G_PC);
+    b.i32c(0)
+      .get(d)
+      .mem(Op.i32_store, hb + JIT_DEPTH);
+    b.i32c(0)
+      .mem(Op.i64_load, hb + HS_PC)
+      .gset(G_PC);
     b.i32c(R_LEAVE).op(Op.return);
     b.end();
     b.end();
@@ -579,23 +740,40 @@ class BlockEmitter {
   private emitPlain(ins: GuestInsn, k: number): void {
     const b = this.b;
     const insn = ins.insn;
-    const rd = (insn >>> 7) & 31, rs1 = (insn >>> 15) & 31, rs2 = (insn >>> 20) & 31;
-    const f3 = (insn >>> 12) & 7, f7 = insn >>> 25;
+    const rd = (insn >>> 7) & 31,
+      rs1 = (insn >>> 15) & 31,
+      rs2 = (insn >>> 20) & 31;
+    const f3 = (insn >>> 12) & 7,
+      f7 = insn >>> 25;
     const imm = insn >> 20;
     switch (insn & 0x7f) {
-      case 0x37: this.writeX(rd, () => b.i64c(insn & PAGE_MASK_LO)); return;
-      case 0x17: this.writeX(rd, () => this.pcAt(ins.off + (insn & PAGE_MASK_LO))); return;
+      case 0x37:
+        this.writeX(rd, () => b.i64c(insn & PAGE_MASK_LO));
+        return;
+      case 0x17:
+        this.writeX(rd, () => this.pcAt(ins.off + (insn & PAGE_MASK_LO)));
+        return;
       case 0x03: {
         this.effAddr(rs1, imm);
         const size = 1 << (f3 & 3);
-        const ops = [Op.i64_load8_s, Op.i64_load16_s, Op.i64_load32_s, Op.i64_load, Op.i64_load8_u, Op.i64_load16_u, Op.i64_load32_u];
+        const ops = [
+          Op.i64_load8_s,
+          Op.i64_load16_s,
+          Op.i64_load32_s,
+          Op.i64_load,
+          Op.i64_load8_u,
+          Op.i64_load16_u,
+          Op.i64_load32_u,
+        ];
         this.tlbHit(G_LTLB, size);
         b.if_(I64);
         this.hostAddr();
         b.mem(ops[f3], 0);
         b.else_();
         this.syncCount();
-        b.get(this.addr).i32c(packSlow(f3, ins, k)).call(F_LDSLOW);
+        b.get(this.addr)
+          .i32c(packSlow(f3, ins, k))
+          .call(F_LDSLOW);
         this.exitIfStopped();
         b.end();
         if (rd === 0) b.op(Op.drop);
@@ -614,7 +792,10 @@ class BlockEmitter {
         b.get(this.t).mem([Op.i64_store8, Op.i64_store16, Op.i64_store32, Op.i64_store][f3], 0);
         b.else_();
         this.syncCount();
-        b.get(this.addr).get(this.t).i32c(packSlow(f3, ins, k)).call(F_STSLOW);
+        b.get(this.addr)
+          .get(this.t)
+          .i32c(packSlow(f3, ins, k))
+          .call(F_STSLOW);
         this.exitIfStopped();
         b.end();
         return;
@@ -624,14 +805,30 @@ class BlockEmitter {
         this.writeX(rd, () => {
           this.readX(rs1);
           switch (f3) {
-            case 0: b.i64c(imm).op(Op.i64_add); break;
-            case 1: b.i64c(imm & 63).op(Op.i64_shl); break;
-            case 2: b.i64c(imm).op(Op.i64_lt_s).op(Op.i64_extend_i32_u); break;
-            case 3: b.i64c(imm).op(Op.i64_lt_u).op(Op.i64_extend_i32_u); break;
-            case 4: b.i64c(imm).op(Op.i64_xor); break;
-            case 5: b.i64c(imm & 63).op((insn >>> 26) === 0 ? Op.i64_shr_u : Op.i64_shr_s); break;
-            case 6: b.i64c(imm).op(Op.i64_or); break;
-            default: b.i64c(imm).op(Op.i64_and); break;
+            case 0:
+              b.i64c(imm).op(Op.i64_add);
+              break;
+            case 1:
+              b.i64c(imm & 63).op(Op.i64_shl);
+              break;
+            case 2:
+              b.i64c(imm).op(Op.i64_lt_s).op(Op.i64_extend_i32_u);
+              break;
+            case 3:
+              b.i64c(imm).op(Op.i64_lt_u).op(Op.i64_extend_i32_u);
+              break;
+            case 4:
+              b.i64c(imm).op(Op.i64_xor);
+              break;
+            case 5:
+              b.i64c(imm & 63).op(insn >>> 26 === 0 ? Op.i64_shr_u : Op.i64_shr_s);
+              break;
+            case 6:
+              b.i64c(imm).op(Op.i64_or);
+              break;
+            default:
+              b.i64c(imm).op(Op.i64_and);
+              break;
           }
         });
         return;
@@ -658,8 +855,11 @@ class BlockEmitter {
         this.writeX(rd, () => this.emitOp32(f3, f7, rs1, rs2));
         return;
       }
-      case 0x0f: return; // FENCE: one hart, program order already holds
-      case 0x2f: this.emitAmo(ins, k); return;
+      case 0x0f:
+        return; // FENCE: one hart, program order already holds
+      case 0x2f:
+        this.emitAmo(ins, k);
+        return;
       case 0x73: // CSR access: the interpreter's code through a call-out; state changes that matter here stop translated code
         this.flush();
         b.i32c(insn).i32c(ins.off).i32c(k).i32c(ins.len).call(F_EXEC1);
@@ -679,7 +879,9 @@ class BlockEmitter {
   private emitAmo(ins: GuestInsn, k: number): void {
     const b = this.b;
     const insn = ins.insn;
-    const rd = (insn >>> 7) & 31, rs1 = (insn >>> 15) & 31, rs2 = (insn >>> 20) & 31;
+    const rd = (insn >>> 7) & 31,
+      rs1 = (insn >>> 15) & 31,
+      rs2 = (insn >>> 20) & 31;
     const wide = ((insn >>> 12) & 7) === 3;
     const f5 = insn >>> 27;
     const slow = (): void => {
@@ -688,29 +890,51 @@ class BlockEmitter {
       this.reload(rd);
       this.leaveIf();
     };
-    if (f5 === 2 || f5 === 3) { slow(); this.markDirty(rd); return; }
+    if (f5 === 2 || f5 === 3) {
+      slow();
+      this.markDirty(rd);
+      return;
+    }
     const size = wide ? 8 : 4;
     this.effAddr(rs1, 0);
     // Operand (sign-extended for .W, whose comparisons are on 32-bit values) before rd is written.
     this.readX(rs2);
     if (!wide) b.op(Op.i32_wrap_i64).op(Op.i64_extend_i32_s);
     b.set(this.u);
-    b.get(this.addr).op(Op.i32_wrap_i64).i32c(size - 1).op(Op.i32_and).op(Op.i32_eqz);
+    b.get(this.addr)
+      .op(Op.i32_wrap_i64)
+      .i32c(size - 1)
+      .op(Op.i32_and)
+      .op(Op.i32_eqz);
     b.if_(I32);
     this.tlbHit(G_STLB, size);
     b.else_().i32c(0).end();
     b.if_();
     this.hostAddr();
-    b.tee(this.ti).mem(wide ? Op.i64_load : Op.i64_load32_s, 0).set(this.t);
+    b.tee(this.ti)
+      .mem(wide ? Op.i64_load : Op.i64_load32_s, 0)
+      .set(this.t);
     b.get(this.ti);
-    const t = this.t, u = this.u;
+    const t = this.t,
+      u = this.u;
     switch (f5) {
-      case 0x01: b.get(u); break;
-      case 0x00: b.get(t).get(u).op(Op.i64_add); break;
-      case 0x04: b.get(t).get(u).op(Op.i64_xor); break;
-      case 0x0c: b.get(t).get(u).op(Op.i64_and); break;
-      case 0x08: b.get(t).get(u).op(Op.i64_or); break;
-      default: { // MIN, MAX, MINU, MAXU: select(old, operand, pick old)
+      case 0x01:
+        b.get(u);
+        break;
+      case 0x00:
+        b.get(t).get(u).op(Op.i64_add);
+        break;
+      case 0x04:
+        b.get(t).get(u).op(Op.i64_xor);
+        break;
+      case 0x0c:
+        b.get(t).get(u).op(Op.i64_and);
+        break;
+      case 0x08:
+        b.get(t).get(u).op(Op.i64_or);
+        break;
+      default: {
+        // MIN, MAX, MINU, MAXU: select(old, operand, pick old)
         const cmp = f5 === 0x10 ? Op.i64_lt_s : f5 === 0x14 ? Op.i64_gt_s : f5 === 0x18 ? Op.i64_lt_u : Op.i64_gt_u;
         b.get(t).get(u).get(t).get(u).op(cmp).op(Op.select);
         break;
@@ -732,11 +956,16 @@ class BlockEmitter {
   private emitOp(f3: number, f7: number, rs1: number, rs2: number): void {
     const b = this.b;
     if (f7 === 1) {
-      this.readX(rs1); b.set(this.t);
-      this.readX(rs2); b.set(this.u);
-      const t = this.t, u = this.u;
+      this.readX(rs1);
+      b.set(this.t);
+      this.readX(rs2);
+      b.set(this.u);
+      const t = this.t,
+        u = this.u;
       switch (f3) {
-        case 0: b.get(t).get(u).op(Op.i64_mul); return;
+        case 0:
+          b.get(t).get(u).op(Op.i64_mul);
+          return;
         case 1: // MULH: mulhu - (t<0 ? u : 0) - (u<0 ? t : 0)
           this.mulhu();
           b.get(t).i64c(63).op(Op.i64_shr_s).get(u).op(Op.i64_and).op(Op.i64_sub);
@@ -746,66 +975,121 @@ class BlockEmitter {
           this.mulhu();
           b.get(t).i64c(63).op(Op.i64_shr_s).get(u).op(Op.i64_and).op(Op.i64_sub);
           return;
-        case 3: this.mulhu(); return;
+        case 3:
+          this.mulhu();
+          return;
         case 4: // DIV
           b.get(u).op(Op.i64_eqz).if_(I64).i64c(-1).else_();
           b.get(t).i64c(0, -0x80000000).op(Op.i64_eq).get(u).i64c(-1).op(Op.i64_eq).op(Op.i32_and);
           b.if_(I64).get(t).else_().get(t).get(u).op(Op.i64_div_s).end();
           b.end();
           return;
-        case 5: b.get(u).op(Op.i64_eqz).if_(I64).i64c(-1).else_().get(t).get(u).op(Op.i64_div_u).end(); return;
-        case 6: b.get(u).op(Op.i64_eqz).if_(I64).get(t).else_().get(t).get(u).op(Op.i64_rem_s).end(); return;
-        default: b.get(u).op(Op.i64_eqz).if_(I64).get(t).else_().get(t).get(u).op(Op.i64_rem_u).end(); return;
+        case 5:
+          b.get(u).op(Op.i64_eqz).if_(I64).i64c(-1).else_().get(t).get(u).op(Op.i64_div_u).end();
+          return;
+        case 6:
+          b.get(u).op(Op.i64_eqz).if_(I64).get(t).else_().get(t).get(u).op(Op.i64_rem_s).end();
+          return;
+        default:
+          b.get(u).op(Op.i64_eqz).if_(I64).get(t).else_().get(t).get(u).op(Op.i64_rem_u).end();
+          return;
       }
     }
     this.readX(rs1);
     this.readX(rs2);
     switch (f3) {
-      case 0: b.op(f7 === 0 ? Op.i64_add : Op.i64_sub); return;
-      case 1: b.op(Op.i64_shl); return;
-      case 2: b.op(Op.i64_lt_s).op(Op.i64_extend_i32_u); return;
-      case 3: b.op(Op.i64_lt_u).op(Op.i64_extend_i32_u); return;
-      case 4: b.op(Op.i64_xor); return;
-      case 5: b.op(f7 === 0 ? Op.i64_shr_u : Op.i64_shr_s); return;
-      case 6: b.op(Op.i64_or); return;
-      default: b.op(Op.i64_and); return;
+      case 0:
+        b.op(f7 === 0 ? Op.i64_add : Op.i64_sub);
+        return;
+      case 1:
+        b.op(Op.i64_shl);
+        return;
+      case 2:
+        b.op(Op.i64_lt_s).op(Op.i64_extend_i32_u);
+        return;
+      case 3:
+        b.op(Op.i64_lt_u).op(Op.i64_extend_i32_u);
+        return;
+      case 4:
+        b.op(Op.i64_xor);
+        return;
+      case 5:
+        b.op(f7 === 0 ? Op.i64_shr_u : Op.i64_shr_s);
+        return;
+      case 6:
+        b.op(Op.i64_or);
+        return;
+      default:
+        b.op(Op.i64_and);
+        return;
     }
   }
 
   /** High 64 bits of the unsigned product of t and u, from four 32x32 partial products. */
   private mulhu(): void {
-    const b = this.b, t = this.t, u = this.u, w = this.w;
-    const lo = (x: number): void => { b.get(x).i64c(-1, 0).op(Op.i64_and); };
-    const hi = (x: number): void => { b.get(x).i64c(32).op(Op.i64_shr_u); };
+    const b = this.b,
+      t = this.t,
+      u = this.u,
+      w = this.w;
+    const lo = (x: number): void => {
+      b.get(x).i64c(-1, 0).op(Op.i64_and);
+    };
+    const hi = (x: number): void => {
+      b.get(x).i64c(32).op(Op.i64_shr_u);
+    };
     // mid = (lo(t)*lo(u) >> 32) + lo(lo(t)*hi(u)) + lo(hi(t)*lo(u))
-    lo(t); lo(u); b.op(Op.i64_mul).i64c(32).op(Op.i64_shr_u);
-    lo(t); hi(u); b.op(Op.i64_mul).i64c(-1, 0).op(Op.i64_and).op(Op.i64_add);
-    hi(t); lo(u); b.op(Op.i64_mul).i64c(-1, 0).op(Op.i64_and).op(Op.i64_add);
+    lo(t);
+    lo(u);
+    b.op(Op.i64_mul).i64c(32).op(Op.i64_shr_u);
+    lo(t);
+    hi(u);
+    b.op(Op.i64_mul).i64c(-1, 0).op(Op.i64_and).op(Op.i64_add);
+    hi(t);
+    lo(u);
+    b.op(Op.i64_mul).i64c(-1, 0).op(Op.i64_and).op(Op.i64_add);
     b.set(w);
     // hi(t)*hi(u) + hi(lo(t)*hi(u)) + hi(hi(t)*lo(u)) + hi(mid)
-    hi(t); hi(u); b.op(Op.i64_mul);
-    lo(t); hi(u); b.op(Op.i64_mul).i64c(32).op(Op.i64_shr_u).op(Op.i64_add);
-    hi(t); lo(u); b.op(Op.i64_mul).i64c(32).op(Op.i64_shr_u).op(Op.i64_add);
+    hi(t);
+    hi(u);
+    b.op(Op.i64_mul);
+    lo(t);
+    hi(u);
+    b.op(Op.i64_mul).i64c(32).op(Op.i64_shr_u).op(Op.i64_add);
+    hi(t);
+    lo(u);
+    b.op(Op.i64_mul).i64c(32).op(Op.i64_shr_u).op(Op.i64_add);
     b.get(w).i64c(32).op(Op.i64_shr_u).op(Op.i64_add);
   }
 
   /** RV64 OP-32 and M's W forms: pushes the sign-extended result. */
   private emitOp32(f3: number, f7: number, rs1: number, rs2: number): void {
-    const b = this.b, t = this.ti, u = this.ui;
-    this.readX(rs1); b.op(Op.i32_wrap_i64).set(t);
-    this.readX(rs2); b.op(Op.i32_wrap_i64).set(u);
+    const b = this.b,
+      t = this.ti,
+      u = this.ui;
+    this.readX(rs1);
+    b.op(Op.i32_wrap_i64).set(t);
+    this.readX(rs2);
+    b.op(Op.i32_wrap_i64).set(u);
     if (f7 === 1) {
       switch (f3) {
-        case 0: b.get(t).get(u).op(Op.i32_mul); break;
+        case 0:
+          b.get(t).get(u).op(Op.i32_mul);
+          break;
         case 4:
           b.get(u).op(Op.i32_eqz).if_(I32).i32c(-1).else_();
           b.get(t).i32c(-0x80000000).op(Op.i32_eq).get(u).i32c(-1).op(Op.i32_eq).op(Op.i32_and);
           b.if_(I32).get(t).else_().get(t).get(u).op(Op.i32_div_s).end();
           b.end();
           break;
-        case 5: b.get(u).op(Op.i32_eqz).if_(I32).i32c(-1).else_().get(t).get(u).op(Op.i32_div_u).end(); break;
-        case 6: b.get(u).op(Op.i32_eqz).if_(I32).get(t).else_().get(t).get(u).op(Op.i32_rem_s).end(); break;
-        default: b.get(u).op(Op.i32_eqz).if_(I32).get(t).else_().get(t).get(u).op(Op.i32_rem_u).end(); break;
+        case 5:
+          b.get(u).op(Op.i32_eqz).if_(I32).i32c(-1).else_().get(t).get(u).op(Op.i32_div_u).end();
+          break;
+        case 6:
+          b.get(u).op(Op.i32_eqz).if_(I32).get(t).else_().get(t).get(u).op(Op.i32_rem_s).end();
+          break;
+        default:
+          b.get(u).op(Op.i32_eqz).if_(I32).get(t).else_().get(t).get(u).op(Op.i32_rem_u).end();
+          break;
       }
     } else {
       b.get(t).get(u);
@@ -820,7 +1104,9 @@ class BlockEmitter {
   private emitJump(ins: GuestInsn): void {
     const b = this.b;
     const insn = ins.insn;
-    const rd = (insn >>> 7) & 31, rs1 = (insn >>> 15) & 31, rs2 = (insn >>> 20) & 31;
+    const rd = (insn >>> 7) & 31,
+      rs1 = (insn >>> 15) & 31,
+      rs2 = (insn >>> 20) & 31;
     const next = ins.off + ins.len;
     if (ins.kind === Kind.Branch) {
       this.readX(rs1);
@@ -838,7 +1124,11 @@ class BlockEmitter {
       b.gset(G_PC);
     } else {
       this.readX(rs1);
-      b.i64c(insn >> 20).op(Op.i64_add).i64c(-2).op(Op.i64_and).gset(G_PC);
+      b.i64c(insn >> 20)
+        .op(Op.i64_add)
+        .i64c(-2)
+        .op(Op.i64_and)
+        .gset(G_PC);
       this.writeX(rd, () => this.pcAt(next));
     }
   }
@@ -848,9 +1138,17 @@ class BlockEmitter {
   private fp(): FpEmitter {
     if (this.fpEmitter !== undefined) return this.fpEmitter;
     const host: FpHost = {
-      b: this.b, hartBase: this.hartBase, loadTlbGlobal: G_LTLB, storeTlbGlobal: G_STLB,
+      b: this.b,
+      hartBase: this.hartBase,
+      loadTlbGlobal: G_LTLB,
+      storeTlbGlobal: G_STLB,
       readX: (r) => this.readX(r),
-      setX: (rd, value) => { if (rd !== 0) { value(); this.b.set(this.regL[rd]); } },
+      setX: (rd, value) => {
+        if (rd !== 0) {
+          value();
+          this.b.set(this.regL[rd]);
+        }
+      },
       markDirty: (rd) => this.markDirty(rd),
       effAddr: (rs1, imm) => this.effAddr(rs1, imm),
       tlbHit: (g, size) => this.tlbHit(g, size),
@@ -875,7 +1173,11 @@ function tlbEntry(b: FunctionBody, table: number, addrLow: () => void): void {
   b.gget(table);
   addrLow();
   // ((addr >>> 12) & (TLB_ENTRIES - 1)) * 16, in two operations instead of three
-  b.i32c(8).op(Op.i32_shr_u).i32c((TLB_ENTRIES - 1) << 4).op(Op.i32_and).op(Op.i32_add);
+  b.i32c(8)
+    .op(Op.i32_shr_u)
+    .i32c((TLB_ENTRIES - 1) << 4)
+    .op(Op.i32_and)
+    .op(Op.i32_add);
 }
 
 /** TYPEVISOR_WASM_NAMES=1 names the functions of page modules (physical page, block offset) for profilers. */
@@ -912,7 +1214,17 @@ export function makeChainHub(callOuts: CallOuts): ChainHub {
   const c = new ModuleBuilder();
   const runType = c.typeIndex([I32, I32, I32, I32, I32, I32], [I32]);
   const { index, body } = c.addFunction([I32, I32, I32, I32, I32, I32], [I32]);
-  body.get(0).get(1).get(2).get(3).get(4).get(5).get(5).i32c(CHAIN_SLOTS - 1).op(Op.i32_and).returnCallIndirect(runType, 0);
+  body
+    .get(0)
+    .get(1)
+    .get(2)
+    .get(3)
+    .get(4)
+    .get(5)
+    .get(5)
+    .i32c(CHAIN_SLOTS - 1)
+    .op(Op.i32_and)
+    .returnCallIndirect(runType, 0);
   c.setSparseTable(CHAIN_SLOTS, []);
   c.exportFunction('enter', index);
   c.exportTable('chain', 0);
@@ -926,7 +1238,14 @@ export function makeChainHub(callOuts: CallOuts): ChainHub {
   t.setSparseTable(CALL_SLOTS, [{ offset: 0, elements: names.map((_, i) => i) }]);
   t.exportTable('calls', 0);
   const calls = new WebAssembly.Instance(new WebAssembly.Module(t.build()), {
-    e: { load: callOuts.load, store: callOuts.store, fp: callOuts.fp, fpmem: callOuts.fpmem, exec1: callOuts.exec1, enter: chain.exports.enter },
+    e: {
+      load: callOuts.load,
+      store: callOuts.store,
+      fp: callOuts.fp,
+      fpmem: callOuts.fpmem,
+      exec1: callOuts.exec1,
+      enter: chain.exports.enter,
+    },
   });
   return { table, calls: calls.exports.calls as WebAssembly.Table };
 }
@@ -941,10 +1260,18 @@ export const bounceRun: PageFunction = (() => {
 })();
 
 /** Links a compiled page module to the guest memory and the engine's call table (call-outs and chain). */
-export function instantiatePage(built: BuiltPage, mod: WebAssembly.Module, memory: WebAssembly.Memory, hub: ChainHub): TranslatedPage {
+export function instantiatePage(
+  built: BuiltPage,
+  mod: WebAssembly.Module,
+  memory: WebAssembly.Memory,
+  hub: ChainHub,
+): TranslatedPage {
   const inst = new WebAssembly.Instance(mod, { e: { mem: memory, calls: hub.calls } });
   return {
-    entry: built.entry, run: inst.exports.run as PageFunction, blockCount: built.blockCount, insnCount: built.insnCount,
+    entry: built.entry,
+    run: inst.exports.run as PageFunction,
+    blockCount: built.blockCount,
+    insnCount: built.insnCount,
     wasmBytes: built.bytes.length,
   };
 }
@@ -956,21 +1283,39 @@ export function instantiatePage(built: BuiltPage, mod: WebAssembly.Module, memor
  * `nextHost`: code crossing into them checks that mapping first (a loop across a page boundary then stays in one
  * module instead of chaining between two on every iteration).
  */
-export function buildPage(blocks: Block[], interp: number[], hartBase: number, ramOffset: number, page: number, entries?: Iterable<number>,
-  nextHost = -1, limits: RegionLimits = USER_REGIONS): BuiltPage {
+export function buildPage(
+  blocks: Block[],
+  interp: number[],
+  hartBase: number,
+  ramOffset: number,
+  page: number,
+  entries?: Iterable<number>,
+  nextHost = -1,
+  limits: RegionLimits = USER_REGIONS,
+): BuiltPage {
   const entry = new Int16Array(2048).fill(-1);
   for (const o of interp) if (o < 4096) entry[o >> 1] = -2;
   const blockAt = new Map<number, Block>();
   for (const blk of blocks) blockAt.set(blk.off, blk);
   const roots: number[] = [];
   const isRoot = new Set<number>();
-  const addRoot = (o: number): void => { if (blockAt.has(o) && !isRoot.has(o)) { isRoot.add(o); roots.push(o); } };
+  const addRoot = (o: number): void => {
+    if (blockAt.has(o) && !isRoot.has(o)) {
+      isRoot.add(o);
+      roots.push(o);
+    }
+  };
   if (entries === undefined) for (const blk of blocks) addRoot(blk.off);
   else for (const o of entries) addRoot(o);
   for (const blk of blocks) {
     const last = blk.insns[blk.insns.length - 1];
     // Return points on this page (the next page's are reached through its own code: returns are jalr, which leave).
-    if ((last.kind === Kind.Jal || last.kind === Kind.Jalr) && ((last.insn >>> 7) & 31) !== 0 && last.off + last.len < 4096) addRoot(last.off + last.len);
+    if (
+      (last.kind === Kind.Jal || last.kind === Kind.Jalr) &&
+      ((last.insn >>> 7) & 31) !== 0 &&
+      last.off + last.len < 4096
+    )
+      addRoot(last.off + last.len);
   }
   const plans: RegionPlan[] = [];
   for (let i = 0; i < roots.length; i++) {
@@ -978,7 +1323,9 @@ export function buildPage(blocks: Block[], interp: number[], hartBase: number, r
     plans.push(plan);
     for (const o of plan.exits) addRoot(o);
   }
-  roots.forEach((o, i) => { if (o < 4096) entry[o >> 1] = i; });
+  roots.forEach((o, i) => {
+    if (o < 4096) entry[o >> 1] = i;
+  });
   const m = new ModuleBuilder();
   m.importMemory('e', 'mem');
   m.importTable('e', 'calls', CALL_SLOTS);
@@ -996,18 +1343,37 @@ export function buildPage(blocks: Block[], interp: number[], hartBase: number, r
   // run(loadTlb, storeTlb, fetchTlb, budget, count, page): dispatch on pc until a block says leave; when pc left the page
   // and the fetch TLB maps it to RAM, tail-call that page's run through the chain hub.
   const { index, body: r } = m.addFunction([I32, I32, I32, I32, I32, I32], [I32]);
-  const res = r.local(I32), e = r.local(I32), depth = r.local(I32);
+  const res = r.local(I32),
+    e = r.local(I32),
+    depth = r.local(I32);
   r.get(5).i32c(page).op(Op.i32_ne).if_().get(4).op(Op.return).end();
   r.get(0).gset(G_LTLB).get(1).gset(G_STLB).get(2).gset(G_FTLB).get(3).gset(G_BUDGET).get(4).gset(G_N);
-  r.i32c(0).mem(Op.i64_load, hartBase + HS_PC).gset(G_PC);
+  r.i32c(0)
+    .mem(Op.i64_load, hartBase + HS_PC)
+    .gset(G_PC);
   r.gget(G_PC).i64c(PAGE_MASK_LO).op(Op.i64_and).gset(G_VBASE);
   emitDispatch(r, roots, res);
-  r.i32c(0).gget(G_PC).mem(Op.i64_store, hartBase + HS_PC);
+  r.i32c(0)
+    .gget(G_PC)
+    .mem(Op.i64_store, hartBase + HS_PC);
   r.get(res).i32c(R_OFFPAGE).op(Op.i32_eq).if_();
   // Back to a caller waiting in a wasm frame for this pc (BlockEmitter.callOffPage): pop it and return to it.
-  r.i32c(0).mem(Op.i32_load, hartBase + JIT_DEPTH).tee(depth).if_();
-  r.get(depth).i32c(3).op(Op.i32_shl).mem(Op.i64_load, hartBase + JIT_RETURNS - 8).gget(G_PC).op(Op.i64_eq).if_();
-  r.i32c(0).get(depth).i32c(1).op(Op.i32_sub).mem(Op.i32_store, hartBase + JIT_DEPTH);
+  r.i32c(0)
+    .mem(Op.i32_load, hartBase + JIT_DEPTH)
+    .tee(depth)
+    .if_();
+  r.get(depth)
+    .i32c(3)
+    .op(Op.i32_shl)
+    .mem(Op.i64_load, hartBase + JIT_RETURNS - 8)
+    .gget(G_PC)
+    .op(Op.i64_eq)
+    .if_();
+  r.i32c(0)
+    .get(depth)
+    .i32c(1)
+    .op(Op.i32_sub)
+    .mem(Op.i32_store, hartBase + JIT_DEPTH);
   r.gget(G_N).op(Op.return);
   r.end();
   r.end();
@@ -1039,13 +1405,18 @@ export function buildPage(blocks: Block[], interp: number[], hartBase: number, r
  */
 function emitDispatch(r: FunctionBody, roots: number[], res: number): void {
   // Only this page's offsets: pc is on the page whenever the loop dispatches.
-  const sorted = roots.map((o, i) => ({ half: o >> 1, fn: F_FIRST_BLOCK + i })).filter((c) => c.half < 2048).sort((a, b) => a.half - b.half);
+  const sorted = roots
+    .map((o, i) => ({ half: o >> 1, fn: F_FIRST_BLOCK + i }))
+    .filter((c) => c.half < 2048)
+    .sort((a, b) => a.half - b.half);
   const k = sorted.length;
   const first = k > 0 ? sorted[0].half : 0;
   const span = k > 0 ? sorted[k - 1].half - first + 1 : 0;
   // Cases 0..k-1 are the functions; label k (the outermost block) is "no function here".
   const labels = new Array<number>(span).fill(k);
-  sorted.forEach((c, i) => { labels[c.half - first] = i; });
+  sorted.forEach((c, i) => {
+    labels[c.half - first] = i;
+  });
   r.block(); // exit
   r.loop();
   for (let i = 0; i <= k; i++) r.block();
@@ -1055,7 +1426,11 @@ function emitDispatch(r: FunctionBody, roots: number[], res: number): void {
   for (let i = 0; i < k; i++) {
     r.end();
     // Inside blocks i+1..k, then the loop (depth k-i) and the exit block (depth k-i+1).
-    r.call(sorted[i].fn).tee(res).op(Op.i32_eqz).brIf(k - i).br(k - i + 1);
+    r.call(sorted[i].fn)
+      .tee(res)
+      .op(Op.i32_eqz)
+      .brIf(k - i)
+      .br(k - i + 1);
   }
   r.end();
   r.i32c(R_LEAVE).set(res);
@@ -1066,10 +1441,21 @@ function emitDispatch(r: FunctionBody, roots: number[], res: number): void {
 /** Emits the shared slow paths (indexes F_LDSLOW..F_FP); each publishes pc = vbase + pcoff and the count before calling out. */
 function emitHelpers(m: ModuleBuilder, hartBase: number): void {
   const publish = (b: FunctionBody, pcoff: number, k: number): void => {
-    b.i32c(0).gget(G_VBASE).get(pcoff).op(Op.i64_extend_i32_u).op(Op.i64_add).mem(Op.i64_store, hartBase + HS_PC);
-    b.i32c(0).gget(G_N).get(k).op(Op.i32_add).mem(Op.i32_store, hartBase + JIT_COUNT);
+    b.i32c(0)
+      .gget(G_VBASE)
+      .get(pcoff)
+      .op(Op.i64_extend_i32_u)
+      .op(Op.i64_add)
+      .mem(Op.i64_store, hartBase + HS_PC);
+    b.i32c(0)
+      .gget(G_N)
+      .get(k)
+      .op(Op.i32_add)
+      .mem(Op.i32_store, hartBase + JIT_COUNT);
   };
-  const callOut = (b: FunctionBody, slot: number): void => { b.i32c(slot).callIndirect(m.typeIndex(...CALL_TYPES[slot]), 0); };
+  const callOut = (b: FunctionBody, slot: number): void => {
+    b.i32c(slot).callIndirect(m.typeIndex(...CALL_TYPES[slot]), 0);
+  };
   const halves = (b: FunctionBody, v: number): void => {
     b.get(v).op(Op.i32_wrap_i64).get(v).i64c(32).op(Op.i64_shr_u).op(Op.i32_wrap_i64);
   };
@@ -1084,7 +1470,9 @@ function emitHelpers(m: ModuleBuilder, hartBase: number): void {
   };
   /** Locals pcoff, k and f3 of a memory slow path, from its packSlow operand. */
   const unpack = (b: FunctionBody, packed: number): { pcoff: number; k: number; f3: number } => {
-    const pcoff = b.local(I32), k = b.local(I32), f3 = b.local(I32);
+    const pcoff = b.local(I32),
+      k = b.local(I32),
+      f3 = b.local(I32);
     b.get(packed).i32c(4).op(Op.i32_shr_u).i32c(0x1fff).op(Op.i32_and).set(pcoff);
     b.get(packed).i32c(17).op(Op.i32_shr_u).set(k);
     b.get(packed).i32c(7).op(Op.i32_and).set(f3);
@@ -1095,35 +1483,54 @@ function emitHelpers(m: ModuleBuilder, hartBase: number): void {
   if (ld.index !== F_LDSLOW) throw new Error('function numbering');
   const lu = unpack(ld.body, 1);
   publish(ld.body, lu.pcoff, lu.k);
-  ld.body.get(lu.f3); halves(ld.body, 0); callOut(ld.body, CALL_LOAD);
+  ld.body.get(lu.f3);
+  halves(ld.body, 0);
+  callOut(ld.body, CALL_LOAD);
   ld.body.gset(G_STOP);
   ld.body.i32c(0).mem(Op.i64_load, hartBase + JIT_RESULT);
   // stslow(addr, value, packed); G_STOP = 0, R_LEAVE (pc and count then include this store) or R_TRAP
   const st = m.addFunction([I64, I64, I32], []);
   const su = unpack(st.body, 2);
   publish(st.body, su.pcoff, su.k);
-  st.body.get(su.f3); halves(st.body, 0); halves(st.body, 1); callOut(st.body, CALL_STORE);
+  st.body.get(su.f3);
+  halves(st.body, 0);
+  halves(st.body, 1);
+  callOut(st.body, CALL_STORE);
   st.body.tee(su.f3).gset(G_STOP);
   st.body.get(su.f3).i32c(R_LEAVE).op(Op.i32_eq).if_();
   // pc = vbase + pcoff + len (len: 4 when packed bit 3 is set, else 2)
-  st.body.gget(G_VBASE).get(su.pcoff).get(2).i32c(8).op(Op.i32_and).i32c(2).op(Op.i32_shr_u).i32c(2).op(Op.i32_add).op(Op.i32_add);
+  st.body
+    .gget(G_VBASE)
+    .get(su.pcoff)
+    .get(2)
+    .i32c(8)
+    .op(Op.i32_and)
+    .i32c(2)
+    .op(Op.i32_shr_u)
+    .i32c(2)
+    .op(Op.i32_add)
+    .op(Op.i32_add);
   st.body.op(Op.i64_extend_i32_u).op(Op.i64_add).gset(G_PC);
   st.body.gget(G_N).get(su.k).op(Op.i32_add).i32c(1).op(Op.i32_add).gset(G_N);
   st.body.end();
   // fpmem(insn, addr, pcoff, k, len) -> stop
   const fm = m.addFunction([I32, I64, I32, I32, I32], [I32]);
   publish(fm.body, 2, 3);
-  fm.body.get(0); halves(fm.body, 1); callOut(fm.body, CALL_FPMEM);
+  fm.body.get(0);
+  halves(fm.body, 1);
+  callOut(fm.body, CALL_FPMEM);
   stopIf(fm.body, 2, 3, 4);
   // fp(insn, pcoff, k)
   const fp = m.addFunction([I32, I32, I32], []);
   if (fp.index !== F_FP) throw new Error('function numbering');
   publish(fp.body, 1, 2);
-  fp.body.get(0); callOut(fp.body, CALL_FP);
+  fp.body.get(0);
+  callOut(fp.body, CALL_FP);
   // exec1(insn, pcoff, k, len) -> stop
   const x1 = m.addFunction([I32, I32, I32, I32], [I32]);
   if (x1.index !== F_EXEC1) throw new Error('function numbering');
   publish(x1.body, 1, 2);
-  x1.body.get(0); callOut(x1.body, CALL_EXEC1);
+  x1.body.get(0);
+  callOut(x1.body, CALL_EXEC1);
   stopIf(x1.body, 1, 2, 3);
 }

@@ -1,8 +1,8 @@
 // virtio-blk (virtio 1.2 §5.2): block requests from one queue served by a BlockBackend, synchronous or asynchronous.
-import type { BlockBackend } from "../../disk/backend.js";
-import { VIRTIO_ID_BLOCK } from "./constants.js";
-import { readConfigBytes, type VirtioContext, type VirtioDevice } from "./device.js";
-import { VirtqueueError, type Chain, type SplitQueue } from "./queue.js";
+import type { BlockBackend } from '../../disk/backend.js';
+import { VIRTIO_ID_BLOCK } from './constants.js';
+import { readConfigBytes, type VirtioContext, type VirtioDevice } from './device.js';
+import { VirtqueueError, type Chain, type SplitQueue } from './queue.js';
 
 export const VIRTIO_BLK_F_SEG_MAX = 1n << 2n;
 export const VIRTIO_BLK_F_RO = 1n << 5n;
@@ -79,7 +79,10 @@ export class VirtioBlk implements VirtioDevice {
   /** Requests handed to the backend and not yet completed. */
   inFlight = 0;
 
-  constructor(private readonly backend: BlkBackend, opts: VirtioBlkOptions = {}) {
+  constructor(
+    private readonly backend: BlkBackend,
+    opts: VirtioBlkOptions = {},
+  ) {
     const queueSize = opts.queueSize ?? 256;
     this.queueMaxSizes = [queueSize];
     let f = VIRTIO_BLK_F_SEG_MAX | VIRTIO_BLK_F_BLK_SIZE | VIRTIO_BLK_F_FLUSH;
@@ -98,7 +101,7 @@ export class VirtioBlk implements VirtioDevice {
     c.setUint32(44, 8, true); // discard_sector_alignment: 4 KiB
     c.setUint32(48, MAX_WRITE_ZEROES_SECTORS, true);
     c.setUint32(52, MAX_RANGE_SEGMENTS, true);
-    this.id.set(new TextEncoder().encode(opts.serial ?? "typevisor").subarray(0, VIRTIO_BLK_ID_BYTES));
+    this.id.set(new TextEncoder().encode(opts.serial ?? 'typevisor').subarray(0, VIRTIO_BLK_ID_BYTES));
   }
 
   readConfig(offset: number, size: number): number {
@@ -128,7 +131,7 @@ export class VirtioBlk implements VirtioDevice {
   }
 
   private handle(ctx: VirtioContext, q: SplitQueue, chain: Chain): void {
-    if (chain.writableLen < 1) throw new VirtqueueError("virtio-blk: request without a writable status byte");
+    if (chain.writableLen < 1) throw new VirtqueueError('virtio-blk: request without a writable status byte');
     const statusAt = chain.writableLen - 1;
     const fail = (status: number) => this.complete(q, chain, statusAt, 0, status);
     if (chain.read(0, this.header) < 16) return fail(VIRTIO_BLK_S_IOERR);
@@ -247,7 +250,14 @@ export class VirtioBlk implements VirtioDevice {
     );
   }
 
-  private completeLater(epoch: number, q: SplitQueue, chain: Chain, statusAt: number, written: number, status: number): void {
+  private completeLater(
+    epoch: number,
+    q: SplitQueue,
+    chain: Chain,
+    statusAt: number,
+    written: number,
+    status: number,
+  ): void {
     this.inFlight--;
     const ctx = this.ctx;
     if (epoch !== this.epoch || !ctx) return; // the driver reset the device meanwhile

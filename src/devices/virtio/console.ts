@@ -1,7 +1,7 @@
 // virtio-console (virtio 1.2 §5.3) with a single port (hvc0): receiveq 0 carries host input, transmitq 1 guest output.
-import { VIRTIO_ID_CONSOLE } from "./constants.js";
-import { readConfigBytes, type VirtioContext, type VirtioDevice } from "./device.js";
-import { VirtqueueError } from "./queue.js";
+import { VIRTIO_ID_CONSOLE } from './constants.js';
+import { readConfigBytes, type VirtioContext, type VirtioDevice } from './device.js';
+import { VirtqueueError } from './queue.js';
 
 export const VIRTIO_CONSOLE_F_SIZE = 1n << 0n;
 const RX = 0;
@@ -31,7 +31,10 @@ export class VirtioConsole implements VirtioDevice {
   private ctx: VirtioContext | undefined;
   private input = new Uint8Array(0);
 
-  constructor(private readonly sink: ConsoleSink, opts: VirtioConsoleOptions = {}) {
+  constructor(
+    private readonly sink: ConsoleSink,
+    opts: VirtioConsoleOptions = {},
+  ) {
     const size = opts.queueSize ?? 64;
     this.queueMaxSizes = [size, size];
     this.features = opts.size ? VIRTIO_CONSOLE_F_SIZE : 0n;

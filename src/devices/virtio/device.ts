@@ -1,6 +1,6 @@
 // The interface every virtio device implements; the transport (mmio.ts) drives it and devices never see the transport.
-import type { GuestMemory } from "../../memory/guest-memory.js";
-import type { SplitQueue } from "./queue.js";
+import type { GuestMemory } from '../../memory/guest-memory.js';
+import type { SplitQueue } from './queue.js';
 
 /** What the transport hands a device when the driver sets DRIVER_OK. */
 export interface VirtioContext {

@@ -1,17 +1,50 @@
 // virtio-mmio transport, version 2 (virtio 1.2 §4.2): register file, status machine, feature negotiation, interrupts.
-import type { IrqLine, MmioDevice } from "../../bus/bus.js";
-import type { GuestMemory } from "../../memory/guest-memory.js";
+import type { IrqLine, MmioDevice } from '../../bus/bus.js';
+import type { GuestMemory } from '../../memory/guest-memory.js';
 import {
-  F_EVENT_IDX, F_INDIRECT_DESC, F_VERSION_1, INT_CONFIG_CHANGE, INT_USED_BUFFER, REG_CONFIG, REG_CONFIG_GENERATION,
-  REG_DEVICE_FEATURES, REG_DEVICE_FEATURES_SEL, REG_DEVICE_ID, REG_DRIVER_FEATURES, REG_DRIVER_FEATURES_SEL,
-  REG_INTERRUPT_ACK, REG_INTERRUPT_STATUS, REG_MAGIC, REG_QUEUE_DESC_HIGH, REG_QUEUE_DESC_LOW, REG_QUEUE_DEVICE_HIGH,
-  REG_QUEUE_DEVICE_LOW, REG_QUEUE_DRIVER_HIGH, REG_QUEUE_DRIVER_LOW, REG_QUEUE_NOTIFY, REG_QUEUE_NUM,
-  REG_QUEUE_NUM_MAX, REG_QUEUE_READY, REG_QUEUE_SEL, REG_SHM_BASE_HIGH, REG_SHM_BASE_LOW, REG_SHM_LEN_HIGH,
-  REG_SHM_LEN_LOW, REG_SHM_SEL, REG_STATUS, REG_VENDOR_ID, REG_VERSION, STATUS_DEVICE_NEEDS_RESET, STATUS_DRIVER_OK,
-  STATUS_FEATURES_OK, VIRTIO_MMIO_MAGIC, VIRTIO_MMIO_VERSION, VIRTIO_VENDOR_ID,
-} from "./constants.js";
-import type { VirtioContext, VirtioDevice } from "./device.js";
-import { SplitQueue, VirtqueueError, type QueueConfig } from "./queue.js";
+  F_EVENT_IDX,
+  F_INDIRECT_DESC,
+  F_VERSION_1,
+  INT_CONFIG_CHANGE,
+  INT_USED_BUFFER,
+  REG_CONFIG,
+  REG_CONFIG_GENERATION,
+  REG_DEVICE_FEATURES,
+  REG_DEVICE_FEATURES_SEL,
+  REG_DEVICE_ID,
+  REG_DRIVER_FEATURES,
+  REG_DRIVER_FEATURES_SEL,
+  REG_INTERRUPT_ACK,
+  REG_INTERRUPT_STATUS,
+  REG_MAGIC,
+  REG_QUEUE_DESC_HIGH,
+  REG_QUEUE_DESC_LOW,
+  REG_QUEUE_DEVICE_HIGH,
+  REG_QUEUE_DEVICE_LOW,
+  REG_QUEUE_DRIVER_HIGH,
+  REG_QUEUE_DRIVER_LOW,
+  REG_QUEUE_NOTIFY,
+  REG_QUEUE_NUM,
+  REG_QUEUE_NUM_MAX,
+  REG_QUEUE_READY,
+  REG_QUEUE_SEL,
+  REG_SHM_BASE_HIGH,
+  REG_SHM_BASE_LOW,
+  REG_SHM_LEN_HIGH,
+  REG_SHM_LEN_LOW,
+  REG_SHM_SEL,
+  REG_STATUS,
+  REG_VENDOR_ID,
+  REG_VERSION,
+  STATUS_DEVICE_NEEDS_RESET,
+  STATUS_DRIVER_OK,
+  STATUS_FEATURES_OK,
+  VIRTIO_MMIO_MAGIC,
+  VIRTIO_MMIO_VERSION,
+  VIRTIO_VENDOR_ID,
+} from './constants.js';
+import type { VirtioContext, VirtioDevice } from './device.js';
+import { SplitQueue, VirtqueueError, type QueueConfig } from './queue.js';
 
 /** Features every device gets from the transport and the split-ring implementation. */
 export const TRANSPORT_FEATURES = F_VERSION_1 | F_INDIRECT_DESC | F_EVENT_IDX;
@@ -35,7 +68,14 @@ export interface VirtioMmioState {
   shmSel: number;
   interruptStatus: number;
   configGeneration: number;
-  queues: { size: number; descAddr: number; driverAddr: number; deviceAddr: number; ready: boolean; indexes: number[] }[];
+  queues: {
+    size: number;
+    descAddr: number;
+    driverAddr: number;
+    deviceAddr: number;
+    ready: boolean;
+    indexes: number[];
+  }[];
   device?: unknown;
 }
 
@@ -64,7 +104,13 @@ export class VirtioMmio implements MmioDevice {
   ) {
     this.offered = device.features | TRANSPORT_FEATURES;
     this.queues = device.queueMaxSizes.map((_, i) => new SplitQueue(mem, i));
-    this.regs = device.queueMaxSizes.map((max) => ({ size: max, descAddr: 0, driverAddr: 0, deviceAddr: 0, ready: false }));
+    this.regs = device.queueMaxSizes.map((max) => ({
+      size: max,
+      descAddr: 0,
+      driverAddr: 0,
+      deviceAddr: 0,
+      ready: false,
+    }));
     const self = this;
     this.ctx = {
       mem,
@@ -87,28 +133,52 @@ export class VirtioMmio implements MmioDevice {
     if (size !== 4) return 0; // the spec allows only 32-bit accesses to the register file
     const q = this.regs[this.queueSel];
     switch (offset) {
-      case REG_MAGIC: return VIRTIO_MMIO_MAGIC;
-      case REG_VERSION: return VIRTIO_MMIO_VERSION;
-      case REG_DEVICE_ID: return this.device.deviceId;
-      case REG_VENDOR_ID: return VIRTIO_VENDOR_ID;
+      case REG_MAGIC:
+        return VIRTIO_MMIO_MAGIC;
+      case REG_VERSION:
+        return VIRTIO_MMIO_VERSION;
+      case REG_DEVICE_ID:
+        return this.device.deviceId;
+      case REG_VENDOR_ID:
+        return VIRTIO_VENDOR_ID;
       case REG_DEVICE_FEATURES:
-        return this.deviceFeaturesSel > 1 ? 0 : Number((this.offered >> BigInt(32 * this.deviceFeaturesSel)) & 0xffffffffn);
-      case REG_QUEUE_NUM_MAX: return q ? this.device.queueMaxSizes[this.queueSel] : 0;
-      case REG_QUEUE_NUM: return q ? q.size : 0;
-      case REG_QUEUE_READY: return q && q.ready ? 1 : 0;
-      case REG_INTERRUPT_STATUS: return this.interruptStatus;
-      case REG_STATUS: return this.status;
-      case REG_QUEUE_DESC_LOW: return q ? q.descAddr >>> 0 : 0;
-      case REG_QUEUE_DESC_HIGH: return q ? Math.floor(q.descAddr / 0x1_0000_0000) >>> 0 : 0;
-      case REG_QUEUE_DRIVER_LOW: return q ? q.driverAddr >>> 0 : 0;
-      case REG_QUEUE_DRIVER_HIGH: return q ? Math.floor(q.driverAddr / 0x1_0000_0000) >>> 0 : 0;
-      case REG_QUEUE_DEVICE_LOW: return q ? q.deviceAddr >>> 0 : 0;
-      case REG_QUEUE_DEVICE_HIGH: return q ? Math.floor(q.deviceAddr / 0x1_0000_0000) >>> 0 : 0;
+        return this.deviceFeaturesSel > 1
+          ? 0
+          : Number((this.offered >> BigInt(32 * this.deviceFeaturesSel)) & 0xffffffffn);
+      case REG_QUEUE_NUM_MAX:
+        return q ? this.device.queueMaxSizes[this.queueSel] : 0;
+      case REG_QUEUE_NUM:
+        return q ? q.size : 0;
+      case REG_QUEUE_READY:
+        return q && q.ready ? 1 : 0;
+      case REG_INTERRUPT_STATUS:
+        return this.interruptStatus;
+      case REG_STATUS:
+        return this.status;
+      case REG_QUEUE_DESC_LOW:
+        return q ? q.descAddr >>> 0 : 0;
+      case REG_QUEUE_DESC_HIGH:
+        return q ? Math.floor(q.descAddr / 0x1_0000_0000) >>> 0 : 0;
+      case REG_QUEUE_DRIVER_LOW:
+        return q ? q.driverAddr >>> 0 : 0;
+      case REG_QUEUE_DRIVER_HIGH:
+        return q ? Math.floor(q.driverAddr / 0x1_0000_0000) >>> 0 : 0;
+      case REG_QUEUE_DEVICE_LOW:
+        return q ? q.deviceAddr >>> 0 : 0;
+      case REG_QUEUE_DEVICE_HIGH:
+        return q ? Math.floor(q.deviceAddr / 0x1_0000_0000) >>> 0 : 0;
       // No shared memory regions: a length of all ones says "does not exist" (§4.2.2).
-      case REG_SHM_LEN_LOW: case REG_SHM_LEN_HIGH: case REG_SHM_BASE_LOW: case REG_SHM_BASE_HIGH: return 0xffffffff;
-      case REG_SHM_SEL: return this.shmSel;
-      case REG_CONFIG_GENERATION: return this.configGeneration;
-      default: return 0;
+      case REG_SHM_LEN_LOW:
+      case REG_SHM_LEN_HIGH:
+      case REG_SHM_BASE_LOW:
+      case REG_SHM_BASE_HIGH:
+        return 0xffffffff;
+      case REG_SHM_SEL:
+        return this.shmSel;
+      case REG_CONFIG_GENERATION:
+        return this.configGeneration;
+      default:
+        return 0;
     }
   }
 
@@ -124,23 +194,56 @@ export class VirtioMmio implements MmioDevice {
     // Queue registers are frozen while the queue is ready (§4.2.3.2).
     const qw = q !== undefined && !q.ready;
     switch (offset) {
-      case REG_DEVICE_FEATURES_SEL: this.deviceFeaturesSel = value; break;
-      case REG_DRIVER_FEATURES: this.writeDriverFeatures(value); break;
-      case REG_DRIVER_FEATURES_SEL: this.driverFeaturesSel = value; break;
-      case REG_QUEUE_SEL: this.queueSel = value; break;
-      case REG_QUEUE_NUM: if (qw) q.size = value; break;
-      case REG_QUEUE_READY: this.writeQueueReady(value); break;
-      case REG_QUEUE_NOTIFY: this.notify(value & 0xffff); break;
-      case REG_INTERRUPT_ACK: this.ack(value); break;
-      case REG_STATUS: this.writeStatus(value & 0xff); break;
-      case REG_QUEUE_DESC_LOW: if (qw) q.descAddr = setLow(q.descAddr, value); break;
-      case REG_QUEUE_DESC_HIGH: if (qw) q.descAddr = setHigh(q.descAddr, value); break;
-      case REG_QUEUE_DRIVER_LOW: if (qw) q.driverAddr = setLow(q.driverAddr, value); break;
-      case REG_QUEUE_DRIVER_HIGH: if (qw) q.driverAddr = setHigh(q.driverAddr, value); break;
-      case REG_QUEUE_DEVICE_LOW: if (qw) q.deviceAddr = setLow(q.deviceAddr, value); break;
-      case REG_QUEUE_DEVICE_HIGH: if (qw) q.deviceAddr = setHigh(q.deviceAddr, value); break;
-      case REG_SHM_SEL: this.shmSel = value; break;
-      default: break; // read-only or reserved
+      case REG_DEVICE_FEATURES_SEL:
+        this.deviceFeaturesSel = value;
+        break;
+      case REG_DRIVER_FEATURES:
+        this.writeDriverFeatures(value);
+        break;
+      case REG_DRIVER_FEATURES_SEL:
+        this.driverFeaturesSel = value;
+        break;
+      case REG_QUEUE_SEL:
+        this.queueSel = value;
+        break;
+      case REG_QUEUE_NUM:
+        if (qw) q.size = value;
+        break;
+      case REG_QUEUE_READY:
+        this.writeQueueReady(value);
+        break;
+      case REG_QUEUE_NOTIFY:
+        this.notify(value & 0xffff);
+        break;
+      case REG_INTERRUPT_ACK:
+        this.ack(value);
+        break;
+      case REG_STATUS:
+        this.writeStatus(value & 0xff);
+        break;
+      case REG_QUEUE_DESC_LOW:
+        if (qw) q.descAddr = setLow(q.descAddr, value);
+        break;
+      case REG_QUEUE_DESC_HIGH:
+        if (qw) q.descAddr = setHigh(q.descAddr, value);
+        break;
+      case REG_QUEUE_DRIVER_LOW:
+        if (qw) q.driverAddr = setLow(q.driverAddr, value);
+        break;
+      case REG_QUEUE_DRIVER_HIGH:
+        if (qw) q.driverAddr = setHigh(q.driverAddr, value);
+        break;
+      case REG_QUEUE_DEVICE_LOW:
+        if (qw) q.deviceAddr = setLow(q.deviceAddr, value);
+        break;
+      case REG_QUEUE_DEVICE_HIGH:
+        if (qw) q.deviceAddr = setHigh(q.deviceAddr, value);
+        break;
+      case REG_SHM_SEL:
+        this.shmSel = value;
+        break;
+      default:
+        break; // read-only or reserved
     }
   }
 
@@ -166,7 +269,11 @@ export class VirtioMmio implements MmioDevice {
       interruptStatus: this.interruptStatus,
       configGeneration: this.configGeneration,
       queues: this.regs.map((r, i) => ({
-        size: r.size, descAddr: r.descAddr, driverAddr: r.driverAddr, deviceAddr: r.deviceAddr, ready: r.ready,
+        size: r.size,
+        descAddr: r.descAddr,
+        driverAddr: r.driverAddr,
+        deviceAddr: r.deviceAddr,
+        ready: r.ready,
         indexes: this.queues[i].saveIndexes(),
       })),
       device: this.device.saveState?.(),
@@ -175,18 +282,25 @@ export class VirtioMmio implements MmioDevice {
 
   /** Restores a snapshot taken from a transport with the same device type; re-activates the device if it was running. */
   restore(s: VirtioMmioState): void {
-    if (s.queues.length !== this.regs.length) throw new Error(`virtio state has ${s.queues.length} queues, device has ${this.regs.length}`);
+    if (s.queues.length !== this.regs.length)
+      throw new Error(`virtio state has ${s.queues.length} queues, device has ${this.regs.length}`);
     this.reset();
     this.status = s.status & 0xff;
     this.deviceFeaturesSel = s.deviceFeaturesSel;
     this.driverFeaturesSel = s.driverFeaturesSel;
-    this.driverFeatures = BigInt("0x" + (s.driverFeatures || "0"));
+    this.driverFeatures = BigInt('0x' + (s.driverFeatures || '0'));
     this.queueSel = s.queueSel;
     this.shmSel = s.shmSel;
     this.configGeneration = s.configGeneration >>> 0;
     s.queues.forEach((qs, i) => {
       const r = this.regs[i];
-      Object.assign(r, { size: qs.size, descAddr: qs.descAddr, driverAddr: qs.driverAddr, deviceAddr: qs.deviceAddr, ready: false });
+      Object.assign(r, {
+        size: qs.size,
+        descAddr: qs.descAddr,
+        driverAddr: qs.driverAddr,
+        deviceAddr: qs.deviceAddr,
+        ready: false,
+      });
       if (qs.ready && !(this.status & STATUS_DEVICE_NEEDS_RESET) && this.queues[i].enable(r, this.driverFeatures)) {
         r.ready = true;
         this.queues[i].restoreIndexes(qs.indexes);
@@ -218,7 +332,7 @@ export class VirtioMmio implements MmioDevice {
     }
     this.status = next;
     if (next & STATUS_DRIVER_OK && !(old & STATUS_DRIVER_OK)) {
-      if (!(next & STATUS_FEATURES_OK)) this.needsReset("DRIVER_OK without FEATURES_OK");
+      if (!(next & STATUS_FEATURES_OK)) this.needsReset('DRIVER_OK without FEATURES_OK');
       else if (!(next & STATUS_DEVICE_NEEDS_RESET)) this.device.activate(this.ctx);
     }
   }
@@ -233,9 +347,12 @@ export class VirtioMmio implements MmioDevice {
       return;
     }
     if (q.ready) return;
-    if (!(this.status & STATUS_FEATURES_OK)) return this.needsReset(`queue ${this.queueSel} enabled before FEATURES_OK`);
-    if (q.size > this.device.queueMaxSizes[this.queueSel]) return this.needsReset(`queue ${this.queueSel} size ${q.size} above QueueNumMax`);
-    if (!queue.enable(q, this.driverFeatures)) return this.needsReset(`queue ${this.queueSel}: rings misplaced (size ${q.size})`);
+    if (!(this.status & STATUS_FEATURES_OK))
+      return this.needsReset(`queue ${this.queueSel} enabled before FEATURES_OK`);
+    if (q.size > this.device.queueMaxSizes[this.queueSel])
+      return this.needsReset(`queue ${this.queueSel} size ${q.size} above QueueNumMax`);
+    if (!queue.enable(q, this.driverFeatures))
+      return this.needsReset(`queue ${this.queueSel}: rings misplaced (size ${q.size})`);
     q.ready = true;
   }
 
@@ -243,7 +360,8 @@ export class VirtioMmio implements MmioDevice {
     if (this.status & STATUS_DEVICE_NEEDS_RESET) return; // stopped until the driver resets us
     if (!(this.status & STATUS_DRIVER_OK)) return this.needsReset(`notify of queue ${index} before DRIVER_OK`);
     const queue = this.queues[index];
-    if (!queue || !queue.enabled) return this.needsReset(`notify of queue ${index}, which does not exist or is not ready`);
+    if (!queue || !queue.enabled)
+      return this.needsReset(`notify of queue ${index}, which does not exist or is not ready`);
     try {
       this.device.notify(index);
     } catch (e) {

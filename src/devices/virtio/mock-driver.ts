@@ -1,15 +1,35 @@
 // A minimal virtio-mmio driver in TypeScript that follows Linux's virtio_mmio.c and virtio_ring.c (tests and bring-up).
-import type { MmioDevice } from "../../bus/bus.js";
-import { GuestMemory } from "../../memory/guest-memory.js";
-import type { VirtioDevice } from "./device.js";
-import { VirtioMmio } from "./mmio.js";
+import type { MmioDevice } from '../../bus/bus.js';
+import { GuestMemory } from '../../memory/guest-memory.js';
+import type { VirtioDevice } from './device.js';
+import { VirtioMmio } from './mmio.js';
 import {
-  REG_DEVICE_FEATURES, REG_DEVICE_FEATURES_SEL, REG_DRIVER_FEATURES, REG_DRIVER_FEATURES_SEL, REG_INTERRUPT_ACK,
-  REG_INTERRUPT_STATUS, REG_QUEUE_DESC_HIGH, REG_QUEUE_DESC_LOW, REG_QUEUE_DEVICE_HIGH, REG_QUEUE_DEVICE_LOW,
-  REG_QUEUE_DRIVER_HIGH, REG_QUEUE_DRIVER_LOW, REG_QUEUE_NOTIFY, REG_QUEUE_NUM, REG_QUEUE_NUM_MAX, REG_QUEUE_READY,
-  REG_QUEUE_SEL, REG_STATUS, STATUS_ACKNOWLEDGE, STATUS_DRIVER, STATUS_DRIVER_OK, STATUS_FEATURES_OK,
-  VIRTQ_DESC_F_INDIRECT, VIRTQ_DESC_F_NEXT, VIRTQ_DESC_F_WRITE,
-} from "./constants.js";
+  REG_DEVICE_FEATURES,
+  REG_DEVICE_FEATURES_SEL,
+  REG_DRIVER_FEATURES,
+  REG_DRIVER_FEATURES_SEL,
+  REG_INTERRUPT_ACK,
+  REG_INTERRUPT_STATUS,
+  REG_QUEUE_DESC_HIGH,
+  REG_QUEUE_DESC_LOW,
+  REG_QUEUE_DEVICE_HIGH,
+  REG_QUEUE_DEVICE_LOW,
+  REG_QUEUE_DRIVER_HIGH,
+  REG_QUEUE_DRIVER_LOW,
+  REG_QUEUE_NOTIFY,
+  REG_QUEUE_NUM,
+  REG_QUEUE_NUM_MAX,
+  REG_QUEUE_READY,
+  REG_QUEUE_SEL,
+  REG_STATUS,
+  STATUS_ACKNOWLEDGE,
+  STATUS_DRIVER,
+  STATUS_DRIVER_OK,
+  STATUS_FEATURES_OK,
+  VIRTQ_DESC_F_INDIRECT,
+  VIRTQ_DESC_F_NEXT,
+  VIRTQ_DESC_F_WRITE,
+} from './constants.js';
 
 export interface DriverBuffer {
   /** Guest-physical address and length of the buffer. */
@@ -21,17 +41,24 @@ export interface DriverBuffer {
 
 /** A bump allocator over guest RAM. */
 export class GuestAllocator {
-  constructor(private next: number, private readonly end: number) {}
+  constructor(
+    private next: number,
+    private readonly end: number,
+  ) {}
   alloc(len: number, align = 16): number {
     const pa = Math.ceil(this.next / align) * align;
-    if (pa + len > this.end) throw new RangeError("mock driver: out of guest memory");
+    if (pa + len > this.end) throw new RangeError('mock driver: out of guest memory');
     this.next = pa + len;
     return pa;
   }
 }
 
 export class MockVirtioDriver {
-  constructor(readonly mem: GuestMemory, readonly dev: MmioDevice, readonly heap: GuestAllocator) {}
+  constructor(
+    readonly mem: GuestMemory,
+    readonly dev: MmioDevice,
+    readonly heap: GuestAllocator,
+  ) {}
 
   reg(offset: number): number {
     return this.dev.read(offset, 4) >>> 0;
@@ -48,7 +75,7 @@ export class MockVirtioDriver {
   /** Linux's probe up to FEATURES_OK: reset, ACKNOWLEDGE, DRIVER, features (high word first), FEATURES_OK, read back. */
   negotiate(wanted: bigint): { offered: bigint; accepted: boolean } {
     this.setReg(REG_STATUS, 0);
-    if (this.status() !== 0) throw new Error("device did not reset");
+    if (this.status() !== 0) throw new Error('device did not reset');
     this.setReg(REG_STATUS, STATUS_ACKNOWLEDGE);
     this.setReg(REG_STATUS, STATUS_ACKNOWLEDGE | STATUS_DRIVER);
     this.setReg(REG_DEVICE_FEATURES_SEL, 1);
@@ -113,7 +140,12 @@ export class MockQueue {
   /** Descriptor count taken by each outstanding head. */
   private readonly chainLen = new Map<number, number[]>();
 
-  constructor(private readonly drv: MockVirtioDriver, readonly index: number, readonly size: number, readonly features: bigint) {
+  constructor(
+    private readonly drv: MockVirtioDriver,
+    readonly index: number,
+    readonly size: number,
+    readonly features: bigint,
+  ) {
     this.descPa = drv.heap.alloc(16 * size, 16);
     this.availPa = drv.heap.alloc(6 + 2 * size, 2);
     this.usedPa = drv.heap.alloc(6 + 8 * size, 4);
@@ -146,7 +178,16 @@ export class MockQueue {
   add(bufs: DriverBuffer[], opts: { indirect?: boolean } = {}): number {
     if (opts.indirect) {
       const table = this.drv.heap.alloc(16 * bufs.length, 16);
-      bufs.forEach((b, i) => this.writeDesc(i, b.pa, b.len, (b.write ? VIRTQ_DESC_F_WRITE : 0) | (i + 1 < bufs.length ? VIRTQ_DESC_F_NEXT : 0), i + 1, table));
+      bufs.forEach((b, i) =>
+        this.writeDesc(
+          i,
+          b.pa,
+          b.len,
+          (b.write ? VIRTQ_DESC_F_WRITE : 0) | (i + 1 < bufs.length ? VIRTQ_DESC_F_NEXT : 0),
+          i + 1,
+          table,
+        ),
+      );
       const head = this.take(1)[0];
       this.writeDesc(head, table, 16 * bufs.length, VIRTQ_DESC_F_INDIRECT, 0);
       this.chainLen.set(head, [head]);
@@ -154,7 +195,15 @@ export class MockQueue {
       return head;
     }
     const ids = this.take(bufs.length);
-    bufs.forEach((b, i) => this.writeDesc(ids[i], b.pa, b.len, (b.write ? VIRTQ_DESC_F_WRITE : 0) | (i + 1 < bufs.length ? VIRTQ_DESC_F_NEXT : 0), ids[i + 1] ?? 0));
+    bufs.forEach((b, i) =>
+      this.writeDesc(
+        ids[i],
+        b.pa,
+        b.len,
+        (b.write ? VIRTQ_DESC_F_WRITE : 0) | (i + 1 < bufs.length ? VIRTQ_DESC_F_NEXT : 0),
+        ids[i + 1] ?? 0,
+      ),
+    );
     this.chainLen.set(ids[0], ids);
     this.publish(ids[0]);
     return ids[0];
@@ -216,7 +265,7 @@ export class MockQueue {
   }
 
   private take(n: number): number[] {
-    if (n > this.free.length) throw new Error("mock driver: queue full");
+    if (n > this.free.length) throw new Error('mock driver: queue full');
     return this.free.splice(this.free.length - n, n).reverse();
   }
 }
@@ -232,10 +281,17 @@ export class RecordingIrq {
 }
 
 /** A device on its transport in a small guest RAM, with a mock driver whose heap is the upper half of RAM. */
-export function benchFor(device: VirtioDevice, ramSize = 1 << 20): { mem: GuestMemory; transport: VirtioMmio; drv: MockVirtioDriver; irq: RecordingIrq } {
+export function benchFor(
+  device: VirtioDevice,
+  ramSize = 1 << 20,
+): { mem: GuestMemory; transport: VirtioMmio; drv: MockVirtioDriver; irq: RecordingIrq } {
   const mem = new GuestMemory(ramSize);
   const irq = new RecordingIrq();
   const transport = new VirtioMmio(device, mem, irq);
-  const drv = new MockVirtioDriver(mem, transport, new GuestAllocator(mem.ramBase + ramSize / 2, mem.ramBase + ramSize));
+  const drv = new MockVirtioDriver(
+    mem,
+    transport,
+    new GuestAllocator(mem.ramBase + ramSize / 2, mem.ramBase + ramSize),
+  );
   return { mem, transport, drv, irq };
 }

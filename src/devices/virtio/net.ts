@@ -1,7 +1,7 @@
 // virtio-net (virtio 1.2 §5.1): one receive and one transmit queue, MAC and link status in config, frames to a NetBackend.
-import { VIRTIO_ID_NET } from "./constants.js";
-import { readConfigBytes, type VirtioContext, type VirtioDevice } from "./device.js";
-import { VirtqueueError } from "./queue.js";
+import { VIRTIO_ID_NET } from './constants.js';
+import { readConfigBytes, type VirtioContext, type VirtioDevice } from './device.js';
+import { VirtqueueError } from './queue.js';
 
 export const VIRTIO_NET_F_MAC = 1n << 5n;
 export const VIRTIO_NET_F_STATUS = 1n << 16n;
@@ -40,8 +40,11 @@ export class VirtioNet implements VirtioDevice {
   /** Counters for the monitor and tests. */
   readonly stats = { txFrames: 0, rxFrames: 0, rxDropped: 0, txDropped: 0 };
 
-  constructor(private readonly backend: NetBackend, opts: VirtioNetOptions) {
-    if (opts.mac.length !== 6) throw new RangeError("a MAC address has 6 bytes");
+  constructor(
+    private readonly backend: NetBackend,
+    opts: VirtioNetOptions,
+  ) {
+    if (opts.mac.length !== 6) throw new RangeError('a MAC address has 6 bytes');
     const size = opts.queueSize ?? 256;
     this.queueMaxSizes = [size, size];
     this.maxBacklog = opts.rxBacklog ?? 256;

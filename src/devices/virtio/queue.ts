@@ -1,15 +1,20 @@
 // Split virtqueue (virtio 1.2 §2.7) over guest RAM: ring validation, hostile-safe chain walking, used ring, event index.
-import type { GuestMemory } from "../../memory/guest-memory.js";
+import type { GuestMemory } from '../../memory/guest-memory.js';
 import {
-  F_EVENT_IDX, F_INDIRECT_DESC, VIRTQ_AVAIL_F_NO_INTERRUPT, VIRTQ_DESC_F_INDIRECT, VIRTQ_DESC_F_NEXT,
-  VIRTQ_DESC_F_WRITE, VIRTQ_MAX_SIZE,
-} from "./constants.js";
+  F_EVENT_IDX,
+  F_INDIRECT_DESC,
+  VIRTQ_AVAIL_F_NO_INTERRUPT,
+  VIRTQ_DESC_F_INDIRECT,
+  VIRTQ_DESC_F_NEXT,
+  VIRTQ_DESC_F_WRITE,
+  VIRTQ_MAX_SIZE,
+} from './constants.js';
 
 /** The driver broke the virtqueue contract; the transport answers with DEVICE_NEEDS_RESET. */
 export class VirtqueueError extends Error {
   constructor(message: string) {
     super(message);
-    this.name = "VirtqueueError";
+    this.name = 'VirtqueueError';
   }
 }
 
@@ -29,7 +34,10 @@ export class Chain {
   readableLen = 0;
   writableLen = 0;
 
-  constructor(private readonly u8: Uint8Array, readonly head: number) {}
+  constructor(
+    private readonly u8: Uint8Array,
+    readonly head: number,
+  ) {}
 
   /** Copies readable bytes starting at `offset` into `dst`; returns how many were available. */
   read(offset: number, dst: Uint8Array): number {
@@ -102,7 +110,10 @@ export class SplitQueue {
   private indirect = false;
   enabled = false;
 
-  constructor(private readonly mem: GuestMemory, readonly index: number) {}
+  constructor(
+    private readonly mem: GuestMemory,
+    readonly index: number,
+  ) {}
 
   /** Checks that the three areas lie in RAM with their required alignment; returns false (queue stays off) otherwise. */
   enable(cfg: QueueConfig, features: bigint): boolean {
@@ -148,7 +159,10 @@ export class SplitQueue {
   pending(): number {
     if (!this.enabled) return 0;
     const n = (this.mem.u16[(this.avail + 2) >> 1] - this.lastAvail) & 0xffff;
-    if (n > this.size) throw new VirtqueueError(`queue ${this.index}: avail.idx is ${n} ahead of the device, more than the queue size ${this.size}`);
+    if (n > this.size)
+      throw new VirtqueueError(
+        `queue ${this.index}: avail.idx is ${n} ahead of the device, more than the queue size ${this.size}`,
+      );
     return n;
   }
 
@@ -211,18 +225,22 @@ export class SplitQueue {
     let count = 0;
     let total = 0;
     for (;;) {
-      if (i >= tableSize) throw new VirtqueueError(`queue ${this.index}: descriptor index ${i} out of range (${tableSize})`);
-      if (++count > tableSize) throw new VirtqueueError(`queue ${this.index}: descriptor chain longer than its table (loop?)`);
+      if (i >= tableSize)
+        throw new VirtqueueError(`queue ${this.index}: descriptor index ${i} out of range (${tableSize})`);
+      if (++count > tableSize)
+        throw new VirtqueueError(`queue ${this.index}: descriptor chain longer than its table (loop?)`);
       const d = table + 16 * i;
       const addr = dv.getUint32(d + 4, true) * 0x1_0000_0000 + dv.getUint32(d, true);
       const len = dv.getUint32(d + 8, true);
       const flags = dv.getUint16(d + 12, true);
       const next = dv.getUint16(d + 14, true);
       if (flags & VIRTQ_DESC_F_INDIRECT) {
-        if (!this.indirect) throw new VirtqueueError(`queue ${this.index}: indirect descriptor without VIRTIO_F_INDIRECT_DESC`);
+        if (!this.indirect)
+          throw new VirtqueueError(`queue ${this.index}: indirect descriptor without VIRTIO_F_INDIRECT_DESC`);
         if (inIndirect) throw new VirtqueueError(`queue ${this.index}: nested indirect table`);
         if (flags & VIRTQ_DESC_F_NEXT) throw new VirtqueueError(`queue ${this.index}: indirect descriptor with NEXT`);
-        if (len === 0 || len % 16 !== 0 || len / 16 > VIRTQ_MAX_SIZE) throw new VirtqueueError(`queue ${this.index}: indirect table length ${len}`);
+        if (len === 0 || len % 16 !== 0 || len / 16 > VIRTQ_MAX_SIZE)
+          throw new VirtqueueError(`queue ${this.index}: indirect table length ${len}`);
         const h = this.mem.ramHostOffset(addr, len);
         if (h < 0) throw new VirtqueueError(`queue ${this.index}: indirect table outside RAM`);
         table = h;
@@ -236,12 +254,14 @@ export class SplitQueue {
         const h = this.mem.ramHostOffset(addr, len);
         if (h < 0) throw new VirtqueueError(`queue ${this.index}: buffer 0x${addr.toString(16)}+${len} outside RAM`);
         total += len;
-        if (total > MAX_CHAIN_BYTES) throw new VirtqueueError(`queue ${this.index}: chain larger than ${MAX_CHAIN_BYTES} bytes`);
+        if (total > MAX_CHAIN_BYTES)
+          throw new VirtqueueError(`queue ${this.index}: chain larger than ${MAX_CHAIN_BYTES} bytes`);
         if (flags & VIRTQ_DESC_F_WRITE) {
           chain.writable.push({ host: h, len });
           chain.writableLen += len;
         } else {
-          if (chain.writable.length > 0) throw new VirtqueueError(`queue ${this.index}: readable buffer after a writable one`);
+          if (chain.writable.length > 0)
+            throw new VirtqueueError(`queue ${this.index}: readable buffer after a writable one`);
           chain.readable.push({ host: h, len });
           chain.readableLen += len;
         }

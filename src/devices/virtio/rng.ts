@@ -1,7 +1,7 @@
 // virtio-rng (virtio 1.2 §5.4, entropy device): fills every writable buffer of the request queue with host randomness.
-import { randomFillSync } from "node:crypto";
-import { VIRTIO_ID_RNG } from "./constants.js";
-import type { VirtioContext, VirtioDevice } from "./device.js";
+import { randomFillSync } from 'node:crypto';
+import { VIRTIO_ID_RNG } from './constants.js';
+import type { VirtioContext, VirtioDevice } from './device.js';
 
 /** Cap per request: Linux asks for at most a few hundred bytes; a hostile chain could ask for gigabytes. */
 const MAX_BYTES_PER_REQUEST = 64 * 1024;
@@ -14,7 +14,10 @@ export class VirtioRng implements VirtioDevice {
   private ctx: VirtioContext | undefined;
 
   /** `fill` is the entropy source (host CSPRNG by default; tests may pass a deterministic one). */
-  constructor(private readonly fill: (buf: Uint8Array) => void = (b) => void randomFillSync(b), queueSize = 64) {
+  constructor(
+    private readonly fill: (buf: Uint8Array) => void = (b) => void randomFillSync(b),
+    queueSize = 64,
+  ) {
     this.queueMaxSizes = [queueSize];
   }
 

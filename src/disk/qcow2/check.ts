@@ -33,20 +33,37 @@ class Checker {
   /** Active L1/L2 entries whose COPIED flag must match "refcount is one": [host offset, flag set, what]. */
   private readonly copiedChecks: [number, boolean, string][] = [];
 
-  constructor(private readonly file: ImageFile, private readonly h: Qcow2Header, private readonly fileSize: number) {
+  constructor(
+    private readonly file: ImageFile,
+    private readonly h: Qcow2Header,
+    private readonly fileSize: number,
+  ) {
     this.cs = 2 ** h.clusterBits;
     this.expected = new Uint32Array(Math.ceil(fileSize / this.cs));
-    this.result = { corruptions: 0, leaks: 0, messages: [], allocatedClusters: 0, totalClusters: Math.ceil(h.size / this.cs), imageEndOffset: fileSize };
+    this.result = {
+      corruptions: 0,
+      leaks: 0,
+      messages: [],
+      allocatedClusters: 0,
+      totalClusters: Math.ceil(h.size / this.cs),
+      imageEndOffset: fileSize,
+    };
   }
 
-  private error(msg: string): void { this.result.corruptions++; this.result.messages.push(`ERROR ${msg}`); }
+  private error(msg: string): void {
+    this.result.corruptions++;
+    this.result.messages.push(`ERROR ${msg}`);
+  }
 
   private ref(offset: number, length: number, what: string): void {
     if (length <= 0) return;
     const first = Math.floor(offset / this.cs);
     const last = Math.floor((offset + length - 1) / this.cs);
     for (let c = first; c <= last; c++) {
-      if (c >= this.expected.length) { this.error(`${what} at ${offset} lies beyond the end of the image file`); return; }
+      if (c >= this.expected.length) {
+        this.error(`${what} at ${offset} lies beyond the end of the image file`);
+        return;
+      }
       this.expected[c]++;
     }
   }
@@ -62,8 +79,16 @@ class Checker {
     this.ref(0, this.cs, 'header');
     await this.checkL1(h.l1TableOffset, h.l1Size, true, 'active L1');
     this.ref(h.refcountTableOffset, h.refcountTableClusters * this.cs, 'refcount table');
-    const refcounts = await Refcounts.load(this.file, this.cs, h.refcountOrder, h.refcountTableOffset, h.refcountTableClusters);
-    refcounts.blockOffsets.forEach((off, i) => { if (off !== 0) this.ref(off, this.cs, `refcount block ${i}`); });
+    const refcounts = await Refcounts.load(
+      this.file,
+      this.cs,
+      h.refcountOrder,
+      h.refcountTableOffset,
+      h.refcountTableClusters,
+    );
+    refcounts.blockOffsets.forEach((off, i) => {
+      if (off !== 0) this.ref(off, this.cs, `refcount block ${i}`);
+    });
     await this.checkSnapshots();
     for (const [host, copied, what] of this.copiedChecks) {
       const rc = await refcounts.get(Math.floor(host / this.cs));
@@ -78,22 +103,33 @@ class Checker {
         continue;
       }
       const have = await refcounts.get(c);
-      if (have > want) { this.result.leaks++; this.result.messages.push(`Leaked cluster ${c} refcount=${have} reference=${want}`); }
-      else if (have < want) this.error(`cluster ${c} refcount=${have} reference=${want}`);
+      if (have > want) {
+        this.result.leaks++;
+        this.result.messages.push(`Leaked cluster ${c} refcount=${have} reference=${want}`);
+      } else if (have < want) this.error(`cluster ${c} refcount=${have} reference=${want}`);
     }
     return this.result;
   }
 
   private async checkL1(offset: number, size: number, active: boolean, what: string): Promise<void> {
-    if (offset % this.cs !== 0) { this.error(`${what} table at unaligned offset ${offset}`); return; }
+    if (offset % this.cs !== 0) {
+      this.error(`${what} table at unaligned offset ${offset}`);
+      return;
+    }
     this.ref(offset, size * 8, `${what} table`);
     const l1 = await this.readBytes(offset, size * 8);
     for (let i = 0; i < size; i++) {
       const [hi, lo] = readEntry(l1, i);
       const l2 = entryOffset(hi, lo);
       if (l2 === 0) continue;
-      if (l2 % this.cs !== 0 || (lo & 0x1ff) !== 0) { this.error(`${what} entry ${i}: L2 table at unaligned offset ${l2}`); continue; }
-      if (l2 >= this.fileSize) { this.error(`${what} entry ${i}: L2 table at ${l2} beyond the end of the file`); continue; }
+      if (l2 % this.cs !== 0 || (lo & 0x1ff) !== 0) {
+        this.error(`${what} entry ${i}: L2 table at unaligned offset ${l2}`);
+        continue;
+      }
+      if (l2 >= this.fileSize) {
+        this.error(`${what} entry ${i}: L2 table at ${l2} beyond the end of the file`);
+        continue;
+      }
       this.ref(l2, this.cs, `L2 table ${i}`);
       if (active) this.copiedChecks.push([l2, (hi & COPIED_HI) !== 0, `L2 table ${i}`]);
       await this.checkL2(l2, i, active);
@@ -115,8 +151,14 @@ class Checker {
       }
       const host = entryOffset(hi, lo);
       if (host === 0) continue;
-      if (host % this.cs !== 0) { this.error(`L2 entry for guest offset ${guest}: unaligned host offset ${host}`); continue; }
-      if (this.h.version < 3 && (lo & 1)) { this.error(`L2 entry for guest offset ${guest}: zero flag in a version 2 image`); continue; }
+      if (host % this.cs !== 0) {
+        this.error(`L2 entry for guest offset ${guest}: unaligned host offset ${host}`);
+        continue;
+      }
+      if (this.h.version < 3 && lo & 1) {
+        this.error(`L2 entry for guest offset ${guest}: zero flag in a version 2 image`);
+        continue;
+      }
       this.ref(host, this.cs, `data cluster for guest offset ${guest}`);
       if (active) {
         this.result.allocatedClusters++;

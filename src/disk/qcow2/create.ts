@@ -14,10 +14,12 @@ export interface CreateQcow2Options {
 export async function createQcow2(path: string, size: number, opts: CreateQcow2Options = {}): Promise<void> {
   const cs = opts.clusterSize ?? 65536;
   const clusterBits = Math.log2(cs);
-  if (!Number.isInteger(clusterBits) || clusterBits < 9 || clusterBits > 21) throw new DiskError(`cluster size must be a power of two between 512 and 2M, got ${cs}`);
+  if (!Number.isInteger(clusterBits) || clusterBits < 9 || clusterBits > 21)
+    throw new DiskError(`cluster size must be a power of two between 512 and 2M, got ${cs}`);
   const refcountBits = opts.refcountBits ?? 16;
   const order = Math.log2(refcountBits);
-  if (!Number.isInteger(order) || order < 0 || order > 6) throw new DiskError(`refcount bits must be a power of two up to 64, got ${refcountBits}`);
+  if (!Number.isInteger(order) || order < 0 || order > 6)
+    throw new DiskError(`refcount bits must be a power of two up to 64, got ${refcountBits}`);
   if (!Number.isSafeInteger(size) || size < 0) throw new DiskError(`bad image size ${size}`);
   size = Math.ceil(size / 512) * 512;
   const l2Entries = cs / 8;
@@ -32,22 +34,30 @@ export async function createQcow2(path: string, size: number, opts: CreateQcow2O
     const nb = Math.ceil(total / perBlock);
     const nt = Math.ceil(nb / l2Entries);
     if (nb === blocks && nt === tableClusters) break;
-    blocks = nb; tableClusters = nt;
+    blocks = nb;
+    tableClusters = nt;
   }
   const total = 1 + tableClusters + blocks + l1Clusters;
   const tableOffset = cs;
   const blocksOffset = (1 + tableClusters) * cs;
   const l1Offset = (1 + tableClusters + blocks) * cs;
   const header = buildHeader({
-    size, clusterBits, refcountOrder: order, l1Size, l1TableOffset: l1Offset,
-    refcountTableOffset: tableOffset, refcountTableClusters: tableClusters,
-    backingFile: opts.backingFile, backingFormat: opts.backingFormat,
+    size,
+    clusterBits,
+    refcountOrder: order,
+    l1Size,
+    l1TableOffset: l1Offset,
+    refcountTableOffset: tableOffset,
+    refcountTableClusters: tableClusters,
+    backingFile: opts.backingFile,
+    backingFormat: opts.backingFormat,
   });
   const table = new Uint8Array(tableClusters * cs);
   const tdv = new DataView(table.buffer);
   for (let i = 0; i < blocks; i++) setU64(tdv, i * 8, blocksOffset + i * cs);
   const refBlocks = new Uint8Array(blocks * cs);
-  for (let c = 0; c < total; c++) refcountSet(refBlocks.subarray(Math.floor(c / perBlock) * cs), order, c % perBlock, 1);
+  for (let c = 0; c < total; c++)
+    refcountSet(refBlocks.subarray(Math.floor(c / perBlock) * cs), order, c % perBlock, 1);
   const file = await ImageFile.create(path);
   try {
     await file.writeAt(0, header);

@@ -26,7 +26,10 @@ export const OFF_REFCOUNT_TABLE = 48;
 export const OFF_INCOMPAT = 72;
 export const OFF_AUTOCLEAR = 88;
 
-export interface HeaderExtension { type: number; data: Uint8Array }
+export interface HeaderExtension {
+  type: number;
+  data: Uint8Array;
+}
 
 export interface Qcow2Header {
   version: number;
@@ -42,9 +45,12 @@ export interface Qcow2Header {
   nbSnapshots: number;
   snapshotsOffset: number;
   /** Feature bit fields, low and high 32 bits. */
-  incompatLo: number; incompatHi: number;
-  compatLo: number; compatHi: number;
-  autoclearLo: number; autoclearHi: number;
+  incompatLo: number;
+  incompatHi: number;
+  compatLo: number;
+  compatHi: number;
+  autoclearLo: number;
+  autoclearHi: number;
   refcountOrder: number;
   headerLength: number;
   compressionType: number;
@@ -69,7 +75,8 @@ export function isQcow2(head: Uint8Array): boolean {
 /** Parses the first cluster (or at least the first 4 KiB) of an image. */
 export function parseHeader(buf: Uint8Array, name: string): Qcow2Header {
   const dv = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
-  if (buf.length < V2_HEADER_LENGTH || dv.getUint32(0) !== QCOW2_MAGIC) throw new DiskError(`${name}: not a qcow2 image`);
+  if (buf.length < V2_HEADER_LENGTH || dv.getUint32(0) !== QCOW2_MAGIC)
+    throw new DiskError(`${name}: not a qcow2 image`);
   const version = dv.getUint32(4);
   if (version !== 2 && version !== 3) throw new DiskError(`${name}: unsupported qcow2 version ${version}`);
   const h: Qcow2Header = {
@@ -85,7 +92,12 @@ export function parseHeader(buf: Uint8Array, name: string): Qcow2Header {
     refcountTableClusters: dv.getUint32(56),
     nbSnapshots: dv.getUint32(60),
     snapshotsOffset: getU64(dv, 64),
-    incompatLo: 0, incompatHi: 0, compatLo: 0, compatHi: 0, autoclearLo: 0, autoclearHi: 0,
+    incompatLo: 0,
+    incompatHi: 0,
+    compatLo: 0,
+    compatHi: 0,
+    autoclearLo: 0,
+    autoclearHi: 0,
     refcountOrder: 4,
     headerLength: V2_HEADER_LENGTH,
     compressionType: 0,
@@ -95,12 +107,16 @@ export function parseHeader(buf: Uint8Array, name: string): Qcow2Header {
   };
   if (version === 3) {
     if (buf.length < 104) throw new DiskError(`${name}: truncated qcow2 header`);
-    h.incompatHi = dv.getUint32(72); h.incompatLo = dv.getUint32(76);
-    h.compatHi = dv.getUint32(80); h.compatLo = dv.getUint32(84);
-    h.autoclearHi = dv.getUint32(88); h.autoclearLo = dv.getUint32(92);
+    h.incompatHi = dv.getUint32(72);
+    h.incompatLo = dv.getUint32(76);
+    h.compatHi = dv.getUint32(80);
+    h.compatLo = dv.getUint32(84);
+    h.autoclearHi = dv.getUint32(88);
+    h.autoclearLo = dv.getUint32(92);
     h.refcountOrder = dv.getUint32(96);
     h.headerLength = dv.getUint32(100);
-    if (h.headerLength < 104 || h.headerLength > buf.length) throw new DiskError(`${name}: bad qcow2 header length ${h.headerLength}`);
+    if (h.headerLength < 104 || h.headerLength > buf.length)
+      throw new DiskError(`${name}: bad qcow2 header length ${h.headerLength}`);
     if (h.headerLength > 104) h.compressionType = buf[104];
   }
   validate(h, name);
@@ -109,13 +125,16 @@ export function parseHeader(buf: Uint8Array, name: string): Qcow2Header {
     if (h.backingFileSize > 1023 || h.backingFileOffset + h.backingFileSize > buf.length) {
       throw new DiskError(`${name}: bad backing file name in the header`);
     }
-    h.backingFile = new TextDecoder().decode(buf.subarray(h.backingFileOffset, h.backingFileOffset + h.backingFileSize));
+    h.backingFile = new TextDecoder().decode(
+      buf.subarray(h.backingFileOffset, h.backingFileOffset + h.backingFileSize),
+    );
   }
   return h;
 }
 
 function validate(h: Qcow2Header, name: string): void {
-  if (h.clusterBits < 9 || h.clusterBits > 21) throw new DiskError(`${name}: unsupported cluster size 2^${h.clusterBits}`);
+  if (h.clusterBits < 9 || h.clusterBits > 21)
+    throw new DiskError(`${name}: unsupported cluster size 2^${h.clusterBits}`);
   if (h.refcountOrder > 6) throw new DiskError(`${name}: bad refcount order ${h.refcountOrder}`);
   if (h.cryptMethod !== 0) throw new DiskError(`${name}: encrypted qcow2 images are not supported`);
   if (h.incompatHi !== 0 || (h.incompatLo & ~INCOMPAT_KNOWN) !== 0) {
@@ -127,7 +146,8 @@ function validate(h: Qcow2Header, name: string): void {
     throw new DiskError(`${name}: unsupported qcow2 incompatible feature(s): ${bits.join(', ')}`);
   }
   if (h.incompatLo & INCOMPAT_COMPRESSION_TYPE) {
-    if (h.compressionType !== 0 && h.compressionType !== 1) throw new DiskError(`${name}: unknown compression type ${h.compressionType}`);
+    if (h.compressionType !== 0 && h.compressionType !== 1)
+      throw new DiskError(`${name}: unknown compression type ${h.compressionType}`);
   } else if (h.compressionType !== 0) {
     throw new DiskError(`${name}: compression type ${h.compressionType} without its incompatible feature bit`);
   }
@@ -136,7 +156,8 @@ function validate(h: Qcow2Header, name: string): void {
     throw new DiskError(`${name}: qcow2 tables not aligned to clusters`);
   }
   const l2Entries = clusterSize / 8;
-  if (h.l1Size < Math.ceil(h.size / clusterSize / l2Entries)) throw new DiskError(`${name}: L1 table too small for the disk size`);
+  if (h.l1Size < Math.ceil(h.size / clusterSize / l2Entries))
+    throw new DiskError(`${name}: L1 table too small for the disk size`);
   if (h.refcountTableClusters === 0) throw new DiskError(`${name}: empty refcount table`);
 }
 
@@ -186,7 +207,8 @@ export function buildHeader(p: NewHeaderParams): Uint8Array {
   let off = V3_HEADER_LENGTH;
   const enc = new TextEncoder();
   const putExt = (type: number, data: Uint8Array): void => {
-    dv.setUint32(off, type); dv.setUint32(off + 4, data.length);
+    dv.setUint32(off, type);
+    dv.setUint32(off + 4, data.length);
     buf.set(data, off + 8);
     off += 8 + Math.ceil(data.length / 8) * 8;
   };
@@ -207,13 +229,20 @@ export function buildHeader(p: NewHeaderParams): Uint8Array {
 /** Names for the feature bits, so that tools can name a bit they do not know. */
 function featureNameTable(): Uint8Array {
   const entries: [number, number, string][] = [
-    [0, 0, 'dirty bit'], [0, 1, 'corrupt bit'], [0, 2, 'external data file'], [0, 3, 'compression type'],
-    [0, 4, 'extended L2 entries'], [1, 0, 'lazy refcounts'], [2, 0, 'bitmaps'], [2, 1, 'raw external data'],
+    [0, 0, 'dirty bit'],
+    [0, 1, 'corrupt bit'],
+    [0, 2, 'external data file'],
+    [0, 3, 'compression type'],
+    [0, 4, 'extended L2 entries'],
+    [1, 0, 'lazy refcounts'],
+    [2, 0, 'bitmaps'],
+    [2, 1, 'raw external data'],
   ];
   const out = new Uint8Array(entries.length * 48);
   const enc = new TextEncoder();
   entries.forEach(([type, bit, name], i) => {
-    out[i * 48] = type; out[i * 48 + 1] = bit;
+    out[i * 48] = type;
+    out[i * 48 + 1] = bit;
     out.set(enc.encode(name), i * 48 + 2);
   });
   return out;

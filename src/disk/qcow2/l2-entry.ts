@@ -7,7 +7,12 @@ export const COMPRESSED_HI = 0x4000_0000;
 /** Bit 0 of standard L2 entries (version 3): the cluster reads as zeros. */
 export const ZERO_LO = 1;
 
-export const enum ClusterKind { Unallocated, Zero, Normal, Compressed }
+export const enum ClusterKind {
+  Unallocated,
+  Zero,
+  Normal,
+  Compressed,
+}
 
 /** Host offset in bits 9-55 of an L1 entry or a standard L2 entry. */
 export function entryOffset(hi: number, lo: number): number {
@@ -16,7 +21,7 @@ export function entryOffset(hi: number, lo: number): number {
 
 export function classify(hi: number, lo: number, version: number): ClusterKind {
   if (hi & COMPRESSED_HI) return ClusterKind.Compressed;
-  if (version >= 3 && (lo & ZERO_LO)) return ClusterKind.Zero;
+  if (version >= 3 && lo & ZERO_LO) return ClusterKind.Zero;
   return entryOffset(hi, lo) !== 0 ? ClusterKind.Normal : ClusterKind.Unallocated;
 }
 

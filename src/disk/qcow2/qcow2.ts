@@ -4,7 +4,17 @@ import { Decompress as ZstdStream } from 'fzstd';
 import { checkRange, DiskError, type BlockBackend } from '../backend.js';
 import type { ImageFile } from '../file.js';
 import { INCOMPAT_CORRUPT, INCOMPAT_DIRTY, OFF_AUTOCLEAR, type Qcow2Header } from './header.js';
-import { ClusterKind, classify, compressedRange, COPIED_HI, entryOffset, makeEntry, readEntry, writeEntry, ZERO_LO } from './l2-entry.js';
+import {
+  ClusterKind,
+  classify,
+  compressedRange,
+  COPIED_HI,
+  entryOffset,
+  makeEntry,
+  readEntry,
+  writeEntry,
+  ZERO_LO,
+} from './l2-entry.js';
 import { Refcounts } from './refcounts.js';
 import { TableCache } from './table-cache.js';
 
@@ -20,7 +30,12 @@ export class Qcow2Backend implements BlockBackend {
   private queue: Promise<unknown> = Promise.resolve();
   private lastCompressed: { hi: number; lo: number; data: Uint8Array } = { hi: -1, lo: -1, data: new Uint8Array(0) };
 
-  private constructor(readonly file: ImageFile, readonly header: Qcow2Header, readonly backing: BlockBackend | null, readonly readOnly: boolean) {
+  private constructor(
+    readonly file: ImageFile,
+    readonly header: Qcow2Header,
+    readonly backing: BlockBackend | null,
+    readonly readOnly: boolean,
+  ) {
     this.size = header.size;
     this.clusterBits = header.clusterBits;
     this.clusterSize = 2 ** header.clusterBits;
@@ -29,16 +44,33 @@ export class Qcow2Backend implements BlockBackend {
     this.l2Cache = new TableCache(file, this.clusterSize, 32);
   }
 
-  static async open(file: ImageFile, header: Qcow2Header, backing: BlockBackend | null, readOnly: boolean): Promise<Qcow2Backend> {
+  static async open(
+    file: ImageFile,
+    header: Qcow2Header,
+    backing: BlockBackend | null,
+    readOnly: boolean,
+  ): Promise<Qcow2Backend> {
     const q = new Qcow2Backend(file, header, backing, readOnly);
     const raw = new Uint8Array(header.l1Size * 8);
     await file.readAt(header.l1TableOffset, raw);
     const dv = new DataView(raw.buffer);
     for (let i = 0; i < header.l1Size * 2; i++) q.l1[i] = dv.getUint32(i * 4);
     if (!readOnly) {
-      if (header.incompatLo & INCOMPAT_CORRUPT) throw new DiskError(`${file.path}: image is marked corrupt; repair it (qemu-img check -r all) or open it read-only`);
-      if (header.incompatLo & INCOMPAT_DIRTY) throw new DiskError(`${file.path}: image is dirty (lazy refcounts were not written back); repair it with qemu-img check -r all before writing`);
-      q.refcounts = await Refcounts.load(file, q.clusterSize, header.refcountOrder, header.refcountTableOffset, header.refcountTableClusters);
+      if (header.incompatLo & INCOMPAT_CORRUPT)
+        throw new DiskError(
+          `${file.path}: image is marked corrupt; repair it (qemu-img check -r all) or open it read-only`,
+        );
+      if (header.incompatLo & INCOMPAT_DIRTY)
+        throw new DiskError(
+          `${file.path}: image is dirty (lazy refcounts were not written back); repair it with qemu-img check -r all before writing`,
+        );
+      q.refcounts = await Refcounts.load(
+        file,
+        q.clusterSize,
+        header.refcountOrder,
+        header.refcountTableOffset,
+        header.refcountTableClusters,
+      );
       if (header.autoclearLo !== 0 || header.autoclearHi !== 0) {
         // We do not keep bitmaps or raw external data in step, so their autoclear bits must go.
         await file.writeAt(OFF_AUTOCLEAR, new Uint8Array(8));
@@ -110,7 +142,11 @@ export class Qcow2Backend implements BlockBackend {
         let end = done + len;
         for (let next = vc + 1; end < buf.length; next++) {
           const [nhi, nlo] = await this.lookup(next);
-          if (classify(nhi, nlo, this.header.version) !== ClusterKind.Normal || entryOffset(nhi, nlo) !== host + (next - vc) * this.clusterSize) break;
+          if (
+            classify(nhi, nlo, this.header.version) !== ClusterKind.Normal ||
+            entryOffset(nhi, nlo) !== host + (next - vc) * this.clusterSize
+          )
+            break;
           end += Math.min(this.clusterSize, buf.length - end);
         }
         len = end - done;
@@ -141,9 +177,12 @@ export class Qcow2Backend implements BlockBackend {
     await this.file.readAt(host, input);
     let data: Uint8Array;
     try {
-      data = this.header.compressionType === 1
-        ? zstdCluster(input, this.clusterSize)
-        : new Uint8Array(inflateRawSync(input, { maxOutputLength: this.clusterSize, finishFlush: 2 /* Z_SYNC_FLUSH */ }));
+      data =
+        this.header.compressionType === 1
+          ? zstdCluster(input, this.clusterSize)
+          : new Uint8Array(
+              inflateRawSync(input, { maxOutputLength: this.clusterSize, finishFlush: 2 /* Z_SYNC_FLUSH */ }),
+            );
     } catch (e) {
       throw new DiskError(`${this.file.path}: bad compressed cluster at ${host}: ${(e as Error).message}`);
     }
@@ -161,9 +200,15 @@ export class Qcow2Backend implements BlockBackend {
   /** The current contents of guest cluster vc as it reads now (for copy-on-write of partial clusters). */
   private async clusterContents(vc: number, hi: number, lo: number, into: Uint8Array): Promise<void> {
     switch (classify(hi, lo, this.header.version)) {
-      case ClusterKind.Normal: await this.file.readAt(entryOffset(hi, lo), into); return;
-      case ClusterKind.Compressed: into.set(await this.decompress(hi, lo)); return;
-      case ClusterKind.Zero: into.fill(0); return;
+      case ClusterKind.Normal:
+        await this.file.readAt(entryOffset(hi, lo), into);
+        return;
+      case ClusterKind.Compressed:
+        into.set(await this.decompress(hi, lo));
+        return;
+      case ClusterKind.Zero:
+        into.fill(0);
+        return;
       default: {
         const pos = vc * this.clusterSize;
         await this.readBacking(pos, into.subarray(0, Math.max(0, Math.min(this.clusterSize, this.size - pos))));
@@ -190,7 +235,7 @@ export class Qcow2Backend implements BlockBackend {
     const hi = this.l1[2 * l1i];
     const lo = this.l1[2 * l1i + 1];
     const old = entryOffset(hi, lo);
-    if (old !== 0 && (hi & COPIED_HI)) return [old, await this.l2Cache.get(old)];
+    if (old !== 0 && hi & COPIED_HI) return [old, await this.l2Cache.get(old)];
     const refcounts = this.refcounts!;
     const at = await refcounts.allocate(1);
     const table = old !== 0 ? (await this.l2Cache.get(old)).slice() : new Uint8Array(this.clusterSize);
@@ -279,7 +324,10 @@ export class Qcow2Backend implements BlockBackend {
     const fullEnd = offset + length === this.size ? Math.ceil(this.size / cs) : end;
     for (let vc = first; vc < fullEnd; vc++) {
       const l1i = Math.floor(vc / this.l2Entries);
-      if (entryOffset(this.l1[2 * l1i], this.l1[2 * l1i + 1]) === 0 && !this.backing) { vc = (l1i + 1) * this.l2Entries - 1; continue; }
+      if (entryOffset(this.l1[2 * l1i], this.l1[2 * l1i + 1]) === 0 && !this.backing) {
+        vc = (l1i + 1) * this.l2Entries - 1;
+        continue;
+      }
       const [hi, lo] = await this.lookup(vc);
       const kind = classify(hi, lo, this.header.version);
       if (kind === ClusterKind.Unallocated && !this.backing) continue;

@@ -2,12 +2,24 @@
 
 export function refcountGet(block: Uint8Array, order: number, index: number): number {
   switch (order) {
-    case 0: return (block[index >>> 3] >>> (index & 7)) & 1;
-    case 1: return (block[index >>> 2] >>> (2 * (index & 3))) & 3;
-    case 2: return (block[index >>> 1] >>> (4 * (index & 1))) & 15;
-    case 3: return block[index];
-    case 4: return (block[2 * index] << 8) | block[2 * index + 1];
-    case 5: return ((block[4 * index] << 24) | (block[4 * index + 1] << 16) | (block[4 * index + 2] << 8) | block[4 * index + 3]) >>> 0;
+    case 0:
+      return (block[index >>> 3] >>> (index & 7)) & 1;
+    case 1:
+      return (block[index >>> 2] >>> (2 * (index & 3))) & 3;
+    case 2:
+      return (block[index >>> 1] >>> (4 * (index & 1))) & 15;
+    case 3:
+      return block[index];
+    case 4:
+      return (block[2 * index] << 8) | block[2 * index + 1];
+    case 5:
+      return (
+        ((block[4 * index] << 24) |
+          (block[4 * index + 1] << 16) |
+          (block[4 * index + 2] << 8) |
+          block[4 * index + 3]) >>>
+        0
+      );
     default: {
       let v = 0;
       for (let i = 0; i < 8; i++) v = v * 256 + block[8 * index + i];
@@ -18,7 +30,9 @@ export function refcountGet(block: Uint8Array, order: number, index: number): nu
 
 export function refcountSet(block: Uint8Array, order: number, index: number, value: number): void {
   switch (order) {
-    case 0: case 1: case 2: {
+    case 0:
+    case 1:
+    case 2: {
       const bits = 1 << order;
       const perByte = 8 / bits;
       const shift = bits * (index % perByte);
@@ -27,15 +41,25 @@ export function refcountSet(block: Uint8Array, order: number, index: number, val
       block[at] = (block[at] & ~mask) | ((value << shift) & mask);
       return;
     }
-    case 3: block[index] = value; return;
-    case 4: block[2 * index] = value >>> 8; block[2 * index + 1] = value & 0xff; return;
+    case 3:
+      block[index] = value;
+      return;
+    case 4:
+      block[2 * index] = value >>> 8;
+      block[2 * index + 1] = value & 0xff;
+      return;
     case 5:
-      block[4 * index] = value >>> 24; block[4 * index + 1] = (value >>> 16) & 0xff;
-      block[4 * index + 2] = (value >>> 8) & 0xff; block[4 * index + 3] = value & 0xff;
+      block[4 * index] = value >>> 24;
+      block[4 * index + 1] = (value >>> 16) & 0xff;
+      block[4 * index + 2] = (value >>> 8) & 0xff;
+      block[4 * index + 3] = value & 0xff;
       return;
     default: {
       let v = value;
-      for (let i = 7; i >= 0; i--) { block[8 * index + i] = v % 256; v = Math.floor(v / 256); }
+      for (let i = 7; i >= 0; i--) {
+        block[8 * index + i] = v % 256;
+        v = Math.floor(v / 256);
+      }
     }
   }
 }

@@ -18,8 +18,13 @@ export class Refcounts {
   /** No cluster below this index is free. */
   private freeHint = 0;
 
-  private constructor(private readonly file: ImageFile, private readonly clusterSize: number, private readonly order: number,
-    tableOffset: number, tableClusters: number) {
+  private constructor(
+    private readonly file: ImageFile,
+    private readonly clusterSize: number,
+    private readonly order: number,
+    tableOffset: number,
+    tableClusters: number,
+  ) {
     this.tableOffset = tableOffset;
     this.tableClusters = tableClusters;
     this.perBlock = (clusterSize * 8) >>> order;
@@ -27,7 +32,13 @@ export class Refcounts {
     this.max = refcountMax(order);
   }
 
-  static async load(file: ImageFile, clusterSize: number, order: number, tableOffset: number, tableClusters: number): Promise<Refcounts> {
+  static async load(
+    file: ImageFile,
+    clusterSize: number,
+    order: number,
+    tableOffset: number,
+    tableClusters: number,
+  ): Promise<Refcounts> {
     const r = new Refcounts(file, clusterSize, order, tableOffset, tableClusters);
     const raw = new Uint8Array(tableClusters * clusterSize);
     await file.readAt(tableOffset, raw);
@@ -40,10 +51,16 @@ export class Refcounts {
     return r;
   }
 
-  get refcountTableOffset(): number { return this.tableOffset; }
-  get refcountTableClusters(): number { return this.tableClusters; }
+  get refcountTableOffset(): number {
+    return this.tableOffset;
+  }
+  get refcountTableClusters(): number {
+    return this.tableClusters;
+  }
   /** Host offsets of all allocated refcount blocks, for consistency checks. */
-  get blockOffsets(): readonly number[] { return this.table; }
+  get blockOffsets(): readonly number[] {
+    return this.table;
+  }
 
   async get(cluster: number): Promise<number> {
     const bi = Math.floor(cluster / this.perBlock);
@@ -69,7 +86,8 @@ export class Refcounts {
       for (let i = c; i < stop; i++) {
         const idx = i % this.perBlock;
         const v = refcountGet(block, this.order, idx) + delta;
-        if (v < 0 || v > this.max) throw new DiskError(`${this.file.path}: refcount of cluster ${i} out of range (${v})`);
+        if (v < 0 || v > this.max)
+          throw new DiskError(`${this.file.path}: refcount of cluster ${i} out of range (${v})`);
         refcountSet(block, this.order, idx, v);
         if (v === 0 && i < this.freeHint) this.freeHint = i;
       }
@@ -86,7 +104,11 @@ export class Refcounts {
       // Make sure the refcount blocks exist first: creating one takes a cluster, which may be in this run.
       let created = false;
       for (let bi = Math.floor(start / this.perBlock); bi <= Math.floor((start + count - 1) / this.perBlock); bi++) {
-        if (bi >= this.table.length || this.table[bi] === 0) { await this.createBlock(bi); created = true; break; }
+        if (bi >= this.table.length || this.table[bi] === 0) {
+          await this.createBlock(bi);
+          created = true;
+          break;
+        }
       }
       if (created) continue;
       await this.update(start, count, 1);
@@ -108,7 +130,10 @@ export class Refcounts {
     let c = from;
     while (c - runStart < count) {
       const bi = Math.floor(c / this.perBlock);
-      if (bi >= this.table.length || this.table[bi] === 0) { c = (bi + 1) * this.perBlock; continue; }
+      if (bi >= this.table.length || this.table[bi] === 0) {
+        c = (bi + 1) * this.perBlock;
+        continue;
+      }
       const block = await this.cache.get(this.table[bi]);
       const stop = (bi + 1) * this.perBlock;
       for (; c < stop && c - runStart < count; c++) {
@@ -152,7 +177,10 @@ export class Refcounts {
    */
   private async growTable(minEntries: number): Promise<void> {
     const perCluster = this.clusterSize / 8;
-    let tableClusters = Math.max(this.tableClusters + 1, Math.ceil(Math.max(minEntries, Math.ceil(this.table.length * 1.5)) / perCluster));
+    let tableClusters = Math.max(
+      this.tableClusters + 1,
+      Math.ceil(Math.max(minEntries, Math.ceil(this.table.length * 1.5)) / perCluster),
+    );
     let extra = 0;
     let start = 0;
     let missing: number[] = [];
@@ -164,7 +192,10 @@ export class Refcounts {
         if (bi >= this.table.length || this.table[bi] === 0) missing.push(bi);
       }
       const needEntries = Math.max(minEntries, missing.length ? missing[missing.length - 1] + 1 : 0);
-      if (needEntries > tableClusters * perCluster) { tableClusters = Math.ceil(needEntries / perCluster); continue; }
+      if (needEntries > tableClusters * perCluster) {
+        tableClusters = Math.ceil(needEntries / perCluster);
+        continue;
+      }
       if (missing.length === extra) break;
       extra = missing.length;
     }
@@ -183,7 +214,9 @@ export class Refcounts {
     }
     const newTable = this.table.slice();
     while (newTable.length < tableClusters * perCluster) newTable.push(0);
-    missing.forEach((bi, j) => { newTable[bi] = (start + tableClusters + j) * this.clusterSize; });
+    missing.forEach((bi, j) => {
+      newTable[bi] = (start + tableClusters + j) * this.clusterSize;
+    });
     for (const [bi, block] of newBlocks) await this.file.writeAt(newTable[bi], block);
     const raw = new Uint8Array(tableClusters * this.clusterSize);
     const dv = new DataView(raw.buffer);

@@ -4,7 +4,11 @@ import type { ImageFile } from '../file.js';
 export class TableCache {
   private readonly tables = new Map<number, Uint8Array>();
 
-  constructor(private readonly file: ImageFile, private readonly clusterSize: number, private readonly capacity: number) {}
+  constructor(
+    private readonly file: ImageFile,
+    private readonly clusterSize: number,
+    private readonly capacity: number,
+  ) {}
 
   /** The table at a host offset, read from the file on a miss. */
   async get(offset: number): Promise<Uint8Array> {
@@ -24,7 +28,9 @@ export class TableCache {
   }
 
   /** The cached table if present, without touching the file. */
-  peek(offset: number): Uint8Array | undefined { return this.tables.get(offset); }
+  peek(offset: number): Uint8Array | undefined {
+    return this.tables.get(offset);
+  }
 
   /** Installs a table the caller has just written to the file. */
   put(offset: number, table: Uint8Array): void {
@@ -36,5 +42,7 @@ export class TableCache {
     }
   }
 
-  drop(offset: number): void { this.tables.delete(offset); }
+  drop(offset: number): void {
+    this.tables.delete(offset);
+  }
 }

@@ -93,19 +93,31 @@ export async function buildRootDisk(o: RootDiskOptions): Promise<RootDisk> {
   const initrdPath = join(o.dir, 'initrd.img');
   const kernel = readFileSync(kernelPath);
   const initrd = readFileSync(initrdPath);
-  if (!initrdHasRootSupport(initrd)) throw new Error(`${initrdPath} cannot mount a root disk (built by an older typevisor); pull the image again`);
+  if (!initrdHasRootSupport(initrd))
+    throw new Error(`${initrdPath} cannot mount a root disk (built by an older typevisor); pull the image again`);
   const work = join(o.dir, WORK_DIR);
   mkdirSync(work, { recursive: true });
   const include = o.include ?? DEFAULT_INCLUDE;
 
   const first = await runFirstStage({
-    dir: join(work, 'stage1'), suite: o.suite, mirror: o.mirror, include, keyring: o.keyring,
-    fakerootState: join(work, 'fakeroot.state'), log: o.log, env: o.env,
+    dir: join(work, 'stage1'),
+    suite: o.suite,
+    mirror: o.mirror,
+    include,
+    keyring: o.keyring,
+    fakerootState: join(work, 'fakeroot.state'),
+    log: o.log,
+    env: o.env,
   });
   if (!first.cached) o.log(`first stage took ${first.seconds.toFixed(0)} s`);
 
   // The script goes into the tree (it is rewritten every time, so the cached tree stays reusable).
-  const script = secondStageScript({ hostname: o.hostname ?? 'typevisor', mirror: o.mirror, suite: o.suite, rootDevice: '/dev/vda' });
+  const script = secondStageScript({
+    hostname: o.hostname ?? 'typevisor',
+    mirror: o.mirror,
+    suite: o.suite,
+    rootDevice: '/dev/vda',
+  });
   writeTreeFile(join(first.dir, SECOND_STAGE_PATH), script, first.fakerootState);
 
   const size = o.size ?? DEFAULT_ROOT_SIZE;
@@ -128,7 +140,10 @@ export async function buildRootDisk(o: RootDiskOptions): Promise<RootDisk> {
   let result;
   try {
     result = await bootHeadless({
-      kernel, initrd, disk: raw, memoryBytes: o.memoryBytes,
+      kernel,
+      initrd,
+      disk: raw,
+      memoryBytes: o.memoryBytes,
       // panic=5: if the script dies, the kernel resets instead of hanging, and the reset ends the run.
       cmdline: `${ROOT_DISK_CMDLINE} init=${SECOND_STAGE_PATH} panic=5`,
       signal: abort.signal,
@@ -149,9 +164,13 @@ export async function buildRootDisk(o: RootDiskOptions): Promise<RootDisk> {
     await new Promise<void>((r) => logFile.end(() => r()));
   }
   if (!verdict || !(verdict as string).startsWith(STAGE2_OK)) {
-    throw new Error(`second stage did not finish (${verdict ?? `guest ${result.outcome} without a verdict`}); see ${logPath}`);
+    throw new Error(
+      `second stage did not finish (${verdict ?? `guest ${result.outcome} without a verdict`}); see ${logPath}`,
+    );
   }
-  o.log(`second stage took ${result.seconds.toFixed(0)} s (${(result.instructions / 1e9).toFixed(1)} G guest instructions)`);
+  o.log(
+    `second stage took ${result.seconds.toFixed(0)} s (${(result.instructions / 1e9).toFixed(1)} G guest instructions)`,
+  );
   finishExt4(raw, o.log, o.env);
 
   const dest = join(o.dir, ROOT_DISK_FILE);
@@ -161,9 +180,17 @@ export async function buildRootDisk(o: RootDiskOptions): Promise<RootDisk> {
   rmSync(join(o.dir, ROOT_DISK_MANIFEST), { force: true });
   renameSync(temp, dest);
   const manifest: RootDiskManifest = {
-    format: 1, file: ROOT_DISK_FILE, suite: o.suite, mirror: o.mirror, include, size, cmdline: ROOT_DISK_CMDLINE,
-    firstStageSeconds: Math.round(first.seconds), secondStageSeconds: Math.round(result.seconds),
-    secondStageInstructions: result.instructions, created: new Date().toISOString(),
+    format: 1,
+    file: ROOT_DISK_FILE,
+    suite: o.suite,
+    mirror: o.mirror,
+    include,
+    size,
+    cmdline: ROOT_DISK_CMDLINE,
+    firstStageSeconds: Math.round(first.seconds),
+    secondStageSeconds: Math.round(result.seconds),
+    secondStageInstructions: result.instructions,
+    created: new Date().toISOString(),
   };
   writeFileAtomic(join(o.dir, ROOT_DISK_MANIFEST), `${JSON.stringify(manifest, null, 2)}\n`);
   rmSync(raw, { force: true });
@@ -178,7 +205,22 @@ function writeTreeFile(path: string, text: string, fakerootState: string | null)
     spawnSync('chmod', ['0755', path]);
     return;
   }
-  const r = spawnSync(findTool('fakeroot')!, ['-i', fakerootState, '-s', fakerootState, '--', 'sh', '-c', 'cat > "$1" && chown 0:0 "$1" && chmod 0755 "$1"', 'sh', path], { input: text });
+  const r = spawnSync(
+    findTool('fakeroot')!,
+    [
+      '-i',
+      fakerootState,
+      '-s',
+      fakerootState,
+      '--',
+      'sh',
+      '-c',
+      'cat > "$1" && chown 0:0 "$1" && chmod 0755 "$1"',
+      'sh',
+      path,
+    ],
+    { input: text },
+  );
   if (r.status !== 0) throw new Error(`cannot write ${path}: ${r.stderr}`);
 }
 
@@ -192,18 +234,32 @@ function finishExt4(image: string, log: (line: string) => void, env?: Record<str
   const check = (): ReturnType<typeof spawnSync> => spawnSync(fsck, ['-f', '-n', image], { encoding: 'utf8' });
   let r = check();
   if (r.status !== 0) {
-    const said = `${r.stdout}${r.stderr}`.split('\n').filter((l) => l.trim() !== '' && !l.startsWith('Pass ') && !l.startsWith('e2fsck ')).slice(0, 6);
-    log(`e2fsck -fn found work for a repair (${said.join('; ')}): running e2fsck -p on the image, as the next mount would`);
+    const said = `${r.stdout}${r.stderr}`
+      .split('\n')
+      .filter((l) => l.trim() !== '' && !l.startsWith('Pass ') && !l.startsWith('e2fsck '))
+      .slice(0, 6);
+    log(
+      `e2fsck -fn found work for a repair (${said.join('; ')}): running e2fsck -p on the image, as the next mount would`,
+    );
     const fix = spawnSync(fsck, ['-f', '-p', image], { encoding: 'utf8' });
-    if ((fix.status ?? 8) > 1) throw new Error(`the second stage left a file system e2fsck cannot repair (exit ${fix.status}):\n${fix.stdout}${fix.stderr}`);
+    if ((fix.status ?? 8) > 1)
+      throw new Error(
+        `the second stage left a file system e2fsck cannot repair (exit ${fix.status}):\n${fix.stdout}${fix.stderr}`,
+      );
     r = check();
   }
-  if (r.status !== 0) throw new Error(`the second stage left an inconsistent file system (e2fsck exit ${r.status}):\n${r.stdout}${r.stderr}`);
+  if (r.status !== 0)
+    throw new Error(
+      `the second stage left an inconsistent file system (e2fsck exit ${r.status}):\n${r.stdout}${r.stderr}`,
+    );
   const debugfs = requireTool('debugfs', 'e2fsprogs', env);
   const rm = spawnSync(debugfs, ['-w', '-R', `rm ${SECOND_STAGE_PATH}`, image], { encoding: 'utf8' });
   if (rm.status !== 0) throw new Error(`cannot remove ${SECOND_STAGE_PATH} from the image: ${rm.stderr}`);
   r = check();
-  if (r.status !== 0) throw new Error(`the root disk is inconsistent after removing ${SECOND_STAGE_PATH} (e2fsck exit ${r.status}):\n${r.stdout}${r.stderr}`);
+  if (r.status !== 0)
+    throw new Error(
+      `the root disk is inconsistent after removing ${SECOND_STAGE_PATH} (e2fsck exit ${r.status}):\n${r.stdout}${r.stderr}`,
+    );
 }
 
 /** A qcow2 overlay on the root disk, so a VM can write without touching the base image (created only if absent). */

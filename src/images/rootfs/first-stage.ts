@@ -33,8 +33,15 @@ export interface FirstStageResult {
 const MARKER = '.typevisor-first-stage.json';
 
 /** debootstrap's arguments (without the fakeroot wrapper). */
-export function debootstrapArgs(o: Pick<FirstStageOptions, 'dir' | 'suite' | 'mirror' | 'include' | 'keyring'>): string[] {
-  const args = ['--foreign', '--arch=riscv64', '--variant=minbase', `--include=${(o.include ?? DEFAULT_INCLUDE).join(',')}`];
+export function debootstrapArgs(
+  o: Pick<FirstStageOptions, 'dir' | 'suite' | 'mirror' | 'include' | 'keyring'>,
+): string[] {
+  const args = [
+    '--foreign',
+    '--arch=riscv64',
+    '--variant=minbase',
+    `--include=${(o.include ?? DEFAULT_INCLUDE).join(',')}`,
+  ];
   args.push(o.keyring ? `--keyring=${o.keyring}` : '--no-check-gpg');
   args.push(o.suite, o.dir, o.mirror);
   return args;
@@ -45,9 +52,17 @@ function isRoot(): boolean {
 }
 
 /** Runs a program, sending its output to the log line by line; rejects with the last lines on failure. */
-export function runLogged(cmd: string, args: string[], log: (line: string) => void, env?: Record<string, string | undefined>): Promise<void> {
+export function runLogged(
+  cmd: string,
+  args: string[],
+  log: (line: string) => void,
+  env?: Record<string, string | undefined>,
+): Promise<void> {
   return new Promise((resolve, reject) => {
-    const child = spawn(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'], env: env ? { ...process.env, ...env } as NodeJS.ProcessEnv : process.env });
+    const child = spawn(cmd, args, {
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: env ? ({ ...process.env, ...env } as NodeJS.ProcessEnv) : process.env,
+    });
     const tail: string[] = [];
     let partial = '';
     const onData = (b: Buffer) => {
@@ -63,7 +78,10 @@ export function runLogged(cmd: string, args: string[], log: (line: string) => vo
     child.stderr.on('data', onData);
     child.on('error', reject);
     child.on('close', (code, signal) => {
-      if (partial) { log(partial); tail.push(partial); }
+      if (partial) {
+        log(partial);
+        tail.push(partial);
+      }
       if (code === 0) resolve();
       else reject(new Error(`${cmd} ${args.join(' ')} failed (${code ?? signal}):\n${tail.join('\n')}`));
     });
@@ -76,7 +94,10 @@ export async function runFirstStage(o: FirstStageOptions): Promise<FirstStageRes
   const args = debootstrapArgs(o);
   const root = isRoot();
   const fakeroot = root ? null : findTool('fakeroot', o.env);
-  if (!root && !fakeroot) throw new MissingToolError('debootstrap needs root, or fakeroot when run as a normal user (apt-get install fakeroot)');
+  if (!root && !fakeroot)
+    throw new MissingToolError(
+      'debootstrap needs root, or fakeroot when run as a normal user (apt-get install fakeroot)',
+    );
   const key = JSON.stringify({ args, fakeroot: !root });
   const marker = join(o.dir, MARKER);
   if (existsSync(marker) && readFileSync(marker, 'utf8') === key && (root || existsSync(o.fakerootState))) {
@@ -94,19 +115,33 @@ export async function runFirstStage(o: FirstStageOptions): Promise<FirstStageRes
   fixContainerSymlinks(o.dir, root ? null : o.fakerootState);
   trimPackageLists(o.dir);
   writeFileSync(marker, key);
-  return { dir: o.dir, fakerootState: root ? null : o.fakerootState, cached: false, seconds: (performance.now() - t0) / 1000 };
+  return {
+    dir: o.dir,
+    fakerootState: root ? null : o.fakerootState,
+    cached: false,
+    seconds: (performance.now() - t0) / 1000,
+  };
 }
 
 /** Inside a container debootstrap links <dir>/proc to the host's /proc instead of leaving a directory to mount on;
  *  in the guest that link points at itself. Make proc and sys plain directories again. */
 export function fixContainerSymlinks(dir: string, fakerootState: string | null): void {
-  for (const [name, mode] of [['proc', '0555'], ['sys', '0555']] as const) {
+  for (const [name, mode] of [
+    ['proc', '0555'],
+    ['sys', '0555'],
+  ] as const) {
     const p = join(dir, name);
     let link = false;
-    try { link = lstatSync(p).isSymbolicLink(); } catch { link = true; }
+    try {
+      link = lstatSync(p).isSymbolicLink();
+    } catch {
+      link = true;
+    }
     if (!link) continue;
     const cmd = ['sh', '-c', 'rm -f "$1" && mkdir -m "$2" "$1"', 'sh', p, mode];
-    const r = fakerootState ? spawnSync('fakeroot', ['-i', fakerootState, '-s', fakerootState, '--', ...cmd]) : spawnSync(cmd[0]!, cmd.slice(1));
+    const r = fakerootState
+      ? spawnSync('fakeroot', ['-i', fakerootState, '-s', fakerootState, '--', ...cmd])
+      : spawnSync(cmd[0]!, cmd.slice(1));
     if (r.status !== 0) throw new Error(`cannot replace ${p} by a directory: ${r.stderr}`);
   }
 }

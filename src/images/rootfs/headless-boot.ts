@@ -51,7 +51,10 @@ export async function bootHeadless(o: HeadlessBootOptions): Promise<HeadlessBoot
     const waker = new Waker();
     machine.onInterrupt = () => waker.notify();
     const m = machine;
-    o.onStart?.((b) => { m.input(b); waker.notify(); });
+    o.onStart?.((b) => {
+      m.input(b);
+      waker.notify();
+    });
     const onAbort = () => waker.notify();
     o.signal?.addEventListener('abort', onAbort);
     let outcome: RunOutcome;

@@ -26,6 +26,9 @@ export class MissingToolError extends Error {
 /** The path of the tool, or a one-line error naming the Debian package that provides it. */
 export function requireTool(name: string, debianPackage: string, env?: Record<string, string | undefined>): string {
   const p = findTool(name, env);
-  if (!p) throw new MissingToolError(`${name} is needed to build the Debian root disk but is not installed (apt-get install ${debianPackage})`);
+  if (!p)
+    throw new MissingToolError(
+      `${name} is needed to build the Debian root disk but is not installed (apt-get install ${debianPackage})`,
+    );
   return p;
 }
