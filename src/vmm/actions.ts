@@ -1,0 +1,59 @@
+// The one union of VM actions, the states each is valid in, and what a VM reports: shared by the Vm object, its
+// process's control socket, the CLI and the local API.
+
+/** Where a VM is in its life. `crashed` is a stopped VM whose process or machine ended abnormally. */
+export type VmState = 'created' | 'running' | 'paused' | 'stopping' | 'stopped' | 'crashed';
+
+/** Every action a running VM (its process) accepts on its control socket, and the `Vm` object accepts in process. */
+export type VmAction =
+  /** Definition, state, uptime, host memory (RSS) and guest RAM. */
+  | { action: 'info' }
+  /** The virtualization statistics of `--stats` (instructions, traps, hypercalls, MMIO exits, ...). */
+  | { action: 'stats' }
+  | { action: 'pause' }
+  | { action: 'resume' }
+  /** Ask the guest to shut down (power key); power off after `timeoutMs`; `force`: power off at once. */
+  | { action: 'stop'; force?: boolean; timeoutMs?: number }
+  /** End the VM at once: no shutdown request, disks flushed and closed, process exits. */
+  | { action: 'kill' }
+  /** Hardware reset: the guest reboots from the kernel (or firmware). */
+  | { action: 'reset' }
+  /** The console's terminal size changed (the guest learns it where its driver supports it). */
+  | { action: 'console-size'; cols: number; rows: number }
+  /** Subscribe this control connection to events (state changes, guest messages). */
+  | { action: 'subscribe' };
+
+export type VmActionName = VmAction['action'];
+
+/** The states in which each action is valid; any other state is an error naming the action and the state. */
+export const ACTION_STATES: Record<VmActionName, readonly VmState[]> = {
+  info: ['created', 'running', 'paused', 'stopping', 'stopped', 'crashed'],
+  stats: ['running', 'paused', 'stopping'],
+  pause: ['running'],
+  resume: ['paused'],
+  stop: ['running', 'paused', 'stopping'],
+  kill: ['running', 'paused', 'stopping'],
+  reset: ['running', 'paused'],
+  'console-size': ['running', 'paused', 'stopping'],
+  subscribe: ['created', 'running', 'paused', 'stopping', 'stopped', 'crashed'],
+};
+
+/** A request on a control socket: one JSON object per line, `id` echoed in the reply. */
+export type ControlRequest = { id: number | string } & VmAction;
+
+/** A reply: `ok` with the action's result, or an error with a stable code and a one-line message. */
+export type ControlReply =
+  | { id: number | string; ok: true; result: unknown }
+  | { id: number | string; ok: false; error: { code: ControlErrorCode; message: string } };
+
+export type ControlErrorCode = 'bad-request' | 'unknown-action' | 'wrong-state' | 'failed';
+
+/** Events pushed to subscribed connections, one JSON object per line (no `id`). */
+export type VmEvent =
+  { event: 'state'; state: VmState; reason?: string; at: string } | { event: 'guest'; message: string; at: string };
+
+/** Why a VM is in `wrongState`: the message every client shows. */
+export function wrongStateMessage(action: VmActionName, state: VmState): string {
+  const valid = ACTION_STATES[action].join(', ');
+  return `cannot ${action} a VM that is ${state} (${action} needs a VM that is ${valid})`;
+}
