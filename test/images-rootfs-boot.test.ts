@@ -6,7 +6,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { findCachedDebian } from '../src/images/debian.js';
+import { findCachedDebian, pullDebian } from '../src/images/debian.js';
 import { makeExt4 } from '../src/images/rootfs/ext4.js';
 import { bootHeadless } from '../src/images/rootfs/headless-boot.js';
 import { upgradeInitrd } from '../src/images/rootfs/initrd-upgrade.js';
@@ -40,11 +40,7 @@ test(
   "initramfs root=/dev/vda: modules load, ext4 mounts read-write, switch_root runs the disk's init as PID 1",
   { timeout: 30 * 60_000 },
   async (t) => {
-    const img = await findCachedDebian();
-    if (!img) {
-      t.skip('the Debian image is not cached (typevisor image pull debian)');
-      return;
-    }
+    const img = (await findCachedDebian()) ?? (await pullDebian({ log: (l) => process.stderr.write(`${l}\n`) }));
     const gcc = findTool('riscv64-linux-gnu-gcc');
     if (!gcc) {
       t.skip('riscv64-linux-gnu-gcc is not installed');
