@@ -121,7 +121,7 @@ test(
     ]);
     execFileSync('qemu-img', ['create', '-q', '-f', 'qcow2', '-b', 'base.qcow2', '-F', 'qcow2', join(dir, 'ov.qcow2')]);
     execFileSync('qemu-io', ['-f', 'qcow2', '-c', 'write -P 0x56 512k 1M', join(dir, 'ov.qcow2')]);
-    assert.equal(img(dir, 'convert', '-O', 'raw', 'ov.qcow2', 'ours.raw').status, 0);
+    assert.equal(img(dir, 'convert', '-f', 'qcow2', '-O', 'raw', 'ov.qcow2', 'ours.raw').status, 0);
     execFileSync('qemu-img', ['convert', '-O', 'raw', join(dir, 'ov.qcow2'), join(dir, 'theirs.raw')]);
     const theirs = readFileSync(join(dir, 'theirs.raw'));
     assert.ok(readFileSync(join(dir, 'ours.raw')).equals(theirs));
@@ -152,6 +152,6 @@ test(
     // Point a at b: a loop qemu-img rebase -u lets us make.
     execFileSync('qemu-img', ['rebase', '-u', '-b', 'b.qcow2', '-F', 'qcow2', join(dir, 'a.qcow2')]);
     one(img(dir, 'info', 'b.qcow2'), /backing file loop/);
-    one(img(dir, 'convert', 'b.qcow2', 'out.raw'), /backing file loop/);
+    one(img(dir, 'convert', '-f', 'qcow2', 'b.qcow2', 'out.raw'), /backing file loop/);
   }),
 );

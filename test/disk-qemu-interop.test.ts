@@ -29,7 +29,7 @@ function qemuRaw(path: string, dir: string): Buffer {
 }
 
 async function oursRaw(path: string): Promise<Buffer> {
-  const disk = await openDisk(path, { readOnly: true });
+  const disk = await openDisk(path, { readOnly: true, format: 'qcow2' });
   try {
     const buf = new Uint8Array(disk.size);
     await disk.read(0, buf);
@@ -133,7 +133,7 @@ test(
     qemuIo(mid, 'write -P 0x31 64k 64k');
     const top = join(dir, 'top.qcow2');
     await createQcow2(top, 4 << 20, { backingFile: 'mid.qcow2', backingFormat: 'qcow2' });
-    const disk = await openDisk(top);
+    const disk = await openDisk(top, { format: 'qcow2' });
     await disk.write(70000, Buffer.alloc(100, 0xfe));
     await disk.write(3 << 20, Buffer.alloc(200000, 0x01));
     await disk.close();

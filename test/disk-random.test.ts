@@ -99,7 +99,7 @@ for (const cfg of configs) {
         } else {
           await createQcow2(path, cfg.size, { clusterSize: cfg.clusterSize, refcountBits: cfg.refcountBits });
         }
-        let disk = await openDisk(path);
+        let disk = await openDisk(path, { format: 'qcow2' });
         for (let op = 0; op < cfg.ops; op++) {
           const r = rand();
           const maxLen = rand() < 0.2 ? 8 * cfg.clusterSize + 100 : 3 * cfg.clusterSize;
@@ -128,7 +128,7 @@ for (const cfg of configs) {
             await disk.flush();
           } else {
             await disk.close();
-            disk = await openDisk(path);
+            disk = await openDisk(path, { format: 'qcow2' });
           }
         }
         const all = new Uint8Array(cfg.size);

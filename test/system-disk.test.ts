@@ -85,9 +85,21 @@ test(
         base2Before = fileSha(base2),
         roBefore = fileSha(ro);
 
-      const g = await bootDefaultGuest(['--disk', overlay, '--disk', raw, '--disk', `${ro},readonly`, '--disk', ours], {
-        name: 'disk guest',
-      });
+      const g = await bootDefaultGuest(
+        [
+          '--disk',
+          `${overlay},format=qcow2`,
+          '--disk',
+          raw,
+          '--disk',
+          `${ro},readonly`,
+          '--disk',
+          `${ours},format=qcow2`,
+        ],
+        {
+          name: 'disk guest',
+        },
+      );
       const { con } = g;
       let written: { ov: string; raw: string; ours: string };
       try {

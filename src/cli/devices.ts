@@ -2,7 +2,7 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { openDisk } from '../disk/open.js';
-import type { BlockBackend } from '../disk/backend.js';
+import type { BlockBackend, DiskFormat } from '../disk/backend.js';
 import {
   VirtioBlk,
   VirtioConsole,
@@ -17,6 +17,8 @@ import { UserError } from './errors.js';
 export interface DiskSpec {
   path: string;
   readOnly: boolean;
+  /** The format the user stated; without it the image is probed (docs/disk-safety.md). */
+  format?: DiskFormat;
 }
 export interface NicSpec {
   kind: 'null' | 'listen' | 'connect';
@@ -24,17 +26,22 @@ export interface NicSpec {
   mac?: Uint8Array;
 }
 
-/** `FILE[,readonly]` (also `ro`). */
+/** `FILE[,readonly][,format=raw|qcow2]` (`ro` for readonly). */
 export function parseDiskSpec(text: string): DiskSpec {
   const parts = text.split(',');
   const path = parts[0];
-  if (!path) throw new UserError(`--disk needs a file name: --disk FILE[,readonly]`);
-  let readOnly = false;
+  if (!path) throw new UserError(`--disk needs a file name: --disk FILE[,readonly][,format=raw|qcow2]`);
+  const spec: DiskSpec = { path, readOnly: false };
   for (const opt of parts.slice(1)) {
-    if (opt === 'readonly' || opt === 'ro') readOnly = true;
-    else throw new UserError(`unknown --disk option "${opt}" (known: readonly)`);
+    if (opt === 'readonly' || opt === 'ro') spec.readOnly = true;
+    else if (opt.startsWith('format=')) {
+      const f = opt.slice(7);
+      if (f !== 'raw' && f !== 'qcow2')
+        throw new UserError(`--disk ${path}: unknown format "${f}" (known: raw, qcow2)`);
+      spec.format = f;
+    } else throw new UserError(`unknown --disk option "${opt}" (known: readonly, format=raw|qcow2)`);
   }
-  return { path, readOnly };
+  return spec;
 }
 
 /** `null`, `listen=PATH` or `connect=PATH` (a UNIX socket shared with another typevisor), each with an optional `,mac=52:54:..`. */
@@ -77,7 +84,11 @@ export async function buildVirtioDevices(
     if (!existsSync(d.path)) throw new UserError(`disk image not found: ${d.path}`);
     let backend: BlockBackend;
     try {
-      backend = await openDisk(d.path, { readOnly: d.readOnly });
+      backend = await openDisk(d.path, {
+        readOnly: d.readOnly,
+        format: d.format,
+        warn: (msg) => process.stderr.write(`typevisor: warning: ${msg}\n`),
+      });
     } catch (e) {
       throw new UserError(`cannot open disk ${d.path}: ${(e as Error).message}`);
     }

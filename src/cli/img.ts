@@ -126,11 +126,15 @@ async function create(
   let size = sizeText !== undefined ? parseImageSize(sizeText) : undefined;
   if (opts.backing !== undefined) {
     if (fmt !== 'qcow2') throw new UserError(`format ${fmt} does not support backing files`);
+    if (opts.backing === '') throw new UserError('-b: the backing file name is empty');
     const bpath = resolveBacking(resolve(file), opts.backing);
     if (bpath === resolve(file)) throw new UserError(`backing file loop: ${file} would be its own backing file`);
     if (!existsSync(bpath)) throw new UserError(`${opts.backing}: backing file not found (looked at ${bpath})`);
-    const bfmt = formatOf(opts.backingFormat, 'backing format') ?? (await userErrors(() => probeFormat(bpath)));
-    const backing = await userErrors(() => openDisk(bpath, { readOnly: true, format: bfmt }));
+    // The backing format is always recorded, so opening the overlay never probes its backing file. Without -F it is
+    // probed now, under the rules of a probed image (a probed qcow2 naming a backing file of its own is refused).
+    const given = formatOf(opts.backingFormat, 'backing format');
+    const backing = await userErrors(() => openDisk(bpath, { readOnly: true, format: given }));
+    const bfmt = given ?? (backing instanceof RawBackend ? 'raw' : 'qcow2');
     size ??= backing.size;
     await backing.close();
     qopts.backingFile = opts.backing;
@@ -242,7 +246,7 @@ export function imgCommand(program: Command): void {
     .description('create a disk image (qcow2 overlays with -b)')
     .option('-f, --format <fmt>', 'image format: raw or qcow2', 'qcow2')
     .option('-b, --backing <file>', 'backing file (relative names are relative to the new image)')
-    .option('-F, --backing-format <fmt>', 'format of the backing file (probed if omitted)')
+    .option('-F, --backing-format <fmt>', 'format of the backing file (probed and recorded if omitted)')
     .option('-o, --options <opts>', 'qcow2 options: cluster_size=64k,refcount_bits=16')
     .argument('<file>', 'image file to create')
     .argument('[size]', "virtual size: 10G, 512M, bytes (default with -b: the backing file's)")

@@ -94,7 +94,7 @@ export async function runCommand(o: RunOptions): Promise<number> {
     const root = (o.disk ?? []).length === 0 ? findRootDisk(img.dir) : null;
     if (root) {
       const overlay = await createRootOverlay(root.disk, join(img.dir, 'root-overlay.qcow2'));
-      o.disk = [overlay];
+      o.disk = [`${overlay},format=qcow2`];
       // Disks built before the mask was part of the command line get it here.
       cmdline = cmdline ?? (root.cmdline.includes(NO_HVC_GETTY) ? root.cmdline : `${root.cmdline} ${NO_HVC_GETTY}`);
       process.stderr.write(`typevisor: booting the Debian root disk (changes go to ${overlay})\n`);

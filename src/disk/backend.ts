@@ -17,8 +17,17 @@ export interface BlockBackend {
 
 export interface OpenDiskOptions {
   readOnly?: boolean;
-  /** Force a format instead of probing ("raw" or "qcow2"). */
+  /**
+   * The image's format as the user stated it (or a VM definition recorded it): the image is then never probed and its
+   * header is trusted. Without it the format is probed, which is unsafe (docs/disk-safety.md): a probed raw image
+   * refuses guest writes that would make sector 0 probe as another format, and a probed image that names a backing
+   * file is refused unless trustBacking is set.
+   */
   format?: DiskFormat;
+  /** Open the backing files that images of unstated format name (for a user who trusts those headers). */
+  trustBacking?: boolean;
+  /** Receives warnings meant for the user (probing a writable raw image is unsafe); printed by the caller. */
+  warn?: (message: string) => void;
 }
 
 export type DiskFormat = 'raw' | 'qcow2';

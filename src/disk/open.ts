@@ -1,20 +1,24 @@
-// Opening an image by path: format probing (qcow2 magic, else raw) and backing chains, resolved like QEMU does.
+// Opening an image by path: stated or probed format, backing chains resolved like QEMU's, and who is trusted for what.
 import { realpath } from 'node:fs/promises';
 import { dirname, isAbsolute, resolve } from 'node:path';
 import { DiskError, type BlockBackend, type DiskFormat, type OpenDiskOptions } from './backend.js';
 import { ImageFile } from './file.js';
 import { RawBackend } from './raw.js';
-import { isQcow2, parseHeader, type Qcow2Header } from './qcow2/header.js';
+import { PROBE_BYTES, probeBytes } from './probe.js';
+import { parseHeader, type Qcow2Header } from './qcow2/header.js';
 import { Qcow2Backend } from './qcow2/qcow2.js';
 
 const MAX_CHAIN = 64;
 
+/** Probes an image's format from its first sector; formats we recognise but do not open are refused. */
 export async function probeFormat(path: string): Promise<DiskFormat> {
   const file = await ImageFile.open(path, true);
   try {
-    const head = new Uint8Array(4);
+    const head = new Uint8Array(PROBE_BYTES);
     await file.readAt(0, head);
-    return isQcow2(head) ? 'qcow2' : 'raw';
+    const fmt = probeBytes(head);
+    if (fmt === 'raw' || fmt === 'qcow2') return fmt;
+    throw new DiskError(`${path}: a ${fmt} image; typevisor opens raw and qcow2 (convert it with qemu-img)`);
   } finally {
     await file.close();
   }
@@ -27,6 +31,7 @@ export function parseFormat(name: string, where: string): DiskFormat {
 
 /** The path a backing file name stands for: relative names are relative to the overlay's directory. */
 export function resolveBacking(overlayPath: string, backingName: string): string {
+  if (backingName === '') throw new DiskError(`${overlayPath}: the backing file name is empty`);
   return isAbsolute(backingName) ? backingName : resolve(dirname(overlayPath), backingName);
 }
 
@@ -44,17 +49,24 @@ export async function readQcow2Header(file: ImageFile): Promise<Qcow2Header> {
   return header;
 }
 
-/** Opens an image and, read-only, every image of its backing chain. */
+/**
+ * Opens an image and, read-only, every image of its backing chain. An image's header is trusted (its backing file
+ * opened) when its format was stated: by opts.format for the top image, by the overlay's recorded backing format
+ * below it. A probed image that names a backing file is refused unless opts.trustBacking: a guest that could write
+ * the image could have written that header, naming any host file (docs/disk-safety.md).
+ */
 export async function openDisk(path: string, opts: OpenDiskOptions = {}): Promise<BlockBackend> {
-  return openChain(path, opts.readOnly ?? false, opts.format, [], MAX_CHAIN);
+  return openChain(path, opts.readOnly ?? false, opts.format, opts, [], MAX_CHAIN, null);
 }
 
 async function openChain(
   path: string,
   readOnly: boolean,
   format: DiskFormat | undefined,
+  opts: OpenDiskOptions,
   seen: string[],
   depth: number,
+  overlay: string | null,
 ): Promise<BlockBackend> {
   let real: string;
   try {
@@ -64,17 +76,28 @@ async function openChain(
   }
   if (seen.includes(real)) throw new DiskError(`backing file loop: ${[...seen, real].join(' -> ')}`);
   if (depth === 0) throw new DiskError(`${path}: backing chain longer than ${MAX_CHAIN} images`);
+  const probed = format === undefined;
   const fmt = format ?? (await probeFormat(path));
-  if (fmt === 'raw') return RawBackend.open(path, readOnly);
+  if (fmt === 'raw') {
+    const guard = probed && !readOnly;
+    const raw = await RawBackend.open(path, readOnly, { guardSector0: guard });
+    if (guard)
+      opts.warn?.(
+        `the format of ${path} was not given and probing guessed raw: probing is unsafe, so guest writes that would ` +
+          `make sector 0 look like another format are refused; give format=raw to lift the restriction`,
+      );
+    return raw;
+  }
   const file = await ImageFile.open(path, readOnly);
   try {
     const header = await readQcow2Header(file);
     let backing: BlockBackend | null = null;
     if (header.backingFile !== null) {
+      if (probed && !opts.trustBacking) throw untrustedBacking(path, header.backingFile, overlay);
       const bpath = resolveBacking(path, header.backingFile);
       const bfmt =
         header.backingFormat !== null ? parseFormat(header.backingFormat, `${path}: backing format`) : undefined;
-      backing = await openChain(bpath, true, bfmt, [...seen, real], depth - 1);
+      backing = await openChain(bpath, true, bfmt, opts, [...seen, real], depth - 1, path);
     }
     try {
       return await Qcow2Backend.open(file, header, backing, readOnly);
@@ -86,4 +109,15 @@ async function openChain(
     await file.close().catch(() => undefined);
     throw e;
   }
+}
+
+function untrustedBacking(path: string, backingName: string, overlay: string | null): DiskError {
+  const why = `${path} was probed as qcow2 and names the backing file "${backingName}"`;
+  if (overlay === null)
+    return new DiskError(
+      `${why}; its format was not given, so its header is not trusted: state the format (format=qcow2 / -f qcow2) if you trust the image`,
+    );
+  return new DiskError(
+    `${why}; ${overlay} does not record its backing format, so that header is not trusted: record it (img create -b ... -F qcow2)`,
+  );
 }
