@@ -90,7 +90,14 @@ export class ImageFile {
     return (await this.fh.stat()).blocks * 512;
   }
 
+  /** Node silently writes at the current file position for offsets it cannot represent: refuse them here. */
+  private checkPosition(position: number, length: number): void {
+    if (!Number.isSafeInteger(position) || position < 0 || position + length > Number.MAX_SAFE_INTEGER)
+      throw new DiskError(`${this.path}: offset ${position} is beyond what a file can hold`);
+  }
+
   async readAt(position: number, buf: Uint8Array): Promise<void> {
+    this.checkPosition(position, buf.length);
     let done = 0;
     while (done < buf.length) {
       const { bytesRead } = await this.fh.read(buf, done, buf.length - done, position + done);
@@ -103,6 +110,7 @@ export class ImageFile {
   }
 
   async writeAt(position: number, data: Uint8Array): Promise<void> {
+    this.checkPosition(position, data.length);
     let done = 0;
     while (done < data.length) {
       const { bytesWritten } = await this.fh.write(data, done, data.length - done, position + done);

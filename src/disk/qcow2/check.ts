@@ -1,12 +1,15 @@
 // Consistency check of a qcow2 image: refcounts recomputed from every reference, compared with the stored ones.
+// Linear in the image file: each distinct table is read once however many entries point at it, and only clusters
+// inside the file are compared (as qemu-img does).
 import { ImageFile } from '../file.js';
 import { readQcow2Header } from '../open.js';
-import { getU64, type Qcow2Header } from './header.js';
+import type { Qcow2Header } from './header.js';
 import { ClusterKind, classify, compressedRange, COPIED_HI, entryOffset, readEntry } from './l2-entry.js';
-import { Refcounts } from './refcounts.js';
+import { refcountGet } from './refcount-entry.js';
+import { readSnapshotTable, snapshotL1Problem } from './snapshots.js';
 
 export interface CheckResult {
-  /** Clusters whose stored refcount is below the number of references (or other structural damage). */
+  /** Clusters whose stored refcount is below the number of references, and other structural damage. */
   corruptions: number;
   /** Clusters whose stored refcount is above the number of references. */
   leaks: number;
@@ -14,6 +17,11 @@ export interface CheckResult {
   allocatedClusters: number;
   totalClusters: number;
   imageEndOffset: number;
+  /** The refcount structure itself is damaged (a block outside the file or unaligned): only a rebuild repairs it. */
+  rebuildNeeded: boolean;
+  /** Refcount mismatches (corruptions and leaks counted above) and wrong COPIED flags, for repair. */
+  refcountErrors: number;
+  copiedErrors: number;
 }
 
 export async function checkQcow2(path: string): Promise<CheckResult> {
@@ -26,20 +34,62 @@ export async function checkQcow2(path: string): Promise<CheckResult> {
   }
 }
 
-class Checker {
-  private readonly cs: number;
-  private readonly expected: Uint32Array;
-  private readonly result: CheckResult;
-  /** Active L1/L2 entries whose COPIED flag must match "refcount is one": [host offset, flag set, what]. */
-  private readonly copiedChecks: [number, boolean, string][] = [];
+const CHUNK = 65536;
+const MAX_MESSAGES = 1000;
+
+/** Reference counts per host cluster, stored in chunks so that a sparse file costs memory only where referenced. */
+export class ReferenceCounts {
+  private readonly chunks = new Map<number, Uint32Array>();
+
+  add(cluster: number, n: number): void {
+    const key = Math.floor(cluster / CHUNK);
+    let chunk = this.chunks.get(key);
+    if (!chunk) this.chunks.set(key, (chunk = new Uint32Array(CHUNK)));
+    chunk[cluster % CHUNK] = Math.min(0xffff_ffff, chunk[cluster % CHUNK] + n);
+  }
+
+  get(cluster: number): number {
+    return this.chunks.get(Math.floor(cluster / CHUNK))?.[cluster % CHUNK] ?? 0;
+  }
+
+  /** Whether any cluster in [first, end) has a reference. */
+  anyIn(first: number, end: number): boolean {
+    for (let k = Math.floor(first / CHUNK); k * CHUNK < end; k++) if (this.chunks.has(k)) return true;
+    return false;
+  }
+
+  /** The highest referenced cluster plus one. */
+  end(): number {
+    let top = 0;
+    for (const [k, chunk] of this.chunks) {
+      for (let i = CHUNK - 1; i >= 0; i--)
+        if (chunk[i] !== 0) {
+          top = Math.max(top, k * CHUNK + i + 1);
+          break;
+        }
+    }
+    return top;
+  }
+}
+
+export class Checker {
+  readonly cs: number;
+  readonly fileClusters: number;
+  readonly references = new ReferenceCounts();
+  /** Refcount block offsets by refcount table index; 0 where missing or unusable. */
+  blocks: number[] = [];
+  readonly perBlock: number;
+  readonly result: CheckResult;
+  private readonly blockCache = new Map<number, Uint8Array>();
 
   constructor(
-    private readonly file: ImageFile,
-    private readonly h: Qcow2Header,
-    private readonly fileSize: number,
+    readonly file: ImageFile,
+    readonly h: Qcow2Header,
+    readonly fileSize: number,
   ) {
     this.cs = 2 ** h.clusterBits;
-    this.expected = new Uint32Array(Math.ceil(fileSize / this.cs));
+    this.fileClusters = Math.ceil(fileSize / this.cs);
+    this.perBlock = (this.cs * 8) >>> h.refcountOrder;
     this.result = {
       corruptions: 0,
       leaks: 0,
@@ -47,25 +97,34 @@ class Checker {
       allocatedClusters: 0,
       totalClusters: Math.ceil(h.size / this.cs),
       imageEndOffset: fileSize,
+      rebuildNeeded: false,
+      refcountErrors: 0,
+      copiedErrors: 0,
     };
   }
 
   private error(msg: string): void {
     this.result.corruptions++;
-    this.result.messages.push(`ERROR ${msg}`);
+    this.message(`ERROR ${msg}`);
   }
 
-  private ref(offset: number, length: number, what: string): void {
+  /** Keeps the first messages only: a crafted image can have millions of bad entries. */
+  private message(line: string): void {
+    const shown = this.result.messages.length;
+    if (shown < MAX_MESSAGES) this.result.messages.push(line);
+    else if (shown === MAX_MESSAGES) this.result.messages.push('(further messages suppressed)');
+  }
+
+  /** Counts n references to the clusters of [offset, offset+length); a range past the end of the file is an error. */
+  private ref(offset: number, length: number, what: string, n = 1): void {
     if (length <= 0) return;
     const first = Math.floor(offset / this.cs);
     const last = Math.floor((offset + length - 1) / this.cs);
-    for (let c = first; c <= last; c++) {
-      if (c >= this.expected.length) {
-        this.error(`${what} at ${offset} lies beyond the end of the image file`);
-        return;
-      }
-      this.expected[c]++;
+    if (last >= this.fileClusters) {
+      this.error(`${what} at offset ${offset} (size ${length}) lies beyond the end of the image file`);
+      return;
     }
+    for (let c = first; c <= last; c++) this.references.add(c, n);
   }
 
   private async readBytes(offset: number, length: number): Promise<Uint8Array> {
@@ -74,116 +133,149 @@ class Checker {
     return buf;
   }
 
+  private async block(offset: number): Promise<Uint8Array> {
+    let b = this.blockCache.get(offset);
+    if (!b) {
+      if (this.blockCache.size >= 64) this.blockCache.clear();
+      b = await this.readBytes(offset, this.cs);
+      this.blockCache.set(offset, b);
+    }
+    return b;
+  }
+
+  /** The stored refcount of a cluster (0 where its refcount block is missing or unusable). */
+  async stored(cluster: number): Promise<number> {
+    const bi = Math.floor(cluster / this.perBlock);
+    const off = this.blocks[bi] ?? 0;
+    if (off === 0) return 0;
+    return refcountGet(await this.block(off), this.h.refcountOrder, cluster % this.perBlock);
+  }
+
   async run(): Promise<CheckResult> {
     const h = this.h;
     this.ref(0, this.cs, 'header');
-    await this.checkL1(h.l1TableOffset, h.l1Size, true, 'active L1');
-    this.ref(h.refcountTableOffset, h.refcountTableClusters * this.cs, 'refcount table');
-    const refcounts = await Refcounts.load(
-      this.file,
-      this.cs,
-      h.refcountOrder,
-      h.refcountTableOffset,
-      h.refcountTableClusters,
-    );
-    refcounts.blockOffsets.forEach((off, i) => {
-      if (off !== 0) this.ref(off, this.cs, `refcount block ${i}`);
-    });
-    await this.checkSnapshots();
-    for (const [host, copied, what] of this.copiedChecks) {
-      const rc = await refcounts.get(Math.floor(host / this.cs));
-      if ((rc === 1) !== copied) this.error(`OFLAG_COPIED ${what}: offset=${host} refcount=${rc}`);
-    }
-    const stored = Math.max(this.expected.length, refcounts.blockOffsets.length * refcounts.perBlock);
-    for (let c = 0; c < stored; c++) {
-      const want = c < this.expected.length ? this.expected[c] : 0;
-      const blockIndex = Math.floor(c / refcounts.perBlock);
-      if (want === 0 && (blockIndex >= refcounts.blockOffsets.length || refcounts.blockOffsets[blockIndex] === 0)) {
-        c = (blockIndex + 1) * refcounts.perBlock - 1;
-        continue;
-      }
-      const have = await refcounts.get(c);
-      if (have > want) {
-        this.result.leaks++;
-        this.result.messages.push(`Leaked cluster ${c} refcount=${have} reference=${want}`);
-      } else if (have < want) this.error(`cluster ${c} refcount=${have} reference=${want}`);
-    }
+    await this.loadRefcountTable();
+    await this.checkL1(h.l1TableOffset, h.l1Size, true, 'active L1', 1);
+    if (h.nbSnapshots > 0) await this.checkSnapshots();
+    await this.compare();
     return this.result;
   }
 
-  private async checkL1(offset: number, size: number, active: boolean, what: string): Promise<void> {
-    if (offset % this.cs !== 0) {
-      this.error(`${what} table at unaligned offset ${offset}`);
-      return;
+  private async loadRefcountTable(): Promise<void> {
+    const h = this.h;
+    this.ref(h.refcountTableOffset, h.refcountTableClusters * this.cs, 'refcount table');
+    const raw = await this.readBytes(h.refcountTableOffset, h.refcountTableClusters * this.cs);
+    for (let i = 0; i < raw.length / 8; i++) {
+      const [hi, lo] = readEntry(raw, i);
+      const off = hi * 0x1_0000_0000 + ((lo & 0xffff_fe00) >>> 0); // the low 9 bits are reserved
+      let usable = off;
+      if (off === 0) {
+        // missing: all its refcounts are zero
+      } else if (off % this.cs !== 0) {
+        this.error(`refcount block ${i} is not cluster aligned; refcount table entry corrupted`);
+        this.result.rebuildNeeded = true;
+        usable = 0;
+      } else if (off / this.cs >= this.fileClusters) {
+        this.error(`refcount block ${i} is outside image`);
+        this.result.rebuildNeeded = true;
+        usable = 0;
+      } else {
+        this.ref(off, this.cs, `refcount block ${i}`);
+      }
+      this.blocks.push(usable);
     }
-    this.ref(offset, size * 8, `${what} table`);
+  }
+
+  private async checkL1(offset: number, size: number, active: boolean, what: string, n: number): Promise<void> {
+    this.ref(offset, size * 8, `${what} table`, n);
     const l1 = await this.readBytes(offset, size * 8);
+    // Each distinct L2 table is read once, with the number of L1 entries that point at it.
+    const tables = new Map<number, number>();
     for (let i = 0; i < size; i++) {
       const [hi, lo] = readEntry(l1, i);
       const l2 = entryOffset(hi, lo);
       if (l2 === 0) continue;
-      if (l2 % this.cs !== 0 || (lo & 0x1ff) !== 0) {
-        this.error(`${what} entry ${i}: L2 table at unaligned offset ${l2}`);
+      this.ref(l2, this.cs, `L2 table of ${what} entry ${i}`, n);
+      if (l2 % this.cs !== 0) {
+        this.error(`l2_offset=${hex(l2)}: Table is not cluster aligned; L1 entry corrupted`);
         continue;
       }
-      if (l2 >= this.fileSize) {
-        this.error(`${what} entry ${i}: L2 table at ${l2} beyond the end of the file`);
-        continue;
+      if (active && ((await this.stored(l2 / this.cs)) === 1) !== ((hi & COPIED_HI) !== 0)) {
+        this.result.copiedErrors++;
+        this.error(
+          `OFLAG_COPIED L2 cluster: l1_index=${i} l1_entry=${hex(hi * 0x1_0000_0000 + lo)} refcount=${await this.stored(l2 / this.cs)}`,
+        );
       }
-      this.ref(l2, this.cs, `L2 table ${i}`);
-      if (active) this.copiedChecks.push([l2, (hi & COPIED_HI) !== 0, `L2 table ${i}`]);
-      await this.checkL2(l2, i, active);
+      if (l2 / this.cs >= this.fileClusters) continue; // reads as zeros: no references
+      tables.set(l2, (tables.get(l2) ?? 0) + 1);
     }
+    for (const [l2, count] of tables) await this.checkL2(l2, active, n * count);
   }
 
-  private async checkL2(offset: number, l1Index: number, active: boolean): Promise<void> {
+  private async checkL2(offset: number, active: boolean, n: number): Promise<void> {
     const table = await this.readBytes(offset, this.cs);
     const entries = this.cs / 8;
     for (let i = 0; i < entries; i++) {
       const [hi, lo] = readEntry(table, i);
       const kind = classify(hi, lo, this.h.version);
-      const guest = (l1Index * entries + i) * this.cs;
       if (kind === ClusterKind.Compressed) {
+        if (hi & COPIED_HI) this.error(`L2 entry ${i} of the table at ${hex(offset)}: compressed cluster with COPIED`);
         const [host, length] = compressedRange(hi, lo, this.h.clusterBits);
-        this.ref(host, length, `compressed cluster for guest offset ${guest}`);
-        if (active) this.result.allocatedClusters++;
+        this.ref(host, length, 'compressed cluster', n);
+        if (active) this.result.allocatedClusters += n;
         continue;
       }
       const host = entryOffset(hi, lo);
       if (host === 0) continue;
-      if (host % this.cs !== 0) {
-        this.error(`L2 entry for guest offset ${guest}: unaligned host offset ${host}`);
-        continue;
-      }
-      if (this.h.version < 3 && lo & 1) {
-        this.error(`L2 entry for guest offset ${guest}: zero flag in a version 2 image`);
-        continue;
-      }
-      this.ref(host, this.cs, `data cluster for guest offset ${guest}`);
-      if (active) {
-        this.result.allocatedClusters++;
-        this.copiedChecks.push([host, (hi & COPIED_HI) !== 0, `data cluster for guest offset ${guest}`]);
+      if (host % this.cs !== 0) this.error(`offset=${hex(host)}: Cluster is not properly aligned; L2 entry corrupted.`);
+      this.ref(host, this.cs, 'data cluster', n);
+      if (!active) continue;
+      this.result.allocatedClusters += n;
+      const rc = await this.stored(Math.floor(host / this.cs));
+      if ((rc === 1) !== ((hi & COPIED_HI) !== 0)) {
+        this.result.copiedErrors++;
+        this.error(`OFLAG_COPIED data cluster: l2_entry=${hex(hi * 0x1_0000_0000 + lo)} refcount=${rc}`);
       }
     }
   }
 
   private async checkSnapshots(): Promise<void> {
-    const h = this.h;
-    if (h.nbSnapshots === 0) return;
-    let off = h.snapshotsOffset;
-    const start = off;
-    for (let s = 0; s < h.nbSnapshots; s++) {
-      const fixed = await this.readBytes(off, 40);
-      const dv = new DataView(fixed.buffer);
-      const l1Offset = getU64(dv, 0);
-      const l1Size = dv.getUint32(8);
-      const idSize = dv.getUint16(12);
-      const nameSize = dv.getUint16(14);
-      const extra = dv.getUint32(36);
-      await this.checkL1(l1Offset, l1Size, false, `snapshot ${s + 1} L1`);
-      off += 40 + extra + idSize + nameSize;
-      off = Math.ceil(off / 8) * 8;
+    const table = await readSnapshotTable(this.file, this.h);
+    this.ref(this.h.snapshotsOffset, table.bytes, 'snapshot table');
+    const distinct = new Map<string, number>();
+    table.entries.forEach((e, i) => {
+      const problem = snapshotL1Problem(e, this.cs);
+      if (problem) this.error(`snapshot ${i + 1} l1_offset=${hex(e.l1Offset)}: ${problem}; snapshot table entry corrupted`);
+      else distinct.set(`${e.l1Offset}:${e.l1Size}`, (distinct.get(`${e.l1Offset}:${e.l1Size}`) ?? 0) + 1);
+    });
+    for (const [key, n] of distinct) {
+      const [off, size] = key.split(':').map(Number);
+      await this.checkL1(off, size, false, 'snapshot L1', n);
     }
-    this.ref(start, off - start, 'snapshot table');
   }
+
+  /** Compares stored refcounts with references for every cluster of the file, one refcount block at a time. */
+  private async compare(): Promise<void> {
+    for (let bi = 0; bi * this.perBlock < this.fileClusters; bi++) {
+      const first = bi * this.perBlock;
+      const end = Math.min(this.fileClusters, first + this.perBlock);
+      const off = this.blocks[bi] ?? 0;
+      if (off === 0 && !this.references.anyIn(first, end)) continue;
+      const block = off !== 0 ? await this.block(off) : null;
+      for (let c = first; c < end; c++) {
+        const have = block ? refcountGet(block, this.h.refcountOrder, c - first) : 0;
+        const want = this.references.get(c);
+        if (have === want) continue;
+        this.result.refcountErrors++;
+        if (have > want) {
+          this.result.leaks++;
+          this.message(`Leaked cluster ${c} refcount=${have} reference=${want}`);
+        } else this.error(`cluster ${c} refcount=${have} reference=${want}`);
+      }
+    }
+  }
+}
+
+function hex(n: number): string {
+  return `0x${n.toString(16)}`;
 }

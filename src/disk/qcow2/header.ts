@@ -72,13 +72,28 @@ export function isQcow2(head: Uint8Array): boolean {
   return head.length >= 4 && new DataView(head.buffer, head.byteOffset, 4).getUint32(0) === QCOW2_MAGIC;
 }
 
-/** Parses the first cluster (or at least the first 4 KiB) of an image. */
+/** QEMU's limits (block/qcow2.h): the largest active L1 table and refcount table, in bytes; the snapshot count. */
+export const MAX_L1_BYTES = 32 * 2 ** 20;
+export const MAX_REFTABLE_BYTES = 8 * 2 ** 20;
+export const MAX_SNAPSHOTS = 65536;
+export const MAX_BACKING_NAME = 1023;
+/** Longest backing format name QEMU reads (its buffer is 16 bytes with the terminator). */
+const MAX_BACKING_FORMAT = 15;
+/**
+ * Host offsets and sizes must stay exact in a JavaScript number and within what a file system can address: QEMU
+ * bounds them by INT64_MAX, we by 2^53.
+ */
+export const MAX_HOST_OFFSET = 2 ** 53;
+
+/** Parses the first cluster (or at least the first 4 KiB) of an image, with QEMU's bounds and messages. */
 export function parseHeader(buf: Uint8Array, name: string): Qcow2Header {
   const dv = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
-  if (buf.length < V2_HEADER_LENGTH || dv.getUint32(0) !== QCOW2_MAGIC)
-    throw new DiskError(`${name}: not a qcow2 image`);
+  const fail = (msg: string): never => {
+    throw new DiskError(`${name}: ${msg}`);
+  };
+  if (buf.length < V2_HEADER_LENGTH || dv.getUint32(0) !== QCOW2_MAGIC) fail('not a qcow2 image');
   const version = dv.getUint32(4);
-  if (version !== 2 && version !== 3) throw new DiskError(`${name}: unsupported qcow2 version ${version}`);
+  if (version !== 2 && version !== 3) fail(`unsupported qcow2 version ${version}`);
   const h: Qcow2Header = {
     version,
     backingFileOffset: getU64(dv, 8),
@@ -105,8 +120,10 @@ export function parseHeader(buf: Uint8Array, name: string): Qcow2Header {
     backingFile: null,
     backingFormat: null,
   };
+  if (h.clusterBits < 9 || h.clusterBits > 21) fail(`Unsupported cluster size: 2^${h.clusterBits}`);
+  const clusterSize = 2 ** h.clusterBits;
   if (version === 3) {
-    if (buf.length < 104) throw new DiskError(`${name}: truncated qcow2 header`);
+    if (buf.length < 104) fail('truncated qcow2 header');
     h.incompatHi = dv.getUint32(72);
     h.incompatLo = dv.getUint32(76);
     h.compatHi = dv.getUint32(80);
@@ -115,16 +132,18 @@ export function parseHeader(buf: Uint8Array, name: string): Qcow2Header {
     h.autoclearLo = dv.getUint32(92);
     h.refcountOrder = dv.getUint32(96);
     h.headerLength = dv.getUint32(100);
-    if (h.headerLength < 104 || h.headerLength > buf.length)
-      throw new DiskError(`${name}: bad qcow2 header length ${h.headerLength}`);
-    if (h.headerLength > 104) h.compressionType = buf[104];
+    if (h.headerLength < 104) fail('qcow2 header too short');
   }
-  validate(h, name);
-  parseExtensions(h, buf, name);
+  if (h.headerLength > clusterSize) fail('qcow2 header exceeds cluster size');
+  if (h.headerLength > buf.length) fail('truncated qcow2 header');
+  if (h.headerLength > 104) h.compressionType = buf[104];
+  if (h.backingFileOffset > clusterSize) fail('Invalid backing file offset');
+  validate(h, fail);
+  parseExtensions(h, buf, fail);
   if (h.backingFileOffset !== 0) {
-    if (h.backingFileSize > 1023 || h.backingFileOffset + h.backingFileSize > buf.length) {
-      throw new DiskError(`${name}: bad backing file name in the header`);
-    }
+    if (h.backingFileSize > Math.min(MAX_BACKING_NAME, clusterSize - h.backingFileOffset))
+      fail('Backing file name too long');
+    if (h.backingFileOffset + h.backingFileSize > buf.length) fail('truncated qcow2 header');
     h.backingFile = new TextDecoder().decode(
       buf.subarray(h.backingFileOffset, h.backingFileOffset + h.backingFileSize),
     );
@@ -132,36 +151,42 @@ export function parseHeader(buf: Uint8Array, name: string): Qcow2Header {
   return h;
 }
 
-function validate(h: Qcow2Header, name: string): void {
-  if (h.clusterBits < 9 || h.clusterBits > 21)
-    throw new DiskError(`${name}: unsupported cluster size 2^${h.clusterBits}`);
-  if (h.refcountOrder > 6) throw new DiskError(`${name}: bad refcount order ${h.refcountOrder}`);
-  if (h.cryptMethod !== 0) throw new DiskError(`${name}: encrypted qcow2 images are not supported`);
+/** QEMU's validate_table_offset: aligned to clusters, and the whole table addressable. */
+export function tableOffsetValid(offset: number, bytes: number, clusterSize: number): boolean {
+  return offset % clusterSize === 0 && offset + bytes <= MAX_HOST_OFFSET;
+}
+
+function validate(h: Qcow2Header, fail: (msg: string) => never): void {
+  const clusterSize = 2 ** h.clusterBits;
   if (h.incompatHi !== 0 || (h.incompatLo & ~INCOMPAT_KNOWN) !== 0) {
     const bits: string[] = [];
     for (let i = 0; i < 64; i++) {
       const set = i < 32 ? (h.incompatLo >>> i) & 1 : (h.incompatHi >>> (i - 32)) & 1;
       if (set && !(i < 32 && (INCOMPAT_KNOWN >>> i) & 1)) bits.push(INCOMPAT_NAMES[i] ?? `bit ${i}`);
     }
-    throw new DiskError(`${name}: unsupported qcow2 incompatible feature(s): ${bits.join(', ')}`);
+    fail(`unsupported qcow2 incompatible feature(s): ${bits.join(', ')}`);
   }
+  if (h.refcountOrder > 6) fail('Reference count entry width too large; may not exceed 64 bits');
+  if (h.cryptMethod !== 0) fail('encrypted qcow2 images are not supported');
   if (h.incompatLo & INCOMPAT_COMPRESSION_TYPE) {
-    if (h.compressionType !== 0 && h.compressionType !== 1)
-      throw new DiskError(`${name}: unknown compression type ${h.compressionType}`);
+    if (h.compressionType !== 0 && h.compressionType !== 1) fail(`unknown compression type ${h.compressionType}`);
   } else if (h.compressionType !== 0) {
-    throw new DiskError(`${name}: compression type ${h.compressionType} without its incompatible feature bit`);
+    fail(`compression type ${h.compressionType} without its incompatible feature bit`);
   }
-  const clusterSize = 2 ** h.clusterBits;
-  if (h.l1TableOffset % clusterSize !== 0 || h.refcountTableOffset % clusterSize !== 0) {
-    throw new DiskError(`${name}: qcow2 tables not aligned to clusters`);
-  }
+  if (h.refcountTableClusters > MAX_REFTABLE_BYTES / clusterSize) fail('Reference count table too large');
+  if (!tableOffsetValid(h.refcountTableOffset, h.refcountTableClusters * clusterSize, clusterSize))
+    fail('Invalid reference count table offset');
+  if (h.refcountTableClusters === 0) fail('empty refcount table');
+  if (h.nbSnapshots > MAX_SNAPSHOTS) fail('Too many snapshots');
+  if (!tableOffsetValid(h.snapshotsOffset, h.nbSnapshots * 40, clusterSize)) fail('Invalid snapshot table offset');
+  if (h.l1Size > MAX_L1_BYTES / 8) fail('Active L1 table too large');
+  if (h.size > MAX_HOST_OFFSET) fail('Image is too big');
   const l2Entries = clusterSize / 8;
-  if (h.l1Size < Math.ceil(h.size / clusterSize / l2Entries))
-    throw new DiskError(`${name}: L1 table too small for the disk size`);
-  if (h.refcountTableClusters === 0) throw new DiskError(`${name}: empty refcount table`);
+  if (h.l1Size < Math.ceil(h.size / clusterSize / l2Entries)) fail('L1 table is too small');
+  if (!tableOffsetValid(h.l1TableOffset, h.l1Size * 8, clusterSize)) fail('Invalid L1 table offset');
 }
 
-function parseExtensions(h: Qcow2Header, buf: Uint8Array, name: string): void {
+function parseExtensions(h: Qcow2Header, buf: Uint8Array, fail: (msg: string) => never): void {
   const dv = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
   let off = h.headerLength;
   const end = h.backingFileOffset !== 0 ? Math.min(h.backingFileOffset, buf.length) : buf.length;
@@ -169,10 +194,13 @@ function parseExtensions(h: Qcow2Header, buf: Uint8Array, name: string): void {
     const type = dv.getUint32(off);
     const len = dv.getUint32(off + 4);
     if (type === EXT_END) return;
-    if (off + 8 + len > end) throw new DiskError(`${name}: truncated qcow2 header extension 0x${type.toString(16)}`);
+    if (off + 8 + len > end) fail('Header extension too large');
     const data = buf.slice(off + 8, off + 8 + len);
     h.extensions.push({ type, data });
-    if (type === EXT_BACKING_FORMAT) h.backingFormat = new TextDecoder().decode(data);
+    if (type === EXT_BACKING_FORMAT) {
+      if (len > MAX_BACKING_FORMAT) fail(`ERROR: ext_backing_format: len=${len} too large (>=${MAX_BACKING_FORMAT + 1})`);
+      h.backingFormat = new TextDecoder().decode(data);
+    }
     off += 8 + Math.ceil(len / 8) * 8;
   }
 }

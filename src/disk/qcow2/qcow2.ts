@@ -3,10 +3,14 @@ import { inflateRawSync } from 'node:zlib';
 import { Decompress as ZstdStream } from 'fzstd';
 import { checkRange, DiskError, type BlockBackend } from '../backend.js';
 import type { ImageFile } from '../file.js';
-import { INCOMPAT_CORRUPT, INCOMPAT_DIRTY, OFF_AUTOCLEAR, type Qcow2Header } from './header.js';
+import { INCOMPAT_CORRUPT, INCOMPAT_DIRTY, OFF_AUTOCLEAR, OFF_INCOMPAT, type Qcow2Header } from './header.js';
+import { Checker } from './check.js';
+import { MetadataMap, type MetadataKind } from './overlap.js';
+import { readSnapshotTable } from './snapshots.js';
 import {
   ClusterKind,
   classify,
+  COMPRESSED_HI,
   compressedRange,
   COPIED_HI,
   entryOffset,
@@ -15,8 +19,13 @@ import {
   writeEntry,
   ZERO_LO,
 } from './l2-entry.js';
-import { Refcounts } from './refcounts.js';
+import { Refcounts, type AllocationGuard } from './refcounts.js';
 import { TableCache } from './table-cache.js';
+
+/** Where the backend reports corruption it found (one line each); the CLI passes stderr. */
+export type CorruptionLog = (line: string) => void;
+
+const stderrLog: CorruptionLog = (line) => process.stderr.write(`typevisor: ${line}\n`);
 
 export class Qcow2Backend implements BlockBackend {
   readonly size: number;
@@ -29,12 +38,16 @@ export class Qcow2Backend implements BlockBackend {
   private refcounts: Refcounts | null = null;
   private queue: Promise<unknown> = Promise.resolve();
   private lastCompressed: { hi: number; lo: number; data: Uint8Array } = { hi: -1, lo: -1, data: new Uint8Array(0) };
+  private readonly metadata: MetadataMap;
+  /** Set once corruption is found: writes are refused from then on (QEMU stops all I/O; reads stay useful here). */
+  private corrupt = false;
 
   private constructor(
     readonly file: ImageFile,
     readonly header: Qcow2Header,
     readonly backing: BlockBackend | null,
     readonly readOnly: boolean,
+    private readonly log: CorruptionLog,
   ) {
     this.size = header.size;
     this.clusterBits = header.clusterBits;
@@ -42,6 +55,7 @@ export class Qcow2Backend implements BlockBackend {
     this.l2Entries = this.clusterSize / 8;
     this.l1 = new Uint32Array(header.l1Size * 2);
     this.l2Cache = new TableCache(file, this.clusterSize, 32);
+    this.metadata = new MetadataMap(this.clusterSize);
   }
 
   static async open(
@@ -49,36 +63,124 @@ export class Qcow2Backend implements BlockBackend {
     header: Qcow2Header,
     backing: BlockBackend | null,
     readOnly: boolean,
+    log: CorruptionLog = stderrLog,
   ): Promise<Qcow2Backend> {
-    const q = new Qcow2Backend(file, header, backing, readOnly);
+    const q = new Qcow2Backend(file, header, backing, readOnly, log);
     const raw = new Uint8Array(header.l1Size * 8);
     await file.readAt(header.l1TableOffset, raw);
     const dv = new DataView(raw.buffer);
     for (let i = 0; i < header.l1Size * 2; i++) q.l1[i] = dv.getUint32(i * 4);
-    if (!readOnly) {
-      if (header.incompatLo & INCOMPAT_CORRUPT)
-        throw new DiskError(
-          `${file.path}: image is marked corrupt; repair it (qemu-img check -r all) or open it read-only`,
-        );
-      if (header.incompatLo & INCOMPAT_DIRTY)
-        throw new DiskError(
-          `${file.path}: image is dirty (lazy refcounts were not written back); repair it with qemu-img check -r all before writing`,
-        );
-      q.refcounts = await Refcounts.load(
-        file,
-        q.clusterSize,
-        header.refcountOrder,
-        header.refcountTableOffset,
-        header.refcountTableClusters,
+    if (!readOnly) await q.openForWriting();
+    return q;
+  }
+
+  /**
+   * Before the first write: the image must be consistent (a check, linear in its metadata), so that every cluster
+   * the refcounts call free really is; then every metadata cluster is recorded for the overlap checks.
+   */
+  private async openForWriting(): Promise<void> {
+    const { file, header } = this;
+    if (header.incompatLo & INCOMPAT_CORRUPT)
+      throw new DiskError(
+        `${file.path}: image is marked corrupt; repair it (typevisor img check -r all) or open it read-only`,
       );
-      if (header.autoclearLo !== 0 || header.autoclearHi !== 0) {
-        // We do not keep bitmaps or raw external data in step, so their autoclear bits must go.
-        await file.writeAt(OFF_AUTOCLEAR, new Uint8Array(8));
-        await file.sync();
-        header.autoclearLo = header.autoclearHi = 0;
+    if (header.incompatLo & INCOMPAT_DIRTY)
+      throw new DiskError(
+        `${file.path}: image is dirty (lazy refcounts were not written back); repair it with typevisor img check -r all before writing`,
+      );
+    const check = await new Checker(file, header, await file.size()).run();
+    if (check.corruptions > 0) {
+      const first = check.messages.find((m) => m.startsWith('ERROR')) ?? 'inconsistent metadata';
+      await this.signalCorruption(
+        `${check.corruptions} error(s) in its metadata, first: ${first.replace(/^ERROR /, '')}`,
+      ).catch((e: unknown) => {
+        throw new DiskError(`${(e as Error).message}; repair it with typevisor img check -r all`);
+      });
+    }
+    const cs = this.clusterSize;
+    const record = async (offset: number, length: number, kind: MetadataKind): Promise<void> => {
+      const other = this.metadata.add(offset, length, kind);
+      if (other) await this.signalCorruption(`${kind} at offset ${offset} overlaps the ${other}`);
+    };
+    await record(0, cs, 'header');
+    await record(header.l1TableOffset, header.l1Size * 8, 'active L1 table');
+    await record(header.refcountTableOffset, header.refcountTableClusters * cs, 'refcount table');
+    for (let i = 0; i < header.l1Size; i++) {
+      const l2 = entryOffset(this.l1[2 * i], this.l1[2 * i + 1]);
+      if (l2 !== 0) await record(l2, cs, 'active L2 table');
+    }
+    if (header.nbSnapshots > 0) {
+      const snapshots = await readSnapshotTable(file, header);
+      await record(header.snapshotsOffset, snapshots.bytes, 'snapshot table');
+      for (const e of snapshots.entries) await record(e.l1Offset, e.l1Size * 8, 'snapshot L1 table');
+    }
+    this.refcounts = await Refcounts.load(
+      file,
+      this.guard,
+      cs,
+      header.refcountOrder,
+      header.refcountTableOffset,
+      header.refcountTableClusters,
+    );
+    for (const off of this.refcounts.blockOffsets) if (off !== 0) await record(off, cs, 'refcount block');
+    if (header.autoclearLo !== 0 || header.autoclearHi !== 0) {
+      // We do not keep bitmaps or raw external data in step, so their autoclear bits must go.
+      await file.writeAt(OFF_AUTOCLEAR, new Uint8Array(8));
+      await file.sync();
+      header.autoclearLo = header.autoclearHi = 0;
+    }
+  }
+
+  /** How the refcount code checks its allocations against the metadata and reports corruption. */
+  private readonly guard: AllocationGuard = {
+    allocating: async (offset, length, what) => {
+      const kind = this.metadata.overlap(offset, length);
+      if (kind) await this.signalCorruption(`Preventing invalid allocation of ${what} at offset ${offset}: it overlaps the ${kind}`);
+    },
+    metadataAdded: async (offset, length, kind) => {
+      const other = this.metadata.add(offset, length, kind);
+      if (other) await this.signalCorruption(`new ${kind} at offset ${offset} overlaps the ${other}`);
+    },
+    metadataRemoved: (offset, length) => this.metadata.remove(offset, length),
+    corrupt: (message) => this.signalCorruption(message),
+  };
+
+  /**
+   * QEMU's qcow2_signal_corruption: one line to the log, the corrupt bit set in the header (version 3, writable
+   * images), and the request fails. The image can then be opened read-only only, until `img check -r all`.
+   */
+  private async signalCorruption(message: string): Promise<never> {
+    const writable = !this.readOnly && this.header.version >= 3;
+    if (!this.corrupt) {
+      this.corrupt = true;
+      this.log(
+        writable
+          ? `qcow2: ${this.file.path}: Marking image as corrupt: ${message}; further corruption events will be suppressed`
+          : `qcow2: ${this.file.path}: Image is corrupt: ${message}; further corruption events will be suppressed`,
+      );
+      if (writable && !(this.header.incompatLo & INCOMPAT_CORRUPT)) {
+        this.header.incompatLo |= INCOMPAT_CORRUPT;
+        const bits = new Uint8Array(8);
+        const dv = new DataView(bits.buffer);
+        dv.setUint32(0, this.header.incompatHi);
+        dv.setUint32(4, this.header.incompatLo);
+        await this.file.writeAt(OFF_INCOMPAT, bits);
+        await this.file.sync();
       }
     }
-    return q;
+    throw new DiskError(`${this.file.path}: image is corrupt: ${message}`);
+  }
+
+  /** Fails (marking the image corrupt) unless [offset, offset+length) holds no metadata: checked on every data write. */
+  private async checkDataWrite(offset: number, length: number): Promise<void> {
+    const kind = this.metadata.overlap(offset, length);
+    if (kind) await this.signalCorruption(`Preventing invalid write on metadata (overlaps with the ${kind})`);
+  }
+
+  /** Fails (marking the image corrupt) unless the cluster at offset is recorded as an active L2 table. */
+  private async checkL2Write(offset: number): Promise<void> {
+    if (this.metadata.kindAt(offset) !== 'active L2 table')
+      await this.signalCorruption(`Preventing invalid write on metadata: ${offset} is not an active L2 table`);
   }
 
   /** Runs operations one at a time: allocation updates several tables that must not interleave. */
@@ -95,6 +197,7 @@ export class Qcow2Backend implements BlockBackend {
 
   write(offset: number, data: Uint8Array): Promise<void> {
     if (this.readOnly || !this.refcounts) return Promise.reject(new DiskError(`${this.file.path}: read-only`));
+    if (this.corrupt) return Promise.reject(new DiskError(`${this.file.path}: image is corrupt; writes are refused`));
     checkRange(this.size, offset, data.length);
     return this.exclusive(() => this.doWrite(offset, data));
   }
@@ -106,6 +209,7 @@ export class Qcow2Backend implements BlockBackend {
 
   discard(offset: number, length: number): Promise<void> {
     if (this.readOnly || !this.refcounts) return Promise.reject(new DiskError(`${this.file.path}: read-only`));
+    if (this.corrupt) return Promise.reject(new DiskError(`${this.file.path}: image is corrupt; writes are refused`));
     checkRange(this.size, offset, length);
     return this.exclusive(() => this.doDiscard(offset, length));
   }
@@ -123,7 +227,14 @@ export class Qcow2Backend implements BlockBackend {
     const l1i = Math.floor(vc / this.l2Entries);
     const l2Offset = entryOffset(this.l1[2 * l1i], this.l1[2 * l1i + 1]);
     if (l2Offset === 0) return [0, 0];
-    return readEntry(await this.l2Cache.get(l2Offset), vc % this.l2Entries);
+    if (l2Offset % this.clusterSize !== 0)
+      await this.signalCorruption(`L2 table offset ${l2Offset} unaligned (L1 index: ${l1i})`);
+    const [hi, lo] = readEntry(await this.l2Cache.get(l2Offset), vc % this.l2Entries);
+    if (!(hi & COMPRESSED_HI) && entryOffset(hi, lo) % this.clusterSize !== 0)
+      await this.signalCorruption(
+        `Cluster allocation offset ${entryOffset(hi, lo)} unaligned (L2 offset: ${l2Offset}, L2 index: ${vc % this.l2Entries})`,
+      );
+    return [hi, lo];
   }
 
   private async doRead(offset: number, buf: Uint8Array): Promise<void> {
@@ -235,10 +346,18 @@ export class Qcow2Backend implements BlockBackend {
     const hi = this.l1[2 * l1i];
     const lo = this.l1[2 * l1i + 1];
     const old = entryOffset(hi, lo);
-    if (old !== 0 && hi & COPIED_HI) return [old, await this.l2Cache.get(old)];
+    if (old !== 0 && old % this.clusterSize !== 0)
+      await this.signalCorruption(`L2 table offset ${old} unaligned (L1 index: ${l1i})`);
+    if (old !== 0 && hi & COPIED_HI) {
+      await this.checkL2Write(old);
+      return [old, await this.l2Cache.get(old)];
+    }
     const refcounts = this.refcounts!;
-    const at = await refcounts.allocate(1);
+    const at = await refcounts.allocate(1, 'an L2 table');
     const table = old !== 0 ? (await this.l2Cache.get(old)).slice() : new Uint8Array(this.clusterSize);
+    if (old !== 0) this.metadata.remove(old, this.clusterSize);
+    const other = this.metadata.add(at, this.clusterSize, 'active L2 table');
+    if (other) await this.signalCorruption(`new L2 table at ${at} overlaps the ${other}`);
     await this.file.writeAt(at, table);
     this.l2Cache.put(at, table);
     const [nhi, nlo] = makeEntry(at, true);
@@ -284,6 +403,7 @@ export class Qcow2Backend implements BlockBackend {
         n++;
       }
       const len = Math.min(data.length, n * cs - inCluster);
+      await this.checkDataWrite(host + inCluster, len);
       await this.file.writeAt(host + inCluster, data.subarray(0, len));
       return len;
     }
@@ -305,9 +425,11 @@ export class Qcow2Backend implements BlockBackend {
     }
     buf.set(data.subarray(0, len), inCluster);
     // QEMU's order: refcounts, then data, then the L2 entries, then drop the old references.
-    const host = await this.refcounts!.allocate(n);
+    const host = await this.refcounts!.allocate(n, 'data');
+    await this.checkDataWrite(host, n * cs);
     await this.file.writeAt(host, buf);
     const firstIdx = vc0 % this.l2Entries;
+    await this.checkL2Write(l2Offset);
     for (let i = 0; i < n; i++) {
       const [hi, lo] = makeEntry(host + i * cs, true);
       writeEntry(table, firstIdx + i, hi, lo);
@@ -338,6 +460,7 @@ export class Qcow2Backend implements BlockBackend {
       const [l2Offset, table] = await this.writableL2(l1i);
       const idx = vc % this.l2Entries;
       writeEntry(table, idx, 0, useZero ? ZERO_LO : 0);
+      await this.checkL2Write(l2Offset);
       await this.file.writeAt(l2Offset + idx * 8, table.subarray(idx * 8, idx * 8 + 8));
       if (kind !== ClusterKind.Unallocated) await this.releaseEntry(hi, lo);
     }

@@ -3,9 +3,21 @@
 // so that a killed process leaves at worst leaked clusters, never a cluster in use with a refcount of zero.
 import { DiskError } from '../backend.js';
 import type { ImageFile } from '../file.js';
-import { getU64, OFF_REFCOUNT_TABLE, setU64 } from './header.js';
+import { getU64, MAX_HOST_OFFSET, MAX_REFTABLE_BYTES, OFF_REFCOUNT_TABLE, setU64 } from './header.js';
 import { refcountByteSpan, refcountGet, refcountMax, refcountSet } from './refcount-entry.js';
 import { TableCache } from './table-cache.js';
+
+/** What the backend checks and records around every allocation (see overlap.ts); corrupt() never returns. */
+export interface AllocationGuard {
+  /** Rejects an allocation that would land on metadata. */
+  allocating(offset: number, length: number, what: string): Promise<void>;
+  metadataAdded(offset: number, length: number, kind: 'refcount block' | 'refcount table'): Promise<void>;
+  metadataRemoved(offset: number, length: number): void;
+  corrupt(message: string): Promise<never>;
+}
+
+/** Allocation retries (a refcount block created on the way) before giving up: each retry creates one block. */
+const MAX_ALLOCATION_ROUNDS = 64;
 
 export class Refcounts {
   /** Host offsets of the refcount blocks (0: not allocated, all its refcounts are zero). */
@@ -20,6 +32,7 @@ export class Refcounts {
 
   private constructor(
     private readonly file: ImageFile,
+    private readonly guard: AllocationGuard,
     private readonly clusterSize: number,
     private readonly order: number,
     tableOffset: number,
@@ -32,22 +45,20 @@ export class Refcounts {
     this.max = refcountMax(order);
   }
 
+  /** Loads the refcount table; its entries must have been validated (by a check) before allocation relies on them. */
   static async load(
     file: ImageFile,
+    guard: AllocationGuard,
     clusterSize: number,
     order: number,
     tableOffset: number,
     tableClusters: number,
   ): Promise<Refcounts> {
-    const r = new Refcounts(file, clusterSize, order, tableOffset, tableClusters);
+    const r = new Refcounts(file, guard, clusterSize, order, tableOffset, tableClusters);
     const raw = new Uint8Array(tableClusters * clusterSize);
     await file.readAt(tableOffset, raw);
     const dv = new DataView(raw.buffer);
-    for (let i = 0; i < raw.length / 8; i++) {
-      const off = getU64(dv, i * 8);
-      if (off % clusterSize !== 0) throw new DiskError(`${file.path}: refcount block ${i} at unaligned offset ${off}`);
-      r.table.push(off);
-    }
+    for (let i = 0; i < raw.length / 8; i++) r.table.push(getU64(dv, i * 8) - (dv.getUint32(i * 8 + 4) & 0x1ff));
     return r;
   }
 
@@ -75,7 +86,7 @@ export class Refcounts {
     while (c < end) {
       const bi = Math.floor(c / this.perBlock);
       if (bi >= this.table.length || this.table[bi] === 0) {
-        if (delta < 0) throw new DiskError(`${this.file.path}: freeing cluster ${c} whose refcount is already zero`);
+        if (delta < 0) return this.guard.corrupt(`freeing cluster ${c} whose refcount is already zero`);
         await this.createBlock(bi);
         continue;
       }
@@ -86,8 +97,7 @@ export class Refcounts {
       for (let i = c; i < stop; i++) {
         const idx = i % this.perBlock;
         const v = refcountGet(block, this.order, idx) + delta;
-        if (v < 0 || v > this.max)
-          throw new DiskError(`${this.file.path}: refcount of cluster ${i} out of range (${v})`);
+        if (v < 0 || v > this.max) return this.guard.corrupt(`refcount of cluster ${i} would become ${v}`);
         refcountSet(block, this.order, idx, v);
         if (v === 0 && i < this.freeHint) this.freeHint = i;
       }
@@ -98,8 +108,8 @@ export class Refcounts {
   }
 
   /** Allocates count contiguous clusters (refcount 1) and returns the host offset of the first. */
-  async allocate(count: number): Promise<number> {
-    for (;;) {
+  async allocate(count: number, what: string): Promise<number> {
+    for (let round = 0; round < MAX_ALLOCATION_ROUNDS; round++) {
       const start = await this.findFree(this.freeHint, count);
       // Make sure the refcount blocks exist first: creating one takes a cluster, which may be in this run.
       let created = false;
@@ -111,10 +121,12 @@ export class Refcounts {
         }
       }
       if (created) continue;
+      await this.guard.allocating(start * this.clusterSize, count * this.clusterSize, what);
       await this.update(start, count, 1);
       if (start === this.freeHint) this.freeHint = start + count;
       return start * this.clusterSize;
     }
+    return this.guard.corrupt(`allocating ${count} clusters for ${what} did not settle`);
   }
 
   /** Drops one reference from each cluster overlapping [offset, offset+length). */
@@ -129,6 +141,8 @@ export class Refcounts {
     let runStart = from;
     let c = from;
     while (c - runStart < count) {
+      if ((runStart + count) * this.clusterSize > MAX_HOST_OFFSET)
+        return this.guard.corrupt(`no room for ${count} clusters below ${MAX_HOST_OFFSET}`);
       const bi = Math.floor(c / this.perBlock);
       if (bi >= this.table.length || this.table[bi] === 0) {
         c = (bi + 1) * this.perBlock;
@@ -144,7 +158,8 @@ export class Refcounts {
   }
 
   /** Allocates refcount block bi and points the refcount table at it. */
-  private async createBlock(bi: number): Promise<void> {
+  private async createBlock(bi: number, depth = 0): Promise<void> {
+    if (depth > 2) return this.guard.corrupt(`creating refcount block ${bi} did not settle`);
     if (bi >= this.table.length) {
       await this.growTable(bi + 1);
       if (this.table[bi] !== 0) return;
@@ -156,12 +171,13 @@ export class Refcounts {
       // The new block describes its own cluster.
       refcountSet(block, this.order, n % this.perBlock, 1);
     } else if (nb >= this.table.length || this.table[nb] === 0) {
-      await this.createBlock(nb);
-      return this.createBlock(bi);
-    } else {
-      await this.update(n, 1, 1);
+      await this.createBlock(nb, depth + 1);
+      return this.createBlock(bi, depth + 1);
     }
     const at = n * this.clusterSize;
+    await this.guard.allocating(at, this.clusterSize, 'refcount block');
+    if (nb !== bi) await this.update(n, 1, 1);
+    await this.guard.metadataAdded(at, this.clusterSize, 'refcount block');
     await this.file.writeAt(at, block);
     this.cache.put(at, block);
     const entry = new Uint8Array(8);
@@ -184,7 +200,10 @@ export class Refcounts {
     let extra = 0;
     let start = 0;
     let missing: number[] = [];
-    for (;;) {
+    for (let round = 0; ; round++) {
+      if (round === MAX_ALLOCATION_ROUNDS) return this.guard.corrupt('growing the refcount table did not settle');
+      if (tableClusters * this.clusterSize > MAX_REFTABLE_BYTES)
+        throw new DiskError(`${this.file.path}: the image is full (its refcount table would exceed 8 MiB)`);
       start = await this.findFree(this.freeHint, tableClusters + extra);
       const end = start + tableClusters + extra;
       missing = [];
@@ -200,6 +219,7 @@ export class Refcounts {
       extra = missing.length;
     }
     const areaEnd = start + tableClusters + extra;
+    await this.guard.allocating(start * this.clusterSize, (areaEnd - start) * this.clusterSize, 'refcount table');
     // Existing blocks first: raise the refcounts they hold for the new area.
     const newBlocks = new Map<number, Uint8Array>();
     missing.forEach((bi) => newBlocks.set(bi, new Uint8Array(this.clusterSize)));
@@ -217,7 +237,11 @@ export class Refcounts {
     missing.forEach((bi, j) => {
       newTable[bi] = (start + tableClusters + j) * this.clusterSize;
     });
-    for (const [bi, block] of newBlocks) await this.file.writeAt(newTable[bi], block);
+    for (const [bi, block] of newBlocks) {
+      await this.guard.metadataAdded(newTable[bi], this.clusterSize, 'refcount block');
+      await this.file.writeAt(newTable[bi], block);
+    }
+    await this.guard.metadataAdded(start * this.clusterSize, tableClusters * this.clusterSize, 'refcount table');
     const raw = new Uint8Array(tableClusters * this.clusterSize);
     const dv = new DataView(raw.buffer);
     newTable.forEach((off, i) => setU64(dv, i * 8, off));
@@ -235,6 +259,7 @@ export class Refcounts {
     this.tableOffset = start * this.clusterSize;
     this.tableClusters = tableClusters;
     for (const [bi, block] of newBlocks) this.cache.put(newTable[bi], block);
+    this.guard.metadataRemoved(oldOffset, oldClusters * this.clusterSize);
     await this.update(oldOffset / this.clusterSize, oldClusters, -1);
   }
 }
