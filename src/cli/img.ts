@@ -8,7 +8,8 @@ import { DiskError, type BlockBackend, type DiskFormat } from '../disk/backend.j
 import { openDisk, parseFormat, probeFormat, resolveBacking } from '../disk/open.js';
 import { RawBackend } from '../disk/raw.js';
 import { createQcow2, type CreateQcow2Options } from '../disk/qcow2/create.js';
-import { checkQcow2 } from '../disk/qcow2/check.js';
+import { checkQcow2, type CheckResult } from '../disk/qcow2/check.js';
+import { repairQcow2 } from '../disk/qcow2/repair.js';
 import { imageInfo, type ImageInfo } from '../disk/info.js';
 
 /** Sizes as qemu-img reads them: a bare number is bytes; 512M, 10G, 64k otherwise. */
@@ -151,32 +152,60 @@ async function create(
   );
 }
 
-async function check(file: string, opts: { format?: string; output?: string }): Promise<void> {
+/** The report qemu-img check prints for a result (without the exit status). */
+function checkReport(r: CheckResult): string[] {
+  const lines: string[] = [];
+  if (r.corruptions === 0 && r.leaks === 0) lines.push('No errors were found on the image.');
+  if (r.corruptions)
+    lines.push(
+      `${r.corruptions} errors were found on the image.`,
+      'Data may be corrupted, or further writes to the image may corrupt it.',
+    );
+  if (r.leaks)
+    lines.push(
+      `${r.leaks} leaked clusters were found on the image.`,
+      'This means waste of disk space, but no harm to data.',
+    );
+  lines.push(
+    `${r.allocatedClusters}/${r.totalClusters} = ${((100 * r.allocatedClusters) / Math.max(1, r.totalClusters)).toFixed(2)}% allocated`,
+  );
+  lines.push(`Image end offset: ${r.imageEndOffset}`);
+  return lines;
+}
+
+/** qemu-img check's exit statuses: 0 clean, 1 check not completed, 2 corruptions, 3 leaked clusters only. */
+async function check(file: string, opts: { format?: string; output?: string; repair?: string }): Promise<void> {
+  if (opts.repair !== undefined && opts.repair !== 'leaks' && opts.repair !== 'all')
+    throw new UserError(`unknown repair mode "${opts.repair}" (leaks, all)`, 1);
   const fmt = formatOf(opts.format, 'check') ?? (await userErrors(() => probeFormat(file)));
   if (fmt !== 'qcow2') throw new UserError(`${file}: ${fmt} images have no metadata to check`, 63);
-  const r = await userErrors(() => checkQcow2(file));
+  let r: CheckResult;
+  const lines: string[] = [];
+  if (opts.repair !== undefined) {
+    const mode = opts.repair;
+    const repaired = await userErrors(() => repairQcow2(file, mode));
+    r = repaired.after;
+    lines.push(...repaired.before.messages, ...repaired.messages);
+    if (repaired.leaksFixed || repaired.corruptionsFixed)
+      lines.push(
+        'The following inconsistencies were found and repaired:',
+        '',
+        `    ${repaired.leaksFixed} leaked clusters`,
+        `    ${repaired.corruptionsFixed} corruptions`,
+        '',
+        'Double checking the fixed image now...',
+      );
+    lines.push(...r.messages);
+  } else {
+    r = await userErrors(() => checkQcow2(file));
+    lines.push(...r.messages);
+  }
   if (opts.output === 'json') {
     process.stdout.write(
-      `${JSON.stringify({ filename: file, format: fmt, 'check-errors': r.corruptions, leaks: r.leaks, 'allocated-clusters': r.allocatedClusters, 'total-clusters': r.totalClusters, 'image-end-offset': r.imageEndOffset }, null, 4)}\n`,
+      `${JSON.stringify({ filename: file, format: fmt, 'check-errors': 0, corruptions: r.corruptions, leaks: r.leaks, 'allocated-clusters': r.allocatedClusters, 'total-clusters': r.totalClusters, 'image-end-offset': r.imageEndOffset }, null, 4)}\n`,
     );
   } else {
-    const lines = [...r.messages];
-    if (r.corruptions === 0 && r.leaks === 0) lines.push('No errors were found on the image.');
-    if (r.corruptions)
-      lines.push(
-        `${r.corruptions} errors were found on the image.`,
-        'Data may be corrupted, or further writes to the image may corrupt it.',
-      );
-    if (r.leaks)
-      lines.push(
-        `${r.leaks} leaked clusters were found on the image.`,
-        'This means waste of disk space, but no harm to data.',
-      );
-    lines.push(
-      `${r.allocatedClusters}/${r.totalClusters} = ${((100 * r.allocatedClusters) / Math.max(1, r.totalClusters)).toFixed(2)}% allocated`,
-    );
-    lines.push(`Image end offset: ${r.imageEndOffset}`);
-    process.stdout.write(`${lines.join('\n')}\n`);
+    process.stdout.write(`${[...lines, ...checkReport(r)].join('\n')}\n`);
   }
   if (r.corruptions) throw new UserError(`${file}: ${r.corruptions} errors found`, 2);
   if (r.leaks) throw new UserError(`${file}: ${r.leaks} leaked clusters found`, 3);
@@ -270,8 +299,11 @@ export function imgCommand(program: Command): void {
     });
   img
     .command('check')
-    .description('check qcow2 metadata; exit status 0 clean, 2 corruptions, 3 leaked clusters only')
+    .description(
+      'check qcow2 metadata (and repair it with -r); exit status 0 clean, 1 check not completed, 2 corruptions, 3 leaked clusters only',
+    )
     .option('-f, --format <fmt>', 'image format (probed if omitted)')
+    .option('-r, --repair <mode>', 'repair: leaks (leaked clusters only) or all (also refcount errors)')
     .option('--output <fmt>', 'human or json', 'human')
     .argument('<file>')
     .action(async (file: string, opts) => check(file, opts));

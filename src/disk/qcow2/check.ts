@@ -5,7 +5,7 @@ import { ImageFile } from '../file.js';
 import { readQcow2Header } from '../open.js';
 import type { Qcow2Header } from './header.js';
 import { ClusterKind, classify, compressedRange, COPIED_HI, entryOffset, readEntry } from './l2-entry.js';
-import { refcountGet } from './refcount-entry.js';
+import { refcountGet, refcountMax } from './refcount-entry.js';
 import { readSnapshotTable, snapshotL1Problem } from './snapshots.js';
 
 export interface CheckResult {
@@ -37,15 +37,24 @@ export async function checkQcow2(path: string): Promise<CheckResult> {
 const CHUNK = 65536;
 const MAX_MESSAGES = 1000;
 
-/** Reference counts per host cluster, stored in chunks so that a sparse file costs memory only where referenced. */
+/**
+ * Reference counts per host cluster, stored in chunks so that a sparse file costs memory only where referenced.
+ * Counts saturate at the image's refcount maximum, as QEMU's in-memory table does.
+ */
 export class ReferenceCounts {
   private readonly chunks = new Map<number, Uint32Array>();
 
-  add(cluster: number, n: number): void {
+  constructor(private readonly max: number) {}
+
+  /** Adds n references; returns how many of them overflowed the refcount width (QEMU counts each as an error). */
+  add(cluster: number, n: number): number {
     const key = Math.floor(cluster / CHUNK);
     let chunk = this.chunks.get(key);
     if (!chunk) this.chunks.set(key, (chunk = new Uint32Array(CHUNK)));
-    chunk[cluster % CHUNK] = Math.min(0xffff_ffff, chunk[cluster % CHUNK] + n);
+    const have = chunk[cluster % CHUNK];
+    const room = Math.min(this.max, 0xffff_ffff) - have;
+    chunk[cluster % CHUNK] = have + Math.min(room, n);
+    return Math.max(0, n - room);
   }
 
   get(cluster: number): number {
@@ -75,7 +84,7 @@ export class ReferenceCounts {
 export class Checker {
   readonly cs: number;
   readonly fileClusters: number;
-  readonly references = new ReferenceCounts();
+  readonly references: ReferenceCounts;
   /** Refcount block offsets by refcount table index; 0 where missing or unusable. */
   blocks: number[] = [];
   readonly perBlock: number;
@@ -90,6 +99,7 @@ export class Checker {
     this.cs = 2 ** h.clusterBits;
     this.fileClusters = Math.ceil(fileSize / this.cs);
     this.perBlock = (this.cs * 8) >>> h.refcountOrder;
+    this.references = new ReferenceCounts(refcountMax(h.refcountOrder));
     this.result = {
       corruptions: 0,
       leaks: 0,
@@ -124,7 +134,13 @@ export class Checker {
       this.error(`${what} at offset ${offset} (size ${length}) lies beyond the end of the image file`);
       return;
     }
-    for (let c = first; c <= last; c++) this.references.add(c, n);
+    for (let c = first; c <= last; c++) {
+      const overflow = this.references.add(c, n);
+      if (overflow > 0) {
+        this.result.corruptions += overflow - 1;
+        this.error(`overflow cluster offset=${hex(c * this.cs)}`);
+      }
+    }
   }
 
   private async readBytes(offset: number, length: number): Promise<Uint8Array> {
@@ -151,19 +167,36 @@ export class Checker {
     return refcountGet(await this.block(off), this.h.refcountOrder, cluster % this.perBlock);
   }
 
+  /** Reads the refcount table only, so that stored() works (for repairs that follow a run() of another Checker). */
+  async loadStoredRefcounts(): Promise<void> {
+    this.blocks = [];
+    await this.loadRefcountTable();
+  }
+
   async run(): Promise<CheckResult> {
     const h = this.h;
+    // QEMU's order: header, active L1, snapshots, refcount table, refcount blocks (each referenced exactly once).
     this.ref(0, this.cs, 'header');
     await this.loadRefcountTable();
     await this.checkL1(h.l1TableOffset, h.l1Size, true, 'active L1', 1);
     if (h.nbSnapshots > 0) await this.checkSnapshots();
+    this.ref(h.refcountTableOffset, h.refcountTableClusters * this.cs, 'refcount table');
+    this.blocks.forEach((off, i) => {
+      if (off === 0) return;
+      this.ref(off, this.cs, `refcount block ${i}`);
+      const refs = this.references.get(off / this.cs);
+      if (refs !== 1) {
+        this.error(`refcount block ${i} refcount=${refs}`);
+        this.result.rebuildNeeded = true;
+      }
+    });
     await this.compare();
     return this.result;
   }
 
   private async loadRefcountTable(): Promise<void> {
+    this.blockCache.clear();
     const h = this.h;
-    this.ref(h.refcountTableOffset, h.refcountTableClusters * this.cs, 'refcount table');
     const raw = await this.readBytes(h.refcountTableOffset, h.refcountTableClusters * this.cs);
     for (let i = 0; i < raw.length / 8; i++) {
       const [hi, lo] = readEntry(raw, i);
@@ -179,8 +212,6 @@ export class Checker {
         this.error(`refcount block ${i} is outside image`);
         this.result.rebuildNeeded = true;
         usable = 0;
-      } else {
-        this.ref(off, this.cs, `refcount block ${i}`);
       }
       this.blocks.push(usable);
     }
@@ -245,7 +276,8 @@ export class Checker {
     const distinct = new Map<string, number>();
     table.entries.forEach((e, i) => {
       const problem = snapshotL1Problem(e, this.cs);
-      if (problem) this.error(`snapshot ${i + 1} l1_offset=${hex(e.l1Offset)}: ${problem}; snapshot table entry corrupted`);
+      if (problem)
+        this.error(`snapshot ${i + 1} l1_offset=${hex(e.l1Offset)}: ${problem}; snapshot table entry corrupted`);
       else distinct.set(`${e.l1Offset}:${e.l1Size}`, (distinct.get(`${e.l1Offset}:${e.l1Size}`) ?? 0) + 1);
     });
     for (const [key, n] of distinct) {
@@ -267,6 +299,7 @@ export class Checker {
         const want = this.references.get(c);
         if (have === want) continue;
         this.result.refcountErrors++;
+        if (have === 0) this.result.rebuildNeeded = true;
         if (have > want) {
           this.result.leaks++;
           this.message(`Leaked cluster ${c} refcount=${have} reference=${want}`);

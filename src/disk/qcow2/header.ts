@@ -175,15 +175,15 @@ function validate(h: Qcow2Header, fail: (msg: string) => never): void {
   }
   if (h.refcountTableClusters > MAX_REFTABLE_BYTES / clusterSize) fail('Reference count table too large');
   if (!tableOffsetValid(h.refcountTableOffset, h.refcountTableClusters * clusterSize, clusterSize))
-    fail('Invalid reference count table offset');
+    fail('Reference count table offset invalid');
   if (h.refcountTableClusters === 0) fail('empty refcount table');
-  if (h.nbSnapshots > MAX_SNAPSHOTS) fail('Too many snapshots');
-  if (!tableOffsetValid(h.snapshotsOffset, h.nbSnapshots * 40, clusterSize)) fail('Invalid snapshot table offset');
+  if (h.nbSnapshots > MAX_SNAPSHOTS) fail('Snapshot table too large');
+  if (!tableOffsetValid(h.snapshotsOffset, h.nbSnapshots * 40, clusterSize)) fail('Snapshot table offset invalid');
   if (h.l1Size > MAX_L1_BYTES / 8) fail('Active L1 table too large');
   if (h.size > MAX_HOST_OFFSET) fail('Image is too big');
   const l2Entries = clusterSize / 8;
   if (h.l1Size < Math.ceil(h.size / clusterSize / l2Entries)) fail('L1 table is too small');
-  if (!tableOffsetValid(h.l1TableOffset, h.l1Size * 8, clusterSize)) fail('Invalid L1 table offset');
+  if (!tableOffsetValid(h.l1TableOffset, h.l1Size * 8, clusterSize)) fail('Active L1 table offset invalid');
 }
 
 function parseExtensions(h: Qcow2Header, buf: Uint8Array, fail: (msg: string) => never): void {
@@ -198,7 +198,8 @@ function parseExtensions(h: Qcow2Header, buf: Uint8Array, fail: (msg: string) =>
     const data = buf.slice(off + 8, off + 8 + len);
     h.extensions.push({ type, data });
     if (type === EXT_BACKING_FORMAT) {
-      if (len > MAX_BACKING_FORMAT) fail(`ERROR: ext_backing_format: len=${len} too large (>=${MAX_BACKING_FORMAT + 1})`);
+      if (len > MAX_BACKING_FORMAT)
+        fail(`ERROR: ext_backing_format: len=${len} too large (>=${MAX_BACKING_FORMAT + 1})`);
       h.backingFormat = new TextDecoder().decode(data);
     }
     off += 8 + Math.ceil(len / 8) * 8;

@@ -135,7 +135,10 @@ export class Qcow2Backend implements BlockBackend {
   private readonly guard: AllocationGuard = {
     allocating: async (offset, length, what) => {
       const kind = this.metadata.overlap(offset, length);
-      if (kind) await this.signalCorruption(`Preventing invalid allocation of ${what} at offset ${offset}: it overlaps the ${kind}`);
+      if (kind)
+        await this.signalCorruption(
+          `Preventing invalid allocation of ${what} at offset ${offset}: it overlaps the ${kind}`,
+        );
     },
     metadataAdded: async (offset, length, kind) => {
       const other = this.metadata.add(offset, length, kind);
