@@ -3,6 +3,7 @@ import { Command, Option } from 'commander';
 import { runCommand } from './run.js';
 import { UserError } from './errors.js';
 import { imgCommand } from './img.js';
+import { vmCommands } from './vm-commands.js';
 
 const collect = (value: string, previous: string[] = []) => [...previous, value];
 
@@ -81,6 +82,7 @@ export async function main(argv: string[]): Promise<number> {
     });
 
   imgCommand(program);
+  vmCommands(program);
 
   try {
     await program.parseAsync(argv, { from: 'user' });

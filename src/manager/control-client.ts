@@ -1,0 +1,100 @@
+// The client side of a VM's control socket: one request and its reply, or a subscription to its events.
+import { createConnection, type Socket } from 'node:net';
+import type { ControlReply, VmAction, VmEvent } from '../vmm/actions.js';
+import { ManagerError } from './errors.js';
+import { LineSplitter } from './lines.js';
+
+/** The socket could not be reached: the VM process is gone (or was never there). */
+export class NotServing extends Error {
+  override name = 'NotServing';
+}
+
+function connect(path: string): Promise<Socket> {
+  return new Promise((ok, fail) => {
+    const s = createConnection(path);
+    s.once('connect', () => {
+      s.off('error', fail);
+      ok(s);
+    });
+    s.once('error', (e: NodeJS.ErrnoException) => {
+      fail(
+        e.code === 'ENOENT' || e.code === 'ECONNREFUSED'
+          ? new NotServing(`nothing serves ${path}`)
+          : new ManagerError('failed', `${path}: ${e.message}`),
+      );
+    });
+  });
+}
+
+function replyError(reply: Extract<ControlReply, { ok: false }>): ManagerError {
+  const kind =
+    reply.error.code === 'wrong-state' ? 'wrong-state' : reply.error.code === 'failed' ? 'failed' : 'bad-input';
+  return new ManagerError(kind, reply.error.message);
+}
+
+/** Sends one action and resolves to its result; a refused action is a ManagerError with the VM's message. */
+export async function controlRequest(path: string, action: VmAction, timeoutMs = 30_000): Promise<unknown> {
+  const sock = await connect(path);
+  return new Promise((ok, fail) => {
+    const timer = setTimeout(() => {
+      sock.destroy();
+      fail(new ManagerError('failed', `no reply to "${action.action}" from ${path} within ${timeoutMs / 1000} s`));
+    }, timeoutMs);
+    const done = (f: () => void) => {
+      clearTimeout(timer);
+      sock.destroy();
+      f();
+    };
+    const splitter = new LineSplitter(
+      (line) => {
+        let reply: ControlReply;
+        try {
+          reply = JSON.parse(line) as ControlReply;
+        } catch {
+          return done(() => fail(new ManagerError('failed', `bad reply from ${path}`)));
+        }
+        if (reply.id !== 1) return;
+        done(() => (reply.ok ? ok(reply.result) : fail(replyError(reply))));
+      },
+      () => done(() => fail(new ManagerError('failed', `reply from ${path} too long`))),
+    );
+    sock.on('data', (d: Buffer) => splitter.push(d));
+    sock.on('error', () => undefined);
+    sock.on('close', () => done(() => fail(new NotServing(`${path} closed before replying to "${action.action}"`))));
+    sock.write(`${JSON.stringify({ id: 1, ...action })}\n`);
+  });
+}
+
+export interface Subscription {
+  /** Resolves when the VM process closes the connection (it ended) or close() is called. */
+  readonly closed: Promise<void>;
+  close(): void;
+}
+
+/** Subscribes to a VM's events; `onEvent` sees each state change until the connection closes. */
+export async function subscribeEvents(path: string, onEvent: (e: VmEvent) => void): Promise<Subscription> {
+  const sock = await connect(path);
+  let subscribed: (ok: boolean, error?: Error) => void = () => undefined;
+  const ready = new Promise<void>((ok, fail) => (subscribed = (good, error) => (good ? ok() : fail(error))));
+  const closed = new Promise<void>((done) => sock.on('close', () => done()));
+  sock.on('close', () => subscribed(false, new NotServing(`${path} closed`)));
+  sock.on('error', () => undefined);
+  const splitter = new LineSplitter(
+    (line) => {
+      let msg: ControlReply | VmEvent;
+      try {
+        msg = JSON.parse(line) as ControlReply | VmEvent;
+      } catch {
+        return;
+      }
+      if ('event' in msg) onEvent(msg);
+      else if (msg.ok) subscribed(true);
+      else subscribed(false, replyError(msg));
+    },
+    () => sock.destroy(),
+  );
+  sock.on('data', (d: Buffer) => splitter.push(d));
+  sock.write(`${JSON.stringify({ id: 1, action: 'subscribe' })}\n`);
+  await ready;
+  return { closed, close: () => sock.destroy() };
+}

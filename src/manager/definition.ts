@@ -1,0 +1,119 @@
+// A VM's definition: the small versioned JSON document (vm.json) that says what machine it is, checked with zod.
+import { z } from 'zod';
+import { ManagerError } from './errors.js';
+
+export const DEFINITION_VERSION = 1;
+/** Definitions are small: anything bigger is not one (and is never read whole into memory). */
+export const MAX_DEFINITION_BYTES = 64 * 1024;
+/** The virt board's 8 virtio slots hold the disks and NICs, then an entropy source and a console. */
+export const MAX_DISKS_AND_NICS = 6;
+export const MIN_MEMORY_MIB = 16;
+/** One wasm32 memory holds guest RAM and the harts' state. */
+export const MAX_MEMORY_MIB = 4093;
+export const MAX_CPUS = 8;
+
+const NAME_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_-]*$/;
+export const MAX_NAME_LENGTH = 63;
+const MAC_PATTERN = /^(?:[0-9a-f]{2}:){5}[0-9a-f]{2}$/i;
+
+/** Why `name` cannot name a VM, or null: letters, digits, '-' and '_', starting with a letter or digit, at most 63. */
+export function nameProblem(name: string): string | null {
+  if (name.length === 0) return 'a VM name cannot be empty';
+  if (name.length > MAX_NAME_LENGTH) return `a VM name has at most ${MAX_NAME_LENGTH} characters`;
+  if (!NAME_PATTERN.test(name))
+    return 'a VM name has only letters, digits, "-" and "_", and starts with a letter or digit';
+  return null;
+}
+
+export function checkName(name: string): void {
+  const problem = nameProblem(name);
+  if (problem) throw new ManagerError('bad-input', `bad VM name ${JSON.stringify(name)}: ${problem}`);
+}
+
+const DiskSchema = z.strictObject({
+  /** Relative paths are relative to the VM's folder (disks created for the VM live there). */
+  path: z.string().min(1).max(4096),
+  /** Recorded when the disk is attached, so the image's contents never choose its format. */
+  format: z.enum(['raw', 'qcow2']),
+  readonly: z.boolean().default(false),
+  /** Created with the VM (in its folder): deleted with it unless --keep-disks. */
+  owned: z.boolean().default(false),
+});
+
+const NicSchema = z
+  .strictObject({
+    /** null: a card with no link; listen/connect: a UNIX socket shared with another typevisor. */
+    mode: z.enum(['null', 'listen', 'connect']),
+    socket: z.string().min(1).max(4096).optional(),
+    mac: z.string().regex(MAC_PATTERN, 'a MAC address is six hex pairs separated by ":"'),
+  })
+  .refine((n) => (n.mode === 'null') === (n.socket === undefined), {
+    message: 'listen and connect NICs need "socket"; a null NIC has none',
+  });
+
+const BootSchema = z
+  .strictObject({
+    /** A guest image from the cache (`typevisor image pull`): its kernel, initrd and command line. */
+    image: z.enum(['debian']).optional(),
+    kernel: z.string().min(1).max(4096).optional(),
+    initrd: z.string().min(1).max(4096).optional(),
+    /** The kernel command line; the image's or "console=ttyS0" when absent. */
+    cmdline: z.string().max(4096).optional(),
+  })
+  .refine((b) => (b.image === undefined) !== (b.kernel === undefined), {
+    message: 'give either "image" or "kernel"',
+  });
+
+export const DefinitionSchema = z
+  .strictObject({
+    version: z.literal(DEFINITION_VERSION),
+    name: z.string().refine((n) => nameProblem(n) === null, { error: (i) => nameProblem(String(i.input)) ?? '' }),
+    memoryMiB: z.int().min(MIN_MEMORY_MIB).max(MAX_MEMORY_MIB),
+    cpus: z.int().min(1).max(MAX_CPUS),
+    boot: BootSchema,
+    disks: z.array(DiskSchema).default([]),
+    nics: z.array(NicSchema).default([]),
+    /** Shared folders: not implemented yet, so the list must stay empty. */
+    shares: z.array(z.unknown()).max(0, 'shared folders are not supported yet').default([]),
+    autostart: z.boolean().default(false),
+    createdAt: z.string().max(64).optional(),
+  })
+  .refine((d) => d.disks.length + d.nics.length <= MAX_DISKS_AND_NICS, {
+    message: `at most ${MAX_DISKS_AND_NICS} disks and NICs together (the board has 8 virtio slots)`,
+    path: ['disks'],
+  });
+
+export type Definition = z.infer<typeof DefinitionSchema>;
+export type DiskEntry = Definition['disks'][number];
+export type NicEntry = Definition['nics'][number];
+
+/** `disks[0].format` from a zod issue path. */
+function fieldName(path: readonly PropertyKey[]): string {
+  let out = '';
+  for (const p of path) out += typeof p === 'number' ? `[${p}]` : `${out ? '.' : ''}${String(p)}`;
+  return out;
+}
+
+/** Checks a definition's JSON text; errors name the file and the field. */
+export function parseDefinition(text: string, file: string): Definition {
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (e) {
+    throw new ManagerError('bad-input', `${file}: not valid JSON: ${(e as Error).message}`);
+  }
+  return checkDefinition(json, file);
+}
+
+export function checkDefinition(value: unknown, where: string): Definition {
+  const r = DefinitionSchema.safeParse(value);
+  if (r.success) return r.data;
+  const first = r.error.issues[0];
+  const field = fieldName(first.path);
+  const more = r.error.issues.length > 1 ? ` (and ${r.error.issues.length - 1} more)` : '';
+  throw new ManagerError('bad-input', `${where}: ${field ? `field "${field}": ` : ''}${first.message}${more}`);
+}
+
+export function serializeDefinition(def: Definition): string {
+  return `${JSON.stringify(def, null, 2)}\n`;
+}

@@ -1,0 +1,227 @@
+// The VM process: runs one VM in the background and serves its control and console sockets (`typevisor start` spawns it).
+import { createConnection, createServer, type Server, type Socket } from 'node:net';
+import { rmSync } from 'node:fs';
+import { basename, dirname, resolve } from 'node:path';
+import type { ControlReply, VmEvent, VmState } from '../vmm/actions.js';
+import { CappedLog } from './capped-log.js';
+import { parseControlRequest } from './control-protocol.js';
+import { ManagerError } from './errors.js';
+import { LineSplitter } from './lines.js';
+import { ensureSocketDir, vmPaths, type VmPaths } from './paths.js';
+import { processStartTicks } from './proc.js';
+import { writeRuntimeStateSync, type RuntimeState } from './runtime-state.js';
+import { readDefinition } from './store.js';
+import { VmRuntime } from './vm-runtime.js';
+
+/** A console or event client that stops reading is dropped once this much output waits for it. */
+const MAX_PENDING_BYTES = 4 * 1024 * 1024;
+
+/** Records a crash in state.json: set once the state file is ours. */
+let recordCrash: (reason: string) => void = () => undefined;
+
+function log(line: string): void {
+  process.stderr.write(`${new Date().toISOString()} ${line}\n`);
+}
+
+/** Whether something answers on the socket: a live VM process owns it (a stale file refuses the connection). */
+function socketAnswers(path: string): Promise<boolean> {
+  return new Promise((done) => {
+    const s = createConnection(path);
+    s.once('connect', () => {
+      s.destroy();
+      done(true);
+    });
+    s.once('error', () => done(false));
+  });
+}
+
+function listen(server: Server, path: string): Promise<void> {
+  return new Promise((ok, fail) => {
+    server.once('error', fail);
+    server.listen(path, () => {
+      server.off('error', fail);
+      ok();
+    });
+  });
+}
+
+/** Output of the serial console: appended to the capped log and sent to every attached client, batched per turn. */
+class ConsoleFanout {
+  readonly clients = new Set<Socket>();
+  private pending: Buffer[] = [];
+  private scheduled = false;
+
+  constructor(private readonly file: CappedLog) {}
+
+  out(bytes: Uint8Array): void {
+    this.pending.push(Buffer.from(bytes));
+    if (!this.scheduled) {
+      this.scheduled = true;
+      setImmediate(() => this.flush());
+    }
+  }
+
+  flush(): void {
+    this.scheduled = false;
+    if (!this.pending.length) return;
+    const buf = Buffer.concat(this.pending);
+    this.pending = [];
+    try {
+      this.file.write(buf);
+    } catch (e) {
+      log(`console log: ${(e as Error).message}`);
+    }
+    for (const c of this.clients) {
+      if (c.writableLength > MAX_PENDING_BYTES) c.destroy();
+      else c.write(buf);
+    }
+  }
+}
+
+async function main(vmDir: string): Promise<number> {
+  process.umask(0o077);
+  const paths: VmPaths = vmPaths(resolve(vmDir, '..', '..'), basename(vmDir));
+  for (const s of [paths.controlSocket, paths.consoleSocket])
+    if (await socketAnswers(s)) {
+      log(`another process serves ${s}: not starting a second copy of ${paths.name}`);
+      return 1;
+    }
+  const startTicks = processStartTicks(process.pid) ?? 0;
+  const startedAt = new Date().toISOString();
+  let current: RuntimeState = { pid: process.pid, startTicks, state: 'created', startedAt, updatedAt: startedAt };
+  const record = (state: VmState, reason?: string) => {
+    current = { ...current, state, reason, updatedAt: new Date().toISOString() };
+    writeRuntimeStateSync(paths, current);
+  };
+  record('created');
+  recordCrash = (reason) => record('crashed', reason);
+  rmSync(paths.exitStatus, { force: true });
+  // Sockets of a process that died are stale files: nobody answered on them above.
+  ensureSocketDir(paths);
+  for (const s of [paths.controlSocket, paths.consoleSocket]) rmSync(s, { force: true });
+
+  const subscribers = new Set<Socket>();
+  const send = (sock: Socket, msg: ControlReply | VmEvent) => {
+    if (sock.writableLength > MAX_PENDING_BYTES) sock.destroy();
+    else sock.write(`${JSON.stringify(msg)}\n`);
+  };
+  const consoleLog = new CappedLog(paths.consoleLog);
+  const fanout = new ConsoleFanout(consoleLog);
+
+  let vm: VmRuntime;
+  try {
+    const def = readDefinition(paths);
+    vm = await VmRuntime.build(def, paths.dir, {
+      consoleOut: (b) => fanout.out(b),
+      onState: (state, reason) => {
+        record(state, reason);
+        log(`state ${state}${reason ? `: ${reason}` : ''}`);
+        for (const s of subscribers) send(s, { event: 'state', state, reason, at: new Date().toISOString() });
+      },
+      log,
+    });
+  } catch (e) {
+    const reason = `failed to start: ${(e as Error).message}`;
+    log(reason);
+    record('stopped', reason);
+    return e instanceof ManagerError && e.kind === 'bad-input' ? 2 : 1;
+  }
+
+  const sockets = new Set<Socket>();
+  const control = createServer((sock) => {
+    sockets.add(sock);
+    sock.on('close', () => {
+      sockets.delete(sock);
+      subscribers.delete(sock);
+    });
+    sock.on('error', () => undefined);
+    const splitter = new LineSplitter(
+      (line) => {
+        if (!line.trim()) return;
+        const parsed = parseControlRequest(line);
+        if (!parsed.ok) {
+          send(sock, { id: parsed.id, ok: false, error: { code: parsed.code, message: parsed.message } });
+          return;
+        }
+        const req = parsed.request;
+        vm.act(req).then(
+          (result) => {
+            send(sock, { id: req.id, ok: true, result });
+            if (req.action === 'subscribe') subscribers.add(sock);
+          },
+          (e: unknown) => {
+            const code = e instanceof ManagerError && e.kind === 'wrong-state' ? 'wrong-state' : 'failed';
+            send(sock, { id: req.id, ok: false, error: { code, message: (e as Error).message } });
+          },
+        );
+      },
+      () => {
+        send(sock, { id: 0, ok: false, error: { code: 'bad-request', message: 'request line too long' } });
+        sock.end();
+      },
+    );
+    sock.on('data', (d: Buffer) => splitter.push(d));
+  });
+  const console_ = createServer((sock) => {
+    sockets.add(sock);
+    fanout.clients.add(sock);
+    sock.on('close', () => {
+      sockets.delete(sock);
+      fanout.clients.delete(sock);
+    });
+    sock.on('error', () => undefined);
+    sock.on('data', (d: Buffer) => vm.input(new Uint8Array(d)));
+  });
+  await listen(control, paths.controlSocket);
+  await listen(console_, paths.consoleSocket);
+
+  const terminate = (signal: string) => {
+    log(`${signal}: powering off`);
+    void vm.act({ action: 'kill' }).catch(() => undefined);
+  };
+  process.on('SIGTERM', () => terminate('SIGTERM'));
+  process.on('SIGINT', () => terminate('SIGINT'));
+  process.on('SIGHUP', () => undefined);
+
+  const end = await vm.run();
+  fanout.flush();
+  // The sockets go first, so no client connects to a VM that is ending; then the final state.
+  control.close();
+  console_.close();
+  for (const s of [paths.controlSocket, paths.consoleSocket]) rmSync(s, { force: true });
+  record(end.state, end.reason);
+  log(`state ${end.state}: ${end.reason}`);
+  for (const s of subscribers)
+    send(s, { event: 'state', state: end.state, reason: end.reason, at: new Date().toISOString() });
+  await Promise.all(
+    [...sockets].map(
+      (s) =>
+        new Promise<void>((done) => {
+          s.once('close', () => done());
+          s.end();
+          setTimeout(() => {
+            s.destroy();
+            done();
+          }, 1000).unref();
+        }),
+    ),
+  );
+  consoleLog.close();
+  return end.state === 'crashed' ? 1 : 0;
+}
+
+const dir = process.argv[2];
+if (!dir || basename(dirname(resolve(dir))) !== 'vms') {
+  process.stderr.write('usage: vm-process.js $TYPEVISOR_HOME/vms/NAME (started by `typevisor start`)\n');
+  process.exit(2);
+}
+const fatal = (e: unknown) => {
+  log(`fatal: ${(e as Error).stack ?? String(e)}`);
+  try {
+    recordCrash(`error in the VM process: ${(e as Error).message ?? String(e)}`.split('\n')[0]);
+  } finally {
+    process.exit(1);
+  }
+};
+process.on('uncaughtException', fatal);
+main(resolve(dir)).then((code) => process.exit(code), fatal);
