@@ -90,7 +90,7 @@ export async function main(argv: string[]): Promise<number> {
     const err = e as { code?: string; exitCode?: number; message?: string };
     if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version' || err.code === 'commander.help')
       return 0;
-    if (err.code?.startsWith('commander.')) return err.exitCode ?? 2;
+    if (err.code?.startsWith('commander.')) return 2; // a usage error: unknown option, missing argument
     if (e instanceof UserError) {
       process.stderr.write(`typevisor: ${e.message}\n`);
       return e.exitCode;

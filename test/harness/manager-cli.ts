@@ -1,0 +1,122 @@
+// Runs `typevisor` VM commands against a private $TYPEVISOR_HOME, and cleans up the VM processes a test leaves behind.
+import { execFile, fork, spawn, type ChildProcess, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+// dist/test/harness -> repository root
+export const BIN = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', 'bin', 'typevisor.js');
+
+export interface CliResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+export class ManagerHome {
+  readonly dir: string;
+  constructor(prefix = 'tv-home-') {
+    this.dir = mkdtempSync(join(tmpdir(), prefix));
+  }
+
+  env(): NodeJS.ProcessEnv {
+    return { ...process.env, TYPEVISOR_HOME: this.dir };
+  }
+
+  /** Runs one command to its end. */
+  tv(...args: string[]): Promise<CliResult> {
+    return new Promise((done) => {
+      execFile(
+        process.execPath,
+        [BIN, ...args],
+        { env: this.env(), maxBuffer: 64 * 1024 * 1024 },
+        (err, stdout, stderr) => {
+          const code = err ? (typeof err.code === 'number' ? err.code : 1) : 0;
+          done({ code, stdout, stderr });
+        },
+      );
+    });
+  }
+
+  private runner: ChildProcess | undefined;
+
+  /**
+   * Runs one command in a long-lived child (no Node start-up per command: bad-input tests run dozens), capturing its
+   * output. Only for commands that neither read stdin nor attach a console.
+   */
+  tvIn(...args: string[]): Promise<CliResult> {
+    if (!this.runner) {
+      this.runner = fork(join(dirname(fileURLToPath(import.meta.url)), 'manager-runner.js'), [], {
+        env: this.env(),
+        stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
+      });
+      this.runner.unref();
+    }
+    const runner = this.runner;
+    return new Promise((done, fail) => {
+      const exited = (code: number | null) =>
+        fail(new Error(`the command runner exited (${code}) during ${args.join(' ')}`));
+      runner.once('exit', exited);
+      runner.once('message', (m) => {
+        runner.off('exit', exited);
+        done(m as CliResult);
+      });
+      runner.send({ args });
+    });
+  }
+
+  /** Starts a command with piped stdio (a console) and returns the child. */
+  spawn(...args: string[]): ChildProcessWithoutNullStreams {
+    return spawn(process.execPath, [BIN, ...args], { env: this.env(), stdio: ['pipe', 'pipe', 'pipe'] });
+  }
+
+  /** Every file under the home with its size and modification time: "nothing changed on disk" compares two of these. */
+  snapshot(): string {
+    const out: string[] = [];
+    const walk = (d: string) => {
+      for (const e of readdirSync(d, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
+        const p = join(d, e.name);
+        if (e.isDirectory()) {
+          out.push(`${relative(this.dir, p)}/`);
+          walk(p);
+        } else {
+          const st = statSync(p);
+          out.push(`${relative(this.dir, p)} ${st.size} ${st.mtimeMs}`);
+        }
+      }
+    };
+    walk(this.dir);
+    return out.join('\n');
+  }
+
+  /** The pid of a VM's process from its state file, if it has one. */
+  pid(name: string): number | undefined {
+    try {
+      return (JSON.parse(readFileSync(join(this.dir, 'vms', name, 'state.json'), 'utf8')) as { pid: number }).pid;
+    } catch {
+      return undefined;
+    }
+  }
+
+  /** Kills every VM process still recorded under the home and removes it. */
+  cleanup(): void {
+    this.runner?.kill();
+    let names: string[] = [];
+    try {
+      names = readdirSync(join(this.dir, 'vms'));
+    } catch {
+      // no VMs made
+    }
+    for (const n of names) {
+      const pid = this.pid(n);
+      if (pid === undefined) continue;
+      try {
+        if (readFileSync(`/proc/${pid}/cmdline`, 'latin1').includes(this.dir)) process.kill(pid, 'SIGKILL');
+      } catch {
+        // already gone
+      }
+    }
+    rmSync(this.dir, { recursive: true, force: true });
+  }
+}
