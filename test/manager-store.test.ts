@@ -404,3 +404,29 @@ test('a VM folder left without a definition blocks its name with a clear error',
     h.cleanup();
   }
 });
+
+test('an attached image is probed once, at create, under the probed-open rules; its format is recorded', async () => {
+  const h = new ManagerHome();
+  try {
+    const base = join(h.dir, 'base.qcow2');
+    const overlay = join(h.dir, 'overlay.qcow2');
+    for (const args of [
+      ['create', '-q', '-f', 'qcow2', base, '64M'],
+      ['create', '-q', '-f', 'qcow2', '-b', base, '-F', 'qcow2', overlay],
+    ])
+      assert.equal(spawnSync('qemu-img', args).status, 0);
+    const before = h.snapshot();
+    const probed = await h.tvIn('create', 'x', '--disk', overlay);
+    assert.equal(probed.code, 2, probed.stderr);
+    assert.match(probed.stderr, /overlay\.qcow2.*state the format/);
+    assert.equal(h.snapshot(), before);
+    const stated = await h.tvIn('create', 'x', '--disk', `${overlay},format=qcow2`);
+    assert.equal(stated.code, 0, stated.stderr);
+    const def = JSON.parse(readFileSync(join(h.dir, 'vms', 'x', 'vm.json'), 'utf8'));
+    assert.deepEqual(def.disks, [{ path: overlay, format: 'qcow2', readonly: false, owned: false }]);
+    assert.equal((await h.tvIn('create', 'y', '--disk', base)).code, 0, 'a qcow2 without a backing file is probed');
+    assert.equal(JSON.parse(readFileSync(join(h.dir, 'vms', 'y', 'vm.json'), 'utf8')).disks[0].format, 'qcow2');
+  } finally {
+    h.cleanup();
+  }
+});

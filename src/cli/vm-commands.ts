@@ -3,9 +3,9 @@ import { closeSync, existsSync, openSync, readSync, statSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Command, Option } from 'commander';
 import { humanSize } from '../manager/admission.js';
-import { Manager, ManagerError, type CreateOptions, type VmSummary } from '../manager/client.js';
+import { Manager, ManagerError, type VmSummary } from '../manager/client.js';
 import type { ManagerErrorKind } from '../manager/errors.js';
-import { parseNicSpec } from './devices.js';
+import { parseDiskSpec, parseNicSpec } from './devices.js';
 import { UserError } from './errors.js';
 import { parseSize } from './size.js';
 import { attachConsole, CONSOLE_ESCAPE_HELP } from './vm-console.js';
@@ -53,19 +53,6 @@ function seconds(text: string, what: string): number {
   const n = Number(text);
   if (!Number.isFinite(n) || n < 0) throw new UserError(`${what} must be a number of seconds, got "${text}"`);
   return Math.round(n * 1000);
-}
-
-/** `FILE[,readonly][,format=raw|qcow2]`. */
-function parseDisk(text: string): NonNullable<CreateOptions['disks']>[number] {
-  const [path, ...opts] = text.split(',');
-  if (!path) throw new UserError('--disk needs a file name: --disk FILE[,readonly][,format=raw|qcow2]');
-  const d: NonNullable<CreateOptions['disks']>[number] = { path };
-  for (const opt of opts) {
-    if (opt === 'readonly' || opt === 'ro') d.readonly = true;
-    else if (opt === 'format=raw' || opt === 'format=qcow2') d.format = opt.slice(7) as 'raw' | 'qcow2';
-    else throw new UserError(`unknown --disk option "${opt}" (known: readonly, format=raw, format=qcow2)`);
-  }
-  return d;
 }
 
 function formatOption(): Option {
@@ -141,7 +128,9 @@ export function vmCommands(program: Command): void {
           memoryBytes: size(o.memory as string, '--memory'),
           cpus: wholeNumber(o.cpus as string, '--cpus', 1, 8),
           newDiskBytes: ((o.diskSize as string[] | undefined) ?? []).map((s) => size(s, '--disk-size')),
-          disks: ((o.disk as string[] | undefined) ?? []).map(parseDisk),
+          disks: ((o.disk as string[] | undefined) ?? [])
+            .map(parseDiskSpec)
+            .map((d) => ({ path: d.path, readonly: d.readOnly, format: d.format })),
           nics,
           image: o.image as 'debian' | undefined,
           kernel: o.kernel as string | undefined,

@@ -8,7 +8,8 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import { wrongStateMessage, type VmAction, type VmEvent, type VmState } from '../vmm/actions.js';
 import { createQcow2 } from '../disk/qcow2/create.js';
-import { probeFormat } from '../disk/open.js';
+import { openDisk, probeFormat } from '../disk/open.js';
+import { DiskError } from '../disk/backend.js';
 import { admit, memoryBudget, type MemoryBudget } from './admission.js';
 import { readConfig } from './config.js';
 import { controlRequest, NotServing, subscribeEvents, type Subscription } from './control-client.js';
@@ -189,7 +190,16 @@ export class Manager {
     const disks: Definition['disks'] = [];
     for (const d of o.disks ?? []) {
       const path = file(d.path, 'disk image');
-      disks.push({ path, format: d.format ?? (await probeFormat(path)), readonly: d.readonly ?? false, owned: false });
+      // Probed once, here, under the rules of a probed open (a probed qcow2 naming a backing file is refused); the
+      // format is recorded and stated at every start, so what the guest writes never changes it.
+      try {
+        const format = d.format ?? (await probeFormat(path));
+        await (await openDisk(path, { readOnly: true, format: d.format })).close();
+        disks.push({ path, format, readonly: d.readonly ?? false, owned: false });
+      } catch (e) {
+        if (e instanceof DiskError) throw new ManagerError('bad-input', `disk ${d.path}: ${e.message}`);
+        throw e;
+      }
     }
     const newDisks = (o.newDiskBytes ?? []).map((bytes, i) => {
       if (!Number.isSafeInteger(bytes) || bytes < 1024 * 1024)

@@ -75,6 +75,7 @@ export class VmRuntime {
     const disks = def.disks.map((d) => ({
       path: isAbsolute(d.path) ? d.path : join(vmDir, d.path),
       readOnly: d.readonly,
+      format: d.format,
     }));
     const nics = def.nics.map((n) => ({
       kind: n.mode,
