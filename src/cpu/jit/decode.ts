@@ -1,4 +1,5 @@
 // Block discovery for the translator: which instructions of one guest page form translatable basic blocks.
+import { decodeIsa, type IsaEntry } from '../isa/table.js';
 
 /** Instruction classes the translator distinguishes while discovering blocks. */
 export const Kind = { Plain: 0, Branch: 1, Jal: 2, Jalr: 3, Interp: 4 } as const;
@@ -10,6 +11,8 @@ export interface GuestInsn {
   insn: number;
   len: 2 | 4;
   kind: number;
+  /** Its row in the ISA table. */
+  entry: IsaEntry;
 }
 
 export interface Block {
@@ -24,73 +27,10 @@ export const MAX_BLOCK_INSNS = 128;
 /** Reads the halfword at a page offset (0..4094). */
 export type ParcelReader = (off: number) => number;
 
-/** Whether the translator emits code for this (expanded) instruction; everything else is left to the interpreter. */
-export function translatable(insn: number): boolean {
-  const f3 = (insn >>> 12) & 7;
-  const f7 = insn >>> 25;
-  switch (insn & 0x7f) {
-    case 0x37:
-    case 0x17:
-    case 0x6f:
-      return true;
-    case 0x67:
-      return f3 === 0;
-    case 0x63:
-      return f3 !== 2 && f3 !== 3;
-    case 0x03:
-      return f3 !== 7;
-    case 0x23:
-      return f3 <= 3;
-    case 0x13:
-      if (f3 === 1) return insn >>> 26 === 0;
-      if (f3 === 5) return insn >>> 26 === 0 || insn >>> 26 === 0x10;
-      return true;
-    case 0x1b:
-      if (f3 === 0) return true;
-      if (f3 === 1) return f7 === 0;
-      if (f3 === 5) return f7 === 0 || f7 === 0x20;
-      return false;
-    case 0x33:
-      return f7 === 0 || f7 === 1 || (f7 === 0x20 && (f3 === 0 || f3 === 5));
-    case 0x3b:
-      if (f7 === 1) return f3 === 0 || f3 >= 4;
-      if (f7 === 0) return f3 === 0 || f3 === 1 || f3 === 5;
-      if (f7 === 0x20) return f3 === 0 || f3 === 5;
-      return false;
-    case 0x2f: {
-      // AMOs inline, LR/SC through a call-out to the interpreter
-      const f5 = insn >>> 27;
-      if (f3 !== 2 && f3 !== 3) return false;
-      if (f5 === 2) return ((insn >>> 20) & 31) === 0;
-      return (
-        f5 === 3 ||
-        f5 === 0 ||
-        f5 === 1 ||
-        f5 === 4 ||
-        f5 === 8 ||
-        f5 === 0xc ||
-        f5 === 0x10 ||
-        f5 === 0x14 ||
-        f5 === 0x18 ||
-        f5 === 0x1c
-      );
-    }
-    case 0x73:
-      return f3 !== 0 && f3 !== 4; // CSR accesses call out; ECALL/EBREAK/xRET/WFI/SFENCE.VMA leave
-    case 0x0f:
-      return f3 === 0; // FENCE is a no-op here; FENCE.I goes to the interpreter
-    case 0x07:
-    case 0x27:
-      return f3 === 2 || f3 === 3; // FP loads/stores call out
-    case 0x43:
-    case 0x47:
-    case 0x4b:
-    case 0x4f:
-    case 0x53:
-      return true; // FP compute calls out
-    default:
-      return false; // illegal (and FENCE.I above)
-  }
+/** The table row of an (expanded) instruction the translator emits code for, or undefined: the interpreter runs it. */
+export function translatable(insn: number): IsaEntry | undefined {
+  const e = decodeIsa(insn);
+  return e !== undefined && e.jit !== 'interp' ? e : undefined;
 }
 
 /**
@@ -110,10 +50,11 @@ export function decodeAt(read: ParcelReader, off: number, cexp: Int32Array, stra
     insn = low | (read(off + 2) << 16);
     len = 4;
   }
-  if (!translatable(insn)) return null;
-  const op = insn & 0x7f;
-  const kind = op === 0x63 ? Kind.Branch : op === 0x6f ? Kind.Jal : op === 0x67 ? Kind.Jalr : Kind.Plain;
-  return { off, insn, len, kind };
+  const entry = translatable(insn);
+  if (entry === undefined) return null;
+  const kind =
+    entry.kind === 'branch' ? Kind.Branch : entry.kind === 'jal' ? Kind.Jal : entry.kind === 'jalr' ? Kind.Jalr : Kind.Plain;
+  return { off, insn, len, kind, entry };
 }
 
 export function branchImm(insn: number): number {

@@ -1,6 +1,7 @@
 // Inline WebAssembly for RISC-V F/D instructions in translated blocks: exact fast paths, the FPU call-out as the slow path.
 import { HS_F, HS_FCSR, HS_FS_DIRTY, HS_FS_ON } from '../../memory/layout.js';
 import type { GuestInsn } from './decode.js';
+import { writesX } from '../isa/table.js';
 import { F64, FunctionBody, I32, I64, Op } from './wasm-emitter.js';
 
 /**
@@ -44,20 +45,6 @@ export interface FpHost {
   slowFp(ins: GuestInsn, k: number): void;
   /** The FP load/store (address local already set) through its call-out; leaves when the call-out asks to stop. */
   slowFpMem(ins: GuestInsn, k: number): void;
-}
-
-/** Integer register an F/D instruction reads (FMV.W.X/D.X, FCVT.fmt.int), or -1. */
-export function fpReadsX(insn: number): number {
-  if ((insn & 0x7f) !== 0x53) return -1;
-  const f5 = insn >>> 27;
-  return f5 === 0x1e || f5 === 0x1a ? (insn >>> 15) & 31 : -1;
-}
-
-/** FEQ/FLT/FLE, FCVT.int.fmt, FMV.X.fmt and FCLASS write x[rd]. */
-function fpWritesX(insn: number): boolean {
-  if ((insn & 0x7f) !== 0x53) return false;
-  const f5 = insn >>> 27;
-  return f5 === 0x14 || f5 === 0x18 || f5 === 0x1c;
 }
 
 // WebAssembly opcodes the FP paths use beyond the translator's set.
@@ -213,7 +200,7 @@ export class FpEmitter {
     const fast = this.fastFor(insn);
     if (fast === null) slow();
     else this.guarded(fast, slow);
-    if (fpWritesX(insn)) this.h.markDirty((insn >>> 7) & 31);
+    if (writesX(ins.entry)) this.h.markDirty((insn >>> 7) & 31);
   }
 
   private emitMem(ins: GuestInsn, k: number): void {

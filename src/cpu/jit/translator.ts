@@ -2,7 +2,8 @@
 import { HS_JIT, HS_PC, HS_X, TLB_ENTRIES } from '../../memory/layout.js';
 import { Block, GuestInsn, Kind, branchImm, jalImm } from './decode.js';
 import { FunctionBody, I32, I64, ModuleBuilder, Op } from './wasm-emitter.js';
-import { FpEmitter, FpHost, fpReadsX } from './fp-emit.js';
+import { FpEmitter, FpHost } from './fp-emit.js';
+import { regField, writesX } from '../isa/table.js';
 
 /** The translator's scratch in the hart block (HS_JIT): instructions retired before a call-out, call-out results. */
 export const JIT_COUNT = HS_JIT;
@@ -221,54 +222,16 @@ export function planRegion(root: Block, blockAt: Map<number, Block>, limits: Reg
   return { tree, blocks, loops, maxInsns: longest(tree), exits };
 }
 
-/** Calls use(r, read) for the integer registers an (expanded) instruction reads and writes. */
-export function registerUse(insn: number, use: (r: number, read: boolean) => void): void {
-  const rd = (insn >>> 7) & 31,
-    rs1 = (insn >>> 15) & 31,
-    rs2 = (insn >>> 20) & 31;
-  switch (insn & 0x7f) {
-    case 0x37:
-    case 0x17:
-    case 0x6f:
-      use(rd, false);
-      break;
-    case 0x67:
-    case 0x03:
-    case 0x13:
-    case 0x1b:
-      use(rs1, true);
-      use(rd, false);
-      break;
-    case 0x63:
-    case 0x23:
-      use(rs1, true);
-      use(rs2, true);
-      break;
-    case 0x33:
-    case 0x3b:
-      use(rs1, true);
-      use(rs2, true);
-      use(rd, false);
-      break;
-    case 0x07:
-    case 0x27:
-      use(rs1, true);
-      break;
-    case 0x2f:
-      use(rs1, true);
-      use(rs2, true);
-      use(rd, false);
-      break;
-    case 0x0f:
-      break;
-    default: {
-      // FP and CSR accesses: x[rd] is reloaded after the call-out
-      use(rd, false);
-      const xs = fpReadsX(insn); // FMV.*.X and FCVT from integers read x[rs1] inline
-      if (xs >= 0) use(xs, true);
-      break;
-    }
-  }
+/**
+ * Calls use(r, read) for the integer registers an instruction reads and writes in its block function's locals (from its
+ * ISA table row): what it reads inline (not what a call-out reads from the hart block, written back before it) and
+ * every integer register it writes.
+ */
+export function registerUse(ins: GuestInsn, use: (r: number, read: boolean) => void): void {
+  const e = ins.entry;
+  if (e.jit === 'inline' || e.jit === 'fast')
+    for (const r of e.reads) if (r.file === 'x') use(regField(ins.insn, r.field), true);
+  for (const r of e.writes) if (r.file === 'x') use(regField(ins.insn, r.field), false);
 }
 
 /**
@@ -383,7 +346,7 @@ class BlockEmitter {
       used.add(r);
       if (!read) this.written.add(r);
     };
-    for (const blk of blocks) for (const ins of blk.insns) registerUse(ins.insn, use);
+    for (const blk of blocks) for (const ins of blk.insns) registerUse(ins, use);
     for (const r of used) {
       if (loops || this.written.has(r)) this.reload(r);
       else this.lazy.add(r);
@@ -399,8 +362,8 @@ class BlockEmitter {
   private readonly lazy = new Set<number>();
   /** The lazy registers loaded on the path being emitted. */
   private loaded = new Set<number>();
-  private loadReads(insn: number): void {
-    registerUse(insn, (r, read) => {
+  private loadReads(ins: GuestInsn): void {
+    registerUse(ins, (r, read) => {
       if (read && this.lazy.has(r) && !this.loaded.has(r)) {
         this.reload(r);
         this.loaded.add(r);
@@ -470,7 +433,7 @@ class BlockEmitter {
     const len = blk.insns.length;
     for (let k = 0; k < len; k++) {
       const ins = blk.insns[k];
-      this.loadReads(ins.insn);
+      this.loadReads(ins);
       if (ins.off === 4094 && ins.len === 4) this.checkStraddle(k);
       if (ins.kind === Kind.Plain) this.emitPlain(ins, k);
       else if (k !== len - 1) throw new Error('jump inside a block');
@@ -1156,7 +1119,7 @@ class BlockEmitter {
       slowFp: (ins, k) => {
         this.flush();
         this.b.i32c(ins.insn).i32c(ins.off).i32c(k).call(F_FP);
-        this.reload((ins.insn >>> 7) & 31);
+        if (writesX(ins.entry)) this.reload((ins.insn >>> 7) & 31);
       },
       slowFpMem: (ins, k) => {
         this.flush();
