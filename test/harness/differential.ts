@@ -16,7 +16,7 @@ interface Outcome {
 }
 
 /** Assemble the sequences into one program, run it under both, compare. */
-function runSequences(seqs: Sequence[], what: string): Outcome {
+export function runSequences(seqs: Sequence[], what: string): Outcome {
   const t0 = performance.now();
   const prog = assembleAndLink(buildBatchProgram(seqs));
   const t1 = performance.now();

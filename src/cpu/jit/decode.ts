@@ -53,7 +53,13 @@ export function decodeAt(read: ParcelReader, off: number, cexp: Int32Array, stra
   const entry = translatable(insn);
   if (entry === undefined) return null;
   const kind =
-    entry.kind === 'branch' ? Kind.Branch : entry.kind === 'jal' ? Kind.Jal : entry.kind === 'jalr' ? Kind.Jalr : Kind.Plain;
+    entry.kind === 'branch'
+      ? Kind.Branch
+      : entry.kind === 'jal'
+        ? Kind.Jal
+        : entry.kind === 'jalr'
+          ? Kind.Jalr
+          : Kind.Plain;
   return { off, insn, len, kind, entry };
 }
 
