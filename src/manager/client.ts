@@ -379,20 +379,31 @@ export class Manager {
   /** Stops a VM: asks the guest to shut down, powers off after `timeoutMs` (at once with `force`); waits for the end. */
   async stop(name: string, o: { force?: boolean; timeoutMs?: number } = {}): Promise<ObservedState> {
     const timeoutMs = o.timeoutMs ?? 60_000;
-    await this.act(name, { action: 'stop', force: o.force ?? false, timeoutMs });
+    await this.endingAction(name, { action: 'stop', force: o.force ?? false, timeoutMs });
     return this.waitForEnd(name, timeoutMs + END_WAIT_MS);
+  }
+
+  /** An action that ends the VM: a process that closes the connection before replying has done it. */
+  private async endingAction(name: string, action: VmAction, timeoutMs?: number): Promise<void> {
+    const paths = existingVm(this.home, name);
+    const obs = observeState(paths);
+    if (!isLive(obs)) throw new ManagerError('wrong-state', wrongStateMessage(action.action, obs.state));
+    try {
+      await controlRequest(paths.controlSocket, action, timeoutMs);
+    } catch (e) {
+      if (!(e instanceof NotServing)) throw e;
+    }
   }
 
   /** Ends a VM at once; a process that does not answer its control socket is killed (SIGKILL). */
   async kill(name: string): Promise<ObservedState> {
     const paths = existingVm(this.home, name);
-    const obs = observeState(paths);
-    if (!isLive(obs)) throw new ManagerError('wrong-state', wrongStateMessage('kill', obs.state));
+    const pid = observeState(paths).pid;
     try {
-      await controlRequest(paths.controlSocket, { action: 'kill' }, 5000);
+      await this.endingAction(name, { action: 'kill' }, 5000);
     } catch (e) {
-      if (e instanceof ManagerError && e.kind === 'wrong-state') throw e;
-      if (obs.pid !== undefined) process.kill(obs.pid, 'SIGKILL');
+      if ((e instanceof ManagerError && e.kind === 'wrong-state') || pid === undefined) throw e;
+      process.kill(pid, 'SIGKILL');
     }
     return this.waitForEnd(name, END_WAIT_MS);
   }
