@@ -16,6 +16,9 @@ const RBR = 0,
   MSR = 6,
   SCR = 7;
 
+/** What Linux's 8250 driver leaves in MCR once the port is open: DTR, RTS, OUT2. */
+const DTR_RTS_OUT2 = 0x0b;
+
 function rig() {
   const out: number[] = [];
   const irqs: boolean[] = [];
@@ -93,6 +96,7 @@ test('THRE interrupt: asserted when enabled with THR empty, cleared by reading I
 
 test('received bytes: LSR.DR, RX data interrupt at the FIFO trigger level, timeout below it', () => {
   const { uart, r, w, line } = rig();
+  w(MCR, DTR_RTS_OUT2);
   w(FCR, 0x01 | 0x80); // FIFO on, trigger 8
   w(IER, 0x01);
   assert.equal(line(), false);
@@ -111,6 +115,7 @@ test('received bytes: LSR.DR, RX data interrupt at the FIFO trigger level, timeo
 
 test('host input beyond 16 bytes waits and is fed as the guest drains the FIFO', () => {
   const { uart, r, w } = rig();
+  w(MCR, DTR_RTS_OUT2);
   w(FCR, 0x07);
   const text = 'The quick brown fox jumps over the lazy dog';
   uart.receive(new TextEncoder().encode(text));
@@ -123,6 +128,7 @@ test('host input beyond 16 bytes waits and is fed as the guest drains the FIFO',
 
 test('a large paste arrives intact, in order, across many receive calls', () => {
   const { uart, r, w } = rig();
+  w(MCR, DTR_RTS_OUT2);
   w(FCR, 0x01);
   const rnd = (i: number) => (i * 7919 + (i >> 3)) & 0xff;
   const total = 50_000;
@@ -142,6 +148,7 @@ test('a large paste arrives intact, in order, across many receive calls', () => 
 
 test('non-FIFO mode holds one byte at a time', () => {
   const { uart, r, w, line } = rig();
+  w(MCR, DTR_RTS_OUT2);
   w(IER, 0x01);
   uart.receive(Uint8Array.of(1, 2));
   assert.equal(r(IIR), 0x04);
@@ -154,6 +161,7 @@ test('non-FIFO mode holds one byte at a time', () => {
 
 test('FCR clear-RX discards unread FIFO bytes', () => {
   const { uart, r, w } = rig();
+  w(MCR, DTR_RTS_OUT2);
   w(FCR, 0x01);
   uart.receive(Uint8Array.of(9, 9, 9));
   w(FCR, 0x03);
@@ -213,6 +221,7 @@ test('save/restore round-trips through JSON', () => {
   a.w(FCR, 0xc1);
   a.w(IER, 0x01);
   a.w(SCR, 0x77);
+  a.w(MCR, DTR_RTS_OUT2);
   a.uart.receive(new TextEncoder().encode('x'.repeat(20)));
   const s = JSON.parse(JSON.stringify(a.uart.save()));
   const b = rig();

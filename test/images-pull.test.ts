@@ -21,6 +21,7 @@ import { join, dirname } from 'node:path';
 import { createHash } from 'node:crypto';
 import { gzipSync, gunzipSync } from 'node:zlib';
 import { pullDebian, findCachedDebian } from '../src/images/debian.js';
+import { INITRAMFS_VERSION } from '../src/images/initramfs.js';
 
 const KVER = '9.9.9+test-riscv64';
 const sha = (b: Buffer): string => createHash('sha256').update(b).digest('hex');
@@ -303,6 +304,26 @@ test('a corrupt or partial cache is detected and repaired', async () => {
   await pullDebian({ mirror, cacheDir, keyring: null, progress: false, log: () => {} });
   assert.ok(readFileSync(r.kernel).equals(fakeImage));
   assert.notEqual(await findCachedDebian({ cacheDir }), null);
+});
+
+test('an image built by an older initramfs recipe is not used: the next pull rebuilds it, and two pulls at once do it once', async () => {
+  const cacheDir = join(work, 'cache-recipe');
+  const r = await pullDebian({ mirror, cacheDir, keyring: null, progress: false, log: () => {} });
+  const mpath = join(r.dir, 'manifest.json');
+  const m = JSON.parse(readFileSync(mpath, 'utf8'));
+  assert.equal(m.initramfs, INITRAMFS_VERSION);
+  delete m.initramfs; // as images made before the manifest recorded the recipe
+  writeFileSync(mpath, JSON.stringify(m));
+  assert.equal(await findCachedDebian({ cacheDir }), null);
+  const lines: string[][] = [[], []];
+  requests = [];
+  await Promise.all(
+    lines.map((l) => pullDebian({ mirror, cacheDir, keyring: null, progress: false, log: (x) => l.push(x) })),
+  );
+  const rebuilt = lines.filter((l) => l.some((x) => /older recipe \(1, now \d+\); rebuilding/.test(x)));
+  assert.equal(rebuilt.length, 1, lines.flat().join('\n'));
+  assert.equal(requests.filter((u) => u.endsWith('.deb')).length, 2, 'kernel and busybox downloaded once');
+  assert.equal((await findCachedDebian({ cacheDir }))?.manifest.initramfs, INITRAMFS_VERSION);
 });
 
 test('a package whose SHA-256 does not match the index is refused and leaves no file behind', async () => {

@@ -30,7 +30,7 @@ test('guest output on the transmit queue reaches the sink in order', () => {
 
 test('host input waits for receive buffers and is split across them', () => {
   const c = con();
-  c.dev.sendInput(Buffer.from('root\n'));
+  c.dev.receive(Buffer.from('root\n'));
   const a = c.drv.buffer(3),
     b = c.drv.buffer(16);
   c.rx.add([{ pa: a, len: 3, write: true }]);
@@ -44,7 +44,7 @@ test('host input waits for receive buffers and is split across them', () => {
   assert.equal(Buffer.from(c.mem.readBytes(a, 3)).toString() + Buffer.from(c.mem.readBytes(b, 2)).toString(), 'root\n');
   c.rx.add([{ pa: a, len: 3, write: true }]);
   c.rx.kick();
-  c.dev.sendInput(Buffer.from('x'));
+  c.dev.receive(Buffer.from('x'));
   assert.deepEqual(
     c.rx.takeUsed().map((u) => u.len),
     [1],
@@ -52,18 +52,26 @@ test('host input waits for receive buffers and is split across them', () => {
   assert.equal(Buffer.from(c.mem.readBytes(a, 1)).toString(), 'x');
 });
 
-test('console size: offered with a size, cols/rows in config, resize raises a config interrupt', () => {
+test('console size: cols/rows in config, announced at DRIVER_OK, setSize raises a config interrupt', () => {
   const c = con({ cols: 80, rows: 25 });
   assert.ok(c.neg.offered & VIRTIO_CONSOLE_F_SIZE);
   assert.equal(c.drv.dev.read(0x100, 2), 80);
   assert.equal(c.drv.dev.read(0x102, 2), 25);
+  // Linux reads the size only on configuration interrupts: one announces the size known at DRIVER_OK.
+  assert.ok(c.drv.ackInterrupt() & INT_CONFIG_CHANGE);
   const gen = c.drv.reg(REG_CONFIG_GENERATION);
-  c.dev.resize(132, 43);
+  c.dev.setSize(132, 43);
   assert.equal(c.drv.dev.read(0x100, 2), 132);
   assert.equal(c.drv.dev.read(0x102, 2), 43);
   assert.notEqual(c.drv.reg(REG_CONFIG_GENERATION), gen);
   assert.ok(c.drv.ackInterrupt() & INT_CONFIG_CHANGE);
-  assert.equal(con().neg.offered & VIRTIO_CONSOLE_F_SIZE, 0n);
+  // The same size again changes nothing; an unknown size (no terminal) is 0x0 and raises nothing at DRIVER_OK.
+  c.dev.setSize(132, 43);
+  assert.equal(c.drv.ackInterrupt() & INT_CONFIG_CHANGE, 0);
+  const plain = con();
+  assert.ok(plain.neg.offered & VIRTIO_CONSOLE_F_SIZE);
+  assert.equal(plain.drv.dev.read(0x100, 4), 0);
+  assert.equal(plain.drv.ackInterrupt() & INT_CONFIG_CHANGE, 0);
 });
 
 test('rng fills every writable buffer with fresh host randomness', () => {

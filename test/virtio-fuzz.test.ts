@@ -15,6 +15,7 @@ import { VirtioBlk, type BlkBackend } from '../src/devices/virtio/blk.js';
 import { VirtioNet } from '../src/devices/virtio/net.js';
 import { VirtioConsole } from '../src/devices/virtio/console.js';
 import { VirtioRng } from '../src/devices/virtio/rng.js';
+import { VirtioInput } from '../src/devices/virtio/input.js';
 import { benchFor, type MockQueue } from '../src/devices/virtio/mock-driver.js';
 import { createLink } from '../src/net/link.js';
 
@@ -55,9 +56,13 @@ const rigs: Record<string, () => Rig> = {
   },
   console: () => {
     const dev = new VirtioConsole({ write: () => undefined }, { queueSize: QSIZE, size: { cols: 80, rows: 24 } });
-    return { device: dev, poke: (b) => dev.sendInput(b) };
+    return { device: dev, poke: (b) => void dev.receive(b) };
   },
   rng: () => ({ device: new VirtioRng(undefined, QSIZE) }),
+  input: () => {
+    const dev = new VirtioInput({ queueSize: QSIZE });
+    return { device: dev, poke: () => void dev.pressPowerButton() };
+  },
 };
 
 // Addresses that matter: inside RAM, at its edges, just outside, far outside, beyond 2^53.
@@ -212,7 +217,7 @@ for (const name of Object.keys(rigs)) {
           q.publish(head);
           q.kick();
           if (name === 'net' && qi === 0) rig.poke?.(Uint8Array.of(1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14));
-          if (name === 'console' && qi === 0) rig.poke?.(Uint8Array.of(65));
+          if ((name === 'console' || name === 'input') && qi === 0) rig.poke?.(Uint8Array.of(65));
           const broken = (drv.status() & STATUS_DEVICE_NEEDS_RESET) !== 0;
           const used = q.usedIdx();
           assert.ok(canaryIntact(mem.u8, mem.ramOffset, mem.ramSize));

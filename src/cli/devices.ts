@@ -6,6 +6,7 @@ import type { BlockBackend, DiskFormat } from '../disk/backend.js';
 import {
   VirtioBlk,
   VirtioConsole,
+  VirtioInput,
   VirtioNet,
   VirtioRng,
   type VirtioDevice,
@@ -72,6 +73,10 @@ export interface BuiltDevices {
   devices: { device: VirtioDevice; name: string }[];
   disks: BlockBackend[];
   closers: (() => Promise<void> | void)[];
+  /** hvc0: the terminal's size goes to its setSize. */
+  console: VirtioConsole;
+  /** pressPowerButton() asks the guest to shut down. */
+  powerButton: VirtioInput;
 }
 
 export async function buildVirtioDevices(
@@ -79,7 +84,9 @@ export async function buildVirtioDevices(
   nics: NicSpec[],
   consoleOut: (b: Uint8Array) => void,
 ): Promise<BuiltDevices> {
-  const out: BuiltDevices = { devices: [], disks: [], closers: [] };
+  const console = new VirtioConsole({ write: consoleOut });
+  const powerButton = new VirtioInput();
+  const out: BuiltDevices = { devices: [], disks: [], closers: [], console, powerButton };
   for (const d of disks) {
     if (!existsSync(d.path)) throw new UserError(`disk image not found: ${d.path}`);
     let backend: BlockBackend;
@@ -106,10 +113,11 @@ export async function buildVirtioDevices(
     out.devices.push({ device: new VirtioNet(backend, { mac: n.mac ?? randomMac() }), name: `virtio-net ${i}` });
   });
   out.devices.push({ device: new VirtioRng(), name: 'virtio-rng' });
-  out.devices.push({ device: new VirtioConsole({ write: consoleOut }), name: 'virtio-console' });
+  out.devices.push({ device: console, name: 'virtio-console' });
+  out.devices.push({ device: powerButton, name: 'virtio-input power button' });
   if (out.devices.length > 8)
     throw new UserError(
-      `too many devices: the virt board has 8 virtio slots (disks + NICs + rng + console = ${out.devices.length})`,
+      `too many devices: the virt board has 8 virtio slots (disks + NICs + rng + console + power button = ${out.devices.length})`,
     );
   return out;
 }

@@ -1,6 +1,7 @@
 // NS16550A UART (byte registers, reg-shift 0) with 16-byte FIFOs, as Linux's 8250 driver probes and drives it.
 import type { IrqLine, MmioDevice } from '../bus/bus.js';
 import type { FdtBuilder } from '../boards/virt/fdt.js';
+import { HOST_INPUT_BACKLOG, InputBacklog, type HostInputEvents, type HostInputPort } from './host-input.js';
 
 export const UART_SIZE = 0x100;
 export const UART_CLOCK_HZ = 3_686_400;
@@ -82,16 +83,19 @@ export interface Uart16550State {
 /**
  * Transmission is instantaneous: a THR write goes straight to `output` (or, in loopback, to the
  * receive FIFO), so THR and the transmitter are always empty. Host input given to `receive` waits
- * in an unbounded backlog and enters the receive FIFO as the guest drains it, so host input never
- * overruns. With no clock, the FIFO "character timeout" is reported as soon as data sits below
- * the trigger level: Linux drains the FIFO either way. Any access size is treated as a byte access.
+ * in a bounded backlog and enters the receive FIFO as the guest drains it, so host input never
+ * overruns; a full backlog makes `receive` take less and the producer waits for `inputSpace`.
+ * The host end of the line honours RTS as hardware flow control: bytes move into the FIFO only
+ * while the guest asserts MCR.RTS outside loopback (Linux raises RTS when the port is opened,
+ * after its start-up FIFO clear; firmware raises it at init), so input typed before a driver
+ * listens waits instead of being cleared away. With no clock, the FIFO "character timeout" is
+ * reported as soon as data sits below the trigger level: Linux drains the FIFO either way. Any
+ * access size is treated as a byte access.
  */
-export class Uart16550 implements MmioDevice {
+export class Uart16550 implements MmioDevice, HostInputPort {
   private rx: number[] = [];
-  /** Host input not yet in the FIFO: chunks consumed from `backlogPos` in the first one (no per-byte shifting). */
-  private backlog: Uint8Array[] = [];
-  private backlogPos = 0;
-  private backlogBytes = 0;
+  /** Host input not yet in the FIFO. */
+  private readonly backlog: InputBacklog;
   private ier = 0;
   private lcr = 0;
   /** OUT2 set at reset, as QEMU's model has it (it gates the IRQ on PC boards; not here). */
@@ -109,20 +113,28 @@ export class Uart16550 implements MmioDevice {
   constructor(
     private readonly irq: IrqLine,
     private readonly output: (bytes: Uint8Array) => void,
-  ) {}
+    events: HostInputEvents = {},
+    backlogLimit = HOST_INPUT_BACKLOG,
+  ) {
+    this.backlog = new InputBacklog(backlogLimit, events);
+  }
 
-  /** Host input (keyboard, socket): queued and fed to the guest as it reads. */
-  receive(bytes: Uint8Array): void {
-    if (bytes.length === 0) return;
-    this.backlog.push(bytes.slice()); // the caller may reuse its buffer
-    this.backlogBytes += bytes.length;
+  /** Bytes of host input the UART takes now (room in its backlog). */
+  canAccept(): number {
+    return this.backlog.room();
+  }
+
+  /** Host input (keyboard, socket): takes up to canAccept() bytes and feeds them to the guest as it reads. */
+  receive(bytes: Uint8Array): number {
+    const n = this.backlog.push(bytes);
     this.refill();
     this.updateIrq();
+    return n;
   }
 
   /** Bytes of host input not yet read by the guest (FIFO plus backlog). */
   pendingInput(): number {
-    return this.rx.length + this.backlogBytes;
+    return this.rx.length + this.backlog.length;
   }
 
   read(offset: number, _size: number): number {
@@ -205,7 +217,7 @@ export class Uart16550 implements MmioDevice {
   save(): Uart16550State {
     return {
       rx: [...this.rx],
-      backlog: this.backlogArray(),
+      backlog: this.backlog.toArray(),
       ier: this.ier,
       lcr: this.lcr,
       mcr: this.mcr,
@@ -222,10 +234,8 @@ export class Uart16550 implements MmioDevice {
   restore(s: Uart16550State): void {
     this.fcr = s.fcr & (FCR_ENABLE | 0xc0);
     this.rx = s.rx.slice(0, this.fifoCapacity()).map((b) => b & 0xff);
-    this.backlog = [];
-    this.backlogPos = 0;
-    this.backlogBytes = 0;
-    this.receiveQuietly(Uint8Array.from(s.backlog, (b) => b & 0xff));
+    this.backlog.clear();
+    this.backlog.push(Uint8Array.from(s.backlog, (b) => b & 0xff));
     this.ier = s.ier & 0x0f;
     this.lcr = s.lcr & 0xff;
     this.mcr = s.mcr & 0x1f;
@@ -265,34 +275,19 @@ export class Uart16550 implements MmioDevice {
     const b = this.rx.shift()!;
     this.refill();
     this.updateIrq();
+    this.backlog.notifySpace();
     return b;
   }
 
+  /** The host may send: RTS asserted and the receiver not cut off by loopback. */
+  private lineOpen(): boolean {
+    return (this.mcr & (MCR_RTS | MCR_LOOP)) === MCR_RTS;
+  }
+
   private refill(): void {
+    if (!this.lineOpen()) return;
     const cap = this.fifoCapacity();
-    while (this.rx.length < cap && this.backlogBytes > 0) {
-      const chunk = this.backlog[0];
-      this.rx.push(chunk[this.backlogPos++]);
-      this.backlogBytes--;
-      if (this.backlogPos === chunk.length) {
-        this.backlog.shift();
-        this.backlogPos = 0;
-      }
-    }
-  }
-
-  private receiveQuietly(bytes: Uint8Array): void {
-    if (bytes.length === 0) return;
-    this.backlog.push(bytes);
-    this.backlogBytes += bytes.length;
-  }
-
-  private backlogArray(): number[] {
-    const out: number[] = [];
-    this.backlog.forEach((chunk, i) => {
-      for (let j = i === 0 ? this.backlogPos : 0; j < chunk.length; j++) out.push(chunk[j]);
-    });
-    return out;
+    while (this.rx.length < cap && this.backlog.length > 0) this.rx.push(this.backlog.shift());
   }
 
   private transmit(b: number): void {
@@ -322,6 +317,7 @@ export class Uart16550 implements MmioDevice {
     this.fcr = enable ? value & (FCR_ENABLE | 0xc0) : 0;
     this.refill();
     this.updateIrq();
+    this.backlog.notifySpace();
   }
 
   private writeMcr(value: number): void {
@@ -344,7 +340,9 @@ export class Uart16550 implements MmioDevice {
     if (changed & MSR_DCD) delta |= MSR_DDCD;
     if (old & MSR_RI && !(lines & MSR_RI)) delta |= MSR_TERI; // trailing edge only
     this.msr = lines | delta;
+    this.refill();
     this.updateIrq();
+    this.backlog.notifySpace();
   }
 
   private lsr(): number {

@@ -32,6 +32,8 @@ export interface ImageManifest {
   /** How the package stored the kernel before we unpacked it to a raw Image. */
   kernelPackaging: string;
   cmdline: string;
+  /** The initramfs recipe it was built from (INITRAMFS_VERSION in initramfs.ts); absent means 1. */
+  initramfs?: number;
   packages: { kernel: PackageRecord; busybox: PackageRecord };
   files: { kernel: FileRecord; initrd: FileRecord };
   virtio: { builtin: string[]; modules: string[] };

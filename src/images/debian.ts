@@ -1,5 +1,5 @@
 // `typevisor image pull debian`: Debian riscv64's kernel and busybox-static turned into a bootable Image + initramfs.
-import { existsSync, mkdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join, basename } from 'node:path';
 import { findMirror } from './apt-sources.js';
 import { parseRelease, verifyIndexFile, sha256Hex, type Release } from './release.js';
@@ -17,7 +17,7 @@ import {
   type ModInfo,
 } from './modules.js';
 import { appletNames, FALLBACK_APPLETS } from './busybox.js';
-import { buildInitramfs } from './initramfs.js';
+import { buildInitramfs, INITRAMFS_VERSION } from './initramfs.js';
 import { fetchBytes, downloadVerified, fileMatches, writeFileAtomic, HttpNotFound } from './download.js';
 import { DEBIAN_KEYRING, gpgvAvailable, verifySignature } from './signature.js';
 import {
@@ -85,13 +85,61 @@ function describe(dir: string, m: ImageManifest): CachedImage {
   return { kernel: join(dir, KERNEL_FILE), initrd: join(dir, INITRD_FILE), cmdline: m.cmdline, dir, manifest: m };
 }
 
-/** The cached image if it is complete and its files match the manifest's SHA-256s, else null. */
+/** The cached image if it is complete, its files match the manifest's SHA-256s and its initramfs was built from the
+ *  current recipe (INITRAMFS_VERSION), else null: callers then pull, which rebuilds an outdated image. */
 export async function findCachedDebian(
   opts: { suite?: string; cacheDir?: string; env?: Record<string, string | undefined> } = {},
 ): Promise<CachedImage | null> {
   const dir = imageDir(opts);
   const m = await validImage(dir);
-  return m ? describe(dir, m) : null;
+  return m && initramfsCurrent(m) ? describe(dir, m) : null;
+}
+
+/** Images from before the manifest recorded the recipe are version 1. */
+function initramfsCurrent(m: ImageManifest): boolean {
+  return (m.initramfs ?? 1) === INITRAMFS_VERSION;
+}
+
+/** A pull holds this file in the image directory; others wait (tests boot the default image from parallel processes). */
+const PULL_LOCK = '.pull.lock';
+/** A lock older than this is left over from a pull that died (a pull takes minutes). */
+const STALE_LOCK_MS = 60 * 60_000;
+
+async function withPullLock<T>(dir: string, fn: () => Promise<T>): Promise<T> {
+  mkdirSync(dir, { recursive: true });
+  const lock = join(dir, PULL_LOCK);
+  for (;;) {
+    try {
+      writeFileSync(lock, `${process.pid}\n`, { flag: 'wx' });
+      break;
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
+    }
+    let holder = 0;
+    let age = 0;
+    try {
+      holder = Number(readFileSync(lock, 'utf8'));
+      age = Date.now() - statSync(lock).mtimeMs;
+    } catch {
+      continue; // released meanwhile
+    }
+    if (age > STALE_LOCK_MS || (holder > 0 && !processAlive(holder))) rmSync(lock, { force: true });
+    else await new Promise((r) => setTimeout(r, 1000));
+  }
+  try {
+    return await fn();
+  } finally {
+    rmSync(lock, { force: true });
+  }
+}
+
+function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
 }
 
 let warnedUnsigned = false;
@@ -208,7 +256,8 @@ async function obtainDeb(
 
 // Modules the initramfs loads (when the kernel has them as modules): the virtio-mmio transport,
 // the drivers (plus all of drivers/virtio/), and ext4 for a root disk. Their dependencies are found from each module's .modinfo.
-const VIRTIO_ROOTS = ['virtio_mmio', 'virtio_blk', 'virtio_net', 'virtio_rng', 'virtio_console', 'ext4'];
+// evdev gives input devices (the virtio-input power button) their /dev/input/event* nodes, which /init and systemd-logind read.
+const VIRTIO_ROOTS = ['virtio_mmio', 'virtio_blk', 'virtio_net', 'virtio_rng', 'virtio_console', 'ext4', 'evdev'];
 
 const MODULE_PATH =
   /^(?:usr\/)?lib\/modules\/([^/]+)\/((?:kernel|updates|extra)\/.+\.ko(?:\.xz|\.zst|\.gz)?|modules\.dep)$/;
@@ -290,8 +339,7 @@ export async function pullDebian(opts: PullOptions = {}): Promise<PulledImage> {
   const log = opts.log ?? ((line: string) => process.stderr.write(`${line}\n`));
   // Missing host tools fail before any download.
   if (opts.rootDisk) checkRootDiskTools(opts.env);
-  let image = await pullKernelAndInitrd(opts);
-  image = await ensureRootSupport(image, log);
+  let image = await withPullLock(imageDir(opts), async () => ensureRootSupport(await pullKernelAndInitrd(opts), log));
   const suite = opts.suite ?? DEFAULT_SUITE;
   let root = findRootDisk(image.dir);
   if (root) {
@@ -339,12 +387,17 @@ async function pullKernelAndInitrd(opts: PullOptions): Promise<PulledImage> {
   const name = debianImageName(suite);
   const dir = imageDir({ ...opts, suite });
 
-  const cached = await validImage(dir);
+  const valid = await validImage(dir);
+  const cached = valid && initramfsCurrent(valid) ? valid : null;
   if (cached && !opts.update) {
     log(`${name} is already in the cache (kernel ${cached.kernelVersion}, ${dir}); nothing to do`);
     return describe(dir, cached);
   }
-  if (!cached && readManifest(dir)) log(`${name}: cached files do not match the manifest; rebuilding`);
+  if (valid && !cached)
+    log(
+      `${name}: the initramfs was built by an older recipe (${valid.initramfs ?? 1}, now ${INITRAMFS_VERSION}); rebuilding`,
+    );
+  else if (!cached && readManifest(dir)) log(`${name}: cached files do not match the manifest; rebuilding`);
 
   const mirror = findMirror({ mirror: opts.mirror, env: opts.env, aptDir: opts.aptDir });
   log(`mirror ${mirror.url} (from ${mirror.from}), suite ${suite}, ${ARCH}`);
@@ -411,6 +464,7 @@ async function pullKernelAndInitrd(opts: PullOptions): Promise<PulledImage> {
     kernelVersion: kernel.version,
     kernelPackaging: kernel.packaging,
     cmdline: DEFAULT_CMDLINE,
+    initramfs: INITRAMFS_VERSION,
     packages: { kernel: kernelPkg, busybox: busyboxPkg },
     files: {
       kernel: { sha256: sha256Hex(kernel.image), size: kernel.image.length },

@@ -65,8 +65,22 @@ if [ -n "$root" ]; then
 fi
 `;
 
-/** The /init script: mount the pseudo file systems, load the modules, give the console a shell,
- *  and power off when that shell exits (PID 1 must never exit, or the kernel panics). */
+/**
+ * What the initramfs contains, as a number: bumped whenever /init or the module set changes, so cached images built
+ * from an older recipe are rebuilt (debian.ts compares it with the image manifest's `initramfs`).
+ * 2: evdev for the power button, hostname from systemd.hostname=, the terminal size from hvc0, power-button shutdown.
+ */
+export const INITRAMFS_VERSION = 2;
+
+/** Written by the power-button watcher before it stops every process; /init then finishes the shutdown. */
+const STOP_FILE = '/run/typevisor-stop';
+
+/** Console lines of a shutdown the power button asked for (tests and the VM log look for them). */
+export const POWER_BUTTON_MESSAGE = 'typevisor: the power button was pressed, shutting down';
+export const GOING_DOWN_MESSAGE = 'The system is going down NOW!';
+
+/** The /init script: mount the pseudo file systems, load the modules, name the host, boot a root disk if asked,
+ *  else give the console a shell, and power off when that shell exits (PID 1 must never exit, or the kernel panics). */
 export function initScript(banner: string): string {
   const quoted = `'${banner.replace(/'/g, `'\\''`)}'`;
   return `#!/bin/sh
@@ -83,12 +97,74 @@ if [ -f "/lib/modules/$kver/load-order" ]; then
     insmod "/lib/modules/$kver/$m" 2>/dev/null
   done < "/lib/modules/$kver/load-order"
 fi
-hostname typevisor 2>/dev/null
-${ROOT_MOUNT_SCRIPT}echo ${quoted}
+# The host name: systemd.hostname= on the kernel command line (what systemd reads too), else "typevisor".
+host=typevisor
+for arg in $(cat /proc/cmdline); do
+  case "$arg" in
+    systemd.hostname=*) host=\${arg#systemd.hostname=} ;;
+  esac
+done
+case "$host" in
+  ''|-*|*[!A-Za-z0-9.-]*) echo "typevisor: ignoring host name '$host'"; host=typevisor ;;
+esac
+hostname "$host" 2>/dev/null
+${ROOT_MOUNT_SCRIPT}
+# The serial console has no way to learn the terminal's size; virtio-console (hvc0) has one, and Linux resizes hvc0
+# whenever the host announces a new size. A helper holds hvc0 as its controlling terminal, so each resize sends it
+# SIGWINCH, and copies the size to the console the shell uses (which in turn sends the shell SIGWINCH).
+follow_size() {
+  con=$(cat /sys/class/tty/console/active 2>/dev/null)
+  con=\${con##* }
+  [ -c /dev/hvc0 ] && [ -n "$con" ] && [ "$con" != hvc0 ] && [ -c "/dev/$con" ] || return
+  setsid sh -c '
+    exec 0<>/dev/hvc0 1>/dev/null 2>&1
+    copy() { s=$(stty size) && [ "$s" != "0 0" ] && stty -F "/dev/$0" rows "\${s% *}" cols "\${s#* }"; }
+    trap copy WINCH
+    copy
+    while :; do sleep 86400 & wait $!; kill $! 2>/dev/null; done
+  ' "$con" &
+}
+# The power button (virtio-input, KEY_POWER) asks for a clean stop: stop every process, then power off. Each event
+# device is held open on fd 3 and read one 24-byte struct input_event at a time (type 1 EV_KEY, code 116, value 1).
+watch_power_key() {
+  for dev in /dev/input/event*; do
+    [ -c "$dev" ] || continue
+    (
+      exec 3<"$dev" || exit
+      while :; do
+        ev=$(dd bs=24 count=1 <&3 2>/dev/null | od -An -tx1 -v | tr -d ' \\n')
+        [ -n "$ev" ] || exit
+        case "$ev" in
+          ????????????????????????????????0100740001000000) ;;
+          *) continue ;;
+        esac
+        echo poweroff > ${STOP_FILE}
+        echo
+        echo "${POWER_BUTTON_MESSAGE}"
+        echo "${GOING_DOWN_MESSAGE}"
+        kill -TERM -1 2>/dev/null
+        echo "Sent SIGTERM to all processes"
+        sleep 1
+        kill -KILL -1 2>/dev/null
+        echo "Sent SIGKILL to all processes"
+        exit
+      done
+    ) </dev/null >/dev/console 2>&1 &
+  done
+}
+echo ${quoted}
 cd /root
+follow_size
+watch_power_key
 # setsid + cttyhack give the shell the real console as its controlling tty, so job control and ^C work.
 setsid cttyhack sh -l
-echo "typevisor: shell exited, powering off"
+# The shell is gone: its user left it, or the power-button watcher stopped every process.
+if [ -f ${STOP_FILE} ]; then
+  sleep 2
+  echo "Requesting system poweroff"
+else
+  echo "typevisor: shell exited, powering off"
+fi
 sync
 poweroff -f
 `;

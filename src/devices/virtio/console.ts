@@ -2,12 +2,11 @@
 import { VIRTIO_ID_CONSOLE } from './constants.js';
 import { readConfigBytes, type VirtioContext, type VirtioDevice } from './device.js';
 import { VirtqueueError } from './queue.js';
+import { HOST_INPUT_BACKLOG, InputBacklog, type HostInputEvents, type HostInputPort } from '../host-input.js';
 
 export const VIRTIO_CONSOLE_F_SIZE = 1n << 0n;
 const RX = 0;
 const TX = 1;
-/** Host input kept while the guest has posted no receive buffer; beyond it, input is dropped. */
-const MAX_INPUT_BACKLOG = 64 * 1024;
 /** A guest can point many descriptors at the same RAM; cap what one chain sends to the sink. */
 const MAX_OUTPUT_PER_CHAIN = 1024 * 1024;
 
@@ -17,19 +16,27 @@ export interface ConsoleSink {
 }
 
 export interface VirtioConsoleOptions {
-  /** Terminal size; offers VIRTIO_CONSOLE_F_SIZE when given. */
+  /** Terminal size at power-on (default 0x0: unknown until setSize). */
   size?: { cols: number; rows: number };
   queueSize?: number;
+  /** Host input held while the guest posts no receive buffers (default HOST_INPUT_BACKLOG). */
+  backlog?: number;
+  events?: HostInputEvents;
 }
 
-export class VirtioConsole implements VirtioDevice {
+/**
+ * VIRTIO_CONSOLE_F_SIZE is always offered: Linux's hvc driver reads cols/rows on each configuration interrupt and
+ * resizes hvc0 (its foreground process group gets SIGWINCH). A size known at DRIVER_OK is announced with one
+ * configuration interrupt, since Linux reads the size on no other occasion.
+ */
+export class VirtioConsole implements VirtioDevice, HostInputPort {
   readonly deviceId = VIRTIO_ID_CONSOLE;
-  readonly features: bigint;
+  readonly features = VIRTIO_CONSOLE_F_SIZE;
   readonly queueMaxSizes: readonly number[];
   readonly configSize = 12;
   private readonly config = new Uint8Array(12);
   private ctx: VirtioContext | undefined;
-  private input = new Uint8Array(0);
+  private readonly input: InputBacklog;
 
   constructor(
     private readonly sink: ConsoleSink,
@@ -37,26 +44,41 @@ export class VirtioConsole implements VirtioDevice {
   ) {
     const size = opts.queueSize ?? 64;
     this.queueMaxSizes = [size, size];
-    this.features = opts.size ? VIRTIO_CONSOLE_F_SIZE : 0n;
-    if (opts.size) this.setSize(opts.size.cols, opts.size.rows);
+    this.input = new InputBacklog(opts.backlog ?? HOST_INPUT_BACKLOG, opts.events);
+    if (opts.size) this.writeSize(opts.size.cols, opts.size.rows);
   }
 
-  /** Host keyboard input for the guest. */
-  sendInput(data: Uint8Array): void {
-    const room = MAX_INPUT_BACKLOG - this.input.length;
-    if (room <= 0) return;
-    const next = new Uint8Array(this.input.length + Math.min(room, data.length));
-    next.set(this.input);
-    next.set(data.subarray(0, room), this.input.length);
-    this.input = next;
+  /** Bytes of host input the device takes now (room in its backlog). */
+  canAccept(): number {
+    return this.input.room();
+  }
+
+  /** Host keyboard input for the guest: takes up to canAccept() bytes; returns how many. */
+  receive(data: Uint8Array): number {
+    const n = this.input.push(data);
     this.deliver();
+    return n;
   }
 
-  /** Terminal resize; the guest learns it through a configuration interrupt. */
-  resize(cols: number, rows: number): void {
-    if (!(this.features & VIRTIO_CONSOLE_F_SIZE)) return;
-    this.setSize(cols, rows);
+  /** Bytes of host input not yet delivered to the guest. */
+  pendingInput(): number {
+    return this.input.length;
+  }
+
+  /** The terminal's size (columns, rows; each clamped to 0..65535); the guest learns it through a configuration interrupt. */
+  setSize(cols: number, rows: number): void {
+    const [c, r] = [clampU16(cols), clampU16(rows)];
+    if (c === this.cols && r === this.rows) return;
+    this.writeSize(c, r);
     this.ctx?.configChanged();
+  }
+
+  get cols(): number {
+    return this.config[0] | (this.config[1] << 8);
+  }
+
+  get rows(): number {
+    return this.config[2] | (this.config[3] << 8);
   }
 
   readConfig(offset: number, size: number): number {
@@ -69,6 +91,7 @@ export class VirtioConsole implements VirtioDevice {
 
   activate(ctx: VirtioContext): void {
     this.ctx = ctx;
+    if (this.cols || this.rows) ctx.configChanged();
   }
 
   reset(): void {
@@ -81,19 +104,22 @@ export class VirtioConsole implements VirtioDevice {
   }
 
   saveState(): { input: number[]; config: number[] } {
-    return { input: [...this.input], config: [...this.config] };
+    return { input: this.input.toArray(), config: [...this.config] };
   }
 
   restoreState(state: unknown): void {
     const s = state as { input?: number[]; config?: number[] };
-    if (Array.isArray(s.input)) this.input = Uint8Array.from(s.input.slice(0, MAX_INPUT_BACKLOG));
-    if (Array.isArray(s.config)) this.config.set(s.config.slice(0, this.config.length));
+    if (Array.isArray(s.input)) {
+      this.input.clear();
+      this.input.push(Uint8Array.from(s.input, (b) => b & 0xff));
+    }
+    if (Array.isArray(s.config)) this.config.set(s.config.slice(0, this.config.length).map((b) => b & 0xff));
   }
 
-  private setSize(cols: number, rows: number): void {
+  private writeSize(cols: number, rows: number): void {
     const dv = new DataView(this.config.buffer);
-    dv.setUint16(0, cols, true);
-    dv.setUint16(2, rows, true);
+    dv.setUint16(0, clampU16(cols), true);
+    dv.setUint16(2, clampU16(rows), true);
   }
 
   private transmit(): void {
@@ -120,8 +146,15 @@ export class VirtioConsole implements VirtioDevice {
       while (this.input.length > 0) {
         const chain = q.pop();
         if (!chain) break;
-        const n = chain.write(0, this.input);
-        this.input = this.input.slice(n);
+        // One chain takes bytes from as many backlog chunks as fit.
+        let n = 0;
+        while (n < chain.writableLen && this.input.length > 0) {
+          const run = this.input.peek(chain.writableLen - n);
+          const wrote = chain.write(n, run);
+          this.input.skip(wrote);
+          n += wrote;
+          if (wrote < run.length) break;
+        }
         q.pushUsed(chain.head, n);
         delivered = true;
       }
@@ -131,5 +164,10 @@ export class VirtioConsole implements VirtioDevice {
       if (e instanceof VirtqueueError) ctx.needsReset(e.message);
       else throw e;
     }
+    this.input.notifySpace();
   }
+}
+
+function clampU16(v: number): number {
+  return Number.isFinite(v) ? Math.min(0xffff, Math.max(0, Math.trunc(v))) : 0;
 }

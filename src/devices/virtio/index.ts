@@ -5,5 +5,14 @@ export { Chain, SplitQueue, VirtqueueError, MAX_CHAIN_BYTES, type Segment, type 
 export { VirtioMmio, TRANSPORT_FEATURES, type VirtioMmioEvents, type VirtioMmioState } from './mmio.js';
 export { VirtioBlk, type BlkBackend, type VirtioBlkOptions } from './blk.js';
 export { VirtioNet, type NetBackend, type VirtioNetOptions } from './net.js';
-export { VirtioConsole, type ConsoleSink, type VirtioConsoleOptions } from './console.js';
+export { VirtioConsole, VIRTIO_CONSOLE_F_SIZE, type ConsoleSink, type VirtioConsoleOptions } from './console.js';
 export { VirtioRng } from './rng.js';
+export {
+  VirtioInput,
+  KEY_POWER,
+  EV_KEY,
+  EV_SYN,
+  type InputEvent,
+  type VirtioInputOptions,
+  type VirtioInputState,
+} from './input.js';
