@@ -339,7 +339,7 @@ export async function pullDebian(opts: PullOptions = {}): Promise<PulledImage> {
   const log = opts.log ?? ((line: string) => process.stderr.write(`${line}\n`));
   // Missing host tools fail before any download.
   if (opts.rootDisk) checkRootDiskTools(opts.env);
-  let image = await withPullLock(imageDir(opts), async () => ensureRootSupport(await pullKernelAndInitrd(opts), log));
+  const image = await withPullLock(imageDir(opts), async () => ensureRootSupport(await pullKernelAndInitrd(opts), log));
   const suite = opts.suite ?? DEFAULT_SUITE;
   let root = findRootDisk(image.dir);
   if (root) {
