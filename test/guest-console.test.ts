@@ -81,6 +81,7 @@ test('Debian guest: typed-ahead input, hostname from systemd.hostname=, stty siz
     const tail = output.slice(output.indexOf(POWER_BUTTON_MESSAGE));
     assert.ok(tail.includes(GOING_DOWN_MESSAGE), output.slice(-2000));
     assert.match(tail, /Requesting system poweroff[\s\S]*reboot: Power down/);
+    if (process.env['GUEST_CONSOLE_SHOW']) process.stderr.write(output.slice(-1500));
   } catch (e) {
     stop.abort();
     waker.notify();

@@ -301,7 +301,7 @@ test('the second-stage script writes the configuration files when run against a 
     });
     s = s
       .replace(/export PATH=\S+/, `export PATH=${dir}/stub:/usr/bin:/bin`)
-      .replace(/ (\/(?:etc|proc|debootstrap|lib\/systemd|dev\/null|second-stage))/g, ` ${dir}$1`);
+      .replace(/ (\/(?:etc|proc|debootstrap|lib\/systemd|usr\/local|dev\/null|second-stage))/g, ` ${dir}$1`);
     const r = spawnSync('sh', ['-c', s], { encoding: 'utf8' });
     assert.equal(r.status, 0, r.stderr);
     assert.match(r.stdout, /TYPEVISOR-SECOND-STAGE: ok \(guest seconds: 12\.5 -> 12\.5\)/);
@@ -311,6 +311,15 @@ test('the second-stage script writes the configuration files when run against a 
     assert.equal(readFileSync(join(dir, 'etc/apt/sources.list'), 'utf8'), 'deb http://m.invalid/debian trixie main\n');
     assert.equal(readFileSync(join(dir, 'proc/sysrq-trigger'), 'utf8'), 'o\n');
     assert.match(readFileSync(join(dir, 'stub.log'), 'utf8'), /^passwd -d root$/m);
+    const logind = readFileSync(join(dir, 'etc/systemd/logind.conf.d/typevisor-power-button.conf'), 'utf8');
+    assert.match(logind, /^\[Login\]\nHandlePowerKey=poweroff$/m);
+    const helper = readFileSync(join(dir, 'usr/local/sbin/typevisor-console-size'), 'utf8');
+    shellSyntax(helper);
+    assert.ok(helper.startsWith('#!/bin/sh\n') && helper.includes('trap copy WINCH'));
+    assert.match(
+      readFileSync(join(dir, 'etc/systemd/system/typevisor-console-size.service'), 'utf8'),
+      /^TTYPath=\/dev\/hvc0$/m,
+    );
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

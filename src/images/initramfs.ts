@@ -75,6 +75,20 @@ export const INITRAMFS_VERSION = 2;
 /** Written by the power-button watcher before it stops every process; /init then finishes the shutdown. */
 const STOP_FILE = '/run/typevisor-stop';
 
+/**
+ * Holds hvc0 (virtio-console, which carries the host terminal's size) as its controlling terminal, so Linux sends it
+ * SIGWINCH on each resize, and copies the size to the tty named by $1 (the console the shell or getty uses), whose
+ * foreground process group then gets its own SIGWINCH. Runs as a session leader without a controlling terminal
+ * (setsid, or a systemd service); sleeps in `wait` while nothing happens. No single quotes: /init passes it to sh -c.
+ */
+export const CONSOLE_SIZE_SCRIPT = `tty=/dev/$1
+exec 0<>/dev/hvc0 1>/dev/null 2>&1
+copy() { s=$(stty size) && [ "$s" != "0 0" ] && stty -F "$tty" rows "\${s% *}" cols "\${s#* }"; }
+trap copy WINCH
+copy
+while :; do sleep 86400 & wait $!; kill $! 2>/dev/null; done
+`;
+
 /** Console lines of a shutdown the power button asked for (tests and the VM log look for them). */
 export const POWER_BUTTON_MESSAGE = 'typevisor: the power button was pressed, shutting down';
 export const GOING_DOWN_MESSAGE = 'The system is going down NOW!';
@@ -116,13 +130,7 @@ follow_size() {
   con=$(cat /sys/class/tty/console/active 2>/dev/null)
   con=\${con##* }
   [ -c /dev/hvc0 ] && [ -n "$con" ] && [ "$con" != hvc0 ] && [ -c "/dev/$con" ] || return
-  setsid sh -c '
-    exec 0<>/dev/hvc0 1>/dev/null 2>&1
-    copy() { s=$(stty size) && [ "$s" != "0 0" ] && stty -F "/dev/$0" rows "\${s% *}" cols "\${s#* }"; }
-    trap copy WINCH
-    copy
-    while :; do sleep 86400 & wait $!; kill $! 2>/dev/null; done
-  ' "$con" &
+  setsid sh -c '${CONSOLE_SIZE_SCRIPT}' sh "$con" &
 }
 # The power button (virtio-input, KEY_POWER) asks for a clean stop: stop every process, then power off. Each event
 # device is held open on fd 3 and read one 24-byte struct input_event at a time (type 1 EV_KEY, code 116, value 1).

@@ -5,8 +5,9 @@ import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { findTool, requireTool, MissingToolError } from './host-tools.js';
 
-/** Packages on top of debootstrap's minbase: an init system, device manager, logins, module tools, networking. */
-export const DEFAULT_INCLUDE = ['systemd-sysv', 'udev', 'kmod', 'login', 'passwd', 'iproute2'];
+/** Packages on top of debootstrap's minbase: an init system, device manager, logins, module tools, networking, and the
+ *  D-Bus system bus, without which systemd-logind (the power button's handler) does not start. */
+export const DEFAULT_INCLUDE = ['systemd-sysv', 'udev', 'kmod', 'login', 'passwd', 'iproute2', 'dbus'];
 
 export interface FirstStageOptions {
   /** Directory the tree is unpacked in (replaced if its cache marker does not match). */

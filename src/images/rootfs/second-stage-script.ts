@@ -1,4 +1,5 @@
 // The init program of the root disk's first boot: debootstrap's second stage, then the settings a console VM needs.
+import { CONSOLE_SIZE_SCRIPT } from '../initramfs.js';
 
 export interface SecondStageOptions {
   hostname: string;
@@ -72,6 +73,39 @@ passwd -d root || fail "passwd -d root"
 # A getty on the serial console (systemd would also find it through console=, but be explicit).
 mkdir -p /etc/systemd/system/getty.target.wants
 ln -sf /lib/systemd/system/serial-getty@.service /etc/systemd/system/getty.target.wants/serial-getty@ttyS0.service
+# The power button (virtio-input, KEY_POWER): udev tags its event node "power-switch" (ID_INPUT_KEY) and logind,
+# which needs the D-Bus system bus (dbus is in the package list), powers off on it. Stated here, not left to defaults.
+mkdir -p /etc/systemd/logind.conf.d
+printf '[Login]\nHandlePowerKey=poweroff\nHandlePowerKeyLongPress=poweroff\n' > /etc/systemd/logind.conf.d/typevisor-power-button.conf
+# The terminal's size: the host announces it on hvc0 (virtio-console); this service copies it to the serial console.
+mkdir -p /usr/local/sbin /etc/systemd/system/multi-user.target.wants
+cat > /usr/local/sbin/typevisor-console-size <<'SCRIPT'
+#!/bin/sh
+# Copies the terminal size the host announces on hvc0 to the serial console (the login's tty).
+con=$(cat /sys/class/tty/console/active 2>/dev/null)
+con=\${con##* }
+[ -c /dev/hvc0 ] && [ -n "$con" ] && [ "$con" != hvc0 ] && [ -c "/dev/$con" ] || exit 0
+set -- "$con"
+${CONSOLE_SIZE_SCRIPT}SCRIPT
+chmod 755 /usr/local/sbin/typevisor-console-size
+cat > /etc/systemd/system/typevisor-console-size.service <<'UNIT'
+[Unit]
+Description=Terminal size from the host (hvc0) to the serial console
+ConditionPathExists=/dev/hvc0
+
+[Service]
+ExecStart=/usr/local/sbin/typevisor-console-size
+# hvc0 as the controlling terminal, so its resizes arrive as SIGWINCH.
+StandardInput=tty
+TTYPath=/dev/hvc0
+TTYReset=no
+TTYVHangup=no
+StandardOutput=null
+
+[Install]
+WantedBy=multi-user.target
+UNIT
+ln -sf ../typevisor-console-size.service /etc/systemd/system/multi-user.target.wants/typevisor-console-size.service
 # The initramfs has already loaded the virtio and ext4 modules; there is no /lib/modules for this kernel on the disk.
 mkdir -p /etc/systemd/system
 ln -sf /dev/null /etc/systemd/system/systemd-modules-load.service
