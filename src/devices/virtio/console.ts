@@ -1,7 +1,6 @@
 // virtio-console (virtio 1.2 §5.3) with a single port (hvc0): receiveq 0 carries host input, transmitq 1 guest output.
 import { VIRTIO_ID_CONSOLE } from './constants.js';
-import { readConfigBytes, type VirtioContext, type VirtioDevice } from './device.js';
-import { VirtqueueError } from './queue.js';
+import { deliverToQueue, readConfigBytes, type VirtioContext, type VirtioDevice } from './device.js';
 import { HOST_INPUT_BACKLOG, InputBacklog, type HostInputEvents, type HostInputPort } from '../host-input.js';
 
 export const VIRTIO_CONSOLE_F_SIZE = 1n << 0n;
@@ -141,11 +140,11 @@ export class VirtioConsole implements VirtioDevice, HostInputPort {
     if (!ctx) return;
     const q = ctx.queues[RX];
     if (!q.enabled) return;
-    try {
-      let delivered = false;
-      while (this.input.length > 0) {
-        const chain = q.pop();
-        if (!chain) break;
+    deliverToQueue(
+      ctx,
+      q,
+      () => this.input.length > 0,
+      (chain) => {
         // One chain takes bytes from as many backlog chunks as fit.
         let n = 0;
         while (n < chain.writableLen && this.input.length > 0) {
@@ -155,15 +154,9 @@ export class VirtioConsole implements VirtioDevice, HostInputPort {
           n += wrote;
           if (wrote < run.length) break;
         }
-        q.pushUsed(chain.head, n);
-        delivered = true;
-      }
-      q.publishAvailEvent();
-      if (delivered) ctx.interrupt(q);
-    } catch (e) {
-      if (e instanceof VirtqueueError) ctx.needsReset(e.message);
-      else throw e;
-    }
+        return n;
+      },
+    );
     this.input.notifySpace();
   }
 }

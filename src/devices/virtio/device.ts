@@ -1,6 +1,6 @@
 // The interface every virtio device implements; the transport (mmio.ts) drives it and devices never see the transport.
 import type { GuestMemory } from '../../memory/guest-memory.js';
-import type { SplitQueue } from './queue.js';
+import { VirtqueueError, type Chain, type SplitQueue } from './queue.js';
 
 /** What the transport hands a device when the driver sets DRIVER_OK. */
 export interface VirtioContext {
@@ -46,4 +46,32 @@ export function readConfigBytes(bytes: Uint8Array, offset: number, size: number)
   let v = 0;
   for (let i = size - 1; i >= 0; i--) v = (v << 8) | (offset + i < bytes.length ? bytes[offset + i] : 0);
   return v >>> 0;
+}
+
+/**
+ * Host-originated data into the driver's buffers on queue `q`: while `more()` and a chain is available, `fill` writes
+ * one chain and returns the bytes written for the used ring; one interrupt covers the batch. A chain `fill` finds
+ * unusable (it throws VirtqueueError) or a broken ring puts the device in DEVICE_NEEDS_RESET: this runs on host events
+ * as well, outside the transport's notify handler.
+ */
+export function deliverToQueue(
+  ctx: VirtioContext,
+  q: SplitQueue,
+  more: () => boolean,
+  fill: (chain: Chain) => number,
+): void {
+  try {
+    let delivered = false;
+    while (more()) {
+      const chain = q.pop();
+      if (!chain) break;
+      q.pushUsed(chain.head, fill(chain));
+      delivered = true;
+    }
+    q.publishAvailEvent();
+    if (delivered) ctx.interrupt(q);
+  } catch (e) {
+    if (e instanceof VirtqueueError) ctx.needsReset(e.message);
+    else throw e;
+  }
 }

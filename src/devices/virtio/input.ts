@@ -1,6 +1,6 @@
 // virtio-input (virtio 1.2 §5.8) presenting keys only: by default a power button (KEY_POWER) the guest can be asked to shut down with.
 import { VIRTIO_ID_INPUT } from './constants.js';
-import { readConfigBytes, type VirtioContext, type VirtioDevice } from './device.js';
+import { deliverToQueue, readConfigBytes, type VirtioContext, type VirtioDevice } from './device.js';
 import { VirtqueueError } from './queue.js';
 
 // Configuration selectors (§5.8.4).
@@ -193,29 +193,22 @@ export class VirtioInput implements VirtioDevice {
     if (!ctx || this.pending.length === 0) return;
     const q = ctx.queues[EVENTQ];
     if (!q.enabled) return;
-    try {
-      let delivered = false;
-      const ev = new Uint8Array(EVENT_SIZE);
-      const dv = new DataView(ev.buffer);
-      while (this.pending.length > 0) {
-        const chain = q.pop();
-        if (!chain) break;
+    const ev = new Uint8Array(EVENT_SIZE);
+    const dv = new DataView(ev.buffer);
+    deliverToQueue(
+      ctx,
+      q,
+      () => this.pending.length > 0,
+      (chain) => {
         if (chain.writableLen < EVENT_SIZE)
           throw new VirtqueueError(`eventq: buffer of ${chain.writableLen} bytes, an event needs ${EVENT_SIZE}`);
         const e = this.pending.shift()!;
         dv.setUint16(0, e.type, true);
         dv.setUint16(2, e.code, true);
         dv.setInt32(4, e.value, true);
-        chain.write(0, ev);
-        q.pushUsed(chain.head, EVENT_SIZE);
-        delivered = true;
-      }
-      q.publishAvailEvent();
-      if (delivered) ctx.interrupt(q);
-    } catch (e) {
-      if (e instanceof VirtqueueError) ctx.needsReset(e.message);
-      else throw e;
-    }
+        return chain.write(0, ev);
+      },
+    );
   }
 
   /** LED and sound events from the guest: nothing to light, so each buffer is returned unread. */
