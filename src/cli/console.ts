@@ -1,10 +1,11 @@
 // The serial console on the user's terminal: raw mode on a TTY with a Ctrl-A escape, plain bytes through pipes.
-import type { Waker } from '../vmm/run-loop.js';
 
 const CTRL_A = 0x01;
 
 export interface ConsoleHooks {
-  input(bytes: Uint8Array): void;
+  /** Sends input to the guest; false when its queue is full (reading pauses until drained() resolves). */
+  write(bytes: Uint8Array): boolean;
+  drained(): Promise<void>;
   quit(): void;
   stats(): void;
 }
@@ -16,15 +17,26 @@ export const ESCAPE_HELP = [
   'C-a C-a  send C-a to the guest',
 ].join('\r\n');
 
+/** The line printed once when an interactive console starts. */
+export const ESCAPE_HINT = 'typevisor: console escapes: C-a x quits, C-a h lists all';
+
 /** Attaches stdin to the guest. Returns a function that restores the terminal. */
-export function attachConsole(hooks: ConsoleHooks, waker: Waker): () => void {
+export function attachConsole(hooks: ConsoleHooks): () => void {
   const stdin = process.stdin;
   const tty = stdin.isTTY === true;
   let escaped = false;
+  let detached = false;
+  const send = (bytes: Uint8Array) => {
+    if (hooks.write(bytes)) return;
+    // The guest is not reading as fast as input comes: stop reading stdin until it catches up (nothing is dropped).
+    stdin.pause();
+    void hooks.drained().then(() => {
+      if (!detached) stdin.resume();
+    });
+  };
   const onData = (chunk: Buffer) => {
     if (!tty) {
-      hooks.input(new Uint8Array(chunk));
-      waker.notify();
+      send(new Uint8Array(chunk));
       return;
     }
     const pass: number[] = [];
@@ -43,20 +55,21 @@ export function attachConsole(hooks: ConsoleHooks, waker: Waker): () => void {
         escaped = true;
         continue;
       }
-      pass.push(b === 0x7f ? 0x7f : b);
+      pass.push(b);
     }
-    if (pass.length) {
-      hooks.input(Uint8Array.from(pass));
-      waker.notify();
-    }
+    if (pass.length) send(Uint8Array.from(pass));
   };
-  if (tty) stdin.setRawMode(true);
+  if (tty) {
+    stdin.setRawMode(true);
+    process.stderr.write(`${ESCAPE_HINT}\r\n`);
+  }
   stdin.on('data', onData);
   // End of input (a script, </dev/null) never stops the guest: we simply stop reading.
   stdin.on('end', () => undefined);
   stdin.on('error', () => undefined);
   stdin.resume();
   return () => {
+    detached = true;
     stdin.off('data', onData);
     if (tty) stdin.setRawMode(false);
     stdin.pause();

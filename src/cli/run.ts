@@ -1,16 +1,11 @@
-// `typevisor run`: boot a kernel (or the default Debian guest) on the virt machine with the terminal as its console.
-import { existsSync, readFileSync, statSync } from 'node:fs';
-import { totalmem } from 'node:os';
-import { VirtMachine, HypervisorFault } from '../boards/virt/virt-machine.js';
-import { MAX_RAM_BYTES } from '../memory/guest-memory.js';
-import { runMachine, Waker } from '../vmm/run-loop.js';
+// `typevisor run`: boot a kernel (or the default Debian guest) as a one-shot foreground VM with the terminal as its console.
+import { buildVm, VmConfigError, type MachineDescription } from '../vmm/builder.js';
+import type { Vm } from '../vmm/vm.js';
 import { formatStats } from '../vmm/stats.js';
 import { attachConsole } from './console.js';
-import { formatSize, parseSize } from './size.js';
+import { parseSize } from './size.js';
 import { UserError } from './errors.js';
-import { buildVirtioDevices, parseDiskSpec, parseNicSpec } from './devices.js';
-import type { runLockstep } from '../vmm/check-jit.js';
-import { join } from 'node:path';
+import { parseDiskSpec, parseNicSpec } from './devices.js';
 
 export interface RunOptions {
   kernel?: string;
@@ -28,39 +23,14 @@ export interface RunOptions {
   jitThreshold?: string;
 }
 
-/** Resets closer together than this, this many times in a row, are a reset loop. */
-const RESET_LOOP_COUNT = 5;
-const RESET_LOOP_WINDOW_MS = 10_000;
-
-function readInput(path: string, what: string): Uint8Array {
-  if (!existsSync(path)) throw new UserError(`${what} file not found: ${path}`);
-  if (!statSync(path).isFile()) throw new UserError(`${what} is not a regular file: ${path}`);
-  return new Uint8Array(readFileSync(path));
-}
-
-export function checkMemory(bytes: number): void {
-  if (bytes < 16 * 1024 * 1024)
-    throw new UserError(`--memory ${formatSize(bytes)} is too small: the virt machine needs at least 16M`);
-  if (bytes % 4096 !== 0) throw new UserError(`--memory must be a multiple of 4 KiB, got ${bytes} bytes`);
-  if (bytes > MAX_RAM_BYTES)
-    throw new UserError(
-      `--memory ${formatSize(bytes)} is more than one VM can have (at most ${formatSize(Math.floor(MAX_RAM_BYTES / 2 ** 20) * 2 ** 20)})`,
-    );
-  const host = totalmem();
-  if (bytes > host * 0.9)
-    throw new UserError(
-      `--memory ${formatSize(bytes)} is more than this host can give (${(host / 2 ** 30).toFixed(1)} GiB RAM in total)`,
-    );
-}
-
-export async function runCommand(o: RunOptions): Promise<number> {
+/** The machine the options describe (the one builder turns it into a VM). */
+export function describeRun(o: RunOptions): MachineDescription {
   let memoryBytes: number;
   try {
     memoryBytes = parseSize(o.memory, '--memory');
   } catch (e) {
     throw new UserError((e as Error).message);
   }
-  checkMemory(memoryBytes);
   if (o.engine !== 'interp' && o.engine !== 'jit')
     throw new UserError(`--engine must be interp or jit, got "${o.engine}"`);
   let jitThreshold: number | undefined;
@@ -72,156 +42,122 @@ export async function runCommand(o: RunOptions): Promise<number> {
   const cpus = Number(o.cpus);
   if (!Number.isInteger(cpus) || cpus < 1 || cpus > 8)
     throw new UserError(`--cpus must be a whole number from 1 to 8, got "${o.cpus}"`);
-
-  let kernelPath = o.kernel,
-    initrdPath = o.initrd,
-    cmdline = o.append;
-  if (!kernelPath) {
-    // The default guest: Debian's stock kernel and a busybox initramfs, pulled on first use. The image code is loaded
-    // only here: importing it took 60 of the 140 ms before a VM given --kernel could start.
-    const { findCachedDebian, pullDebian } = await import('../images/debian.js');
-    const { createRootOverlay, findRootDisk, NO_HVC_GETTY } = await import('../images/rootfs/index.js');
-    let img = await findCachedDebian();
-    if (!img) {
-      process.stderr.write('typevisor: the default Debian image is not cached yet; pulling it now\n');
-      const pulled = await pullDebian({ mirror: o.mirror, log: (l) => process.stderr.write(`${l}\n`) });
-      img = { ...pulled, manifest: undefined as never };
-    }
-    kernelPath = img.kernel;
-    initrdPath = initrdPath ?? img.initrd;
-    // With a root disk built (image pull debian --root-disk) and no disks given, boot Debian from it through a
-    // copy-on-write overlay next to it, so the pristine disk stays as built.
-    const root = (o.disk ?? []).length === 0 ? findRootDisk(img.dir) : null;
-    if (root) {
-      const overlay = await createRootOverlay(root.disk, join(img.dir, 'root-overlay.qcow2'));
-      o.disk = [`${overlay},format=qcow2`];
-      // Disks built before the mask was part of the command line get it here.
-      cmdline = cmdline ?? (root.cmdline.includes(NO_HVC_GETTY) ? root.cmdline : `${root.cmdline} ${NO_HVC_GETTY}`);
-      process.stderr.write(`typevisor: booting the Debian root disk (changes go to ${overlay})\n`);
-    }
-    cmdline = cmdline ?? img.cmdline;
-  }
-  const kernel = readInput(kernelPath, 'kernel');
-  const initrd = initrdPath ? readInput(initrdPath, 'initrd') : undefined;
-
-  const out = (b: Uint8Array) => {
-    process.stdout.write(b);
+  const disks = (o.disk ?? []).map(parseDiskSpec).map((d) => ({ ...d }));
+  const nics = (o.nic ?? []).map(parseNicSpec).map((n) => ({
+    kind: n.kind,
+    path: n.path,
+    mac: n.mac ? [...n.mac].map((b) => b.toString(16).padStart(2, '0')).join(':') : undefined,
+  }));
+  return {
+    memoryBytes,
+    cpus,
+    // The default guest: Debian's stock kernel and a busybox initramfs. With its root disk built (image pull debian
+    // --root-disk) and no disks given, Debian boots from that disk through a copy-on-write overlay next to it.
+    boot: o.kernel
+      ? { kernel: o.kernel, initrd: o.initrd, cmdline: o.append }
+      : {
+          image: 'debian',
+          initrd: o.initrd,
+          cmdline: o.append,
+          rootDisk: disks.length === 0 && !o.checkJit ? {} : undefined,
+        },
+    disks,
+    nics,
+    engine: { kind: o.engine, jitThreshold, profile: o.stats === true },
+    onReset: o.reboot ? 'reboot' : 'stop',
   };
-  if (o.checkJit)
-    return checkJit(o, {
-      memoryBytes,
-      cpus,
-      kernel,
-      kernelName: kernelPath,
-      initrd,
-      cmdline: cmdline ?? 'console=ttyS0',
-      consoleOut: out,
-    });
-  const diskSpecs = (o.disk ?? []).map(parseDiskSpec);
-  const nicSpecs = (o.nic ?? []).map(parseNicSpec);
-  const built = await buildVirtioDevices(diskSpecs, nicSpecs, out);
-  const closeDevices = async () => {
-    for (const c of built.closers) await c();
-  };
-  let machine: VirtMachine;
+}
+
+const log = (line: string) => process.stderr.write(`typevisor: ${line}\n`);
+
+export async function runCommand(o: RunOptions): Promise<number> {
+  const description = describeRun(o);
+  if (o.checkJit) return checkJit(o, description);
+  let vm: Vm;
   try {
-    machine = new VirtMachine({
-      memoryBytes,
-      cpus,
-      kernel,
-      kernelName: kernelPath,
-      initrd,
-      cmdline: cmdline ?? 'console=ttyS0',
-      consoleOut: out,
-      virtio: built.devices,
-      engine: o.engine as 'interp' | 'jit',
-      jitProfile: o.stats === true,
-      jitThreshold,
-    });
-    machine.boot();
+    vm = await buildVm(description, { log, mirror: o.mirror });
   } catch (e) {
-    await closeDevices();
-    if (e instanceof RangeError)
-      throw new UserError(`cannot allocate ${formatSize(memoryBytes)} of guest RAM: ${e.message}`);
-    throw new UserError((e as Error).message);
+    if (e instanceof VmConfigError) throw new UserError(e.message);
+    throw e;
   }
-
-  const waker = new Waker();
-  machine.onInterrupt = () => waker.notify();
-  const quit = new AbortController();
-  const started = performance.now();
-  const printStats = () =>
-    process.stderr.write(`\r\n${formatStats(machine, performance.now() - started).replace(/\n/g, '\r\n')}\r\n`);
-  const detach = attachConsole(
-    {
-      input: (b) => machine.input(b),
-      quit: () => {
-        quit.abort();
-        waker.notify();
-      },
-      stats: printStats,
-    },
-    waker,
-  );
+  vm.subscribe((e) => {
+    if (e.event === 'guest' || e.event === 'log') log(e.message);
+  });
+  vm.attachConsole((b) => {
+    process.stdout.write(b);
+  });
+  const printStats = () => process.stderr.write(`\r\n${formatStats(vm.statsNow()).replace(/\n/g, '\r\n')}\r\n`);
+  const detach = attachConsole({
+    write: (b) => vm.writeConsole(b),
+    drained: () => vm.consoleDrained(),
+    quit: () => void vm.kill('quit from the console'),
+    stats: printStats,
+  });
   const onUsr1 = () => printStats();
   process.on('SIGUSR1', onUsr1);
-  const resets: number[] = [];
+  let end;
   try {
-    for (;;) {
-      const outcome = await runMachine(machine, waker, { signal: quit.signal });
-      if (outcome.kind === 'reset') {
-        if (!o.reboot) {
-          process.stderr.write('\r\ntypevisor: the guest reset the machine; exiting (--no-reboot)\r\n');
-          return 0;
-        }
-        const now = performance.now();
-        resets.push(now);
-        while (resets.length && now - resets[0] > RESET_LOOP_WINDOW_MS) resets.shift();
-        if (resets.length >= RESET_LOOP_COUNT)
-          throw new UserError(
-            `the guest reset ${resets.length} times within ${RESET_LOOP_WINDOW_MS / 1000} s: reset loop, giving up`,
-          );
-        machine.boot();
-        continue;
-      }
-      if (outcome.kind === 'quit') {
-        process.stderr.write('\r\ntypevisor: quit from the console\r\n');
-        return 0;
-      }
-      if (outcome.kind === 'exit') return outcome.code;
-      return 0; // poweroff
-    }
-  } catch (e) {
-    if (e instanceof HypervisorFault) throw new UserError(`hypervisor fault: ${e.message}`);
-    throw e;
+    vm.start();
+    end = await vm.finished;
   } finally {
     detach();
     process.off('SIGUSR1', onUsr1);
-    // Disk images are flushed and closed whatever ended the run, so they stay consistent.
-    await closeDevices();
-    if (o.stats) process.stderr.write(`${formatStats(machine, performance.now() - started)}\n`);
+    if (o.stats) process.stderr.write(`${formatStats(vm.statsNow())}\n`);
+  }
+  switch (end.kind) {
+    case 'poweroff':
+      return 0;
+    case 'exit':
+      return end.code;
+    case 'reset':
+      process.stderr.write('\r\ntypevisor: the guest reset the machine; exiting (--no-reboot)\r\n');
+      return 0;
+    case 'killed':
+      process.stderr.write(`\r\ntypevisor: ${end.reason}\r\n`);
+      return 0;
+    case 'fault':
+      throw new UserError(`hypervisor fault: ${end.message}`);
+    case 'reset-loop':
+      throw new UserError(end.message);
+    case 'error':
+      throw end.error ?? new Error(end.message);
   }
 }
 
 /** --check-jit: interpreter and translator side by side; exit status 1 and both states at the first divergence. */
-async function checkJit(o: RunOptions, cfg: Parameters<typeof runLockstep>[0]): Promise<number> {
+async function checkJit(o: RunOptions, description: MachineDescription): Promise<number> {
   if ((o.disk ?? []).length || (o.nic ?? []).length)
     throw new UserError('--check-jit runs without disks and NICs (their timing is not deterministic)');
   const pending: Uint8Array[] = [];
-  const waker = new Waker();
   const quit = new AbortController();
-  const detach = attachConsole(
-    { input: (b) => pending.push(b), quit: () => quit.abort(), stats: () => undefined },
-    waker,
-  );
+  const detach = attachConsole({
+    write: (b) => {
+      pending.push(b);
+      return true;
+    },
+    drained: () => Promise.resolve(),
+    quit: () => quit.abort(),
+    stats: () => undefined,
+  });
   try {
-    const { runLockstep } = await import('../vmm/check-jit.js');
-    const r = await runLockstep(cfg, {
-      input: () => {
-        if (quit.signal.aborted) throw new UserError('quit from the console');
-        return pending.length ? Uint8Array.from(pending.splice(0).flatMap((b) => [...b])) : undefined;
-      },
-    });
+    const { checkDescription } = await import('../vmm/check-jit.js');
+    let r;
+    try {
+      r = await checkDescription(description, {
+        log,
+        mirror: o.mirror,
+        console: (b) => {
+          process.stdout.write(b);
+        },
+        input: () => {
+          if (quit.signal.aborted) throw new UserError('quit from the console');
+          return pending.length ? Uint8Array.from(pending.splice(0).flatMap((b) => [...b])) : undefined;
+        },
+      });
+    } catch (e) {
+      if (e instanceof VmConfigError) throw new UserError(e.message);
+      throw e;
+    }
     if (r.kind === 'diverged') {
       process.stderr.write(`\ntypevisor: --check-jit: ${r.report}\n`);
       return 1;

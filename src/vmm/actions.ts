@@ -6,7 +6,9 @@ export type VmState = 'created' | 'running' | 'paused' | 'stopping' | 'stopped' 
 
 /** Every action a running VM (its process) accepts on its control socket, and the `Vm` object accepts in process. */
 export type VmAction =
-  /** Definition, state, uptime, host memory (RSS) and guest RAM. */
+  /** Power on a VM that was built but not started (a VM process started paused-at-birth, a test). */
+  | { action: 'start' }
+  /** Definition, state, uptime, host memory (RSS) and guest RAM: a `VmInfo`. */
   | { action: 'info' }
   /** The virtualization statistics of `--stats` (instructions, traps, hypercalls, MMIO exits, ...). */
   | { action: 'stats' }
@@ -27,6 +29,7 @@ export type VmActionName = VmAction['action'];
 
 /** The states in which each action is valid; any other state is an error naming the action and the state. */
 export const ACTION_STATES: Record<VmActionName, readonly VmState[]> = {
+  start: ['created'],
   info: ['created', 'running', 'paused', 'stopping', 'stopped', 'crashed'],
   stats: ['running', 'paused', 'stopping'],
   pause: ['running'],
@@ -48,9 +51,37 @@ export type ControlReply =
 
 export type ControlErrorCode = 'bad-request' | 'unknown-action' | 'wrong-state' | 'failed';
 
-/** Events pushed to subscribed connections, one JSON object per line (no `id`). */
+/**
+ * Events pushed to subscribed connections, one JSON object per line (no `id`). `guest`: something the guest did that
+ * the host should know (a driver error that needs a device reset); `log`: a host-side problem of the VM (a network
+ * backend that failed).
+ */
 export type VmEvent =
-  { event: 'state'; state: VmState; reason?: string; at: string } | { event: 'guest'; message: string; at: string };
+  | { event: 'state'; state: VmState; reason?: string; at: string }
+  | { event: 'guest'; message: string; at: string }
+  | { event: 'log'; message: string; at: string };
+
+/** What `info` returns. */
+export interface VmInfo {
+  name: string;
+  state: VmState;
+  /** Why the VM is in its state (the last state change's reason). */
+  reason?: string;
+  /** Milliseconds since start (paused time included); null before start. */
+  uptimeMs: number | null;
+  memoryBytes: number;
+  cpus: number;
+  /** Resident memory of the process that runs the VM (guest RAM the guest touched, plus the hypervisor). */
+  hostRssBytes: number;
+  /** Devices on the board, in address order. */
+  devices: string[];
+  /** The kernel command line the guest booted with. */
+  cmdline: string;
+  /** Console clients attached and input bytes waiting for the guest. */
+  console: { attached: number; pendingInput: number };
+  /** The guest's exit status through the test device, once it exited that way. */
+  exitCode?: number;
+}
 
 /** Why a VM is in `wrongState`: the message every client shows. */
 export function wrongStateMessage(action: VmActionName, state: VmState): string {

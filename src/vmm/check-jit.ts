@@ -4,6 +4,7 @@ import { compareHarts } from '../cpu/jit/lockstep.js';
 import { describeHart, hex64 } from './fault.js';
 import { disassemble } from '../cpu/disasm.js';
 import type { Hart } from '../cpu/hart.js';
+import { boardConfig, resolveBoot, validateDescription, type BuildHost, type MachineDescription } from './builder.js';
 
 /**
  * Guest time in lockstep mode: derived from retired instructions (10 per 10 MHz tick) plus time skipped while idle,
@@ -123,4 +124,15 @@ export async function runLockstep(
       await new Promise((r) => setImmediate(r));
     }
   }
+}
+
+/** --check-jit on the machine a description states (the builder resolves and checks it; no disks or NICs). */
+export async function checkDescription(
+  d: MachineDescription,
+  o: BuildHost & { console: (b: Uint8Array) => void; input?: () => Uint8Array | undefined },
+): Promise<LockstepResult> {
+  validateDescription(d);
+  const boot = await resolveBoot(d, o);
+  const { engine: _engine, ...cfg } = boardConfig(d, boot, o.console);
+  return runLockstep(cfg, { input: o.input, jitThreshold: d.engine?.jitThreshold });
 }

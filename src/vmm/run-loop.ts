@@ -1,4 +1,4 @@
-// Drives a machine on the Node event loop: slices of guest execution, idle sleep while every hart waits, resets.
+// Drives a machine on the Node event loop: slices of guest execution, idle sleep while every hart waits.
 import { setImmediate as yieldToNode } from 'node:timers/promises';
 import type { MachineEvent, VirtMachine } from '../boards/virt/virt-machine.js';
 import { deprioritizeHelperThreads } from './helper-threads.js';
@@ -15,8 +15,10 @@ export interface RunLoopOptions {
    * compiled sooner, had seen fewer entries, and the misses that follow cost more than the wait).
    */
   compilingBurstMs?: number;
-  /** Called when the user asks to quit (Ctrl-A X); resolves the loop with 'quit'. */
+  /** Ends the loop with 'quit' at the next turn (the VM's pause, reset and power-off requests). */
   signal?: AbortSignal;
+  /** Called once per turn: hands waiting host input to the devices; true if it gave any (the loop then does not sleep). */
+  pump?: () => boolean;
 }
 
 export type RunOutcome = MachineEvent | { kind: 'quit' };
@@ -43,7 +45,7 @@ export class Waker {
   }
 }
 
-/** Runs until the guest powers off, resets, exits through the test device, or the user quits. */
+/** Runs until the guest powers off, resets or exits through the test device, or `signal` ends the turn. */
 export async function runMachine(m: VirtMachine, waker: Waker, opts: RunLoopOptions = {}): Promise<RunOutcome> {
   // One hart: long slices (a busybox shell loop ran 10 % faster with 100,000 than with 20,000: fewer trips through
   // this loop). Several harts take turns on one thread, so a hart spinning on a lock must soon let the holder run.
@@ -71,6 +73,7 @@ export async function runMachine(m: VirtMachine, waker: Waker, opts: RunLoopOpti
       if (elapsed >= burstMs || (elapsed >= compilingBurstMs && m.kernelCompiling())) break;
     }
     if (opts.signal?.aborted) return { kind: 'quit' };
+    if (opts.pump?.() === true) idle = false;
     if (idle) {
       // Every hart waits in WFI: sleep until the next timer deadline or until input arrives.
       const deadline = m.nextDeadline();

@@ -1,9 +1,54 @@
-// The --stats report: what trap-and-emulate and paravirtualization cost this run.
+// The virtualization statistics of a run (--stats, the `stats` action): collected as an object, formatted as text.
 import type { VirtMachine } from '../boards/virt/virt-machine.js';
 import { EXCEPTION_NAMES, INTERRUPT_NAMES } from '../cpu/constants.js';
 
-export function formatStats(m: VirtMachine, wallMs: number): string {
-  const out: string[] = [];
+/** Totals of the translating engines over all harts (absent with --engine interp). */
+export interface TranslatorStats {
+  compiles: number;
+  spills: number;
+  invalidations: number;
+  translatedInstructions: number;
+  interpretedInstructions: number;
+  interpretedInWasm: number;
+  calls: number;
+  compileMs: number;
+  translatedMs: number;
+  interpretedMs: number;
+  runMs: number;
+  wasmBytes: number;
+  /** Why instructions ran in the interpreter, in instructions. */
+  interpretedWhy: { noFetchTlb: number; coldPage: number; leftOut: number; miss: number; afterTranslated: number };
+  /** Returns from translated code by reason. */
+  exits: {
+    trap: number;
+    stop: number;
+    budget: number;
+    fetchTlbMiss: number;
+    untranslatedPage: number;
+    noFunction: number;
+    other: number;
+  };
+}
+
+/** What trap-and-emulate and paravirtualization cost a run; JSON-friendly (counts by name, not arrays of 32). */
+export interface VmStats {
+  wallMs: number;
+  harts: number;
+  instructions: number;
+  instructionsByMode: { U: number; S: number };
+  msByMode: { U: number; S: number };
+  hypervisorMs: number;
+  translator?: TranslatorStats;
+  /** Exceptions by cause code, with their names; only causes that occurred. */
+  exceptions: { cause: number; name: string; count: number }[];
+  interrupts: { cause: number; name: string; count: number }[];
+  /** SBI calls by "extension.function", most frequent first. */
+  hypercalls: { name: string; count: number }[];
+  /** MMIO accesses by device, most frequent first. */
+  mmioExits: { device: string; count: number }[];
+}
+
+export function collectStats(m: VirtMachine, wallMs: number): VmStats {
   let total = 0;
   const byPriv = [0, 0, 0, 0];
   const msByPriv = [0, 0, 0, 0];
@@ -20,98 +65,119 @@ export function formatStats(m: VirtMachine, wallMs: number): string {
       irq[c] += h.interruptCounts[c];
     }
   }
-  const pct = (v: number) => (total ? ((100 * v) / total).toFixed(1) : '0.0') + '%';
-  out.push(
-    `typevisor statistics (${(wallMs / 1000).toFixed(2)} s wall time, ${m.harts.length} hart${m.harts.length > 1 ? 's' : ''})`,
-  );
-  out.push(
-    `  guest instructions: ${total.toLocaleString('en-US')} (${(total / Math.max(wallMs, 1) / 1000).toFixed(1)} MIPS)`,
-  );
-  out.push(
-    `  instructions by mode: U ${byPriv[0].toLocaleString('en-US')} (${pct(byPriv[0])}), S ${byPriv[1].toLocaleString('en-US')} (${pct(byPriv[1])})`,
-  );
-  const idleMs = Math.max(0, wallMs - msByPriv[0] - msByPriv[1] - m.hypervisorMs);
-  out.push(
-    `  time by mode: U ${(msByPriv[0] / 1000).toFixed(2)} s, S ${(msByPriv[1] / 1000).toFixed(2)} s, ` +
-      `M (hypervisor: hypercalls) ${(m.hypervisorMs / 1000).toFixed(3)} s, idle or host ${(idleMs / 1000).toFixed(2)} s`,
-  );
+  let translator: TranslatorStats | undefined;
   if (m.engines) {
-    const t = {
+    const t: TranslatorStats = {
       compiles: 0,
       spills: 0,
       invalidations: 0,
-      translated: 0,
-      interpreted: 0,
-      inWasm: 0,
+      translatedInstructions: 0,
+      interpretedInstructions: 0,
+      interpretedInWasm: 0,
       calls: 0,
       compileMs: 0,
       translatedMs: 0,
       interpretedMs: 0,
       runMs: 0,
-      bytes: 0,
+      wasmBytes: 0,
+      interpretedWhy: { noFetchTlb: 0, coldPage: 0, leftOut: 0, miss: 0, afterTranslated: 0 },
+      exits: { trap: 0, stop: 0, budget: 0, fetchTlbMiss: 0, untranslatedPage: 0, noFunction: 0, other: 0 },
     };
     for (const e of m.engines) {
       const s = e.stats;
       t.compiles += s.compiles;
       t.spills += s.spills;
       t.invalidations += s.invalidations;
-      t.translated += s.translatedInstructions;
-      t.interpreted += s.interpretedInstructions;
-      t.inWasm += s.interpretedInWasm;
+      t.translatedInstructions += s.translatedInstructions;
+      t.interpretedInstructions += s.interpretedInstructions;
+      t.interpretedInWasm += s.interpretedInWasm;
       t.calls += s.calls;
       t.compileMs += s.compileMs;
-      t.bytes += s.wasmBytes;
+      t.wasmBytes += s.wasmBytes;
       t.translatedMs += s.translatedMs;
       t.interpretedMs += s.interpretedMs;
       t.runMs += s.runMs;
+      for (const k of Object.keys(t.interpretedWhy) as (keyof TranslatorStats['interpretedWhy'])[])
+        t.interpretedWhy[k] += s.interpretedWhy[k];
+      for (const k of Object.keys(t.exits) as (keyof TranslatorStats['exits'])[]) t.exits[k] += s.exits[k];
     }
-    const why = { noFetchTlb: 0, coldPage: 0, leftOut: 0, miss: 0, afterTranslated: 0 };
-    for (const e of m.engines)
-      for (const k of Object.keys(why) as (keyof typeof why)[]) why[k] += e.stats.interpretedWhy[k];
-    const all = t.translated + t.interpreted;
+    translator = t;
+  }
+  const causes = (counts: Float64Array, names: Record<number, string>) => {
+    const out: { cause: number; name: string; count: number }[] = [];
+    for (let c = 0; c < 32; c++) if (counts[c]) out.push({ cause: c, name: names[c] ?? '?', count: counts[c] });
+    return out;
+  };
+  return {
+    wallMs,
+    harts: m.harts.length,
+    instructions: total,
+    instructionsByMode: { U: byPriv[0], S: byPriv[1] },
+    msByMode: { U: msByPriv[0], S: msByPriv[1] },
+    hypervisorMs: m.hypervisorMs,
+    translator,
+    exceptions: causes(exc, EXCEPTION_NAMES),
+    interrupts: causes(irq, INTERRUPT_NAMES),
+    hypercalls: [...m.sbi.counts].sort((a, b) => b[1] - a[1]).map(([name, count]) => ({ name, count })),
+    mmioExits: [...m.bus.accessCounts].sort((a, b) => b[1] - a[1]).map(([device, count]) => ({ device, count })),
+  };
+}
+
+const n = (v: number) => v.toLocaleString('en-US');
+
+/** The --stats text report. */
+export function formatStats(s: VmStats): string {
+  const out: string[] = [];
+  const total = s.instructions;
+  const wallMs = s.wallMs;
+  const pct = (v: number) => (total ? ((100 * v) / total).toFixed(1) : '0.0') + '%';
+  out.push(
+    `typevisor statistics (${(wallMs / 1000).toFixed(2)} s wall time, ${s.harts} hart${s.harts > 1 ? 's' : ''})`,
+  );
+  out.push(`  guest instructions: ${n(total)} (${(total / Math.max(wallMs, 1) / 1000).toFixed(1)} MIPS)`);
+  const { U, S } = s.instructionsByMode;
+  out.push(`  instructions by mode: U ${n(U)} (${pct(U)}), S ${n(S)} (${pct(S)})`);
+  const idleMs = Math.max(0, wallMs - s.msByMode.U - s.msByMode.S - s.hypervisorMs);
+  out.push(
+    `  time by mode: U ${(s.msByMode.U / 1000).toFixed(2)} s, S ${(s.msByMode.S / 1000).toFixed(2)} s, ` +
+      `M (hypervisor: hypercalls) ${(s.hypervisorMs / 1000).toFixed(3)} s, idle or host ${(idleMs / 1000).toFixed(2)} s`,
+  );
+  const t = s.translator;
+  if (t) {
+    const all = t.translatedInstructions + t.interpretedInstructions;
     out.push(
-      `  translator: ${t.compiles.toLocaleString('en-US')} pages compiled, ${t.spills.toLocaleString('en-US')} with code of the next page (${(t.bytes / 2 ** 20).toFixed(1)} MiB of WebAssembly, ${(t.compileMs / 1000).toFixed(2)} s), ` +
-        `${t.invalidations.toLocaleString('en-US')} invalidated; ${all ? ((100 * t.translated) / all).toFixed(1) : '0.0'}% of instructions ran translated`,
+      `  translator: ${n(t.compiles)} pages compiled, ${n(t.spills)} with code of the next page (${(t.wasmBytes / 2 ** 20).toFixed(1)} MiB of WebAssembly, ${(t.compileMs / 1000).toFixed(2)} s), ` +
+        `${n(t.invalidations)} invalidated; ${all ? ((100 * t.translatedInstructions) / all).toFixed(1) : '0.0'}% of instructions ran translated`,
     );
     const share = (v: number) => (all ? ((100 * v) / all).toFixed(1) : '0.0') + '%';
+    const why = t.interpretedWhy;
     out.push(
       `  interpreted: on cold pages ${share(why.coldPage)}, no fetch TLB entry ${share(why.noFetchTlb)}, ` +
         `left out by the translator ${share(why.leftOut)}, entries without a block ${share(why.miss)}, after leaving translated code ${share(why.afterTranslated)}; ` +
-        `${t.interpreted ? ((100 * t.inWasm) / t.interpreted).toFixed(1) : '0.0'}% of interpreted instructions ran in the WebAssembly interpreter`,
+        `${t.interpretedInstructions ? ((100 * t.interpretedInWasm) / t.interpretedInstructions).toFixed(1) : '0.0'}% of interpreted instructions ran in the WebAssembly interpreter`,
     );
-    const ex = { trap: 0, stop: 0, budget: 0, fetchTlbMiss: 0, untranslatedPage: 0, noFunction: 0, other: 0 };
-    for (const e of m.engines) for (const k of Object.keys(ex) as (keyof typeof ex)[]) ex[k] += e.stats.exits[k];
+    const ex = t.exits;
     if (t.runMs > 0) {
       out.push(
-        `  returns from translated code: trap ${ex.trap.toLocaleString('en-US')}, stop after a state change ${ex.stop.toLocaleString('en-US')}, ` +
-          `budget ${ex.budget.toLocaleString('en-US')}, fetch TLB miss ${ex.fetchTlbMiss.toLocaleString('en-US')}, untranslated page ${ex.untranslatedPage.toLocaleString('en-US')}, ` +
-          `no function at pc ${ex.noFunction.toLocaleString('en-US')}, other (chain slot taken, ...) ${ex.other.toLocaleString('en-US')}`,
+        `  returns from translated code: trap ${n(ex.trap)}, stop after a state change ${n(ex.stop)}, ` +
+          `budget ${n(ex.budget)}, fetch TLB miss ${n(ex.fetchTlbMiss)}, untranslated page ${n(ex.untranslatedPage)}, ` +
+          `no function at pc ${n(ex.noFunction)}, other (chain slot taken, ...) ${n(ex.other)}`,
       );
       const exits = Math.max(0, t.runMs - t.translatedMs - t.interpretedMs - t.compileMs);
       // Translated code and interpreter times are estimates from sampled calls (JitEngine.profile); exits are the rest.
       out.push(
         `  engine time (sampled): translated code ${(t.translatedMs / 1000).toFixed(2)} s, interpreter ${(t.interpretedMs / 1000).toFixed(2)} s, ` +
-          `translation ${(t.compileMs / 1000).toFixed(2)} s, exits and dispatch ${(exits / 1000).toFixed(2)} s (${t.calls.toLocaleString('en-US')} entries into translated code)`,
+          `translation ${(t.compileMs / 1000).toFixed(2)} s, exits and dispatch ${(exits / 1000).toFixed(2)} s (${n(t.calls)} entries into translated code)`,
       );
     }
   }
   out.push('  traps (exceptions) by cause:');
-  for (let c = 0; c < 32; c++)
-    if (exc[c])
-      out.push(
-        `    ${String(c).padStart(2)} ${(EXCEPTION_NAMES[c] ?? '?').padEnd(32)} ${exc[c].toLocaleString('en-US')}`,
-      );
+  for (const e of s.exceptions) out.push(`    ${String(e.cause).padStart(2)} ${e.name.padEnd(32)} ${n(e.count)}`);
   out.push('  interrupts by cause:');
-  for (let c = 0; c < 32; c++)
-    if (irq[c])
-      out.push(
-        `    ${String(c).padStart(2)} ${(INTERRUPT_NAMES[c] ?? '?').padEnd(32)} ${irq[c].toLocaleString('en-US')}`,
-      );
+  for (const e of s.interrupts) out.push(`    ${String(e.cause).padStart(2)} ${e.name.padEnd(32)} ${n(e.count)}`);
   out.push('  hypercalls (SBI extension.function):');
-  for (const [k, v] of [...m.sbi.counts].sort((a, b) => b[1] - a[1]))
-    out.push(`    ${k.padEnd(40)} ${v.toLocaleString('en-US')}`);
+  for (const h of s.hypercalls) out.push(`    ${h.name.padEnd(40)} ${n(h.count)}`);
   out.push('  MMIO exits by device:');
-  for (const [k, v] of [...m.bus.accessCounts].sort((a, b) => b[1] - a[1]))
-    out.push(`    ${k.padEnd(40)} ${v.toLocaleString('en-US')}`);
+  for (const d of s.mmioExits) out.push(`    ${d.device.padEnd(40)} ${n(d.count)}`);
   return out.join('\n');
 }

@@ -48,7 +48,12 @@ export interface VirtMachineConfig {
   rngSeed?: Uint8Array;
   /** virtio devices, placed in virtio-mmio slots 0, 1, ... in this order (at most 8). */
   virtio?: { device: VirtioDevice; name: string }[];
+  /** Messages about the guest's use of the devices (a driver error that needs a device reset); dropped if absent. */
+  log?: (message: string) => void;
 }
+
+/** Host console input the UART holds beyond what the guest has read; the rest waits in the VM's input queue. */
+export const UART_INPUT_WINDOW = 4096;
 
 export type MachineEvent =
   { kind: 'running' } | { kind: 'poweroff' } | { kind: 'reset' } | { kind: 'exit'; code: number };
@@ -149,8 +154,7 @@ export class VirtMachine implements SbiPlatform {
     devices.forEach(({ device, name }, i) => {
       const slot = virtioSlot(i);
       const t = new VirtioMmio(device, this.mem, this.plic.irq(slot.irq), {
-        needsReset: (why: string) =>
-          process.stderr.write(`typevisor: ${name}: guest driver error, device needs reset: ${why}\n`),
+        needsReset: (why: string) => cfg.log?.(`${name}: guest driver error, device needs reset: ${why}`),
       });
       this.virtio.push(t);
       this.bus.map(slot.base, VIRTIO_MMIO_SIZE, t, name);
@@ -277,9 +281,19 @@ export class VirtMachine implements SbiPlatform {
     return this.stealMs[id] * 1e6;
   }
 
-  /** Host input for the console: the UART gets it (the SBI debug console reads from the same stream when the UART is unused). */
+  /** Host input for the console: the UART gets it. Give it no more than inputRoom() allows. */
   input(bytes: Uint8Array): void {
     this.uart.receive(bytes);
+  }
+
+  /** How many bytes of host console input the UART takes now. */
+  inputRoom(): number {
+    return Math.max(0, UART_INPUT_WINDOW - this.uart.pendingInput());
+  }
+
+  /** The board's devices by name, in address order (platform devices, then virtio slots in use). */
+  deviceNames(): string[] {
+    return this.bus.list().map((r) => r.name);
   }
 
   /** Re-evaluate time-driven interrupt sources. */

@@ -1,0 +1,329 @@
+// The one builder: a plain, serializable machine description in, a ready-to-start Vm out (every entry point uses it).
+import { randomBytes } from 'node:crypto';
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { totalmem } from 'node:os';
+import { join } from 'node:path';
+import { VirtMachine, type EngineKind, type VirtMachineConfig } from '../boards/virt/virt-machine.js';
+import { MAX_RAM_BYTES } from '../memory/guest-memory.js';
+import { openDisk } from '../disk/open.js';
+import type { BlockBackend, DiskFormat } from '../disk/backend.js';
+import {
+  VirtioBlk,
+  VirtioConsole,
+  VirtioNet,
+  VirtioRng,
+  type NetBackend,
+  type VirtioDevice,
+} from '../devices/virtio/index.js';
+import { NullNetBackend, StreamNetBackend } from '../net/stream-backend.js';
+import { ConsoleHub } from './console-hub.js';
+import { GuestClock, Vm } from './vm.js';
+import type { RunLoopOptions } from './run-loop.js';
+
+const MiB = 1024 * 1024;
+
+/** A disk image attached as virtio-blk. */
+export interface DiskDescription {
+  path: string;
+  /** The image format; probed from the file when absent. */
+  format?: DiskFormat;
+  readOnly?: boolean;
+}
+
+/** A virtio-net card: no link, or a UNIX-socket link to another typevisor (`listen` or `connect` at `path`). */
+export interface NicDescription {
+  kind: 'null' | 'listen' | 'connect';
+  path?: string;
+  /** `52:54:00:12:34:56`; a random locally administered address when absent. */
+  mac?: string;
+}
+
+/** What the guest boots: a kernel of the user's, or the default Debian image (pulled into the cache on first use). */
+export type BootDescription =
+  | { kernel: string; initrd?: string; cmdline?: string }
+  | {
+      image: 'debian';
+      /** Replaces the image's initramfs or command line. */
+      initrd?: string;
+      cmdline?: string;
+      /**
+       * Boot the image's root disk, when one was built, through a copy-on-write overlay (created if absent; default
+       * `root-overlay.qcow2` in the image's folder), added as the first disk.
+       */
+      rootDisk?: { overlay?: string };
+    };
+
+/** A machine, as a VM definition or the `run` command line states it. JSON-friendly: no functions, no buffers. */
+export interface MachineDescription {
+  /** The VM's name: its guest host name (`systemd.hostname=` on the kernel command line) unless `hostname` says else. */
+  name?: string;
+  hostname?: string;
+  memoryBytes: number;
+  cpus: number;
+  boot: BootDescription;
+  disks?: DiskDescription[];
+  nics?: NicDescription[];
+  engine?: {
+    kind?: EngineKind;
+    /** Interpreted instructions on a page before it is translated (default: the engine's). */
+    jitThreshold?: number;
+    /** Time translated code, interpreter and translation separately (for the stats; small overhead). */
+    profile?: boolean;
+  };
+  /** What a guest reset does: boot again (default) or stop the VM. */
+  onReset?: 'reboot' | 'stop';
+}
+
+/** A description that cannot be built: a one-line message naming the field. */
+export class VmConfigError extends Error {
+  override name = 'VmConfigError';
+}
+
+/** Host-side hooks of the build; none of them is part of the description. */
+export interface BuildHost {
+  /** Progress and notices (pulling the image, the root disk's overlay). */
+  log?: (line: string) => void;
+  /** Debian mirror for pulling the default image. */
+  mirror?: string;
+  /** Run-loop tuning (benchmarks). */
+  runLoop?: Omit<RunLoopOptions, 'signal' | 'pump'>;
+  /** The kernel (and initrd) already in memory, used instead of reading the description's files (in-process callers). */
+  bootFiles?: { kernel: Uint8Array; initrd?: Uint8Array };
+}
+
+const HOSTNAME = /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/;
+
+/** The guest host name a VM name gives: lower case, characters a host name cannot have turned into '-'. */
+export function hostnameFor(name: string): string | undefined {
+  const h = name
+    .toLowerCase()
+    .replace(/[^a-z0-9-]+/g, '-')
+    .replace(/^-+|-+$/g, '')
+    .slice(0, 63)
+    .replace(/-+$/, '');
+  return HOSTNAME.test(h) ? h : undefined;
+}
+
+/** Checks what can be checked without touching files. */
+export function validateDescription(d: MachineDescription): void {
+  checkMemory(d.memoryBytes);
+  if (!Number.isInteger(d.cpus) || d.cpus < 1 || d.cpus > 8)
+    throw new VmConfigError(`cpus must be a whole number from 1 to 8, got ${d.cpus}`);
+  const kind = d.engine?.kind ?? 'jit';
+  if (kind !== 'jit' && kind !== 'interp') throw new VmConfigError(`engine must be interp or jit, got "${kind}"`);
+  const th = d.engine?.jitThreshold;
+  if (th !== undefined && !(Number.isInteger(th) && th >= 0))
+    throw new VmConfigError(`the JIT threshold must be a whole number of instructions, got ${th}`);
+  if (d.hostname !== undefined && !HOSTNAME.test(d.hostname))
+    throw new VmConfigError(`host name "${d.hostname}" is not valid (a-z, 0-9 and '-', at most 63 characters)`);
+  for (const disk of d.disks ?? []) {
+    if (!disk.path) throw new VmConfigError('a disk needs a file name');
+    if (disk.format !== undefined && disk.format !== 'raw' && disk.format !== 'qcow2')
+      throw new VmConfigError(`disk ${disk.path}: unknown format "${disk.format}" (known: raw, qcow2)`);
+  }
+  for (const [i, n] of (d.nics ?? []).entries()) {
+    if (n.kind !== 'null' && n.kind !== 'listen' && n.kind !== 'connect')
+      throw new VmConfigError(`nic ${i}: unknown kind "${n.kind}" (null, listen or connect)`);
+    if (n.kind !== 'null' && !n.path) throw new VmConfigError(`nic ${i}: ${n.kind} needs a socket path`);
+    if (n.mac !== undefined) parseMac(n.mac, i);
+  }
+  const slots = (d.disks?.length ?? 0) + (d.nics?.length ?? 0) + 2;
+  if (slots > 8)
+    throw new VmConfigError(
+      `too many devices: the virt board has 8 virtio slots (disks + NICs + rng + console = ${slots})`,
+    );
+}
+
+function mib(bytes: number): string {
+  return `${Math.floor(bytes / MiB)} MiB`;
+}
+
+export function checkMemory(bytes: number): void {
+  if (!Number.isSafeInteger(bytes)) throw new VmConfigError(`memory must be a whole number of bytes, got ${bytes}`);
+  if (bytes < 16 * MiB)
+    throw new VmConfigError(`memory ${mib(bytes)} is too small: the virt machine needs at least 16 MiB`);
+  if (bytes % 4096 !== 0) throw new VmConfigError(`memory must be a multiple of 4 KiB, got ${bytes} bytes`);
+  if (bytes > MAX_RAM_BYTES)
+    throw new VmConfigError(`memory ${mib(bytes)} is more than one VM can have (at most ${mib(MAX_RAM_BYTES)})`);
+  const host = totalmem();
+  if (bytes > host * 0.9)
+    throw new VmConfigError(
+      `memory ${mib(bytes)} is more than this host can give (${(host / 2 ** 30).toFixed(1)} GiB RAM in total)`,
+    );
+}
+
+function parseMac(text: string, i: number): Uint8Array {
+  if (!/^(?:[0-9a-f]{2}:){5}[0-9a-f]{2}$/i.test(text))
+    throw new VmConfigError(`nic ${i}: MAC address "${text}" is not of the form 52:54:00:12:34:56`);
+  return Uint8Array.from(text.split(':').map((h) => parseInt(h, 16)));
+}
+
+/** A locally administered unicast MAC address, random per NIC. */
+function randomMac(): Uint8Array {
+  const mac = randomBytes(6);
+  mac[0] = (mac[0] & 0xfe) | 0x02;
+  return new Uint8Array(mac);
+}
+
+function readInput(path: string, what: string): Uint8Array {
+  if (!existsSync(path)) throw new VmConfigError(`${what} file not found: ${path}`);
+  if (!statSync(path).isFile()) throw new VmConfigError(`${what} is not a regular file: ${path}`);
+  return new Uint8Array(readFileSync(path));
+}
+
+/** The boot files, read, with the final command line and disks (the default image's root overlay first). */
+export interface ResolvedBoot {
+  kernel: Uint8Array;
+  kernelName: string;
+  initrd?: Uint8Array;
+  cmdline: string;
+  disks: DiskDescription[];
+}
+
+/** Reads the kernel and initrd (pulling the default image if needed) and completes the command line. */
+export async function resolveBoot(d: MachineDescription, host: BuildHost = {}): Promise<ResolvedBoot> {
+  const log = host.log ?? (() => undefined);
+  const b = d.boot;
+  let kernelPath: string,
+    initrdPath: string | undefined,
+    cmdline: string | undefined = b.cmdline;
+  const disks = [...(d.disks ?? [])];
+  if ('kernel' in b) {
+    kernelPath = b.kernel;
+    initrdPath = b.initrd;
+  } else {
+    if (b.image !== 'debian') throw new VmConfigError(`unknown image "${String(b.image)}" (available: debian)`);
+    // The image code is loaded only here: importing it takes a third of the start-up of a VM given its own kernel.
+    const { findCachedDebian, pullDebian } = await import('../images/debian.js');
+    let img: { kernel: string; initrd: string; cmdline: string; dir: string } | null = await findCachedDebian();
+    if (!img) {
+      log('the default Debian image is not cached yet; pulling it now');
+      img = await pullDebian({ mirror: host.mirror, log });
+    }
+    kernelPath = img.kernel;
+    initrdPath = b.initrd ?? img.initrd;
+    if (b.rootDisk !== undefined) {
+      const { createRootOverlay, findRootDisk, NO_HVC_GETTY } = await import('../images/rootfs/index.js');
+      const root = findRootDisk(img.dir);
+      if (root) {
+        const overlay = await createRootOverlay(root.disk, b.rootDisk.overlay ?? join(img.dir, 'root-overlay.qcow2'));
+        disks.unshift({ path: overlay, format: 'qcow2' });
+        // Disks built before the mask was part of the command line get it here.
+        cmdline ??= root.cmdline.includes(NO_HVC_GETTY) ? root.cmdline : `${root.cmdline} ${NO_HVC_GETTY}`;
+        log(`booting the Debian root disk (changes go to ${overlay})`);
+      }
+    }
+    cmdline ??= img.cmdline;
+  }
+  cmdline ??= 'console=ttyS0';
+  const hostname = d.hostname ?? (d.name !== undefined ? hostnameFor(d.name) : undefined);
+  if (hostname && !/(^|\s)systemd\.hostname=/.test(cmdline)) cmdline = `${cmdline} systemd.hostname=${hostname}`;
+  const kernel = host.bootFiles?.kernel ?? readInput(kernelPath, 'kernel');
+  const initrd = host.bootFiles ? host.bootFiles.initrd : initrdPath ? readInput(initrdPath, 'initrd') : undefined;
+  return { kernel, kernelName: kernelPath, initrd, cmdline, disks };
+}
+
+/** The board's configuration for a resolved boot, before devices (the lockstep checker builds its boards from it). */
+export function boardConfig(
+  d: MachineDescription,
+  boot: ResolvedBoot,
+  consoleOut: (b: Uint8Array) => void,
+): VirtMachineConfig {
+  return {
+    memoryBytes: d.memoryBytes,
+    cpus: d.cpus,
+    kernel: boot.kernel,
+    kernelName: boot.kernelName,
+    initrd: boot.initrd,
+    cmdline: boot.cmdline,
+    consoleOut,
+    engine: d.engine?.kind ?? 'jit',
+    jitProfile: d.engine?.profile ?? false,
+    jitThreshold: d.engine?.jitThreshold,
+  };
+}
+
+interface BuiltDevices {
+  devices: { device: VirtioDevice; name: string }[];
+  closers: (() => Promise<void> | void)[];
+  console: VirtioConsole;
+}
+
+/** virtio-blk per disk, virtio-net per NIC, then rng and console. On failure, what was opened is closed. */
+async function buildDevices(
+  disks: DiskDescription[],
+  nics: NicDescription[],
+  consoleOut: (b: Uint8Array) => void,
+  hostMessage: (m: string) => void,
+): Promise<BuiltDevices> {
+  const out: BuiltDevices = { devices: [], closers: [], console: new VirtioConsole({ write: consoleOut }) };
+  try {
+    for (const d of disks) {
+      if (!existsSync(d.path)) throw new VmConfigError(`disk image not found: ${d.path}`);
+      let backend: BlockBackend;
+      try {
+        backend = await openDisk(d.path, { readOnly: d.readOnly ?? false, format: d.format });
+      } catch (e) {
+        throw new VmConfigError(`cannot open disk ${d.path}: ${(e as Error).message}`);
+      }
+      out.closers.push(() => backend.close());
+      out.devices.push({ device: new VirtioBlk(backend), name: `virtio-blk ${d.path}` });
+    }
+    nics.forEach((n, i) => {
+      const fail = (msg: string) => hostMessage(`nic ${i}: ${msg}`);
+      let backend: NetBackend;
+      if (n.kind === 'listen') backend = StreamNetBackend.listen(n.path!, fail);
+      else if (n.kind === 'connect') backend = StreamNetBackend.connect(n.path!, fail);
+      else backend = new NullNetBackend();
+      if (backend instanceof StreamNetBackend) out.closers.push(() => backend.close());
+      const mac = n.mac !== undefined ? parseMac(n.mac, i) : randomMac();
+      out.devices.push({ device: new VirtioNet(backend, { mac }), name: `virtio-net ${i}` });
+    });
+  } catch (e) {
+    for (const c of out.closers) await c();
+    throw e;
+  }
+  out.devices.push({ device: new VirtioRng(), name: 'virtio-rng' });
+  out.devices.push({ device: out.console, name: 'virtio-console' });
+  return out;
+}
+
+/** Builds the VM a description states: files read, disks opened, the board wired and booted. Start it with start(). */
+export async function buildVm(d: MachineDescription, host: BuildHost = {}): Promise<Vm> {
+  validateDescription(d);
+  const boot = await resolveBoot(d, host);
+  const hub = new ConsoleHub();
+  const clock = new GuestClock();
+  // Devices report to the VM, which exists only once they do.
+  const to: { vm?: Vm } = {};
+  const built = await buildDevices(boot.disks, d.nics ?? [], hub.output, (m) => to.vm?.hostMessage(m));
+  let board: VirtMachine;
+  try {
+    board = new VirtMachine({
+      ...boardConfig(d, boot, hub.output),
+      clock: clock.now,
+      virtio: built.devices,
+      log: (m) => to.vm?.guestMessage(m),
+    });
+    board.boot();
+  } catch (e) {
+    for (const c of built.closers) await c();
+    if (e instanceof RangeError)
+      throw new VmConfigError(`cannot allocate ${mib(d.memoryBytes)} of guest RAM: ${e.message}`);
+    throw new VmConfigError((e as Error).message);
+  }
+  const virtioConsole = built.console;
+  const vm = new Vm({
+    name: d.name ?? 'typevisor',
+    board,
+    console: hub,
+    clock,
+    cmdline: boot.cmdline,
+    closers: built.closers,
+    resizeConsole: (cols, rows) => virtioConsole.resize(cols, rows),
+    reboot: d.onReset !== 'stop',
+    runLoop: host.runLoop,
+  });
+  to.vm = vm;
+  return vm;
+}
