@@ -1,6 +1,7 @@
 // The typevisor command line: subcommands in the style of VBoxManage, virsh and multipass.
 import { Command, Option } from 'commander';
 import { runCommand } from './run.js';
+import { ESCAPE_HELP } from './console.js';
 import { UserError } from './errors.js';
 import { imgCommand } from './img.js';
 import { vmCommands } from './vm-commands.js';
@@ -51,6 +52,7 @@ export async function main(argv: string[]): Promise<number> {
       collect,
     )
     .addOption(new Option('--mirror <url>', 'Debian mirror for pulling the default image').env('TYPEVISOR_MIRROR'))
+    .addHelpText('after', `\nConsole keys (on a terminal):\n  ${ESCAPE_HELP.split('\r\n').join('\n  ')}`)
     .action(async (opts) => {
       code = await runCommand(opts);
     });
