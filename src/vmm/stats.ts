@@ -1,34 +1,7 @@
 // The virtualization statistics of a run (--stats, the `stats` action): collected as an object, formatted as text.
 import type { VirtMachine } from '../boards/virt/virt-machine.js';
 import { EXCEPTION_NAMES, INTERRUPT_NAMES } from '../cpu/constants.js';
-
-/** Totals of the translating engines over all harts (absent with --engine interp). */
-export interface TranslatorStats {
-  compiles: number;
-  spills: number;
-  invalidations: number;
-  translatedInstructions: number;
-  interpretedInstructions: number;
-  interpretedInWasm: number;
-  calls: number;
-  compileMs: number;
-  translatedMs: number;
-  interpretedMs: number;
-  runMs: number;
-  wasmBytes: number;
-  /** Why instructions ran in the interpreter, in instructions. */
-  interpretedWhy: { noFetchTlb: number; coldPage: number; leftOut: number; miss: number; afterTranslated: number };
-  /** Returns from translated code by reason. */
-  exits: {
-    trap: number;
-    stop: number;
-    budget: number;
-    fetchTlbMiss: number;
-    untranslatedPage: number;
-    noFunction: number;
-    other: number;
-  };
-}
+import type { JitStats } from '../cpu/jit/engine.js';
 
 /** What trap-and-emulate and paravirtualization cost a run; JSON-friendly (counts by name, not arrays of 32). */
 export interface VmStats {
@@ -38,7 +11,8 @@ export interface VmStats {
   instructionsByMode: { U: number; S: number };
   msByMode: { U: number; S: number };
   hypervisorMs: number;
-  translator?: TranslatorStats;
+  /** Totals of the translating engines over all harts (absent with --engine interp). */
+  translator?: JitStats;
   /** Exceptions by cause code, with their names; only causes that occurred. */
   exceptions: { cause: number; name: string; count: number }[];
   interrupts: { cause: number; name: string; count: number }[];
@@ -65,43 +39,10 @@ export function collectStats(m: VirtMachine, wallMs: number): VmStats {
       irq[c] += h.interruptCounts[c];
     }
   }
-  let translator: TranslatorStats | undefined;
+  let translator: JitStats | undefined;
   if (m.engines) {
-    const t: TranslatorStats = {
-      compiles: 0,
-      spills: 0,
-      invalidations: 0,
-      translatedInstructions: 0,
-      interpretedInstructions: 0,
-      interpretedInWasm: 0,
-      calls: 0,
-      compileMs: 0,
-      translatedMs: 0,
-      interpretedMs: 0,
-      runMs: 0,
-      wasmBytes: 0,
-      interpretedWhy: { noFetchTlb: 0, coldPage: 0, leftOut: 0, miss: 0, afterTranslated: 0 },
-      exits: { trap: 0, stop: 0, budget: 0, fetchTlbMiss: 0, untranslatedPage: 0, noFunction: 0, other: 0 },
-    };
-    for (const e of m.engines) {
-      const s = e.stats;
-      t.compiles += s.compiles;
-      t.spills += s.spills;
-      t.invalidations += s.invalidations;
-      t.translatedInstructions += s.translatedInstructions;
-      t.interpretedInstructions += s.interpretedInstructions;
-      t.interpretedInWasm += s.interpretedInWasm;
-      t.calls += s.calls;
-      t.compileMs += s.compileMs;
-      t.wasmBytes += s.wasmBytes;
-      t.translatedMs += s.translatedMs;
-      t.interpretedMs += s.interpretedMs;
-      t.runMs += s.runMs;
-      for (const k of Object.keys(t.interpretedWhy) as (keyof TranslatorStats['interpretedWhy'])[])
-        t.interpretedWhy[k] += s.interpretedWhy[k];
-      for (const k of Object.keys(t.exits) as (keyof TranslatorStats['exits'])[]) t.exits[k] += s.exits[k];
-    }
-    translator = t;
+    translator = structuredClone(m.engines[0].stats);
+    for (const e of m.engines.slice(1)) addCounts(translator, e.stats);
   }
   const causes = (counts: Float64Array, names: Record<number, string>) => {
     const out: { cause: number; name: string; count: number }[] = [];
@@ -121,6 +62,15 @@ export function collectStats(m: VirtMachine, wallMs: number): VmStats {
     hypercalls: [...m.sbi.counts].sort((a, b) => b[1] - a[1]).map(([name, count]) => ({ name, count })),
     mmioExits: [...m.bus.accessCounts].sort((a, b) => b[1] - a[1]).map(([device, count]) => ({ device, count })),
   };
+}
+
+/** Adds every count of `from` (numbers, nested one level deep or more) into `into`, which has the same shape. */
+function addCounts<T extends object>(into: T, from: T): void {
+  for (const k of Object.keys(from) as (keyof T)[]) {
+    const v = from[k];
+    if (typeof v === 'number') (into[k] as number) += v;
+    else if (typeof v === 'object' && v !== null) addCounts(into[k] as object, v);
+  }
 }
 
 const n = (v: number) => v.toLocaleString('en-US');
