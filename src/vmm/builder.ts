@@ -262,7 +262,11 @@ async function buildDevices(
       if (!existsSync(d.path)) throw new VmConfigError(`disk image not found: ${d.path}`);
       let backend: BlockBackend;
       try {
-        backend = await openDisk(d.path, { readOnly: d.readOnly ?? false, format: d.format });
+        backend = await openDisk(d.path, {
+          readOnly: d.readOnly ?? false,
+          format: d.format,
+          warn: (m) => hostMessage(`warning: ${m}`),
+        });
       } catch (e) {
         throw new VmConfigError(`cannot open disk ${d.path}: ${(e as Error).message}`);
       }
@@ -294,9 +298,10 @@ export async function buildVm(d: MachineDescription, host: BuildHost = {}): Prom
   const boot = await resolveBoot(d, host);
   const hub = new ConsoleHub();
   const clock = new GuestClock();
-  // Devices report to the VM, which exists only once they do.
+  // Devices report to the VM once it exists, to the build's log before.
   const to: { vm?: Vm } = {};
-  const built = await buildDevices(boot.disks, d.nics ?? [], hub.output, (m) => to.vm?.hostMessage(m));
+  const report = (m: string) => (to.vm ? to.vm.hostMessage(m) : host.log?.(m));
+  const built = await buildDevices(boot.disks, d.nics ?? [], hub.output, report);
   let board: VirtMachine;
   try {
     board = new VirtMachine({
