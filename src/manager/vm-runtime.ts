@@ -4,7 +4,7 @@ import { isAbsolute, join } from 'node:path';
 import { HypervisorFault, VirtMachine } from '../boards/virt/virt-machine.js';
 import { buildVirtioDevices } from '../cli/devices.js';
 import { runMachine, Waker } from '../vmm/run-loop.js';
-import { formatStats } from '../vmm/stats.js';
+import { collectStats, formatStats } from '../vmm/stats.js';
 import { ACTION_STATES, wrongStateMessage, type VmAction, type VmState } from '../vmm/actions.js';
 import type { Definition } from './definition.js';
 import { ManagerError } from './errors.js';
@@ -154,7 +154,7 @@ export class VmRuntime {
           cpus: this.def.cpus,
         };
       case 'stats':
-        return { report: formatStats(this.machine, performance.now() - this.startedMs) };
+        return { report: formatStats(collectStats(this.machine, performance.now() - this.startedMs)) };
       case 'pause':
         this.interrupt('pause');
         await this.reach('paused');
