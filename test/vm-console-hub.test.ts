@@ -13,6 +13,7 @@ class SlowDevice {
       assert.ok(b.length <= this.room, 'the hub gave more than the device takes');
       this.room -= b.length;
       this.got.push(...b);
+      return b.length;
     },
   };
 }

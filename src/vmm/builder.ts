@@ -10,6 +10,7 @@ import type { BlockBackend, DiskFormat } from '../disk/backend.js';
 import {
   VirtioBlk,
   VirtioConsole,
+  VirtioInput,
   VirtioNet,
   VirtioRng,
   type NetBackend,
@@ -127,10 +128,10 @@ export function validateDescription(d: MachineDescription): void {
     if (n.kind !== 'null' && !n.path) throw new VmConfigError(`nic ${i}: ${n.kind} needs a socket path`);
     if (n.mac !== undefined) parseMac(n.mac, i);
   }
-  const slots = (d.disks?.length ?? 0) + (d.nics?.length ?? 0) + 2;
+  const slots = (d.disks?.length ?? 0) + (d.nics?.length ?? 0) + 3;
   if (slots > 8)
     throw new VmConfigError(
-      `too many devices: the virt board has 8 virtio slots (disks + NICs + rng + console = ${slots})`,
+      `too many devices: the virt board has 8 virtio slots (disks + NICs + rng + console + power button = ${slots})`,
     );
 }
 
@@ -246,17 +247,25 @@ export function boardConfig(
 interface BuiltDevices {
   devices: { device: VirtioDevice; name: string }[];
   closers: (() => Promise<void> | void)[];
+  /** hvc0: the terminal's size goes to its setSize. */
   console: VirtioConsole;
+  /** pressPowerButton() asks the guest to shut down. */
+  powerButton: VirtioInput;
 }
 
-/** virtio-blk per disk, virtio-net per NIC, then rng and console. On failure, what was opened is closed. */
+/** virtio-blk per disk, virtio-net per NIC, then rng, console and the power button. On failure, what was opened is closed. */
 async function buildDevices(
   disks: DiskDescription[],
   nics: NicDescription[],
   consoleOut: (b: Uint8Array) => void,
   hostMessage: (m: string) => void,
 ): Promise<BuiltDevices> {
-  const out: BuiltDevices = { devices: [], closers: [], console: new VirtioConsole({ write: consoleOut }) };
+  const out: BuiltDevices = {
+    devices: [],
+    closers: [],
+    console: new VirtioConsole({ write: consoleOut }),
+    powerButton: new VirtioInput(),
+  };
   try {
     for (const d of disks) {
       if (!existsSync(d.path)) throw new VmConfigError(`disk image not found: ${d.path}`);
@@ -289,6 +298,7 @@ async function buildDevices(
   }
   out.devices.push({ device: new VirtioRng(), name: 'virtio-rng' });
   out.devices.push({ device: out.console, name: 'virtio-console' });
+  out.devices.push({ device: out.powerButton, name: 'virtio-input power button' });
   return out;
 }
 
@@ -317,7 +327,7 @@ export async function buildVm(d: MachineDescription, host: BuildHost = {}): Prom
       throw new VmConfigError(`cannot allocate ${mib(d.memoryBytes)} of guest RAM: ${e.message}`);
     throw new VmConfigError((e as Error).message);
   }
-  const virtioConsole = built.console;
+  const { console: virtioConsole, powerButton } = built;
   const vm = new Vm({
     name: d.name ?? 'typevisor',
     board,
@@ -325,7 +335,8 @@ export async function buildVm(d: MachineDescription, host: BuildHost = {}): Prom
     clock,
     cmdline: boot.cmdline,
     closers: built.closers,
-    resizeConsole: (cols, rows) => virtioConsole.resize(cols, rows),
+    resizeConsole: (cols, rows) => virtioConsole.setSize(cols, rows),
+    powerButton: () => powerButton.pressPowerButton(),
     reboot: d.onReset !== 'stop',
     runLoop: host.runLoop,
   });

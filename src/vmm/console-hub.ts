@@ -6,7 +6,8 @@ export type ConsoleSink = (bytes: Uint8Array) => void;
 /** The guest side of console input: how many bytes the console device takes now, and giving them to it. */
 export interface ConsoleInputPort {
   room(): number;
-  push(bytes: Uint8Array): void;
+  /** Takes up to room() bytes; returns how many it took. */
+  push(bytes: Uint8Array): number;
 }
 
 /** Writers get `false` from write() above this many queued bytes and should wait for drained(). */
@@ -85,8 +86,9 @@ export class ConsoleHub {
       const room = port.room();
       if (room <= 0) break;
       const head = this.queue[0];
-      const n = Math.min(room, head.length - this.queuePos);
-      port.push(head.subarray(this.queuePos, this.queuePos + n));
+      const offer = head.subarray(this.queuePos, this.queuePos + Math.min(room, head.length - this.queuePos));
+      const n = Math.min(offer.length, port.push(offer));
+      if (n <= 0) break;
       this.queuePos += n;
       this.queued -= n;
       fed += n;

@@ -117,6 +117,7 @@ export class Vm {
     this.clock = parts.clock;
     this.finished = new Promise((r) => (this.resolveFinished = r));
     this.board.onInterrupt = () => this.waker.notify();
+    this.board.onInputSpace = () => void this.pumpInput();
   }
 
   get state(): VmState {

@@ -52,9 +52,6 @@ export interface VirtMachineConfig {
   log?: (message: string) => void;
 }
 
-/** Host console input the UART holds beyond what the guest has read; the rest waits in the VM's input queue. */
-export const UART_INPUT_WINDOW = 4096;
-
 export type MachineEvent =
   { kind: 'running' } | { kind: 'poweroff' } | { kind: 'reset' } | { kind: 'exit'; code: number };
 
@@ -93,6 +90,8 @@ export class VirtMachine implements SbiPlatform {
   readonly engines: JitEngine[] | undefined;
   /** Called when a device raises an interrupt from outside the run loop (async I/O completion, input). */
   onInterrupt: () => void = () => undefined;
+  /** Called when the guest read console input after the UART had no room: the host may offer more now. */
+  onInputSpace: () => void = () => undefined;
 
   constructor(readonly cfg: VirtMachineConfig) {
     if (!Number.isInteger(cfg.cpus) || cfg.cpus < 1 || cfg.cpus > 8)
@@ -125,7 +124,9 @@ export class VirtMachine implements SbiPlatform {
     };
     this.clint = new Clint(cfg.cpus, this.clock, setPending);
     this.plic = new Plic(cfg.cpus, setPending);
-    this.uart = new Uart16550(this.plic.irq(VIRT_IRQ.uart0), cfg.consoleOut);
+    this.uart = new Uart16550(this.plic.irq(VIRT_IRQ.uart0), cfg.consoleOut, {
+      inputSpace: () => this.onInputSpace(),
+    });
     const wallOffsetNs = Date.now() * 1e6 - performance.now() * 1e6;
     const wallNs = cfg.wallClockNs ?? (() => wallOffsetNs + performance.now() * 1e6);
     this.rtc = new GoldfishRtc(this.plic.irq(VIRT_IRQ.rtc), wallNs);
@@ -281,14 +282,14 @@ export class VirtMachine implements SbiPlatform {
     return this.stealMs[id] * 1e6;
   }
 
-  /** Host input for the console: the UART gets it. Give it no more than inputRoom() allows. */
-  input(bytes: Uint8Array): void {
-    this.uart.receive(bytes);
+  /** Host input for the console: the UART takes up to inputRoom() bytes; returns how many it took. */
+  input(bytes: Uint8Array): number {
+    return this.uart.receive(bytes);
   }
 
   /** How many bytes of host console input the UART takes now. */
   inputRoom(): number {
-    return Math.max(0, UART_INPUT_WINDOW - this.uart.pendingInput());
+    return this.uart.canAccept();
   }
 
   /** The board's devices by name, in address order (platform devices, then virtio slots in use). */
