@@ -30,8 +30,11 @@ export function setU32(buf: Uint8Array, off: number, value: number): void {
   new DataView(buf.buffer, buf.byteOffset, buf.byteLength).setUint32(off, value >>> 0);
 }
 
+/** The header fields tables are found by; throws on a header too damaged to say (a cluster size outside 2^9..2^21). */
 export function layout(img: Uint8Array): Qcow2Layout {
   const version = u32(img, 4);
+  const bits = u32(img, 20);
+  if (bits < 9 || bits > 21) throw new Error(`cluster bits ${bits}`);
   return {
     version,
     clusterSize: 2 ** u32(img, 20),
@@ -52,7 +55,8 @@ export function entryTarget(img: Uint8Array, off: number): number {
 /** Offsets of the active L2 tables, by L1 index (0 where none). */
 export function l2Tables(img: Uint8Array, l: Qcow2Layout = layout(img)): number[] {
   const out: number[] = [];
-  for (let i = 0; i < l.l1Size; i++) out.push(entryTarget(img, l.l1Offset + 8 * i));
+  for (let i = 0; i < l.l1Size && l.l1Offset + 8 * i + 8 <= img.length; i++)
+    out.push(entryTarget(img, l.l1Offset + 8 * i));
   return out;
 }
 

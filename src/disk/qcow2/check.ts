@@ -6,7 +6,7 @@ import { readQcow2Header } from '../open.js';
 import type { Qcow2Header } from './header.js';
 import { ClusterKind, classify, compressedRange, COPIED_HI, entryOffset, readEntry } from './l2-entry.js';
 import { refcountGet, refcountMax } from './refcount-entry.js';
-import { readSnapshotTable, snapshotL1Problem } from './snapshots.js';
+import { readSnapshotTable, snapshotL1Problem, V3_SNAPSHOT_EXTRA } from './snapshots.js';
 
 export interface CheckResult {
   /** Clusters whose stored refcount is below the number of references, and other structural damage. */
@@ -200,9 +200,13 @@ export class Checker {
     const raw = await this.readBytes(h.refcountTableOffset, h.refcountTableClusters * this.cs);
     for (let i = 0; i < raw.length / 8; i++) {
       const [hi, lo] = readEntry(raw, i);
-      const off = hi * 0x1_0000_0000 + ((lo & 0xffff_fe00) >>> 0); // the low 9 bits are reserved
+      const off = hi * 0x1_0000_0000 + ((lo & 0xffff_fe00) >>> 0);
       let usable = off;
-      if (off === 0) {
+      if (lo & 0x1ff) {
+        this.error(`refcount table entry ${i} has reserved bits set`);
+        this.result.rebuildNeeded = true;
+        usable = 0;
+      } else if (off === 0) {
         // missing: all its refcounts are zero
       } else if (off % this.cs !== 0) {
         this.error(`refcount block ${i} is not cluster aligned; refcount table entry corrupted`);
@@ -224,18 +228,20 @@ export class Checker {
     const tables = new Map<number, number>();
     for (let i = 0; i < size; i++) {
       const [hi, lo] = readEntry(l1, i);
+      if (hi & L1_RESERVED_HI || lo & L1_RESERVED_LO)
+        this.error(`found L1 entry with reserved bits set: ${hex64(hi, lo)}`);
       const l2 = entryOffset(hi, lo);
-      if (l2 === 0) continue;
+      // As qemu-img: any non-zero entry names a table, even one whose offset bits are zero (the header).
+      if (hi === 0 && lo === 0) continue;
       this.ref(l2, this.cs, `L2 table of ${what} entry ${i}`, n);
       if (l2 % this.cs !== 0) {
         this.error(`l2_offset=${hex(l2)}: Table is not cluster aligned; L1 entry corrupted`);
         continue;
       }
-      if (active && ((await this.stored(l2 / this.cs)) === 1) !== ((hi & COPIED_HI) !== 0)) {
+      const rc = active && l2 !== 0 ? await this.stored(l2 / this.cs) : 0;
+      if (active && l2 !== 0 && (rc === 1) !== ((hi & COPIED_HI) !== 0)) {
         this.result.copiedErrors++;
-        this.error(
-          `OFLAG_COPIED L2 cluster: l1_index=${i} l1_entry=${hex(hi * 0x1_0000_0000 + lo)} refcount=${await this.stored(l2 / this.cs)}`,
-        );
+        this.error(`OFLAG_COPIED L2 cluster: l1_index=${i} l1_entry=${hex64(hi, lo)} refcount=${rc}`);
       }
       if (l2 / this.cs >= this.fileClusters) continue; // reads as zeros: no references
       tables.set(l2, (tables.get(l2) ?? 0) + 1);
@@ -256,6 +262,8 @@ export class Checker {
         if (active) this.result.allocatedClusters += n;
         continue;
       }
+      if (hi & L2_RESERVED_HI || lo & L2_RESERVED_LO)
+        this.error(`found L2 entry with reserved bits set: ${hex64(hi, lo)}`);
       const host = entryOffset(hi, lo);
       if (host === 0) continue;
       if (host % this.cs !== 0) this.error(`offset=${hex(host)}: Cluster is not properly aligned; L2 entry corrupted.`);
@@ -265,7 +273,7 @@ export class Checker {
       const rc = await this.stored(Math.floor(host / this.cs));
       if ((rc === 1) !== ((hi & COPIED_HI) !== 0)) {
         this.result.copiedErrors++;
-        this.error(`OFLAG_COPIED data cluster: l2_entry=${hex(hi * 0x1_0000_0000 + lo)} refcount=${rc}`);
+        this.error(`OFLAG_COPIED data cluster: l2_entry=${hex64(hi, lo)} refcount=${rc}`);
       }
     }
   }
@@ -275,6 +283,8 @@ export class Checker {
     this.ref(this.h.snapshotsOffset, table.bytes, 'snapshot table');
     const distinct = new Map<string, number>();
     table.entries.forEach((e, i) => {
+      if (this.h.version >= 3 && e.extraDataSize < V3_SNAPSHOT_EXTRA)
+        this.error(`snapshot table entry ${i} is incomplete`);
       const problem = snapshotL1Problem(e, this.cs);
       if (problem)
         this.error(`snapshot ${i + 1} l1_offset=${hex(e.l1Offset)}: ${problem}; snapshot table entry corrupted`);
@@ -307,6 +317,16 @@ export class Checker {
       }
     }
   }
+}
+
+/** Reserved bits of L1 entries (0-8, 56-62) and of standard L2 entries (1-8, 56-61), as hi/lo masks. */
+const L1_RESERVED_HI = 0x7f00_0000;
+const L1_RESERVED_LO = 0x1ff;
+const L2_RESERVED_HI = 0x3f00_0000;
+const L2_RESERVED_LO = 0x1fe;
+
+function hex64(hi: number, lo: number): string {
+  return `0x${hi.toString(16)}${lo.toString(16).padStart(8, '0')}`;
 }
 
 function hex(n: number): string {

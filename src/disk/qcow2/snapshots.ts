@@ -11,7 +11,12 @@ const ENTRY_FIXED = 40;
 export interface SnapshotEntry {
   l1Offset: number;
   l1Size: number;
+  /** Bytes of extra data: version 3 requires at least the 16 that hold the VM state and disk sizes. */
+  extraDataSize: number;
 }
+
+/** The extra data every version 3 snapshot entry carries (QEMU calls shorter entries incomplete). */
+export const V3_SNAPSHOT_EXTRA = 16;
 
 export interface SnapshotTable {
   entries: SnapshotEntry[];
@@ -29,7 +34,7 @@ export async function readSnapshotTable(file: ImageFile, h: Qcow2Header): Promis
     const extra = dv.getUint32(36);
     if (extra > MAX_EXTRA_DATA)
       throw new DiskError(`${file.path}: Too much extra metadata in snapshot table entry ${i}`);
-    entries.push({ l1Offset: getU64(dv, 0), l1Size: dv.getUint32(8) });
+    entries.push({ l1Offset: getU64(dv, 0), l1Size: dv.getUint32(8), extraDataSize: extra });
     off += ENTRY_FIXED + extra + dv.getUint16(12) + dv.getUint16(14);
     off = Math.ceil(off / 8) * 8;
     if (off - h.snapshotsOffset > MAX_TABLE_BYTES) throw new DiskError(`${file.path}: Snapshot table is too big`);
