@@ -240,7 +240,7 @@ class Worker {
   private stderr = '';
 
   constructor() {
-    this.child = spawn(process.execPath, ['--max-old-space-size=256', workerScript], {
+    this.child = spawn(process.execPath, ['--max-old-space-size=256', workerScript, '--serve'], {
       stdio: ['pipe', 'pipe', 'pipe'],
     }) as ChildProcessWithoutNullStreams;
     createInterface({ input: this.child.stdout }).on('line', (line) => this.waiting?.(line));

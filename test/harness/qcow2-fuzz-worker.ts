@@ -190,8 +190,11 @@ async function runCase(dir: string, image: string, seedText: string): Promise<vo
   process.stdout.write(`${JSON.stringify({ outcomes, failures })}\n`);
 }
 
-process.stderr.write = (() => true) as typeof process.stderr.write; // corruption lines are expected here
-for await (const line of createInterface({ input: process.stdin })) {
-  const [dir, image, seed] = line.split(' ');
-  await runCase(dir, image, seed);
+// Serve cases only when started by the fuzz test: `node --test dist/test/` also loads this file, and must not wait on it.
+if (process.argv[2] === '--serve') {
+  process.stderr.write = (() => true) as typeof process.stderr.write; // corruption lines are expected here
+  for await (const line of createInterface({ input: process.stdin })) {
+    const [dir, image, seed] = line.split(' ');
+    await runCase(dir, image, seed);
+  }
 }
