@@ -1,0 +1,163 @@
+// Every route of the local API as data: method, path, what it takes and returns. The server and the OpenAPI document read this one table.
+import type { z } from 'zod';
+import {
+  ActionBody,
+  ActionResult,
+  ApiError,
+  ConsoleControl,
+  CreateBody,
+  DeleteQuery,
+  EditBody,
+  EventMessage,
+  NameParams,
+  StartBody,
+  Vm,
+  VmList,
+} from './schemas.js';
+
+export interface ResponseSpec {
+  description: string;
+  schema?: z.ZodType;
+  /** The body's media type when it is not JSON. */
+  mediaType?: string;
+}
+
+export interface RouteSpec {
+  method: 'GET' | 'POST' | 'PATCH' | 'DELETE';
+  /** In fastify's syntax (`:name`); the OpenAPI document writes `{name}`. */
+  url: string;
+  summary: string;
+  description?: string;
+  params?: z.ZodObject;
+  query?: z.ZodObject;
+  body?: z.ZodType;
+  /** The body may be left out (an empty object is assumed). */
+  bodyOptional?: boolean;
+  /** A WebSocket: the GET is an upgrade request. */
+  websocket?: { clientMessages: string; serverMessages: string; schema?: z.ZodType };
+  responses: Record<number, ResponseSpec>;
+}
+
+const err = (description: string): ResponseSpec => ({ description, schema: ApiError });
+const UNKNOWN_VM = err('no VM of that name');
+const BAD_INPUT = err('the request does not fit the schema, or the manager refused the values');
+const WRONG_STATE = err('the VM is not in a state that allows this (the message names the states that do)');
+
+export const ROUTES = {
+  index: {
+    method: 'GET',
+    url: '/',
+    summary: 'The web page (a placeholder until the web UI lands); ?token=TOKEN is exchanged for a session cookie',
+    responses: {
+      200: { description: 'the page', mediaType: 'text/html' },
+      303: { description: 'the page URL carried ?token=: a session cookie is set and the URL without it follows' },
+    },
+  },
+  openapi: {
+    method: 'GET',
+    url: '/api/openapi.json',
+    summary: 'This document',
+    responses: { 200: { description: 'the OpenAPI 3.1 document' } },
+  },
+  listVms: {
+    method: 'GET',
+    url: '/api/vms',
+    summary: 'Every VM with its state, vCPUs, memory, host memory (RSS) and uptime',
+    responses: { 200: { description: 'the VMs, by name', schema: VmList } },
+  },
+  getVm: {
+    method: 'GET',
+    url: '/api/vms/:name',
+    summary: 'One VM',
+    params: NameParams,
+    responses: { 200: { description: 'the VM', schema: Vm }, 400: BAD_INPUT, 404: UNKNOWN_VM },
+  },
+  createVm: {
+    method: 'POST',
+    url: '/api/vms',
+    summary: 'Create a VM (a definition on disk and the disks asked for); it is not started',
+    body: CreateBody,
+    responses: {
+      201: { description: 'the new VM; Location names it', schema: Vm },
+      400: BAD_INPUT,
+      409: err('a VM of that name exists'),
+    },
+  },
+  editVm: {
+    method: 'PATCH',
+    url: '/api/vms/:name',
+    summary: "Change a stopped VM's memory, vCPUs or kernel command line",
+    params: NameParams,
+    body: EditBody,
+    responses: {
+      200: { description: 'the changed VM', schema: Vm },
+      400: BAD_INPUT,
+      404: UNKNOWN_VM,
+      409: WRONG_STATE,
+    },
+  },
+  deleteVm: {
+    method: 'DELETE',
+    url: '/api/vms/:name',
+    summary: 'Delete a VM that does not run, and the disks created for it unless ?keepDisks=true',
+    params: NameParams,
+    query: DeleteQuery,
+    responses: { 204: { description: 'deleted' }, 400: BAD_INPUT, 404: UNKNOWN_VM, 409: WRONG_STATE },
+  },
+  startVm: {
+    method: 'POST',
+    url: '/api/vms/:name/start',
+    summary: 'Start a VM in its own process, in the background',
+    params: NameParams,
+    body: StartBody,
+    bodyOptional: true,
+    responses: {
+      200: { description: 'the VM, running', schema: Vm },
+      400: BAD_INPUT,
+      404: UNKNOWN_VM,
+      409: err('the VM runs already (wrong-state), or its memory does not fit beside the running VMs (no-memory)'),
+      500: err('the VM process did not start'),
+    },
+  },
+  vmAction: {
+    method: 'POST',
+    url: '/api/vms/:name/actions',
+    summary: 'Send one action of the union (pause, resume, stop, kill, reset, info, stats, console-size) to a VM',
+    params: NameParams,
+    body: ActionBody,
+    responses: {
+      200: { description: "the action's result", schema: ActionResult },
+      400: BAD_INPUT,
+      404: UNKNOWN_VM,
+      409: WRONG_STATE,
+    },
+  },
+  events: {
+    method: 'GET',
+    url: '/api/events',
+    summary: 'WebSocket: the VM list, then state changes of every VM as they happen',
+    websocket: {
+      clientMessages: 'none (anything sent is ignored)',
+      serverMessages:
+        'JSON text frames (Event): first {"event":"list"} with every VM, then "state", "created", "deleted" and "guest" events',
+      schema: EventMessage,
+    },
+    responses: { 101: { description: 'switching to the WebSocket protocol' } },
+  },
+  console: {
+    method: 'GET',
+    url: '/api/vms/:name/console',
+    summary: "WebSocket: a running VM's serial console",
+    params: NameParams,
+    websocket: {
+      clientMessages:
+        'binary frames: bytes typed into the console; text frames: JSON control messages (ConsoleControl), {"type":"resize","cols":80,"rows":24}',
+      serverMessages:
+        'binary frames: what the guest writes to its console; text frames: {"type":"error","message":...}',
+      schema: ConsoleControl,
+    },
+    responses: { 101: { description: 'switching to the WebSocket protocol' }, 404: UNKNOWN_VM, 409: WRONG_STATE },
+  },
+} satisfies Record<string, RouteSpec>;
+
+export type RouteId = keyof typeof ROUTES;

@@ -1,0 +1,121 @@
+// HTTP and WebSocket calls to a local API server with full control of the headers (Host, Origin, Authorization, Cookie).
+import { request } from 'node:http';
+import { WebSocket } from 'ws';
+
+export interface ApiResponse {
+  status: number;
+  headers: Record<string, string | string[] | undefined>;
+  text: string;
+  json: unknown;
+}
+
+export interface CallOptions {
+  token?: string;
+  headers?: Record<string, string>;
+  body?: unknown;
+}
+
+export function apiCall(port: number, method: string, path: string, opts: CallOptions = {}): Promise<ApiResponse> {
+  const headers: Record<string, string> = { host: `127.0.0.1:${port}`, ...opts.headers };
+  if (opts.token !== undefined) headers.authorization = `Bearer ${opts.token}`;
+  let payload: string | undefined;
+  if (opts.body !== undefined) {
+    payload = typeof opts.body === 'string' ? opts.body : JSON.stringify(opts.body);
+    headers['content-type'] ??= 'application/json';
+  }
+  return new Promise((resolve, reject) => {
+    const req = request({ host: '127.0.0.1', port, method, path, headers }, (res) => {
+      const parts: Buffer[] = [];
+      res.on('data', (c: Buffer) => parts.push(c));
+      res.on('end', () => {
+        const text = Buffer.concat(parts).toString('utf8');
+        let json: unknown;
+        try {
+          json = JSON.parse(text);
+        } catch {
+          json = undefined;
+        }
+        resolve({ status: res.statusCode ?? 0, headers: res.headers, text, json });
+      });
+    });
+    req.on('error', reject);
+    req.end(payload);
+  });
+}
+
+/** Opens a WebSocket; resolves when open, rejects with the HTTP status when the upgrade is refused. */
+export function openWs(
+  port: number,
+  path: string,
+  opts: { token?: string; headers?: Record<string, string> } = {},
+): Promise<WsInbox> {
+  const headers: Record<string, string> = { ...opts.headers };
+  if (opts.token !== undefined) headers.authorization = `Bearer ${opts.token}`;
+  const ws = new WebSocket(`ws://127.0.0.1:${port}${path}`, { headers });
+  // Collect from the start: the server may send its first message in the same packet as the upgrade's answer.
+  const inbox = new WsInbox(ws);
+  return new Promise((resolve, reject) => {
+    ws.once('open', () => resolve(inbox));
+    ws.once('unexpected-response', (_req, res) => {
+      reject(Object.assign(new Error(`upgrade refused: ${res.statusCode}`), { status: res.statusCode }));
+      ws.terminate();
+    });
+    ws.once('error', reject);
+  });
+}
+
+/** The status a refused upgrade answered with (0 when the upgrade succeeded). */
+export async function wsStatus(
+  port: number,
+  path: string,
+  opts: { token?: string; headers?: Record<string, string> } = {},
+): Promise<number> {
+  try {
+    const inbox = await openWs(port, path, opts);
+    inbox.ws.close();
+    return 0;
+  } catch (e) {
+    return (e as { status?: number }).status ?? -1;
+  }
+}
+
+/** Collects messages of an open WebSocket: wait for one that matches. */
+export class WsInbox {
+  private readonly messages: { data: Buffer; binary: boolean }[] = [];
+  private waiters: (() => void)[] = [];
+  closed: { code: number; reason: string } | null = null;
+
+  constructor(readonly ws: WebSocket) {
+    ws.on('message', (data, binary) => {
+      this.messages.push({ data: Buffer.isBuffer(data) ? data : Buffer.from(data as ArrayBuffer), binary });
+      this.wake();
+    });
+    ws.on('close', (code, reason) => {
+      this.closed = { code, reason: reason.toString() };
+      this.wake();
+    });
+  }
+
+  private wake(): void {
+    const w = this.waiters;
+    this.waiters = [];
+    for (const f of w) f();
+  }
+
+  /** All binary data received so far, as text. */
+  binaryText(): string {
+    return Buffer.concat(this.messages.filter((m) => m.binary).map((m) => m.data)).toString('latin1');
+  }
+
+  json(): unknown[] {
+    return this.messages.filter((m) => !m.binary).map((m) => JSON.parse(m.data.toString('utf8')));
+  }
+
+  /** Waits until `test` holds (checked after every message); the test's own timeout bounds the wait. */
+  async until(test: () => boolean, what: string): Promise<void> {
+    while (!test()) {
+      if (this.closed) throw new Error(`WebSocket closed (${this.closed.code} ${this.closed.reason}) before ${what}`);
+      await new Promise<void>((r) => this.waiters.push(r));
+    }
+  }
+}

@@ -1,0 +1,188 @@
+// A VM backend for the API server's tests: VMs as folders with a vm.json, a "guest" that echoes its console in upper case.
+import { mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Duplex } from 'node:stream';
+import { ACTION_STATES, wrongStateMessage, type VmAction, type VmEvent, type VmState } from '../../src/vmm/actions.js';
+import {
+  BackendError,
+  type CreateRequest,
+  type EditRequest,
+  type VmBackend,
+  type VmView,
+} from '../../src/web/backend.js';
+
+interface FakeVm {
+  name: string;
+  state: VmState;
+  cpus: number;
+  memoryMiB: number;
+  startedAt?: number;
+  consoles: Set<Duplex>;
+  listeners: Set<{ onEvent: (e: VmEvent) => void; onEnd: () => void }>;
+  resizes: { cols: number; rows: number }[];
+}
+
+const mib = (size: string | undefined) => {
+  if (!size) return 1024;
+  const m = /^(\d+)([MG])$/i.exec(size);
+  if (!m) throw new BackendError('bad-input', `bad size ${size}`);
+  return Number(m[1]) * (m[2].toUpperCase() === 'G' ? 1024 : 1);
+};
+
+export class FakeVmBackend implements VmBackend {
+  readonly vms = new Map<string, FakeVm>();
+  private watchers = new Set<() => void>();
+
+  constructor(readonly home: string) {
+    mkdirSync(join(home, 'vms'), { recursive: true });
+  }
+
+  /** Every file under the home folder: what "nothing changed on disk" compares. */
+  files(): string[] {
+    return readdirSync(this.home, { recursive: true }).map(String).sort();
+  }
+
+  private find(name: string): FakeVm {
+    if (!/^[A-Za-z0-9][A-Za-z0-9_-]*$/.test(name)) throw new BackendError('bad-input', `bad VM name "${name}"`);
+    const vm = this.vms.get(name);
+    if (!vm) throw new BackendError('not-found', `no VM named "${name}"`);
+    return vm;
+  }
+
+  private view(vm: FakeVm): VmView {
+    const live = vm.state === 'running' || vm.state === 'paused';
+    return {
+      name: vm.name,
+      state: vm.state,
+      cpus: vm.cpus,
+      memoryMiB: vm.memoryMiB,
+      ...(live ? { rssBytes: 50 << 20, uptimeMs: Date.now() - (vm.startedAt ?? 0), pid: 4242 } : {}),
+      definition: { version: 1, name: vm.name, memoryMiB: vm.memoryMiB, cpus: vm.cpus },
+    };
+  }
+
+  private setState(vm: FakeVm, state: VmState): void {
+    vm.state = state;
+    const at = new Date().toISOString();
+    for (const l of vm.listeners) l.onEvent({ event: 'state', state, at });
+    if (state === 'stopped') {
+      for (const l of vm.listeners) l.onEnd();
+      vm.listeners.clear();
+      for (const c of vm.consoles) c.push(null);
+      vm.consoles.clear();
+    }
+  }
+
+  async list(): Promise<VmView[]> {
+    return [...this.vms.values()].sort((a, b) => a.name.localeCompare(b.name)).map((v) => this.view(v));
+  }
+
+  async get(name: string): Promise<VmView> {
+    return this.view(this.find(name));
+  }
+
+  async create(r: CreateRequest): Promise<VmView> {
+    if (!/^[A-Za-z0-9][A-Za-z0-9_-]*$/.test(r.name)) throw new BackendError('bad-input', `bad VM name "${r.name}"`);
+    if (this.vms.has(r.name)) throw new BackendError('exists', `a VM named "${r.name}" exists`);
+    const vm: FakeVm = {
+      name: r.name,
+      state: 'created',
+      cpus: r.cpus ?? 1,
+      memoryMiB: mib(r.memory),
+      consoles: new Set(),
+      listeners: new Set(),
+      resizes: [],
+    };
+    mkdirSync(join(this.home, 'vms', r.name));
+    writeFileSync(join(this.home, 'vms', r.name, 'vm.json'), JSON.stringify({ name: r.name }));
+    this.vms.set(r.name, vm);
+    return this.view(vm);
+  }
+
+  async edit(name: string, r: EditRequest): Promise<VmView> {
+    const vm = this.find(name);
+    if (vm.state === 'running' || vm.state === 'paused') throw new BackendError('wrong-state', `VM "${name}" runs`);
+    if (r.cpus) vm.cpus = r.cpus;
+    if (r.memory) vm.memoryMiB = mib(r.memory);
+    return this.view(vm);
+  }
+
+  async delete(name: string): Promise<void> {
+    const vm = this.find(name);
+    if (vm.state === 'running' || vm.state === 'paused') throw new BackendError('wrong-state', `VM "${name}" runs`);
+    this.vms.delete(name);
+    rmSync(join(this.home, 'vms', name), { recursive: true });
+  }
+
+  async start(name: string): Promise<VmView> {
+    const vm = this.find(name);
+    if (vm.state === 'running' || vm.state === 'paused')
+      throw new BackendError('wrong-state', `VM "${name}" runs already`);
+    vm.startedAt = Date.now();
+    this.setState(vm, 'running');
+    return this.view(vm);
+  }
+
+  async action(name: string, a: VmAction): Promise<unknown> {
+    const vm = this.find(name);
+    if (!ACTION_STATES[a.action].includes(vm.state))
+      throw new BackendError('wrong-state', wrongStateMessage(a.action, vm.state));
+    switch (a.action) {
+      case 'pause':
+        this.setState(vm, 'paused');
+        break;
+      case 'resume':
+        this.setState(vm, 'running');
+        break;
+      case 'stop':
+      case 'kill':
+        this.setState(vm, 'stopped');
+        break;
+      case 'console-size':
+        vm.resizes.push({ cols: a.cols, rows: a.rows });
+        break;
+      default:
+        break;
+    }
+    return { state: vm.state };
+  }
+
+  async console(name: string): Promise<Duplex> {
+    const vm = this.find(name);
+    const consoles = vm.consoles;
+    const stream: Duplex = new Duplex({
+      read() {},
+      write(chunk: Buffer, _enc, done) {
+        stream.push(Buffer.from(chunk.toString('latin1').toUpperCase(), 'latin1'));
+        done();
+      },
+      destroy(err, done) {
+        consoles.delete(stream);
+        done(err);
+      },
+    });
+    consoles.add(stream);
+    return stream;
+  }
+
+  async subscribe(name: string, onEvent: (e: VmEvent) => void, onEnd: () => void): Promise<() => void> {
+    const vm = this.find(name);
+    const l = { onEvent, onEnd };
+    vm.listeners.add(l);
+    return () => vm.listeners.delete(l);
+  }
+
+  watch(onChange: () => void): () => void {
+    this.watchers.add(onChange);
+    return () => this.watchers.delete(onChange);
+  }
+
+  /** Changes a VM's state behind the server's back, as another client would. */
+  crash(name: string): void {
+    const vm = this.find(name);
+    vm.state = 'crashed';
+    for (const l of vm.listeners) l.onEnd();
+    vm.listeners.clear();
+    for (const w of this.watchers) w();
+  }
+}
