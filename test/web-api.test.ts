@@ -143,8 +143,11 @@ describe('web API with a fake backend', () => {
     assert.equal((await apiCall(port, 'POST', '/api/vms', { token, body: '{"name":' })).status, 400);
     assert.equal((await apiCall(port, 'POST', '/api/vms', { token, body: { name: 'vm1', extra: 1 } })).status, 400);
     assert.equal((await apiCall(port, 'POST', '/api/vms', { token, body: { name: '../x' } })).status, 400);
+    const relative = await apiCall(port, 'POST', '/api/vms', { token, body: { name: 'vm1', kernel: 'Image' } });
+    assert.equal(relative.status, 400);
+    assert.match((relative.json as { error: { message: string } }).error.message, /^kernel: an absolute path/);
 
-    const created = await apiCall(port, 'POST', '/api/vms', { token, body: { name: 'vm1', memory: '256M', cpus: 2 } });
+    const created = await apiCall(port, 'POST', '/api/vms', { token, body: { name: 'vm1', memoryMiB: 256, cpus: 2 } });
     assert.equal(created.status, 201, created.text);
     assert.equal(created.headers.location, '/api/vms/vm1');
     assert.equal((await apiCall(port, 'POST', '/api/vms', { token, body: { name: 'vm1' } })).status, 409);

@@ -1,42 +1,13 @@
 // What the local API needs from the VM manager: the narrow set of calls the server makes, and the errors it maps to HTTP.
 import type { Duplex } from 'node:stream';
+import type { z } from 'zod';
 import type { VmAction, VmEvent, VmState } from '../vmm/actions.js';
+import type { CreateBody, EditBody, Vm } from './schemas.js';
 
-/** One VM as the API shows it: its definition's figures and what its process reports. */
-export interface VmView {
-  name: string;
-  state: VmState;
-  /** Why the VM is stopped or crashed, when known. */
-  reason?: string;
-  cpus: number;
-  memoryMiB: number;
-  /** Host memory the VM process uses (resident set), while it runs. */
-  rssBytes?: number;
-  /** Milliseconds since the VM process started, while it runs. */
-  uptimeMs?: number;
-  pid?: number;
-  /** The VM's definition document (vm.json). */
-  definition: unknown;
-}
-
-/** What `POST /api/vms` asks for; checked by the server's schema first, then by the manager. */
-export interface CreateRequest {
-  name: string;
-  memory?: string;
-  cpus?: number;
-  image?: 'debian';
-  kernel?: string;
-  initrd?: string;
-  cmdline?: string;
-  diskSizes?: string[];
-  disks?: string[];
-}
-
-export interface EditRequest {
-  memory?: string;
-  cpus?: number;
-  cmdline?: string;
-}
+/** One VM as the API shows it (the `Vm` schema): its definition's figures and what its process reports. */
+export type VmView = z.infer<typeof Vm>;
+export type CreateRequest = z.infer<typeof CreateBody>;
+export type EditRequest = z.infer<typeof EditBody>;
 
 /** The manager calls the server makes. Every error a caller caused carries a `kind` (see `BackendErrorKind`). */
 export interface VmBackend {

@@ -6,35 +6,57 @@ export const apiSchemas = z.registry<{ id: string }>();
 
 const STATES = ['created', 'running', 'paused', 'stopping', 'stopped', 'crashed'] as const;
 
-/** Sizes as people write them (512M, 1G); the manager parses them. */
-const Size = z
+/** A size: bytes as an integer, or as people write it (512M, 8G); the server parses it as the CLI does. */
+const Size = z.union([z.int().positive(), z.string().max(32)]);
+/** Files on the host: absolute, since the server's working folder means nothing to its clients. */
+const HostPath = z
   .string()
-  .regex(/^\d+(?:\.\d+)?[KMGT]?i?B?$/i, 'a size such as 512M or 1G')
-  .max(32);
-const FilePath = z.string().min(1).max(4096);
+  .min(1)
+  .max(4096)
+  .refine((p) => p.startsWith('/'), 'an absolute path on the host');
 
 export const NameParams = z.strictObject({ name: z.string().min(1).max(255).describe('the VM name') });
+
+const MemoryMiB = z.int().min(16).max(4093).describe('guest RAM in MiB');
+const Cpus = z.int().min(1).max(8).describe('vCPUs (harts)');
 
 export const CreateBody = z
   .strictObject({
     name: z.string().min(1).max(63).describe('letters, digits, "-" and "_", starting with a letter or digit'),
-    memory: Size.optional().describe('guest RAM, default 1G'),
-    cpus: z.int().min(1).max(8).optional().describe('vCPUs (harts), default 1'),
+    memoryMiB: MemoryMiB.optional().describe('guest RAM in MiB, default 1024'),
+    cpus: Cpus.optional().describe('vCPUs (harts), default 1'),
     image: z.enum(['debian']).optional().describe('boot the cached guest image (the default when no kernel is given)'),
-    kernel: FilePath.optional().describe('a Linux RISC-V Image on the host'),
-    initrd: FilePath.optional(),
+    kernel: HostPath.optional().describe('a Linux RISC-V Image on the host'),
+    initrd: HostPath.optional(),
     cmdline: z.string().max(4096).optional().describe('kernel command line'),
-    diskSizes: z.array(Size).max(6).optional().describe('new qcow2 disks created in the VM folder'),
-    disks: z.array(FilePath).max(6).optional().describe('existing disk images to attach'),
+    newDisks: z.array(Size).max(6).optional().describe('sizes of new qcow2 disks created in the VM folder'),
+    disks: z
+      .array(z.strictObject({ path: HostPath, readonly: z.boolean().optional() }))
+      .max(6)
+      .optional()
+      .describe('existing disk images (raw or qcow2) to attach'),
+    nics: z
+      .array(
+        z.strictObject({
+          mode: z.enum(['null', 'listen', 'connect']),
+          socket: HostPath.optional(),
+          mac: z.string().max(17).optional(),
+        }),
+      )
+      .max(6)
+      .optional()
+      .describe('virtio-net cards: null, or a UNIX socket shared with another VM'),
+    autostart: z.boolean().optional(),
   })
   .refine((b) => !(b.image && b.kernel), { message: 'give "image" or "kernel", not both' })
   .register(apiSchemas, { id: 'CreateVm' });
 
 export const EditBody = z
   .strictObject({
-    memory: Size.optional(),
-    cpus: z.int().min(1).max(8).optional(),
+    memoryMiB: MemoryMiB.optional(),
+    cpus: Cpus.optional(),
     cmdline: z.string().max(4096).optional(),
+    autostart: z.boolean().optional(),
   })
   .refine((b) => Object.keys(b).length > 0, { message: 'nothing to change' })
   .register(apiSchemas, { id: 'EditVm' });
@@ -76,12 +98,18 @@ export const Vm = z
     name: z.string(),
     state: z.enum(STATES),
     reason: z.string().optional().describe('why the VM stopped or crashed'),
-    cpus: z.int(),
-    memoryMiB: z.int(),
+    cpus: z.int().optional(),
+    memoryMiB: z.int().optional(),
     rssBytes: z.int().optional().describe('host memory of the VM process (resident set), while it runs'),
+    pid: z.int().optional().describe('the VM process, while it runs'),
+    startedAt: z.string().optional(),
     uptimeMs: z.number().optional(),
-    pid: z.int().optional(),
-    definition: z.record(z.string(), z.unknown()).describe('the VM definition document (vm.json)'),
+    error: z.string().optional().describe('set when the definition does not parse: the figures are missing'),
+    definition: z.record(z.string(), z.unknown()).optional().describe('the definition document (vm.json)'),
+    disks: z
+      .array(z.object({ path: z.string(), format: z.string(), readonly: z.boolean(), owned: z.boolean() }))
+      .optional()
+      .describe('with GET /api/vms/{name}: the disks, with absolute paths'),
   })
   .register(apiSchemas, { id: 'Vm' });
 

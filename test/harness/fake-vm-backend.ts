@@ -22,13 +22,6 @@ interface FakeVm {
   resizes: { cols: number; rows: number }[];
 }
 
-const mib = (size: string | undefined) => {
-  if (!size) return 1024;
-  const m = /^(\d+)([MG])$/i.exec(size);
-  if (!m) throw new BackendError('bad-input', `bad size ${size}`);
-  return Number(m[1]) * (m[2].toUpperCase() === 'G' ? 1024 : 1);
-};
-
 export class FakeVmBackend implements VmBackend {
   readonly vms = new Map<string, FakeVm>();
   private watchers = new Set<() => void>();
@@ -88,7 +81,7 @@ export class FakeVmBackend implements VmBackend {
       name: r.name,
       state: 'created',
       cpus: r.cpus ?? 1,
-      memoryMiB: mib(r.memory),
+      memoryMiB: r.memoryMiB ?? 1024,
       consoles: new Set(),
       listeners: new Set(),
       resizes: [],
@@ -103,7 +96,7 @@ export class FakeVmBackend implements VmBackend {
     const vm = this.find(name);
     if (vm.state === 'running' || vm.state === 'paused') throw new BackendError('wrong-state', `VM "${name}" runs`);
     if (r.cpus) vm.cpus = r.cpus;
-    if (r.memory) vm.memoryMiB = mib(r.memory);
+    if (r.memoryMiB) vm.memoryMiB = r.memoryMiB;
     return this.view(vm);
   }
 
