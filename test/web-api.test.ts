@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { startServer, type ApiServer } from '../src/web/server.js';
 import { loadOrCreateToken, tokenPath } from '../src/web/token.js';
 import { openApiPath } from '../src/web/openapi.js';
+import { allowedHosts } from '../src/web/guard.js';
 import { FakeVmBackend } from './harness/fake-vm-backend.js';
 import { apiCall, openWs, wsStatus } from './harness/api-client.js';
 
@@ -103,6 +104,13 @@ describe('web API with a fake backend', () => {
     assert.equal(await wsStatus(port, '/api/events', { token, headers: { host: 'evil.example' } }), 403);
     assert.deepEqual(backend.files(), before);
     assert.equal(backend.vms.size, 0);
+  });
+
+  it('accepts the loopback names only for a loopback address, and always with the right port', () => {
+    assert.deepEqual([...allowedHosts('127.0.0.1', 8080)].sort(), ['127.0.0.1:8080', '[::1]:8080', 'localhost:8080']);
+    assert.ok(allowedHosts('::1', 9).has('[::1]:9'));
+    assert.deepEqual([...allowedHosts('192.0.2.7', 80)], ['192.0.2.7:80']);
+    assert.ok(allowedHosts('0.0.0.0', 80).has('localhost:80'));
   });
 
   it("exchanges a page URL's ?token= for an HttpOnly SameSite=Strict cookie that needs the Origin to change state", async () => {
