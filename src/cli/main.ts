@@ -5,6 +5,7 @@ import { ESCAPE_HELP } from './console.js';
 import { UserError } from './errors.js';
 import { imgCommand } from './img.js';
 import { vmCommands } from './vm-commands.js';
+import { serveCommand } from '../web/serve-command.js';
 
 const collect = (value: string, previous: string[] = []) => [...previous, value];
 
@@ -85,6 +86,7 @@ export async function main(argv: string[]): Promise<number> {
 
   imgCommand(program);
   vmCommands(program);
+  serveCommand(program);
 
   try {
     await program.parseAsync(argv, { from: 'user' });
