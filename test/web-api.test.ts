@@ -9,7 +9,7 @@ import { loadOrCreateToken, tokenPath } from '../src/web/token.js';
 import { openApiPath } from '../src/web/openapi.js';
 import { allowedHosts } from '../src/web/guard.js';
 import { FakeVmBackend } from './harness/fake-vm-backend.js';
-import { apiCall, openWs, wsStatus } from './harness/api-client.js';
+import { actionLeaves, apiCall, openWs, wsStatus } from './harness/api-client.js';
 
 describe('web API with a fake backend', () => {
   let home: string;
@@ -194,17 +194,8 @@ describe('web API with a fake backend', () => {
     assert.equal((out.json()[0] as { type: string }).type, 'error');
     assert.deepEqual(backend.vms.get('vm1')!.resizes, [{ cols: 100, rows: 30 }]);
 
-    for (const [action, state] of [
-      ['pause', 'paused'],
-      ['resume', 'running'],
-    ] as const) {
-      const r = await apiCall(port, 'POST', '/api/vms/vm1/actions', { token, body: { action } });
-      assert.equal(r.status, 200, r.text);
-      assert.equal(
-        (await apiCall(port, 'GET', '/api/vms/vm1', { token }).then((x) => x.json as { state: string })).state,
-        state,
-      );
-    }
+    await actionLeaves(port, token, 'vm1', 'pause', 'paused');
+    await actionLeaves(port, token, 'vm1', 'resume', 'running');
     assert.equal(
       (await apiCall(port, 'POST', '/api/vms/vm1/actions', { token, body: { action: 'subscribe' } })).status,
       400,

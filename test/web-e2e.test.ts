@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { findCachedDebian, pullDebian } from '../src/images/debian.js';
 import { BIN, ManagerHome } from './harness/manager-cli.js';
-import { apiCall, openWs, wsStatus, type WsInbox } from './harness/api-client.js';
+import { actionLeaves, apiCall, openWs, wsStatus, type WsInbox } from './harness/api-client.js';
 
 /** Bounds a hang (a boot on a loaded CI machine takes minutes); not a timing assertion. */
 const WAIT_MS = 15 * 60_000;
@@ -131,14 +131,8 @@ test(
       assert.ok(vm.rssBytes! > 0, 'the VM process has a resident set');
       assert.ok(vm.uptimeMs! >= 0);
 
-      for (const [action, state] of [
-        ['pause', 'paused'],
-        ['resume', 'running'],
-      ] as const) {
-        const r = await apiCall(port, 'POST', '/api/vms/api/actions', { token, body: { action } });
-        assert.equal(r.status, 200, r.text);
-        assert.equal(((await apiCall(port, 'GET', '/api/vms/api', { token })).json as Vm).state, state);
-      }
+      await actionLeaves(port, token, 'api', 'pause', 'paused');
+      await actionLeaves(port, token, 'api', 'resume', 'running');
       await runInGuest(con, 'echo "after-$((2+3))"', /after-5/);
 
       const stop = await apiCall(port, 'POST', '/api/vms/api/actions', {

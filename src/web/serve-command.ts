@@ -4,6 +4,7 @@ import { isIP } from 'node:net';
 import { UserError } from '../cli/errors.js';
 import { Manager } from '../manager/client.js';
 import { typevisorHome } from '../manager/paths.js';
+import { processStartTicks } from '../manager/proc.js';
 import { isLoopback } from './guard.js';
 import { ManagerBackend } from './manager-backend.js';
 import { readServerInfo, removeServerInfo, serverInfoPath, writeServerInfo } from './server-info.js';
@@ -47,6 +48,7 @@ async function serve(opts: ServeOptions): Promise<void> {
   }
   writeServerInfo(home, {
     pid: process.pid,
+    startTicks: processStartTicks(process.pid) ?? 0,
     port: server.port,
     listen,
     url: server.url,

@@ -3,9 +3,12 @@ import { randomBytes } from 'node:crypto';
 import { closeSync, openSync, readFileSync, renameSync, unlinkSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
+import { isSameProcess } from '../manager/proc.js';
 
 const ServerInfoSchema = z.object({
   pid: z.int().positive(),
+  /** /proc/PID/stat start time: tells the server from a later process that got the same pid. */
+  startTicks: z.int().nonnegative(),
   port: z.int().min(1).max(65535),
   listen: z.string().max(100),
   url: z.string().max(300),
@@ -30,22 +33,13 @@ export function writeServerInfo(home: string, info: ServerInfo): void {
   renameSync(tmp, file);
 }
 
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
-
 /** The running server of `home`, or null (no file, a damaged one, or its process is gone). */
 export function readServerInfo(home: string): ServerInfo | null {
   try {
     const text = readFileSync(serverInfoPath(home), 'utf8');
     if (text.length > 4096) return null;
     const r = ServerInfoSchema.safeParse(JSON.parse(text));
-    return r.success && alive(r.data.pid) ? r.data : null;
+    return r.success && isSameProcess(r.data.pid, r.data.startTicks) ? r.data : null;
   } catch {
     return null;
   }

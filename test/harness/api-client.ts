@@ -1,4 +1,5 @@
 // HTTP and WebSocket calls to a local API server with full control of the headers (Host, Origin, Authorization, Cookie).
+import assert from 'node:assert/strict';
 import { request } from 'node:http';
 import { WebSocket } from 'ws';
 
@@ -118,4 +119,18 @@ export class WsInbox {
       await new Promise<void>((r) => this.waiters.push(r));
     }
   }
+}
+
+/** Sends `action` to the VM and checks the state the API then reports for it. */
+export async function actionLeaves(
+  port: number,
+  token: string,
+  vm: string,
+  action: string,
+  state: string,
+): Promise<void> {
+  const r = await apiCall(port, 'POST', `/api/vms/${vm}/actions`, { token, body: { action } });
+  assert.equal(r.status, 200, r.text);
+  const now = await apiCall(port, 'GET', `/api/vms/${vm}`, { token });
+  assert.equal((now.json as { state: string }).state, state, now.text);
 }
