@@ -6,7 +6,7 @@ export type HubMessage =
   | { event: 'list'; vms: VmView[]; at: string }
   | { event: 'state'; vm: string; state: VmState; reason?: string; at: string }
   | { event: 'created' | 'deleted'; vm: string; at: string }
-  | { event: 'guest'; vm: string; message: string; at: string };
+  | { event: 'guest' | 'log'; vm: string; message: string; at: string };
 
 /** How long to wait before subscribing again to a VM whose control socket refused. */
 const RETRY_MS = 500;
@@ -99,7 +99,7 @@ export class EventHub {
       if (!this.closed) void this.refresh();
     };
     const onEvent = (e: VmEvent) => {
-      if (e.event === 'guest') return this.emit({ event: 'guest', vm: name, message: e.message, at: e.at });
+      if (e.event !== 'state') return this.emit({ event: e.event, vm: name, message: e.message, at: e.at });
       const before = this.known.get(name);
       if (before && before.state === e.state && before.reason === e.reason) return;
       this.known.set(name, { state: e.state, reason: e.reason });

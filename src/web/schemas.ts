@@ -148,7 +148,7 @@ export const EventMessage = z
     }),
     z.object({ event: z.literal('created'), vm: z.string(), at: z.string() }),
     z.object({ event: z.literal('deleted'), vm: z.string(), at: z.string() }),
-    z.object({ event: z.literal('guest'), vm: z.string(), message: z.string(), at: z.string() }),
+    z.object({ event: z.enum(['guest', 'log']), vm: z.string(), message: z.string(), at: z.string() }),
   ])
   .register(apiSchemas, { id: 'Event' });
 
