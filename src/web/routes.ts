@@ -139,7 +139,7 @@ export const ROUTES = {
     websocket: {
       clientMessages: 'none (anything sent is ignored)',
       serverMessages:
-        'JSON text frames (Event): first {"event":"list"} with every VM, then "state", "created", "deleted" and "guest" events',
+        'JSON text frames (Event): first {"event":"list"} with every VM, then "state", "created", "deleted", "guest" and "log" events',
       schema: EventMessage,
     },
     responses: { 101: { description: 'switching to the WebSocket protocol' } },
