@@ -14,6 +14,8 @@
 // instruction. The compressed FP loads and stores and the reserved encodings go to TypeScript like their 32-bit forms.
 import { HS_PC, HS_RESERVATION, HS_X, TLB_ENTRIES } from '../../memory/layout.js';
 import { FunctionBody, I32, I64, ModuleBuilder, Op } from './wasm-emitter.js';
+import { COMPRESSED_FORMS } from '../isa/compressed.js';
+import { ISA_TABLE } from '../isa/table.js';
 
 /**
  * interp(limit, stopAtJump, loadTlb, storeTlb, fetchTlb (byte offsets)) -> retired << 1 | needsTypeScript, with pc read
@@ -123,7 +125,30 @@ function handlerMap(): Map<number, string> {
   rvc(0, ['c.addi4spn', null, 'c.lw', 'c.ld', null, null, 'c.sw', 'c.sd']);
   rvc(1, ['c.addi', 'c.addiw', 'c.li', 'c.lui', 'c.alu', 'c.j', 'c.beqz', 'c.bnez']);
   rvc(2, ['c.slli', null, 'c.lwsp', 'c.ldsp', 'c.cr', null, 'c.swsp', 'c.sdsp']);
+  checkAgainstTable(map);
   return map;
+}
+
+/**
+ * The selectors the ISA table says this interpreter runs: those of the rows marked `wasm` (every funct3 for rows without
+ * one) and the compressed slots with a form expanding to such a row. The handler map must have exactly these; each
+ * handler hands the encodings of its slot that no `wasm` row covers to TypeScript (test/isa-table.test.ts checks that).
+ */
+function checkAgainstTable(map: Map<number, string>): void {
+  const want = new Set<number>();
+  for (const e of ISA_TABLE) {
+    if (!e.wasm) continue;
+    const op5 = (e.match & 0x7f) >>> 2;
+    const f3s = e.mask & 0x7000 ? [(e.match >>> 12) & 7] : [0, 1, 2, 3, 4, 5, 6, 7];
+    for (const f3 of f3s) want.add((op5 << 3) | f3);
+  }
+  for (const f of COMPRESSED_FORMS) if (f.expands.wasm) want.add(RVC_SEL + (((f.match & 3) << 3) | (f.match >>> 13)));
+  const missing = [...want].filter((s) => !map.has(s));
+  const extra = [...map.keys()].filter((s) => !want.has(s));
+  if (missing.length || extra.length)
+    throw new Error(
+      `WebAssembly interpreter dispatch disagrees with the ISA table: missing ${missing}, extra ${extra}`,
+    );
 }
 
 const LOADS: Record<string, [number, number]> = {
