@@ -9,6 +9,7 @@ import { Bus } from '../src/bus/bus.js';
 import { MSTATUS_FS } from '../src/cpu/constants.js';
 import { disassemble } from '../src/cpu/disasm.js';
 import { Hart, StopReason } from '../src/cpu/hart.js';
+import { COMPRESSED_FORMS, findCompressed } from '../src/cpu/isa/compressed.js';
 import { ISA_TABLE, decodeIsa, type IsaEntry } from '../src/cpu/isa/table.js';
 import { discoverBlocks } from '../src/cpu/jit/decode.js';
 import { JitEngine } from '../src/cpu/jit/engine.js';
@@ -130,6 +131,37 @@ test('every table row reads as its name in GNU objdump (no aliases), and as ours
       bad.push(`${hex} (${e.name}): objdump "${withAliases[i]}" ours "${ours}"`);
   });
   assert.deepEqual(bad.slice(0, 30), [], `${bad.length} disagreements`);
+});
+
+test('every compressed form reads as its name in GNU objdump (no aliases), and its samples find the form', () => {
+  const rng = new Rng(8);
+  const parcels: number[] = [];
+  for (const f of COMPRESSED_FORMS) {
+    let found = 0;
+    for (let k = 0; k < 64 && found < 8; k++) {
+      const c = ((rng.u32() & ~f.mask) | f.match) & 0xffff;
+      if (findCompressed(c) !== f || f.reserved?.(c)) continue;
+      parcels.push(c);
+      found++;
+    }
+    assert.ok(found > 0, `${f.name}: no sample finds the form`);
+  }
+  const names = objdump(parcels, true).map((t) => t.split(' ')[0]);
+  assert.equal(names.length, parcels.length);
+  const bad: string[] = [];
+  parcels.forEach((c, i) => {
+    const f = findCompressed(c)!;
+    // objdump names the HINT and NOP encodings of some forms on their own.
+    const hint: Record<string, string[]> = {
+      'c.addi': ['c.nop'],
+      'c.srli': ['c.srli64'],
+      'c.srai': ['c.srai64'],
+      'c.slli': ['c.slli64'],
+    };
+    if (names[i] !== f.name && !(hint[f.name] ?? []).includes(names[i]))
+      bad.push(`${c.toString(16)} (${f.name}): objdump -M no-aliases "${names[i]}"`);
+  });
+  assert.deepEqual(bad, []);
 });
 
 const RAM = 64 * 1024;
