@@ -4,11 +4,13 @@ import { ISA_TABLE, type IsaEntry } from './table.js';
 
 /** Operand values of the expansion: register numbers and the immediate, as the 32-bit instruction takes them. */
 export interface Operands {
-  rd?: number;
-  rs1?: number;
-  rs2?: number;
-  imm?: number;
+  rd: number;
+  rs1: number;
+  rs2: number;
+  imm: number;
 }
+/** Operands in one object shape (the expansion of all 64K parcels stays monomorphic). */
+const o = (rd: number, rs1: number, rs2: number, imm: number): Operands => ({ rd, rs1, rs2, imm });
 
 export interface CompressedForm {
   /** The name the spec gives it (c.addi4spn ...). */
@@ -92,33 +94,33 @@ form(
   0x0000,
   Q,
   'addi',
-  (c) => ({ rd: rdp(c), rs1: 2, imm: addi4spn(c) }),
+  (c) => o(rdp(c), 2, 0, addi4spn(c)),
   (c) => addi4spn(c) === 0,
 );
-form('c.fld', 0x2000, Q, 'fld', (c) => ({ rd: rdp(c), rs1: rs1p(c), imm: uimmD(c) }));
-form('c.lw', 0x4000, Q, 'lw', (c) => ({ rd: rdp(c), rs1: rs1p(c), imm: uimmW(c) }));
-form('c.ld', 0x6000, Q, 'ld', (c) => ({ rd: rdp(c), rs1: rs1p(c), imm: uimmD(c) }));
-form('c.fsd', 0xa000, Q, 'fsd', (c) => ({ rs1: rs1p(c), rs2: rdp(c), imm: uimmD(c) }));
-form('c.sw', 0xc000, Q, 'sw', (c) => ({ rs1: rs1p(c), rs2: rdp(c), imm: uimmW(c) }));
-form('c.sd', 0xe000, Q, 'sd', (c) => ({ rs1: rs1p(c), rs2: rdp(c), imm: uimmD(c) }));
+form('c.fld', 0x2000, Q, 'fld', (c) => o(rdp(c), rs1p(c), 0, uimmD(c)));
+form('c.lw', 0x4000, Q, 'lw', (c) => o(rdp(c), rs1p(c), 0, uimmW(c)));
+form('c.ld', 0x6000, Q, 'ld', (c) => o(rdp(c), rs1p(c), 0, uimmD(c)));
+form('c.fsd', 0xa000, Q, 'fsd', (c) => o(0, rs1p(c), rdp(c), uimmD(c)));
+form('c.sw', 0xc000, Q, 'sw', (c) => o(0, rs1p(c), rdp(c), uimmW(c)));
+form('c.sd', 0xe000, Q, 'sd', (c) => o(0, rs1p(c), rdp(c), uimmD(c)));
 
 // Quadrant 1.
-form('c.addi', 0x0001, Q, 'addi', (c) => ({ rd: rd(c), rs1: rd(c), imm: imm6(c) })); // rd = 0: C.NOP and hints
+form('c.addi', 0x0001, Q, 'addi', (c) => o(rd(c), rd(c), 0, imm6(c))); // rd = 0: C.NOP and hints
 form(
   'c.addiw',
   0x2001,
   Q,
   'addiw',
-  (c) => ({ rd: rd(c), rs1: rd(c), imm: imm6(c) }),
+  (c) => o(rd(c), rd(c), 0, imm6(c)),
   (c) => rd(c) === 0,
 );
-form('c.li', 0x4001, Q, 'addi', (c) => ({ rd: rd(c), rs1: 0, imm: imm6(c) }));
+form('c.li', 0x4001, Q, 'addi', (c) => o(rd(c), 0, 0, imm6(c)));
 form(
   'c.addi16sp',
   0x6101,
   0xef83,
   'addi',
-  (c) => ({ rd: 2, rs1: 2, imm: addi16sp(c) }),
+  (c) => o(2, 2, 0, addi16sp(c)),
   (c) => addi16sp(c) === 0,
 );
 form(
@@ -126,12 +128,12 @@ form(
   0x6001,
   Q,
   'lui',
-  (c) => ({ rd: rd(c), imm: imm6(c) << 12 }),
+  (c) => o(rd(c), 0, 0, imm6(c) << 12),
   (c) => imm6(c) === 0,
 );
-form('c.srli', 0x8001, 0xec03, 'srli', (c) => ({ rd: rs1p(c), rs1: rs1p(c), imm: shamt(c) }));
-form('c.srai', 0x8401, 0xec03, 'srai', (c) => ({ rd: rs1p(c), rs1: rs1p(c), imm: shamt(c) }));
-form('c.andi', 0x8801, 0xec03, 'andi', (c) => ({ rd: rs1p(c), rs1: rs1p(c), imm: imm6(c) }));
+form('c.srli', 0x8001, 0xec03, 'srli', (c) => o(rs1p(c), rs1p(c), 0, shamt(c)));
+form('c.srai', 0x8401, 0xec03, 'srai', (c) => o(rs1p(c), rs1p(c), 0, shamt(c)));
+form('c.andi', 0x8801, 0xec03, 'andi', (c) => o(rs1p(c), rs1p(c), 0, imm6(c)));
 for (const [name, match, expands] of [
   ['c.sub', 0x8c01, 'sub'],
   ['c.xor', 0x8c21, 'xor'],
@@ -140,20 +142,20 @@ for (const [name, match, expands] of [
   ['c.subw', 0x9c01, 'subw'],
   ['c.addw', 0x9c21, 'addw'],
 ] as const)
-  form(name, match, 0xfc63, expands, (c) => ({ rd: rs1p(c), rs1: rs1p(c), rs2: rdp(c) }));
-form('c.j', 0xa001, Q, 'jal', (c) => ({ rd: 0, imm: jImm(c) }));
-form('c.beqz', 0xc001, Q, 'beq', (c) => ({ rs1: rs1p(c), rs2: 0, imm: bImm(c) }));
-form('c.bnez', 0xe001, Q, 'bne', (c) => ({ rs1: rs1p(c), rs2: 0, imm: bImm(c) }));
+  form(name, match, 0xfc63, expands, (c) => o(rs1p(c), rs1p(c), rdp(c), 0));
+form('c.j', 0xa001, Q, 'jal', (c) => o(0, 0, 0, jImm(c)));
+form('c.beqz', 0xc001, Q, 'beq', (c) => o(0, rs1p(c), 0, bImm(c)));
+form('c.bnez', 0xe001, Q, 'bne', (c) => o(0, rs1p(c), 0, bImm(c)));
 
 // Quadrant 2.
-form('c.slli', 0x0002, Q, 'slli', (c) => ({ rd: rd(c), rs1: rd(c), imm: shamt(c) }));
-form('c.fldsp', 0x2002, Q, 'fld', (c) => ({ rd: rd(c), rs1: 2, imm: ldsp(c) }));
+form('c.slli', 0x0002, Q, 'slli', (c) => o(rd(c), rd(c), 0, shamt(c)));
+form('c.fldsp', 0x2002, Q, 'fld', (c) => o(rd(c), 2, 0, ldsp(c)));
 form(
   'c.lwsp',
   0x4002,
   Q,
   'lw',
-  (c) => ({ rd: rd(c), rs1: 2, imm: lwsp(c) }),
+  (c) => o(rd(c), 2, 0, lwsp(c)),
   (c) => rd(c) === 0,
 );
 form(
@@ -161,7 +163,7 @@ form(
   0x6002,
   Q,
   'ld',
-  (c) => ({ rd: rd(c), rs1: 2, imm: ldsp(c) }),
+  (c) => o(rd(c), 2, 0, ldsp(c)),
   (c) => rd(c) === 0,
 );
 form(
@@ -169,37 +171,43 @@ form(
   0x8002,
   0xf07f,
   'jalr',
-  (c) => ({ rd: 0, rs1: rd(c), imm: 0 }),
+  (c) => o(0, rd(c), 0, 0),
   (c) => rd(c) === 0,
 );
-form('c.mv', 0x8002, 0xf003, 'add', (c) => ({ rd: rd(c), rs1: 0, rs2: rs2(c) }));
-form('c.ebreak', 0x9002, 0xffff, 'ebreak', () => ({}));
-form('c.jalr', 0x9002, 0xf07f, 'jalr', (c) => ({ rd: 1, rs1: rd(c), imm: 0 }));
-form('c.add', 0x9002, 0xf003, 'add', (c) => ({ rd: rd(c), rs1: rd(c), rs2: rs2(c) }));
-form('c.fsdsp', 0xa002, Q, 'fsd', (c) => ({ rs1: 2, rs2: rs2(c), imm: sdsp(c) }));
-form('c.swsp', 0xc002, Q, 'sw', (c) => ({ rs1: 2, rs2: rs2(c), imm: swsp(c) }));
-form('c.sdsp', 0xe002, Q, 'sd', (c) => ({ rs1: 2, rs2: rs2(c), imm: sdsp(c) }));
+form('c.mv', 0x8002, 0xf003, 'add', (c) => o(rd(c), 0, rs2(c), 0));
+form('c.ebreak', 0x9002, 0xffff, 'ebreak', () => o(0, 0, 0, 0));
+form('c.jalr', 0x9002, 0xf07f, 'jalr', (c) => o(1, rd(c), 0, 0));
+form('c.add', 0x9002, 0xf003, 'add', (c) => o(rd(c), rd(c), rs2(c), 0));
+form('c.fsdsp', 0xa002, Q, 'fsd', (c) => o(0, 2, rs2(c), sdsp(c)));
+form('c.swsp', 0xc002, Q, 'sw', (c) => o(0, 2, rs2(c), swsp(c)));
+form('c.sdsp', 0xe002, Q, 'sd', (c) => o(0, 2, rs2(c), sdsp(c)));
 
 /** Every RV64C form, in lookup order. */
 export const COMPRESSED_FORMS: readonly CompressedForm[] = forms;
 
+/** The letters of a row's template that place an operand, computed once per row. */
+const letters: (string[] | undefined)[] = [];
+function operandLetters(e: IsaEntry): string[] {
+  return (letters[e.index] ??= [...e.format].filter((ch) => 'dDsStTi>qubj'.includes(ch)));
+}
+
 /** The 32-bit word of table row `e` with the given operands, placed as its operand template says. */
 export function encode(e: IsaEntry, ops: Operands): number {
   let w = e.match;
-  const imm = ops.imm ?? 0;
-  for (const ch of e.format) {
+  const imm = ops.imm;
+  for (const ch of operandLetters(e)) {
     switch (ch) {
       case 'd':
       case 'D':
-        w |= (ops.rd ?? 0) << 7;
+        w |= ops.rd << 7;
         break;
       case 's':
       case 'S':
-        w |= (ops.rs1 ?? 0) << 15;
+        w |= ops.rs1 << 15;
         break;
       case 't':
       case 'T':
-        w |= (ops.rs2 ?? 0) << 20;
+        w |= ops.rs2 << 20;
         break;
       case 'i':
         w |= (imm & 0xfff) << 20;

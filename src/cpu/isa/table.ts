@@ -334,13 +334,18 @@ row('D', 'fp', 'fmv.d.x', 0x53 | f7(0x79), OP | F7 | F3 | RS2, 'D,s', FP);
 /** Every RV64G instruction, in lookup order. */
 export const ISA_TABLE: readonly IsaEntry[] = rows;
 
-/** The rows bucketed by major opcode (bits 6..0), in table order. */
-const byMajor: IsaEntry[][] = Array.from({ length: 128 }, () => []);
-for (const e of rows) byMajor[e.match & 0x7f].push(e);
+/**
+ * The rows by major opcode (bits 6..0) and funct3 (bits 14..12), in table order; a row whose mask leaves funct3 open is
+ * in all eight of its opcode's buckets. Most buckets hold one to three rows.
+ */
+const buckets: IsaEntry[][] = Array.from({ length: 1024 }, () => []);
+for (const e of rows)
+  for (let f = 0; f < 8; f++)
+    if ((e.mask & 0x7000) === 0 || ((e.match >>> 12) & 7) === f) buckets[((e.match & 0x7f) << 3) | f].push(e);
 
 /** The instruction a 32-bit word encodes, or undefined when it is none (an illegal instruction). */
 export function decodeIsa(w: number): IsaEntry | undefined {
-  for (const e of byMajor[w & 0x7f]) if ((w & e.mask) === e.match) return e;
+  for (const e of buckets[((w & 0x7f) << 3) | ((w >>> 12) & 7)]) if ((w & e.mask) === e.match) return e;
   return undefined;
 }
 

@@ -1,5 +1,5 @@
 // Block discovery for the translator: which instructions of one guest page form translatable basic blocks.
-import { decodeIsa, type IsaEntry } from '../isa/table.js';
+import { ISA_TABLE, decodeIsa, type IsaEntry } from '../isa/table.js';
 
 /** Instruction classes the translator distinguishes while discovering blocks. */
 export const Kind = { Plain: 0, Branch: 1, Jal: 2, Jalr: 3, Interp: 4 } as const;
@@ -26,6 +26,11 @@ export const MAX_BLOCK_INSNS = 128;
 
 /** Reads the halfword at a page offset (0..4094). */
 export type ParcelReader = (off: number) => number;
+
+/** Block-discovery kind of each ISA table row. */
+const BLOCK_KIND = Int8Array.from(ISA_TABLE, (e) =>
+  e.kind === 'branch' ? Kind.Branch : e.kind === 'jal' ? Kind.Jal : e.kind === 'jalr' ? Kind.Jalr : Kind.Plain,
+);
 
 /** The table row of an (expanded) instruction the translator emits code for, or undefined: the interpreter runs it. */
 export function translatable(insn: number): IsaEntry | undefined {
