@@ -57,15 +57,7 @@ export function decodeAt(read: ParcelReader, off: number, cexp: Int32Array, stra
   }
   const entry = translatable(insn);
   if (entry === undefined) return null;
-  const kind =
-    entry.kind === 'branch'
-      ? Kind.Branch
-      : entry.kind === 'jal'
-        ? Kind.Jal
-        : entry.kind === 'jalr'
-          ? Kind.Jalr
-          : Kind.Plain;
-  return { off, insn, len, kind, entry };
+  return { off, insn, len, kind: BLOCK_KIND[entry.index], entry };
 }
 
 export function branchImm(insn: number): number {
