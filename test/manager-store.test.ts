@@ -360,7 +360,7 @@ test('control requests are checked: bad JSON, unknown actions, bad fields and ov
   assert.ok(stop.ok);
   const cases: [string, string, RegExp][] = [
     ['{', 'bad-request', /not JSON/],
-    ['{"id": 3, "action": "explode"}', 'unknown-action', /unknown action "explode" \(known: info, /],
+    ['{"id": 3, "action": "explode"}', 'unknown-action', /unknown action "explode" \(known: start, info, /],
     ['{"id": 3, "action": "stop", "timeoutMs": -1}', 'bad-request', /timeoutMs/],
     ['{"id": 3, "action": "pause", "extra": 1}', 'bad-request', /extra/],
     ['{"action": "pause"}', 'bad-request', /id/],

@@ -3,6 +3,7 @@ import { closeSync, existsSync, openSync, readSync, statSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Command, Option } from 'commander';
 import { humanSize } from '../manager/admission.js';
+import { formatStats, type VmStats } from '../vmm/stats.js';
 import { Manager, ManagerError, type VmSummary } from '../manager/client.js';
 import type { ManagerErrorKind } from '../manager/errors.js';
 import { parseDiskSpec, parseNicSpec } from './devices.js';
@@ -315,8 +316,8 @@ export function vmCommands(program: Command): void {
     .argument('<name>')
     .action(
       run(async (name: string) => {
-        const r = (await mgr().act(name, { action: 'stats' })) as { report: string };
-        process.stdout.write(`${r.report}\n`);
+        const r = (await mgr().act(name, { action: 'stats' })) as VmStats;
+        process.stdout.write(`${formatStats(r)}\n`);
       }),
     );
 

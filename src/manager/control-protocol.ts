@@ -6,6 +6,7 @@ const Id = z.union([z.int(), z.string().max(100)]);
 
 /** Every request the control socket accepts, checked before it reaches the VM. */
 export const ControlRequestSchema = z.discriminatedUnion('action', [
+  z.strictObject({ id: Id, action: z.literal('start') }),
   z.strictObject({ id: Id, action: z.literal('info') }),
   z.strictObject({ id: Id, action: z.literal('stats') }),
   z.strictObject({ id: Id, action: z.literal('pause') }),
@@ -27,7 +28,7 @@ export const ControlRequestSchema = z.discriminatedUnion('action', [
   z.strictObject({ id: Id, action: z.literal('subscribe') }),
 ]);
 
-export const KNOWN_ACTIONS = ['info', 'stats', 'pause', 'resume', 'stop', 'kill', 'reset', 'console-size', 'subscribe'];
+export const KNOWN_ACTIONS = ['start', 'info', 'stats', 'pause', 'resume', 'stop', 'kill', 'reset', 'console-size', 'subscribe'];
 
 /** Checks one request line: the request, or the error to reply with (and the id, when the line had one). */
 export function parseControlRequest(

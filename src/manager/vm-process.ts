@@ -3,6 +3,8 @@ import { createConnection, createServer, type Server, type Socket } from 'node:n
 import { rmSync } from 'node:fs';
 import { basename, dirname, resolve } from 'node:path';
 import type { ControlReply, VmEvent, VmState } from '../vmm/actions.js';
+import { buildVm } from '../vmm/builder.js';
+import { VmError, type Vm } from '../vmm/vm.js';
 import { CappedLog } from './capped-log.js';
 import { parseControlRequest } from './control-protocol.js';
 import { ManagerError } from './errors.js';
@@ -10,8 +12,8 @@ import { LineSplitter } from './lines.js';
 import { ensureSocketDir, vmPaths, type VmPaths } from './paths.js';
 import { processStartTicks } from './proc.js';
 import { writeRuntimeStateSync, type RuntimeState } from './runtime-state.js';
+import { machineDescription } from './machine-description.js';
 import { readDefinition } from './store.js';
-import { VmRuntime } from './vm-runtime.js';
 
 /** A console or event client that stops reading is dropped once this much output waits for it. */
 const MAX_PENDING_BYTES = 4 * 1024 * 1024;
@@ -108,24 +110,21 @@ async function main(vmDir: string): Promise<number> {
   const consoleLog = new CappedLog(paths.consoleLog);
   const fanout = new ConsoleFanout(consoleLog);
 
-  let vm: VmRuntime;
+  let vm: Vm;
   try {
-    const def = readDefinition(paths);
-    vm = await VmRuntime.build(def, paths.dir, {
-      consoleOut: (b) => fanout.out(b),
-      onState: (state, reason) => {
-        record(state, reason);
-        log(`state ${state}${reason ? `: ${reason}` : ''}`);
-        for (const s of subscribers) send(s, { event: 'state', state, reason, at: new Date().toISOString() });
-      },
-      log,
-    });
+    vm = await buildVm(machineDescription(paths, readDefinition(paths)), { log });
   } catch (e) {
     const reason = `failed to start: ${(e as Error).message}`;
     log(reason);
     record('stopped', reason);
     return e instanceof ManagerError && e.kind === 'bad-input' ? 2 : 1;
   }
+  vm.attachConsole((b) => fanout.out(b));
+  vm.subscribe((e) => {
+    if (e.event === 'state') record(e.state, e.reason);
+    log(e.event === 'state' ? `state ${e.state}${e.reason ? `: ${e.reason}` : ''}` : `${e.event}: ${e.message}`);
+    for (const s of subscribers) send(s, e);
+  });
 
   const sockets = new Set<Socket>();
   const control = createServer((sock) => {
@@ -150,7 +149,7 @@ async function main(vmDir: string): Promise<number> {
             if (req.action === 'subscribe') subscribers.add(sock);
           },
           (e: unknown) => {
-            const code = e instanceof ManagerError && e.kind === 'wrong-state' ? 'wrong-state' : 'failed';
+            const code = e instanceof VmError ? e.code : 'failed';
             send(sock, { id: req.id, ok: false, error: { code, message: (e as Error).message } });
           },
         );
@@ -170,29 +169,35 @@ async function main(vmDir: string): Promise<number> {
       fanout.clients.delete(sock);
     });
     sock.on('error', () => undefined);
-    sock.on('data', (d: Buffer) => vm.input(new Uint8Array(d)));
+    // Input waits in the VM's bounded queue until the guest takes it; a full queue pauses this client's socket.
+    sock.on('data', (d: Buffer) => {
+      if (!vm.writeConsole(new Uint8Array(d))) {
+        sock.pause();
+        void vm.consoleDrained().then(() => sock.resume());
+      }
+    });
   });
   await listen(control, paths.controlSocket);
   await listen(console_, paths.consoleSocket);
 
   const terminate = (signal: string) => {
     log(`${signal}: powering off`);
-    void vm.act({ action: 'kill' }).catch(() => undefined);
+    if (vm.state === 'running' || vm.state === 'paused' || vm.state === 'stopping')
+      void vm.kill(`powered off by ${signal}`).catch(() => undefined);
   };
   process.on('SIGTERM', () => terminate('SIGTERM'));
   process.on('SIGINT', () => terminate('SIGINT'));
   process.on('SIGHUP', () => undefined);
 
-  const end = await vm.run();
+  vm.start();
+  await vm.finished;
+  // Replies to actions that ended the VM (stop, kill) are written on the turns after it ended.
+  await new Promise((r) => setImmediate(r));
   fanout.flush();
-  // The sockets go first, so no client connects to a VM that is ending; then the final state.
+  // The final state was recorded and sent to subscribers as the VM's last event; the sockets go now.
   control.close();
   console_.close();
   for (const s of [paths.controlSocket, paths.consoleSocket]) rmSync(s, { force: true });
-  record(end.state, end.reason);
-  log(`state ${end.state}: ${end.reason}`);
-  for (const s of subscribers)
-    send(s, { event: 'state', state: end.state, reason: end.reason, at: new Date().toISOString() });
   await Promise.all(
     [...sockets].map(
       (s) =>
@@ -207,7 +212,7 @@ async function main(vmDir: string): Promise<number> {
     ),
   );
   consoleLog.close();
-  return end.state === 'crashed' ? 1 : 0;
+  return vm.state === 'crashed' ? 1 : 0;
 }
 
 const dir = process.argv[2];

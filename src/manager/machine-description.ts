@@ -1,0 +1,20 @@
+// A definition as the vmm builder's machine description: what the VM process builds its Vm from.
+import type { MachineDescription } from '../vmm/builder.js';
+import type { Definition } from './definition.js';
+import type { VmPaths } from './paths.js';
+import { diskPath } from './store.js';
+
+export function machineDescription(paths: VmPaths, def: Definition): MachineDescription {
+  const b = def.boot;
+  const cmdline = b.cmdline !== undefined ? { cmdline: b.cmdline } : {};
+  const initrd = b.initrd !== undefined ? { initrd: b.initrd } : {};
+  return {
+    name: def.name,
+    memoryBytes: def.memoryMiB * 1024 * 1024,
+    cpus: def.cpus,
+    boot: b.image ? { image: b.image, ...initrd, ...cmdline } : { kernel: b.kernel!, ...initrd, ...cmdline },
+    // The recorded format is stated: the image is never probed again.
+    disks: def.disks.map((d) => ({ path: diskPath(paths, d), format: d.format, readOnly: d.readonly })),
+    nics: def.nics.map((n) => ({ kind: n.mode, path: n.socket, mac: n.mac })),
+  };
+}
