@@ -164,9 +164,13 @@ test(
       assert.equal(killed.code, 0, killed.stderr);
       assert.equal((await list(h)).get('b')!.state, 'stopped');
 
-      // Stop a, start it again, and it boots to a shell once more.
+      // Stop a: the guest is asked through its power key and shuts down, then start it again.
+      const beforeStop = logSize(h, 'a');
       const stop = await h.tv('stop', 'a');
       assert.equal(stop.code, 0, stop.stderr);
+      assert.match(stop.stderr, /typevisor: a stopped: the guest powered off/);
+      const shutdown = readFileSync(join(h.dir, 'vms', 'a', 'console.log'), 'latin1').slice(beforeStop);
+      assert.match(shutdown, /The system is going down NOW!/);
       vms = await list(h);
       assert.equal(vms.get('a')!.state, 'stopped');
       assert.equal(vms.get('a')!.pid, undefined);

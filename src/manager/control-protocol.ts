@@ -28,7 +28,18 @@ export const ControlRequestSchema = z.discriminatedUnion('action', [
   z.strictObject({ id: Id, action: z.literal('subscribe') }),
 ]);
 
-export const KNOWN_ACTIONS = ['start', 'info', 'stats', 'pause', 'resume', 'stop', 'kill', 'reset', 'console-size', 'subscribe'];
+export const KNOWN_ACTIONS = [
+  'start',
+  'info',
+  'stats',
+  'pause',
+  'resume',
+  'stop',
+  'kill',
+  'reset',
+  'console-size',
+  'subscribe',
+];
 
 /** Checks one request line: the request, or the error to reply with (and the id, when the line had one). */
 export function parseControlRequest(
