@@ -1,11 +1,11 @@
 // `typevisor img create|info|check|convert`: disk image tools in the manner of qemu-img.
-import { existsSync } from 'node:fs';
+import { existsSync, statSync, type Stats } from 'node:fs';
 import { resolve } from 'node:path';
 import { Command } from 'commander';
 import { UserError } from './errors.js';
 import { parseSize } from './size.js';
 import { DiskError, type BlockBackend, type DiskFormat } from '../disk/backend.js';
-import { openDisk, parseFormat, probeFormat, resolveBacking } from '../disk/open.js';
+import { chainFiles, openDisk, parseFormat, probeFormat, resolveBacking } from '../disk/open.js';
 import { RawBackend } from '../disk/raw.js';
 import { createQcow2, type CreateQcow2Options } from '../disk/qcow2/create.js';
 import { checkQcow2, type CheckResult } from '../disk/qcow2/check.js';
@@ -225,14 +225,21 @@ async function convert(
     const src = await openDisk(srcPath, { readOnly: true, format: inFmt });
     let dst: BlockBackend | undefined;
     try {
+      refuseChainMember(src, dstPath);
       if (outFmt === 'raw') await RawBackend.create(dstPath, src.size);
       else await createQcow2(dstPath, src.size, qopts);
       dst = await openDisk(dstPath, { format: outFmt });
       const grain = qopts.clusterSize ?? 65536;
       const chunk = grain * Math.max(1, Math.floor((4 << 20) / grain));
       const buf = new Uint8Array(chunk);
-      for (let pos = 0; pos < src.size; pos += chunk) {
-        const len = Math.min(chunk, src.size - pos);
+      for (let pos = 0, len = 0; pos < src.size; pos += len) {
+        len = Math.min(chunk, src.size - pos);
+        // Ranges the source does not store (holes, unallocated clusters) are not read at all.
+        const status = await src.blockStatus?.(pos, len);
+        if (status) {
+          len = status.length;
+          if (status.zero) continue;
+        }
         const part = buf.subarray(0, len);
         await src.read(pos, part);
         let runStart = -1;
@@ -252,6 +259,22 @@ async function convert(
       await dst?.close();
     }
   });
+}
+
+/** The destination must not be the source or an image of its backing chain, whichever links name it. */
+function refuseChainMember(src: BlockBackend, dstPath: string): void {
+  let st: Stats;
+  try {
+    st = statSync(dstPath);
+  } catch {
+    return; // does not exist yet
+  }
+  const chain = chainFiles(src);
+  const i = chain.findIndex((f) => f.dev === st.dev && f.ino === st.ino);
+  if (i >= 0)
+    throw new UserError(
+      `${dstPath} is ${i === 0 ? 'the source image' : `${chain[i].path}, in the source's backing chain`}: refusing to overwrite it`,
+    );
 }
 
 function isZero(b: Uint8Array): boolean {

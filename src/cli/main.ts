@@ -43,8 +43,8 @@ export async function main(argv: string[]): Promise<number> {
     .option('--stats', 'print virtualization statistics on exit (SIGUSR1 prints them while running)')
     .option('--no-reboot', 'exit when the guest resets instead of restarting it')
     .option(
-      '--disk <file[,readonly]>',
-      'attach a disk image (raw or qcow2, backing chains followed) as virtio-blk; repeatable',
+      '--disk <file[,readonly][,format=raw|qcow2]>',
+      'attach a disk image (raw or qcow2, backing chains followed) as virtio-blk; state the format: probing is unsafe; repeatable',
       collect,
     )
     .option(

@@ -10,6 +10,12 @@ export interface BlockBackend {
   write(offset: number, data: Uint8Array): Promise<void>;
   /** Writes back cached metadata and fsyncs: every write completed before it is durable afterwards. */
   flush(): Promise<void>;
+  /**
+   * How the range starting at offset begins: `zero` bytes read as zeros without being stored (holes, unallocated
+   * clusters), the others may hold data; `length` (at least 1, at most the given length) says how far that holds.
+   * Optional: without it every byte may hold data. Lets copies skip what is not there.
+   */
+  blockStatus?(offset: number, length: number): Promise<{ zero: boolean; length: number }>;
   /** Tells the backend the range is unused (reads may then return zeros). Optional. */
   discard?(offset: number, length: number): Promise<void>;
   close(): Promise<void>;

@@ -2,6 +2,12 @@
 import { constants, type Stats } from 'node:fs';
 import { open, stat, type FileHandle } from 'node:fs/promises';
 import { DiskError } from './backend.js';
+import { ImageLock } from './lock.js';
+import { libc } from './libc.js';
+
+const SEEK_DATA = 3,
+  SEEK_HOLE = 4,
+  ENXIO = 6;
 
 /** What a non-regular file is, for messages. */
 function kindOf(st: Stats): string {
@@ -38,6 +44,8 @@ export async function checkRegularFile(path: string): Promise<Stats> {
 }
 
 export class ImageFile {
+  private closed = false;
+
   private constructor(
     private readonly fh: FileHandle,
     readonly path: string,
@@ -45,8 +53,15 @@ export class ImageFile {
     /** Device and inode, which name the file whatever path (symbolic or hard link) led to it. */
     readonly dev: number,
     readonly ino: number,
+    /** Null where the host has no OFD locks. */
+    readonly lock: ImageLock | null,
   ) {}
 
+  /**
+   * Opens an image and locks it as QEMU does (docs/disk-safety.md): shared for reading, exclusive of other writers
+   * and readers for writing. A conflict with another process, QEMU included, or with another open of the same file
+   * in this one, is a DiskError.
+   */
   static async open(path: string, readOnly: boolean): Promise<ImageFile> {
     await checkRegularFile(path);
     // O_NONBLOCK: should a FIFO replace the file between the check and the open, open returns at once (and the
@@ -58,27 +73,40 @@ export class ImageFile {
     } catch (e) {
       throw openError(path, e);
     }
-    const st = await fh.stat();
-    if (!st.isFile()) {
+    try {
+      const st = await fh.stat();
+      if (!st.isFile())
+        throw new DiskError(`${path}: is ${kindOf(st)}, not a regular file: only regular files are images`);
+      const lock = ImageLock.acquire(fh.fd, path, st.dev, st.ino, readOnly ? 'read' : 'write');
+      return new ImageFile(fh, path, readOnly, st.dev, st.ino, lock);
+    } catch (e) {
       await fh.close();
-      throw new DiskError(`${path}: is ${kindOf(st)}, not a regular file: only regular files are images`);
+      throw e;
     }
-    return new ImageFile(fh, path, readOnly, st.dev, st.ino);
   }
 
+  /**
+   * Creates an image file, or empties an existing one — only once it holds the write lock (as QEMU's raw_co_create),
+   * so a file another process uses is refused rather than truncated under it.
+   */
   static async create(path: string): Promise<ImageFile> {
+    let fh: FileHandle;
     try {
-      const fh = await open(path, 'w+');
-      const st = await fh.stat();
-      return new ImageFile(fh, path, false, st.dev, st.ino);
+      fh = await open(path, constants.O_RDWR | constants.O_CREAT | constants.O_NONBLOCK, 0o666);
     } catch (e) {
       throw new DiskError(`${path}: cannot create: ${(e as Error).message}`);
     }
-  }
-
-  /** The file descriptor, for the advisory locks of lock.ts. */
-  get fd(): number {
-    return this.fh.fd;
+    try {
+      const st = await fh.stat();
+      if (!st.isFile())
+        throw new DiskError(`${path}: is ${kindOf(st)}, not a regular file: cannot create an image there`);
+      const lock = ImageLock.acquire(fh.fd, path, st.dev, st.ino, 'write');
+      await fh.truncate(0);
+      return new ImageFile(fh, path, false, st.dev, st.ino, lock);
+    } catch (e) {
+      await fh.close();
+      throw e;
+    }
   }
 
   async size(): Promise<number> {
@@ -88,6 +116,21 @@ export class ImageFile {
   /** Allocated bytes on the host file system (like du). */
   async allocatedBytes(): Promise<number> {
     return (await this.fh.stat()).blocks * 512;
+  }
+
+  /**
+   * Whether the file stores data at position, and for how many bytes from there (at most length), from the file
+   * system's hole map (lseek SEEK_DATA/SEEK_HOLE). Where the host cannot tell, everything is data.
+   */
+  dataAt(position: number, length: number): { data: boolean; length: number } {
+    const c = libc();
+    if (!c) return { data: true, length };
+    const data = c.lseek(this.fh.fd, position, SEEK_DATA);
+    if (data < 0) return c.errno() === ENXIO ? { data: false, length } : { data: true, length };
+    if (data > position) return { data: false, length: Math.min(length, data - position) };
+    const hole = c.lseek(this.fh.fd, position, SEEK_HOLE);
+    if (hole <= position) return { data: true, length };
+    return { data: true, length: Math.min(length, hole - position) };
   }
 
   /** Node silently writes at the current file position for offsets it cannot represent: refuse them here. */
@@ -125,6 +168,9 @@ export class ImageFile {
     await this.fh.sync();
   }
   async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    this.lock?.release();
     await this.fh.close();
   }
 }

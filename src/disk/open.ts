@@ -3,12 +3,26 @@ import { realpath } from 'node:fs/promises';
 import { dirname, isAbsolute, resolve } from 'node:path';
 import { DiskError, type BlockBackend, type DiskFormat, type OpenDiskOptions } from './backend.js';
 import { ImageFile } from './file.js';
+import { lockingAvailable } from './lock.js';
 import { RawBackend } from './raw.js';
 import { PROBE_BYTES, probeBytes } from './probe.js';
 import { parseHeader, type Qcow2Header } from './qcow2/header.js';
 import { Qcow2Backend } from './qcow2/qcow2.js';
 
 const MAX_CHAIN = 64;
+
+/** The files an opened image reads, by device and inode: its own and those of its backing chain. */
+export interface ImageIdentity {
+  path: string;
+  dev: number;
+  ino: number;
+}
+const chains = new WeakMap<BlockBackend, ImageIdentity[]>();
+
+/** The files behind a backend from openDisk: the image and every image of its backing chain. */
+export function chainFiles(backend: BlockBackend): ImageIdentity[] {
+  return chains.get(backend) ?? [];
+}
 
 /** Probes an image's format from its first sector; formats we recognise but do not open are refused. */
 export async function probeFormat(path: string): Promise<DiskFormat> {
@@ -56,7 +70,18 @@ export async function readQcow2Header(file: ImageFile): Promise<Qcow2Header> {
  * the image could have written that header, naming any host file (docs/disk-safety.md).
  */
 export async function openDisk(path: string, opts: OpenDiskOptions = {}): Promise<BlockBackend> {
+  if (!lockingAvailable() && !lockWarned) {
+    lockWarned = true;
+    opts.warn?.('images cannot be locked on this host (no OFD locks): nothing stops two processes writing one image');
+  }
   return openChain(path, opts.readOnly ?? false, opts.format, opts, [], MAX_CHAIN, null);
+}
+let lockWarned = false;
+
+function identify(backend: BlockBackend, file: ImageFile, backing: BlockBackend | null): BlockBackend {
+  const own = { path: file.path, dev: file.dev, ino: file.ino };
+  chains.set(backend, [own, ...(backing ? chainFiles(backing) : [])]);
+  return backend;
 }
 
 async function openChain(
@@ -81,6 +106,7 @@ async function openChain(
   if (fmt === 'raw') {
     const guard = probed && !readOnly;
     const raw = await RawBackend.open(path, readOnly, { guardSector0: guard });
+    identify(raw, raw.imageFile, null);
     if (guard)
       opts.warn?.(
         `the format of ${path} was not given and probing guessed raw: probing is unsafe, so guest writes that would ` +
@@ -100,7 +126,7 @@ async function openChain(
       backing = await openChain(bpath, true, bfmt, opts, [...seen, real], depth - 1, path);
     }
     try {
-      return await Qcow2Backend.open(file, header, backing, readOnly);
+      return identify(await Qcow2Backend.open(file, header, backing, readOnly), file, backing);
     } catch (e) {
       await backing?.close();
       throw e;

@@ -48,6 +48,12 @@ export class RawBackend implements BlockBackend {
     await this.file.readAt(offset, buf);
   }
 
+  async blockStatus(offset: number, length: number): Promise<{ zero: boolean; length: number }> {
+    checkRange(this.size, offset, length);
+    const r = this.file.dataAt(offset, length);
+    return { zero: !r.data, length: r.length };
+  }
+
   async write(offset: number, data: Uint8Array): Promise<void> {
     if (this.readOnly) throw new DiskError(`${this.file.path}: read-only`);
     checkRange(this.size, offset, data.length);

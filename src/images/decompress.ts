@@ -70,11 +70,31 @@ export async function* decompressChunks(data: Uint8Array, kind: Compression): As
   }
 }
 
-/** Decompresses a whole buffer into one buffer. */
-export async function decompress(data: Uint8Array, kind: Compression): Promise<Buffer> {
+/** The default bound on decompress()'s output: more than any index or kernel the image builder reads. */
+export const DEFAULT_MAX_DECOMPRESSED = 1 << 30;
+
+/** Decompresses a whole buffer into one buffer of at most maxBytes; more is an error, found before it is allocated. */
+export async function decompress(
+  data: Uint8Array,
+  kind: Compression,
+  maxBytes = DEFAULT_MAX_DECOMPRESSED,
+): Promise<Buffer> {
+  const tooLarge = () => new Error(`compressed data (${kind}) expands to more than ${maxBytes} bytes`);
   if (kind === 'none') return Buffer.from(data);
-  if (kind === 'gzip') return gunzipSync(data);
+  if (kind === 'gzip') {
+    try {
+      return gunzipSync(data, { maxOutputLength: maxBytes });
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE') throw tooLarge();
+      throw e;
+    }
+  }
   const parts: Uint8Array[] = [];
-  for await (const chunk of decompressChunks(data, kind)) parts.push(chunk);
+  let total = 0;
+  for await (const chunk of decompressChunks(data, kind)) {
+    total += chunk.length;
+    if (total > maxBytes) throw tooLarge();
+    parts.push(chunk);
+  }
   return Buffer.concat(parts);
 }

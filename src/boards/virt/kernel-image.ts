@@ -1,6 +1,18 @@
 // Linux RISC-V kernel Image loading: header validation (Documentation/arch/riscv/boot-image-header.rst).
 import { gunzipSync } from 'node:zlib';
 
+function gunzipBounded(data: Uint8Array, name: string, maxBytes: number): Uint8Array {
+  try {
+    return new Uint8Array(gunzipSync(data, { maxOutputLength: maxBytes }));
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE')
+      throw new Error(
+        `${name}: the gzip-compressed kernel expands to more than ${Math.floor(maxBytes / 2 ** 20)} MiB, more than fits in guest RAM`,
+      );
+    throw new Error(`${name}: bad gzip data: ${(e as Error).message}`);
+  }
+}
+
 export interface KernelImage {
   data: Uint8Array;
   /** Offset from the start of RAM where the Image must be placed. */
@@ -11,10 +23,21 @@ export interface KernelImage {
 
 const MAGIC2 = 0x05435352; // "RSC\x05" little-endian
 
-/** Parses a RISC-V Linux Image (raw or gzip-compressed); throws with a one-line reason otherwise. */
-export function parseKernelImage(file: Uint8Array, name = 'kernel'): KernelImage {
+/** Largest kernel Image accepted when the caller names no bound (a Debian riscv64 Image is about 30 MiB). */
+export const DEFAULT_MAX_IMAGE_BYTES = 512 * 1024 * 1024;
+
+/**
+ * Parses a RISC-V Linux Image (raw or gzip-compressed); throws with a one-line reason otherwise. A gzip kernel is
+ * expanded to at most maxImageBytes (the board passes its RAM size: a larger Image could not be loaded anyway), so a
+ * small file cannot make us allocate without limit.
+ */
+export function parseKernelImage(
+  file: Uint8Array,
+  name = 'kernel',
+  maxImageBytes = DEFAULT_MAX_IMAGE_BYTES,
+): KernelImage {
   let data = file;
-  if (data.length >= 2 && data[0] === 0x1f && data[1] === 0x8b) data = new Uint8Array(gunzipSync(data));
+  if (data.length >= 2 && data[0] === 0x1f && data[1] === 0x8b) data = gunzipBounded(data, name, maxImageBytes);
   if (data.length >= 4 && data[0] === 0x7f && data[1] === 0x45 && data[2] === 0x4c && data[3] === 0x46) {
     throw new Error(`${name} is an ELF file; typevisor boots the Linux RISC-V "Image" format (arch/riscv/boot/Image)`);
   }

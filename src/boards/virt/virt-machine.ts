@@ -171,7 +171,7 @@ export class VirtMachine implements SbiPlatform {
     const mem = this.mem;
     const ramBase = mem.ramBase,
       ramEnd = mem.ramBase + mem.ramSize;
-    const img = parseKernelImage(this.cfg.kernel, this.cfg.kernelName);
+    const img = parseKernelImage(this.cfg.kernel, this.cfg.kernelName, mem.ramSize);
     const kernel = ramBase + img.textOffset;
     const kernelEnd = kernel + img.imageSize;
     if (kernelEnd > ramEnd)

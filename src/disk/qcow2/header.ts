@@ -242,7 +242,11 @@ export function buildHeader(p: NewHeaderParams): Uint8Array {
     off += 8 + Math.ceil(data.length / 8) * 8;
   };
   if (p.backingFormat) putExt(EXT_BACKING_FORMAT, enc.encode(p.backingFormat));
-  putExt(EXT_FEATURE_NAMES, featureNameTable());
+  // The feature name table is optional: like QEMU, leave it out when it would not fit in the first cluster beside the
+  // end marker and the backing file name (512-byte clusters).
+  const names = featureNameTable();
+  const nameBytes = p.backingFile ? enc.encode(p.backingFile).length : 0;
+  if (off + 8 + names.length + 8 + nameBytes <= clusterSize) putExt(EXT_FEATURE_NAMES, names);
   off += 8; // end-of-extensions marker (already zero)
   if (p.backingFile) {
     const name = enc.encode(p.backingFile);
