@@ -12,7 +12,9 @@ import {
   type VirtioDevice,
   type NetBackend,
 } from '../devices/virtio/index.js';
-import { NullNetBackend, StreamNetBackend } from '../net/stream-backend.js';
+import { StreamNetBackend } from '../net/stream-backend.js';
+import { checkSocketPathSyntax } from '../net/socket-path.js';
+import { openNicBackend } from '../net/open-nic.js';
 import { UserError } from './errors.js';
 
 export interface DiskSpec {
@@ -54,12 +56,22 @@ export function parseNicSpec(text: string): NicSpec {
   else if (head.startsWith('listen=')) spec = { kind: 'listen', path: head.slice(7) };
   else if (head.startsWith('connect=')) spec = { kind: 'connect', path: head.slice(8) };
   else throw new UserError(`unknown --nic "${text}" (use null, listen=SOCKET or connect=SOCKET)`);
+  if (spec.path !== undefined) checkNicPath(spec.path, spec.kind);
   for (const o of opts) {
     const m = /^mac=((?:[0-9a-f]{2}:){5}[0-9a-f]{2})$/i.exec(o);
     if (!m) throw new UserError(`unknown --nic option "${o}" (known: mac=xx:xx:xx:xx:xx:xx)`);
     spec.mac = Uint8Array.from(m[1].split(':').map((h) => parseInt(h, 16)));
   }
   return spec;
+}
+
+/** A socket path's length and form, checked before anything touches the file system. */
+export function checkNicPath(path: string, kind: string): void {
+  try {
+    checkSocketPathSyntax(path, `--nic ${kind}=`);
+  } catch (e) {
+    throw new UserError((e as Error).message);
+  }
 }
 
 /** A locally administered unicast MAC address, random per NIC unless given. */
@@ -87,6 +99,13 @@ export async function buildVirtioDevices(
   const console = new VirtioConsole({ write: consoleOut });
   const powerButton = new VirtioInput();
   const out: BuiltDevices = { devices: [], disks: [], closers: [], console, powerButton };
+  // Everything that can be checked without touching the file system is checked first.
+  const slots = disks.length + nics.length + 3;
+  if (slots > 8)
+    throw new UserError(
+      `too many devices: the virt board has 8 virtio slots (disks + NICs + rng + console + power button = ${slots})`,
+    );
+  for (const n of nics) if (n.kind !== 'null') checkNicPath(n.path!, n.kind);
   for (const d of disks) {
     if (!existsSync(d.path)) throw new UserError(`disk image not found: ${d.path}`);
     let backend: BlockBackend;
@@ -103,21 +122,19 @@ export async function buildVirtioDevices(
     out.closers.push(() => backend.close());
     out.devices.push({ device: new VirtioBlk(backend), name: `virtio-blk ${d.path}` });
   }
-  nics.forEach((n, i) => {
-    const fail = (msg: string) => process.stderr.write(`typevisor: nic ${i}: ${msg}\n`);
+  for (const [i, n] of nics.entries()) {
     let backend: NetBackend;
-    if (n.kind === 'listen') backend = StreamNetBackend.listen(n.path!, fail);
-    else if (n.kind === 'connect') backend = StreamNetBackend.connect(n.path!, fail);
-    else backend = new NullNetBackend();
+    try {
+      backend = await openNicBackend(n, (msg) => process.stderr.write(`typevisor: nic ${i}: ${msg}\r\n`));
+    } catch (e) {
+      for (const c of out.closers) await c();
+      throw new UserError((e as Error).message);
+    }
     if (backend instanceof StreamNetBackend) out.closers.push(() => backend.close());
     out.devices.push({ device: new VirtioNet(backend, { mac: n.mac ?? randomMac() }), name: `virtio-net ${i}` });
-  });
+  }
   out.devices.push({ device: new VirtioRng(), name: 'virtio-rng' });
   out.devices.push({ device: console, name: 'virtio-console' });
   out.devices.push({ device: powerButton, name: 'virtio-input power button' });
-  if (out.devices.length > 8)
-    throw new UserError(
-      `too many devices: the virt board has 8 virtio slots (disks + NICs + rng + console + power button = ${out.devices.length})`,
-    );
   return out;
 }

@@ -16,7 +16,8 @@ import {
   type NetBackend,
   type VirtioDevice,
 } from '../devices/virtio/index.js';
-import { NullNetBackend, StreamNetBackend } from '../net/stream-backend.js';
+import { StreamNetBackend } from '../net/stream-backend.js';
+import { openNicBackend } from '../net/open-nic.js';
 import { ConsoleHub } from './console-hub.js';
 import { GuestClock, Vm } from './vm.js';
 import type { RunLoopOptions } from './run-loop.js';
@@ -282,16 +283,17 @@ async function buildDevices(
       out.closers.push(() => backend.close());
       out.devices.push({ device: new VirtioBlk(backend), name: `virtio-blk ${d.path}` });
     }
-    nics.forEach((n, i) => {
-      const fail = (msg: string) => hostMessage(`nic ${i}: ${msg}`);
+    for (const [i, n] of nics.entries()) {
       let backend: NetBackend;
-      if (n.kind === 'listen') backend = StreamNetBackend.listen(n.path!, fail);
-      else if (n.kind === 'connect') backend = StreamNetBackend.connect(n.path!, fail);
-      else backend = new NullNetBackend();
+      try {
+        backend = await openNicBackend(n, (msg) => hostMessage(`nic ${i}: ${msg}`));
+      } catch (e) {
+        throw new VmConfigError((e as Error).message);
+      }
       if (backend instanceof StreamNetBackend) out.closers.push(() => backend.close());
       const mac = n.mac !== undefined ? parseMac(n.mac, i) : randomMac();
       out.devices.push({ device: new VirtioNet(backend, { mac }), name: `virtio-net ${i}` });
-    });
+    }
   } catch (e) {
     for (const c of out.closers) await c();
     throw e;
