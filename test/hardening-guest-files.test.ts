@@ -2,10 +2,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { withTempDir } from './harness/temp-dir.js';
 import { openDisk } from '../src/disk/open.js';
 import { createQcow2 } from '../src/disk/qcow2/create.js';
 import { findCachedDebian, pullDebian } from '../src/images/debian.js';
@@ -15,16 +15,7 @@ const bin = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'bin', 'ty
 const MiB = 1 << 20;
 const QCOW2_MAGIC = Buffer.from([0x51, 0x46, 0x49, 0xfb]);
 
-function withDir(fn: (dir: string) => Promise<void>): () => Promise<void> {
-  return async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'tv-hardening-files-'));
-    try {
-      await fn(dir);
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
-  };
-}
+const withDir = (fn: (dir: string) => Promise<void>) => withTempDir('tv-hardening-files-', fn);
 
 /** A qcow2 header naming `backing` (raw), made by qemu-img: what a hostile guest would write into its raw disk. */
 function evilHeader(dir: string, backing: string): Buffer {

@@ -2,10 +2,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync, spawn, spawnSync, type ChildProcessWithoutNullStreams } from 'node:child_process';
-import { linkSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { linkSync, symlinkSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { withTempDir } from './harness/temp-dir.js';
 import { openDisk } from '../src/disk/open.js';
 import { lockingAvailable } from '../src/disk/lock.js';
 import { runImg } from '../src/cli/img.js';
@@ -13,16 +13,7 @@ import { runImg } from '../src/cli/img.js';
 const bin = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'bin', 'typevisor.js');
 const MiB = 1 << 20;
 
-function withDir(fn: (dir: string) => Promise<void>): () => Promise<void> {
-  return async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'tv-hardening-locks-'));
-    try {
-      await fn(dir);
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
-  };
-}
+const withDir = (fn: (dir: string) => Promise<void>) => withTempDir('tv-hardening-locks-', fn);
 
 /** qemu-io in interactive mode: it holds the image (locked as QEMU locks it) until its stdin closes. */
 async function qemuIoHolding(path: string, readOnly: boolean): Promise<ChildProcessWithoutNullStreams> {

@@ -2,21 +2,13 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createConnection, type Socket } from 'node:net';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import {} from 'node:fs';
 import { join } from 'node:path';
+import { withTempDir } from './harness/temp-dir.js';
 import { DEFAULT_MAX_QUEUED, MAX_FRAME, StreamNetBackend } from '../src/net/stream-backend.js';
 
-function withSocket(fn: (sock: string) => Promise<void>): () => Promise<void> {
-  return async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'tv-hardening-net-'));
-    try {
-      await fn(join(dir, 'link.sock'));
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
-  };
-}
+const withSocket = (fn: (sock: string) => Promise<void>) =>
+  withTempDir('tv-hardening-net-', (dir) => fn(join(dir, 'link.sock')));
 
 const connect = (path: string): Promise<Socket> =>
   new Promise((resolve, reject) => {
@@ -29,6 +21,13 @@ const tick = (ms = 20) => new Promise((r) => setTimeout(r, ms));
 /** Waits until cond holds (bounded by the test's timeout; no timing is asserted). */
 async function until(cond: () => boolean): Promise<void> {
   while (!cond()) await tick();
+}
+
+/** The wire form of a frame: its length (or a claimed one) and the bytes. */
+function wire(payload: Uint8Array, claimedLength = payload.length): Buffer {
+  const head = Buffer.alloc(4);
+  head.writeUInt32BE(claimedLength >>> 0);
+  return Buffer.concat([head, payload]);
 }
 
 function frame(len: number, fill: number): Uint8Array {
@@ -77,17 +76,13 @@ test(
     const b = await StreamNetBackend.listen(sock, { log: (m) => log.push(m) });
     b.onReceive((f) => got.push(f));
     const first = await connect(sock);
-    const head = Buffer.alloc(4);
-    head.writeUInt32BE(100);
-    first.write(Buffer.concat([head, Buffer.alloc(50, 0xee)]));
+    first.write(wire(Buffer.alloc(50, 0xee), 100));
     await tick(50);
     first.destroy();
     await until(() => log.some((l) => /disconnected/.test(l)));
     const second = await connect(sock);
     const f = Buffer.alloc(64, 0x5a);
-    const h2 = Buffer.alloc(4);
-    h2.writeUInt32BE(f.length);
-    second.write(Buffer.concat([h2, f]));
+    second.write(wire(f));
     await until(() => got.length === 1);
     assert.deepEqual(Buffer.from(got[0]), f);
     assert.equal(b.stats.framesIn, 1);
@@ -112,18 +107,14 @@ test(
       const bad = await connect(sock);
       const closed = new Promise((r) => bad.once('close', r));
       bad.on('error', () => undefined);
-      const h = Buffer.alloc(4);
-      h.writeUInt32BE(len >>> 0);
-      bad.write(Buffer.concat([h, Buffer.alloc(4096, 1)]));
+      bad.write(wire(Buffer.alloc(4096, 1), len));
       await closed; // we hung up on it
     }
     assert.equal(b.stats.badFrames, 3);
     assert.equal(got.length, 0);
     assert.equal(log.filter((l) => /frame length/.test(l)).length, 3, log.join('\n'));
     const good = await connect(sock);
-    const h = Buffer.alloc(4);
-    h.writeUInt32BE(MAX_FRAME);
-    good.write(Buffer.concat([h, Buffer.alloc(MAX_FRAME, 7)]));
+    good.write(wire(Buffer.alloc(MAX_FRAME, 7)));
     await until(() => got.length === 1);
     assert.equal(got[0].length, MAX_FRAME);
     good.destroy();

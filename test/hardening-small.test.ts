@@ -2,21 +2,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
-import {
-  existsSync,
-  mkdtempSync,
-  readFileSync,
-  rmSync,
-  statSync,
-  writeFileSync,
-  openSync,
-  writeSync,
-  closeSync,
-} from 'node:fs';
+import { existsSync, readFileSync, rmSync, statSync, writeFileSync, openSync, writeSync, closeSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { withTempDir } from './harness/temp-dir.js';
 import { gzipSync } from 'node:zlib';
 import { runImg } from '../src/cli/img.js';
 import { StreamNetBackend } from '../src/net/stream-backend.js';
@@ -25,16 +15,7 @@ import { prepareListenPath } from '../src/net/socket-path.js';
 const bin = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'bin', 'typevisor.js');
 const MiB = 1 << 20;
 
-function withDir(fn: (dir: string) => Promise<void>): () => Promise<void> {
-  return async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'tv-hardening-small-'));
-    try {
-      await fn(dir);
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
-  };
-}
+const withDir = (fn: (dir: string) => Promise<void>) => withTempDir('tv-hardening-small-', fn);
 
 /** Runs the CLI with no terminal; a hang ends in the spawn timeout, which the status check then reports. */
 function cli(args: string[], cwd?: string): { status: number | null; stderr: string; stdout: string } {
