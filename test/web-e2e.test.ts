@@ -152,7 +152,13 @@ test(
       assert.equal(again.status, 200, again.text);
       process.kill((again.json as Vm).pid!, 'SIGKILL');
       await events.until(() => stateEvents(events, 'api').at(-1) === 'crashed', 'the crashed event');
-      const crashed = (await apiCall(port, 'GET', '/api/vms/api', { token })).json as Vm;
+      // The process's waiter records the signal just after the process is gone: the state may say crashed a
+      // moment before the reason names the signal.
+      let crashed = (await apiCall(port, 'GET', '/api/vms/api', { token })).json as Vm;
+      for (let i = 0; i < 100 && !/SIGKILL/.test(crashed.reason ?? ''); i++) {
+        await sleep(100);
+        crashed = (await apiCall(port, 'GET', '/api/vms/api', { token })).json as Vm;
+      }
       assert.equal(crashed.state, 'crashed');
       assert.match(crashed.reason ?? '', /SIGKILL/);
 

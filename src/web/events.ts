@@ -78,7 +78,9 @@ export class EventHub {
       seen.add(vm.name);
       const before = this.known.get(vm.name);
       if (!before) this.emit({ event: 'created', vm: vm.name, at });
-      if (!before || before.state !== vm.state || before.reason !== vm.reason) {
+      // A state is announced once: the state file and the control socket report the same change, with or without
+      // a reason, and clients want one event per change.
+      if (!before || before.state !== vm.state) {
         this.known.set(vm.name, { state: vm.state, reason: vm.reason });
         this.emit({ event: 'state', vm: vm.name, state: vm.state, ...(vm.reason ? { reason: vm.reason } : {}), at });
       }
@@ -101,7 +103,7 @@ export class EventHub {
     const onEvent = (e: VmEvent) => {
       if (e.event !== 'state') return this.emit({ event: e.event, vm: name, message: e.message, at: e.at });
       const before = this.known.get(name);
-      if (before && before.state === e.state && before.reason === e.reason) return;
+      if (before && before.state === e.state) return;
       this.known.set(name, { state: e.state, reason: e.reason });
       this.emit({ event: 'state', vm: name, state: e.state, ...(e.reason ? { reason: e.reason } : {}), at: e.at });
     };
