@@ -24,6 +24,8 @@ const INCOMPAT_KNOWN = INCOMPAT_DIRTY | INCOMPAT_CORRUPT | INCOMPAT_COMPRESSION_
 export const OFF_L1_TABLE = 40;
 export const OFF_REFCOUNT_TABLE = 48;
 export const OFF_INCOMPAT = 72;
+/** Autoclear bit 1: the external data file is a consistent raw image. */
+const AUTOCLEAR_DATA_FILE_RAW = 1 << 1;
 export const OFF_AUTOCLEAR = 88;
 
 export interface HeaderExtension {
@@ -166,6 +168,9 @@ function validate(h: Qcow2Header, fail: (msg: string) => never): void {
     }
     fail(`unsupported qcow2 incompatible feature(s): ${bits.join(', ')}`);
   }
+  // The raw-external-data autoclear bit is only meaningful beside an external data file (which we refuse above):
+  // alone it says the header is damaged, and QEMU refuses to open such an image too.
+  if (h.autoclearLo & AUTOCLEAR_DATA_FILE_RAW) fail('data-file-raw requires a data file');
   if (h.refcountOrder > 6) fail('Reference count entry width too large; may not exceed 64 bits');
   if (h.cryptMethod !== 0) fail('encrypted qcow2 images are not supported');
   if (h.incompatLo & INCOMPAT_COMPRESSION_TYPE) {
@@ -189,12 +194,16 @@ function validate(h: Qcow2Header, fail: (msg: string) => never): void {
 function parseExtensions(h: Qcow2Header, buf: Uint8Array, fail: (msg: string) => never): void {
   const dv = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
   let off = h.headerLength;
-  const end = h.backingFileOffset !== 0 ? Math.min(h.backingFileOffset, buf.length) : buf.length;
-  while (off + 8 <= end) {
+  // Extensions end where the backing file name starts, or with the header cluster.
+  const end = Math.min(h.backingFileOffset !== 0 ? h.backingFileOffset : 2 ** h.clusterBits, buf.length);
+  while (off < end) {
+    // The length is checked before the type, the end marker's too: QEMU refuses a header whose end marker claims
+    // more bytes than the header cluster holds, and an image QEMU refuses is damaged.
+    if (off + 8 > end) fail('Header extension too large');
     const type = dv.getUint32(off);
     const len = dv.getUint32(off + 4);
-    if (type === EXT_END) return;
     if (off + 8 + len > end) fail('Header extension too large');
+    if (type === EXT_END) return;
     const data = buf.slice(off + 8, off + 8 + len);
     h.extensions.push({ type, data });
     if (type === EXT_BACKING_FORMAT) {
