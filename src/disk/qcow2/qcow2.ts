@@ -205,6 +205,34 @@ export class Qcow2Backend implements BlockBackend {
     return this.exclusive(() => this.doWrite(offset, data));
   }
 
+  /** Zero clusters, unallocated clusters over no backing data, and the backing file's own holes read as zeros. */
+  blockStatus(offset: number, length: number): Promise<{ zero: boolean; length: number }> {
+    checkRange(this.size, offset, length);
+    return this.exclusive(async () => {
+      const first = await this.clusterStatus(offset, length);
+      let done = first.length;
+      while (done < length) {
+        const next = await this.clusterStatus(offset + done, length - done);
+        if (next.zero !== first.zero) break;
+        done += next.length;
+      }
+      return { zero: first.zero, length: done };
+    });
+  }
+
+  /** The status of the bytes from pos to the end of its cluster (or fewer, where the backing file says less). */
+  private async clusterStatus(pos: number, max: number): Promise<{ zero: boolean; length: number }> {
+    const length = Math.min(this.clusterSize - (pos % this.clusterSize), max);
+    const [hi, lo] = await this.lookup(Math.floor(pos / this.clusterSize));
+    const kind = classify(hi, lo, this.header.version);
+    if (kind === ClusterKind.Zero) return { zero: true, length };
+    if (kind !== ClusterKind.Unallocated) return { zero: false, length };
+    const b = this.backing;
+    if (!b || pos >= b.size) return { zero: true, length };
+    const inBacking = Math.min(length, b.size - pos);
+    return b.blockStatus ? b.blockStatus(pos, inBacking) : { zero: false, length: inBacking };
+  }
+
   flush(): Promise<void> {
     if (this.readOnly) return Promise.resolve();
     return this.exclusive(() => this.file.sync());
