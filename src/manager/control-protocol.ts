@@ -26,6 +26,7 @@ export const ControlRequestSchema = z.discriminatedUnion('action', [
     rows: z.int().min(1).max(65535),
   }),
   z.strictObject({ id: Id, action: z.literal('subscribe') }),
+  z.strictObject({ id: Id, action: z.literal('save'), path: z.string().min(1).max(4096) }),
 ]);
 
 export const KNOWN_ACTIONS = [
@@ -39,6 +40,7 @@ export const KNOWN_ACTIONS = [
   'reset',
   'console-size',
   'subscribe',
+  'save',
 ];
 
 /** Checks one request line: the request, or the error to reply with (and the id, when the line had one). */

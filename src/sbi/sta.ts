@@ -43,6 +43,16 @@ export class StaExtension implements SbiExtension {
     dv.setUint32(h, (seq + 2) >>> 0, true);
   }
 
+  /** The records in force as [hart id, guest-physical address] pairs (machine state). */
+  saveState(): [number, number][] {
+    return [...this.shmem];
+  }
+
+  restoreState(records: readonly (readonly [number, number])[]): void {
+    this.shmem.clear();
+    for (const [id, pa] of records) this.shmem.set(id, pa);
+  }
+
   hartsWithShmem(): IterableIterator<number> {
     return this.shmem.keys();
   }

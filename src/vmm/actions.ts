@@ -23,12 +23,17 @@ export type VmAction =
   /** The console's terminal size changed (the guest learns it where its driver supports it). */
   | { action: 'console-size'; cols: number; rows: number }
   /** Subscribe this control connection to events (state changes, guest messages). */
-  | { action: 'subscribe' };
+  | { action: 'subscribe' }
+  /** Save the machine's state to the file `path` (docs/state.md); a running VM runs on afterwards. */
+  | { action: 'save'; path: string };
+
+/** Actions the Vm object offers in process only (not on the control socket). */
+export type VmLocalActionName = 'restore';
 
 export type VmActionName = VmAction['action'];
 
 /** The states in which each action is valid; any other state is an error naming the action and the state. */
-export const ACTION_STATES: Record<VmActionName, readonly VmState[]> = {
+export const ACTION_STATES: Record<VmActionName | VmLocalActionName, readonly VmState[]> = {
   start: ['created'],
   info: ['created', 'running', 'paused', 'stopping', 'stopped', 'crashed'],
   stats: ['running', 'paused', 'stopping'],
@@ -39,6 +44,8 @@ export const ACTION_STATES: Record<VmActionName, readonly VmState[]> = {
   reset: ['running', 'paused'],
   'console-size': ['running', 'paused', 'stopping'],
   subscribe: ['created', 'running', 'paused', 'stopping', 'stopped', 'crashed'],
+  save: ['running', 'paused'],
+  restore: ['created'],
 };
 
 /** A request on a control socket: one JSON object per line, `id` echoed in the reply. */
@@ -84,7 +91,7 @@ export interface VmInfo {
 }
 
 /** Why a VM is in `wrongState`: the message every client shows. */
-export function wrongStateMessage(action: VmActionName, state: VmState): string {
+export function wrongStateMessage(action: VmActionName | VmLocalActionName, state: VmState): string {
   const valid = ACTION_STATES[action].join(', ');
   return `cannot ${action} a VM that is ${state} (${action} needs a VM that is ${valid})`;
 }

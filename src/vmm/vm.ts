@@ -6,6 +6,7 @@ import {
   type ControlErrorCode,
   type VmAction,
   type VmActionName,
+  type VmLocalActionName,
   type VmEvent,
   type VmInfo,
   type VmState,
@@ -13,6 +14,7 @@ import {
 import { ConsoleHub, type ConsoleSink } from './console-hub.js';
 import { runMachine, Waker, type RunLoopOptions } from './run-loop.js';
 import { collectStats, type VmStats } from './stats.js';
+import { loadMachineState, saveMachineState, type StateFileInfo } from '../state/index.js';
 
 /** Guest resets closer together than RESET_LOOP_WINDOW_MS, RESET_LOOP_COUNT times in a row, are a reset loop. */
 export const RESET_LOOP_COUNT = 5;
@@ -46,6 +48,10 @@ export class GuestClock {
     if (this.pausedAt === undefined) return;
     this.base += performance.now() - this.pausedAt;
     this.pausedAt = undefined;
+  }
+  /** Continues from `ticks` (a restored machine's clock): no jump backwards, no burst of missed timers. */
+  set(ticks: number): void {
+    this.base = (this.pausedAt ?? performance.now()) - ticks / 10000;
   }
 }
 
@@ -163,6 +169,8 @@ export class Vm {
         return this.reset();
       case 'console-size':
         return this.consoleSize(a.cols, a.rows);
+      case 'save':
+        return this.save(a.path);
       case 'subscribe':
         // The subscription itself belongs to the caller's connection (subscribe()); the reply is the current state.
         this.check('subscribe');
@@ -241,6 +249,33 @@ export class Vm {
     return this.powerOff(reason);
   }
 
+  /**
+   * Saves the machine's state to `path` (docs/state.md): a running VM pauses while it is saved and then runs on; disk
+   * requests in flight complete first. Resolves with the file's figures.
+   */
+  async save(path: string): Promise<StateFileInfo> {
+    this.check('save');
+    if (typeof path !== 'string' || path === '') throw new VmError('bad-request', 'save: path must be a file name');
+    const wasRunning = this._state === 'running';
+    if (wasRunning) await this.pause();
+    try {
+      return await saveMachineState(this.board, this.clock.now(), path);
+    } catch (e) {
+      throw new VmError('failed', `save: ${(e as Error).message}`);
+    } finally {
+      if (wasRunning && this._state === 'paused') this.resume();
+    }
+  }
+
+  /**
+   * Before start: sets the machine to the state saved in `path`. The whole file is checked before anything changes;
+   * a file that fits but fails while it is applied leaves the machine unusable (the caller discards the VM).
+   */
+  restore(path: string): void {
+    this.check('restore');
+    loadMachineState(this.board, path, (ticks) => this.clock.set(ticks));
+  }
+
   /** The console's terminal size changed. */
   consoleSize(cols: number, rows: number): void {
     this.check('console-size');
@@ -307,7 +342,7 @@ export class Vm {
 
   private readonly pumpInput = (): boolean => this.console.pendingInput > 0 && this.console.feed(this.inputPort) > 0;
 
-  private check(action: VmActionName): void {
+  private check(action: VmActionName | VmLocalActionName): void {
     if (!ACTION_STATES[action].includes(this._state))
       throw new VmError('wrong-state', wrongStateMessage(action, this._state));
   }

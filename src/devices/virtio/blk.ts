@@ -78,6 +78,7 @@ export class VirtioBlk implements VirtioDevice {
   private epoch = 0;
   /** Requests handed to the backend and not yet completed. */
   inFlight = 0;
+  private idleWaiters: (() => void)[] = [];
 
   constructor(
     private readonly backend: BlkBackend,
@@ -119,6 +120,10 @@ export class VirtioBlk implements VirtioDevice {
   reset(): void {
     this.ctx = undefined;
     this.epoch++;
+  }
+
+  idle(): Promise<void> {
+    return this.inFlight === 0 ? Promise.resolve() : new Promise((r) => this.idleWaiters.push(r));
   }
 
   notify(queueIndex: number): void {
@@ -260,9 +265,11 @@ export class VirtioBlk implements VirtioDevice {
   ): void {
     this.inFlight--;
     const ctx = this.ctx;
-    if (epoch !== this.epoch || !ctx) return; // the driver reset the device meanwhile
-    this.complete(q, chain, statusAt, written, status);
-    ctx.interrupt(q);
+    if (epoch === this.epoch && ctx) {
+      this.complete(q, chain, statusAt, written, status);
+      ctx.interrupt(q);
+    } // else the driver reset the device meanwhile
+    if (this.inFlight === 0) for (const w of this.idleWaiters.splice(0)) w();
   }
 
   private complete(q: SplitQueue, chain: Chain, statusAt: number, written: number, status: number): void {

@@ -39,6 +39,8 @@ export interface VirtioDevice {
   saveState?(): unknown;
   /** Called before activation on restore, with what saveState returned. */
   restoreState?(state: unknown): void;
+  /** Resolves once no request is in flight (a state save waits for it); absent when the device never has any. */
+  idle?(): Promise<void>;
 }
 
 /** Reads `size` bytes little-endian from a configuration byte image; bytes past its end read as 0. */

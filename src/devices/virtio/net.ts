@@ -72,6 +72,16 @@ export class VirtioNet implements VirtioDevice {
     this.backlog.length = 0;
   }
 
+  /** The configuration (MAC and link status); frames waiting for receive buffers are not kept. */
+  saveState(): { config: number[] } {
+    return { config: [...this.config] };
+  }
+
+  restoreState(state: unknown): void {
+    const c = (state as { config?: unknown } | null)?.config;
+    if (Array.isArray(c) && c.length === this.config.length) this.config.set(c.map((b) => Number(b) & 0xff));
+  }
+
   notify(queueIndex: number): void {
     if (queueIndex === TX) this.transmit();
     else if (queueIndex === RX) this.deliver();
