@@ -1,12 +1,7 @@
 // Files replaced atomically (temporary file, fsync, rename, fsync of the folder): a crash leaves the old or the new.
-import { closeSync, fsyncSync, openSync, renameSync, unlinkSync, writeSync } from 'node:fs';
 import { open, rename, unlink } from 'node:fs/promises';
-import { randomBytes } from 'node:crypto';
 import { dirname } from 'node:path';
-
-function tempName(path: string): string {
-  return `${path}.tmp-${process.pid}-${randomBytes(4).toString('hex')}`;
-}
+import { atomicTempName as tempName, writeAtomicSync } from '../util/atomic-write.js';
 
 export async function writeFileAtomic(path: string, data: string | Uint8Array): Promise<void> {
   const tmp = tempName(path);
@@ -36,28 +31,5 @@ export async function writeFileAtomic(path: string, data: string | Uint8Array): 
 
 /** The same, synchronous: for a process's last words in an 'exit' handler. */
 export function writeFileAtomicSync(path: string, data: string): void {
-  const tmp = tempName(path);
-  const fd = openSync(tmp, 'wx', 0o644);
-  try {
-    const buf = Buffer.from(data);
-    let done = 0;
-    while (done < buf.length) done += writeSync(fd, buf, done);
-    fsyncSync(fd);
-  } catch (e) {
-    closeSync(fd);
-    try {
-      unlinkSync(tmp);
-    } catch {
-      // already gone
-    }
-    throw e;
-  }
-  closeSync(fd);
-  renameSync(tmp, path);
-  const dir = openSync(dirname(path), 'r');
-  try {
-    fsyncSync(dir);
-  } finally {
-    closeSync(dir);
-  }
+  writeAtomicSync(path, (put) => put(Buffer.from(data)));
 }

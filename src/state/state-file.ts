@@ -1,8 +1,8 @@
 // The machine state file: magic, format version, the machine state as JSON, RAM without its zero pages, and a CRC-32.
-import { closeSync, fstatSync, fsyncSync, openSync, readSync, renameSync, unlinkSync, writeSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import { crc32 } from 'node:zlib';
 import type { GuestMemory } from '../memory/guest-memory.js';
+import { writeAtomicSync } from '../util/atomic-write.js';
 import { StateError } from './fields.js';
 import type { MachineState } from './machine-state.js';
 
@@ -70,40 +70,29 @@ export function writeStateFile(path: string, state: MachineState, mem: GuestMemo
   header.writeUInt32LE(json.length, 12);
   header.writeUInt32LE(mem.ramSize % 2 ** 32, 16);
   header.writeUInt32LE(Math.floor(mem.ramSize / 2 ** 32), 20);
-  const tmp = `${path}.tmp-${process.pid}`;
-  const fd = openSync(tmp, 'w', 0o600);
-  let crc = 0;
   let bytes = 0;
-  const put = (b: Uint8Array) => {
-    crc = crc32(b, crc);
-    for (let off = 0; off < b.length;) off += writeSync(fd, b, off, b.length - off);
-    bytes += b.length;
-  };
-  try {
-    put(header);
-    put(json);
-    put(bitmap);
-    for (const [first, count] of runs(bitmap, ram.length / PAGE, CHUNK / PAGE))
-      put(ram.subarray(first * PAGE, (first + count) * PAGE));
-    const trailer = Buffer.alloc(TRAILER_BYTES);
-    trailer.writeUInt32LE(crc >>> 0, 0);
-    END_MAGIC.copy(trailer, 4);
-    for (let off = 0; off < trailer.length;) off += writeSync(fd, trailer, off, trailer.length - off);
-    bytes += trailer.length;
-    fsyncSync(fd);
-  } catch (e) {
-    closeSync(fd);
-    unlinkSync(tmp);
-    throw e;
-  }
-  closeSync(fd);
-  renameSync(tmp, path);
-  const dir = openSync(dirname(path), 'r');
-  try {
-    fsyncSync(dir);
-  } finally {
-    closeSync(dir);
-  }
+  writeAtomicSync(
+    path,
+    (write) => {
+      let crc = 0;
+      const put = (b: Uint8Array) => {
+        crc = crc32(b, crc);
+        write(b);
+        bytes += b.length;
+      };
+      put(header);
+      put(json);
+      put(bitmap);
+      for (const [first, count] of runs(bitmap, ram.length / PAGE, CHUNK / PAGE))
+        put(ram.subarray(first * PAGE, (first + count) * PAGE));
+      const trailer = Buffer.alloc(TRAILER_BYTES);
+      trailer.writeUInt32LE(crc >>> 0, 0);
+      END_MAGIC.copy(trailer, 4);
+      write(trailer);
+      bytes += trailer.length;
+    },
+    0o600,
+  );
   return { bytes, ramPages: ram.length / PAGE, storedPages: stored };
 }
 
