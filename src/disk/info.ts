@@ -3,7 +3,7 @@ import { realpath } from 'node:fs/promises';
 import { DiskError, type DiskFormat } from './backend.js';
 import { ImageFile } from './file.js';
 import { parseFormat, probeFormat, readQcow2Header, resolveBacking } from './open.js';
-import { INCOMPAT_DIRTY } from './qcow2/header.js';
+import { guestVisibleSize, INCOMPAT_DIRTY } from './qcow2/header.js';
 
 export interface ImageInfo {
   filename: string;
@@ -38,7 +38,7 @@ export async function imageInfo(path: string, format?: DiskFormat, seen: string[
     };
     if (fmt === 'raw') return info;
     const h = await readQcow2Header(file);
-    info.virtualSize = h.size;
+    info.virtualSize = guestVisibleSize(h.size);
     info.clusterSize = 2 ** h.clusterBits;
     info.qcow2 = {
       version: h.version,

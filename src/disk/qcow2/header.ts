@@ -87,6 +87,11 @@ const MAX_BACKING_FORMAT = 15;
  */
 export const MAX_HOST_OFFSET = 2 ** 53;
 
+/** Disks are made of 512-byte sectors: a size field that is not a multiple of 512 is rounded down, as QEMU does. */
+export function guestVisibleSize(headerSize: number): number {
+  return headerSize - (headerSize % 512);
+}
+
 /** Parses the first cluster (or at least the first 4 KiB) of an image, with QEMU's bounds and messages. */
 export function parseHeader(buf: Uint8Array, name: string): Qcow2Header {
   const dv = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);

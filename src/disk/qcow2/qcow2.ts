@@ -3,7 +3,14 @@ import { inflateRawSync } from 'node:zlib';
 import { Decompress as ZstdStream } from 'fzstd';
 import { checkRange, DiskError, type BlockBackend } from '../backend.js';
 import type { ImageFile } from '../file.js';
-import { INCOMPAT_CORRUPT, INCOMPAT_DIRTY, OFF_AUTOCLEAR, OFF_INCOMPAT, type Qcow2Header } from './header.js';
+import {
+  guestVisibleSize,
+  INCOMPAT_CORRUPT,
+  INCOMPAT_DIRTY,
+  OFF_AUTOCLEAR,
+  OFF_INCOMPAT,
+  type Qcow2Header,
+} from './header.js';
 import { Checker } from './check.js';
 import { MetadataMap, type MetadataKind } from './overlap.js';
 import { readSnapshotTable } from './snapshots.js';
@@ -49,7 +56,7 @@ export class Qcow2Backend implements BlockBackend {
     readonly readOnly: boolean,
     private readonly log: CorruptionLog,
   ) {
-    this.size = header.size;
+    this.size = guestVisibleSize(header.size);
     this.clusterBits = header.clusterBits;
     this.clusterSize = 2 ** header.clusterBits;
     this.l2Entries = this.clusterSize / 8;
