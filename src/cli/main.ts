@@ -102,5 +102,6 @@ export async function main(argv: string[]): Promise<number> {
     process.stderr.write(`typevisor: ${(e as Error).message ?? e}\n`);
     return 1;
   }
-  return code;
+  // Commands that finish with a status of their own (console, autostart) set process.exitCode.
+  return code !== 0 ? code : Number(process.exitCode ?? 0);
 }

@@ -4,7 +4,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { Command, Option } from 'commander';
 import { humanSize } from '../manager/admission.js';
 import { formatStats, type VmStats } from '../vmm/stats.js';
-import { Manager, ManagerError, type VmSummary } from '../manager/client.js';
+import { autostartLine, Manager, ManagerError, type VmSummary } from '../manager/client.js';
 import type { ManagerErrorKind } from '../manager/errors.js';
 import { parseDiskSpec, parseNicSpec } from './devices.js';
 import { UserError } from './errors.js';
@@ -231,6 +231,17 @@ export function vmCommands(program: Command): void {
         const v = await m.start(name, { forceMemory: o.forceMemory, log: (l) => process.stderr.write(`${l}\n`) });
         process.stderr.write(`typevisor: started ${name} (pid ${v.pid})\n`);
         if (o.console) process.exitCode = await attachConsole(m, name, { settleMs: seconds(o.settle, '--settle') });
+      }),
+    );
+
+  program
+    .command('autostart')
+    .description('start every VM marked --autostart that is not running (for a login or boot hook; serve does it too)')
+    .action(
+      run(async () => {
+        const results = await mgr().startAutostart({ log: (l) => process.stderr.write(`${l}\n`) });
+        for (const r of results) process.stderr.write(`typevisor: ${autostartLine(r)}\n`);
+        if (results.some((r) => r.outcome === 'failed')) process.exitCode = 1;
       }),
     );
 

@@ -114,6 +114,21 @@ const VM_PROCESS = fileURLToPath(new URL('./vm-process.js', import.meta.url));
 const WAIT_SCRIPT =
   '"$@"; s=$?; printf "%s\\n" "$s" > "$TYPEVISOR_EXIT_FILE.tmp" && mv -f "$TYPEVISOR_EXIT_FILE.tmp" "$TYPEVISOR_EXIT_FILE"; exit $s';
 
+/** What `startAutostart` did with one VM marked autostart. */
+export interface AutostartResult {
+  name: string;
+  outcome: 'started' | 'running' | 'failed';
+  pid?: number;
+  error?: string;
+}
+
+/** One line per VM marked autostart: started, already running, or why it did not start. */
+export function autostartLine(r: AutostartResult): string {
+  if (r.outcome === 'started') return `started ${r.name} (pid ${r.pid})`;
+  if (r.outcome === 'running') return `${r.name} is already running`;
+  return `${r.name} did not start: ${r.error}`;
+}
+
 export class Manager {
   readonly home: string;
 
@@ -347,6 +362,29 @@ export class Manager {
         throw new ManagerError('failed', `${paths.name} did not report running within ${START_WAIT_MS / 1000} s`);
       await sleep(50);
     }
+  }
+
+  /**
+   * Starts every VM marked autostart that is not running, one after the other so that admission control counts each
+   * one started before. One VM's failure (memory, a broken definition) does not stop the others.
+   */
+  async startAutostart(o: { log?: (line: string) => void } = {}): Promise<AutostartResult[]> {
+    const out: AutostartResult[] = [];
+    for (const name of listNames(this.home)) {
+      const paths = existingVm(this.home, name);
+      try {
+        if (!readDefinition(paths).autostart) continue;
+        if (isLive(observeState(paths))) {
+          out.push({ name, outcome: 'running' });
+          continue;
+        }
+        const v = await this.start(name, { log: o.log });
+        out.push({ name, outcome: 'started', pid: v.pid });
+      } catch (e) {
+        out.push({ name, outcome: 'failed', error: (e as Error).message });
+      }
+    }
+    return out;
   }
 
   /** Sends one action of the union to a running VM; the VM's refusal (wrong state) is a ManagerError. */

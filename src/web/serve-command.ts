@@ -2,7 +2,7 @@
 import type { Command } from 'commander';
 import { isIP } from 'node:net';
 import { UserError } from '../cli/errors.js';
-import { Manager } from '../manager/client.js';
+import { autostartLine, Manager } from '../manager/client.js';
 import { typevisorHome } from '../manager/paths.js';
 import { processStartTicks } from '../manager/proc.js';
 import { isLoopback } from './guard.js';
@@ -15,6 +15,7 @@ interface ServeOptions {
   port: string;
   listen?: string;
   newToken?: boolean;
+  autostart: boolean;
 }
 
 async function serve(opts: ServeOptions): Promise<void> {
@@ -64,6 +65,8 @@ async function serve(opts: ServeOptions): Promise<void> {
       '',
     ].join('\n'),
   );
+  if (opts.autostart)
+    for (const r of await new Manager(home).startAutostart({ log })) log(`autostart: ${autostartLine(r)}`);
   await new Promise<void>((done) => {
     process.once('SIGINT', done);
     process.once('SIGTERM', done);
@@ -85,5 +88,6 @@ export function serveCommand(program: Command): void {
       '127.0.0.1',
     )
     .option('--new-token', 'replace the token in $TYPEVISOR_HOME/serve.token (clients holding the old one are refused)')
+    .option('--no-autostart', 'do not start the VMs marked --autostart')
     .action(async (opts: ServeOptions) => serve(opts));
 }
