@@ -217,9 +217,19 @@ test('malformed definitions: errors name the file and the field; list still show
         /field "nics\[0\]": listen and connect NICs need "socket"/,
       ],
       [
-        'shares',
-        JSON.stringify({ ...good, shares: [{ tag: 'x' }] }),
-        /field "shares": shared folders are not supported yet/,
+        'a share with a relative path',
+        JSON.stringify({ ...good, shares: [{ path: 'data', tag: 'x' }] }),
+        /field "shares\[0\]\.path": a share path is absolute/,
+      ],
+      [
+        'a share with a bad tag',
+        JSON.stringify({ ...good, shares: [{ path: '/srv', tag: '../x' }] }),
+        /field "shares\[0\]\.tag": mount tag "\.\.\/x" is not valid/,
+      ],
+      [
+        'two shares with one tag',
+        JSON.stringify({ ...good, shares: [{ path: '/a', tag: 'x' }, { path: '/b', tag: 'x' }] }),
+        /field "shares": two shares have the mount tag "x"/,
       ],
     ];
     for (const [what, text, re] of cases) {

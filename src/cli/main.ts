@@ -52,6 +52,11 @@ export async function main(argv: string[]): Promise<number> {
       'attach a virtio-net card; listen/connect join two VMs through a UNIX socket; repeatable',
       collect,
     )
+    .option(
+      '--share <HOSTDIR[:TAG][,readonly]>',
+      'share a host directory as virtio-9p (the default image mounts it at /mnt/TAG; TAG defaults to its name); repeatable',
+      collect,
+    )
     .addOption(new Option('--mirror <url>', 'Debian mirror for pulling the default image').env('TYPEVISOR_MIRROR'))
     .addHelpText('after', `\nConsole keys (on a terminal):\n  ${ESCAPE_HELP.split('\r\n').join('\n  ')}`)
     .action(async (opts) => {

@@ -6,6 +6,7 @@ import { attachConsole } from './console.js';
 import { parseSize } from './size.js';
 import { UserError } from './errors.js';
 import { parseDiskSpec, parseNicSpec } from './devices.js';
+import { parseShareSpec } from '../share/spec.js';
 
 export interface RunOptions {
   kernel?: string;
@@ -18,6 +19,7 @@ export interface RunOptions {
   mirror?: string;
   disk?: string[];
   nic?: string[];
+  share?: string[];
   engine: string;
   checkJit?: boolean;
   jitThreshold?: string;
@@ -48,6 +50,13 @@ export function describeRun(o: RunOptions): MachineDescription {
     path: n.path,
     mac: n.mac ? [...n.mac].map((b) => b.toString(16).padStart(2, '0')).join(':') : undefined,
   }));
+  const shares = (o.share ?? []).map((text) => {
+    try {
+      return parseShareSpec(text);
+    } catch (e) {
+      throw new UserError((e as Error).message);
+    }
+  });
   return {
     memoryBytes,
     cpus,
@@ -63,6 +72,7 @@ export function describeRun(o: RunOptions): MachineDescription {
         },
     disks,
     nics,
+    shares,
     engine: { kind: o.engine, jitThreshold, profile: o.stats === true },
     onReset: o.reboot ? 'reboot' : 'stop',
   };
@@ -126,8 +136,8 @@ export async function runCommand(o: RunOptions): Promise<number> {
 
 /** --check-jit: interpreter and translator side by side; exit status 1 and both states at the first divergence. */
 async function checkJit(o: RunOptions, description: MachineDescription): Promise<number> {
-  if ((o.disk ?? []).length || (o.nic ?? []).length)
-    throw new UserError('--check-jit runs without disks and NICs (their timing is not deterministic)');
+  if ((o.disk ?? []).length || (o.nic ?? []).length || (o.share ?? []).length)
+    throw new UserError('--check-jit runs without disks, NICs and shares (their timing is not deterministic)');
   const pending: Uint8Array[] = [];
   const quit = new AbortController();
   const detach = attachConsole({

@@ -7,6 +7,7 @@ import { formatStats, type VmStats } from '../vmm/stats.js';
 import { autostartLine, Manager, ManagerError, type VmSummary } from '../manager/client.js';
 import type { ManagerErrorKind } from '../manager/errors.js';
 import { parseDiskSpec, parseNicSpec } from './devices.js';
+import { parseShareSpec } from '../share/spec.js';
 import { UserError } from './errors.js';
 import { parseSize } from './size.js';
 import { attachConsole, CONSOLE_ESCAPE_HELP } from './vm-console.js';
@@ -109,6 +110,7 @@ export function vmCommands(program: Command): void {
     .option('--disk-size <size>', 'create a new qcow2 disk of this size in the VM folder; repeatable', collect)
     .option('--disk <file[,readonly][,format=raw|qcow2]>', 'attach an existing image; repeatable', collect)
     .option('--nic <null|listen=SOCKET|connect=SOCKET>', 'a virtio-net card (,mac=xx:.. optional); repeatable', collect)
+    .option('--share <HOSTDIR[:TAG][,readonly]>', 'share a host directory (mounted at /mnt/TAG); repeatable', collect)
     .addOption(new Option('--image <name>', 'boot a cached guest image (the default)').choices(['debian']))
     .option('--kernel <file>', 'boot this Linux RISC-V Image instead of an image')
     .option('--initrd <file>', 'initial ramdisk for --kernel')
@@ -133,6 +135,14 @@ export function vmCommands(program: Command): void {
             .map(parseDiskSpec)
             .map((d) => ({ path: d.path, readonly: d.readOnly, format: d.format })),
           nics,
+          shares: ((o.share as string[] | undefined) ?? []).map((text) => {
+            try {
+              const s = parseShareSpec(text);
+              return { path: s.path, tag: s.tag, readonly: s.readOnly };
+            } catch (e) {
+              throw new UserError((e as Error).message);
+            }
+          }),
           image: o.image as 'debian' | undefined,
           kernel: o.kernel as string | undefined,
           initrd: o.initrd as string | undefined,
@@ -200,6 +210,7 @@ export function vmCommands(program: Command): void {
             `nic ${i}`,
             `${n.mode}${n.socket ? ` ${n.socket}` : ''} mac ${n.mac}`,
           ]),
+          ...d.shares.map((s): [string, string] => [`share ${s.tag}`, `${s.path}${s.readonly ? ' (readonly)' : ''}`]),
           ['autostart', d.autostart ? 'yes' : 'no'],
           ['folder', v.files.folder],
           ['console log', v.files.consoleLog],

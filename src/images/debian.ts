@@ -256,8 +256,20 @@ async function obtainDeb(
 
 // Modules the initramfs loads (when the kernel has them as modules): the virtio-mmio transport,
 // the drivers (plus all of drivers/virtio/), and ext4 for a root disk. Their dependencies are found from each module's .modinfo.
+// 9p and 9pnet_virtio mount typevisor's --share directories.
 // evdev gives input devices (the virtio-input power button) their /dev/input/event* nodes, which /init and systemd-logind read.
-const VIRTIO_ROOTS = ['virtio_mmio', 'virtio_blk', 'virtio_net', 'virtio_rng', 'virtio_console', 'ext4', 'evdev'];
+const VIRTIO_ROOTS = [
+  'virtio_mmio',
+  'virtio_blk',
+  'virtio_net',
+  'virtio_rng',
+  'virtio_console',
+  'ext4',
+  'evdev',
+  // Shared folders: the 9p file system over the virtio transport.
+  '9pnet_virtio',
+  '9p',
+];
 
 const MODULE_PATH =
   /^(?:usr\/)?lib\/modules\/([^/]+)\/((?:kernel|updates|extra)\/.+\.ko(?:\.xz|\.zst|\.gz)?|modules\.dep)$/;

@@ -69,8 +69,9 @@ fi
  * What the initramfs contains, as a number: bumped whenever /init or the module set changes, so cached images built
  * from an older recipe are rebuilt (debian.ts compares it with the image manifest's `initramfs`).
  * 2: evdev for the power button, hostname from systemd.hostname=, the terminal size from hvc0, power-button shutdown.
+ * 3: the 9p modules; each virtio-9p share mounted at /mnt/TAG.
  */
-export const INITRAMFS_VERSION = 2;
+export const INITRAMFS_VERSION = 3;
 
 /** Written by the power-button watcher before it stops every process; /init then finishes the shutdown. */
 const STOP_FILE = '/run/typevisor-stop';
@@ -87,6 +88,16 @@ copy() { s=$(stty size) && [ "$s" != "0 0" ] && stty -F "$tty" rows "\${s% *}" c
 trap copy WINCH
 copy
 while :; do sleep 86400 & wait $!; kill $! 2>/dev/null; done
+`;
+
+/** Mounts each virtio-9p share (typevisor --share) at /mnt/TAG; sysfs gives each device's tag, NUL-terminated. */
+export const SHARE_MOUNT_SCRIPT = `for t in /sys/bus/virtio/drivers/9pnet_virtio/virtio*/mount_tag; do
+  [ -f "$t" ] || continue
+  tag=$(tr -d '\\000' < "$t")
+  case "$tag" in ''|.*|-*|*[!A-Za-z0-9_.-]*) echo "typevisor: ignoring share tag '$tag'"; continue ;; esac
+  mkdir -p "/mnt/$tag"
+  mount -t 9p -o trans=virtio,version=9p2000.L,msize=262144 "$tag" "/mnt/$tag" || echo "typevisor: cannot mount share $tag"
+done
 `;
 
 /** Console lines of a shutdown the power button asked for (tests and the VM log look for them). */
@@ -123,7 +134,7 @@ case "$host" in
 esac
 hostname "$host" 2>/dev/null
 ${ROOT_MOUNT_SCRIPT}
-# The serial console has no way to learn the terminal's size; virtio-console (hvc0) has one, and Linux resizes hvc0
+${SHARE_MOUNT_SCRIPT}# The serial console has no way to learn the terminal's size; virtio-console (hvc0) has one, and Linux resizes hvc0
 # whenever the host announces a new size. A helper holds hvc0 as its controlling terminal, so each resize sends it
 # SIGWINCH, and copies the size to the console the shell uses (which in turn sends the shell SIGWINCH).
 follow_size() {

@@ -86,6 +86,8 @@ export interface CreateOptions {
   /** New qcow2 disks of these sizes, created in the VM's folder. */
   newDiskBytes?: number[];
   nics?: { mode: 'null' | 'listen' | 'connect'; socket?: string; mac?: string }[];
+  /** Host directories shared with the guest. */
+  shares?: { path: string; tag: string; readonly?: boolean }[];
   autostart?: boolean;
 }
 
@@ -239,7 +241,12 @@ export class Manager {
         ...(n.socket !== undefined ? { socket: isAbsolute(n.socket) ? n.socket : resolve(n.socket) } : {}),
         mac: n.mac ?? randomMac(),
       })),
-      shares: [],
+      shares: (o.shares ?? []).map((s) => {
+        const path = resolve(s.path);
+        if (!existsSync(path) || !statSync(path).isDirectory())
+          throw new ManagerError('bad-input', `shared directory not found: ${s.path}`);
+        return { path, tag: s.tag, readonly: s.readonly ?? false };
+      }),
       autostart: o.autostart ?? false,
       createdAt: new Date().toISOString(),
     };

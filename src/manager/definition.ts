@@ -1,11 +1,12 @@
 // A VM's definition: the small versioned JSON document (vm.json) that says what machine it is, checked with zod.
 import { z } from 'zod';
 import { ManagerError } from './errors.js';
+import { checkDistinctTags, tagProblem } from '../share/spec.js';
 
 export const DEFINITION_VERSION = 1;
 /** Definitions are small: anything bigger is not one (and is never read whole into memory). */
 export const MAX_DEFINITION_BYTES = 64 * 1024;
-/** The virt board's 8 virtio slots hold the disks and NICs, then an entropy source and a console. */
+/** The virt board's 8 virtio slots hold the disks, NICs and shares, then an entropy source and a console. */
 export const MAX_DISKS_AND_NICS = 6;
 export const MIN_MEMORY_MIB = 16;
 /** One wasm32 memory holds guest RAM and the harts' state. */
@@ -51,6 +52,13 @@ const NicSchema = z
     message: 'listen and connect NICs need "socket"; a null NIC has none',
   });
 
+const ShareSchema = z.strictObject({
+  /** An absolute host directory. */
+  path: z.string().min(1).max(4096).startsWith('/', 'a share path is absolute'),
+  tag: z.string().refine((t) => tagProblem(t) === null, { error: (i) => tagProblem(String(i.input)) ?? '' }),
+  readonly: z.boolean().default(false),
+});
+
 const BootSchema = z
   .strictObject({
     /** A guest image from the cache (`typevisor image pull`): its kernel, initrd and command line. */
@@ -73,19 +81,24 @@ export const DefinitionSchema = z
     boot: BootSchema,
     disks: z.array(DiskSchema).default([]),
     nics: z.array(NicSchema).default([]),
-    /** Shared folders: not implemented yet, so the list must stay empty. */
-    shares: z.array(z.unknown()).max(0, 'shared folders are not supported yet').default([]),
+    /** Host directories shared with the guest (virtio-9p). */
+    shares: z.array(ShareSchema).default([]),
     autostart: z.boolean().default(false),
     createdAt: z.string().max(64).optional(),
   })
-  .refine((d) => d.disks.length + d.nics.length <= MAX_DISKS_AND_NICS, {
-    message: `at most ${MAX_DISKS_AND_NICS} disks and NICs together (the board has 8 virtio slots)`,
+  .refine((d) => d.disks.length + d.nics.length + d.shares.length <= MAX_DISKS_AND_NICS, {
+    message: `at most ${MAX_DISKS_AND_NICS} disks, NICs and shares together (the board has 8 virtio slots)`,
     path: ['disks'],
+  })
+  .refine((d) => checkDistinctTags(d.shares) === null, {
+    error: (i) => checkDistinctTags((i.input as { shares: { tag: string }[] }).shares) ?? '',
+    path: ['shares'],
   });
 
 export type Definition = z.infer<typeof DefinitionSchema>;
 export type DiskEntry = Definition['disks'][number];
 export type NicEntry = Definition['nics'][number];
+export type ShareEntry = Definition['shares'][number];
 
 /** `disks[0].format` from a zod issue path. */
 function fieldName(path: readonly PropertyKey[]): string {

@@ -16,5 +16,6 @@ export function machineDescription(paths: VmPaths, def: Definition): MachineDesc
     // The recorded format is stated: the image is never probed again.
     disks: def.disks.map((d) => ({ path: diskPath(paths, d), format: d.format, readOnly: d.readonly })),
     nics: def.nics.map((n) => ({ kind: n.mode, path: n.socket, mac: n.mac })),
+    shares: def.shares.map((s) => ({ path: s.path, tag: s.tag, readOnly: s.readonly })),
   };
 }

@@ -12,12 +12,15 @@ import {
   VirtioConsole,
   VirtioInput,
   VirtioNet,
+  VirtioNineP,
   VirtioRng,
   type NetBackend,
   type VirtioDevice,
 } from '../devices/virtio/index.js';
 import { StreamNetBackend } from '../net/stream-backend.js';
 import { openNicBackend } from '../net/open-nic.js';
+import { HostShareFs } from '../share/host-fs.js';
+import { checkDistinctTags, tagProblem } from '../share/spec.js';
 import { ConsoleHub } from './console-hub.js';
 import { GuestClock, Vm } from './vm.js';
 import type { RunLoopOptions } from './run-loop.js';
@@ -38,6 +41,13 @@ export interface NicDescription {
   path?: string;
   /** `52:54:00:12:34:56`; a random locally administered address when absent. */
   mac?: string;
+}
+
+/** A host directory shared with the guest as virtio-9p; the default image mounts it at /mnt/TAG. */
+export interface ShareDescription {
+  path: string;
+  tag: string;
+  readOnly?: boolean;
 }
 
 /** What the guest boots: a kernel of the user's, or the default Debian image (pulled into the cache on first use). */
@@ -65,6 +75,7 @@ export interface MachineDescription {
   boot: BootDescription;
   disks?: DiskDescription[];
   nics?: NicDescription[];
+  shares?: ShareDescription[];
   engine?: {
     kind?: EngineKind;
     /** Interpreted instructions on a page before it is translated (default: the engine's). */
@@ -129,10 +140,17 @@ export function validateDescription(d: MachineDescription): void {
     if (n.kind !== 'null' && !n.path) throw new VmConfigError(`nic ${i}: ${n.kind} needs a socket path`);
     if (n.mac !== undefined) parseMac(n.mac, i);
   }
-  const slots = (d.disks?.length ?? 0) + (d.nics?.length ?? 0) + 3;
+  for (const s of d.shares ?? []) {
+    if (!s.path) throw new VmConfigError('a share needs a host directory');
+    const problem = tagProblem(s.tag);
+    if (problem) throw new VmConfigError(`share ${s.path}: ${problem}`);
+  }
+  const dup = checkDistinctTags(d.shares ?? []);
+  if (dup) throw new VmConfigError(dup);
+  const slots = (d.disks?.length ?? 0) + (d.nics?.length ?? 0) + (d.shares?.length ?? 0) + 3;
   if (slots > 8)
     throw new VmConfigError(
-      `too many devices: the virt board has 8 virtio slots (disks + NICs + rng + console + power button = ${slots})`,
+      `too many devices: the virt board has 8 virtio slots (disks + NICs + shares + rng + console + power button = ${slots})`,
     );
 }
 
@@ -254,10 +272,11 @@ interface BuiltDevices {
   powerButton: VirtioInput;
 }
 
-/** virtio-blk per disk, virtio-net per NIC, then rng, console and the power button. On failure, what was opened is closed. */
+/** virtio-blk per disk, virtio-net per NIC, virtio-9p per share, then rng, console and the power button. On failure, what was opened is closed. */
 async function buildDevices(
   disks: DiskDescription[],
   nics: NicDescription[],
+  shares: ShareDescription[],
   consoleOut: (b: Uint8Array) => void,
   hostMessage: (m: string) => void,
 ): Promise<BuiltDevices> {
@@ -294,6 +313,23 @@ async function buildDevices(
       const mac = n.mac !== undefined ? parseMac(n.mac, i) : randomMac();
       out.devices.push({ device: new VirtioNet(backend, { mac }), name: `virtio-net ${i}` });
     }
+    for (const s of shares) {
+      let st;
+      try {
+        st = statSync(s.path);
+      } catch {
+        throw new VmConfigError(`shared directory not found: ${s.path}`);
+      }
+      if (!st.isDirectory()) throw new VmConfigError(`a share must be a directory: ${s.path}`);
+      let fs: HostShareFs;
+      try {
+        fs = new HostShareFs(s.path, { readOnly: s.readOnly ?? false });
+      } catch (e) {
+        throw new VmConfigError(`cannot open shared directory ${s.path}: ${(e as Error).message}`);
+      }
+      out.closers.push(() => fs.closeAll());
+      out.devices.push({ device: new VirtioNineP(fs, s.tag), name: `virtio-9p ${s.tag}` });
+    }
   } catch (e) {
     for (const c of out.closers) await c();
     throw e;
@@ -313,7 +349,7 @@ export async function buildVm(d: MachineDescription, host: BuildHost = {}): Prom
   // Devices report to the VM once it exists, to the build's log before.
   const to: { vm?: Vm } = {};
   const report = (m: string) => (to.vm ? to.vm.hostMessage(m) : host.log?.(m));
-  const built = await buildDevices(boot.disks, d.nics ?? [], hub.output, report);
+  const built = await buildDevices(boot.disks, d.nics ?? [], d.shares ?? [], hub.output, report);
   let board: VirtMachine;
   try {
     board = new VirtMachine({

@@ -10,6 +10,7 @@ export const VIRTIO_ID_NET = 1;
 export const VIRTIO_ID_BLOCK = 2;
 export const VIRTIO_ID_CONSOLE = 3;
 export const VIRTIO_ID_RNG = 4;
+export const VIRTIO_ID_9P = 9;
 export const VIRTIO_ID_INPUT = 18;
 
 // Device status bits.

@@ -16,3 +16,5 @@ export {
   type VirtioInputOptions,
   type VirtioInputState,
 } from './input.js';
+export { VirtioNineP, VIRTIO_9P_F_MOUNT_TAG, MOUNT_TAG_PATTERN } from './9p.js';
+export type { NineFs } from './9p-fs.js';

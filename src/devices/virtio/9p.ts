@@ -1,0 +1,83 @@
+// virtio-9p (virtio 1.2 §5.11, 9P transport): one request queue carrying 9P2000.L messages, the mount tag in config space.
+import { VIRTIO_ID_9P } from './constants.js';
+import { readConfigBytes, type VirtioContext, type VirtioDevice } from './device.js';
+import type { NineFs } from './9p-fs.js';
+import { NineServer } from './9p-server.js';
+import { E, lerror } from './9p-wire.js';
+import type { Chain, SplitQueue } from './queue.js';
+
+/** The configuration space holds the mount tag. */
+export const VIRTIO_9P_F_MOUNT_TAG = 1n << 0n;
+/** A tag names the share in the guest's mount command (and /mnt/TAG): short, and safe as a file name. */
+export const MOUNT_TAG_PATTERN = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,30}$/;
+/** Linux's virtio transport puts up to 128 buffers in one request. */
+const QUEUE_SIZE = 128;
+
+export class VirtioNineP implements VirtioDevice {
+  readonly deviceId = VIRTIO_ID_9P;
+  readonly features = VIRTIO_9P_F_MOUNT_TAG;
+  readonly queueMaxSizes = [QUEUE_SIZE];
+  readonly configSize: number;
+  readonly server: NineServer;
+  private readonly config: Uint8Array;
+  private ctx: VirtioContext | undefined;
+
+  constructor(
+    readonly fs: NineFs,
+    readonly tag: string,
+  ) {
+    if (!MOUNT_TAG_PATTERN.test(tag)) throw new Error(`bad mount tag "${tag}"`);
+    const t = new TextEncoder().encode(tag);
+    this.config = new Uint8Array(2 + t.length);
+    this.config[0] = t.length;
+    this.config.set(t, 2);
+    this.configSize = this.config.length;
+    this.server = new NineServer(fs);
+  }
+
+  readConfig(offset: number, size: number): number {
+    return readConfigBytes(this.config, offset, size);
+  }
+
+  writeConfig(): void {
+    // the tag is read-only
+  }
+
+  activate(ctx: VirtioContext): void {
+    this.ctx = ctx;
+  }
+
+  reset(): void {
+    this.ctx = undefined;
+    this.server.reset();
+  }
+
+  notify(queueIndex: number): void {
+    const ctx = this.ctx;
+    if (!ctx) return;
+    const q = ctx.queues[queueIndex];
+    for (let chain = q.pop(); chain; chain = q.pop()) this.serve(q, chain);
+    q.publishAvailEvent();
+    ctx.interrupt(q);
+  }
+
+  /** One request: the readable part is the T-message, the reply goes into the writable part. */
+  private serve(q: SplitQueue, chain: Chain): void {
+    let reply: Uint8Array;
+    if (chain.readableLen < 7 || chain.writableLen < 11) {
+      // Too short to carry a message or an error: hand the buffers back untouched.
+      q.pushUsed(chain.head, 0);
+      return;
+    }
+    if (chain.readableLen > this.server.maxMessage) {
+      const head = new Uint8Array(7);
+      chain.read(0, head);
+      reply = lerror(head[5] | (head[6] << 8), E.EMSGSIZE);
+    } else {
+      const msg = new Uint8Array(chain.readableLen);
+      chain.read(0, msg);
+      reply = this.server.handle(msg, chain.writableLen);
+    }
+    q.pushUsed(chain.head, chain.write(0, reply));
+  }
+}

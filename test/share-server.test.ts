@@ -1,0 +1,172 @@
+// The 9P2000.L server over a real host directory, driven without a guest: the operations Linux's v9fs uses, checked on the host.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync, lstatSync, mkdirSync, readFileSync, readlinkSync, statSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { NineServer, MAX_MSIZE } from '../src/devices/virtio/9p-server.js';
+import { E } from '../src/devices/virtio/9p-wire.js';
+import { HostShareFs } from '../src/share/host-fs.js';
+import { VirtioNineP } from '../src/devices/virtio/9p.js';
+import { parseShareSpec } from '../src/share/spec.js';
+import { NineClient, L } from './harness/nine-client.js';
+import { withTempDir } from './harness/temp-dir.js';
+
+function connect(dir: string, readOnly = false): { c: NineClient; fs: HostShareFs } {
+  const fs = new HostShareFs(dir, { readOnly });
+  const c = new NineClient(new NineServer(fs));
+  c.version();
+  c.attach(0);
+  return { c, fs };
+}
+
+test(
+  'files written through 9P are on the host, files written on the host are read through 9P',
+  withTempDir('share-', async (dir) => {
+    const { c, fs } = connect(dir);
+    try {
+      c.walk(0, 1, []);
+      c.lcreate(1, 'hello.txt', L.WRONLY, 0o644);
+      assert.equal(c.write(1, 0, 'from the guest\n'), 15);
+      c.clunk(1);
+      assert.equal(readFileSync(join(dir, 'hello.txt'), 'utf8'), 'from the guest\n');
+      assert.equal(statSync(join(dir, 'hello.txt')).mode & 0o777, 0o644);
+
+      writeFileSync(join(dir, 'host.txt'), 'from the host');
+      c.walk(0, 2, ['host.txt']);
+      c.lopen(2, L.RDONLY);
+      assert.equal(new TextDecoder().decode(c.read(2, 5, 100)), 'the host');
+      c.clunk(2);
+
+      c.mkdir(0, 'sub', 0o750);
+      assert.ok(statSync(join(dir, 'sub')).isDirectory());
+      c.walk(0, 3, ['sub']);
+      c.symlink(3, 'ln', '../hello.txt');
+      assert.equal(readlinkSync(join(dir, 'sub', 'ln')), '../hello.txt');
+      c.walk(0, 4, ['sub', 'ln']);
+      assert.equal(c.readlink(4), '../hello.txt');
+      c.walk(0, 5, ['hello.txt']);
+      c.link(3, 5, 'hard');
+      assert.equal(statSync(join(dir, 'hello.txt')).nlink, 2);
+      c.renameat(3, 'hard', 0, 'moved');
+      assert.ok(existsSync(join(dir, 'moved')) && !existsSync(join(dir, 'sub', 'hard')));
+      c.setattr(5, { mode: 0o600, size: 4, mtimeSec: 1_000_000 });
+      const st = statSync(join(dir, 'hello.txt'));
+      assert.deepEqual([st.mode & 0o7777, st.size, st.mtimeMs], [0o600, 4, 1e9]);
+      // set-user-ID never reaches a host file: it would be the host user's (root's, when typevisor runs as root).
+      c.setattr(5, { mode: 0o4755 });
+      assert.equal(statSync(join(dir, 'hello.txt')).mode & 0o7777, 0o755);
+      const a = c.getattr(5);
+      assert.equal(a.size, 4n);
+      assert.equal(a.uid, process.getuid!());
+      c.unlinkat(0, 'moved');
+      c.unlinkat(3, 'ln');
+      assert.equal(
+        NineClient.errno(() => c.unlinkat(0, 'sub')),
+        E.EISDIR,
+      );
+      c.unlinkat(0, 'sub', 0x200);
+      assert.ok(!existsSync(join(dir, 'sub')));
+
+      for (let i = 0; i < 300; i++) writeFileSync(join(dir, `f${i}`), '');
+      c.walk(0, 6, []);
+      c.lopen(6, L.RDONLY);
+      const names = c.readdir(6, 512);
+      assert.equal(names.length, 300 + 2 + 2);
+      assert.ok(names.includes('.') && names.includes('..') && names.includes('f299'));
+    } finally {
+      fs.closeAll();
+    }
+  }),
+);
+
+test(
+  'renaming a directory carries the fids below it; chown to another owner is refused',
+  withTempDir('share-', async (dir) => {
+    mkdirSync(join(dir, 'a'));
+    writeFileSync(join(dir, 'a', 'f'), 'x');
+    const { c, fs } = connect(dir);
+    try {
+      c.walk(0, 1, ['a', 'f']);
+      c.renameat(0, 'a', 0, 'b');
+      assert.equal(c.getattr(1).size, 1n);
+      c.lopen(1, L.RDONLY);
+      assert.equal(new TextDecoder().decode(c.read(1, 0, 10)), 'x');
+      const me = process.getuid!();
+      c.setattr(1, { uid: me, gid: process.getgid!() });
+      assert.equal(
+        NineClient.errno(() => c.setattr(1, { uid: me + 1 })),
+        E.EPERM,
+      );
+    } finally {
+      fs.closeAll();
+    }
+  }),
+);
+
+test(
+  'a read-only share refuses every change with EROFS and still reads',
+  withTempDir('share-', async (dir) => {
+    writeFileSync(join(dir, 'f'), 'data');
+    mkdirSync(join(dir, 'd'));
+    const snap = () =>
+      ['f', 'd'].map((n) => {
+        const s = lstatSync(join(dir, n));
+        return [s.mode, s.size, s.nlink, s.mtimeMs, s.ctimeMs];
+      });
+    const before = snap();
+    const { c, fs } = connect(dir, true);
+    try {
+      c.walk(0, 1, ['f']);
+      c.walk(0, 2, ['d']);
+      const attempts: [string, () => unknown][] = [
+        ['open for writing', () => c.lopen(1, L.WRONLY)],
+        ['open read-write', () => c.lopen(1, L.RDWR)],
+        ['open with truncation', () => c.lopen(1, L.RDONLY | L.TRUNC)],
+        ['create', () => c.lcreate(2, 'new', L.WRONLY, 0o644)],
+        ['mkdir', () => c.mkdir(2, 'new')],
+        ['symlink', () => c.symlink(2, 'new', 'f')],
+        ['mknod', () => c.mknod(2, 'new', 0o100644)],
+        ['link', () => c.link(2, 1, 'new')],
+        ['unlink', () => c.unlinkat(0, 'f')],
+        ['rmdir', () => c.unlinkat(0, 'd', 0x200)],
+        ['rename', () => c.renameat(0, 'f', 2, 'g')],
+        ['chmod', () => c.setattr(1, { mode: 0o777 })],
+        ['truncate', () => c.setattr(1, { size: 0 })],
+        ['utimes', () => c.setattr(1, { mtimeSec: 5 })],
+        ['remove', () => c.remove(1)],
+      ];
+      for (const [what, fn] of attempts) assert.equal(NineClient.errno(fn), E.EROFS, what);
+      c.walk(0, 3, ['f']);
+      c.lopen(3, L.RDONLY);
+      assert.equal(new TextDecoder().decode(c.read(3, 0, 10)), 'data');
+    } finally {
+      fs.closeAll();
+    }
+    assert.deepEqual(snap(), before);
+  }),
+);
+
+test('version negotiation bounds msize; the device exposes its mount tag', () => {
+  const c = new NineClient(new NineServer({} as HostShareFs));
+  assert.deepEqual(c.version(1 << 30), { msize: MAX_MSIZE, version: '9P2000.L' });
+  assert.equal(c.version(8192, '9P2000.u').version, 'unknown');
+  assert.equal(
+    NineClient.errno(() => c.version(100)),
+    E.EINVAL,
+  );
+  const dev = new VirtioNineP({} as HostShareFs, 'data');
+  assert.equal(dev.deviceId, 9);
+  assert.equal(dev.configSize, 6);
+  assert.equal(dev.readConfig(0, 2), 4);
+  assert.equal(String.fromCharCode(dev.readConfig(2, 1), dev.readConfig(3, 1)), 'da');
+  assert.throws(() => new VirtioNineP({} as HostShareFs, '../x'));
+});
+
+test('--share parsing: directory, tag, readonly', () => {
+  assert.deepEqual(parseShareSpec('/srv/data'), { path: '/srv/data', tag: 'data', readOnly: false });
+  assert.deepEqual(parseShareSpec('/srv/data:web,readonly'), { path: '/srv/data', tag: 'web', readOnly: true });
+  assert.equal(parseShareSpec('/srv/my dir').tag, 'my_dir');
+  assert.throws(() => parseShareSpec('/srv/data:../x'), /mount tag/);
+  assert.throws(() => parseShareSpec('/srv/data,rw'), /unknown --share option/);
+  assert.throws(() => parseShareSpec(':tag'), /host directory/);
+});
