@@ -1,4 +1,4 @@
-// All benchmarks in one run (BENCH_PARTS=user,boot,work,disk,net selects): U-mode programs vs qemu-riscv64, then whole-machine boot/disk/net vs qemu-system-riscv64; timings to stdout only.
+// All benchmarks in one run (BENCH_PARTS=user,boot,work,disk,net,share selects): U-mode programs vs qemu-riscv64, then whole-machine boot/disk/net vs qemu-system-riscv64; timings to stdout only.
 import { readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -9,6 +9,7 @@ import { benchBoot } from './boot.js';
 import { benchDisk } from './disk.js';
 import { benchGuestWork } from './guest-work.js';
 import { benchNet } from './net.js';
+import { benchShare } from './share.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 /** The C sources stay in the repository (tsc copies only .ts): dist/bench -> bench/programs. */
@@ -99,9 +100,10 @@ function benchUser(): void {
   );
 }
 
-const parts = new Set((process.env.BENCH_PARTS ?? 'user,boot,work,disk,net').split(',').map((p) => p.trim()));
+const parts = new Set((process.env.BENCH_PARTS ?? 'user,boot,work,disk,net,share').split(',').map((p) => p.trim()));
 if (parts.has('user')) benchUser();
 if (parts.has('boot')) await benchBoot();
 if (parts.has('disk')) await benchDisk();
 if (parts.has('work')) await benchGuestWork();
 if (parts.has('net')) await benchNet();
+if (parts.has('share')) await benchShare();
