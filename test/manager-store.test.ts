@@ -228,7 +228,13 @@ test('malformed definitions: errors name the file and the field; list still show
       ],
       [
         'two shares with one tag',
-        JSON.stringify({ ...good, shares: [{ path: '/a', tag: 'x' }, { path: '/b', tag: 'x' }] }),
+        JSON.stringify({
+          ...good,
+          shares: [
+            { path: '/a', tag: 'x' },
+            { path: '/b', tag: 'x' },
+          ],
+        }),
         /field "shares": two shares have the mount tag "x"/,
       ],
     ];
