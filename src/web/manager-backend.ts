@@ -1,11 +1,19 @@
 // The API's backend on the VM manager's library: the definitions and VM processes the CLI uses, and a watch on their files.
-import { readdirSync, watch, type FSWatcher } from 'node:fs';
+import { closeSync, fstatSync, openSync, readdirSync, readSync, statSync, watch, type FSWatcher } from 'node:fs';
+import { freemem } from 'node:os';
 import { join } from 'node:path';
 import { parseSize } from '../cli/size.js';
 import { Manager, type VmDetails, type VmSummary } from '../manager/client.js';
 import { vmsDir } from '../manager/paths.js';
 import type { VmAction, VmEvent } from '../vmm/actions.js';
-import { BackendError, type CreateRequest, type EditRequest, type VmBackend, type VmView } from './backend.js';
+import {
+  BackendError,
+  type CreateRequest,
+  type EditRequest,
+  type HostView,
+  type VmBackend,
+  type VmView,
+} from './backend.js';
 
 const MiB = 1024 * 1024;
 /** The files of a VM folder whose change can mean a new state (the console log is not one). */
@@ -29,6 +37,39 @@ function view(s: VmSummary | VmDetails): VmView {
   return v;
 }
 
+/** Bytes the file system allocated to a file (a sparse or qcow2 disk uses less than its size); 0 if it is gone. */
+function allocatedBytes(path: string): number {
+  try {
+    return statSync(path).blocks * 512;
+  } catch {
+    return 0;
+  }
+}
+
+/** The last `max` bytes of a file (fewer if it is shorter or missing). */
+function tail(path: string, max: number): Buffer {
+  let fd: number;
+  try {
+    fd = openSync(path, 'r');
+  } catch {
+    return Buffer.alloc(0);
+  }
+  try {
+    const size = fstatSync(fd).size;
+    const n = Math.min(size, max);
+    const buf = Buffer.alloc(n);
+    let done = 0;
+    while (done < n) {
+      const r = readSync(fd, buf, done, n - done, size - n + done);
+      if (r === 0) break;
+      done += r;
+    }
+    return buf.subarray(0, done);
+  } finally {
+    closeSync(fd);
+  }
+}
+
 function bytes(size: number | string, what: string): number {
   if (typeof size === 'number') return size;
   try {
@@ -42,11 +83,46 @@ export class ManagerBackend implements VmBackend {
   constructor(readonly manager: Manager) {}
 
   async list(): Promise<VmView[]> {
-    return this.manager.list().map(view);
+    return this.manager.list().map((s) => this.withDiskUse(view(s)));
   }
 
   async get(name: string): Promise<VmView> {
-    return view(this.manager.get(name));
+    return this.withDiskUse(view(this.manager.get(name)));
+  }
+
+  /** Adds what the VM's disk files take on the host (a VM whose definition does not parse has no figure). */
+  private withDiskUse(v: VmView): VmView {
+    if (v.error !== undefined) return v;
+    try {
+      v.diskBytes = this.manager.get(v.name).disks.reduce((sum, d) => sum + allocatedBytes(d.path), 0);
+    } catch {
+      // deleted meanwhile, or the definition broke: no figure
+    }
+    return v;
+  }
+
+  async host(): Promise<HostView> {
+    const { budget, running } = this.manager.memory();
+    const { findCachedDebian } = await import('../images/debian.js');
+    return {
+      memory: {
+        totalBytes: budget.hostBytes,
+        availableBytes: freemem(),
+        budgetBytes: budget.budgetBytes,
+        reserveBytes: budget.reserveBytes,
+        usedBytes: running.reduce((sum, v) => sum + v.memoryBytes, 0),
+        rule: budget.rule,
+      },
+      imageCached: (await findCachedDebian()) !== null,
+    };
+  }
+
+  /** The console log's newest bytes: the end of the older part (console.log.1) and then the current file. */
+  async consoleLog(name: string, maxBytes: number): Promise<Buffer> {
+    const file = this.manager.paths(name).consoleLog;
+    const current = tail(file, maxBytes);
+    if (current.length >= maxBytes) return current;
+    return Buffer.concat([tail(`${file}.1`, maxBytes - current.length), current]);
   }
 
   async create(r: CreateRequest): Promise<VmView> {

@@ -4,11 +4,14 @@ import {
   ActionBody,
   ActionResult,
   ApiError,
+  AssetParams,
   ConsoleControl,
+  ConsoleLogQuery,
   CreateBody,
   DeleteQuery,
   EditBody,
   EventMessage,
+  HostInfo,
   NameParams,
   StartBody,
   Vm,
@@ -47,10 +50,20 @@ export const ROUTES = {
   index: {
     method: 'GET',
     url: '/',
-    summary: 'The web page (a placeholder until the web UI lands); ?token=TOKEN is exchanged for a session cookie',
+    summary: 'The web console (docs/ui.md); ?token=TOKEN is exchanged for a session cookie',
     responses: {
       200: { description: 'the page', mediaType: 'text/html' },
       303: { description: 'the page URL carried ?token=: a session cookie is set and the URL without it follows' },
+    },
+  },
+  asset: {
+    method: 'GET',
+    url: '/ui/:file',
+    summary: "The web console's bundle: its script, its style sheet and their source maps",
+    params: AssetParams,
+    responses: {
+      200: { description: 'the file, with its content type', mediaType: 'text/javascript' },
+      404: err('no such file in the bundle'),
     },
   },
   openapi: {
@@ -58,6 +71,12 @@ export const ROUTES = {
     url: '/api/openapi.json',
     summary: 'This document',
     responses: { 200: { description: 'the OpenAPI 3.1 document' } },
+  },
+  host: {
+    method: 'GET',
+    url: '/api/host',
+    summary: "The host's memory, the VMs' memory budget (admission control) and whether the default image is cached",
+    responses: { 200: { description: 'the figures', schema: HostInfo } },
   },
   listVms: {
     method: 'GET',
@@ -103,6 +122,18 @@ export const ROUTES = {
     params: NameParams,
     query: DeleteQuery,
     responses: { 204: { description: 'deleted' }, 400: BAD_INPUT, 404: UNKNOWN_VM, 409: WRONG_STATE },
+  },
+  consoleLog: {
+    method: 'GET',
+    url: '/api/vms/:name/console-log',
+    summary: "The newest bytes of a VM's console output, from its console log (a terminal's scrollback)",
+    params: NameParams,
+    query: ConsoleLogQuery,
+    responses: {
+      200: { description: 'raw console bytes', mediaType: 'application/octet-stream' },
+      400: BAD_INPUT,
+      404: UNKNOWN_VM,
+    },
   },
   startVm: {
     method: 'POST',

@@ -104,6 +104,10 @@ export const Vm = z
     pid: z.int().optional().describe('the VM process, while it runs'),
     startedAt: z.string().optional(),
     uptimeMs: z.number().optional(),
+    diskBytes: z
+      .int()
+      .optional()
+      .describe("host bytes allocated to the VM's disk files (what they use, not their size)"),
     error: z.string().optional().describe('set when the definition does not parse: the figures are missing'),
     definition: z.record(z.string(), z.unknown()).optional().describe('the definition document (vm.json)'),
     disks: z
@@ -112,6 +116,31 @@ export const Vm = z
       .describe('with GET /api/vms/{name}: the disks, with absolute paths'),
   })
   .register(apiSchemas, { id: 'Vm' });
+
+/** The host's memory and what the VMs take of it: the figures admission control works with. */
+export const HostInfo = z
+  .object({
+    memory: z.object({
+      totalBytes: z.int(),
+      availableBytes: z.int().describe('memory the host can still give (MemAvailable)'),
+      budgetBytes: z.int().describe('the guest RAM all running VMs may have together'),
+      reserveBytes: z.int().describe('memory kept for the host'),
+      usedBytes: z.int().describe("the running VMs' guest RAM (their definitions' memoryMiB)"),
+      rule: z.string().describe('how the budget is set, in words'),
+    }),
+    imageCached: z.boolean().describe('the default Debian image is cached (else the first start downloads it)'),
+  })
+  .register(apiSchemas, { id: 'Host' });
+
+export const ConsoleLogQuery = z.strictObject({
+  bytes: z
+    .string()
+    .regex(/^\d{1,8}$/, 'a number of bytes')
+    .optional()
+    .describe('the newest bytes to return, at most 2097152 (default 262144)'),
+});
+
+export const AssetParams = z.strictObject({ file: z.string().min(1).max(64).describe("a file of the page's bundle") });
 
 export const VmList = z.object({ vms: z.array(Vm) }).register(apiSchemas, { id: 'VmList' });
 

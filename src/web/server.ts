@@ -9,10 +9,21 @@ import { BackendError, backendErrorKind, LIVE, type BackendErrorKind, type VmBac
 import { bridgeConsole } from './console-ws.js';
 import { EventHub, type HubMessage } from './events.js';
 import { allowedHosts, checkRequest, sessionCookie } from './guard.js';
-import { INDEX_HTML } from './index-page.js';
+import { INDEX_HTML, NO_BUNDLE_HTML } from './index-page.js';
 import { openApiDocument } from './openapi.js';
 import { ROUTES, type RouteId } from './routes.js';
-import { ActionBody, CreateBody, DeleteQuery, EditBody, issueMessage, NameParams, StartBody } from './schemas.js';
+import {
+  ActionBody,
+  AssetParams,
+  ConsoleLogQuery,
+  CreateBody,
+  DeleteQuery,
+  EditBody,
+  issueMessage,
+  NameParams,
+  StartBody,
+} from './schemas.js';
+import { loadUiAssets } from './ui-assets.js';
 
 export interface ServeOptions {
   backend: VmBackend;
@@ -22,6 +33,8 @@ export interface ServeOptions {
   /** 0 (the default): a free port. */
   port?: number;
   log?: (line: string) => void;
+  /** The web console's bundle folder; default dist/ui. */
+  uiDir?: string;
 }
 
 export interface ApiServer {
@@ -55,6 +68,26 @@ const KIND_STATUS: Record<BackendErrorKind, number> = {
   'no-memory': 409,
   failed: 500,
 };
+
+/**
+ * Only the server's own files: no inline script or style (the page has none; xterm's generated CSS goes through
+ * constructed style sheets), no plugins, no framing, no other origin for fetch or WebSocket.
+ */
+const CSP = [
+  "default-src 'none'",
+  "script-src 'self'",
+  "style-src 'self'",
+  "img-src 'self' data:",
+  "font-src 'self'",
+  "connect-src 'self'",
+  "base-uri 'none'",
+  "form-action 'none'",
+  "frame-ancestors 'none'",
+].join('; ');
+
+/** The console log bytes a scrollback request gets by default and at most. */
+const CONSOLE_LOG_DEFAULT = 256 * 1024;
+const CONSOLE_LOG_MAX = 2 * 1024 * 1024;
 
 /** Bytes queued for one events client before it is dropped as too slow (it reconnects and gets the list again). */
 const EVENTS_HIGH_WATER = 4 * 1024 * 1024;
@@ -92,10 +125,7 @@ export async function startServer(options: ServeOptions): Promise<ApiServer> {
     reply.header('cache-control', 'no-store');
     reply.header('x-content-type-options', 'nosniff');
     reply.header('referrer-policy', 'no-referrer');
-    reply.header(
-      'content-security-policy',
-      "default-src 'self'; script-src 'self' 'unsafe-inline'; style-src 'self' 'unsafe-inline'; frame-ancestors 'none'",
-    );
+    reply.header('content-security-policy', CSP);
     const verdict = checkRequest(req.raw as Parameters<typeof checkRequest>[0], token, hosts, port);
     if ('status' in verdict) return reply.code(verdict.status).send(errorBody(verdict.code, verdict.message));
     if (verdict.via === 'exchange')
@@ -119,6 +149,7 @@ export async function startServer(options: ServeOptions): Promise<ApiServer> {
     reply.code(404).send(errorBody('no-route', `no route ${req.method} ${req.url.split('?')[0]}`)),
   );
 
+  const assets = loadUiAssets(options.uiDir);
   const hub = new EventHub(backend, log);
   await hub.start();
   const changed = () => void hub.refresh();
@@ -128,7 +159,21 @@ export async function startServer(options: ServeOptions): Promise<ApiServer> {
   type Handler = (req: FastifyRequest, reply: FastifyReply) => Promise<unknown>;
   type WsHandler = (socket: WebSocket, req: FastifyRequest) => void;
   const handlers: Record<RouteId, Handler | { ws: WsHandler; check?: Handler }> = {
-    index: async (_req, reply) => reply.type('text/html; charset=utf-8').send(INDEX_HTML),
+    index: async (_req, reply) =>
+      reply.type('text/html; charset=utf-8').send(assets.has('app.js') ? INDEX_HTML : NO_BUNDLE_HTML),
+    asset: async (req, reply) => {
+      const file = parse(AssetParams, req.params).file;
+      const asset = assets.get(file);
+      if (!asset) throw new ApiFailure(404, 'not-found', `no file "${file}" in the web console's bundle`);
+      return reply.type(asset.type).send(asset.body);
+    },
+    host: async () => backend.host(),
+    consoleLog: async (req, reply) => {
+      const n = name(req);
+      const query = parse(ConsoleLogQuery, req.query);
+      const max = Math.min(query.bytes === undefined ? CONSOLE_LOG_DEFAULT : Number(query.bytes), CONSOLE_LOG_MAX);
+      return reply.type('application/octet-stream').send(await backend.consoleLog(n, max));
+    },
     openapi: async (req) => openApiDocument(`http://${req.headers.host}`),
     listVms: async () => ({ vms: await backend.list() }),
     getVm: async (req) => backend.get(name(req)),

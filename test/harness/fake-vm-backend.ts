@@ -7,9 +7,12 @@ import {
   BackendError,
   type CreateRequest,
   type EditRequest,
+  type HostView,
   type VmBackend,
   type VmView,
 } from '../../src/web/backend.js';
+
+const GiB = 1024 ** 3;
 
 interface FakeVm {
   name: string;
@@ -20,6 +23,8 @@ interface FakeVm {
   consoles: Set<Duplex>;
   listeners: Set<{ onEvent: (e: VmEvent) => void; onEnd: () => void }>;
   resizes: { cols: number; rows: number }[];
+  /** Everything the fake guest wrote to its console: the console log. */
+  output: Buffer[];
 }
 
 export class FakeVmBackend implements VmBackend {
@@ -50,6 +55,7 @@ export class FakeVmBackend implements VmBackend {
       cpus: vm.cpus,
       memoryMiB: vm.memoryMiB,
       ...(live ? { rssBytes: 50 << 20, uptimeMs: Date.now() - (vm.startedAt ?? 0), pid: 4242 } : {}),
+      diskBytes: 3 << 20,
       definition: { version: 1, name: vm.name, memoryMiB: vm.memoryMiB, cpus: vm.cpus },
     };
   }
@@ -85,6 +91,7 @@ export class FakeVmBackend implements VmBackend {
       consoles: new Set(),
       listeners: new Set(),
       resizes: [],
+      output: [],
     };
     mkdirSync(join(this.home, 'vms', r.name));
     writeFileSync(join(this.home, 'vms', r.name, 'vm.json'), JSON.stringify({ name: r.name }));
@@ -146,7 +153,10 @@ export class FakeVmBackend implements VmBackend {
     const stream: Duplex = new Duplex({
       read() {},
       write(chunk: Buffer, _enc, done) {
-        stream.push(Buffer.from(chunk.toString('latin1').toUpperCase(), 'latin1'));
+        const echo = Buffer.from(chunk.toString('latin1').toUpperCase(), 'latin1');
+        vm.output.push(echo);
+        // Every viewer sees the guest's output, as with a real console socket.
+        for (const c of consoles) c.push(echo);
         done();
       },
       destroy(err, done) {
@@ -163,6 +173,26 @@ export class FakeVmBackend implements VmBackend {
     const l = { onEvent, onEnd };
     vm.listeners.add(l);
     return () => vm.listeners.delete(l);
+  }
+
+  async host(): Promise<HostView> {
+    const used = [...this.vms.values()].filter((v) => v.state === 'running' || v.state === 'paused');
+    return {
+      memory: {
+        totalBytes: 8 * GiB,
+        availableBytes: 5 * GiB,
+        budgetBytes: 6 * GiB,
+        reserveBytes: 2 * GiB,
+        usedBytes: used.reduce((sum, v) => sum + v.memoryMiB * (1 << 20), 0),
+        rule: 'host 8G minus 2G kept for the host',
+      },
+      imageCached: true,
+    };
+  }
+
+  async consoleLog(name: string, maxBytes: number): Promise<Buffer> {
+    const all = Buffer.concat(this.find(name).output);
+    return all.subarray(Math.max(0, all.length - maxBytes));
   }
 
   watch(onChange: () => void): () => void {

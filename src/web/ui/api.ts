@@ -1,0 +1,76 @@
+// The web console's calls to the local API (docs/api.md): same origin, the session cookie, JSON in and out.
+import type { z } from 'zod';
+import type { CreateBody, EventMessage, HostInfo, Vm as VmSchema } from '../schemas.js';
+
+export type Vm = z.infer<typeof VmSchema>;
+export type VmState = Vm['state'];
+export type CreateRequest = z.infer<typeof CreateBody>;
+export type Host = z.infer<typeof HostInfo>;
+export type ApiEvent = z.infer<typeof EventMessage>;
+/** The actions the machine list sends (POST /api/vms/{name}/actions), plus start and delete. */
+export type VmCommand = 'start' | 'stop' | 'pause' | 'resume' | 'reset' | 'kill' | 'delete';
+
+/** The states in which a VM has a process, hence a console and a control socket. */
+export const LIVE: readonly VmState[] = ['running', 'paused', 'stopping'];
+
+/** An API error: its code (bad-input, no-memory, wrong-state, ...) and one-line message. */
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+async function call<T>(method: string, path: string, body?: unknown): Promise<T> {
+  const init: RequestInit = { method, credentials: 'same-origin', headers: {} };
+  if (body !== undefined) {
+    init.body = JSON.stringify(body);
+    init.headers = { 'content-type': 'application/json' };
+  }
+  const res = await fetch(path, init);
+  if (res.status === 204) return undefined as T;
+  const text = await res.text();
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    json = undefined;
+  }
+  if (!res.ok) {
+    const e = (json as { error?: { code?: string; message?: string } } | undefined)?.error;
+    throw new ApiError(res.status, e?.code ?? 'failed', e?.message ?? `${res.status} ${res.statusText}`);
+  }
+  return json as T;
+}
+
+const wsBase = () => `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}`;
+const vmPath = (name: string) => `/api/vms/${encodeURIComponent(name)}`;
+
+export const api = {
+  list: () => call<{ vms: Vm[] }>('GET', '/api/vms').then((r) => r.vms),
+  host: () => call<Host>('GET', '/api/host'),
+  create: (body: CreateRequest) => call<Vm>('POST', '/api/vms', body),
+  start: (name: string, forceMemory = false) =>
+    call<Vm>('POST', `${vmPath(name)}/start`, forceMemory ? { forceMemory: true } : {}),
+  remove: (name: string) => call<void>('DELETE', vmPath(name)),
+  action: (name: string, action: 'stop' | 'pause' | 'resume' | 'reset' | 'kill') =>
+    call<{ result: unknown }>('POST', `${vmPath(name)}/actions`, { action }),
+  /** The newest bytes of the console log: a terminal's scrollback. */
+  consoleLog: async (name: string, bytes: number): Promise<Uint8Array> => {
+    const res = await fetch(`${vmPath(name)}/console-log?bytes=${bytes}`, { credentials: 'same-origin' });
+    if (!res.ok) throw new ApiError(res.status, 'failed', `console log: ${res.status}`);
+    return new Uint8Array(await res.arrayBuffer());
+  },
+  consoleUrl: (name: string) => `${wsBase()}${vmPath(name)}/console`,
+  eventsUrl: () => `${wsBase()}/api/events`,
+};
+
+/** Runs one command of the machine list against the API. */
+export function runCommand(name: string, command: VmCommand): Promise<unknown> {
+  if (command === 'start') return api.start(name);
+  if (command === 'delete') return api.remove(name);
+  return api.action(name, command);
+}

@@ -1,0 +1,225 @@
+// The web console's page: header with the connection and host memory, the machine list, the create form, the consoles.
+import { useEffect, useMemo, useState } from 'preact/hooks';
+import { api, ApiError, LIVE, runCommand, type CreateRequest, type Vm, type VmCommand } from './api.js';
+import { ConfirmDialog, type ConfirmRequest } from './confirm-dialog.js';
+import { ConsolePane } from './console-pane.js';
+import { CreateForm } from './create-form.js';
+import { size } from './format.js';
+import type { LiveModel, Snapshot } from './live.js';
+import { MachineList } from './machine-list.js';
+
+type View = 'machines' | 'snapshots' | 'networks';
+
+const CONFIRM: Partial<Record<VmCommand, (vm: string) => Omit<ConfirmRequest, 'onConfirm'>>> = {
+  delete: (vm) => ({
+    title: `Delete ${vm}?`,
+    body: `The definition of ${vm} and the disks created with it are removed. This cannot be undone.`,
+    confirm: 'Delete',
+  }),
+  kill: (vm) => ({
+    title: `Kill ${vm}?`,
+    body: `The VM process ends at once, like pulling the power cord: the guest cannot save its work.`,
+    confirm: 'Kill',
+  }),
+  reset: (vm) => ({
+    title: `Reset ${vm}?`,
+    body: `The guest reboots at once, without shutting down: unsaved work in it is lost.`,
+    confirm: 'Reset',
+  }),
+};
+
+function useSnapshot(model: LiveModel): Snapshot {
+  const [snap, setSnap] = useState(model.current);
+  useEffect(() => model.subscribe(setSnap), [model]);
+  return snap;
+}
+
+/** A clock for uptimes, ticking only while some VM runs (it reads nothing from the server). */
+function useNow(active: boolean): number {
+  const [now, setNow] = useState(Date.now());
+  useEffect(() => {
+    if (!active) return;
+    const t = setInterval(() => setNow(Date.now()), 1000);
+    return () => clearInterval(t);
+  }, [active]);
+  return now;
+}
+
+interface OpenConsole {
+  id: number;
+  vm: string;
+}
+
+let nextConsoleId = 1;
+
+export function App({ model }: { model: LiveModel }) {
+  const snap = useSnapshot(model);
+  const anyLive = snap.vms.some((v) => LIVE.includes(v.state));
+  const now = useNow(anyLive);
+  const [view, setView] = useState<View>('machines');
+  const [consoles, setConsoles] = useState<OpenConsole[]>([]);
+  const [busy, setBusy] = useState<ReadonlySet<string>>(new Set());
+  const [error, setError] = useState<string>('');
+  const [confirm, setConfirm] = useState<ConfirmRequest | null>(null);
+  const states = useMemo(() => new Map(snap.vms.map((v) => [v.name, v.state])), [snap.vms]);
+
+  const mark = (vm: string, on: boolean) =>
+    setBusy((b) => {
+      const next = new Set(b);
+      if (on) next.add(vm);
+      else next.delete(vm);
+      return next;
+    });
+
+  const openConsole = (vm: string, another = false) =>
+    setConsoles((cs) => (!another && cs.some((c) => c.vm === vm) ? cs : [...cs, { id: nextConsoleId++, vm }]));
+
+  /** Starts a VM; when admission control refuses it, offers to start it anyway. */
+  const startVm = async (vm: string) => {
+    try {
+      await api.start(vm);
+    } catch (e) {
+      if (e instanceof ApiError && e.code === 'no-memory')
+        return setConfirm({
+          title: `Not enough memory for ${vm}`,
+          body: `${e.message}. Starting it anyway may make the host swap or kill processes.`,
+          confirm: 'Start anyway',
+          onConfirm: () => void act(vm, () => api.start(vm, true)),
+        });
+      throw e;
+    }
+  };
+
+  const act = async (vm: string, f: () => Promise<unknown>) => {
+    setError('');
+    mark(vm, true);
+    try {
+      await f();
+    } catch (e) {
+      setError(`${vm}: ${(e as Error).message}`);
+    } finally {
+      mark(vm, false);
+      void model.refresh();
+    }
+  };
+
+  const onCommand = (vm: Vm, command: VmCommand) => {
+    const run = () => act(vm.name, () => (command === 'start' ? startVm(vm.name) : runCommand(vm.name, command)));
+    const ask = CONFIRM[command];
+    if (ask) setConfirm({ ...ask(vm.name), onConfirm: () => void run() });
+    else void run();
+  };
+
+  const onCreate = async (request: CreateRequest, start: boolean) => {
+    setError('');
+    try {
+      await api.create(request);
+    } catch (e) {
+      setError(`create ${request.name}: ${(e as Error).message}`);
+      return false;
+    }
+    void model.refresh();
+    if (start) {
+      await act(request.name, () => startVm(request.name));
+      openConsole(request.name);
+    }
+    return true;
+  };
+
+  const mem = snap.host?.memory;
+  return (
+    <>
+      <header class="top">
+        <h1>typevisor</h1>
+        <nav aria-label="Views">
+          {(['machines', 'snapshots', 'networks'] as View[]).map((v) => (
+            <button
+              key={v}
+              type="button"
+              class={view === v ? 'tab current' : 'tab'}
+              aria-current={view === v ? 'page' : undefined}
+              onClick={() => setView(v)}
+            >
+              {v[0].toUpperCase() + v.slice(1)}
+            </button>
+          ))}
+        </nav>
+        <div class="host" data-testid="host-memory">
+          {mem &&
+            `host ${size(mem.availableBytes)} free of ${size(mem.totalBytes)} · VMs ${size(mem.usedBytes)} of ${size(mem.budgetBytes)}`}
+        </div>
+        <div class={`connection connection-${snap.connection}`} role="status" data-testid="connection">
+          {snap.connection === 'live' ? 'live' : snap.connection === 'connecting' ? 'connecting…' : 'reconnecting…'}
+        </div>
+      </header>
+      {error && (
+        <div class="error-banner" role="alert">
+          {error}
+          <button type="button" aria-label="Dismiss the error" onClick={() => setError('')}>
+            ×
+          </button>
+        </div>
+      )}
+      <main>
+        {view === 'machines' && (
+          <div class="machines-view">
+            <section class="list" aria-label="Machines">
+              <MachineList
+                vms={snap.vms}
+                readAt={snap.readAt}
+                now={now}
+                busy={busy}
+                onCommand={onCommand}
+                onConsole={(vm) => openConsole(vm.name)}
+              />
+              <details class="activity">
+                <summary>Activity ({snap.activity.length})</summary>
+                <ol>
+                  {snap.activity.map((a, i) => (
+                    <li key={i} class={`activity-${a.kind}`}>
+                      <time dateTime={a.at}>{new Date(a.at).toLocaleTimeString()}</time> <b>{a.vm}</b> {a.text}
+                    </li>
+                  ))}
+                </ol>
+              </details>
+            </section>
+            <CreateForm host={snap.host} vms={snap.vms} onCreate={onCreate} />
+          </div>
+        )}
+        {view === 'snapshots' && (
+          <section class="placeholder" aria-label="Snapshots">
+            <h2>Snapshots</h2>
+            <p>
+              The snapshot tree (take, restore, delete) appears here once the API serves snapshots. Until then the
+              command line manages them.
+            </p>
+          </section>
+        )}
+        {view === 'networks' && (
+          <section class="placeholder" aria-label="Networks">
+            <h2>Networks</h2>
+            <p>
+              The map of networks, their port forwards, firewall rules and capture view appear here once the API serves
+              networks. Until then the command line manages them.
+            </p>
+          </section>
+        )}
+        <section class="consoles" aria-label="Consoles">
+          {consoles
+            .filter((c) => states.has(c.vm))
+            .map((c) => (
+              <ConsolePane
+                key={c.id}
+                id={c.id}
+                vm={c.vm}
+                live={LIVE.includes(states.get(c.vm) ?? 'stopped')}
+                onClose={() => setConsoles((cs) => cs.filter((x) => x.id !== c.id))}
+                onDuplicate={() => openConsole(c.vm, true)}
+              />
+            ))}
+        </section>
+      </main>
+      <ConfirmDialog request={confirm} onClose={() => setConfirm(null)} />
+    </>
+  );
+}

@@ -1,0 +1,52 @@
+// Figures as people read them (sizes, durations) and the command line that does what the create form does.
+import type { CreateRequest } from './api.js';
+
+const UNITS: [number, string][] = [
+  [1024 ** 4, 'TiB'],
+  [1024 ** 3, 'GiB'],
+  [1024 ** 2, 'MiB'],
+  [1024, 'KiB'],
+];
+
+export function size(bytes: number | undefined): string {
+  if (bytes === undefined) return '—';
+  for (const [unit, name] of UNITS)
+    if (bytes >= unit) return `${(bytes / unit).toFixed(bytes >= 10 * unit ? 0 : 1)} ${name}`;
+  return `${bytes} B`;
+}
+
+export function duration(ms: number | undefined): string {
+  if (ms === undefined) return '—';
+  const s = Math.floor(ms / 1000);
+  const d = Math.floor(s / 86400);
+  const h = Math.floor((s % 86400) / 3600);
+  const m = Math.floor((s % 3600) / 60);
+  if (d) return `${d}d ${h}h`;
+  if (h) return `${h}h ${m}m`;
+  if (m) return `${m}m ${s % 60}s`;
+  return `${s}s`;
+}
+
+/** A word for the shell: quoted when it holds anything but safe characters. */
+function word(s: string): string {
+  return /^[A-Za-z0-9_./:=,@%+-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`;
+}
+
+/** `typevisor create ...` (and `&& typevisor start NAME`) for a create request, as the CLI spells it. */
+export function createCommand(r: CreateRequest, start: boolean): string {
+  const args = ['typevisor', 'create', word(r.name || 'NAME')];
+  if (r.memoryMiB !== undefined) args.push('-m', `${r.memoryMiB}M`);
+  if (r.cpus !== undefined) args.push('--cpus', String(r.cpus));
+  for (const d of r.newDisks ?? []) args.push('--disk-size', word(String(d)));
+  for (const d of r.disks ?? []) args.push('--disk', word(d.path + (d.readonly ? ',readonly' : '')));
+  if (r.kernel) args.push('--kernel', word(r.kernel));
+  if (r.initrd) args.push('--initrd', word(r.initrd));
+  if (r.cmdline) args.push('--append', word(r.cmdline));
+  const create = args.join(' ');
+  return start ? `${create} && typevisor start ${word(r.name || 'NAME')}` : create;
+}
+
+/** The size strings the API and the CLI take: 512M, 8G, 1.5G, or bytes. */
+export function validSize(s: string): boolean {
+  return /^\d+(\.\d+)?\s*[KMGT]?i?B?$/i.test(s.trim());
+}

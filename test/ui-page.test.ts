@@ -1,0 +1,253 @@
+// The web console in Debian's Chromium against the API server on a fake backend: list, create, actions, confirmations,
+// live updates, consoles (several viewers, scrollback, resize, copy and paste), the bundle's files and the CSP.
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Page } from 'playwright-core';
+import { startServer, type ApiServer } from '../src/web/server.js';
+import { loadOrCreateToken } from '../src/web/token.js';
+import { FakeVmBackend } from './harness/fake-vm-backend.js';
+import { apiCall } from './harness/api-client.js';
+import {
+  chromiumAvailable,
+  openBrowser,
+  overlaps,
+  screenshot,
+  terminalText,
+  type BrowserSession,
+} from './harness/browser.js';
+
+const row = (page: Page, vm: string) => page.locator(`tr[data-vm="${vm}"]`);
+
+async function stateIs(page: Page, vm: string, state: string): Promise<void> {
+  await page.waitForSelector(`tr[data-vm="${vm}"][data-state="${state}"]`);
+}
+
+const SKIP = chromiumAvailable() ? false : 'needs /usr/bin/chromium (apt-get install chromium)';
+
+/** Bounds a hang; not a timing assertion. */
+const HANG_MS = 120_000;
+
+describe('web console against a fake backend', { skip: SKIP, timeout: 10 * HANG_MS }, () => {
+  let home: string;
+  let backend: FakeVmBackend;
+  let server: ApiServer;
+  let token: string;
+  let browser: BrowserSession;
+  let page: Page;
+
+  before(async () => {
+    home = mkdtempSync(join(tmpdir(), 'typevisor-ui-'));
+    backend = new FakeVmBackend(home);
+    token = loadOrCreateToken(home);
+    server = await startServer({ backend, token });
+    browser = await openBrowser();
+    page = browser.page;
+  });
+  after(async () => {
+    if (page) await screenshot(page, 'ui-last');
+    await browser?.close();
+    await server?.close();
+    rmSync(home, { recursive: true, force: true });
+  });
+
+  it(
+    'serves the bundle with its content types and a CSP without inline script or style',
+    { timeout: HANG_MS * 2 },
+    async () => {
+      const index = await apiCall(server.port, 'GET', '/', { token });
+      assert.equal(index.status, 200);
+      assert.match(String(index.headers['content-type']), /^text\/html/);
+      assert.match(index.text, /<script type="module" src="\/ui\/app\.js"><\/script>/);
+      assert.doesNotMatch(index.text, /<script>|<style>|style="/);
+      const csp = String(index.headers['content-security-policy']);
+      assert.match(csp, /script-src 'self'(;|$)/);
+      assert.match(csp, /style-src 'self'(;|$)/);
+      assert.doesNotMatch(csp, /unsafe/);
+      const js = await apiCall(server.port, 'GET', '/ui/app.js', { token });
+      assert.equal(js.status, 200);
+      assert.match(String(js.headers['content-type']), /^text\/javascript/);
+      const css = await apiCall(server.port, 'GET', '/ui/app.css', { token });
+      assert.match(String(css.headers['content-type']), /^text\/css/);
+      assert.match(css.text, /\.xterm/);
+      assert.equal((await apiCall(server.port, 'GET', '/ui/app.js')).status, 401);
+      assert.equal((await apiCall(server.port, 'GET', '/ui/nothing.js', { token })).status, 404);
+      assert.equal((await apiCall(server.port, 'GET', '/ui/..%2fpackage.json', { token })).status, 404);
+      const host = await apiCall(server.port, 'GET', '/api/host', { token });
+      assert.equal(host.status, 200);
+      assert.equal((host.json as { memory: { totalBytes: number } }).memory.totalBytes, 8 * 1024 ** 3);
+    },
+  );
+
+  it(
+    'opens from the printed URL (token swapped for a cookie) and shows the empty list, live, without errors',
+    { timeout: HANG_MS * 2 },
+    async () => {
+      await page.goto(server.pageUrl);
+      assert.equal(page.url(), server.url);
+      await page
+        .getByTestId('connection')
+        .filter({ hasText: /^live$/ })
+        .waitFor();
+      await page.getByTestId('no-vms').waitFor();
+      await page.getByTestId('memory-help').filter({ hasText: '5.0 GiB free of 8.0 GiB' }).waitFor();
+      assert.match(await page.getByTestId('memory-help').innerText(), /This VM fits/);
+      assert.equal(
+        await page.getByTestId('cli-line').innerText(),
+        'typevisor create debian-1 -m 512M --cpus 1 --disk-size 4G && typevisor start debian-1',
+      );
+      await screenshot(page, 'ui-empty');
+      assert.deepEqual(browser.problems, []);
+    },
+  );
+
+  it(
+    'creates and starts a Debian VM in one click, opens its console, and passes keys, output and size',
+    { timeout: HANG_MS * 2 },
+    async () => {
+      await page.getByRole('button', { name: 'Create and start' }).click();
+      await stateIs(page, 'debian-1', 'running');
+      const pane = page.locator('.console[data-console="debian-1"][data-status="connected"]');
+      await pane.waitFor();
+      await pane.locator('.xterm').click();
+      await page.keyboard.type('echo hi');
+      await page.keyboard.press('Enter');
+      await page.waitForFunction(() =>
+        document.querySelector('.console .xterm-rows')?.textContent?.includes('ECHO HI'),
+      );
+      // The terminal's size reached the VM (the fake records console-size actions).
+      const dims = await pane.locator('.dims').innerText();
+      const [cols, rows] = dims.split('×').map(Number);
+      await waitUntil(() => backend.vms.get('debian-1')!.resizes.some((r) => r.cols === cols && r.rows === rows));
+      assert.ok(cols > 20 && rows > 5, dims);
+      const v = row(page, 'debian-1');
+      assert.equal(await v.locator('td').nth(1).innerText(), '1');
+      assert.equal(await v.locator('td').nth(2).innerText(), '512 MiB');
+      assert.equal(await v.locator('td').nth(3).innerText(), '50 MiB');
+      assert.equal(await v.locator('td').nth(4).innerText(), '3.0 MiB');
+      await screenshot(page, 'ui-console');
+      assert.deepEqual(await overlaps(page, 'header.top, .list, form.create, .console'), []);
+    },
+  );
+
+  it(
+    'shows several viewers of one console, and scrollback from the console log in a new one',
+    { timeout: HANG_MS * 2 },
+    async () => {
+      await page.getByRole('button', { name: 'Another viewer of debian-1' }).click();
+      await page.locator('.console[data-console="debian-1"][data-status="connected"]').nth(1).waitFor();
+      await waitUntil(async () => (await terminalText(page, 1)).includes('ECHO HI'));
+      await page.locator('.console .xterm').nth(1).click();
+      await page.keyboard.type('two');
+      await page.keyboard.press('Enter');
+      for (const n of [0, 1]) await waitUntil(async () => (await terminalText(page, n)).includes('TWO'));
+      // Copy the selection and paste it back through the buttons (the browser's clipboard).
+      await page.locator('.console').nth(1).getByRole('button', { name: 'Close the console of debian-1' }).click();
+      await page.evaluate(() => navigator.clipboard.writeText('pasted\r'));
+      await page.getByRole('button', { name: 'Paste into debian-1' }).click();
+      await waitUntil(async () => (await terminalText(page, 0)).includes('PASTED'));
+      assert.equal(await page.locator('.console').count(), 1);
+      assert.deepEqual(browser.problems, []);
+    },
+  );
+
+  it('follows changes made by other clients without reloading', { timeout: HANG_MS * 2 }, async () => {
+    assert.equal((await apiCall(server.port, 'POST', '/api/vms', { token, body: { name: 'other' } })).status, 201);
+    await stateIs(page, 'other', 'created');
+    await apiCall(server.port, 'POST', '/api/vms/other/start', { token });
+    await stateIs(page, 'other', 'running');
+    backend.crash('other');
+    await stateIs(page, 'other', 'crashed');
+    await row(page, 'other').getByRole('button', { name: 'Start other' }).waitFor();
+  });
+
+  it(
+    'pauses and resumes; asks before kill, reset and delete, and does nothing when cancelled',
+    { timeout: HANG_MS * 2 },
+    async () => {
+      await row(page, 'debian-1').getByRole('button', { name: 'Pause debian-1' }).click();
+      await stateIs(page, 'debian-1', 'paused');
+      await row(page, 'debian-1').getByRole('button', { name: 'Resume debian-1' }).click();
+      await stateIs(page, 'debian-1', 'running');
+
+      await row(page, 'debian-1').getByRole('button', { name: 'Kill debian-1' }).click();
+      const dialog = page.getByRole('dialog', { name: 'Kill debian-1?' });
+      await dialog.waitFor();
+      await screenshot(page, 'ui-confirm');
+      await page.keyboard.press('Escape');
+      await dialog.waitFor({ state: 'hidden' });
+      assert.equal(backend.vms.get('debian-1')!.state, 'running');
+      await row(page, 'debian-1').getByRole('button', { name: 'Kill debian-1' }).click();
+      await dialog.getByRole('button', { name: 'Kill' }).click();
+      await stateIs(page, 'debian-1', 'stopped');
+      // The console of a stopped VM shows its log (the fake guest echoes Enter as a bare CR: the last line typed shows).
+      await page.locator('.console[data-console="debian-1"][data-status="log"]').waitFor();
+      await waitUntil(async () => (await terminalText(page, 0)).includes('PASTED'));
+
+      await row(page, 'other').getByRole('button', { name: 'Delete other' }).click();
+      await page.getByRole('dialog', { name: 'Delete other?' }).getByRole('button', { name: 'Cancel' }).click();
+      assert.ok(backend.vms.has('other'));
+      await row(page, 'other').getByRole('button', { name: 'Delete other' }).click();
+      await page.getByRole('dialog', { name: 'Delete other?' }).getByRole('button', { name: 'Delete' }).click();
+      await row(page, 'other').waitFor({ state: 'detached' });
+      assert.ok(!backend.vms.has('other'));
+    },
+  );
+
+  it(
+    'creates from the form with its own values, shows the command line, and reports refusals',
+    { timeout: HANG_MS * 2 },
+    async () => {
+      await page.getByLabel('Name').fill('small');
+      await page.getByLabel('Memory (MiB)').fill('7000');
+      assert.match(await page.getByTestId('memory-help').innerText(), /Admission control will refuse/);
+      await page.getByLabel('Memory (MiB)').fill('256');
+      await page.getByLabel('vCPUs').fill('2');
+      await page.getByLabel('New disk (qcow2; empty for none)').fill('');
+      await page.getByLabel('Start it now').uncheck();
+      assert.equal(await page.getByTestId('cli-line').innerText(), 'typevisor create small -m 256M --cpus 2');
+      await page.getByRole('button', { name: 'Create', exact: true }).click();
+      await stateIs(page, 'small', 'created');
+      assert.equal(backend.vms.get('small')!.cpus, 2);
+      assert.equal(backend.vms.get('small')!.memoryMiB, 256);
+      // The same name again: the API's refusal is shown as an alert.
+      await page.getByLabel('Name').fill('small');
+      await page.getByRole('button', { name: 'Create', exact: true }).click();
+      await page.getByRole('alert').filter({ hasText: 'exists' }).waitFor();
+      // The browser logs the refused request itself; that one is expected.
+      const refused = browser.problems.filter((p) => / 409 \(Conflict\)/.test(p));
+      assert.equal(refused.length, 1, browser.problems.join('\n'));
+      browser.problems.splice(browser.problems.indexOf(refused[0]), 1);
+      await screenshot(page, 'ui-machines');
+      assert.deepEqual(await overlaps(page, 'header.top, .list, form.create, .console'), []);
+      assert.deepEqual(browser.problems, []);
+    },
+  );
+
+  it(
+    'is usable from the keyboard: the views and the create form are reachable with Tab',
+    { timeout: HANG_MS * 2 },
+    async () => {
+      await page.getByRole('button', { name: 'Networks' }).focus();
+      await page.keyboard.press('Enter');
+      await page.getByRole('heading', { name: 'Networks' }).waitFor();
+      await page.keyboard.press('Shift+Tab');
+      await page.keyboard.press('Enter');
+      await page.getByRole('heading', { name: 'Snapshots' }).waitFor();
+      await page.getByRole('button', { name: 'Machines' }).click();
+      await page.getByLabel('Name').waitFor();
+      assert.deepEqual(browser.problems, []);
+    },
+  );
+});
+
+/** Waits until `test` holds (checked every 50 ms); fails after HANG_MS. */
+async function waitUntil(test: () => boolean | Promise<boolean>, what = String(test)): Promise<void> {
+  const deadline = Date.now() + HANG_MS;
+  while (!(await test())) {
+    if (Date.now() > deadline) throw new Error(`never happened: ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
