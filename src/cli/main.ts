@@ -5,6 +5,7 @@ import { ESCAPE_HELP } from './console.js';
 import { UserError } from './errors.js';
 import { imgCommand } from './img.js';
 import { vmCommands } from './vm-commands.js';
+import { snapshotCommands } from './snapshot-commands.js';
 import { serveCommand } from '../web/serve-command.js';
 
 const collect = (value: string, previous: string[] = []) => [...previous, value];
@@ -91,6 +92,7 @@ export async function main(argv: string[]): Promise<number> {
 
   imgCommand(program);
   vmCommands(program);
+  snapshotCommands(program);
   serveCommand(program);
 
   try {

@@ -25,7 +25,7 @@ export const EXIT_CODES: Record<ManagerErrorKind, number> = {
 const collect = (value: string, previous: string[] = []) => [...previous, value];
 
 /** Runs a command's body, turning manager errors into one-line user errors with their exit status. */
-function run<A extends unknown[]>(body: (...args: A) => Promise<void> | void) {
+export function run<A extends unknown[]>(body: (...args: A) => Promise<void> | void) {
   return async (...args: A) => {
     try {
       await body(...args);
@@ -78,7 +78,7 @@ function table(header: string[], rows: string[][]): string {
 }
 
 function stateText(v: VmSummary): string {
-  return v.error ? `${v.state} (bad definition)` : v.state;
+  return v.error ? `${v.state} (bad definition)` : v.suspended ? 'suspended' : v.state;
 }
 
 function printLog(path: string, from = 0): number {

@@ -19,6 +19,7 @@ import { withLock } from './lock.js';
 import { typevisorHome, type VmPaths } from './paths.js';
 import { processRssBytes } from './proc.js';
 import { observeState, type ObservedState } from './runtime-state.js';
+import { isSuspended, suspendedStatePath } from './suspend.js';
 import {
   createFolder,
   diskPath,
@@ -56,6 +57,8 @@ export interface VmSummary {
   rssBytes?: number;
   /** Set when the definition does not parse: the VM is listed with the error instead of its figures. */
   error?: string;
+  /** Stopped with its machine state saved (`suspend`): the next start resumes it where it was. */
+  suspended?: boolean;
 }
 
 /** `info`: the summary, the definition and where the VM's files are. */
@@ -151,6 +154,10 @@ export class Manager {
     const obs = observeState(paths);
     const s: VmSummary = { name: paths.name, state: obs.state };
     if (obs.reason) s.reason = obs.reason;
+    if (!isLive(obs) && isSuspended(paths)) {
+      s.suspended = true;
+      s.reason = 'suspended: start resumes it';
+    }
     if (obs.pid !== undefined) {
       s.pid = obs.pid;
       s.startedAt = obs.startedAt;
@@ -265,6 +272,11 @@ export class Manager {
       const obs = observeState(paths);
       if (isLive(obs))
         throw new ManagerError('wrong-state', `cannot edit ${name} while it is ${obs.state}: stop it first`);
+      if (isSuspended(paths))
+        throw new ManagerError(
+          'wrong-state',
+          `cannot edit ${name} while it is suspended: start and stop it first (or remove ${suspendedStatePath(paths)})`,
+        );
       const def = readDefinition(paths);
       const next: Definition = { ...def, boot: { ...def.boot } };
       if (o.memoryBytes !== undefined) next.memoryMiB = memoryMiB(o.memoryBytes, 'memory');
@@ -438,6 +450,30 @@ export class Manager {
     } catch (e) {
       if (!(e instanceof NotServing)) throw e;
     }
+  }
+
+  /**
+   * Saves a running or paused VM's machine state in its folder and ends its process; the next start resumes it where
+   * it was. The guest is paused first, so nothing it does after the save reaches its disks.
+   */
+  async suspend(name: string): Promise<{ stateFile: string; bytes: number }> {
+    const paths = existingVm(this.home, name);
+    return withLock(this.lockPath(), async () => {
+      const obs = observeState(paths);
+      if (!isLive(obs)) throw new ManagerError('wrong-state', wrongStateMessage('save', obs.state));
+      if (obs.state === 'running') await this.act(name, { action: 'pause' });
+      const file = suspendedStatePath(paths);
+      let info: { bytes: number };
+      try {
+        info = (await this.act(name, { action: 'save', path: file })) as { bytes: number };
+      } catch (e) {
+        if (obs.state === 'running') await this.act(name, { action: 'resume' }).catch(() => undefined);
+        throw new ManagerError('failed', `cannot suspend ${name}: ${(e as Error).message}`);
+      }
+      await this.endingAction(name, { action: 'kill' }, 5000);
+      await this.waitForEnd(name, END_WAIT_MS);
+      return { stateFile: file, bytes: info.bytes };
+    });
   }
 
   /** Ends a VM at once; a process that does not answer its control socket is killed (SIGKILL). */

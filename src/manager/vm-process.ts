@@ -1,6 +1,6 @@
 // The VM process: runs one VM in the background and serves its control and console sockets (`typevisor start` spawns it).
 import { createConnection, createServer, type Server, type Socket } from 'node:net';
-import { rmSync } from 'node:fs';
+import { existsSync, rmSync } from 'node:fs';
 import { basename, dirname, resolve } from 'node:path';
 import type { ControlReply, VmEvent, VmState } from '../vmm/actions.js';
 import { buildVm } from '../vmm/builder.js';
@@ -14,6 +14,7 @@ import { processStartTicks } from './proc.js';
 import { writeRuntimeStateSync, type RuntimeState } from './runtime-state.js';
 import { machineDescription } from './machine-description.js';
 import { readDefinition } from './store.js';
+import { suspendedStatePath } from './suspend.js';
 
 /** A console or event client that stops reading is dropped once this much output waits for it. */
 const MAX_PENDING_BYTES = 4 * 1024 * 1024;
@@ -118,6 +119,21 @@ async function main(vmDir: string): Promise<number> {
     log(reason);
     record('stopped', reason);
     return e instanceof ManagerError && e.kind === 'bad-input' ? 2 : 1;
+  }
+  // A suspended VM resumes from its saved state; the file goes once the state is in the machine, because the guest's
+  // disks move on from here and the state would no longer match them.
+  const saved = suspendedStatePath(paths);
+  if (existsSync(saved)) {
+    try {
+      vm.restore(saved);
+    } catch (e) {
+      const reason = `failed to resume from ${saved}: ${(e as Error).message} (remove that file to boot afresh)`;
+      log(reason);
+      record('stopped', reason);
+      return 1;
+    }
+    rmSync(saved);
+    log(`resumed from ${saved}`);
   }
   vm.attachConsole((b) => fanout.out(b));
   vm.subscribe((e) => {
