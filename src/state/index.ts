@@ -16,6 +16,10 @@ const IDLE_TIMEOUT_MS = 60_000;
  * completed. `clockTicks` is the guest clock now.
  */
 export async function saveMachineState(m: VirtMachine, clockTicks: number, path: string): Promise<StateFileInfo> {
+  for (const t of m.virtio) {
+    const why = t.device.saveBlocker?.();
+    if (why !== undefined) throw new StateError(`cannot save this machine: ${why}`);
+  }
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, reject) => {
     timer = setTimeout(

@@ -47,6 +47,11 @@ export class VirtioNineP implements VirtioDevice {
     this.ctx = ctx;
   }
 
+  /** The guest's open files live in this process (host file descriptors): they cannot go into a saved state. */
+  saveBlocker(): string | undefined {
+    return this.ctx ? `the guest has the 9p share "${this.tag}" in use` : undefined;
+  }
+
   reset(): void {
     this.ctx = undefined;
     this.server.reset();

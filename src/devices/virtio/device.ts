@@ -41,6 +41,8 @@ export interface VirtioDevice {
   restoreState?(state: unknown): void;
   /** Resolves once no request is in flight (a state save waits for it); absent when the device never has any. */
   idle?(): Promise<void>;
+  /** Why the device's state cannot be saved now (host resources the guest holds), or undefined when it can. */
+  saveBlocker?(): string | undefined;
 }
 
 /** Reads `size` bytes little-endian from a configuration byte image; bytes past its end read as 0. */
