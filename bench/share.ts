@@ -61,16 +61,16 @@ export async function benchShare(): Promise<void> {
     console.log(
       `\nshare: 9p (msize 262144) — dd of ${MIB} MiB bs=1M (write conv=fsync; read after drop_caches), ${FILES} small files made by a shell loop`,
     );
-    const boot = ['-kernel', img.kernel, '-initrd', img.initrd, '-append', CMDLINE];
+    const boot = (dash: string) => [`${dash}kernel`, img.kernel, `${dash}initrd`, img.initrd, `${dash}append`, CMDLINE];
     const ours = await measure(
       process.execPath,
-      [bin, 'run', ...boot, '-m', '512M', '--share', `${ourDir}:data`],
+      [bin, 'run', ...boot('--'), '-m', '512M', '--share', `${ourDir}:data`],
       ourDir,
     );
     const qemu = await measure(
       'qemu-system-riscv64',
       [
-        ...['-M', 'virt', '-m', '512M', '-nographic', '-bios', 'default', ...boot],
+        ...['-M', 'virt', '-m', '512M', '-nographic', '-bios', 'default', ...boot('-')],
         ...['-virtfs', `local,path=${qemuDir},mount_tag=data,security_model=none`],
       ],
       qemuDir,

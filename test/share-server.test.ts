@@ -170,3 +170,58 @@ test('--share parsing: directory, tag, readonly', () => {
   assert.throws(() => parseShareSpec('/srv/data,rw'), /unknown --share option/);
   assert.throws(() => parseShareSpec(':tag'), /host directory/);
 });
+
+test(
+  'a snapshot keeps the fids: after a restore the open file is written on, walked fids still work',
+  withTempDir('share-', async (dir) => {
+    mkdirSync(join(dir, 'd'));
+    const fs = new HostShareFs(dir);
+    const server = new NineServer(fs);
+    const c = new NineClient(server);
+    try {
+      c.version(65536);
+      c.attach(0);
+      c.walk(0, 1, ['d']);
+      c.lcreate(1, 'log', L.WRONLY | L.TRUNC, 0o644);
+      c.write(1, 0, 'before ');
+      c.walk(0, 2, ['d']);
+      const saved = JSON.parse(JSON.stringify(server.saveState()));
+      server.reset();
+      assert.equal(
+        NineClient.errno(() => c.write(1, 7, 'x')),
+        E.EBADF,
+      );
+      server.restoreState(saved);
+      assert.equal(server.maxMessage, 65536);
+      c.write(1, 7, 'after');
+      assert.equal(readFileSync(join(dir, 'd', 'log'), 'utf8'), 'before after');
+      assert.equal(c.getattr(2).mode & 0o170000, 0o040000);
+      // A state file is input too: names are checked, garbage is dropped.
+      for (const bad of [
+        null,
+        5,
+        { fids: 'x' },
+        {
+          msize: 1,
+          fids: [
+            { n: 3, path: ['2e2e'] },
+            { n: 4, path: ['2f'] },
+          ],
+        },
+      ]) {
+        server.restoreState(bad);
+        assert.equal(
+          NineClient.errno(() => c.getattr(3)),
+          E.EBADF,
+        );
+        assert.equal(
+          NineClient.errno(() => c.getattr(4)),
+          E.EBADF,
+        );
+      }
+    } finally {
+      server.reset();
+      fs.closeAll();
+    }
+  }),
+);

@@ -41,7 +41,17 @@ interface Fid {
   handle?: number;
   dir?: DirState;
   writable?: boolean;
+  /** How the handle was opened (for snapshots). */
+  flags?: NineOpenFlags;
 }
+
+/** What a snapshot keeps of the server. */
+export interface NineServerState {
+  msize: number;
+  fids: { n: number; path: string[]; open?: NineOpenFlags }[];
+}
+
+const READ_ONLY: NineOpenFlags = { access: 'r', truncate: false, append: false };
 
 const DOT = new Uint8Array([0x2e]);
 const DOTDOT = new Uint8Array([0x2e, 0x2e]);
@@ -102,6 +112,47 @@ export class NineServer {
     this.msize = MAX_MSIZE;
   }
 
+  /** The negotiated size and every fid (its path, and how it was opened) for a snapshot; JSON, names in hex. */
+  saveState(): NineServerState {
+    const fids: NineServerState['fids'] = [];
+    for (const [n, f] of this.fids) {
+      const path = f.path.map((p) => Buffer.from(p).toString('hex'));
+      fids.push(f.handle !== undefined ? { n, path, open: f.flags ?? READ_ONLY } : { n, path });
+    }
+    return { msize: this.msize, fids };
+  }
+
+  /**
+   * Brings the fids back after a restore: open ones are opened again by path, so a file removed or replaced on the
+   * host meanwhile leaves that fid closed (its reads fail with EBADF). The state is checked like a guest's input.
+   */
+  restoreState(state: unknown): void {
+    this.reset();
+    const s = state as Partial<NineServerState> | null;
+    if (!s || typeof s !== 'object') return;
+    const msize = Number(s.msize);
+    this.msize = Number.isInteger(msize) ? Math.min(Math.max(msize, MIN_MSIZE), MAX_MSIZE) : MAX_MSIZE;
+    for (const saved of Array.isArray(s.fids) ? s.fids.slice(0, MAX_FIDS) : []) {
+      try {
+        const path = (Array.isArray(saved.path) ? saved.path : []).map((h) => checkName(Buffer.from(String(h), 'hex')));
+        if (pathBytes(path) > MAX_PATH) continue;
+        const f = this.newFid(Number(saved.n) >>> 0, path);
+        const o = saved.open;
+        if (o && this.open < MAX_OPEN) {
+          const flags: NineOpenFlags = {
+            access: o.access === 'w' || o.access === 'rw' ? o.access : 'r',
+            truncate: false,
+            append: o.append === true,
+          };
+          if (flags.access !== 'r' && this.fs.readOnly) continue;
+          this.opened(f, this.fs.open(path, flags), flags);
+        }
+      } catch {
+        // a fid whose file is gone stays closed, or is left out
+      }
+    }
+  }
+
   /** Answers one T-message; `replyMax` bounds the reply (the guest's writable buffer). Never throws. */
   handle(msg: Uint8Array, replyMax: number): Uint8Array {
     this.stats.requests++;
@@ -150,6 +201,7 @@ export class NineServer {
         // closing is best effort: the fid goes away either way
       }
       f.handle = undefined;
+      f.flags = undefined;
       this.open--;
     }
   }
@@ -174,6 +226,7 @@ export class NineServer {
 
   private opened(f: Fid, handle: number, flags: NineOpenFlags): void {
     f.handle = handle;
+    f.flags = flags;
     f.writable = flags.access !== 'r';
     this.open++;
   }

@@ -2,7 +2,7 @@
 import { VIRTIO_ID_9P } from './constants.js';
 import { readConfigBytes, type VirtioContext, type VirtioDevice } from './device.js';
 import type { NineFs } from './9p-fs.js';
-import { NineServer } from './9p-server.js';
+import { NineServer, type NineServerState } from './9p-server.js';
 import { E, lerror } from './9p-wire.js';
 import type { Chain, SplitQueue } from './queue.js';
 
@@ -55,6 +55,15 @@ export class VirtioNineP implements VirtioDevice {
   reset(): void {
     this.ctx = undefined;
     this.server.reset();
+  }
+
+  /** Open fids survive a snapshot: the guest's mount keeps working after a restore (docs/devices/virtio-9p.md). */
+  saveState(): NineServerState {
+    return this.server.saveState();
+  }
+
+  restoreState(state: unknown): void {
+    this.server.restoreState(state);
   }
 
   notify(queueIndex: number): void {
