@@ -225,3 +225,21 @@ test(
     }
   }),
 );
+
+test(
+  'an open file unlinked by the guest still answers getattr, reads and writes (the tmpfile pattern)',
+  withTempDir('share-', async (dir) => {
+    const { c, fs } = connect(dir);
+    try {
+      c.walk(0, 1, []);
+      c.lcreate(1, 'tmp', L.RDWR, 0o600);
+      c.write(1, 0, 'scratch');
+      c.unlinkat(0, 'tmp');
+      assert.ok(!existsSync(join(dir, 'tmp')));
+      assert.equal(c.getattr(1).size, 7n);
+      assert.equal(new TextDecoder().decode(c.read(1, 0, 100)), 'scratch');
+    } finally {
+      fs.closeAll();
+    }
+  }),
+);

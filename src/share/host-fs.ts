@@ -194,6 +194,10 @@ export class HostShareFs implements NineFs {
     });
   }
 
+  fstat(handle: number): NineAttr {
+    return attrOf(fstatSync(this.handle(handle), { bigint: true }));
+  }
+
   read(handle: number, position: number, into: Uint8Array): number {
     return readSync(this.handle(handle), into, 0, into.length, position);
   }

@@ -74,6 +74,8 @@ export interface NineFs {
   open(path: SharePath, flags: NineOpenFlags): number;
   /** Creates and opens a new regular file `name` in `dir` (never an existing one). */
   create(dir: SharePath, name: Uint8Array, flags: NineOpenFlags, mode: number): number;
+  /** Attributes of an open file (it may have been unlinked or renamed since). */
+  fstat(handle: number): NineAttr;
   read(handle: number, position: number, into: Uint8Array): number;
   write(handle: number, position: number, data: Uint8Array): number;
   fsync(handle: number, dataOnly: boolean): void;

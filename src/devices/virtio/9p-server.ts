@@ -301,7 +301,7 @@ export class NineServer {
       case P9.Tlcreate: {
         const f = this.fid(r.u32());
         const name = r.str(MAX_NAME);
-        const flags = this.openFlags(r.u32() | DOTL.WRONLY);
+        const flags = this.openFlags(r.u32());
         const mode = r.u32();
         r.u32(); // gid: files belong to the host user
         this.writable();
@@ -341,7 +341,8 @@ export class NineServer {
       case P9.Tgetattr: {
         const f = this.fid(r.u32());
         r.u64(); // request mask: the basic fields are always sent
-        const a = fs.lstat(f.path);
+        // An open file is asked through its descriptor: it may have been unlinked since (tmpfile(), for one).
+        const a = f.handle !== undefined ? fs.fstat(f.handle) : fs.lstat(f.path);
         const w = small();
         w.u64(GETATTR_BASIC);
         writeQid(w, a);
