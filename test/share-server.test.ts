@@ -55,6 +55,7 @@ test(
       // set-user-ID never reaches a host file: it would be the host user's (root's, when typevisor runs as root).
       c.setattr(5, { mode: 0o4755 });
       assert.equal(statSync(join(dir, 'hello.txt')).mode & 0o7777, 0o755);
+      assert.equal(c.getattr(5).mode & 0o7777, 0o4755, 'the guest sees the bit it set');
       const a = c.getattr(5);
       assert.equal(a.size, 4n);
       assert.equal(a.uid, process.getuid!());
@@ -80,7 +81,7 @@ test(
 );
 
 test(
-  'renaming a directory carries the fids below it; chown to another owner is refused',
+  "renaming a directory carries the fids below it; chown is the guest's view, the host file stays the user's",
   withTempDir('share-', async (dir) => {
     mkdirSync(join(dir, 'a'));
     writeFileSync(join(dir, 'a', 'f'), 'x');
@@ -93,9 +94,16 @@ test(
       assert.equal(new TextDecoder().decode(c.read(1, 0, 10)), 'x');
       const me = process.getuid!();
       c.setattr(1, { uid: me, gid: process.getgid!() });
+      c.setattr(1, { uid: 1234, gid: 5678 });
+      assert.deepEqual([c.getattr(1).uid, c.getattr(1).gid], [1234, 5678]);
+      assert.equal(statSync(join(dir, 'b', 'f')).uid, me);
+      c.walk(0, 2, ['b']);
+      c.symlink(2, 'l', 'f');
+      c.walk(0, 3, ['b', 'l']);
       assert.equal(
-        NineClient.errno(() => c.setattr(1, { uid: me + 1 })),
+        NineClient.errno(() => c.setattr(3, { uid: 1 })),
         E.EPERM,
+        'a symlink records no owner',
       );
     } finally {
       fs.closeAll();

@@ -34,6 +34,7 @@ import type {
   SharePath,
 } from '../devices/virtio/9p-fs.js';
 import { E, NineError } from '../devices/virtio/9p-wire.js';
+import { readOwner, writeOwner, type GuestOwner } from './xattr.js';
 
 /** Linux's O_PATH (the same number on x86-64, arm64 and riscv64); Node does not export it. */
 const O_PATH = 0o10000000;
@@ -57,11 +58,12 @@ function at(fd: number, name: Uint8Array): Buffer {
   return Buffer.concat([Buffer.from(`/proc/self/fd/${fd}/`), name]);
 }
 
-function attrOf(s: BigIntStats): NineAttr {
+/** Attributes as the guest sees them: the host's, with the owner and set-ID bits the guest recorded (`owner`). */
+function attrOf(s: BigIntStats, owner: GuestOwner | null = null): NineAttr {
   return {
-    mode: Number(s.mode),
-    uid: Number(s.uid),
-    gid: Number(s.gid),
+    mode: owner ? (Number(s.mode) & ~0o6000) | owner.setId : Number(s.mode),
+    uid: owner ? owner.uid : Number(s.uid),
+    gid: owner ? owner.gid : Number(s.gid),
     nlink: s.nlink,
     rdev: s.rdev,
     size: s.size,
@@ -158,7 +160,13 @@ export class HostShareFs implements NineFs {
   }
 
   lstat(path: SharePath): NineAttr {
-    return this.onNode(path, (_fd, st) => attrOf(st));
+    return this.onNode(path, (fd, st) => attrOf(st, this.ownerOf(fd, st)));
+  }
+
+  /** The guest's owner record of a regular file or directory (symlinks carry none: Linux refuses them user attributes). */
+  private ownerOf(fd: number, st: BigIntStats): GuestOwner | null {
+    const type = Number(st.mode) & S_IFMT;
+    return type === S_IFREG || type === S_IFDIR ? readOwner(self(fd)) : null;
   }
 
   open(path: SharePath, flags: NineOpenFlags): number {
@@ -195,7 +203,8 @@ export class HostShareFs implements NineFs {
   }
 
   fstat(handle: number): NineAttr {
-    return attrOf(fstatSync(this.handle(handle), { bigint: true }));
+    const st = fstatSync(this.handle(handle), { bigint: true });
+    return attrOf(st, this.ownerOf(handle, st));
   }
 
   read(handle: number, position: number, into: Uint8Array): number {
@@ -302,15 +311,25 @@ export class HostShareFs implements NineFs {
     this.writable();
     this.onNode(path, (fd, st) => {
       const type = Number(st.mode) & S_IFMT;
-      // Files belong to the host user: a chown to any other owner is refused (docs/shares.md).
-      if (
-        (change.uid !== undefined && change.uid !== Number(st.uid)) ||
-        (change.gid !== undefined && change.gid !== Number(st.gid))
-      )
-        throw new NineError(E.EPERM, 'files in a share belong to the host user');
+      // Files stay the host user's; the owner and set-ID bits the guest gives are recorded for its view (docs/shares.md).
+      const was = this.ownerOf(fd, st);
+      const owner: GuestOwner = was ?? { uid: Number(st.uid), gid: Number(st.gid), setId: 0 };
+      const next: GuestOwner = {
+        uid: change.uid ?? owner.uid,
+        gid: change.gid ?? owner.gid,
+        setId: change.mode !== undefined ? change.mode & 0o6000 : owner.setId,
+      };
+      const ownerChanged = next.uid !== owner.uid || next.gid !== owner.gid;
+      if (ownerChanged && type !== S_IFREG && type !== S_IFDIR)
+        throw new NineError(E.EPERM, 'only files and directories record a guest owner');
       if (change.mode !== undefined) {
         if (type === S_IFLNK) throw new NineError(E.EOPNOTSUPP);
         chmodSync(self(fd), change.mode & HOST_MODE_BITS);
+      }
+      if (ownerChanged || next.setId !== owner.setId) {
+        const err = writeOwner(self(fd), next);
+        // Without user attributes on the host file system, a chown cannot be recorded (set-ID bits are just dropped).
+        if (err !== 0 && ownerChanged) throw new NineError(E.EPERM, 'the host file system keeps no user attributes');
       }
       if (change.size !== undefined) {
         if (type !== S_IFREG) throw new NineError(type === S_IFDIR ? E.EISDIR : E.EINVAL);
