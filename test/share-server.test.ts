@@ -1,7 +1,16 @@
 // The 9P2000.L server over a real host directory, driven without a guest: the operations Linux's v9fs uses, checked on the host.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, lstatSync, mkdirSync, readFileSync, readlinkSync, statSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  lstatSync,
+  mkdirSync,
+  readFileSync,
+  readlinkSync,
+  renameSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { join } from 'node:path';
 import { NineServer, MAX_MSIZE } from '../src/devices/virtio/9p-server.js';
 import { E } from '../src/devices/virtio/9p-wire.js';
@@ -247,6 +256,34 @@ test(
       assert.equal(c.getattr(1).size, 7n);
       assert.equal(new TextDecoder().decode(c.read(1, 0, 100)), 'scratch');
     } finally {
+      fs.closeAll();
+    }
+  }),
+);
+
+test(
+  'a save is refused while the guest holds open a file that lost its path, and allowed otherwise',
+  withTempDir('share-', async (dir) => {
+    const fs = new HostShareFs(dir);
+    const dev = new VirtioNineP(fs, 'data');
+    const c = new NineClient(dev.server);
+    try {
+      c.version();
+      c.attach(0);
+      c.walk(0, 1, []);
+      c.lcreate(1, 'kept', L.RDWR, 0o644);
+      c.walk(0, 2, []);
+      c.lcreate(2, 'doomed', L.RDWR, 0o644);
+      assert.equal(dev.saveBlocker(), undefined);
+      c.unlinkat(0, 'doomed');
+      assert.match(dev.saveBlocker() ?? '', /"doomed" open on the 9p share "data"/);
+      c.clunk(2);
+      assert.equal(dev.saveBlocker(), undefined);
+      writeFileSync(join(dir, 'other'), 'x');
+      renameSync(join(dir, 'other'), join(dir, 'kept'));
+      assert.match(dev.saveBlocker() ?? '', /"kept"/);
+    } finally {
+      dev.reset();
       fs.closeAll();
     }
   }),

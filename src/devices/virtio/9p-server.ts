@@ -122,6 +122,21 @@ export class NineServer {
     return { msize: this.msize, fids };
   }
 
+  /** The path of an open fid a restore could not open again (its file unlinked, or another file at its path). */
+  unreopenable(): string | undefined {
+    for (const f of this.fids.values()) {
+      if (f.handle === undefined) continue;
+      const name = f.path.map((p) => Buffer.from(p).toString('utf8')).join('/');
+      try {
+        const open = this.fs.fstat(f.handle);
+        if (open.nlink === 0n || this.fs.lstat(f.path).ino !== open.ino) return name;
+      } catch {
+        return name;
+      }
+    }
+    return undefined;
+  }
+
   /**
    * Brings the fids back after a restore: open ones are opened again by path, so a file removed or replaced on the
    * host meanwhile leaves that fid closed (its reads fail with EBADF). The state is checked like a guest's input.

@@ -47,9 +47,12 @@ export class VirtioNineP implements VirtioDevice {
     this.ctx = ctx;
   }
 
-  /** The guest's open files live in this process (host file descriptors): they cannot go into a saved state. */
+  /** Open files are saved by path: one that no longer has its path (deleted or replaced while open) cannot come back. */
   saveBlocker(): string | undefined {
-    return this.ctx ? `the guest has the 9p share "${this.tag}" in use` : undefined;
+    const name = this.server.unreopenable();
+    return name === undefined
+      ? undefined
+      : `the guest has "${name}" open on the 9p share "${this.tag}", and it was deleted or replaced`;
   }
 
   reset(): void {
