@@ -6,6 +6,7 @@ import { UserError } from './errors.js';
 import { imgCommand } from './img.js';
 import { vmCommands } from './vm-commands.js';
 import { snapshotCommands } from './snapshot-commands.js';
+import { netCommands } from './net-commands.js';
 import { serveCommand } from '../web/serve-command.js';
 
 const collect = (value: string, previous: string[] = []) => [...previous, value];
@@ -58,6 +59,12 @@ export async function main(argv: string[]): Promise<number> {
       'share a host directory as virtio-9p (the default image mounts it at /mnt/TAG; TAG defaults to its name); repeatable',
       collect,
     )
+    .option(
+      '--network <name[,ip=ADDR][,mac=MAC]>',
+      'attach a virtio-net card to a named network (typevisor net create); repeatable',
+      collect,
+    )
+    .option('--ip <address>', 'pin the address of the --network card (else DHCP gives a stable one)')
     .addOption(new Option('--mirror <url>', 'Debian mirror for pulling the default image').env('TYPEVISOR_MIRROR'))
     .addHelpText('after', `\nConsole keys (on a terminal):\n  ${ESCAPE_HELP.split('\r\n').join('\n  ')}`)
     .action(async (opts) => {
@@ -93,6 +100,7 @@ export async function main(argv: string[]): Promise<number> {
   imgCommand(program);
   vmCommands(program);
   snapshotCommands(program);
+  netCommands(program);
   serveCommand(program);
 
   try {

@@ -1,5 +1,5 @@
 // `typevisor run`: boot a kernel (or the default Debian guest) as a one-shot foreground VM with the terminal as its console.
-import { buildVm, VmConfigError, type MachineDescription } from '../vmm/builder.js';
+import { buildVm, VmConfigError, type MachineDescription, type NicDescription } from '../vmm/builder.js';
 import type { Vm } from '../vmm/vm.js';
 import { formatStats } from '../vmm/stats.js';
 import { attachConsole } from './console.js';
@@ -7,6 +7,7 @@ import { parseSize } from './size.js';
 import { UserError } from './errors.js';
 import { parseDiskSpec, parseNicSpec } from './devices.js';
 import { parseShareSpec } from '../share/spec.js';
+import { networkSpecs } from './net-commands.js';
 
 export interface RunOptions {
   kernel?: string;
@@ -20,6 +21,8 @@ export interface RunOptions {
   disk?: string[];
   nic?: string[];
   share?: string[];
+  network?: string[];
+  ip?: string;
   engine: string;
   checkJit?: boolean;
   jitThreshold?: string;
@@ -45,7 +48,7 @@ export function describeRun(o: RunOptions): MachineDescription {
   if (!Number.isInteger(cpus) || cpus < 1 || cpus > 8)
     throw new UserError(`--cpus must be a whole number from 1 to 8, got "${o.cpus}"`);
   const disks = (o.disk ?? []).map(parseDiskSpec).map((d) => ({ ...d }));
-  const nics = (o.nic ?? []).map(parseNicSpec).map((n) => ({
+  const nics: NicDescription[] = (o.nic ?? []).map(parseNicSpec).map((n) => ({
     kind: n.kind,
     path: n.path,
     mac: n.mac ? [...n.mac].map((b) => b.toString(16).padStart(2, '0')).join(':') : undefined,
@@ -57,6 +60,8 @@ export function describeRun(o: RunOptions): MachineDescription {
       throw new UserError((e as Error).message);
     }
   });
+  for (const n of networkSpecs(o.network, o.ip))
+    nics.push({ kind: 'network', network: n.network, ip: n.ip, mac: n.mac });
   return {
     memoryBytes,
     cpus,
@@ -85,7 +90,15 @@ export async function runCommand(o: RunOptions): Promise<number> {
   if (o.checkJit) return checkJit(o, description);
   let vm: Vm;
   try {
-    vm = await buildVm(description, { log, mirror: o.mirror });
+    vm = await buildVm(description, {
+      log,
+      mirror: o.mirror,
+      openNetwork: async (nic, nicLog) => {
+        const { openNetworkNic } = await import('../manager/networks.js');
+        const { typevisorHome } = await import('../manager/paths.js');
+        return openNetworkNic(typevisorHome(), nic, nicLog);
+      },
+    });
   } catch (e) {
     if (e instanceof VmConfigError) throw new UserError(e.message);
     throw e;
@@ -136,7 +149,7 @@ export async function runCommand(o: RunOptions): Promise<number> {
 
 /** --check-jit: interpreter and translator side by side; exit status 1 and both states at the first divergence. */
 async function checkJit(o: RunOptions, description: MachineDescription): Promise<number> {
-  if ((o.disk ?? []).length || (o.nic ?? []).length || (o.share ?? []).length)
+  if ((o.disk ?? []).length || (o.nic ?? []).length || (o.network ?? []).length || (o.share ?? []).length)
     throw new UserError('--check-jit runs without disks, NICs and shares (their timing is not deterministic)');
   const pending: Uint8Array[] = [];
   const quit = new AbortController();

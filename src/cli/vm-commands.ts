@@ -4,11 +4,12 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { Command, Option } from 'commander';
 import { humanSize } from '../manager/admission.js';
 import { formatStats, type VmStats } from '../vmm/stats.js';
-import { autostartLine, Manager, ManagerError, type VmSummary } from '../manager/client.js';
+import { autostartLine, Manager, ManagerError, type CreateOptions, type VmSummary } from '../manager/client.js';
 import type { ManagerErrorKind } from '../manager/errors.js';
 import { parseDiskSpec, parseNicSpec } from './devices.js';
 import { parseShareSpec } from '../share/spec.js';
 import { UserError } from './errors.js';
+import { networkSpecs } from './net-commands.js';
 import { parseSize } from './size.js';
 import { attachConsole, CONSOLE_ESCAPE_HELP } from './vm-console.js';
 
@@ -111,6 +112,12 @@ export function vmCommands(program: Command): void {
     .option('--disk <file[,readonly][,format=raw|qcow2]>', 'attach an existing image; repeatable', collect)
     .option('--nic <null|listen=SOCKET|connect=SOCKET>', 'a virtio-net card (,mac=xx:.. optional); repeatable', collect)
     .option('--share <HOSTDIR[:TAG][,readonly]>', 'share a host directory (mounted at /mnt/TAG); repeatable', collect)
+    .option(
+      '--network <name[,ip=ADDR][,mac=MAC]>',
+      'a virtio-net card on a named network (typevisor net); repeatable',
+      collect,
+    )
+    .option('--ip <address>', 'pin the address of the --network card (else DHCP gives a stable one)')
     .addOption(new Option('--image <name>', 'boot a cached guest image (the default)').choices(['debian']))
     .option('--kernel <file>', 'boot this Linux RISC-V Image instead of an image')
     .option('--initrd <file>', 'initial ramdisk for --kernel')
@@ -121,11 +128,15 @@ export function vmCommands(program: Command): void {
       run(async (name: string, o: Record<string, string | string[] | boolean | undefined>) => {
         if (o.image && o.kernel) throw new UserError('give either --image or --kernel, not both');
         if (o.initrd && !o.kernel) throw new UserError('--initrd needs --kernel');
-        const nics = ((o.nic as string[] | undefined) ?? []).map(parseNicSpec).map((n) => ({
-          mode: n.kind,
-          socket: n.path,
-          mac: n.mac ? [...n.mac].map((b) => b.toString(16).padStart(2, '0')).join(':') : undefined,
-        }));
+        const nics: NonNullable<CreateOptions['nics']> = ((o.nic as string[] | undefined) ?? [])
+          .map(parseNicSpec)
+          .map((n) => ({
+            mode: n.kind,
+            socket: n.path,
+            mac: n.mac ? [...n.mac].map((b) => b.toString(16).padStart(2, '0')).join(':') : undefined,
+          }));
+        for (const n of networkSpecs(o.network as string[] | undefined, o.ip as string | undefined))
+          nics.push({ mode: 'network', network: n.network, ip: n.ip, mac: n.mac });
         const v = await mgr().create({
           name,
           memoryBytes: size(o.memory as string, '--memory'),
@@ -208,7 +219,7 @@ export function vmCommands(program: Command): void {
           ]),
           ...d.nics.map((n, i): [string, string] => [
             `nic ${i}`,
-            `${n.mode}${n.socket ? ` ${n.socket}` : ''} mac ${n.mac}`,
+            `${n.mode}${n.socket ? ` ${n.socket}` : ''}${n.network ? ` ${n.network}` : ''}${n.ip ? ` ip ${n.ip}` : ''} mac ${n.mac}`,
           ]),
           ...d.shares.map((s): [string, string] => [`share ${s.tag}`, `${s.path}${s.readonly ? ' (readonly)' : ''}`]),
           ['autostart', d.autostart ? 'yes' : 'no'],

@@ -16,6 +16,7 @@ import { controlRequest, NotServing, subscribeEvents, type Subscription } from '
 import { checkDefinition, checkName, DEFINITION_VERSION, type Definition } from './definition.js';
 import { ManagerError } from './errors.js';
 import { withLock } from './lock.js';
+import { checkPinnedIp, existingNetwork } from './networks.js';
 import { typevisorHome, type VmPaths } from './paths.js';
 import { processRssBytes } from './proc.js';
 import { observeState, type ObservedState } from './runtime-state.js';
@@ -88,7 +89,13 @@ export interface CreateOptions {
   disks?: { path: string; readonly?: boolean; format?: 'raw' | 'qcow2' }[];
   /** New qcow2 disks of these sizes, created in the VM's folder. */
   newDiskBytes?: number[];
-  nics?: { mode: 'null' | 'listen' | 'connect'; socket?: string; mac?: string }[];
+  nics?: {
+    mode: 'null' | 'listen' | 'connect' | 'network';
+    socket?: string;
+    network?: string;
+    ip?: string;
+    mac?: string;
+  }[];
   /** Host directories shared with the guest. */
   shares?: { path: string; tag: string; readonly?: boolean }[];
   autostart?: boolean;
@@ -246,6 +253,8 @@ export class Manager {
       nics: (o.nics ?? []).map((n) => ({
         mode: n.mode,
         ...(n.socket !== undefined ? { socket: isAbsolute(n.socket) ? n.socket : resolve(n.socket) } : {}),
+        ...(n.network !== undefined ? { network: n.network } : {}),
+        ...(n.ip !== undefined ? { ip: n.ip } : {}),
         mac: n.mac ?? randomMac(),
       })),
       shares: (o.shares ?? []).map((s) => {
@@ -258,6 +267,11 @@ export class Manager {
       createdAt: new Date().toISOString(),
     };
     checkDefinition(def, `VM ${o.name}`);
+    for (const n of def.nics)
+      if (n.network !== undefined) {
+        existingNetwork(this.home, n.network);
+        if (n.ip !== undefined) checkPinnedIp(this.home, n.network, n.ip);
+      }
     await createFolder(this.home, def, async (paths) => {
       for (const d of newDisks) await createQcow2(diskPath(paths, d.entry), d.bytes);
       return def;

@@ -43,13 +43,23 @@ const DiskSchema = z.strictObject({
 
 const NicSchema = z
   .strictObject({
-    /** null: a card with no link; listen/connect: a UNIX socket shared with another typevisor. */
-    mode: z.enum(['null', 'listen', 'connect']),
+    /** null: a card with no link; listen/connect: a UNIX socket shared with another typevisor; network: a named network. */
+    mode: z.enum(['null', 'listen', 'connect', 'network']),
     socket: z.string().min(1).max(4096).optional(),
+    /** The network's name (network mode). */
+    network: z.string().min(1).max(63).optional(),
+    /** A pinned address on the network (network mode; else DHCP gives a stable one). */
+    ip: z
+      .string()
+      .regex(/^\d{1,3}(?:\.\d{1,3}){3}$/, 'an IPv4 address')
+      .optional(),
     mac: z.string().regex(MAC_PATTERN, 'a MAC address is six hex pairs separated by ":"'),
   })
-  .refine((n) => (n.mode === 'null') === (n.socket === undefined), {
-    message: 'listen and connect NICs need "socket"; a null NIC has none',
+  .refine((n) => (n.mode === 'listen' || n.mode === 'connect') === (n.socket !== undefined), {
+    message: 'listen and connect NICs need "socket"; other NICs have none',
+  })
+  .refine((n) => (n.mode === 'network') === (n.network !== undefined) && (n.ip === undefined || n.mode === 'network'), {
+    message: 'network NICs need "network" (and only they have "network" or "ip")',
   });
 
 const ShareSchema = z.strictObject({

@@ -15,7 +15,7 @@ export function machineDescription(paths: VmPaths, def: Definition): MachineDesc
     boot: b.image ? { image: b.image, ...initrd, ...cmdline } : { kernel: b.kernel!, ...initrd, ...cmdline },
     // The recorded format is stated: the image is never probed again.
     disks: def.disks.map((d) => ({ path: diskPath(paths, d), format: d.format, readOnly: d.readonly })),
-    nics: def.nics.map((n) => ({ kind: n.mode, path: n.socket, mac: n.mac })),
+    nics: def.nics.map((n) => ({ kind: n.mode, path: n.socket, network: n.network, ip: n.ip, mac: n.mac })),
     shares: def.shares.map((s) => ({ path: s.path, tag: s.tag, readOnly: s.readonly })),
   };
 }

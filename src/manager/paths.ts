@@ -73,7 +73,7 @@ export function socketDir(vmDir: string, env: NodeJS.ProcessEnv = process.env): 
 }
 
 /** Creates the runtime folder of socketDir() if it is one, refusing a folder that another user owns or can enter. */
-export function ensureSocketDir(paths: VmPaths): void {
+export function ensureSocketDir(paths: Pick<VmPaths, 'dir' | 'controlSocket'>): void {
   const dir = resolve(paths.controlSocket, '..');
   if (dir === paths.dir) return;
   const base = resolve(dir, '..');

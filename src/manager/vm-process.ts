@@ -13,6 +13,7 @@ import { ensureSocketDir, vmPaths, type VmPaths } from './paths.js';
 import { processStartTicks } from './proc.js';
 import { writeRuntimeStateSync, type RuntimeState } from './runtime-state.js';
 import { machineDescription } from './machine-description.js';
+import { openNetworkNic } from './networks.js';
 import { readDefinition } from './store.js';
 import { suspendedStatePath } from './suspend.js';
 
@@ -113,7 +114,11 @@ async function main(vmDir: string): Promise<number> {
 
   let vm: Vm;
   try {
-    vm = await buildVm(machineDescription(paths, readDefinition(paths)), { log });
+    const home = resolve(vmDir, '..', '..');
+    vm = await buildVm(machineDescription(paths, readDefinition(paths)), {
+      log,
+      openNetwork: (nic, nicLog) => openNetworkNic(home, nic, nicLog),
+    });
   } catch (e) {
     const reason = `failed to start: ${(e as Error).message}`;
     log(reason);

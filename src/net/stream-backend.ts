@@ -11,6 +11,8 @@ export interface StreamNetOptions {
   /** One line per peer event: connected, gone, replaced, frames dropped, bad frame. Never per frame. */
   log?: (message: string) => void;
   maxQueuedBytes?: number;
+  /** Called once when a connect()ed link's peer goes away (the switch port reconnects on it). */
+  onPeerGone?: () => void;
 }
 
 export interface StreamNetStats {
@@ -23,7 +25,7 @@ export interface StreamNetStats {
 }
 
 /** One connection's framing state: a partial frame never outlives its connection. */
-class Peer {
+export class Peer {
   private pending: Buffer = Buffer.alloc(0);
 
   constructor(
@@ -62,6 +64,7 @@ export class StreamNetBackend implements NetBackend {
   private dropRun = 0;
   private readonly log: (message: string) => void;
   private readonly maxQueued: number;
+  private readonly onPeerGone: (() => void) | undefined;
   readonly stats: StreamNetStats = { framesIn: 0, framesOut: 0, dropped: 0, badFrames: 0 };
 
   private constructor(
@@ -70,6 +73,7 @@ export class StreamNetBackend implements NetBackend {
   ) {
     this.log = opts.log ?? (() => undefined);
     this.maxQueued = opts.maxQueuedBytes ?? DEFAULT_MAX_QUEUED;
+    this.onPeerGone = opts.onPeerGone;
   }
 
   /**
@@ -134,7 +138,9 @@ export class StreamNetBackend implements NetBackend {
       if (this.peer !== peer) return;
       this.peer = undefined;
       this.endDropRun();
-      if (!this.closed) this.log(`peer ${this.description.startsWith('listen') ? 'disconnected' : 'closed the link'}`);
+      if (this.closed) return;
+      if (this.onPeerGone) this.onPeerGone();
+      else this.log(`peer ${this.description.startsWith('listen') ? 'disconnected' : 'closed the link'}`);
     });
     s.on('error', () => undefined); // 'close' follows and says it
   }
@@ -160,10 +166,7 @@ export class StreamNetBackend implements NetBackend {
       return;
     }
     this.endDropRun();
-    const out = Buffer.allocUnsafe(4 + frame.length);
-    out.writeUInt32BE(frame.length, 0);
-    out.set(frame, 4);
-    s.write(out);
+    s.write(encodeFrame(frame));
     this.stats.framesOut++;
   }
 
@@ -176,6 +179,14 @@ export class StreamNetBackend implements NetBackend {
     this.peer?.socket.destroy();
     this.server?.close();
   }
+}
+
+/** One frame as the stream carries it: its length (4 bytes, big-endian), then its bytes. */
+export function encodeFrame(frame: Uint8Array): Buffer {
+  const out = Buffer.allocUnsafe(4 + frame.length);
+  out.writeUInt32BE(frame.length, 0);
+  out.set(frame, 4);
+  return out;
 }
 
 /** A NIC with no peer: the link is up, transmitted frames are counted and dropped. */

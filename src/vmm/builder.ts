@@ -35,10 +35,15 @@ export interface DiskDescription {
   readOnly?: boolean;
 }
 
-/** A virtio-net card: no link, or a UNIX-socket link to another typevisor (`listen` or `connect` at `path`). */
+/**
+ * A virtio-net card: no link, a UNIX-socket link to another typevisor (`listen` or `connect` at `path`), or a port
+ * on the named network's switch (`network`, with an optional pinned `ip`).
+ */
 export interface NicDescription {
-  kind: 'null' | 'listen' | 'connect';
+  kind: 'null' | 'listen' | 'connect' | 'network';
   path?: string;
+  network?: string;
+  ip?: string;
   /** `52:54:00:12:34:56`; a random locally administered address when absent. */
   mac?: string;
 }
@@ -102,6 +107,11 @@ export interface BuildHost {
   runLoop?: Omit<RunLoopOptions, 'signal' | 'pump'>;
   /** The kernel (and initrd) already in memory, used instead of reading the description's files (in-process callers). */
   bootFiles?: { kernel: Uint8Array; initrd?: Uint8Array };
+  /** Joins a NIC to a named network (the manager's switch); needed by `network` NICs. Rejects with a one-line reason. */
+  openNetwork?: (
+    nic: { network: string; mac: string; ip?: string; vm?: string },
+    log: (m: string) => void,
+  ) => Promise<NetBackend & { close(): void }>;
 }
 
 const HOSTNAME = /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/;
@@ -135,9 +145,11 @@ export function validateDescription(d: MachineDescription): void {
       throw new VmConfigError(`disk ${disk.path}: unknown format "${disk.format}" (known: raw, qcow2)`);
   }
   for (const [i, n] of (d.nics ?? []).entries()) {
-    if (n.kind !== 'null' && n.kind !== 'listen' && n.kind !== 'connect')
-      throw new VmConfigError(`nic ${i}: unknown kind "${n.kind}" (null, listen or connect)`);
-    if (n.kind !== 'null' && !n.path) throw new VmConfigError(`nic ${i}: ${n.kind} needs a socket path`);
+    if (n.kind !== 'null' && n.kind !== 'listen' && n.kind !== 'connect' && n.kind !== 'network')
+      throw new VmConfigError(`nic ${i}: unknown kind "${n.kind}" (null, listen, connect or network)`);
+    if (n.kind === 'network') {
+      if (!n.network) throw new VmConfigError(`nic ${i}: a network NIC needs the network's name`);
+    } else if (n.kind !== 'null' && !n.path) throw new VmConfigError(`nic ${i}: ${n.kind} needs a socket path`);
     if (n.mac !== undefined) parseMac(n.mac, i);
   }
   for (const s of d.shares ?? []) {
@@ -279,6 +291,7 @@ async function buildDevices(
   shares: ShareDescription[],
   consoleOut: (b: Uint8Array) => void,
   hostMessage: (m: string) => void,
+  host: BuildHost & { vm?: string },
 ): Promise<BuiltDevices> {
   const out: BuiltDevices = {
     devices: [],
@@ -304,13 +317,29 @@ async function buildDevices(
     }
     for (const [i, n] of nics.entries()) {
       let backend: NetBackend;
+      const mac = n.mac !== undefined ? parseMac(n.mac, i) : randomMac();
+      const nicLog = (msg: string) => hostMessage(`nic ${i}: ${msg}`);
       try {
-        backend = await openNicBackend(n, (msg) => hostMessage(`nic ${i}: ${msg}`));
+        if (n.kind === 'network') {
+          if (!host.openNetwork) throw new Error(`nic ${i}: network NICs need the VM manager (its networks)`);
+          const link = await host.openNetwork(
+            {
+              network: n.network!,
+              mac: [...mac].map((b) => b.toString(16).padStart(2, '0')).join(':'),
+              ip: n.ip,
+              vm: host.vm,
+            },
+            nicLog,
+          );
+          out.closers.push(() => link.close());
+          backend = link;
+        } else {
+          backend = await openNicBackend(n as Parameters<typeof openNicBackend>[0], nicLog);
+        }
       } catch (e) {
         throw new VmConfigError((e as Error).message);
       }
       if (backend instanceof StreamNetBackend) out.closers.push(() => backend.close());
-      const mac = n.mac !== undefined ? parseMac(n.mac, i) : randomMac();
       out.devices.push({ device: new VirtioNet(backend, { mac }), name: `virtio-net ${i}` });
     }
     for (const s of shares) {
@@ -349,7 +378,11 @@ export async function buildVm(d: MachineDescription, host: BuildHost = {}): Prom
   // Devices report to the VM once it exists, to the build's log before.
   const to: { vm?: Vm } = {};
   const report = (m: string) => (to.vm ? to.vm.hostMessage(m) : host.log?.(m));
-  const built = await buildDevices(boot.disks, d.nics ?? [], d.shares ?? [], hub.output, report);
+  const vmHost = d.hostname ?? (d.name !== undefined ? hostnameFor(d.name) : undefined);
+  const built = await buildDevices(boot.disks, d.nics ?? [], d.shares ?? [], hub.output, report, {
+    ...host,
+    vm: vmHost,
+  });
   let board: VirtMachine;
   try {
     board = new VirtMachine({

@@ -1,0 +1,296 @@
+// The switch process of one network: its learning switch, gateway (DHCP, DNS), ports socket and control socket.
+import { createConnection, createServer, type Server, type Socket } from 'node:net';
+import { rmSync, writeFileSync } from 'node:fs';
+import { basename, dirname, resolve } from 'node:path';
+import { writeFileAtomic } from './atomic-file.js';
+import { LineSplitter } from './lines.js';
+import { gatewayOf, networkPaths, parseSubnet, readLeases, readNetwork, type SwitchStatus } from './networks.js';
+import { DhcpServer } from '../net/dhcp.js';
+import { Gateway } from '../net/gateway.js';
+import { ipText, parseIp } from '../net/packet.js';
+import { Peer, encodeFrame, MAX_FRAME } from '../net/stream-backend.js';
+import { EthernetSwitch, newPortStats, type SwitchPort } from '../net/switch.js';
+
+/** Bytes queued towards a port that does not read before its frames are dropped. */
+const MAX_QUEUED = 1 << 20;
+/** Ports one switch accepts; more connections are closed at once. */
+const MAX_PORTS = 64;
+/** Control clients at once. */
+const MAX_CONTROL = 32;
+/** With no port attached for this long, the switch ends (it starts again when a VM needs it). */
+const IDLE_MS = 5_000;
+/** A freshly started switch waits this long for its first port. */
+const FIRST_PORT_MS = 60_000;
+
+function log(line: string): void {
+  process.stderr.write(`${new Date().toISOString()} ${line}\n`);
+}
+
+function socketAnswers(path: string): Promise<boolean> {
+  return new Promise((done) => {
+    const s = createConnection(path);
+    s.once('connect', () => {
+      s.destroy();
+      done(true);
+    });
+    s.once('error', () => done(false));
+  });
+}
+
+function listen(server: Server, path: string): Promise<void> {
+  return new Promise((ok, fail) => {
+    server.once('error', fail);
+    server.listen(path, () => {
+      server.off('error', fail);
+      ok();
+    });
+  });
+}
+
+async function main(dir: string): Promise<number> {
+  process.umask(0o077);
+  const paths = networkPaths(resolve(dir, '..', '..'), basename(dir));
+  if (await socketAnswers(paths.controlSocket)) {
+    log(`another switch serves ${paths.controlSocket}: not starting a second one`);
+    return 0;
+  }
+  const def = readNetwork(paths);
+  const { network, prefix } = parseSubnet(def.subnet);
+  const gatewayIp = gatewayOf(def.subnet);
+  const startedAt = new Date().toISOString();
+
+  let saving = false,
+    again = false;
+  const saveLeases = () => {
+    if (saving) return void (again = true);
+    saving = true;
+    writeFileAtomic(paths.leases, `${JSON.stringify(dhcp.leases(), null, 1)}\n`)
+      .catch((e: Error) => log(`cannot save leases: ${e.message}`))
+      .finally(() => {
+        saving = false;
+        if (again) {
+          again = false;
+          saveLeases();
+        }
+      });
+  };
+  const dhcp = new DhcpServer({
+    network,
+    prefix,
+    gateway: gatewayIp,
+    domain: def.name.toLowerCase(),
+    leases: readLeases(paths),
+    changed: saveLeases,
+  });
+  const sw = new EthernetSwitch();
+  const gatewayPort: SwitchPort = {
+    id: 0,
+    label: 'gateway',
+    stats: newPortStats(),
+    // A bug in a service must not end the network: the error is logged (a few times) and the frame dropped.
+    deliver: (f) => {
+      try {
+        gateway.receive(f);
+      } catch (e) {
+        if (gatewayErrors++ < 10) log(`gateway: ${(e as Error).stack ?? String(e)}`);
+      }
+    },
+  };
+  let gatewayErrors = 0;
+  const gateway = new Gateway({
+    ip: gatewayIp,
+    domain: def.name.toLowerCase(),
+    dhcp,
+    // Replies go into the switch on a later turn: a port's frame is never answered from inside its own delivery.
+    output: (f) => queueMicrotask(() => sw.input(gatewayPort, f)),
+    log,
+  });
+  sw.attach(gatewayPort);
+
+  const portSockets = new Map<number, Socket>();
+  let nextId = 1;
+  let idleTimer: NodeJS.Timeout | undefined;
+  const armIdle = (ms: number) => {
+    clearTimeout(idleTimer);
+    idleTimer = setTimeout(() => {
+      if (portSockets.size === 0) void shutdown('no ports attached');
+    }, ms);
+  };
+
+  const ports = createServer((s) => {
+    if (portSockets.size >= MAX_PORTS) {
+      log(`refusing a port: ${MAX_PORTS} are attached`);
+      s.destroy();
+      return;
+    }
+    const id = nextId++;
+    const port: SwitchPort = {
+      id,
+      label: `port ${id}`,
+      stats: newPortStats(),
+      deliver: (f) => {
+        if (s.destroyed || s.writableLength + f.length + 4 > MAX_QUEUED) port.stats.dropped++;
+        else s.write(encodeFrame(f));
+      },
+    };
+    const peer = new Peer(
+      s,
+      (f) => sw.input(port, f),
+      (len) => {
+        log(`${port.label}: frame length ${len} (at most ${MAX_FRAME}): disconnecting it`);
+        sw.stats.malformed++;
+        s.destroy();
+      },
+    );
+    portSockets.set(id, s);
+    sw.attach(port);
+    clearTimeout(idleTimer);
+    log(`${port.label} attached`);
+    s.on('data', (d: Buffer) => peer.onData(d));
+    s.on('error', () => undefined);
+    s.on('close', () => {
+      portSockets.delete(id);
+      sw.detach(port);
+      log(
+        `${port.label} left (${port.stats.rxFrames} frames in, ${port.stats.txFrames} out, ${port.stats.dropped} dropped)`,
+      );
+      if (portSockets.size === 0) armIdle(IDLE_MS);
+    });
+  });
+
+  const status = (): SwitchStatus => {
+    const table = sw.macTable();
+    const leases = dhcp.leases();
+    return {
+      pid: process.pid,
+      startedAt,
+      ports: sw
+        .portList()
+        .filter((p) => p.id !== 0)
+        .map((p) => {
+          const macs = table.filter((t) => t.port === p.id).map((t) => t.mac);
+          const names = leases.filter((l) => l.name && macs.includes(l.mac)).map((l) => l.name);
+          return {
+            id: p.id,
+            label: names.length ? names.join(',') : p.label,
+            macs,
+            rxFrames: p.stats.rxFrames,
+            txFrames: p.stats.txFrames,
+            dropped: p.stats.dropped,
+          };
+        }),
+      leases: dhcp.leases().map(({ mac, ip, name, pinned }) => ({ mac, ip, name, pinned })),
+      stats: { ...sw.stats, ...gateway.stats, ...dhcp.stats },
+    };
+  };
+
+  const controlClients = new Set<Socket>();
+  const control = createServer((s) => {
+    if (controlClients.size >= MAX_CONTROL) return void s.destroy();
+    controlClients.add(s);
+    s.on('close', () => controlClients.delete(s));
+    s.on('error', () => undefined);
+    const reply = (msg: unknown) => {
+      if (s.writableLength > MAX_QUEUED) s.destroy();
+      else s.write(`${JSON.stringify(msg)}\n`);
+    };
+    const lines = new LineSplitter(
+      (line) => {
+        if (!line.trim()) return;
+        let req: { id?: unknown; op?: unknown; mac?: unknown; name?: unknown; ip?: unknown };
+        try {
+          req = JSON.parse(line) as typeof req;
+          if (typeof req !== 'object' || req === null) throw new Error('not an object');
+        } catch {
+          return reply({ id: null, ok: false, error: { message: 'a request is one JSON object per line' } });
+        }
+        const id = typeof req.id === 'number' ? req.id : null;
+        try {
+          reply({ id, ok: true, result: handle(req) });
+        } catch (e) {
+          reply({ id, ok: false, error: { message: (e as Error).message } });
+        }
+      },
+      () => {
+        reply({ id: null, ok: false, error: { message: 'request line too long' } });
+        s.end();
+      },
+    );
+    s.on('data', (d: Buffer) => lines.push(d));
+  });
+
+  const handle = (req: { op?: unknown; mac?: unknown; name?: unknown; ip?: unknown }): unknown => {
+    switch (req.op) {
+      case 'status':
+        return status();
+      case 'register': {
+        if (typeof req.mac !== 'string' || !/^(?:[0-9a-f]{2}:){5}[0-9a-f]{2}$/i.test(req.mac))
+          throw new Error('register needs "mac": six hex pairs separated by ":"');
+        const name = req.name === undefined || req.name === null ? undefined : req.name;
+        if (name !== undefined && (typeof name !== 'string' || !/^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/.test(name)))
+          throw new Error('"name" is a host name: a-z, 0-9 and "-", at most 63 characters');
+        let ip: number | undefined;
+        if (req.ip !== undefined && req.ip !== null) {
+          const parsed = typeof req.ip === 'string' ? parseIp(req.ip) : null;
+          if (parsed === null) throw new Error('"ip" is an IPv4 address');
+          ip = parsed;
+        }
+        const lease = dhcp.register(req.mac, name, ip);
+        return { mac: lease.mac, ip: lease.ip, name: lease.name, gateway: ipText(gatewayIp) };
+      }
+      case 'stop':
+        setImmediate(() => void shutdown('asked to stop'));
+        return {};
+      default:
+        throw new Error(`unknown op ${JSON.stringify(req.op)} (status, register, stop)`);
+    }
+  };
+
+  let ending = false;
+  let finish: (code: number) => void = () => undefined;
+  const finished = new Promise<number>((r) => (finish = r));
+  const shutdown = async (why: string) => {
+    if (ending) return;
+    ending = true;
+    log(`stopping: ${why}`);
+    control.close();
+    ports.close();
+    for (const s of [...portSockets.values(), ...controlClients]) s.destroy();
+    rmSync(paths.controlSocket, { force: true });
+    rmSync(paths.portsSocket, { force: true });
+    rmSync(paths.pid, { force: true });
+    finish(0);
+  };
+
+  // Sockets of a switch that died are stale: nothing answered on the control socket above.
+  rmSync(paths.controlSocket, { force: true });
+  rmSync(paths.portsSocket, { force: true });
+  await listen(ports, paths.portsSocket);
+  await listen(control, paths.controlSocket);
+  writeFileSync(paths.pid, `${process.pid}\n`);
+  log(
+    `switch of ${def.name} (${def.subnet}, gateway ${ipText(gatewayIp)}, ${def.mode}) listening on ${paths.portsSocket}`,
+  );
+  armIdle(FIRST_PORT_MS);
+  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+  process.on('SIGINT', () => void shutdown('SIGINT'));
+  process.on('SIGHUP', () => undefined);
+  return finished;
+}
+
+const dir = process.argv[2];
+if (!dir || basename(dirname(resolve(dir))) !== 'networks') {
+  process.stderr.write('usage: net-process.js $TYPEVISOR_HOME/networks/NAME (started when a VM joins the network)\n');
+  process.exit(2);
+}
+process.on('uncaughtException', (e) => {
+  log(`fatal: ${e.stack ?? String(e)}`);
+  process.exit(1);
+});
+main(resolve(dir)).then(
+  (code) => process.exit(code),
+  (e: Error) => {
+    log(`fatal: ${e.stack ?? String(e)}`);
+    process.exit(1);
+  },
+);

@@ -1,0 +1,394 @@
+// Named networks: their definitions under $TYPEVISOR_HOME/networks, their switch processes, and a NIC's way onto one.
+import { spawn } from 'node:child_process';
+import { closeSync, existsSync, openSync, readdirSync, readFileSync, renameSync, rmSync, statSync } from 'node:fs';
+import { mkdir, rm } from 'node:fs/promises';
+import { createConnection } from 'node:net';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { fileURLToPath } from 'node:url';
+import { z } from 'zod';
+import { writeFileAtomic } from './atomic-file.js';
+import { nameProblem } from './definition.js';
+import { ManagerError } from './errors.js';
+import { LineSplitter } from './lines.js';
+import { withLock } from './lock.js';
+import { ensureSocketDir, socketDir } from './paths.js';
+import { ipText, parseIp } from '../net/packet.js';
+import { SwitchLink } from '../net/switch-link.js';
+
+export const NETWORK_VERSION = 1;
+export const NETWORK_MODES = ['nat', 'host-only', 'internal'] as const;
+export type NetworkMode = (typeof NETWORK_MODES)[number];
+/** The subnet a network gets when none is given: the first 10.0.N.0/24 from N = 10 that no other network uses. */
+const DEFAULT_THIRD_OCTET = 10;
+/** How long a start waits for the switch process to answer on its control socket. */
+const SWITCH_START_MS = 15_000;
+const MAX_NETWORK_FILE = 64 * 1024;
+
+const NetworkSchema = z.strictObject({
+  version: z.literal(NETWORK_VERSION),
+  name: z.string().refine((n) => nameProblem(n) === null, { error: 'not a valid network name' }),
+  subnet: z.string().max(32),
+  mode: z.enum(NETWORK_MODES),
+  createdAt: z.string().max(64).optional(),
+});
+export type NetworkDefinition = z.infer<typeof NetworkSchema>;
+
+export const LeaseSchema = z.strictObject({
+  mac: z.string().regex(/^(?:[0-9a-f]{2}:){5}[0-9a-f]{2}$/),
+  ip: z.string().max(15),
+  name: z.string().max(63).optional(),
+  pinned: z.boolean().optional(),
+  seen: z.string().max(64).optional(),
+});
+export const LeasesSchema = z.array(LeaseSchema).max(65536);
+
+export interface NetworkPaths {
+  name: string;
+  dir: string;
+  definition: string;
+  leases: string;
+  log: string;
+  pid: string;
+  lock: string;
+  controlSocket: string;
+  portsSocket: string;
+}
+
+export function networksDir(home: string): string {
+  return join(home, 'networks');
+}
+
+export function networkPaths(home: string, name: string): NetworkPaths {
+  const dir = join(networksDir(home), name);
+  const sockets = socketDir(dir);
+  return {
+    name,
+    dir,
+    definition: join(dir, 'network.json'),
+    leases: join(dir, 'leases.json'),
+    log: join(dir, 'switch.log'),
+    pid: join(dir, 'switch.pid'),
+    lock: join(dir, '.start.lock'),
+    controlSocket: join(sockets, 'control.sock'),
+    portsSocket: join(sockets, 'ports.sock'),
+  };
+}
+
+/** A subnet in CIDR form: its network address and prefix length (8 to 29: room for the gateway and some VMs). */
+export function parseSubnet(text: string): { network: number; prefix: number } {
+  const m = /^([0-9.]+)\/(\d{1,2})$/.exec(text);
+  const ip = m ? parseIp(m[1]) : null;
+  const prefix = m ? Number(m[2]) : NaN;
+  if (ip === null || !(prefix >= 8 && prefix <= 29))
+    throw new ManagerError(
+      'bad-input',
+      `bad subnet "${text}": give an IPv4 network like 10.0.10.0/24 (prefix 8 to 29)`,
+    );
+  const mask = (0xffffffff << (32 - prefix)) >>> 0;
+  if ((ip & mask) >>> 0 !== ip)
+    throw new ManagerError(
+      'bad-input',
+      `bad subnet "${text}": the host part is not zero (did you mean ${ipText((ip & mask) >>> 0)}/${prefix}?)`,
+    );
+  return { network: ip, prefix };
+}
+
+/** The gateway's address: the subnet's first host. */
+export function gatewayOf(subnet: string): number {
+  return (parseSubnet(subnet).network + 1) >>> 0;
+}
+
+function checkNetworkName(name: string): void {
+  const problem = nameProblem(name);
+  if (problem)
+    throw new ManagerError(
+      'bad-input',
+      `bad network name ${JSON.stringify(name)}: ${problem.replace('VM', 'network')}`,
+    );
+}
+
+export function readNetwork(paths: NetworkPaths): NetworkDefinition {
+  let text: string;
+  try {
+    if (statSync(paths.definition).size > MAX_NETWORK_FILE)
+      throw new ManagerError('bad-input', `${paths.definition}: larger than ${MAX_NETWORK_FILE} bytes`);
+    text = readFileSync(paths.definition, 'utf8');
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT')
+      throw new ManagerError('not-found', `no network named "${paths.name}" (typevisor net create ${paths.name})`);
+    throw e;
+  }
+  let r;
+  try {
+    r = NetworkSchema.safeParse(JSON.parse(text));
+  } catch (e) {
+    throw new ManagerError('bad-input', `${paths.definition}: not valid JSON: ${(e as Error).message}`);
+  }
+  if (!r.success) throw new ManagerError('bad-input', `${paths.definition}: ${r.error.issues[0].message}`);
+  parseSubnet(r.data.subnet);
+  return r.data;
+}
+
+/** The leases file; a missing or damaged file is an empty table (addresses are handed out again). */
+export function readLeases(paths: NetworkPaths): z.infer<typeof LeasesSchema> {
+  try {
+    if (statSync(paths.leases).size > 16 * 1024 * 1024) return [];
+    const r = LeasesSchema.safeParse(JSON.parse(readFileSync(paths.leases, 'utf8')));
+    return r.success ? r.data : [];
+  } catch {
+    return [];
+  }
+}
+
+export function existingNetwork(home: string, name: string): NetworkPaths {
+  checkNetworkName(name);
+  const paths = networkPaths(home, name);
+  if (!existsSync(paths.definition))
+    throw new ManagerError('not-found', `no network named "${name}" (typevisor net create ${name})`);
+  return paths;
+}
+
+export function listNetworkNames(home: string): string[] {
+  try {
+    return readdirSync(networksDir(home))
+      .filter((n) => !n.startsWith('.') && existsSync(join(networksDir(home), n, 'network.json')))
+      .sort();
+  } catch {
+    return [];
+  }
+}
+
+export interface SwitchStatus {
+  pid: number;
+  startedAt: string;
+  ports: { id: number; label: string; macs: string[]; rxFrames: number; txFrames: number; dropped: number }[];
+  leases: { mac: string; ip: string; name?: string; pinned?: boolean }[];
+  stats: Record<string, number>;
+}
+
+export interface NetworkInfo extends NetworkDefinition {
+  gateway: string;
+  running: boolean;
+  switch?: SwitchStatus;
+  /** Leases from the file when the switch is not running. */
+  leases: { mac: string; ip: string; name?: string; pinned?: boolean }[];
+  files: { folder: string; controlSocket: string; portsSocket: string; log: string };
+}
+
+/** The switch could not be reached on its control socket. */
+export class SwitchNotRunning extends Error {
+  override name = 'SwitchNotRunning';
+}
+
+/** One request on a switch's control socket (docs/networks.md): a JSON line out, one JSON line back. */
+export function switchRequest(path: string, request: Record<string, unknown>, timeoutMs = 10_000): Promise<unknown> {
+  return new Promise((ok, fail) => {
+    const s = createConnection(path);
+    const timer = setTimeout(() => {
+      s.destroy();
+      fail(new ManagerError('failed', `the switch did not answer on ${path} within ${timeoutMs / 1000} s`));
+    }, timeoutMs);
+    const done = (f: () => void) => {
+      clearTimeout(timer);
+      s.destroy();
+      f();
+    };
+    s.once('error', (e: NodeJS.ErrnoException) =>
+      done(() =>
+        fail(
+          e.code === 'ENOENT' || e.code === 'ECONNREFUSED'
+            ? new SwitchNotRunning(`nothing serves ${path}`)
+            : new ManagerError('failed', `${path}: ${e.message}`),
+        ),
+      ),
+    );
+    s.once('connect', () => s.write(`${JSON.stringify({ id: 1, ...request })}\n`));
+    const lines = new LineSplitter(
+      (line) => {
+        let reply: { id?: number; ok?: boolean; result?: unknown; error?: { message?: string } };
+        try {
+          reply = JSON.parse(line) as typeof reply;
+        } catch {
+          return done(() => fail(new ManagerError('failed', `bad reply from ${path}`)));
+        }
+        if (reply.ok) done(() => ok(reply.result));
+        else done(() => fail(new ManagerError('bad-input', reply.error?.message ?? 'the switch refused the request')));
+      },
+      () => done(() => fail(new ManagerError('failed', `reply from ${path} too long`))),
+    );
+    s.on('data', (d: Buffer) => lines.push(d));
+    s.on('close', () => done(() => fail(new SwitchNotRunning(`the switch closed ${path} without a reply`))));
+  });
+}
+
+const NET_PROCESS = fileURLToPath(new URL('./net-process.js', import.meta.url));
+/** The switch log moves to switch.log.1 past this size at each start. */
+const LOG_CAP = 1024 * 1024;
+
+/** The switch's status, or undefined when it does not run. */
+export async function switchStatus(paths: NetworkPaths): Promise<SwitchStatus | undefined> {
+  try {
+    return (await switchRequest(paths.controlSocket, { op: 'status' })) as SwitchStatus;
+  } catch (e) {
+    if (e instanceof SwitchNotRunning) return undefined;
+    throw e;
+  }
+}
+
+/** Starts the network's switch process unless it runs; resolves once it answers. Serialized by a lock per network. */
+export async function ensureSwitch(paths: NetworkPaths): Promise<void> {
+  if (await switchStatus(paths)) return;
+  readNetwork(paths); // a missing or broken definition is the error, not a switch that will not start
+  await withLock(paths.lock, async () => {
+    if (await switchStatus(paths)) return;
+    ensureSocketDir(paths);
+    if (existsSync(paths.log) && statSync(paths.log).size > LOG_CAP) renameSync(paths.log, `${paths.log}.1`);
+    const fd = openSync(paths.log, 'a', 0o600);
+    let exited: string | undefined;
+    try {
+      const child = spawn(process.execPath, [NET_PROCESS, paths.dir], { detached: true, stdio: ['ignore', fd, fd] });
+      child.on('exit', (code, signal) => (exited = signal ? `was killed by ${signal}` : `exited with status ${code}`));
+      child.on('error', (e) => (exited = e.message));
+      child.unref();
+    } finally {
+      closeSync(fd);
+    }
+    const deadline = Date.now() + SWITCH_START_MS;
+    for (;;) {
+      await sleep(50);
+      if (await switchStatus(paths)) return;
+      if (exited !== undefined)
+        throw new ManagerError('failed', `network ${paths.name}: its switch ${exited} (see ${paths.log})`);
+      if (Date.now() > deadline)
+        throw new ManagerError(
+          'failed',
+          `network ${paths.name}: its switch did not answer within ${SWITCH_START_MS / 1000} s (see ${paths.log})`,
+        );
+    }
+  });
+}
+
+export interface NetworkNic {
+  network: string;
+  mac: string;
+  /** The VM's name: what DNS answers for the NIC's address. */
+  vm?: string;
+  /** A pinned address. */
+  ip?: string;
+}
+
+/**
+ * A NIC's backend on a network: starts the switch if needed, registers the NIC (name, pinned address) and connects;
+ * when the switch goes away the link reconnects (starting the switch again). Rejects with a one-line reason.
+ */
+export async function openNetworkNic(home: string, nic: NetworkNic, log: (m: string) => void): Promise<SwitchLink> {
+  const paths = existingNetwork(home, nic.network);
+  const reach = async () => {
+    await ensureSwitch(paths);
+    await switchRequest(paths.controlSocket, { op: 'register', mac: nic.mac, name: nic.vm, ip: nic.ip });
+    return paths.portsSocket;
+  };
+  try {
+    return await SwitchLink.open({ reach, log });
+  } catch (e) {
+    throw new ManagerError(
+      e instanceof ManagerError ? e.kind : 'failed',
+      `network ${nic.network}: ${(e as Error).message.replace(`network ${nic.network}: `, '')}`,
+    );
+  }
+}
+
+export async function createNetwork(
+  home: string,
+  o: { name: string; subnet?: string; mode?: NetworkMode },
+): Promise<NetworkInfo> {
+  checkNetworkName(o.name);
+  const taken = listNetworkNames(home).map((n) => readNetworkQuietly(home, n)?.subnet);
+  let subnet = o.subnet;
+  if (subnet === undefined) {
+    for (let n = DEFAULT_THIRD_OCTET; n < 256 && subnet === undefined; n++)
+      if (!taken.includes(`10.0.${n}.0/24`)) subnet = `10.0.${n}.0/24`;
+    subnet ??= '10.0.10.0/24';
+  }
+  parseSubnet(subnet);
+  const def: NetworkDefinition = {
+    version: NETWORK_VERSION,
+    name: o.name,
+    subnet,
+    mode: o.mode ?? 'nat',
+    createdAt: new Date().toISOString(),
+  };
+  const clash = listNetworkNames(home).find((n) => n.toLowerCase() === o.name.toLowerCase());
+  if (clash) throw new ManagerError('exists', `a network named "${clash}" already exists`);
+  const paths = networkPaths(home, o.name);
+  await mkdir(networksDir(home), { recursive: true, mode: 0o700 });
+  try {
+    await mkdir(paths.dir, { mode: 0o700 });
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'EEXIST')
+      throw new ManagerError('exists', `${paths.dir} already exists (without a definition): move it away first`);
+    throw e;
+  }
+  await writeFileAtomic(paths.definition, `${JSON.stringify(def, null, 2)}\n`);
+  return networkInfo(home, o.name);
+}
+
+function readNetworkQuietly(home: string, name: string): NetworkDefinition | undefined {
+  try {
+    return readNetwork(networkPaths(home, name));
+  } catch {
+    return undefined;
+  }
+}
+
+export async function networkInfo(home: string, name: string): Promise<NetworkInfo> {
+  const paths = existingNetwork(home, name);
+  const def = readNetwork(paths);
+  const sw = await switchStatus(paths);
+  return {
+    ...def,
+    gateway: ipText(gatewayOf(def.subnet)),
+    running: sw !== undefined,
+    ...(sw ? { switch: sw } : {}),
+    leases: sw ? sw.leases : readLeases(paths).map(({ mac, ip, name: n, pinned }) => ({ mac, ip, name: n, pinned })),
+    files: { folder: paths.dir, controlSocket: paths.controlSocket, portsSocket: paths.portsSocket, log: paths.log },
+  };
+}
+
+export async function listNetworks(home: string): Promise<NetworkInfo[]> {
+  const out: NetworkInfo[] = [];
+  for (const n of listNetworkNames(home)) out.push(await networkInfo(home, n));
+  return out;
+}
+
+/** Removes a network; refused while VMs are attached to its switch (an idle switch is stopped first). */
+export async function deleteNetwork(home: string, name: string): Promise<void> {
+  const paths = existingNetwork(home, name);
+  const sw = await switchStatus(paths);
+  if (sw && sw.ports.length > 0)
+    throw new ManagerError(
+      'wrong-state',
+      `network ${name} has ${sw.ports.length} attached port${sw.ports.length === 1 ? '' : 's'}: stop its VMs first`,
+    );
+  if (sw) await switchRequest(paths.controlSocket, { op: 'stop' }).catch(() => undefined);
+  const trash = join(networksDir(home), `.deleting-${name}-${process.pid}`);
+  renameSync(paths.dir, trash);
+  await rm(trash, { recursive: true, force: true });
+  const sockets = join(paths.controlSocket, '..');
+  if (sockets !== paths.dir) rmSync(sockets, { recursive: true, force: true });
+}
+
+/** A pinned address must lie in the network's subnet, not be its gateway: checked when the NIC is defined. */
+export function checkPinnedIp(home: string, network: string, ip: string): void {
+  const def = readNetwork(existingNetwork(home, network));
+  const n = parseIp(ip);
+  const { network: net, prefix } = parseSubnet(def.subnet);
+  const mask = (0xffffffff << (32 - prefix)) >>> 0;
+  const bcast = (net | (~mask >>> 0)) >>> 0;
+  if (n === null || (n & mask) >>> 0 !== net || n === net || n === bcast || n === net + 1)
+    throw new ManagerError(
+      'bad-input',
+      `--ip ${ip}: not a host address of network ${network} (${def.subnet}, gateway ${ipText(net + 1)})`,
+    );
+}
