@@ -70,8 +70,9 @@ fi
  * from an older recipe are rebuilt (debian.ts compares it with the image manifest's `initramfs`).
  * 2: evdev for the power button, hostname from systemd.hostname=, the terminal size from hvc0, power-button shutdown.
  * 3: the 9p modules; each virtio-9p share mounted at /mnt/TAG.
+ * 4: each Ethernet card configured by DHCP (udhcpc), with the network's DNS server in /etc/resolv.conf.
  */
-export const INITRAMFS_VERSION = 3;
+export const INITRAMFS_VERSION = 4;
 
 /** Written by the power-button watcher before it stops every process; /init then finishes the shutdown. */
 const STOP_FILE = '/run/typevisor-stop';
@@ -98,6 +99,37 @@ export const SHARE_MOUNT_SCRIPT = `for t in /sys/bus/virtio/drivers/9pnet_virtio
   mkdir -p "/mnt/$tag"
   mount -t 9p -o trans=virtio,version=9p2000.L,msize=262144 "$tag" "/mnt/$tag" || echo "typevisor: cannot mount share $tag"
 done
+`;
+
+/** The console line the DHCP script prints once a card has its address (tests wait for it). */
+export const DHCP_BOUND_MESSAGE = 'typevisor: DHCP';
+
+/**
+ * Configures each Ethernet card by DHCP (busybox udhcpc, sending the host name): address, default route, and
+ * /etc/resolv.conf with the network's DNS server and domain. udhcpc waits up to 3 s for a lease, then keeps trying
+ * in the background (cards with no DHCP server on their link). typevisor.dhcp=0 on the command line skips it.
+ */
+export const NETWORK_SCRIPT = `ip link set lo up 2>/dev/null
+if ! grep -qw typevisor.dhcp=0 /proc/cmdline; then
+  cat > /etc/udhcpc.script <<'EOS'
+#!/bin/sh
+case "$1" in
+  deconfig) ip -4 addr flush dev "$interface"; ip link set "$interface" up ;;
+  bound|renew)
+    ip -4 addr show dev "$interface" | grep -q "inet $ip/" || {
+      ip -4 addr flush dev "$interface"
+      ip addr add "$ip/\${mask:-24}" dev "$interface"
+    }
+    if [ -n "$router" ]; then ip route replace default via "\${router%% *}" dev "$interface"; fi
+    { [ -n "$domain" ] && echo "search $domain"; for d in $dns; do echo "nameserver $d"; done; } > /etc/resolv.conf
+    [ "$1" = bound ] && echo "${DHCP_BOUND_MESSAGE} $interface $ip" > /dev/console ;;
+esac
+EOS
+  chmod 755 /etc/udhcpc.script
+  for n in /sys/class/net/eth*; do
+    [ -e "$n" ] && udhcpc -i "\${n##*/}" -s /etc/udhcpc.script -x "hostname:$host" -b -t 3 -T 1 >/dev/null 2>&1
+  done
+fi
 `;
 
 /** Console lines of a shutdown the power button asked for (tests and the VM log look for them). */
@@ -134,7 +166,7 @@ case "$host" in
 esac
 hostname "$host" 2>/dev/null
 ${ROOT_MOUNT_SCRIPT}
-${SHARE_MOUNT_SCRIPT}# The serial console has no way to learn the terminal's size; virtio-console (hvc0) has one, and Linux resizes hvc0
+${SHARE_MOUNT_SCRIPT}${NETWORK_SCRIPT}# The serial console has no way to learn the terminal's size; virtio-console (hvc0) has one, and Linux resizes hvc0
 # whenever the host announces a new size. A helper holds hvc0 as its controlling terminal, so each resize sends it
 # SIGWINCH, and copies the size to the console the shell uses (which in turn sends the shell SIGWINCH).
 follow_size() {

@@ -106,6 +106,30 @@ StandardOutput=null
 WantedBy=multi-user.target
 UNIT
 ln -sf ../typevisor-console-size.service /etc/systemd/system/multi-user.target.wants/typevisor-console-size.service
+# Network cards by DHCP (systemd-networkd, when the systemd packages have it), and the DHCP server's name server and
+# domain in /etc/resolv.conf (no systemd-resolved on this disk): a typevisor network answers its VMs' names.
+if [ -x /lib/systemd/systemd-networkd ] || [ -x /usr/lib/systemd/systemd-networkd ]; then
+  mkdir -p /etc/systemd/network /etc/systemd/system/network-online.target.wants
+  printf '[Match]\nName=en* eth*\n\n[Network]\nDHCP=ipv4\n\n[DHCPv4]\nSendHostname=yes\nUseDomains=yes\n' > /etc/systemd/network/80-typevisor-dhcp.network
+  ln -sf /lib/systemd/system/systemd-networkd.service /etc/systemd/system/multi-user.target.wants/systemd-networkd.service
+  cat > /usr/local/sbin/typevisor-resolv <<'SCRIPT'
+#!/bin/sh
+# Writes /etc/resolv.conf from systemd-networkd's DHCP leases (DNS= and DOMAINNAME= lines).
+for i in $(seq 60); do
+  for l in /run/systemd/netif/leases/*; do
+    [ -f "$l" ] || continue
+    dns=$(sed -n 's/^DNS=//p' "$l"); dom=$(sed -n 's/^DOMAINNAME=//p' "$l")
+    [ -n "$dns" ] || continue
+    { [ -n "$dom" ] && echo "search $dom"; for d in $dns; do echo "nameserver $d"; done; } > /etc/resolv.conf
+    exit 0
+  done
+  sleep 1
+done
+SCRIPT
+  chmod 755 /usr/local/sbin/typevisor-resolv
+  printf '[Unit]\nDescription=Name server from DHCP\nAfter=systemd-networkd.service\n\n[Service]\nType=oneshot\nExecStart=/usr/local/sbin/typevisor-resolv\n\n[Install]\nWantedBy=multi-user.target\n' > /etc/systemd/system/typevisor-resolv.service
+  ln -sf ../typevisor-resolv.service /etc/systemd/system/multi-user.target.wants/typevisor-resolv.service
+fi
 # The initramfs has already loaded the virtio and ext4 modules; there is no /lib/modules for this kernel on the disk.
 mkdir -p /etc/systemd/system
 ln -sf /dev/null /etc/systemd/system/systemd-modules-load.service
