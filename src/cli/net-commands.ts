@@ -1,7 +1,6 @@
 // `typevisor net`: named networks (create, list, info, delete) and the --network option of create and run.
 import type { Command } from 'commander';
 import { Option } from 'commander';
-import { ManagerError } from '../manager/errors.js';
 import { typevisorHome } from '../manager/paths.js';
 import {
   createNetwork,
@@ -12,7 +11,7 @@ import {
   type NetworkMode,
 } from '../manager/networks.js';
 import { UserError } from './errors.js';
-import { EXIT_CODES } from './vm-commands.js';
+import { formatOption, printFields, printJson, run, table } from './vm-commands.js';
 
 export interface NetworkSpec {
   network: string;
@@ -49,33 +48,6 @@ export function networkSpecs(networks: string[] | undefined, ip: string | undefi
   return specs;
 }
 
-function run<A extends unknown[]>(body: (...args: A) => Promise<void>) {
-  return async (...args: A) => {
-    try {
-      await body(...args);
-    } catch (e) {
-      if (e instanceof ManagerError) throw new UserError(e.message, EXIT_CODES[e.kind]);
-      throw e;
-    }
-  };
-}
-
-function table(head: string[], rows: string[][]): string {
-  const w = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
-  return [head, ...rows]
-    .map((r) =>
-      r
-        .map((c, i) => c.padEnd(w[i]))
-        .join('  ')
-        .trimEnd(),
-    )
-    .join('\n');
-}
-
-function formatOption(): Option {
-  return new Option('--format <format>', 'output format').choices(['table', 'json']).default('table');
-}
-
 function printInfo(n: NetworkInfo): void {
   const lines: [string, string][] = [
     ['name', n.name],
@@ -97,8 +69,7 @@ function printInfo(n: NetworkInfo): void {
     ['control socket', n.files.controlSocket],
     ['switch log', n.files.log],
   );
-  const w = Math.max(...lines.map(([k]) => k.length));
-  process.stdout.write(lines.map(([k, v]) => `${k.padEnd(w)}  ${v}`).join('\n') + '\n');
+  printFields(lines);
 }
 
 export function netCommands(program: Command): void {
@@ -127,7 +98,7 @@ export function netCommands(program: Command): void {
         ) => {
           const mode: NetworkMode = o.internal ? 'internal' : o.hostOnly ? 'host-only' : 'nat';
           const n = await createNetwork(home(), { name, subnet: o.subnet, mode });
-          if (o.format === 'json') process.stdout.write(`${JSON.stringify(n, null, 2)}\n`);
+          if (o.format === 'json') printJson(n);
           else process.stdout.write(`created network ${n.name} (${n.subnet}, gateway ${n.gateway}, ${n.mode})\n`);
         },
       ),
@@ -141,7 +112,7 @@ export function netCommands(program: Command): void {
     .action(
       run(async (o: { format: string }) => {
         const all = await listNetworks(home());
-        if (o.format === 'json') return void process.stdout.write(`${JSON.stringify(all, null, 2)}\n`);
+        if (o.format === 'json') return void printJson(all);
         if (!all.length) return void process.stdout.write('no networks (typevisor net create NAME makes one)\n');
         const rows = all.map((n) => [
           n.name,
@@ -163,7 +134,7 @@ export function netCommands(program: Command): void {
     .action(
       run(async (name: string, o: { format: string }) => {
         const n = await networkInfo(home(), name);
-        if (o.format === 'json') process.stdout.write(`${JSON.stringify(n, null, 2)}\n`);
+        if (o.format === 'json') printJson(n);
         else printInfo(n);
       }),
     );

@@ -58,15 +58,21 @@ function seconds(text: string, what: string): number {
   return Math.round(n * 1000);
 }
 
-function formatOption(): Option {
+export function formatOption(): Option {
   return new Option('--format <format>', 'output format').choices(['table', 'json']).default('table');
 }
 
-function printJson(value: unknown): void {
+export function printJson(value: unknown): void {
   process.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
 }
 
-function table(header: string[], rows: string[][]): string {
+/** Name-value lines with the values aligned (`info`). */
+export function printFields(lines: [string, string][]): void {
+  const w = Math.max(...lines.map(([k]) => k.length));
+  process.stdout.write(lines.map(([k, val]) => `${k.padEnd(w)}  ${val}`).join('\n') + '\n');
+}
+
+export function table(header: string[], rows: string[][]): string {
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
   return [header, ...rows]
     .map((r) =>
@@ -229,8 +235,7 @@ export function vmCommands(program: Command): void {
           ['control socket', v.files.controlSocket],
           ['console socket', v.files.consoleSocket],
         ];
-        const w = Math.max(...lines.map(([k]) => k.length));
-        process.stdout.write(lines.map(([k, val]) => `${k.padEnd(w)}  ${val}`).join('\n') + '\n');
+        printFields(lines);
       }),
     );
 

@@ -1,5 +1,5 @@
 // The switch process of one network: its learning switch, gateway (DHCP, DNS), ports socket and control socket.
-import { createConnection, createServer, type Server, type Socket } from 'node:net';
+import { createServer, type Socket } from 'node:net';
 import { rmSync, writeFileSync } from 'node:fs';
 import { basename, dirname, resolve } from 'node:path';
 import { writeFileAtomic } from './atomic-file.js';
@@ -9,6 +9,7 @@ import { DhcpServer } from '../net/dhcp.js';
 import { Gateway } from '../net/gateway.js';
 import { ipText, parseIp } from '../net/packet.js';
 import { Peer, encodeFrame, MAX_FRAME } from '../net/stream-backend.js';
+import { isLive, listenOn } from '../net/socket-path.js';
 import { EthernetSwitch, newPortStats, type SwitchPort } from '../net/switch.js';
 
 /** Bytes queued towards a port that does not read before its frames are dropped. */
@@ -26,31 +27,10 @@ function log(line: string): void {
   process.stderr.write(`${new Date().toISOString()} ${line}\n`);
 }
 
-function socketAnswers(path: string): Promise<boolean> {
-  return new Promise((done) => {
-    const s = createConnection(path);
-    s.once('connect', () => {
-      s.destroy();
-      done(true);
-    });
-    s.once('error', () => done(false));
-  });
-}
-
-function listen(server: Server, path: string): Promise<void> {
-  return new Promise((ok, fail) => {
-    server.once('error', fail);
-    server.listen(path, () => {
-      server.off('error', fail);
-      ok();
-    });
-  });
-}
-
 async function main(dir: string): Promise<number> {
   process.umask(0o077);
   const paths = networkPaths(resolve(dir, '..', '..'), basename(dir));
-  if (await socketAnswers(paths.controlSocket)) {
+  if (await isLive(paths.controlSocket)) {
     log(`another switch serves ${paths.controlSocket}: not starting a second one`);
     return 0;
   }
@@ -265,8 +245,8 @@ async function main(dir: string): Promise<number> {
   // Sockets of a switch that died are stale: nothing answered on the control socket above.
   rmSync(paths.controlSocket, { force: true });
   rmSync(paths.portsSocket, { force: true });
-  await listen(ports, paths.portsSocket);
-  await listen(control, paths.controlSocket);
+  await listenOn(ports, paths.portsSocket);
+  await listenOn(control, paths.controlSocket);
   writeFileSync(paths.pid, `${process.pid}\n`);
   log(
     `switch of ${def.name} (${def.subnet}, gateway ${ipText(gatewayIp)}, ${def.mode}) listening on ${paths.portsSocket}`,

@@ -1,5 +1,6 @@
 // The VM process: runs one VM in the background and serves its control and console sockets (`typevisor start` spawns it).
-import { createConnection, createServer, type Server, type Socket } from 'node:net';
+import { createServer, type Socket } from 'node:net';
+import { isLive, listenOn } from '../net/socket-path.js';
 import { existsSync, rmSync } from 'node:fs';
 import { basename, dirname, resolve } from 'node:path';
 import type { ControlReply, VmEvent, VmState } from '../vmm/actions.js';
@@ -25,28 +26,6 @@ let recordCrash: (reason: string) => void = () => undefined;
 
 function log(line: string): void {
   process.stderr.write(`${new Date().toISOString()} ${line}\n`);
-}
-
-/** Whether something answers on the socket: a live VM process owns it (a stale file refuses the connection). */
-function socketAnswers(path: string): Promise<boolean> {
-  return new Promise((done) => {
-    const s = createConnection(path);
-    s.once('connect', () => {
-      s.destroy();
-      done(true);
-    });
-    s.once('error', () => done(false));
-  });
-}
-
-function listen(server: Server, path: string): Promise<void> {
-  return new Promise((ok, fail) => {
-    server.once('error', fail);
-    server.listen(path, () => {
-      server.off('error', fail);
-      ok();
-    });
-  });
 }
 
 /** Output of the serial console: appended to the capped log and sent to every attached client, batched per turn. */
@@ -86,7 +65,7 @@ async function main(vmDir: string): Promise<number> {
   process.umask(0o077);
   const paths: VmPaths = vmPaths(resolve(vmDir, '..', '..'), basename(vmDir));
   for (const s of [paths.controlSocket, paths.consoleSocket])
-    if (await socketAnswers(s)) {
+    if (await isLive(s)) {
       log(`another process serves ${s}: not starting a second copy of ${paths.name}`);
       return 1;
     }
@@ -198,8 +177,8 @@ async function main(vmDir: string): Promise<number> {
       }
     });
   });
-  await listen(control, paths.controlSocket);
-  await listen(console_, paths.consoleSocket);
+  await listenOn(control, paths.controlSocket);
+  await listenOn(console_, paths.consoleSocket);
 
   const terminate = (signal: string) => {
     log(`${signal}: powering off`);

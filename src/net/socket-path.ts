@@ -1,5 +1,5 @@
 // Checks on UNIX socket paths for --nic listen/connect: length, what is already there, stale sockets.
-import { createConnection } from 'node:net';
+import { createConnection, type Server } from 'node:net';
 import { lstat, stat, unlink } from 'node:fs/promises';
 import { dirname } from 'node:path';
 
@@ -22,7 +22,7 @@ export function checkSocketPathSyntax(path: string, option: string): void {
 }
 
 /** Whether a process accepts connections on the socket at path. */
-function isLive(path: string): Promise<boolean> {
+export function isLive(path: string): Promise<boolean> {
   return new Promise((resolve) => {
     const s = createConnection(path);
     s.once('connect', () => {
@@ -67,4 +67,15 @@ export async function checkConnectPath(path: string): Promise<void> {
     throw new SocketPathError(`connect=${path}: no such socket (start the VM that listens on it first)`);
   }
   if (!st.isSocket()) throw new SocketPathError(`connect=${path}: not a socket`);
+}
+
+/** Listens on a UNIX socket path; resolves once listening, rejects with the listen error. */
+export function listenOn(server: Server, path: string): Promise<void> {
+  return new Promise((ok, fail) => {
+    server.once('error', fail);
+    server.listen(path, () => {
+      server.off('error', fail);
+      ok();
+    });
+  });
 }
