@@ -171,6 +171,13 @@ describe('web console against a fake backend', { skip: SKIP, timeout: 10 * HANG_
       await stateIs(page, 'debian-1', 'paused');
       await row(page, 'debian-1').getByRole('button', { name: 'Resume debian-1' }).click();
       await stateIs(page, 'debian-1', 'running');
+      await row(page, 'debian-1').getByRole('button', { name: 'Suspend debian-1' }).click();
+      await stateIs(page, 'debian-1', 'stopped');
+      await row(page, 'debian-1').locator('.state-suspended').waitFor();
+      assert.equal(backend.vms.get('debian-1')!.suspended, true);
+      await row(page, 'debian-1').getByRole('button', { name: 'Start debian-1' }).click();
+      await stateIs(page, 'debian-1', 'running');
+      await page.locator('.console[data-console="debian-1"][data-status="connected"]').waitFor();
 
       await row(page, 'debian-1').getByRole('button', { name: 'Kill debian-1' }).click();
       const dialog = page.getByRole('dialog', { name: 'Kill debian-1?' });

@@ -18,6 +18,8 @@ export interface VmBackend {
   edit(name: string, request: EditRequest): Promise<VmView>;
   delete(name: string, options: { keepDisks: boolean }): Promise<void>;
   start(name: string, options: { forceMemory: boolean }): Promise<VmView>;
+  /** Saves a live VM's machine state in its folder and ends its process; the next start resumes it. */
+  suspend(name: string): Promise<VmView>;
   /** One action of the union on the VM's control socket: its result. */
   action(name: string, action: VmAction): Promise<unknown>;
   /** A new connection to the VM's console socket: raw bytes both ways. */

@@ -32,6 +32,7 @@ function view(s: VmSummary | VmDetails): VmView {
     if (s.pid !== undefined && Number.isFinite(t)) v.uptimeMs = Math.max(0, Date.now() - t);
   }
   if (s.error !== undefined) v.error = s.error;
+  if (s.suspended) v.suspended = true;
   if ('definition' in s && s.definition) v.definition = s.definition as Record<string, unknown>;
   if ('disks' in s) v.disks = s.disks;
   return v;
@@ -158,6 +159,11 @@ export class ManagerBackend implements VmBackend {
 
   async start(name: string, options: { forceMemory: boolean }): Promise<VmView> {
     await this.manager.start(name, options);
+    return this.get(name);
+  }
+
+  async suspend(name: string): Promise<VmView> {
+    await this.manager.suspend(name);
     return this.get(name);
   }
 

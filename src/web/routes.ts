@@ -150,6 +150,20 @@ export const ROUTES = {
       500: err('the VM process did not start'),
     },
   },
+  suspendVm: {
+    method: 'POST',
+    url: '/api/vms/:name/suspend',
+    summary:
+      'Suspend a running or paused VM: its machine state is saved in its folder and its process ends; the next start resumes it',
+    params: NameParams,
+    responses: {
+      200: { description: 'the VM, stopped and suspended', schema: Vm },
+      400: BAD_INPUT,
+      404: UNKNOWN_VM,
+      409: WRONG_STATE,
+      500: err('the state could not be saved (the VM runs on)'),
+    },
+  },
   vmAction: {
     method: 'POST',
     url: '/api/vms/:name/actions',

@@ -109,6 +109,7 @@ export const Vm = z
       .optional()
       .describe("host bytes allocated to the VM's disk files (what they use, not their size)"),
     error: z.string().optional().describe('set when the definition does not parse: the figures are missing'),
+    suspended: z.boolean().optional().describe('stopped with its machine state saved: the next start resumes it'),
     definition: z.record(z.string(), z.unknown()).optional().describe('the definition document (vm.json)'),
     disks: z
       .array(z.object({ path: z.string(), format: z.string(), readonly: z.boolean(), owned: z.boolean() }))

@@ -207,6 +207,11 @@ export async function startServer(options: ServeOptions): Promise<ApiServer> {
       changed();
       return vm;
     },
+    suspendVm: async (req) => {
+      const vm = await backend.suspend(name(req));
+      changed();
+      return vm;
+    },
     vmAction: async (req) => {
       const n = name(req);
       const action = parse(ActionBody, req.body);

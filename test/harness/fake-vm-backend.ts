@@ -23,6 +23,7 @@ interface FakeVm {
   consoles: Set<Duplex>;
   listeners: Set<{ onEvent: (e: VmEvent) => void; onEnd: () => void }>;
   resizes: { cols: number; rows: number }[];
+  suspended?: boolean;
   /** Everything the fake guest wrote to its console: the console log. */
   output: Buffer[];
 }
@@ -56,6 +57,7 @@ export class FakeVmBackend implements VmBackend {
       memoryMiB: vm.memoryMiB,
       ...(live ? { rssBytes: 50 << 20, uptimeMs: Date.now() - (vm.startedAt ?? 0), pid: 4242 } : {}),
       diskBytes: 3 << 20,
+      ...(vm.suspended ? { suspended: true, reason: 'suspended: start resumes it' } : {}),
       definition: { version: 1, name: vm.name, memoryMiB: vm.memoryMiB, cpus: vm.cpus },
     };
   }
@@ -119,7 +121,17 @@ export class FakeVmBackend implements VmBackend {
     if (vm.state === 'running' || vm.state === 'paused')
       throw new BackendError('wrong-state', `VM "${name}" runs already`);
     vm.startedAt = Date.now();
+    vm.suspended = false;
     this.setState(vm, 'running');
+    return this.view(vm);
+  }
+
+  async suspend(name: string): Promise<VmView> {
+    const vm = this.find(name);
+    if (vm.state !== 'running' && vm.state !== 'paused')
+      throw new BackendError('wrong-state', `VM "${name}" does not run`);
+    this.setState(vm, 'stopped');
+    vm.suspended = true;
     return this.view(vm);
   }
 

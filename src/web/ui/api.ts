@@ -7,8 +7,8 @@ export type VmState = Vm['state'];
 export type CreateRequest = z.infer<typeof CreateBody>;
 export type Host = z.infer<typeof HostInfo>;
 export type ApiEvent = z.infer<typeof EventMessage>;
-/** The actions the machine list sends (POST /api/vms/{name}/actions), plus start and delete. */
-export type VmCommand = 'start' | 'stop' | 'pause' | 'resume' | 'reset' | 'kill' | 'delete';
+/** The actions the machine list sends (POST /api/vms/{name}/actions), plus start, suspend and delete. */
+export type VmCommand = 'start' | 'stop' | 'pause' | 'resume' | 'reset' | 'kill' | 'suspend' | 'delete';
 
 /** The states in which a VM has a process, hence a console and a control socket. */
 export const LIVE: readonly VmState[] = ['running', 'paused', 'stopping'];
@@ -55,6 +55,7 @@ export const api = {
   create: (body: CreateRequest) => call<Vm>('POST', '/api/vms', body),
   start: (name: string, forceMemory = false) =>
     call<Vm>('POST', `${vmPath(name)}/start`, forceMemory ? { forceMemory: true } : {}),
+  suspend: (name: string) => call<Vm>('POST', `${vmPath(name)}/suspend`),
   remove: (name: string) => call<void>('DELETE', vmPath(name)),
   action: (name: string, action: 'stop' | 'pause' | 'resume' | 'reset' | 'kill') =>
     call<{ result: unknown }>('POST', `${vmPath(name)}/actions`, { action }),
@@ -72,5 +73,6 @@ export const api = {
 export function runCommand(name: string, command: VmCommand): Promise<unknown> {
   if (command === 'start') return api.start(name);
   if (command === 'delete') return api.remove(name);
+  if (command === 'suspend') return api.suspend(name);
   return api.action(name, command);
 }

@@ -13,7 +13,7 @@ type View = 'machines' | 'snapshots' | 'networks';
 const CONFIRM: Partial<Record<VmCommand, (vm: string) => Omit<ConfirmRequest, 'onConfirm'>>> = {
   delete: (vm) => ({
     title: `Delete ${vm}?`,
-    body: `The definition of ${vm} and the disks created with it are removed. This cannot be undone.`,
+    body: `The definition of ${vm}, the disks created with it and any suspended state are removed. This cannot be undone.`,
     confirm: 'Delete',
   }),
   kill: (vm) => ({

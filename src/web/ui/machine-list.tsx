@@ -17,6 +17,7 @@ const COMMANDS: { command: VmCommand; label: string; states: readonly Vm['state'
   { command: 'pause', label: 'Pause', states: ['running'] },
   { command: 'resume', label: 'Resume', states: ['paused'] },
   { command: 'stop', label: 'Stop', states: ['running', 'paused'] },
+  { command: 'suspend', label: 'Suspend', states: ['running', 'paused'] },
   { command: 'reset', label: 'Reset', states: ['running', 'paused'], danger: true },
   { command: 'kill', label: 'Kill', states: ['running', 'paused', 'stopping'], danger: true },
   { command: 'delete', label: 'Delete', states: ['created', 'stopped', 'crashed'], danger: true },
@@ -56,7 +57,9 @@ export function MachineList({ vms, readAt, now, busy, onCommand, onConsole }: Pr
               {vm.name}
             </th>
             <td>
-              <span class={`state state-${vm.state}`}>{vm.state}</span>
+              <span class={`state state-${vm.suspended ? 'suspended' : vm.state}`}>
+                {vm.suspended ? 'suspended' : vm.state}
+              </span>
               {vm.reason && <div class="reason">{vm.reason}</div>}
               {vm.error && <div class="reason error">{vm.error}</div>}
             </td>
