@@ -1,7 +1,7 @@
 // The network switch process on its own, through foreign socket peers: learning, DHCP, DNS, bad input, reconnects.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createConnection, type Socket } from 'node:net';
+import { createConnection, createServer, type AddressInfo, type Socket } from 'node:net';
 import { readFileSync } from 'node:fs';
 import { ManagerHome } from './harness/manager-cli.js';
 import {
@@ -17,6 +17,13 @@ import { Peer, encodeFrame } from '../src/net/stream-backend.js';
 import {
   BROADCAST_MAC,
   buildIpv4,
+  buildTcp,
+  IPPROTO_TCP,
+  parseTcp,
+  TCP_ACK,
+  TCP_PSH,
+  TCP_RST,
+  TCP_SYN,
   buildUdp,
   IPPROTO_UDP,
   ipText,
@@ -362,4 +369,82 @@ test(
         link.close();
       }
     }),
+);
+
+test(
+  'NAT through foreign frames: a TCP handshake and data both ways with a host server, resets for closed ports and scopes, malformed TCP ignored',
+  { timeout: 120_000 },
+  async () => {
+    const home = new ManagerHome('tv-net-');
+    const echo = createServer((s) => s.on('data', (d: Buffer) => s.write(`echo:${d.toString()}`)));
+    await new Promise<void>((r) => echo.listen(0, '127.0.0.1', r));
+    const port = (echo.address() as AddressInfo).port;
+    const GW = parseMacText('02:74:76:00:00:01');
+    const G = '52:54:00:00:00:0a';
+    const gip = 0x0a000a05,
+      gw = 0x0a000a01;
+    const seg = (dst: number, flags: number, seq: number, ack: number, data?: Uint8Array, dport = port) =>
+      buildIpv4(
+        GW,
+        parseMacText(G),
+        gip,
+        dst,
+        IPPROTO_TCP,
+        buildTcp(gip, dst, { srcPort: 40000, dstPort: dport, seq, ack, flags, window: 65535 }, data),
+      );
+    const tcpFrom = (f: Uint8Array) => {
+      const ip = parseIpv4(f);
+      return ip && ip.protocol === IPPROTO_TCP ? (parseTcp(ip.payload) ?? undefined) : undefined;
+    };
+    try {
+      for (const [name, mode] of [
+        ['natlab', 'nat'],
+        ['hostlab', 'host-only'],
+      ] as const) {
+        await createNetwork(home.dir, { name, subnet: '10.0.10.0/24', mode });
+        const paths = networkPaths(home.dir, name);
+        await ensureSwitch(paths);
+        const p = await RawPort.open(paths.portsSocket);
+        await until(async () => (await switchStatus(paths))?.ports.length === 1);
+        // Malformed TCP (a data offset past the end) is dropped without a word.
+        const bad = seg(gw, TCP_SYN, 1, 0);
+        bad[14 + 20 + 12] = 0xf0;
+        p.send(bad);
+        // The handshake: SYN, then SYN-ACK once the host connection stands.
+        p.send(seg(gw, TCP_SYN, 1000, 0));
+        const synack = await p.next(tcpFrom);
+        assert.equal(synack.flags & (TCP_SYN | TCP_ACK), TCP_SYN | TCP_ACK);
+        assert.equal(synack.ack, 1001);
+        p.send(seg(gw, TCP_ACK | TCP_PSH, 1001, synack.seq + 1, Buffer.from('hi')));
+        let got = '';
+        while (!got.includes('echo:hi')) {
+          const t = await p.next(tcpFrom);
+          got += Buffer.from(t.data).toString();
+        }
+        // A closed port on the host: reset at once.
+        p.send(seg(gw, TCP_SYN, 5000, 0, undefined, 1));
+        const rst = await p.next((f) => {
+          const t = tcpFrom(f);
+          return t && t.dstPort === 40000 && t.flags & TCP_RST ? t : undefined;
+        });
+        assert.equal(rst.ack, 5001);
+        // Beyond the host: a host-only network resets (a NAT network would try to connect, which tests do not do).
+        if (mode === 'host-only') {
+          p.send(seg(0xc0000201, TCP_SYN, 7000, 0, undefined, 80));
+          const r2 = await p.next((f) => {
+            const t = tcpFrom(f);
+            return t && t.flags & TCP_RST ? t : undefined;
+          });
+          assert.equal(r2.ack, 7001);
+        }
+        const st = (await switchStatus(paths))!;
+        assert.ok(st.stats.tcpFlows >= 1, JSON.stringify(st.stats));
+        p.sock.destroy();
+        await switchRequest(paths.controlSocket, { op: 'stop' }).catch(() => undefined);
+      }
+    } finally {
+      echo.close();
+      home.cleanup();
+    }
+  },
 );

@@ -3,6 +3,9 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, spawnSync, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { EventEmitter } from 'node:events';
+import { createHash, randomBytes } from 'node:crypto';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { PassThrough } from 'node:stream';
 import { Manager } from '../src/manager/client.js';
 import { networkPaths } from '../src/manager/networks.js';
@@ -41,7 +44,7 @@ function pingOk(out: string, count: number): void {
 const hasQemu = spawnSync('qemu-system-riscv64', ['--version']).status === 0;
 
 test(
-  'two Debian VMs and a QEMU guest on one network: DHCP, ping by address and by name, HTTP with a checksum',
+  'two Debian VMs and a QEMU guest on one network: DHCP, ping by address and by name, HTTP between them and to the host through NAT',
   { timeout: 40 * 60_000 },
   async (t) => {
     const img = (await findCachedDebian()) ?? (await pullDebian({ log: (l) => t.diagnostic(l) }));
@@ -86,6 +89,44 @@ test(
       const got = await cons.vm1.run('wget -q -O /tmp/blob http://vm2:8080/blob; echo rc=$?; sha256sum /tmp/blob');
       assert.match(got, /^rc=0$/m, got);
       assert.equal(/^([0-9a-f]{64})\s/m.exec(got)?.[1], sum, 'vm1 fetched other bytes than vm2 served');
+
+      // NAT: the host's loopback through the gateway's address, both ways, one large and several parallel transfers.
+      const blob = randomBytes(1 << 20);
+      const small = [1, 2, 3, 4, 5, 6].map(() => randomBytes(96 * 1024));
+      const server = createServer((req, res) => {
+        if (req.method === 'POST') {
+          const h = createHash('sha256');
+          req.on('data', (d: Buffer) => h.update(d));
+          req.on('end', () => res.end(`${h.digest('hex')}\n`));
+          return;
+        }
+        const m = /^\/small(\d)$/.exec(req.url ?? '');
+        res.end(m ? small[Number(m[1]) - 1] : blob);
+      });
+      await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+      try {
+        const port = (server.address() as AddressInfo).port;
+        const sha = (b: Buffer) => createHash('sha256').update(b).digest('hex');
+        const big = await cons.vm1.run(`wget -q -O /tmp/h http://10.0.10.1:${port}/blob; echo rc=$?; sha256sum /tmp/h`);
+        assert.match(big, /^rc=0$/m, big);
+        assert.equal(/^([0-9a-f]{64})\s/m.exec(big)?.[1], sha(blob), 'the guest fetched other bytes through NAT');
+        const par = await cons.vm1.run(
+          `for i in 1 2 3 4 5 6; do wget -q -O /tmp/p$i http://10.0.10.1:${port}/small$i & done; wait; sha256sum /tmp/p1 /tmp/p2 /tmp/p3 /tmp/p4 /tmp/p5 /tmp/p6`,
+        );
+        for (const [i, b] of small.entries())
+          assert.match(par, new RegExp(`^${sha(b)}\\s+/tmp/p${i + 1}$`, 'm'), `parallel fetch ${i + 1}: ${par}`);
+        // busybox wget posts a file as a string (up to a NUL byte): 784 KiB of hex text.
+        const up = await cons.vm2.run(
+          `od -An -tx1 -v /tmp/www/blob > /tmp/up.txt; sha256sum /tmp/up.txt; wget -q -O - --post-file=/tmp/up.txt http://10.0.10.1:${port}/up; echo rc=$?`,
+        );
+        const upSum = /^([0-9a-f]{64})\s+\/tmp\/up\.txt$/m.exec(up)?.[1];
+        assert.ok(upSum, up);
+        assert.match(up, new RegExp(`^${upSum}$`, 'm'), `the host received other bytes than vm2 sent: ${up}`);
+        const refused = await cons.vm1.run(`wget -q -O /dev/null http://10.0.10.1:${port === 1 ? 2 : 1}/; echo rc=$?`);
+        assert.match(refused, /^rc=1$/m, 'a closed host port is refused');
+      } finally {
+        server.close();
+      }
 
       if (!hasQemu) t.diagnostic('qemu-system-riscv64 is not installed: the QEMU guest was not checked');
       else {

@@ -1,12 +1,13 @@
 // The switch process of one network: its learning switch, gateway (DHCP, DNS), ports socket and control socket.
 import { createServer, type Socket } from 'node:net';
-import { rmSync, writeFileSync } from 'node:fs';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { basename, dirname, resolve } from 'node:path';
 import { writeFileAtomic } from './atomic-file.js';
 import { LineSplitter } from './lines.js';
 import { gatewayOf, networkPaths, parseSubnet, readLeases, readNetwork, type SwitchStatus } from './networks.js';
 import { DhcpServer } from '../net/dhcp.js';
-import { Gateway } from '../net/gateway.js';
+import { Gateway, GATEWAY_MAC } from '../net/gateway.js';
+import { Nat } from '../net/nat.js';
 import { ipText, parseIp } from '../net/packet.js';
 import { Peer, encodeFrame, MAX_FRAME } from '../net/stream-backend.js';
 import { isLive, listenOn } from '../net/socket-path.js';
@@ -25,6 +26,16 @@ const FIRST_PORT_MS = 60_000;
 
 function log(line: string): void {
   process.stderr.write(`${new Date().toISOString()} ${line}\n`);
+}
+
+/** The first name server of the host's /etc/resolv.conf (IPv4), for names a NAT network forwards. */
+function hostNameServer(): string | undefined {
+  try {
+    const m = /^nameserver\s+(\d+\.\d+\.\d+\.\d+)\s*$/m.exec(readFileSync('/etc/resolv.conf', 'utf8'));
+    return m?.[1];
+  } catch {
+    return undefined;
+  }
 }
 
 async function main(dir: string): Promise<number> {
@@ -77,7 +88,19 @@ async function main(dir: string): Promise<number> {
     },
   };
   let gatewayErrors = 0;
+  const nat =
+    def.mode === 'internal'
+      ? undefined
+      : new Nat({
+          gatewayIp,
+          gatewayMac: GATEWAY_MAC,
+          scope: def.mode === 'nat' ? 'all' : 'host',
+          hostDns: hostNameServer(),
+          output: (f) => queueMicrotask(() => sw.input(gatewayPort, f)),
+          log,
+        });
   const gateway = new Gateway({
+    nat,
     ip: gatewayIp,
     domain: def.name.toLowerCase(),
     dhcp,
@@ -160,7 +183,7 @@ async function main(dir: string): Promise<number> {
           };
         }),
       leases: dhcp.leases().map(({ mac, ip, name, pinned }) => ({ mac, ip, name, pinned })),
-      stats: { ...sw.stats, ...gateway.stats, ...dhcp.stats },
+      stats: { ...sw.stats, ...gateway.stats, ...dhcp.stats, ...(nat?.stats ?? {}) },
     };
   };
 
@@ -236,6 +259,7 @@ async function main(dir: string): Promise<number> {
     control.close();
     ports.close();
     for (const s of [...portSockets.values(), ...controlClients]) s.destroy();
+    nat?.close();
     rmSync(paths.controlSocket, { force: true });
     rmSync(paths.portsSocket, { force: true });
     rmSync(paths.pid, { force: true });

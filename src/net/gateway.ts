@@ -1,6 +1,7 @@
 // The network's gateway, a port of the switch: answers ARP and ping for its address, DHCP, and DNS for the VMs' names.
 import { answerDns, DnsIgnored } from './dns.js';
 import { DhcpIgnored, type DhcpServer } from './dhcp.js';
+import type { Nat } from './nat.js';
 import {
   BROADCAST_MAC,
   buildArpReply,
@@ -18,6 +19,7 @@ import {
 
 /** The gateway's MAC: locally administered, the same on every network. */
 export const GATEWAY_MAC = Uint8Array.of(0x02, 0x74, 0x76, 0x00, 0x00, 0x01);
+const GATEWAY_TEXT = macText(GATEWAY_MAC);
 
 export interface GatewayOptions {
   ip: number;
@@ -27,6 +29,8 @@ export interface GatewayOptions {
   output: (frame: Uint8Array) => void;
   /** One line per notable event (a lease given), never per frame. */
   log: (line: string) => void;
+  /** Guest TCP and UDP to the gateway's address or beyond the subnet, when the network reaches the host. */
+  nat?: Nat;
 }
 
 export class Gateway {
@@ -74,11 +78,19 @@ export class Gateway {
           h === 'gateway' ? this.o.ip : this.o.dhcp.resolve(h),
         );
         this.stats.dns++;
+        // Names the network does not know go to the host's resolver, when the network reaches beyond the host.
+        if ((answer[3] & 15) === 3 && this.o.nat?.forwardDns(ip, udp.srcPort, udp.data, srcMac)) return;
         const u = buildUdp(this.o.ip, ip.src, 53, udp.srcPort, answer);
         this.o.output(buildIpv4(srcMac, GATEWAY_MAC, this.o.ip, ip.src, IPPROTO_UDP, u));
+        return;
       }
+    }
+    // Routed traffic comes to the gateway's MAC; frames flooded to every port are not the gateway's to forward.
+    if (this.o.nat && macText(frame) === GATEWAY_TEXT && ip.protocol !== IPPROTO_ICMP) {
+      this.o.nat.handle(ip, srcMac);
       return;
     }
+    if (ip.protocol === IPPROTO_UDP) return;
     if (ip.protocol === IPPROTO_ICMP && ip.dst === this.o.ip) {
       const icmp = ip.payload;
       if (icmp.length < 8 || icmp[0] !== 8 || checksum(icmp) !== 0) return; // echo requests with a good checksum

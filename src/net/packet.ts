@@ -167,3 +167,78 @@ export function buildArpReply(mac: Uint8Array, ip: number, toMac: Uint8Array, to
   dv.setUint32(24, toIp);
   return f;
 }
+
+export const TCP_FIN = 0x01;
+export const TCP_SYN = 0x02;
+export const TCP_RST = 0x04;
+export const TCP_PSH = 0x08;
+export const TCP_ACK = 0x10;
+
+export interface Tcp {
+  srcPort: number;
+  dstPort: number;
+  seq: number;
+  ack: number;
+  flags: number;
+  window: number;
+  /** The MSS option of a SYN, when present. */
+  mss?: number;
+  data: Uint8Array;
+}
+
+export function parseTcp(payload: Uint8Array): Tcp | null {
+  if (payload.length < 20) return null;
+  const dv = new DataView(payload.buffer, payload.byteOffset, payload.byteLength);
+  const off = (payload[12] >> 4) * 4;
+  if (off < 20 || off > payload.length) return null;
+  let mss: number | undefined;
+  for (let i = 20; i < off;) {
+    const kind = payload[i];
+    if (kind === 0) break;
+    if (kind === 1) {
+      i++;
+      continue;
+    }
+    const len = i + 1 < off ? payload[i + 1] : 0;
+    if (len < 2 || i + len > off) break;
+    if (kind === 2 && len === 4) mss = dv.getUint16(i + 2);
+    i += len;
+  }
+  return {
+    srcPort: dv.getUint16(0),
+    dstPort: dv.getUint16(2),
+    seq: dv.getUint32(4),
+    ack: dv.getUint32(8),
+    flags: payload[13],
+    window: dv.getUint16(14),
+    mss,
+    data: payload.subarray(off),
+  };
+}
+
+/** A TCP segment (with an MSS option when `mss` is given) and its checksum. */
+export function buildTcp(
+  src: number,
+  dst: number,
+  t: { srcPort: number; dstPort: number; seq: number; ack: number; flags: number; window: number; mss?: number },
+  data: Uint8Array = new Uint8Array(0),
+): Uint8Array {
+  const hdr = t.mss !== undefined ? 24 : 20;
+  const s = new Uint8Array(hdr + data.length);
+  const dv = new DataView(s.buffer);
+  dv.setUint16(0, t.srcPort);
+  dv.setUint16(2, t.dstPort);
+  dv.setUint32(4, t.seq >>> 0);
+  dv.setUint32(8, t.ack >>> 0);
+  s[12] = (hdr / 4) << 4;
+  s[13] = t.flags;
+  dv.setUint16(14, t.window);
+  if (t.mss !== undefined) {
+    s[20] = 2;
+    s[21] = 4;
+    dv.setUint16(22, t.mss);
+  }
+  s.set(data, hdr);
+  dv.setUint16(16, checksum(s, 0, s.length, pseudoSum(src, dst, IPPROTO_TCP, s.length)));
+  return s;
+}
