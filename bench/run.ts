@@ -1,4 +1,4 @@
-// All benchmarks in one run (BENCH_PARTS=user,boot,work,disk,net,share selects): U-mode programs vs qemu-riscv64, then whole-machine boot/disk/net vs qemu-system-riscv64; timings to stdout only.
+// All benchmarks in one run (BENCH_PARTS=user,boot,work,disk,net,share,manager selects): U-mode programs vs qemu-riscv64, then whole-machine boot/disk/net vs qemu-system-riscv64; timings to stdout only.
 import { readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -8,6 +8,7 @@ import { assembleAndLink, compileC, runQemu } from '../test/harness/toolchain.js
 import { benchBoot } from './boot.js';
 import { benchDisk } from './disk.js';
 import { benchGuestWork } from './guest-work.js';
+import { benchManager } from './manager.js';
 import { benchNet } from './net.js';
 import { benchShare } from './share.js';
 
@@ -100,10 +101,13 @@ function benchUser(): void {
   );
 }
 
-const parts = new Set((process.env.BENCH_PARTS ?? 'user,boot,work,disk,net,share').split(',').map((p) => p.trim()));
+const parts = new Set(
+  (process.env.BENCH_PARTS ?? 'user,boot,work,disk,net,share,manager').split(',').map((p) => p.trim()),
+);
 if (parts.has('user')) benchUser();
 if (parts.has('boot')) await benchBoot();
 if (parts.has('disk')) await benchDisk();
 if (parts.has('work')) await benchGuestWork();
 if (parts.has('net')) await benchNet();
 if (parts.has('share')) await benchShare();
+if (parts.has('manager')) await benchManager();
