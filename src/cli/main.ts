@@ -25,6 +25,10 @@ export async function main(argv: string[]): Promise<number> {
     .command('run')
     .description('boot a VM: the default Debian guest, or a kernel given with --kernel (like QEMU -kernel)')
     .option('--kernel <file>', 'Linux RISC-V kernel Image')
+    .option(
+      '--firmware <u-boot|file>',
+      "boot from the disks through a boot loader: u-boot (Debian's, pulled if needed) or a raw S-mode binary",
+    )
     .option('--initrd <file>', 'initial ramdisk')
     .option('--append <cmdline>', 'kernel command line')
     .option('-m, --memory <size>', 'guest RAM (512M, 1G, ...)', '1G')
@@ -74,7 +78,7 @@ export async function main(argv: string[]): Promise<number> {
   const image = program.command('image').description('guest images');
   image
     .command('pull')
-    .description("fetch a guest image from Debian's archive into the cache")
+    .description("fetch a guest image (debian) or the boot loader (u-boot) from Debian's archive into the cache")
     .argument('[name]', 'image name', 'debian')
     .option('--mirror <url>', "Debian mirror (default: from the host's apt sources, or $TYPEVISOR_MIRROR)")
     .option('--suite <suite>', 'Debian suite', 'trixie')
@@ -84,7 +88,13 @@ export async function main(argv: string[]): Promise<number> {
       'also build a Debian root disk (debootstrap; its second stage runs inside a VM under typevisor: slow)',
     )
     .action(async (name: string, opts) => {
-      if (name !== 'debian') throw new UserError(`unknown image "${name}" (available: debian)`);
+      if (name === 'u-boot') {
+        const { pullUboot } = await import('../images/firmware.js');
+        const fw = await pullUboot({ mirror: opts.mirror, suite: opts.suite, update: opts.update });
+        process.stdout.write(`u-boot ${fw.path} (${fw.version})\n`);
+        return;
+      }
+      if (name !== 'debian') throw new UserError(`unknown image "${name}" (available: debian, u-boot)`);
       const { pullDebian } = await import('../images/debian.js'); // loaded when needed: a third of start-up otherwise
       const img = await pullDebian({
         mirror: opts.mirror,

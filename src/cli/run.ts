@@ -11,6 +11,7 @@ import { networkSpecs } from './net-commands.js';
 
 export interface RunOptions {
   kernel?: string;
+  firmware?: string;
   initrd?: string;
   append?: string;
   memory: string;
@@ -62,19 +63,25 @@ export function describeRun(o: RunOptions): MachineDescription {
   });
   for (const n of networkSpecs(o.network, o.ip))
     nics.push({ kind: 'network', network: n.network, ip: n.ip, mac: n.mac });
+  if (o.firmware !== undefined && (o.kernel || o.initrd || o.append !== undefined))
+    throw new UserError('--firmware boots from the disks: it takes no --kernel, --initrd or --append');
+  if (o.firmware !== undefined && disks.length === 0)
+    throw new UserError('--firmware boots from the disks: give at least one --disk');
   return {
     memoryBytes,
     cpus,
     // The default guest: Debian's stock kernel and a busybox initramfs. With its root disk built (image pull debian
     // --root-disk) and no disks given, Debian boots from that disk through a copy-on-write overlay next to it.
-    boot: o.kernel
-      ? { kernel: o.kernel, initrd: o.initrd, cmdline: o.append }
-      : {
-          image: 'debian',
-          initrd: o.initrd,
-          cmdline: o.append,
-          rootDisk: disks.length === 0 && !o.checkJit ? {} : undefined,
-        },
+    boot: o.firmware
+      ? { firmware: o.firmware }
+      : o.kernel
+        ? { kernel: o.kernel, initrd: o.initrd, cmdline: o.append }
+        : {
+            image: 'debian',
+            initrd: o.initrd,
+            cmdline: o.append,
+            rootDisk: disks.length === 0 && !o.checkJit ? {} : undefined,
+          },
     disks,
     nics,
     shares,
@@ -141,6 +148,7 @@ export async function runCommand(o: RunOptions): Promise<number> {
     case 'fault':
       throw new UserError(`hypervisor fault: ${end.message}`);
     case 'reset-loop':
+    case 'stuck':
       throw new UserError(end.message);
     case 'error':
       throw end.error ?? new Error(end.message);

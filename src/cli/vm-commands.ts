@@ -128,12 +128,21 @@ export function vmCommands(program: Command): void {
     .option('--kernel <file>', 'boot this Linux RISC-V Image instead of an image')
     .option('--initrd <file>', 'initial ramdisk for --kernel')
     .option('--append <cmdline>', 'kernel command line')
+    .addOption(
+      new Option('--boot <from>', 'disk: boot from the disks through a boot loader (U-Boot unless --firmware)').choices(
+        ['disk', 'kernel'],
+      ),
+    )
+    .option('--firmware <u-boot|file>', 'the boot loader for --boot disk: u-boot (the default) or a raw S-mode binary')
     .option('--autostart', 'mark the VM to start with the host (recorded in its definition)')
     .addOption(formatOption())
     .action(
       run(async (name: string, o: Record<string, string | string[] | boolean | undefined>) => {
         if (o.image && o.kernel) throw new UserError('give either --image or --kernel, not both');
         if (o.initrd && !o.kernel) throw new UserError('--initrd needs --kernel');
+        if (o.firmware !== undefined && o.boot !== 'disk') throw new UserError('--firmware goes with --boot disk');
+        if (o.boot === 'disk' && (o.image || o.kernel || o.initrd || o.append !== undefined))
+          throw new UserError('--boot disk finds the kernel on the disks: no --image, --kernel, --initrd or --append');
         const nics: NonNullable<CreateOptions['nics']> = ((o.nic as string[] | undefined) ?? [])
           .map(parseNicSpec)
           .map((n) => ({
@@ -162,6 +171,7 @@ export function vmCommands(program: Command): void {
           }),
           image: o.image as 'debian' | undefined,
           kernel: o.kernel as string | undefined,
+          firmware: o.boot === 'disk' ? ((o.firmware as string | undefined) ?? 'u-boot') : undefined,
           initrd: o.initrd as string | undefined,
           cmdline: o.append as string | undefined,
           autostart: o.autostart === true,
@@ -216,7 +226,9 @@ export function vmCommands(program: Command): void {
             'boot',
             d.boot.image
               ? `image ${d.boot.image}`
-              : `kernel ${d.boot.kernel}${d.boot.initrd ? `, initrd ${d.boot.initrd}` : ''}`,
+              : d.boot.firmware
+                ? `disk, through ${d.boot.firmware === 'u-boot' ? 'U-Boot' : d.boot.firmware}`
+                : `kernel ${d.boot.kernel}${d.boot.initrd ? `, initrd ${d.boot.initrd}` : ''}`,
           ],
           ['cmdline', d.boot.cmdline ?? '(default)'],
           ...v.disks.map((k, i): [string, string] => [

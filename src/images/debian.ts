@@ -144,7 +144,7 @@ function processAlive(pid: number): boolean {
 
 let warnedUnsigned = false;
 
-async function fetchRelease(
+export async function fetchRelease(
   mirror: string,
   suite: string,
   keyring: string | null,
@@ -202,7 +202,7 @@ async function fetchRelease(
   return { release, signature };
 }
 
-async function fetchPackages(
+export async function fetchPackages(
   mirror: string,
   suite: string,
   release: Release,
@@ -222,7 +222,7 @@ async function fetchPackages(
   return parsePackages(text);
 }
 
-function record(s: Stanza): PackageRecord {
+export function record(s: Stanza): PackageRecord {
   return {
     name: s['package']!,
     version: s['version']!,
@@ -232,7 +232,7 @@ function record(s: Stanza): PackageRecord {
   };
 }
 
-async function obtainDeb(
+export async function obtainDeb(
   mirror: string,
   pkg: PackageRecord,
   downloads: string,

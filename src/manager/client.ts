@@ -83,6 +83,8 @@ export interface CreateOptions {
   /** A cached guest image (the default when no kernel is given). */
   image?: 'debian';
   kernel?: string;
+  /** Boot from the disks through a boot loader: "u-boot" or a raw S-mode binary's path. */
+  firmware?: string;
   initrd?: string;
   cmdline?: string;
   /** Existing images to attach; the format is probed now, recorded, and never probed again. */
@@ -213,6 +215,12 @@ export class Manager {
     checkName(o.name);
     if (o.image && o.kernel) throw new ManagerError('bad-input', 'give either an image or a kernel, not both');
     if (o.initrd && !o.kernel && !o.image) throw new ManagerError('bad-input', 'an initrd needs a kernel');
+    if (o.firmware !== undefined) {
+      if (o.image || o.kernel || o.initrd || o.cmdline !== undefined)
+        throw new ManagerError('bad-input', 'booting from disk takes no image, kernel, initrd or kernel command line');
+      if (!o.disks?.length && !o.newDiskBytes?.length)
+        throw new ManagerError('bad-input', 'booting from disk needs a disk');
+    }
     const file = (p: string, what: string) => {
       const abs = resolve(p);
       if (!existsSync(abs) || !statSync(abs).isFile()) throw new ManagerError('bad-input', `${what} not found: ${p}`);
@@ -242,13 +250,15 @@ export class Manager {
       name: o.name,
       memoryMiB: memoryMiB(o.memoryBytes ?? 1024 ** 3, 'memory'),
       cpus: o.cpus ?? 1,
-      boot: o.kernel
-        ? {
-            kernel: file(o.kernel, 'kernel'),
-            ...(o.initrd ? { initrd: file(o.initrd, 'initrd') } : {}),
-            ...(o.cmdline !== undefined ? { cmdline: o.cmdline } : {}),
-          }
-        : { image: o.image ?? 'debian', ...(o.cmdline !== undefined ? { cmdline: o.cmdline } : {}) },
+      boot: o.firmware
+        ? { firmware: o.firmware === 'u-boot' ? o.firmware : file(o.firmware, 'boot loader') }
+        : o.kernel
+          ? {
+              kernel: file(o.kernel, 'kernel'),
+              ...(o.initrd ? { initrd: file(o.initrd, 'initrd') } : {}),
+              ...(o.cmdline !== undefined ? { cmdline: o.cmdline } : {}),
+            }
+          : { image: o.image ?? 'debian', ...(o.cmdline !== undefined ? { cmdline: o.cmdline } : {}) },
       disks: [...newDisks.map((d) => d.entry), ...disks],
       nics: (o.nics ?? []).map((n) => ({
         mode: n.mode,
@@ -338,6 +348,10 @@ export class Manager {
   async start(name: string, o: { forceMemory?: boolean; log?: (line: string) => void } = {}): Promise<VmSummary> {
     const paths = existingVm(this.home, name);
     const def = readDefinition(paths);
+    if (def.boot.firmware === 'u-boot') {
+      const { findCachedUboot, pullUboot } = await import('../images/firmware.js');
+      if (!findCachedUboot()) await pullUboot({ log: o.log ?? (() => undefined) });
+    }
     if (def.boot.image) {
       const { findCachedDebian, pullDebian } = await import('../images/debian.js');
       if (!(await findCachedDebian())) await pullDebian({ log: o.log ?? (() => undefined) });

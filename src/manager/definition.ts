@@ -74,12 +74,17 @@ const BootSchema = z
     /** A guest image from the cache (`typevisor image pull`): its kernel, initrd and command line. */
     image: z.enum(['debian']).optional(),
     kernel: z.string().min(1).max(4096).optional(),
+    /** Boot from the disks through a boot loader: "u-boot" (cached) or a raw S-mode binary's path. */
+    firmware: z.string().min(1).max(4096).optional(),
     initrd: z.string().min(1).max(4096).optional(),
     /** The kernel command line; the image's or "console=ttyS0" when absent. */
     cmdline: z.string().max(4096).optional(),
   })
-  .refine((b) => (b.image === undefined) !== (b.kernel === undefined), {
-    message: 'give either "image" or "kernel"',
+  .refine((b) => [b.image, b.kernel, b.firmware].filter((x) => x !== undefined).length === 1, {
+    message: 'give one of "image", "kernel" or "firmware"',
+  })
+  .refine((b) => b.firmware === undefined || (b.initrd === undefined && b.cmdline === undefined), {
+    message: 'a boot loader ("firmware") finds its kernel on the disks: no "initrd" or "cmdline"',
   });
 
 export const DefinitionSchema = z

@@ -58,6 +58,12 @@ export interface ShareDescription {
 /** What the guest boots: a kernel of the user's, or the default Debian image (pulled into the cache on first use). */
 export type BootDescription =
   | { kernel: string; initrd?: string; cmdline?: string }
+  /**
+   * Boot from the disks through a boot loader in S-mode, as QEMU's virt board does after OpenSBI: `u-boot` (Debian's
+   * u-boot-qemu, pulled into the cache on first use) or the path of a raw S-mode binary. It finds the kernel itself
+   * (extlinux.conf, or GRUB through UEFI) on the VM's disks.
+   */
+  | { firmware: string }
   | {
       image: 'debian';
       /** Replaces the image's initramfs or command line. */
@@ -207,6 +213,8 @@ function readInput(path: string, what: string): Uint8Array {
 export interface ResolvedBoot {
   kernel: Uint8Array;
   kernelName: string;
+  /** `raw`: the kernel is a boot loader entered at its first byte (see VirtMachineConfig.kernelFormat). */
+  kernelFormat?: 'linux' | 'raw';
   initrd?: Uint8Array;
   cmdline: string;
   disks: DiskDescription[];
@@ -216,10 +224,11 @@ export interface ResolvedBoot {
 export async function resolveBoot(d: MachineDescription, host: BuildHost = {}): Promise<ResolvedBoot> {
   const log = host.log ?? (() => undefined);
   const b = d.boot;
+  const disks = [...(d.disks ?? [])];
+  if ('firmware' in b) return resolveFirmware(b.firmware, disks, host);
   let kernelPath: string,
     initrdPath: string | undefined,
     cmdline: string | undefined = b.cmdline;
-  const disks = [...(d.disks ?? [])];
   if ('kernel' in b) {
     kernelPath = b.kernel;
     initrdPath = b.initrd;
@@ -255,6 +264,21 @@ export async function resolveBoot(d: MachineDescription, host: BuildHost = {}): 
   return { kernel, kernelName: kernelPath, initrd, cmdline, disks };
 }
 
+/** A boot loader for booting from the disks: the cached U-Boot (pulled if needed) or the user's file. */
+async function resolveFirmware(firmware: string, disks: DiskDescription[], host: BuildHost): Promise<ResolvedBoot> {
+  let path = firmware;
+  if (firmware === 'u-boot') {
+    const { findCachedUboot, pullUboot } = await import('../images/firmware.js');
+    const log = host.log ?? (() => undefined);
+    path = (
+      findCachedUboot() ??
+      (log('U-Boot is not cached yet; pulling it now'), await pullUboot({ mirror: host.mirror, log }))
+    ).path;
+  }
+  if (disks.length === 0) throw new VmConfigError('booting from disk (a boot loader) needs at least one disk');
+  return { kernel: readInput(path, 'boot loader'), kernelName: path, kernelFormat: 'raw', cmdline: '', disks };
+}
+
 /** The board's configuration for a resolved boot, before devices (the lockstep checker builds its boards from it). */
 export function boardConfig(
   d: MachineDescription,
@@ -266,6 +290,7 @@ export function boardConfig(
     cpus: d.cpus,
     kernel: boot.kernel,
     kernelName: boot.kernelName,
+    kernelFormat: boot.kernelFormat,
     initrd: boot.initrd,
     cmdline: boot.cmdline,
     consoleOut,

@@ -21,7 +21,7 @@ class InstructionClock {
 }
 
 export interface LockstepResult {
-  kind: 'poweroff' | 'reset' | 'exit' | 'diverged' | 'limit';
+  kind: 'poweroff' | 'reset' | 'exit' | 'stuck' | 'diverged' | 'limit';
   code?: number;
   report?: string;
   instructions: number;

@@ -66,6 +66,8 @@ export type VmEnd =
   | { kind: 'killed'; reason: string }
   | { kind: 'fault'; message: string }
   | { kind: 'reset-loop'; message: string }
+  /** The guest can never go on: a hart's trap handler faults at its own first instruction. */
+  | { kind: 'stuck'; message: string }
   /** A bug: an exception from the machine or the loop. */
   | { kind: 'error'; message: string; error: unknown };
 
@@ -402,7 +404,7 @@ export class Vm {
     if (closeErrors.length && end.kind !== 'error')
       end = { kind: 'error', message: `closing devices failed: ${closeErrors.join('; ')}`, error: undefined };
     if (end.kind === 'exit') this.exitCode = end.code;
-    const crashed = end.kind === 'fault' || end.kind === 'reset-loop' || end.kind === 'error';
+    const crashed = end.kind === 'fault' || end.kind === 'reset-loop' || end.kind === 'stuck' || end.kind === 'error';
     this.setState(crashed ? 'crashed' : 'stopped', describeEnd(end));
     this.resolveFinished(end);
   }
@@ -429,6 +431,7 @@ export class Vm {
       if (outcome.kind === 'quit') continue; // a host request: handled above
       if (outcome.kind === 'exit') return { kind: 'exit', code: outcome.code };
       if (outcome.kind === 'poweroff') return { kind: 'poweroff' };
+      if (outcome.kind === 'stuck') return { kind: 'stuck', message: outcome.message };
       // The guest reset the machine.
       if (this.parts.reboot === false) return { kind: 'reset' };
       const now = performance.now();
@@ -471,6 +474,7 @@ export function describeEnd(end: VmEnd): string {
     case 'fault':
       return `hypervisor fault: ${end.message}`;
     case 'reset-loop':
+    case 'stuck':
     case 'error':
       return end.message;
   }

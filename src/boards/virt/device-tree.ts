@@ -37,6 +37,9 @@ export function virtioSlot(slot: number): { base: number; size: number; irq: num
   };
 }
 
+/** Room left in the device tree for a boot loader's changes (U-Boot pads by 12 KiB). */
+export const FDT_FREE_SPACE = 16 * 1024;
+
 export interface VirtDeviceTreeConfig {
   /** Guest-physical RAM base; default 0x8000_0000. */
   memoryBase?: number;
@@ -140,7 +143,9 @@ export function buildVirtDeviceTree(cfg: VirtDeviceTreeConfig): Uint8Array {
   fdt.endNode(); // soc
 
   fdt.endNode(); // root
-  return fdt.finish(cfg.bootHart ?? 0);
+  // Free space after the tree, as OpenSBI leaves on QEMU's virt board: U-Boot adds its fixups (chosen, initrd, the
+  // boot hart) in place, and without room it writes past the tree into its own data.
+  return fdt.finish(cfg.bootHart ?? 0, FDT_FREE_SPACE);
 }
 
 function emitCpus(fdt: FdtBuilder, cfg: VirtDeviceTreeConfig, cpuPhandles: number[], intcPhandles: number[]): void {

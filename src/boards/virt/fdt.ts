@@ -195,8 +195,11 @@ export class FdtBuilder {
     return this.propBytes(name, out);
   }
 
-  /** Assembles header, reservation block, structure block and strings block. */
-  finish(bootCpuId = 0): Uint8Array {
+  /**
+   * Assembles header, reservation block, structure block and strings block, followed by `freeSpace` zero bytes that
+   * the header's total size includes (room for a boot loader that edits the tree in place).
+   */
+  finish(bootCpuId = 0, freeSpace = 0): Uint8Array {
     this.checkOpen();
     if (this.depth !== 0) throw new Error(`${this.depth} node(s) still open`);
     if (this.struct.length === 0) throw new Error('no root node');
@@ -210,7 +213,8 @@ export class FdtBuilder {
     const structBytes = this.struct.take();
     const stringsOffset = structOffset + structBytes.length;
     const stringBytes = this.strings.take();
-    const total = stringsOffset + stringBytes.length;
+    checkU32(freeSpace, 'free space');
+    const total = stringsOffset + stringBytes.length + freeSpace;
 
     const out = new ByteSink();
     for (const v of [
@@ -238,6 +242,7 @@ export class FdtBuilder {
     for (let i = 0; i < 4; i++) out.u32(0);
     out.bytes(structBytes);
     out.bytes(stringBytes);
+    out.bytes(new Uint8Array(freeSpace));
     return out.take();
   }
 

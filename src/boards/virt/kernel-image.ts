@@ -51,3 +51,12 @@ export function parseKernelImage(
     throw new Error(`${name}: implausible text_offset 0x${textOffset.toString(16)}`);
   return { data, textOffset, imageSize: Math.max(imageSize, data.length) };
 }
+
+/** Where a raw S-mode payload goes: RAM + 2 MiB, OpenSBI's next-stage address on QEMU's virt board. */
+export const RAW_PAYLOAD_OFFSET = 0x20_0000;
+
+/** A raw S-mode binary (a boot loader such as U-Boot), entered at its first byte. */
+export function rawPayload(data: Uint8Array, name = 'boot loader'): KernelImage {
+  if (data.length === 0) throw new Error(`${name} is empty`);
+  return { data, textOffset: RAW_PAYLOAD_OFFSET, imageSize: data.length };
+}

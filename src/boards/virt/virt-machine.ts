@@ -13,7 +13,7 @@ import { SbiDispatcher } from '../../sbi/dispatcher.js';
 import { HART_STARTED, HART_STOPPED, type SbiPlatform } from '../../sbi/sbi.js';
 import { buildVirtDeviceTree, virtioSlot, VIRT_IRQ, VIRT_MEMMAP } from './device-tree.js';
 import { VirtioMmio, VIRTIO_MMIO_SIZE, type VirtioDevice } from '../../devices/virtio/index.js';
-import { parseKernelImage } from './kernel-image.js';
+import { parseKernelImage, rawPayload } from './kernel-image.js';
 import { describeHypervisorFault } from '../../vmm/fault.js';
 import { JitEngine } from '../../cpu/jit/engine.js';
 
@@ -28,6 +28,11 @@ export interface VirtMachineConfig {
   cpus: number;
   kernel: Uint8Array;
   kernelName?: string;
+  /**
+   * `linux` (default): a Linux RISC-V Image, placed where its header says. `raw`: an S-mode boot loader such as
+   * U-Boot, placed at the start of RAM + 2 MiB, where OpenSBI puts its next stage on QEMU's virt board.
+   */
+  kernelFormat?: 'linux' | 'raw';
   initrd?: Uint8Array;
   cmdline: string;
   /** Serial console output. */
@@ -53,7 +58,15 @@ export interface VirtMachineConfig {
 }
 
 export type MachineEvent =
-  { kind: 'running' } | { kind: 'poweroff' } | { kind: 'reset' } | { kind: 'exit'; code: number };
+  | { kind: 'running' }
+  | { kind: 'poweroff' }
+  | { kind: 'reset' }
+  | { kind: 'exit'; code: number }
+  /** A hart whose S-mode trap handler traps again at its own first instruction: the guest can never go on. */
+  | { kind: 'stuck'; message: string };
+
+/** Slice ends in a row at which a hart must be found trapping at its trap handler before it counts as stuck. */
+const STUCK_SLICES = 3;
 
 /** Where the kernel, initrd and FDT went in guest-physical memory. */
 export interface BootLayout {
@@ -171,7 +184,10 @@ export class VirtMachine implements SbiPlatform {
     const mem = this.mem;
     const ramBase = mem.ramBase,
       ramEnd = mem.ramBase + mem.ramSize;
-    const img = parseKernelImage(this.cfg.kernel, this.cfg.kernelName, mem.ramSize);
+    const img =
+      this.cfg.kernelFormat === 'raw'
+        ? rawPayload(this.cfg.kernel, this.cfg.kernelName ?? 'boot loader')
+        : parseKernelImage(this.cfg.kernel, this.cfg.kernelName, mem.ramSize);
     const kernel = ramBase + img.textOffset;
     const kernelEnd = kernel + img.imageSize;
     if (kernelEnd > ramEnd)
@@ -331,6 +347,12 @@ export class VirtMachine implements SbiPlatform {
       const reason = this.engines ? this.engines[i].run(slice) : h.run(slice);
       if (reason === StopReason.MachineTrap) this.machineTrap(h);
       else if (reason === StopReason.Wfi) this.waiting[i] = true;
+      this.stuckSlices[i] = trapsAtOwnHandler(h) ? (this.stuckSlices[i] ?? 0) + 1 : 0;
+      if (this.stuckSlices[i] >= STUCK_SLICES)
+        this.event = {
+          kind: 'stuck',
+          message: `hart ${i} is stuck: its trap handler at 0x${hex64(h.stvecHi, h.stvecLo & ~3)} faults at once (scause ${h.scauseLo}), so the guest cannot go on (a corrupt kernel or boot loader?)`,
+        };
       if (n > 1) h.reservation = -1; // another hart runs next: a reservation does not survive the switch
       if (n > 1) {
         const dt = performance.now() - t0;
@@ -342,6 +364,8 @@ export class VirtMachine implements SbiPlatform {
     if (n > 1) for (const id of this.sbi.sta.hartsWithShmem()) this.sbi.sta.publish(this.mem, id, this.stealTimeNs(id));
     return ran;
   }
+
+  private readonly stuckSlices: number[] = [];
 
   private machineTrap(h: Hart): void {
     if (!h.trapInterrupt && h.trapCause === CAUSE_ECALL_S) {
@@ -384,4 +408,24 @@ function alignUp(v: number, a: number): number {
 }
 function alignDown(v: number, a: number): number {
   return Math.floor(v / a) * a;
+}
+
+/**
+ * True when the hart sits at its S-mode trap handler's entry having just taken an exception there: the handler's
+ * first instruction itself faults (an unmapped or zero stvec, garbage code), and every further trap comes back.
+ */
+function trapsAtOwnHandler(h: Hart): boolean {
+  const baseLo = (h.stvecLo & ~3) >>> 0;
+  return (
+    h.priv === PRIV_S &&
+    (h.scauseHi & 0x8000_0000) === 0 &&
+    h.pcLo >>> 0 === baseLo &&
+    h.pcHi === h.stvecHi &&
+    h.sepcLo >>> 0 === baseLo &&
+    h.sepcHi === h.stvecHi
+  );
+}
+
+function hex64(hi: number, lo: number): string {
+  return ((BigInt(hi >>> 0) << 32n) | BigInt(lo >>> 0)).toString(16);
 }

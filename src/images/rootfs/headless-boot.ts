@@ -51,7 +51,7 @@ export async function bootHeadless(o: HeadlessBootOptions): Promise<HeadlessBoot
   } finally {
     o.signal?.removeEventListener('abort', onAbort);
   }
-  if (end.kind === 'fault' || end.kind === 'reset-loop' || end.kind === 'error')
+  if (end.kind === 'fault' || end.kind === 'reset-loop' || end.kind === 'stuck' || end.kind === 'error')
     throw end.kind === 'error' && end.error instanceof Error ? end.error : new Error(describeEnd(end));
   const outcome = end.kind === 'killed' ? 'quit' : end.kind;
   return { outcome, seconds: (performance.now() - started) / 1000, instructions: vm.board.harts[0]?.instret ?? 0 };
