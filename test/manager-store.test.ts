@@ -204,7 +204,7 @@ test('malformed definitions: errors name the file and the field; list still show
       [
         'both image and kernel',
         JSON.stringify({ ...good, boot: { image: 'debian', kernel: '/k' } }),
-        /field "boot": give either "image" or "kernel"/,
+        /field "boot": give one of "image", "kernel" or "firmware"/,
       ],
       [
         'a name that is not its folder',
