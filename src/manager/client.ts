@@ -115,7 +115,7 @@ function memoryMiB(bytes: number, what: string): number {
   return bytes / (1024 * 1024);
 }
 
-function randomMac(): string {
+export function randomMac(): string {
   return ['52', '54', '00', ...[...randomBytes(3)].map((b) => b.toString(16).padStart(2, '0'))].join(':');
 }
 
