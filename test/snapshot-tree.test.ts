@@ -41,12 +41,18 @@ function qcow2Files(dir: string): string[] {
     .map((e) => join(e.parentPath, e.name));
 }
 
+/** VMs in these tests are never started: any file will do as their kernel. */
+function fakeKernel(dir: string): string {
+  const kernel = join(dir, 'kernel');
+  writeFileSync(kernel, 'not booted in this test');
+  return kernel;
+}
+
 test(
   'snapshot create, restore and delete sequences keep the tree and the disks as a model says',
   { timeout: 10 * 60_000 },
   withTempDir('tv-snap-', async (dir) => {
-    const kernel = join(dir, 'kernel');
-    writeFileSync(kernel, 'not booted in this test');
+    const kernel = fakeKernel(dir);
     let run = 0;
     await fc.assert(
       fc.asyncProperty(
@@ -118,8 +124,7 @@ test(
   'clones: a full copy of a stopped VM, and a linked clone on a snapshot that then cannot be deleted',
   { timeout: 5 * 60_000 },
   withTempDir('tv-clone-', async (dir) => {
-    const kernel = join(dir, 'kernel');
-    writeFileSync(kernel, 'not booted in this test');
+    const kernel = fakeKernel(dir);
     const m = new Manager(join(dir, 'home'));
     await m.create({ name: 'src', kernel, newDiskBytes: [2 * 1024 * 1024], nics: [{ mode: 'null' }] });
     const disk = (vm: string) => join(m.paths(vm).dir, 'disk0.qcow2');
