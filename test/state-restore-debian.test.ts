@@ -87,15 +87,22 @@ test(
         await sleep(200 + Math.floor(Math.random() * 1500));
         await vm.pause();
         const path = join(dir, `point-${i}.tvstate`);
+        const saveStart = performance.now();
         const info = await vm.save(path);
+        const saveMs = performance.now() - saveStart;
         assert.ok(info.storedPages < info.ramPages, 'zero pages are left out');
-        process.stderr.write(`point ${i}: ${info.storedPages} of ${info.ramPages} pages, ${info.bytes} bytes\n`);
         const next = await build(kind);
         const t0 = performance.now();
         // The saved guest stands still for a while: its clock must not count that time.
         await sleep(1000);
+        const restoreStart = performance.now();
         next.restore(path);
+        const restoreMs = performance.now() - restoreStart;
         hostGapMs += performance.now() - t0;
+        // Figures for docs/state.md (not assertions).
+        process.stderr.write(
+          `point ${i}: ${info.storedPages} of ${info.ramPages} pages stored, ${info.bytes} bytes, save ${saveMs.toFixed(0)} ms, restore ${restoreMs.toFixed(0)} ms\n`,
+        );
         assert.deepEqual(compareMachines(vm.board, next.board), [], `point ${i}: the restored machine differs`);
         // The last two points continue in the restored machine; the first two continue in the saved one.
         if (i < 2) {
