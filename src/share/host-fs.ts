@@ -262,7 +262,7 @@ export class HostShareFs implements NineFs {
       mkdirSync(at(dfd, name), 0o700);
       const fd = openSync(at(dfd, name), O_PATH | C.O_NOFOLLOW | C.O_DIRECTORY);
       try {
-        chmodSync(self(fd), (mode & HOST_MODE_BITS) | 0o700);
+        chmodSync(self(fd), mode & HOST_MODE_BITS);
       } finally {
         closeSync(fd);
       }

@@ -509,9 +509,8 @@ export class NineServer {
     if (n > MAX_WALK) throw new NineError(E.EINVAL, 'too many names in one walk');
     const names: Uint8Array[] = [];
     for (let i = 0; i < n; i++) names.push(r.str(MAX_NAME));
-    const fromNumber = newfid;
     if (newfid !== NOFID && this.fids.get(newfid) !== from && this.fids.has(newfid))
-      throw new NineError(E.EEXIST, `fid ${fromNumber} in use`);
+      throw new NineError(E.EEXIST, `fid ${newfid} in use`);
     let path = [...from.path];
     const qids: NineAttr[] = [];
     for (const [i, raw] of names.entries()) {

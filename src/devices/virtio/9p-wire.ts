@@ -159,6 +159,8 @@ export class WireWriter {
   }
 
   u8(v: number): this {
+    // A typed array ignores writes past its end; the other writers throw there, and so must this one.
+    if (this.pos >= this.buf.length) throw new RangeError('reply buffer full');
     this.buf[this.pos++] = v;
     return this;
   }
