@@ -213,12 +213,17 @@ describe('web console against a fake backend', { skip: SKIP, timeout: 10 * HANG_
       await page.getByLabel('Memory (MiB)').fill('256');
       await page.getByLabel('vCPUs').fill('2');
       await page.getByLabel('New disk (qcow2; empty for none)').fill('');
+      await page.getByLabel('Network').selectOption('lab');
       await page.getByLabel('Start it now').uncheck();
-      assert.equal(await page.getByTestId('cli-line').innerText(), 'typevisor create small -m 256M --cpus 2');
+      assert.equal(
+        await page.getByTestId('cli-line').innerText(),
+        'typevisor create small -m 256M --cpus 2 --network lab',
+      );
       await page.getByRole('button', { name: 'Create', exact: true }).click();
       await stateIs(page, 'small', 'created');
       assert.equal(backend.vms.get('small')!.cpus, 2);
       assert.equal(backend.vms.get('small')!.memoryMiB, 256);
+      assert.equal(backend.vms.get('small')!.network, 'lab');
       // The same name again: the API's refusal is shown as an alert.
       await page.getByLabel('Name').fill('small');
       await page.getByRole('button', { name: 'Create', exact: true }).click();
@@ -240,6 +245,13 @@ describe('web console against a fake backend', { skip: SKIP, timeout: 10 * HANG_
       await page.getByRole('button', { name: 'Networks' }).focus();
       await page.keyboard.press('Enter');
       await page.getByRole('heading', { name: 'Networks' }).waitFor();
+      // The network the form's VM joined, with the VM and its address.
+      await page
+        .locator('[data-network="lab"] tr')
+        .filter({ hasText: 'small' })
+        .filter({ hasText: '10.0.10.10' })
+        .waitFor();
+      await screenshot(page, 'ui-networks');
       await page.keyboard.press('Shift+Tab');
       await page.keyboard.press('Enter');
       await page.getByRole('heading', { name: 'Snapshots' }).waitFor();

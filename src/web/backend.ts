@@ -2,13 +2,14 @@
 import type { Duplex } from 'node:stream';
 import type { z } from 'zod';
 import type { VmAction, VmEvent, VmState } from '../vmm/actions.js';
-import type { CreateBody, EditBody, HostInfo, Vm } from './schemas.js';
+import type { CreateBody, EditBody, HostInfo, NetworkList, Vm } from './schemas.js';
 
 /** One VM as the API shows it (the `Vm` schema): its definition's figures and what its process reports. */
 export type VmView = z.infer<typeof Vm>;
 export type CreateRequest = z.infer<typeof CreateBody>;
 export type EditRequest = z.infer<typeof EditBody>;
 export type HostView = z.infer<typeof HostInfo>;
+export type NetworkView = z.infer<typeof NetworkList>['networks'][number];
 
 /** The manager calls the server makes. Every error a caller caused carries a `kind` (see `BackendErrorKind`). */
 export interface VmBackend {
@@ -28,6 +29,8 @@ export interface VmBackend {
   subscribe(name: string, onEvent: (event: VmEvent) => void, onEnd: () => void): Promise<() => void>;
   /** The host's memory budget and whether the default image is cached. */
   host(): Promise<HostView>;
+  /** The named networks and the VMs on each. */
+  networks(): Promise<NetworkView[]>;
   /** The newest `maxBytes` (at most) of the VM's console output, from its console log. */
   consoleLog(name: string, maxBytes: number): Promise<Buffer>;
   /** Calls `onChange` when some VM may have been created, deleted or changed state on disk (by any client). */

@@ -4,6 +4,7 @@ import { freemem } from 'node:os';
 import { join } from 'node:path';
 import { parseSize } from '../cli/size.js';
 import { Manager, type VmDetails, type VmSummary } from '../manager/client.js';
+import { listNetworks } from '../manager/networks.js';
 import { vmsDir } from '../manager/paths.js';
 import type { VmAction, VmEvent } from '../vmm/actions.js';
 import {
@@ -11,6 +12,7 @@ import {
   type CreateRequest,
   type EditRequest,
   type HostView,
+  type NetworkView,
   type VmBackend,
   type VmView,
 } from './backend.js';
@@ -116,6 +118,38 @@ export class ManagerBackend implements VmBackend {
       },
       imageCached: (await findCachedDebian()) !== null,
     };
+  }
+
+  async networks(): Promise<NetworkView[]> {
+    const nets = await listNetworks(this.manager.home);
+    const views: NetworkView[] = nets.map((n) => ({
+      name: n.name,
+      mode: n.mode,
+      subnet: n.subnet,
+      gateway: n.gateway,
+      running: n.running,
+      vms: [],
+    }));
+    const byName = new Map(views.map((v) => [v.name, v]));
+    const leased = new Map<string, string>();
+    for (const n of nets)
+      for (const l of n.switch?.leases ?? n.leases) leased.set(`${n.name} ${l.mac.toLowerCase()}`, l.ip);
+    for (const vm of this.manager.list()) {
+      if (vm.error !== undefined) continue;
+      let nics: { mode: string; network?: string; ip?: string; mac: string }[] = [];
+      try {
+        nics = this.manager.get(vm.name).definition?.nics ?? [];
+      } catch {
+        continue; // deleted meanwhile
+      }
+      for (const nic of nics) {
+        const net = nic.network === undefined ? undefined : byName.get(nic.network);
+        if (nic.mode !== 'network' || !net) continue;
+        const ip = nic.ip ?? leased.get(`${net.name} ${nic.mac.toLowerCase()}`);
+        net.vms.push({ name: vm.name, mac: nic.mac, ...(ip ? { ip } : {}) });
+      }
+    }
+    return views;
   }
 
   /** The console log's newest bytes: the end of the older part (console.log.1) and then the current file. */

@@ -13,6 +13,7 @@ import {
   EventMessage,
   HostInfo,
   NameParams,
+  NetworkList,
   StartBody,
   Vm,
   VmList,
@@ -77,6 +78,12 @@ export const ROUTES = {
     url: '/api/host',
     summary: "The host's memory, the VMs' memory budget (admission control) and whether the default image is cached",
     responses: { 200: { description: 'the figures', schema: HostInfo } },
+  },
+  listNetworks: {
+    method: 'GET',
+    url: '/api/networks',
+    summary: 'The named networks (typevisor net), whether their switch runs, and the VMs on each with their addresses',
+    responses: { 200: { description: 'the networks, by name', schema: NetworkList } },
   },
   listVms: {
     method: 'GET',

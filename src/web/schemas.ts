@@ -38,14 +38,20 @@ export const CreateBody = z
     nics: z
       .array(
         z.strictObject({
-          mode: z.enum(['null', 'listen', 'connect']),
+          mode: z.enum(['null', 'listen', 'connect', 'network']),
           socket: HostPath.optional(),
+          network: z.string().min(1).max(63).optional().describe('the named network (mode "network")'),
+          ip: z
+            .string()
+            .regex(/^\d{1,3}(?:\.\d{1,3}){3}$/, 'an IPv4 address')
+            .optional()
+            .describe('a pinned address on the network'),
           mac: z.string().max(17).optional(),
         }),
       )
       .max(6)
       .optional()
-      .describe('virtio-net cards: null, or a UNIX socket shared with another VM'),
+      .describe('virtio-net cards: null, a UNIX socket shared with another VM, or a named network'),
     autostart: z.boolean().optional(),
   })
   .refine((b) => !(b.image && b.kernel), { message: 'give "image" or "kernel", not both' })
@@ -132,6 +138,29 @@ export const HostInfo = z
     imageCached: z.boolean().describe('the default Debian image is cached (else the first start downloads it)'),
   })
   .register(apiSchemas, { id: 'Host' });
+
+/** A named network (typevisor net) and the VMs whose cards join it. */
+export const NetworkList = z
+  .object({
+    networks: z.array(
+      z.object({
+        name: z.string(),
+        mode: z.string().describe('nat, host-only or internal'),
+        subnet: z.string(),
+        gateway: z.string(),
+        running: z.boolean().describe('its switch process runs'),
+        error: z.string().optional().describe('set when its definition does not read'),
+        vms: z.array(
+          z.object({
+            name: z.string(),
+            mac: z.string(),
+            ip: z.string().optional().describe('pinned, or leased by DHCP'),
+          }),
+        ),
+      }),
+    ),
+  })
+  .register(apiSchemas, { id: 'NetworkList' });
 
 export const ConsoleLogQuery = z.strictObject({
   bytes: z

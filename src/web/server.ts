@@ -168,6 +168,7 @@ export async function startServer(options: ServeOptions): Promise<ApiServer> {
       return reply.type(asset.type).send(asset.body);
     },
     host: async () => backend.host(),
+    listNetworks: async () => ({ networks: await backend.networks() }),
     consoleLog: async (req, reply) => {
       const n = name(req);
       const query = parse(ConsoleLogQuery, req.query);

@@ -8,6 +8,7 @@ import {
   type CreateRequest,
   type EditRequest,
   type HostView,
+  type NetworkView,
   type VmBackend,
   type VmView,
 } from '../../src/web/backend.js';
@@ -24,6 +25,8 @@ interface FakeVm {
   listeners: Set<{ onEvent: (e: VmEvent) => void; onEnd: () => void }>;
   resizes: { cols: number; rows: number }[];
   suspended?: boolean;
+  /** The network its first card joins. */
+  network?: string;
   /** Everything the fake guest wrote to its console: the console log. */
   output: Buffer[];
 }
@@ -94,6 +97,7 @@ export class FakeVmBackend implements VmBackend {
       listeners: new Set(),
       resizes: [],
       output: [],
+      network: r.nics?.find((n) => n.mode === 'network')?.network,
     };
     mkdirSync(join(this.home, 'vms', r.name));
     writeFileSync(join(this.home, 'vms', r.name, 'vm.json'), JSON.stringify({ name: r.name }));
@@ -200,6 +204,21 @@ export class FakeVmBackend implements VmBackend {
       },
       imageCached: true,
     };
+  }
+
+  /** One network, "lab", with the VMs whose create request named it. */
+  async networks(): Promise<NetworkView[]> {
+    const vms = [...this.vms.values()].filter((v) => v.network === 'lab');
+    return [
+      {
+        name: 'lab',
+        mode: 'nat',
+        subnet: '10.0.10.0/24',
+        gateway: '10.0.10.1',
+        running: vms.length > 0,
+        vms: vms.map((v, i) => ({ name: v.name, mac: `52:54:00:00:00:0${i + 1}`, ip: `10.0.10.${i + 10}` })),
+      },
+    ];
   }
 
   async consoleLog(name: string, maxBytes: number): Promise<Buffer> {

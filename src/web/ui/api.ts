@@ -1,11 +1,12 @@
 // The web console's calls to the local API (docs/api.md): same origin, the session cookie, JSON in and out.
 import type { z } from 'zod';
-import type { CreateBody, EventMessage, HostInfo, Vm as VmSchema } from '../schemas.js';
+import type { CreateBody, EventMessage, HostInfo, NetworkList, Vm as VmSchema } from '../schemas.js';
 
 export type Vm = z.infer<typeof VmSchema>;
 export type VmState = Vm['state'];
 export type CreateRequest = z.infer<typeof CreateBody>;
 export type Host = z.infer<typeof HostInfo>;
+export type Network = z.infer<typeof NetworkList>['networks'][number];
 export type ApiEvent = z.infer<typeof EventMessage>;
 /** The actions the machine list sends (POST /api/vms/{name}/actions), plus start, suspend and delete. */
 export type VmCommand = 'start' | 'stop' | 'pause' | 'resume' | 'reset' | 'kill' | 'suspend' | 'delete';
@@ -52,6 +53,7 @@ const vmPath = (name: string) => `/api/vms/${encodeURIComponent(name)}`;
 export const api = {
   list: () => call<{ vms: Vm[] }>('GET', '/api/vms').then((r) => r.vms),
   host: () => call<Host>('GET', '/api/host'),
+  networks: () => call<{ networks: Network[] }>('GET', '/api/networks').then((r) => r.networks),
   create: (body: CreateRequest) => call<Vm>('POST', '/api/vms', body),
   start: (name: string, forceMemory = false) =>
     call<Vm>('POST', `${vmPath(name)}/start`, forceMemory ? { forceMemory: true } : {}),

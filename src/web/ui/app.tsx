@@ -1,12 +1,13 @@
 // The web console's page: header with the connection and host memory, the machine list, the create form, the consoles.
 import { useEffect, useMemo, useState } from 'preact/hooks';
-import { api, ApiError, LIVE, runCommand, type CreateRequest, type Vm, type VmCommand } from './api.js';
+import { api, ApiError, LIVE, runCommand, type CreateRequest, type Network, type Vm, type VmCommand } from './api.js';
 import { ConfirmDialog, type ConfirmRequest } from './confirm-dialog.js';
 import { ConsolePane } from './console-pane.js';
 import { CreateForm } from './create-form.js';
 import { size } from './format.js';
 import type { LiveModel, Snapshot } from './live.js';
 import { MachineList } from './machine-list.js';
+import { NetworkView } from './network-view.js';
 
 type View = 'machines' | 'snapshots' | 'networks';
 
@@ -61,6 +62,11 @@ export function App({ model }: { model: LiveModel }) {
   const [busy, setBusy] = useState<ReadonlySet<string>>(new Set());
   const [error, setError] = useState<string>('');
   const [confirm, setConfirm] = useState<ConfirmRequest | null>(null);
+  const [networks, setNetworks] = useState<Network[] | null>(null);
+  // Networks are read with the list: whenever an event made the page read the VMs again.
+  useEffect(() => {
+    api.networks().then(setNetworks, () => undefined);
+  }, [snap.readAt]);
   const states = useMemo(() => new Map(snap.vms.map((v) => [v.name, v.state])), [snap.vms]);
 
   const mark = (vm: string, on: boolean) =>
@@ -183,7 +189,7 @@ export function App({ model }: { model: LiveModel }) {
                 </ol>
               </details>
             </section>
-            <CreateForm host={snap.host} vms={snap.vms} onCreate={onCreate} />
+            <CreateForm host={snap.host} vms={snap.vms} networks={networks ?? []} onCreate={onCreate} />
           </div>
         )}
         {view === 'snapshots' && (
@@ -195,15 +201,7 @@ export function App({ model }: { model: LiveModel }) {
             </p>
           </section>
         )}
-        {view === 'networks' && (
-          <section class="placeholder" aria-label="Networks">
-            <h2>Networks</h2>
-            <p>
-              The map of networks, their port forwards, firewall rules and capture view appear here once the API serves
-              networks. Until then the command line manages them.
-            </p>
-          </section>
-        )}
+        {view === 'networks' && <NetworkView networks={networks} />}
         <section class="consoles" aria-label="Consoles">
           {consoles
             .filter((c) => states.has(c.vm))

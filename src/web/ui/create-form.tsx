@@ -1,11 +1,12 @@
 // The create form: a Debian VM in one click by default, or a kernel and disks of one's own; the CLI line that does the same.
 import { useMemo, useState } from 'preact/hooks';
-import type { CreateRequest, Host, Vm } from './api.js';
+import type { CreateRequest, Host, Network, Vm } from './api.js';
 import { createCommand, size, validSize } from './format.js';
 
 interface Props {
   host: Host | null;
   vms: Vm[];
+  networks: Network[];
   /** Resolves true when the VM was created (the form then clears its name). */
   onCreate: (request: CreateRequest, start: boolean) => Promise<boolean>;
 }
@@ -18,7 +19,7 @@ function freeName(vms: Vm[]): string {
   for (let i = 1; ; i++) if (!taken.has(`debian-${i}`)) return `debian-${i}`;
 }
 
-export function CreateForm({ host, vms, onCreate }: Props) {
+export function CreateForm({ host, vms, networks, onCreate }: Props) {
   const suggested = useMemo(() => freeName(vms), [vms]);
   const [name, setName] = useState('');
   const [boot, setBoot] = useState<'image' | 'kernel'>('image');
@@ -28,6 +29,7 @@ export function CreateForm({ host, vms, onCreate }: Props) {
   const [memoryMiB, setMemoryMiB] = useState(512);
   const [cpus, setCpus] = useState(1);
   const [diskSize, setDiskSize] = useState('4G');
+  const [network, setNetwork] = useState('');
   const [start, setStart] = useState(true);
   const [busy, setBusy] = useState(false);
 
@@ -38,6 +40,7 @@ export function CreateForm({ host, vms, onCreate }: Props) {
     if (disk.trim()) request.disks = [{ path: disk.trim() }];
   }
   if (diskSize.trim()) request.newDisks = [diskSize.trim()];
+  if (network && networks.some((n) => n.name === network)) request.nics = [{ mode: 'network', network }];
 
   const sizeOk = diskSize.trim() === '' || validSize(diskSize);
   const kernelOk = boot === 'image' || kernel.trim().startsWith('/');
@@ -152,6 +155,18 @@ export function CreateForm({ host, vms, onCreate }: Props) {
           onInput={(e) => setDiskSize(e.currentTarget.value)}
         />
         {!sizeOk && <p class="help warn">A size such as 512M or 8G.</p>}
+      </div>
+      <div class="field">
+        <label for="vm-network">Network</label>
+        <select id="vm-network" value={network} onChange={(e) => setNetwork(e.currentTarget.value)}>
+          <option value="">none</option>
+          {networks.map((n) => (
+            <option key={n.name} value={n.name}>
+              {n.name} ({n.mode}, {n.subnet})
+            </option>
+          ))}
+        </select>
+        {networks.length === 0 && <p class="help">No networks yet: typevisor net create NAME makes one.</p>}
       </div>
       <label class="inline">
         <input type="checkbox" checked={start} onChange={(e) => setStart(e.currentTarget.checked)} /> Start it now

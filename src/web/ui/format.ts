@@ -39,6 +39,7 @@ export function createCommand(r: CreateRequest, start: boolean): string {
   if (r.cpus !== undefined) args.push('--cpus', String(r.cpus));
   for (const d of r.newDisks ?? []) args.push('--disk-size', word(String(d)));
   for (const d of r.disks ?? []) args.push('--disk', word(d.path + (d.readonly ? ',readonly' : '')));
+  for (const n of r.nics ?? []) if (n.mode === 'network' && n.network) args.push('--network', word(n.network));
   if (r.kernel) args.push('--kernel', word(r.kernel));
   if (r.initrd) args.push('--initrd', word(r.initrd));
   if (r.cmdline) args.push('--append', word(r.cmdline));
