@@ -448,3 +448,79 @@ test(
     }
   },
 );
+
+test(
+  'a port forward: a host connection to 127.0.0.1 is opened towards the VM (our SYN, its SYN-ACK), data both ways; bad forwards are refused',
+  { timeout: 120_000 },
+  () =>
+    withNetwork(async (home, paths) => {
+      for (const [args, re, code] of [
+        [['net', 'forward', 'add', 'lab', 'udp:9', 'vm1:80'], /bad host side/, 2],
+        [['net', 'forward', 'add', 'lab', 'tcp:1.2.3:80', 'vm1:80'], /bad host side/, 2],
+        [['net', 'forward', 'add', 'lab', 'tcp:8080', 'vm_1:80'], /bad guest side/, 2],
+        [['net', 'forward', 'add', 'lab', 'tcp:70000', 'vm1:80'], /not from 1 to 65535/, 2],
+        [['net', 'forward', 'remove', 'lab', 'nope'], /no forward named nope/, 3],
+      ] as const) {
+        const r = await home.tvIn(...args);
+        assert.equal(r.code, code, `${args.join(' ')}: ${r.stderr}`);
+        assert.match(r.stderr, re);
+      }
+      // A free port for the host side: bind, note, release.
+      const probe = createServer();
+      await new Promise<void>((r) => probe.listen(0, '127.0.0.1', r));
+      const hostPort = (probe.address() as AddressInfo).port;
+      await new Promise((r) => probe.close(r));
+      const add = await home.tvIn('net', 'forward', 'add', 'lab', `tcp:${hostPort}`, 'vm1:80');
+      assert.equal(add.code, 0, add.stderr);
+      assert.equal(
+        (await home.tvIn('net', 'forward', 'add', 'lab', `tcp:${hostPort}`, 'vm1:81', '--name', 'x')).code,
+        2,
+      );
+      await ensureSwitch(paths);
+      const G = '52:54:00:00:00:0a';
+      await switchRequest(paths.controlSocket, { op: 'register', mac: G, name: 'vm1', ip: '10.0.10.5' });
+      const p = await RawPort.open(paths.portsSocket);
+      await until(async () => (await switchStatus(paths))?.forwards[0]?.listening === true);
+      const tcpTo = (f: Uint8Array) => {
+        const ip = parseIpv4(f);
+        const t = ip && ip.protocol === IPPROTO_TCP && ip.dst === 0x0a000a05 ? parseTcp(ip.payload) : null;
+        return t && t.dstPort === 80 ? t : undefined;
+      };
+      const client = createConnection({ host: '127.0.0.1', port: hostPort });
+      let reply = '';
+      client.on('data', (d: Buffer) => (reply += d.toString()));
+      client.write('ping');
+      const syn = await p.next(tcpTo);
+      assert.equal(syn.flags & (TCP_SYN | TCP_ACK), TCP_SYN);
+      const out = (flags: number, seq: number, ack: number, data?: Uint8Array) =>
+        p.send(
+          buildIpv4(
+            parseMacText('02:74:76:00:00:01'),
+            parseMacText(G),
+            0x0a000a05,
+            0x0a000a01,
+            IPPROTO_TCP,
+            buildTcp(
+              0x0a000a05,
+              0x0a000a01,
+              { srcPort: 80, dstPort: syn.srcPort, seq, ack, flags, window: 65535 },
+              data,
+            ),
+          ),
+        );
+      out(TCP_SYN | TCP_ACK, 9000, syn.seq + 1);
+      let got = '';
+      let last = syn;
+      while (got !== 'ping') {
+        last = await p.next(tcpTo);
+        got += Buffer.from(last.data).toString();
+      }
+      out(TCP_ACK | TCP_PSH, 9001, last.seq + last.data.length, Buffer.from('pong'));
+      await until(() => reply === 'pong');
+      client.destroy();
+      p.sock.destroy();
+      const rm = await home.tvIn('net', 'forward', 'remove', 'lab', `tcp-${hostPort}`);
+      assert.equal(rm.code, 0, rm.stderr);
+      assert.match((await home.tvIn('net', 'forward', 'list', 'lab')).stdout, /no forwards on lab/);
+    }),
+);

@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { spawn, spawnSync, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { EventEmitter } from 'node:events';
 import { createHash, randomBytes } from 'node:crypto';
-import { createServer } from 'node:http';
+import { createServer, get } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { PassThrough } from 'node:stream';
 import { Manager } from '../src/manager/client.js';
@@ -89,6 +89,23 @@ test(
       const got = await cons.vm1.run('wget -q -O /tmp/blob http://vm2:8080/blob; echo rc=$?; sha256sum /tmp/blob');
       assert.match(got, /^rc=0$/m, got);
       assert.equal(/^([0-9a-f]{64})\s/m.exec(got)?.[1], sum, 'vm1 fetched other bytes than vm2 served');
+
+      // A port forward: the host fetches vm2's file through 127.0.0.1.
+      const probe = createServer();
+      await new Promise<void>((r) => probe.listen(0, '127.0.0.1', r));
+      const fwdPort = (probe.address() as AddressInfo).port;
+      await new Promise((r) => probe.close(r));
+      const fa = await home.tv('net', 'forward', 'add', 'lab', `tcp:${fwdPort}`, 'vm2:8080');
+      assert.equal(fa.code, 0, fa.stderr);
+      const viaForward = await new Promise<Buffer>((ok, fail) =>
+        get(`http://127.0.0.1:${fwdPort}/blob`, (res) => {
+          const parts: Buffer[] = [];
+          res.on('data', (d: Buffer) => parts.push(d));
+          res.on('end', () => ok(Buffer.concat(parts)));
+          res.on('error', fail);
+        }).on('error', fail),
+      );
+      assert.equal(createHash('sha256').update(viaForward).digest('hex'), sum, 'the forward gave other bytes');
 
       // NAT: the host's loopback through the gateway's address, both ways, one large and several parallel transfers.
       const blob = randomBytes(1 << 20);

@@ -3,10 +3,13 @@ import type { Command } from 'commander';
 import { Option } from 'commander';
 import { typevisorHome } from '../manager/paths.js';
 import {
+  addForward,
   createNetwork,
   deleteNetwork,
   listNetworks,
   networkInfo,
+  parseForward,
+  removeForward,
   type NetworkInfo,
   type NetworkMode,
 } from '../manager/networks.js';
@@ -61,6 +64,8 @@ function printInfo(n: NetworkInfo): void {
       `port ${p.id}`,
       `${p.label} ${p.macs.join(' ')} (${p.rxFrames} frames in, ${p.txFrames} out, ${p.dropped} dropped)`,
     ]);
+  for (const f of n.forwards)
+    lines.push(['forward', `${f.name} tcp:${f.hostAddr}:${f.hostPort} -> ${f.vm}:${f.guestPort}`]);
   for (const l of n.leases)
     lines.push(['lease', `${l.ip} ${l.mac}${l.name ? ` ${l.name}` : ''}${l.pinned ? ' (pinned)' : ''}`]);
   lines.push(
@@ -136,6 +141,54 @@ export function netCommands(program: Command): void {
         const n = await networkInfo(home(), name);
         if (o.format === 'json') printJson(n);
         else printInfo(n);
+      }),
+    );
+
+  const forward = net.command('forward').description("a network's port forwards: host ports to VM ports");
+  forward
+    .command('add')
+    .description('forward a host port to a VM port (the host side binds to 127.0.0.1 unless an address is given)')
+    .argument('<network>')
+    .argument('<host>', 'tcp:[ADDRESS:]PORT')
+    .argument('<guest>', 'VM:PORT (the VM as the network names it)')
+    .option('--name <name>', "the forward's name (default tcp-PORT)")
+    .action(
+      run(async (network: string, host: string, guest: string, o: { name?: string }) => {
+        const fwd = parseForward(host, guest, o.name);
+        await addForward(home(), network, fwd);
+        process.stdout.write(`forward ${fwd.name}: ${fwd.hostAddr}:${fwd.hostPort} -> ${fwd.vm}:${fwd.guestPort}\n`);
+      }),
+    );
+  forward
+    .command('list')
+    .alias('ls')
+    .description("a network's forwards")
+    .argument('<network>')
+    .addOption(formatOption())
+    .action(
+      run(async (network: string, o: { format: string }) => {
+        const n = await networkInfo(home(), network);
+        const live = new Map((n.switch?.forwards ?? []).map((f) => [f.name, f]));
+        if (o.format === 'json') return printJson(n.forwards.map((f) => ({ ...f, ...(live.get(f.name) ?? {}) })));
+        if (!n.forwards.length) return void process.stdout.write(`no forwards on ${network}\n`);
+        const rows = n.forwards.map((f) => {
+          const l = live.get(f.name);
+          const state = !n.switch ? 'switch stopped' : l?.error ? l.error : l?.listening ? 'listening' : 'starting';
+          return [f.name, `tcp:${f.hostAddr}:${f.hostPort}`, `${f.vm}:${f.guestPort}`, state];
+        });
+        process.stdout.write(`${table(['NAME', 'HOST', 'GUEST', 'STATE'], rows)}\n`);
+      }),
+    );
+  forward
+    .command('remove')
+    .alias('rm')
+    .description('remove a forward by name')
+    .argument('<network>')
+    .argument('<name>')
+    .action(
+      run(async (network: string, name: string) => {
+        await removeForward(home(), network, name);
+        process.stdout.write(`removed forward ${name} from ${network}\n`);
       }),
     );
 

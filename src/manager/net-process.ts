@@ -1,14 +1,22 @@
 // The switch process of one network: its learning switch, gateway (DHCP, DNS), ports socket and control socket.
-import { createServer, type Socket } from 'node:net';
+import { createServer, type Server, type Socket } from 'node:net';
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { basename, dirname, resolve } from 'node:path';
 import { writeFileAtomic } from './atomic-file.js';
 import { LineSplitter } from './lines.js';
-import { gatewayOf, networkPaths, parseSubnet, readLeases, readNetwork, type SwitchStatus } from './networks.js';
+import {
+  gatewayOf,
+  networkPaths,
+  parseSubnet,
+  readLeases,
+  readNetwork,
+  type Forward,
+  type SwitchStatus,
+} from './networks.js';
 import { DhcpServer } from '../net/dhcp.js';
 import { Gateway, GATEWAY_MAC } from '../net/gateway.js';
 import { Nat } from '../net/nat.js';
-import { ipText, parseIp } from '../net/packet.js';
+import { ipText, parseIp, parseMacText } from '../net/packet.js';
 import { Peer, encodeFrame, MAX_FRAME } from '../net/stream-backend.js';
 import { isLive, listenOn } from '../net/socket-path.js';
 import { EthernetSwitch, newPortStats, type SwitchPort } from '../net/switch.js';
@@ -183,6 +191,7 @@ async function main(dir: string): Promise<number> {
           };
         }),
       leases: dhcp.leases().map(({ mac, ip, name, pinned }) => ({ mac, ip, name, pinned })),
+      forwards: [...forwards.values()].map((f) => ({ ...f.fwd, listening: f.server.listening, error: f.error })),
       stats: { ...sw.stats, ...gateway.stats, ...dhcp.stats, ...(nat?.stats ?? {}) },
     };
   };
@@ -222,6 +231,38 @@ async function main(dir: string): Promise<number> {
     s.on('data', (d: Buffer) => lines.push(d));
   });
 
+  // Port forwards: a listener per forward on the host; a connection is opened towards the VM's address.
+  const forwards = new Map<string, { fwd: Forward; server: Server; error?: string }>();
+  const applyForwards = () => {
+    const want = nat ? readNetwork(paths).forwards : [];
+    const keyOf = (f: Forward) => JSON.stringify(f);
+    for (const [k, f] of forwards)
+      if (!want.some((w) => keyOf(w) === k)) {
+        f.server.close();
+        forwards.delete(k);
+      }
+    for (const fwd of want) {
+      const k = keyOf(fwd);
+      if (forwards.has(k)) continue;
+      const server = createServer((sock) => {
+        const ip = dhcp.resolve(fwd.vm);
+        const lease = dhcp.leases().find((l) => l.name === fwd.vm);
+        if (ip === undefined || !lease) {
+          log(`forward ${fwd.name}: no VM named ${fwd.vm} on this network yet`);
+          return void sock.destroy();
+        }
+        nat!.forwardToGuest(sock, parseMacText(lease.mac), ip, fwd.guestPort);
+      });
+      const entry: { fwd: Forward; server: Server; error?: string } = { fwd, server };
+      server.on('error', (e) => {
+        entry.error = e.message;
+        log(`forward ${fwd.name}: ${e.message}`);
+      });
+      server.listen(fwd.hostPort, fwd.hostAddr);
+      forwards.set(k, entry);
+    }
+  };
+
   const handle = (req: { op?: unknown; mac?: unknown; name?: unknown; ip?: unknown }): unknown => {
     switch (req.op) {
       case 'status':
@@ -241,11 +282,14 @@ async function main(dir: string): Promise<number> {
         const lease = dhcp.register(req.mac, name, ip);
         return { mac: lease.mac, ip: lease.ip, name: lease.name, gateway: ipText(gatewayIp) };
       }
+      case 'reload':
+        applyForwards();
+        return { forwards: forwards.size };
       case 'stop':
         setImmediate(() => void shutdown('asked to stop'));
         return {};
       default:
-        throw new Error(`unknown op ${JSON.stringify(req.op)} (status, register, stop)`);
+        throw new Error(`unknown op ${JSON.stringify(req.op)} (status, register, reload, stop)`);
     }
   };
 
@@ -260,6 +304,7 @@ async function main(dir: string): Promise<number> {
     ports.close();
     for (const s of [...portSockets.values(), ...controlClients]) s.destroy();
     nat?.close();
+    for (const f of forwards.values()) f.server.close();
     rmSync(paths.controlSocket, { force: true });
     rmSync(paths.portsSocket, { force: true });
     rmSync(paths.pid, { force: true });
@@ -275,6 +320,7 @@ async function main(dir: string): Promise<number> {
   log(
     `switch of ${def.name} (${def.subnet}, gateway ${ipText(gatewayIp)}, ${def.mode}) listening on ${paths.portsSocket}`,
   );
+  applyForwards();
   armIdle(FIRST_PORT_MS);
   process.on('SIGTERM', () => void shutdown('SIGTERM'));
   process.on('SIGINT', () => void shutdown('SIGINT'));

@@ -25,11 +25,25 @@ const DEFAULT_THIRD_OCTET = 10;
 const SWITCH_START_MS = 15_000;
 const MAX_NETWORK_FILE = 64 * 1024;
 
+const PORT = z.int().min(1).max(65535);
+const ForwardSchema = z.strictObject({
+  name: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,62}$/),
+  proto: z.literal('tcp'),
+  hostAddr: z.string().regex(/^\d{1,3}(?:\.\d{1,3}){3}$/),
+  hostPort: PORT,
+  vm: z.string().regex(/^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/),
+  guestPort: PORT,
+});
+export type Forward = z.infer<typeof ForwardSchema>;
+/** Port forwards one network holds. */
+export const MAX_FORWARDS = 64;
+
 const NetworkSchema = z.strictObject({
   version: z.literal(NETWORK_VERSION),
   name: z.string().refine((n) => nameProblem(n) === null, { error: 'not a valid network name' }),
   subnet: z.string().max(32),
   mode: z.enum(NETWORK_MODES),
+  forwards: z.array(ForwardSchema).max(MAX_FORWARDS).default([]),
   createdAt: z.string().max(64).optional(),
 });
 export type NetworkDefinition = z.infer<typeof NetworkSchema>;
@@ -164,6 +178,7 @@ export interface SwitchStatus {
   startedAt: string;
   ports: { id: number; label: string; macs: string[]; rxFrames: number; txFrames: number; dropped: number }[];
   leases: { mac: string; ip: string; name?: string; pinned?: boolean }[];
+  forwards: (Forward & { listening: boolean; error?: string })[];
   stats: Record<string, number>;
 }
 
@@ -317,6 +332,7 @@ export async function createNetwork(
     name: o.name,
     subnet,
     mode: o.mode ?? 'nat',
+    forwards: [],
     createdAt: new Date().toISOString(),
   };
   const clash = listNetworkNames(home).find((n) => n.toLowerCase() === o.name.toLowerCase());
@@ -391,4 +407,72 @@ export function checkPinnedIp(home: string, network: string, ip: string): void {
       'bad-input',
       `--ip ${ip}: not a host address of network ${network} (${def.subnet}, gateway ${ipText(net + 1)})`,
     );
+}
+
+/**
+ * `tcp:[ADDR:]PORT` and `VM:PORT`: a host port (on 127.0.0.1 unless ADDR says else) forwarded to a VM's port. The VM
+ * is named as DNS knows it (its host name).
+ */
+export function parseForward(host: string, guest: string, name?: string): Forward {
+  const h = /^(tcp):(?:(\d{1,3}(?:\.\d{1,3}){3}):)?(\d{1,5})$/.exec(host);
+  if (!h || parseIp(h[2] ?? '127.0.0.1') === null)
+    throw new ManagerError('bad-input', `bad host side "${host}": give tcp:[ADDRESS:]PORT, e.g. tcp:127.0.0.1:8080`);
+  const g = /^([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?):(\d{1,5})$/i.exec(guest);
+  if (!g) throw new ManagerError('bad-input', `bad guest side "${guest}": give VM:PORT, e.g. vm1:80`);
+  const hostPort = Number(h[3]),
+    guestPort = Number(g[3]);
+  for (const p of [hostPort, guestPort])
+    if (p < 1 || p > 65535) throw new ManagerError('bad-input', `port ${p} is not from 1 to 65535`);
+  const fwd = {
+    name: name ?? `tcp-${hostPort}`,
+    proto: 'tcp' as const,
+    hostAddr: h[2] ?? '127.0.0.1',
+    hostPort,
+    vm: g[1].toLowerCase(),
+    guestPort,
+  };
+  const r = ForwardSchema.safeParse(fwd);
+  if (!r.success)
+    throw new ManagerError('bad-input', `bad forward name "${fwd.name}": letters, digits, ".", "_" and "-"`);
+  return r.data;
+}
+
+async function changeForwards(
+  home: string,
+  network: string,
+  change: (f: Forward[], def: NetworkDefinition) => Forward[],
+): Promise<NetworkDefinition> {
+  const paths = existingNetwork(home, network);
+  return withLock(paths.lock, async () => {
+    const def = readNetwork(paths);
+    const next = { ...def, forwards: change(def.forwards, def) };
+    await writeFileAtomic(paths.definition, `${JSON.stringify(next, null, 2)}\n`);
+    // A running switch takes the change at once.
+    await switchRequest(paths.controlSocket, { op: 'reload' }).catch((e) => {
+      if (!(e instanceof SwitchNotRunning)) throw e;
+    });
+    return next;
+  });
+}
+
+export async function addForward(home: string, network: string, fwd: Forward): Promise<void> {
+  await changeForwards(home, network, (list, def) => {
+    if (def.mode === 'internal')
+      throw new ManagerError('bad-input', `network ${network} is internal: it has no way to the host to forward`);
+    if (list.some((f) => f.name === fwd.name))
+      throw new ManagerError('exists', `network ${network} already has a forward named ${fwd.name}`);
+    if (list.some((f) => f.hostAddr === fwd.hostAddr && f.hostPort === fwd.hostPort))
+      throw new ManagerError('exists', `${fwd.hostAddr}:${fwd.hostPort} is already forwarded on network ${network}`);
+    if (list.length >= MAX_FORWARDS)
+      throw new ManagerError('bad-input', `a network has at most ${MAX_FORWARDS} forwards`);
+    return [...list, fwd];
+  });
+}
+
+export async function removeForward(home: string, network: string, name: string): Promise<void> {
+  await changeForwards(home, network, (list) => {
+    if (!list.some((f) => f.name === name))
+      throw new ManagerError('not-found', `network ${network} has no forward named ${name}`);
+    return list.filter((f) => f.name !== name);
+  });
 }

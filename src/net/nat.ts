@@ -66,6 +66,8 @@ class TcpFlow {
   /** Bytes from the host not yet sent. */
   pending: Buffer = Buffer.alloc(0);
   hostEnded = false;
+  /** Opened by us towards the guest (a port forward), not by the guest's SYN. */
+  synSent = false;
   finSent = false;
   guestFin = false;
   /** Guest data is not taken while the host socket cannot take more. */
@@ -101,6 +103,8 @@ export class Nat {
   private readonly tcp = new Map<string, TcpFlow>();
   private readonly udp = new Map<string, UdpFlow>();
   readonly stats = { tcpFlows: 0, udpFlows: 0, refused: 0, resets: 0, retransmits: 0 };
+  /** The gateway's source port of the last port-forward connection. */
+  private nextPort = 32768;
 
   constructor(private readonly o: NatOptions) {}
 
@@ -228,6 +232,19 @@ export class Nat {
     }
     f.lastActive = Date.now();
     if (t.flags & TCP_RST) return this.dropTcp(f);
+    if (t.flags & TCP_SYN && f.synSent && !f.established) {
+      // The guest answers a port forward's SYN.
+      if (!(t.flags & TCP_ACK) || t.ack !== (f.iss + 1) >>> 0) return;
+      f.established = true;
+      f.rcvNxt = (t.seq + 1) >>> 0;
+      f.sndUna = t.ack;
+      f.wnd = t.window;
+      f.mss = Math.max(536, Math.min(MSS, t.mss ?? 536));
+      clearTimeout(f.timer);
+      this.send(f, TCP_ACK, f.sndNxt);
+      this.pump(f);
+      return;
+    }
     if (t.flags & TCP_SYN) {
       // The guest sent its SYN again: our SYN-ACK was lost (or is still to come while the host connects).
       if (f.established && f.sndUna === f.iss) this.send(f, TCP_SYN | TCP_ACK, f.iss, undefined, MSS);
@@ -265,8 +282,6 @@ export class Nat {
 
   private connect(f: TcpFlow, host: string): void {
     const sock = createConnection({ host, port: f.remotePort });
-    f.sock = sock;
-    sock.setNoDelay(true);
     sock.on('connect', () => {
       f.established = true;
       // SYN-ACK: our SYN takes one sequence number.
@@ -274,6 +289,30 @@ export class Nat {
       f.sndNxt = (f.sndNxt + 1) >>> 0;
       this.arm(f);
     });
+    this.attach(f, sock);
+  }
+
+  /**
+   * A port forward: a host connection accepted on the forward's socket, opened towards the guest (our SYN; the
+   * guest's SYN-ACK establishes it). The guest sees it come from the gateway's address.
+   */
+  forwardToGuest(sock: Socket, guestMac: Uint8Array, guestIp: number, guestPort: number): void {
+    this.nextPort = this.nextPort >= 60999 ? 32768 : this.nextPort + 1;
+    const key = `${guestIp}:${guestPort}>${this.o.gatewayIp}:${this.nextPort}`;
+    if (this.tcp.size >= MAX_FLOWS) this.dropTcp(this.tcp.values().next().value!, true);
+    const f = new TcpFlow(key, guestMac, guestIp, guestPort, this.o.gatewayIp, this.nextPort);
+    f.synSent = true;
+    this.tcp.set(key, f);
+    this.stats.tcpFlows++;
+    this.attach(f, sock);
+    this.send(f, TCP_SYN, f.iss, undefined, MSS);
+    f.sndNxt = (f.iss + 1) >>> 0;
+    this.arm(f);
+  }
+
+  private attach(f: TcpFlow, sock: Socket): void {
+    f.sock = sock;
+    sock.setNoDelay(true);
     sock.on('data', (d: Buffer) => {
       f.pending = f.pending.length ? Buffer.concat([f.pending, d]) : d;
       if (f.pending.length >= MAX_PENDING) sock.pause();
@@ -290,7 +329,10 @@ export class Nat {
     });
     sock.on('error', () => undefined);
     sock.on('close', () => {
-      if (!f.established) {
+      if (f.synSent && !f.established) {
+        this.tcp.delete(f.key);
+        clearTimeout(f.timer);
+      } else if (!f.established) {
         // Refused or unreachable: the guest's connect fails at once.
         this.stats.refused++;
         const seg = buildTcp(f.remoteIp, f.guestIp, {
@@ -344,7 +386,7 @@ export class Nat {
       if (f.sndUna === f.sndNxt) return;
       this.stats.retransmits++;
       if (f.sndUna === f.iss) {
-        this.send(f, TCP_SYN | TCP_ACK, f.iss, undefined, MSS);
+        this.send(f, f.synSent ? TCP_SYN : TCP_SYN | TCP_ACK, f.iss, undefined, MSS);
       } else if (f.unacked.length > 0) {
         this.send(f, TCP_ACK | TCP_PSH, f.sndUna, f.unacked.subarray(0, Math.min(f.mss, f.unacked.length)));
       } else if (f.finSent) {
