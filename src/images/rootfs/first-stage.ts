@@ -6,8 +6,18 @@ import { join } from 'node:path';
 import { findTool, requireTool, MissingToolError } from './host-tools.js';
 
 /** Packages on top of debootstrap's minbase: an init system, device manager, logins, module tools, networking, and the
- *  D-Bus system bus, without which systemd-logind (the power button's handler) does not start. */
-export const DEFAULT_INCLUDE = ['systemd-sysv', 'udev', 'kmod', 'login', 'passwd', 'iproute2', 'dbus'];
+ *  D-Bus system bus, without which systemd-logind (the power button's handler) does not start, and the QEMU guest
+ *  agent (exec, clean shutdown, time sync), which udev starts when its virtio-console port appears. */
+export const DEFAULT_INCLUDE = [
+  'systemd-sysv',
+  'udev',
+  'kmod',
+  'login',
+  'passwd',
+  'iproute2',
+  'dbus',
+  'qemu-guest-agent',
+];
 
 export interface FirstStageOptions {
   /** Directory the tree is unpacked in (replaced if its cache marker does not match). */
