@@ -12,6 +12,7 @@ import { UserError } from './errors.js';
 import { networkSpecs } from './net-commands.js';
 import { parseSize } from './size.js';
 import { attachConsole, CONSOLE_ESCAPE_HELP } from './vm-console.js';
+import { DEFAULT_INSTALL_DISK, installerMedium } from './install.js';
 
 /** Exit status per kind of failure (docs/cli.md). */
 export const EXIT_CODES: Record<ManagerErrorKind, number> = {
@@ -129,10 +130,23 @@ export function vmCommands(program: Command): void {
     .option('--initrd <file>', 'initial ramdisk for --kernel')
     .option('--append <cmdline>', 'kernel command line')
     .addOption(
-      new Option('--boot <from>', 'disk: boot from the disks through a boot loader (U-Boot unless --firmware)').choices(
-        ['disk', 'kernel'],
-      ),
+      new Option(
+        '--boot <from>',
+        'disk or cdrom: boot through a boot loader (U-Boot unless --firmware), the disks or the install media first',
+      ).choices(['disk', 'cdrom', 'kernel']),
     )
+    .option(
+      '--cdrom <file[,format=raw|qcow2]>',
+      'attach an install medium (ISO or disk image) read-only; repeatable',
+      collect,
+    )
+    .addOption(
+      new Option(
+        '--install <os>',
+        "install from Debian's netboot installer onto the VM's disk (boots from disk after)",
+      ).choices(['debian']),
+    )
+    .option('--preseed <file>', 'answers for --install debian (a preseed file): an unattended install')
     .option('--firmware <u-boot|file>', 'the boot loader for --boot disk: u-boot (the default) or a raw S-mode binary')
     .option('--autostart', 'mark the VM to start with the host (recorded in its definition)')
     .addOption(formatOption())
@@ -140,9 +154,31 @@ export function vmCommands(program: Command): void {
       run(async (name: string, o: Record<string, string | string[] | boolean | undefined>) => {
         if (o.image && o.kernel) throw new UserError('give either --image or --kernel, not both');
         if (o.initrd && !o.kernel) throw new UserError('--initrd needs --kernel');
-        if (o.firmware !== undefined && o.boot !== 'disk') throw new UserError('--firmware goes with --boot disk');
-        if (o.boot === 'disk' && (o.image || o.kernel || o.initrd || o.append !== undefined))
-          throw new UserError('--boot disk finds the kernel on the disks: no --image, --kernel, --initrd or --append');
+        const cdroms = ((o.cdrom as string[] | undefined) ?? []).map(parseDiskSpec).map((d) => ({
+          path: d.path,
+          format: d.format,
+        }));
+        if (o.preseed !== undefined && !o.install) throw new UserError('--preseed goes with --install debian');
+        if (o.install) {
+          if (o.boot === 'kernel' || o.image || o.kernel || o.initrd || o.append !== undefined)
+            throw new UserError(
+              '--install boots the installer from its own disk: no --boot kernel, --image, --kernel, --initrd or --append',
+            );
+          if (!o.nic && !o.network)
+            throw new UserError(
+              '--install debian fetches the system from a Debian mirror: give the VM a --network (a nat network)',
+            );
+          o.boot ??= 'disk';
+          if (!o.disk && !o.diskSize) o.diskSize = [DEFAULT_INSTALL_DISK];
+        } else if (cdroms.length && o.boot === undefined && !o.image && !o.kernel) o.boot = 'disk';
+        const fromDisks = o.boot === 'disk' || o.boot === 'cdrom';
+        if (o.firmware !== undefined && !fromDisks) throw new UserError('--firmware goes with --boot disk or cdrom');
+        if (fromDisks && (o.image || o.kernel || o.initrd || o.append !== undefined))
+          throw new UserError(
+            `--boot ${o.boot as string} finds the kernel on the disks: no --image, --kernel, --initrd or --append`,
+          );
+        if (o.boot === 'cdrom' && !cdroms.length && !o.install) throw new UserError('--boot cdrom needs a --cdrom');
+        if (o.install) cdroms.push({ path: await installerMedium(o.preseed as string | undefined), format: 'raw' });
         const nics: NonNullable<CreateOptions['nics']> = ((o.nic as string[] | undefined) ?? [])
           .map(parseNicSpec)
           .map((n) => ({
@@ -171,7 +207,9 @@ export function vmCommands(program: Command): void {
           }),
           image: o.image as 'debian' | undefined,
           kernel: o.kernel as string | undefined,
-          firmware: o.boot === 'disk' ? ((o.firmware as string | undefined) ?? 'u-boot') : undefined,
+          cdroms,
+          bootOrder: o.boot === 'cdrom' ? 'cdrom' : 'disk',
+          firmware: fromDisks ? ((o.firmware as string | undefined) ?? 'u-boot') : undefined,
           initrd: o.initrd as string | undefined,
           cmdline: o.append as string | undefined,
           autostart: o.autostart === true,
@@ -233,7 +271,7 @@ export function vmCommands(program: Command): void {
           ['cmdline', d.boot.cmdline ?? '(default)'],
           ...v.disks.map((k, i): [string, string] => [
             `disk ${i}`,
-            `${k.path} (${k.format}${k.readonly ? ', readonly' : ''}${k.owned ? ', created with the VM' : ''})`,
+            `${k.path} (${d.disks[i]?.media === 'cdrom' ? 'install medium, ' : ''}${k.format}${k.readonly ? ', readonly' : ''}${k.owned ? ', created with the VM' : ''})`,
           ]),
           ...d.nics.map((n, i): [string, string] => [
             `nic ${i}`,

@@ -91,6 +91,10 @@ export interface CreateOptions {
   disks?: { path: string; readonly?: boolean; format?: 'raw' | 'qcow2' }[];
   /** New qcow2 disks of these sizes, created in the VM's folder. */
   newDiskBytes?: number[];
+  /** Install media (ISO or disk images), attached read-only. */
+  cdroms?: { path: string; format?: 'raw' | 'qcow2' }[];
+  /** Which the boot loader tries first: the disks (default) or the install media. */
+  bootOrder?: 'disk' | 'cdrom';
   nics?: {
     mode: 'null' | 'listen' | 'connect' | 'network';
     socket?: string;
@@ -218,7 +222,7 @@ export class Manager {
     if (o.firmware !== undefined) {
       if (o.image || o.kernel || o.initrd || o.cmdline !== undefined)
         throw new ManagerError('bad-input', 'booting from disk takes no image, kernel, initrd or kernel command line');
-      if (!o.disks?.length && !o.newDiskBytes?.length)
+      if (!o.disks?.length && !o.newDiskBytes?.length && !o.cdroms?.length)
         throw new ManagerError('bad-input', 'booting from disk needs a disk');
     }
     const file = (p: string, what: string) => {
@@ -227,14 +231,25 @@ export class Manager {
       return abs;
     };
     const disks: Definition['disks'] = [];
-    for (const d of o.disks ?? []) {
-      const path = file(d.path, 'disk image');
+    const cdroms: Definition['disks'] = [];
+    const attach = [
+      ...(o.disks ?? []).map((d) => ({ ...d, to: disks })),
+      ...(o.cdroms ?? []).map((d) => ({ ...d, readonly: true, to: cdroms })),
+    ];
+    for (const d of attach) {
+      const path = file(d.path, d.to === cdroms ? 'install medium' : 'disk image');
       // Probed once, here, under the rules of a probed open (a probed qcow2 naming a backing file is refused); the
       // format is recorded and stated at every start, so what the guest writes never changes it.
       try {
         const format = d.format ?? (await probeFormat(path));
         await (await openDisk(path, { readOnly: true, format: d.format })).close();
-        disks.push({ path, format, readonly: d.readonly ?? false, owned: false });
+        d.to.push({
+          path,
+          format,
+          readonly: d.readonly ?? false,
+          owned: false,
+          ...(d.to === cdroms ? { media: 'cdrom' as const } : {}),
+        });
       } catch (e) {
         if (e instanceof DiskError) throw new ManagerError('bad-input', `disk ${d.path}: ${e.message}`);
         throw e;
@@ -259,7 +274,11 @@ export class Manager {
               ...(o.cmdline !== undefined ? { cmdline: o.cmdline } : {}),
             }
           : { image: o.image ?? 'debian', ...(o.cmdline !== undefined ? { cmdline: o.cmdline } : {}) },
-      disks: [...newDisks.map((d) => d.entry), ...disks],
+      // U-Boot tries the disks in this order: the boot order.
+      disks:
+        o.bootOrder === 'cdrom'
+          ? [...cdroms, ...newDisks.map((d) => d.entry), ...disks]
+          : [...newDisks.map((d) => d.entry), ...disks, ...cdroms],
       nics: (o.nics ?? []).map((n) => ({
         mode: n.mode,
         ...(n.socket !== undefined ? { socket: isAbsolute(n.socket) ? n.socket : resolve(n.socket) } : {}),

@@ -31,15 +31,19 @@ export function checkName(name: string): void {
   if (problem) throw new ManagerError('bad-input', `bad VM name ${JSON.stringify(name)}: ${problem}`);
 }
 
-const DiskSchema = z.strictObject({
-  /** Relative paths are relative to the VM's folder (disks created for the VM live there). */
-  path: z.string().min(1).max(4096),
-  /** Recorded when the disk is attached, so the image's contents never choose its format. */
-  format: z.enum(['raw', 'qcow2']),
-  readonly: z.boolean().default(false),
-  /** Created with the VM (in its folder): deleted with it unless --keep-disks. */
-  owned: z.boolean().default(false),
-});
+const DiskSchema = z
+  .strictObject({
+    /** Relative paths are relative to the VM's folder (disks created for the VM live there). */
+    path: z.string().min(1).max(4096),
+    /** Recorded when the disk is attached, so the image's contents never choose its format. */
+    format: z.enum(['raw', 'qcow2']),
+    readonly: z.boolean().default(false),
+    /** Created with the VM (in its folder): deleted with it unless --keep-disks. */
+    owned: z.boolean().default(false),
+    /** cdrom: install media (read-only), listed by `info` as such; absent means a disk. */
+    media: z.enum(['disk', 'cdrom']).optional(),
+  })
+  .refine((d) => d.media !== 'cdrom' || d.readonly, { message: 'install media ("cdrom") are read-only' });
 
 const NicSchema = z
   .strictObject({
