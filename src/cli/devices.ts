@@ -1,20 +1,6 @@
-// Turns --disk / --nic options into virtio devices (blk over raw/qcow2 images, net over a link backend), plus rng and console.
-import { randomBytes } from 'node:crypto';
-import { existsSync } from 'node:fs';
-import { openDisk } from '../disk/open.js';
-import type { BlockBackend, DiskFormat } from '../disk/backend.js';
-import {
-  VirtioBlk,
-  VirtioConsole,
-  VirtioInput,
-  VirtioNet,
-  VirtioRng,
-  type VirtioDevice,
-  type NetBackend,
-} from '../devices/virtio/index.js';
-import { StreamNetBackend } from '../net/stream-backend.js';
+// Parses and checks the --disk and --nic options of `run` and `create` (the VM builder turns them into devices).
+import type { DiskFormat } from '../disk/backend.js';
 import { checkSocketPathSyntax } from '../net/socket-path.js';
-import { openNicBackend } from '../net/open-nic.js';
 import { UserError } from './errors.js';
 
 export interface DiskSpec {
@@ -72,69 +58,4 @@ export function checkNicPath(path: string, kind: string): void {
   } catch (e) {
     throw new UserError((e as Error).message);
   }
-}
-
-/** A locally administered unicast MAC address, random per NIC unless given. */
-function randomMac(): Uint8Array {
-  const mac = randomBytes(6);
-  mac[0] = (mac[0] & 0xfe) | 0x02;
-  return new Uint8Array(mac);
-}
-
-export interface BuiltDevices {
-  devices: { device: VirtioDevice; name: string }[];
-  disks: BlockBackend[];
-  closers: (() => Promise<void> | void)[];
-  /** hvc0: the terminal's size goes to its setSize. */
-  console: VirtioConsole;
-  /** pressPowerButton() asks the guest to shut down. */
-  powerButton: VirtioInput;
-}
-
-export async function buildVirtioDevices(
-  disks: DiskSpec[],
-  nics: NicSpec[],
-  consoleOut: (b: Uint8Array) => void,
-): Promise<BuiltDevices> {
-  const console = new VirtioConsole({ write: consoleOut });
-  const powerButton = new VirtioInput();
-  const out: BuiltDevices = { devices: [], disks: [], closers: [], console, powerButton };
-  // Everything that can be checked without touching the file system is checked first.
-  const slots = disks.length + nics.length + 3;
-  if (slots > 8)
-    throw new UserError(
-      `too many devices: the virt board has 8 virtio slots (disks + NICs + rng + console + power button = ${slots})`,
-    );
-  for (const n of nics) if (n.kind !== 'null') checkNicPath(n.path!, n.kind);
-  for (const d of disks) {
-    if (!existsSync(d.path)) throw new UserError(`disk image not found: ${d.path}`);
-    let backend: BlockBackend;
-    try {
-      backend = await openDisk(d.path, {
-        readOnly: d.readOnly,
-        format: d.format,
-        warn: (msg) => process.stderr.write(`typevisor: warning: ${msg}\n`),
-      });
-    } catch (e) {
-      throw new UserError(`cannot open disk ${d.path}: ${(e as Error).message}`);
-    }
-    out.disks.push(backend);
-    out.closers.push(() => backend.close());
-    out.devices.push({ device: new VirtioBlk(backend), name: `virtio-blk ${d.path}` });
-  }
-  for (const [i, n] of nics.entries()) {
-    let backend: NetBackend;
-    try {
-      backend = await openNicBackend(n, (msg) => process.stderr.write(`typevisor: nic ${i}: ${msg}\r\n`));
-    } catch (e) {
-      for (const c of out.closers) await c();
-      throw new UserError((e as Error).message);
-    }
-    if (backend instanceof StreamNetBackend) out.closers.push(() => backend.close());
-    out.devices.push({ device: new VirtioNet(backend, { mac: n.mac ?? randomMac() }), name: `virtio-net ${i}` });
-  }
-  out.devices.push({ device: new VirtioRng(), name: 'virtio-rng' });
-  out.devices.push({ device: console, name: 'virtio-console' });
-  out.devices.push({ device: powerButton, name: 'virtio-input power button' });
-  return out;
 }

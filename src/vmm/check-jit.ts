@@ -1,7 +1,7 @@
 // --check-jit: runs the same VM under the interpreter and the translator in lockstep and stops at the first divergence.
 import { VirtMachine, type VirtMachineConfig } from '../boards/virt/virt-machine.js';
 import { compareHarts } from '../cpu/jit/lockstep.js';
-import { describeHart, hex64 } from './fault.js';
+import { describeHart, hex64 } from '../cpu/hart-report.js';
 import { disassemble } from '../cpu/disasm.js';
 import type { Hart } from '../cpu/hart.js';
 import { boardConfig, resolveBoot, validateDescription, type BuildHost, type MachineDescription } from './builder.js';

@@ -14,7 +14,7 @@ import { HART_STARTED, HART_STOPPED, type SbiPlatform } from '../../sbi/sbi.js';
 import { buildVirtDeviceTree, virtioSlot, VIRT_IRQ, VIRT_MEMMAP } from './device-tree.js';
 import { VirtioMmio, VIRTIO_MMIO_SIZE, type VirtioDevice } from '../../devices/virtio/index.js';
 import { parseKernelImage, rawPayload } from './kernel-image.js';
-import { describeHypervisorFault } from '../../vmm/fault.js';
+import { describeHypervisorFault } from '../../cpu/hart-report.js';
 import { JitEngine } from '../../cpu/jit/engine.js';
 
 /** How guest code runs: the interpreter alone, or the translator to WebAssembly for hot code. */

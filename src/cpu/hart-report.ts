@@ -1,7 +1,7 @@
 // Human-readable hart state for hypervisor faults and traces: registers, CSRs and the disassembled instruction.
-import type { Hart } from '../cpu/hart.js';
-import { EXCEPTION_NAMES, INTERRUPT_NAMES } from '../cpu/constants.js';
-import { disassemble } from '../cpu/disasm.js';
+import type { Hart } from './hart.js';
+import { EXCEPTION_NAMES, INTERRUPT_NAMES } from './constants.js';
+import { disassemble } from './disasm.js';
 
 const ABI = [
   'zero',
