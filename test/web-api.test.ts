@@ -249,7 +249,20 @@ describe('web API with a fake backend', () => {
       .sort();
     const registered = server.routes.map((r) => `${r.method} ${openApiPath(r.url)}`).sort();
     assert.deepEqual(documented, registered);
-    for (const id of ['Vm', 'VmList', 'CreateVm', 'EditVm', 'VmAction', 'Error', 'Event', 'ConsoleControl'])
+    for (const id of [
+      'Vm',
+      'VmList',
+      'CreateVm',
+      'EditVm',
+      'VmAction',
+      'Error',
+      'Event',
+      'ConsoleControl',
+      'CloneVm',
+      'SnapshotTree',
+      'TakeSnapshot',
+      'AddForward',
+    ])
       assert.ok(doc.components.schemas[id], id);
     assert.ok(doc.paths['/api/vms'].post.requestBody);
     assert.ok(doc.paths['/api/vms/{name}/actions'].post.requestBody);

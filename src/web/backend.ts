@@ -2,7 +2,17 @@
 import type { Duplex } from 'node:stream';
 import type { z } from 'zod';
 import type { VmAction, VmEvent, VmState } from '../vmm/actions.js';
-import type { CreateBody, EditBody, HostInfo, NetworkList, Vm } from './schemas.js';
+import type {
+  CloneBody,
+  CreateBody,
+  EditBody,
+  ForwardBody,
+  HostInfo,
+  NetworkList,
+  Snapshot,
+  SnapshotTree,
+  Vm,
+} from './schemas.js';
 
 /** One VM as the API shows it (the `Vm` schema): its definition's figures and what its process reports. */
 export type VmView = z.infer<typeof Vm>;
@@ -10,6 +20,10 @@ export type CreateRequest = z.infer<typeof CreateBody>;
 export type EditRequest = z.infer<typeof EditBody>;
 export type HostView = z.infer<typeof HostInfo>;
 export type NetworkView = z.infer<typeof NetworkList>['networks'][number];
+export type CloneRequest = z.infer<typeof CloneBody>;
+export type SnapshotView = z.infer<typeof Snapshot>;
+export type SnapshotTreeView = z.infer<typeof SnapshotTree>;
+export type ForwardRequest = z.infer<typeof ForwardBody>;
 
 /** The manager calls the server makes. Every error a caller caused carries a `kind` (see `BackendErrorKind`). */
 export interface VmBackend {
@@ -33,6 +47,17 @@ export interface VmBackend {
   networks(): Promise<NetworkView[]>;
   /** The newest `maxBytes` (at most) of the VM's console output, from its console log. */
   consoleLog(name: string, maxBytes: number): Promise<Buffer>;
+  /** A new VM from another's disks (now, or at one of its snapshots); it is not started. */
+  clone(source: string, request: CloneRequest): Promise<VmView>;
+  /** The VM's snapshot tree. */
+  snapshots(name: string): Promise<SnapshotTreeView>;
+  /** Takes a snapshot (a running VM pauses for the copy and runs on). */
+  takeSnapshot(name: string, snapshot: string, description?: string): Promise<SnapshotView>;
+  /** Goes back to a snapshot: a running VM is powered off first; one with machine state is left suspended there. */
+  restoreSnapshot(name: string, snapshot: string): Promise<VmView>;
+  deleteSnapshot(name: string, snapshot: string): Promise<void>;
+  addForward(network: string, request: ForwardRequest): Promise<void>;
+  removeForward(network: string, forward: string): Promise<void>;
   /** Calls `onChange` when some VM may have been created, deleted or changed state on disk (by any client). */
   watch(onChange: () => void): () => void;
 }

@@ -4,12 +4,18 @@ import { freemem } from 'node:os';
 import { join } from 'node:path';
 import { parseSize } from '../cli/size.js';
 import { Manager, type VmDetails, type VmSummary } from '../manager/client.js';
-import { listNetworks } from '../manager/networks.js';
+import { cloneVm } from '../manager/clone.js';
+import { addForward, listNetworks, parseForward, removeForward } from '../manager/networks.js';
+import { createSnapshot, deleteSnapshot, readIndex, restoreSnapshot } from '../manager/snapshots.js';
 import { vmsDir } from '../manager/paths.js';
 import type { VmAction, VmEvent } from '../vmm/actions.js';
 import {
   BackendError,
+  type CloneRequest,
   type CreateRequest,
+  type ForwardRequest,
+  type SnapshotTreeView,
+  type SnapshotView,
   type EditRequest,
   type HostView,
   type NetworkView,
@@ -86,18 +92,27 @@ export class ManagerBackend implements VmBackend {
   constructor(readonly manager: Manager) {}
 
   async list(): Promise<VmView[]> {
-    return this.manager.list().map((s) => this.withDiskUse(view(s)));
+    return this.manager.list().map((s) => this.withDetails(view(s)));
   }
 
   async get(name: string): Promise<VmView> {
-    return this.withDiskUse(view(this.manager.get(name)));
+    return this.withDetails(view(this.manager.get(name)));
   }
 
-  /** Adds what the VM's disk files take on the host (a VM whose definition does not parse has no figure). */
-  private withDiskUse(v: VmView): VmView {
+  /**
+   * Adds what the VM's disk files take on the host and its network cards (a VM whose definition does not parse has
+   * neither).
+   */
+  private withDetails(v: VmView): VmView {
     if (v.error !== undefined) return v;
     try {
-      v.diskBytes = this.manager.get(v.name).disks.reduce((sum, d) => sum + allocatedBytes(d.path), 0);
+      const d = this.manager.get(v.name);
+      v.diskBytes = d.disks.reduce((sum, disk) => sum + allocatedBytes(disk.path), 0);
+      v.nics = (d.definition?.nics ?? []).map((n) => ({
+        mode: n.mode,
+        mac: n.mac,
+        ...(n.network !== undefined ? { network: n.network } : {}),
+      }));
     } catch {
       // deleted meanwhile, or the definition broke: no figure
     }
@@ -122,14 +137,22 @@ export class ManagerBackend implements VmBackend {
 
   async networks(): Promise<NetworkView[]> {
     const nets = await listNetworks(this.manager.home);
-    const views: NetworkView[] = nets.map((n) => ({
-      name: n.name,
-      mode: n.mode,
-      subnet: n.subnet,
-      gateway: n.gateway,
-      running: n.running,
-      vms: [],
-    }));
+    const views: NetworkView[] = nets.map((n) => {
+      const live = new Map((n.switch?.forwards ?? []).map((f) => [f.name, f]));
+      return {
+        name: n.name,
+        mode: n.mode,
+        subnet: n.subnet,
+        gateway: n.gateway,
+        running: n.running,
+        vms: [],
+        forwards: n.forwards.map((f) => {
+          const l = live.get(f.name);
+          const status = !n.switch ? 'switch stopped' : (l?.error ?? (l?.listening ? 'listening' : 'starting'));
+          return { ...f, status };
+        }),
+      };
+    });
     const byName = new Map(views.map((v) => [v.name, v]));
     const leased = new Map<string, string>();
     for (const n of nets)
@@ -172,6 +195,7 @@ export class ManagerBackend implements VmBackend {
       disks: r.disks,
       newDiskBytes: r.newDisks?.map((s) => bytes(s, 'disk size')),
       nics: r.nics,
+      shares: r.shares,
       autostart: r.autostart,
     });
     return view(vm);
@@ -205,6 +229,51 @@ export class ManagerBackend implements VmBackend {
     // kill also ends a process that no longer answers its control socket.
     if (action.action === 'kill') return this.manager.kill(name);
     return this.manager.act(name, action);
+  }
+
+  async clone(source: string, r: CloneRequest): Promise<VmView> {
+    await cloneVm(this.manager, source, r.name, { snapshot: r.snapshot, linked: r.linked });
+    return this.get(r.name);
+  }
+
+  async snapshots(name: string): Promise<SnapshotTreeView> {
+    const index = readIndex(this.manager.paths(name));
+    return {
+      current: index.current,
+      snapshots: index.snapshots.map((s) => ({
+        name: s.name,
+        parent: s.parent,
+        createdAt: s.createdAt,
+        withState: s.withState,
+        ...(s.description !== undefined ? { description: s.description } : {}),
+        ...(s.clones?.length ? { clones: s.clones } : {}),
+      })),
+    };
+  }
+
+  async takeSnapshot(name: string, snapshot: string, description?: string): Promise<SnapshotView> {
+    await createSnapshot(this.manager, name, snapshot, description !== undefined ? { description } : {});
+    const taken = (await this.snapshots(name)).snapshots.find((s) => s.name === snapshot);
+    if (!taken) throw new BackendError('failed', `snapshot "${snapshot}" of ${name} is not in its tree`);
+    return taken;
+  }
+
+  async restoreSnapshot(name: string, snapshot: string): Promise<VmView> {
+    await restoreSnapshot(this.manager, name, snapshot);
+    return this.get(name);
+  }
+
+  async deleteSnapshot(name: string, snapshot: string): Promise<void> {
+    await deleteSnapshot(this.manager, name, snapshot);
+  }
+
+  async addForward(network: string, r: ForwardRequest): Promise<void> {
+    const host = `tcp:${r.hostAddr ?? '127.0.0.1'}:${r.hostPort}`;
+    await addForward(this.manager.home, network, parseForward(host, `${r.vm}:${r.guestPort}`, r.name));
+  }
+
+  async removeForward(network: string, forward: string): Promise<void> {
+    await removeForward(this.manager.home, network, forward);
   }
 
   console(name: string) {

@@ -52,6 +52,17 @@ export const CreateBody = z
       .max(6)
       .optional()
       .describe('virtio-net cards: null, a UNIX socket shared with another VM, or a named network'),
+    shares: z
+      .array(
+        z.strictObject({
+          path: HostPath.describe('a folder on the host'),
+          tag: z.string().min(1).max(31).describe('the name the guest mounts it by (mount -t 9p TAG DIR)'),
+          readonly: z.boolean().optional(),
+        }),
+      )
+      .max(8)
+      .optional()
+      .describe('host folders shared with the guest over virtio-9p'),
     autostart: z.boolean().optional(),
   })
   .refine((b) => !(b.image && b.kernel), { message: 'give "image" or "kernel", not both' })
@@ -116,6 +127,10 @@ export const Vm = z
       .describe("host bytes allocated to the VM's disk files (what they use, not their size)"),
     error: z.string().optional().describe('set when the definition does not parse: the figures are missing'),
     suspended: z.boolean().optional().describe('stopped with its machine state saved: the next start resumes it'),
+    nics: z
+      .array(z.object({ mode: z.string(), network: z.string().optional(), mac: z.string().optional() }))
+      .optional()
+      .describe("the VM's network cards: their mode and the named network a card joins"),
     definition: z.record(z.string(), z.unknown()).optional().describe('the definition document (vm.json)'),
     disks: z
       .array(z.object({ path: z.string(), format: z.string(), readonly: z.boolean(), owned: z.boolean() }))
@@ -157,10 +172,85 @@ export const NetworkList = z
             ip: z.string().optional().describe('pinned, or leased by DHCP'),
           }),
         ),
+        forwards: z
+          .array(
+            z.object({
+              name: z.string(),
+              proto: z.literal('tcp'),
+              hostAddr: z.string(),
+              hostPort: z.int(),
+              vm: z.string().describe('the VM as the network names it (its host name)'),
+              guestPort: z.int(),
+              status: z.string().describe('listening, starting, switch stopped, or why the host port does not listen'),
+            }),
+          )
+          .describe('port forwards: host ports to VM ports'),
       }),
     ),
   })
   .register(apiSchemas, { id: 'NetworkList' });
+
+const SnapshotName = z
+  .string()
+  .regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/, 'letters, digits, ".", "_" and "-", at most 64')
+  .describe('the snapshot name');
+
+export const SnapshotParams = z.strictObject({ name: NameParams.shape.name, snapshot: SnapshotName });
+
+export const CloneBody = z
+  .strictObject({
+    name: z.string().min(1).max(63).describe("the new VM's name"),
+    snapshot: SnapshotName.optional().describe(
+      "clone the disks as they were at this snapshot (else the VM's own; it must not run)",
+    ),
+    linked: z
+      .boolean()
+      .optional()
+      .describe("qcow2 overlays on the snapshot's disks instead of copies (needs snapshot)"),
+  })
+  .register(apiSchemas, { id: 'CloneVm' });
+
+export const SnapshotBody = z
+  .strictObject({ name: SnapshotName, description: z.string().max(4096).optional() })
+  .register(apiSchemas, { id: 'TakeSnapshot' });
+
+export const Snapshot = z
+  .object({
+    name: z.string(),
+    parent: z.string().nullable().describe('the snapshot this one was taken after (null: a root)'),
+    description: z.string().optional(),
+    createdAt: z.string(),
+    withState: z.boolean().describe('holds the machine state (RAM): restoring resumes the guest where it was'),
+    clones: z.array(z.string()).optional().describe('linked clones whose disks rest on this snapshot'),
+  })
+  .register(apiSchemas, { id: 'Snapshot' });
+
+export const SnapshotTree = z
+  .object({
+    current: z.string().nullable().describe("the snapshot the VM's present state descends from (null: none)"),
+    snapshots: z.array(Snapshot).describe('every snapshot; parent links make the tree'),
+  })
+  .register(apiSchemas, { id: 'SnapshotTree' });
+
+export const NetworkParams = z.strictObject({ network: z.string().min(1).max(63).describe('the network name') });
+export const ForwardParams = z.strictObject({
+  network: NetworkParams.shape.network,
+  forward: z.string().min(1).max(63).describe('the forward name'),
+});
+
+export const ForwardBody = z
+  .strictObject({
+    name: z.string().min(1).max(63).optional().describe('default tcp-HOSTPORT'),
+    hostAddr: z
+      .string()
+      .regex(/^\d{1,3}(?:\.\d{1,3}){3}$/, 'an IPv4 address')
+      .optional()
+      .describe('the host address to listen on, default 127.0.0.1'),
+    hostPort: z.int().min(1).max(65535),
+    vm: z.string().min(1).max(63).describe('the VM as the network names it (its host name)'),
+    guestPort: z.int().min(1).max(65535),
+  })
+  .register(apiSchemas, { id: 'AddForward' });
 
 export const ConsoleLogQuery = z.strictObject({
   bytes: z

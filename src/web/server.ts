@@ -15,12 +15,18 @@ import { ROUTES, type RouteId } from './routes.js';
 import {
   ActionBody,
   AssetParams,
+  CloneBody,
   ConsoleLogQuery,
   CreateBody,
   DeleteQuery,
   EditBody,
+  ForwardBody,
+  ForwardParams,
   issueMessage,
   NameParams,
+  NetworkParams,
+  SnapshotBody,
+  SnapshotParams,
   StartBody,
 } from './schemas.js';
 import { loadUiAssets } from './ui-assets.js';
@@ -212,6 +218,48 @@ export async function startServer(options: ServeOptions): Promise<ApiServer> {
       const vm = await backend.suspend(name(req));
       changed();
       return vm;
+    },
+    cloneVm: async (req, reply) => {
+      const n = name(req);
+      const body = parse(CloneBody, req.body);
+      const vm = await backend.clone(n, body);
+      changed();
+      return reply
+        .code(201)
+        .header('location', `/api/vms/${encodeURIComponent(vm.name)}`)
+        .send(vm);
+    },
+    listSnapshots: async (req) => backend.snapshots(name(req)),
+    takeSnapshot: async (req, reply) => {
+      const n = name(req);
+      const body = parse(SnapshotBody, req.body);
+      const snap = await backend.takeSnapshot(n, body.name, body.description);
+      changed();
+      return reply.code(201).send(snap);
+    },
+    restoreSnapshot: async (req) => {
+      const p = parse(SnapshotParams, req.params);
+      const vm = await backend.restoreSnapshot(p.name, p.snapshot);
+      changed();
+      return vm;
+    },
+    deleteSnapshot: async (req, reply) => {
+      const p = parse(SnapshotParams, req.params);
+      await backend.deleteSnapshot(p.name, p.snapshot);
+      changed();
+      return reply.code(204).send();
+    },
+    addForward: async (req, reply) => {
+      const p = parse(NetworkParams, req.params);
+      await backend.addForward(p.network, parse(ForwardBody, req.body));
+      changed();
+      return reply.code(204).send();
+    },
+    removeForward: async (req, reply) => {
+      const p = parse(ForwardParams, req.params);
+      await backend.removeForward(p.network, p.forward);
+      changed();
+      return reply.code(204).send();
     },
     vmAction: async (req) => {
       const n = name(req);

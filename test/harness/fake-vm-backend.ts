@@ -5,7 +5,11 @@ import { Duplex } from 'node:stream';
 import { ACTION_STATES, wrongStateMessage, type VmAction, type VmEvent, type VmState } from '../../src/vmm/actions.js';
 import {
   BackendError,
+  type CloneRequest,
   type CreateRequest,
+  type ForwardRequest,
+  type SnapshotTreeView,
+  type SnapshotView,
   type EditRequest,
   type HostView,
   type NetworkView,
@@ -29,10 +33,15 @@ interface FakeVm {
   network?: string;
   /** Everything the fake guest wrote to its console: the console log. */
   output: Buffer[];
+  snapshots: SnapshotTreeView;
+  /** What a clone request asked for. */
+  clonedFrom?: { source: string; snapshot?: string; linked: boolean };
 }
 
 export class FakeVmBackend implements VmBackend {
   readonly vms = new Map<string, FakeVm>();
+  /** The forwards of the one network, "lab". */
+  readonly forwards: NetworkView['forwards'] = [];
   private watchers = new Set<() => void>();
 
   constructor(readonly home: string) {
@@ -60,6 +69,7 @@ export class FakeVmBackend implements VmBackend {
       memoryMiB: vm.memoryMiB,
       ...(live ? { rssBytes: 50 << 20, uptimeMs: Date.now() - (vm.startedAt ?? 0), pid: 4242 } : {}),
       diskBytes: 3 << 20,
+      nics: vm.network ? [{ mode: 'network', network: vm.network, mac: '52:54:00:00:00:01' }] : [],
       ...(vm.suspended ? { suspended: true, reason: 'suspended: start resumes it' } : {}),
       definition: { version: 1, name: vm.name, memoryMiB: vm.memoryMiB, cpus: vm.cpus },
     };
@@ -98,6 +108,7 @@ export class FakeVmBackend implements VmBackend {
       resizes: [],
       output: [],
       network: r.nics?.find((n) => n.mode === 'network')?.network,
+      snapshots: { current: null, snapshots: [] },
     };
     mkdirSync(join(this.home, 'vms', r.name));
     writeFileSync(join(this.home, 'vms', r.name, 'vm.json'), JSON.stringify({ name: r.name }));
@@ -217,6 +228,7 @@ export class FakeVmBackend implements VmBackend {
         gateway: '10.0.10.1',
         running: vms.length > 0,
         vms: vms.map((v, i) => ({ name: v.name, mac: `52:54:00:00:00:0${i + 1}`, ip: `10.0.10.${i + 10}` })),
+        forwards: this.forwards,
       },
     ];
   }
@@ -224,6 +236,77 @@ export class FakeVmBackend implements VmBackend {
   async consoleLog(name: string, maxBytes: number): Promise<Buffer> {
     const all = Buffer.concat(this.find(name).output);
     return all.subarray(Math.max(0, all.length - maxBytes));
+  }
+
+  async clone(source: string, r: CloneRequest): Promise<VmView> {
+    const from = this.find(source);
+    if (r.snapshot === undefined && (from.state === 'running' || from.state === 'paused'))
+      throw new BackendError('wrong-state', `cannot clone ${source} while it is ${from.state}`);
+    if (r.snapshot !== undefined) this.snapshot(from, r.snapshot);
+    await this.create({ name: r.name, cpus: from.cpus, memoryMiB: from.memoryMiB });
+    const vm = this.find(r.name);
+    vm.network = from.network;
+    vm.clonedFrom = { source, ...(r.snapshot !== undefined ? { snapshot: r.snapshot } : {}), linked: !!r.linked };
+    return this.view(vm);
+  }
+
+  private snapshot(vm: FakeVm, name: string): SnapshotView {
+    const s = vm.snapshots.snapshots.find((x) => x.name === name);
+    if (!s) throw new BackendError('not-found', `${vm.name} has no snapshot named "${name}"`);
+    return s;
+  }
+
+  async snapshots(name: string): Promise<SnapshotTreeView> {
+    return structuredClone(this.find(name).snapshots);
+  }
+
+  async takeSnapshot(name: string, snapshot: string, description?: string): Promise<SnapshotView> {
+    const vm = this.find(name);
+    if (vm.snapshots.snapshots.some((s) => s.name === snapshot))
+      throw new BackendError('exists', `${name} already has a snapshot named "${snapshot}"`);
+    const s: SnapshotView = {
+      name: snapshot,
+      parent: vm.snapshots.current,
+      createdAt: new Date().toISOString(),
+      withState: vm.state === 'running' || vm.state === 'paused',
+      ...(description !== undefined ? { description } : {}),
+    };
+    vm.snapshots.snapshots.push(s);
+    vm.snapshots.current = snapshot;
+    return s;
+  }
+
+  async restoreSnapshot(name: string, snapshot: string): Promise<VmView> {
+    const vm = this.find(name);
+    const s = this.snapshot(vm, snapshot);
+    if (vm.state === 'running' || vm.state === 'paused') this.setState(vm, 'stopped');
+    vm.suspended = s.withState;
+    vm.snapshots.current = snapshot;
+    for (const w of this.watchers) w();
+    return this.view(vm);
+  }
+
+  async deleteSnapshot(name: string, snapshot: string): Promise<void> {
+    const vm = this.find(name);
+    const s = this.snapshot(vm, snapshot);
+    for (const x of vm.snapshots.snapshots) if (x.parent === snapshot) x.parent = s.parent;
+    vm.snapshots.snapshots = vm.snapshots.snapshots.filter((x) => x !== s);
+    if (vm.snapshots.current === snapshot) vm.snapshots.current = s.parent;
+  }
+
+  async addForward(network: string, r: ForwardRequest): Promise<void> {
+    if (network !== 'lab') throw new BackendError('not-found', `no network named ${network}`);
+    const name = r.name ?? `tcp-${r.hostPort}`;
+    if (this.forwards.some((f) => f.name === name))
+      throw new BackendError('exists', `network ${network} already has a forward named ${name}`);
+    const { hostAddr = '127.0.0.1', hostPort, vm, guestPort } = r;
+    this.forwards.push({ name, proto: 'tcp', hostAddr, hostPort, vm, guestPort, status: 'listening' });
+  }
+
+  async removeForward(network: string, forward: string): Promise<void> {
+    const i = this.forwards.findIndex((f) => f.name === forward);
+    if (network !== 'lab' || i < 0) throw new BackendError('not-found', `network ${network} has no forward ${forward}`);
+    this.forwards.splice(i, 1);
   }
 
   watch(onChange: () => void): () => void {
