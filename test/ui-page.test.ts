@@ -239,6 +239,97 @@ describe('web console against a fake backend', { skip: SKIP, timeout: 10 * HANG_
   );
 
   it(
+    'shows the network of each VM, and clones from the list after asking a name',
+    { timeout: HANG_MS * 2 },
+    async () => {
+      assert.equal(await row(page, 'small').locator('td.network-cell').innerText(), 'lab');
+      assert.equal(await row(page, 'debian-1').locator('td.network-cell').innerText(), '—');
+      await row(page, 'small').getByRole('button', { name: 'Clone small' }).click();
+      const dialog = page.getByRole('dialog', { name: 'Clone small' });
+      assert.equal(await dialog.getByLabel('Name of the new VM').inputValue(), 'small-clone');
+      await dialog.getByRole('button', { name: 'Cancel' }).click();
+      await dialog.waitFor({ state: 'hidden' });
+      assert.ok(!backend.vms.has('small-clone'));
+      await row(page, 'small').getByRole('button', { name: 'Clone small' }).click();
+      await dialog.getByLabel('Name of the new VM').fill('bad name');
+      assert.equal(await dialog.getByRole('button', { name: 'Clone' }).isDisabled(), true);
+      await dialog.getByLabel('Name of the new VM').fill('twin');
+      await dialog.getByRole('button', { name: 'Clone' }).click();
+      await stateIs(page, 'twin', 'created');
+      assert.deepEqual(backend.vms.get('twin')!.clonedFrom, { source: 'small', linked: false });
+      assert.equal(await row(page, 'twin').locator('td.network-cell').innerText(), 'lab');
+      assert.deepEqual(browser.problems, []);
+    },
+  );
+
+  it(
+    'draws the snapshot tree with the present state marked; takes, restores after confirmation, deletes and clones',
+    { timeout: HANG_MS * 2 },
+    async () => {
+      assert.equal((await apiCall(server.port, 'POST', '/api/vms/debian-1/start', { token })).status, 200);
+      await stateIs(page, 'debian-1', 'running');
+      // A running VM offers no clone (its disks change under a copy): a snapshot of it can be cloned instead.
+      assert.equal(await row(page, 'debian-1').getByRole('button', { name: 'Clone debian-1' }).count(), 0);
+      await row(page, 'debian-1').getByRole('button', { name: 'Snapshots of debian-1' }).click();
+      await page.getByRole('heading', { name: 'Snapshots' }).waitFor();
+      assert.equal(await page.getByLabel('Machine').inputValue(), 'debian-1');
+      await page.getByTestId('no-snapshots').waitFor();
+      await page.getByLabel('Snapshot name').fill('base');
+      await page.getByLabel('Description (optional)').fill('fresh install');
+      await page.getByRole('button', { name: 'Take snapshot' }).click();
+      await page.locator('li[data-snapshot="base"]').waitFor();
+      assert.deepEqual(await treeShape(page), { base: null, here: 'base' });
+      assert.match(
+        await page.locator('li[data-snapshot="base"] > .node').innerText(),
+        /machine state[\s\S]*fresh install/,
+      );
+      // An empty name takes the first free snap-N.
+      await page.getByRole('button', { name: 'Take snapshot' }).click();
+      await page.locator('li[data-snapshot="snap-1"]').waitFor();
+      assert.deepEqual(await treeShape(page), { base: null, 'snap-1': 'base', here: 'snap-1' });
+
+      await page.getByRole('button', { name: 'Restore base' }).click();
+      const dialog = page.getByRole('dialog', { name: 'Restore debian-1 to base?' });
+      assert.match(await dialog.innerText(), /powered off[\s\S]*left suspended there/);
+      await page.keyboard.press('Escape');
+      await dialog.waitFor({ state: 'hidden' });
+      assert.equal(backend.vms.get('debian-1')!.snapshots.current, 'snap-1');
+      assert.equal(backend.vms.get('debian-1')!.state, 'running');
+      await page.getByRole('button', { name: 'Restore base' }).click();
+      await dialog.getByRole('button', { name: 'Restore' }).click();
+      await page.locator('li[data-snapshot="base"] > ul > [data-testid="you-are-here"]').waitFor();
+      assert.equal(backend.vms.get('debian-1')!.state, 'stopped');
+      assert.equal(backend.vms.get('debian-1')!.suspended, true);
+      await page.getByTestId('you-are-here').filter({ hasText: 'suspended' }).waitFor();
+
+      await page.getByLabel('Snapshot name').fill('branch');
+      await page.getByRole('button', { name: 'Take snapshot' }).click();
+      await page.locator('li[data-snapshot="branch"]').waitFor();
+      assert.deepEqual(await treeShape(page), { base: null, 'snap-1': 'base', branch: 'base', here: 'branch' });
+      await screenshot(page, 'ui-snapshots');
+      assert.deepEqual(await overlaps(page, 'header.top, .snapshots, .console'), []);
+
+      await page.getByRole('button', { name: 'Delete snapshot base' }).click();
+      await page.getByRole('dialog', { name: 'Delete snapshot base?' }).getByRole('button', { name: 'Delete' }).click();
+      await page.locator('li[data-snapshot="base"]').waitFor({ state: 'detached' });
+      assert.deepEqual(await treeShape(page), { 'snap-1': null, branch: null, here: 'branch' });
+
+      await page.getByRole('button', { name: 'Linked clone of branch' }).click();
+      const clone = page.getByRole('dialog', { name: 'Linked clone of debian-1 at branch' });
+      assert.equal(await clone.getByLabel('Name of the new VM').inputValue(), 'debian-1-branch');
+      await clone.getByRole('button', { name: 'Clone' }).click();
+      await waitUntil(() => backend.vms.has('debian-1-branch'));
+      assert.deepEqual(backend.vms.get('debian-1-branch')!.clonedFrom, {
+        source: 'debian-1',
+        snapshot: 'branch',
+        linked: true,
+      });
+      assert.deepEqual(browser.problems, []);
+      await page.getByRole('button', { name: 'Machines' }).click();
+    },
+  );
+
+  it(
     'is usable from the keyboard: the views and the create form are reachable with Tab',
     { timeout: HANG_MS * 2 },
     async () => {
@@ -261,6 +352,20 @@ describe('web console against a fake backend', { skip: SKIP, timeout: 10 * HANG_
     },
   );
 });
+
+/** The drawn snapshot tree: each snapshot's parent as the page nests it, and where "you are here" hangs. */
+function treeShape(page: Page): Promise<Record<string, string | null>> {
+  return page.evaluate(() => {
+    const shape: Record<string, string | null> = {};
+    const parentOf = (el: Element) =>
+      el.parentElement?.closest('li[data-snapshot]')?.getAttribute('data-snapshot') ?? null;
+    for (const li of document.querySelectorAll('li[data-snapshot]'))
+      shape[li.getAttribute('data-snapshot')!] = parentOf(li);
+    const here = document.querySelector('[data-testid="you-are-here"]');
+    if (here) shape.here = parentOf(here);
+    return shape;
+  });
+}
 
 /** Waits until `test` holds (checked every 50 ms); fails after HANG_MS. */
 async function waitUntil(test: () => boolean | Promise<boolean>, what = String(test)): Promise<void> {

@@ -268,7 +268,7 @@ export class FakeVmBackend implements VmBackend {
       name: snapshot,
       parent: vm.snapshots.current,
       createdAt: new Date().toISOString(),
-      withState: vm.state === 'running' || vm.state === 'paused',
+      withState: vm.state === 'running' || vm.state === 'paused' || !!vm.suspended,
       ...(description !== undefined ? { description } : {}),
     };
     vm.snapshots.snapshots.push(s);

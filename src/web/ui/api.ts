@@ -1,6 +1,15 @@
 // The web console's calls to the local API (docs/api.md): same origin, the session cookie, JSON in and out.
 import type { z } from 'zod';
-import type { CreateBody, EventMessage, HostInfo, NetworkList, Vm as VmSchema } from '../schemas.js';
+import type {
+  CloneBody,
+  CreateBody,
+  EventMessage,
+  ForwardBody,
+  HostInfo,
+  NetworkList,
+  SnapshotTree as SnapshotTreeSchema,
+  Vm as VmSchema,
+} from '../schemas.js';
 
 export type Vm = z.infer<typeof VmSchema>;
 export type VmState = Vm['state'];
@@ -8,8 +17,13 @@ export type CreateRequest = z.infer<typeof CreateBody>;
 export type Host = z.infer<typeof HostInfo>;
 export type Network = z.infer<typeof NetworkList>['networks'][number];
 export type ApiEvent = z.infer<typeof EventMessage>;
+export type CloneRequest = z.infer<typeof CloneBody>;
+export type SnapshotTree = z.infer<typeof SnapshotTreeSchema>;
+export type SnapshotInfo = SnapshotTree['snapshots'][number];
+export type ForwardRequest = z.infer<typeof ForwardBody>;
+export type Forward = Network['forwards'][number];
 /** The actions the machine list sends (POST /api/vms/{name}/actions), plus start, suspend and delete. */
-export type VmCommand = 'start' | 'stop' | 'pause' | 'resume' | 'reset' | 'kill' | 'suspend' | 'delete';
+export type VmCommand = 'start' | 'stop' | 'pause' | 'resume' | 'reset' | 'kill' | 'suspend' | 'delete' | 'clone';
 
 /** The states in which a VM has a process, hence a console and a control socket. */
 export const LIVE: readonly VmState[] = ['running', 'paused', 'stopping'];
@@ -49,6 +63,8 @@ async function call<T>(method: string, path: string, body?: unknown): Promise<T>
 
 const wsBase = () => `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}`;
 const vmPath = (name: string) => `/api/vms/${encodeURIComponent(name)}`;
+const snapPath = (vm: string, snapshot: string) => `${vmPath(vm)}/snapshots/${encodeURIComponent(snapshot)}`;
+const forwardsPath = (network: string) => `/api/networks/${encodeURIComponent(network)}/forwards`;
 
 export const api = {
   list: () => call<{ vms: Vm[] }>('GET', '/api/vms').then((r) => r.vms),
@@ -61,6 +77,18 @@ export const api = {
   remove: (name: string) => call<void>('DELETE', vmPath(name)),
   action: (name: string, action: 'stop' | 'pause' | 'resume' | 'reset' | 'kill') =>
     call<{ result: unknown }>('POST', `${vmPath(name)}/actions`, { action }),
+  clone: (name: string, body: CloneRequest) => call<Vm>('POST', `${vmPath(name)}/clone`, body),
+  snapshots: (name: string) => call<SnapshotTree>('GET', `${vmPath(name)}/snapshots`),
+  takeSnapshot: (name: string, snapshot: string, description?: string) =>
+    call<SnapshotInfo>('POST', `${vmPath(name)}/snapshots`, {
+      name: snapshot,
+      ...(description ? { description } : {}),
+    }),
+  restoreSnapshot: (name: string, snapshot: string) => call<Vm>('POST', `${snapPath(name, snapshot)}/restore`),
+  deleteSnapshot: (name: string, snapshot: string) => call<void>('DELETE', snapPath(name, snapshot)),
+  addForward: (network: string, body: ForwardRequest) => call<void>('POST', forwardsPath(network), body),
+  removeForward: (network: string, forward: string) =>
+    call<void>('DELETE', `${forwardsPath(network)}/${encodeURIComponent(forward)}`),
   /** The newest bytes of the console log: a terminal's scrollback. */
   consoleLog: async (name: string, bytes: number): Promise<Uint8Array> => {
     const res = await fetch(`${vmPath(name)}/console-log?bytes=${bytes}`, { credentials: 'same-origin' });
@@ -71,8 +99,8 @@ export const api = {
   eventsUrl: () => `${wsBase()}/api/events`,
 };
 
-/** Runs one command of the machine list against the API. */
-export function runCommand(name: string, command: VmCommand): Promise<unknown> {
+/** Runs one command of the machine list against the API (clone asks for a name first: see the page). */
+export function runCommand(name: string, command: Exclude<VmCommand, 'clone'>): Promise<unknown> {
   if (command === 'start') return api.start(name);
   if (command === 'delete') return api.remove(name);
   if (command === 'suspend') return api.suspend(name);

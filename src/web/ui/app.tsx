@@ -8,6 +8,7 @@ import { size } from './format.js';
 import type { LiveModel, Snapshot } from './live.js';
 import { MachineList } from './machine-list.js';
 import { NetworkView } from './network-view.js';
+import { SnapshotView, VM_NAME_PATTERN } from './snapshot-view.js';
 
 type View = 'machines' | 'snapshots' | 'networks';
 
@@ -63,6 +64,7 @@ export function App({ model }: { model: LiveModel }) {
   const [error, setError] = useState<string>('');
   const [confirm, setConfirm] = useState<ConfirmRequest | null>(null);
   const [networks, setNetworks] = useState<Network[] | null>(null);
+  const [snapshotsOf, setSnapshotsOf] = useState('');
   // Networks are read with the list: whenever an event made the page read the VMs again.
   useEffect(() => {
     api.networks().then(setNetworks, () => undefined);
@@ -110,6 +112,15 @@ export function App({ model }: { model: LiveModel }) {
   };
 
   const onCommand = (vm: Vm, command: VmCommand) => {
+    if (command === 'clone')
+      return setConfirm({
+        title: `Clone ${vm.name}`,
+        body: `A new VM with full copies of ${vm.name}'s disks and new MAC addresses; it is not started. (To clone a running VM, take a snapshot and clone that.)`,
+        confirm: 'Clone',
+        danger: false,
+        field: { label: 'Name of the new VM', initial: `${vm.name}-clone`.slice(0, 63), pattern: VM_NAME_PATTERN },
+        onConfirm: (name) => void act(vm.name, () => api.clone(vm.name, { name })),
+      });
     const run = () => act(vm.name, () => (command === 'start' ? startVm(vm.name) : runCommand(vm.name, command)));
     const ask = CONFIRM[command];
     if (ask) setConfirm({ ...ask(vm.name), onConfirm: () => void run() });
@@ -133,6 +144,7 @@ export function App({ model }: { model: LiveModel }) {
   };
 
   const mem = snap.host?.memory;
+  const snapVm = states.has(snapshotsOf) ? snapshotsOf : (snap.vms[0]?.name ?? '');
   return (
     <>
       <header class="top">
@@ -177,6 +189,10 @@ export function App({ model }: { model: LiveModel }) {
                 busy={busy}
                 onCommand={onCommand}
                 onConsole={(vm) => openConsole(vm.name)}
+                onSnapshots={(vm) => {
+                  setSnapshotsOf(vm.name);
+                  setView('snapshots');
+                }}
               />
               <details class="activity">
                 <summary>Activity ({snap.activity.length})</summary>
@@ -193,13 +209,15 @@ export function App({ model }: { model: LiveModel }) {
           </div>
         )}
         {view === 'snapshots' && (
-          <section class="placeholder" aria-label="Snapshots">
-            <h2>Snapshots</h2>
-            <p>
-              The snapshot tree (take, restore, delete) appears here once the API serves snapshots. Until then the
-              command line manages them.
-            </p>
-          </section>
+          <SnapshotView
+            vms={snap.vms}
+            vm={snapVm}
+            onSelect={setSnapshotsOf}
+            readAt={snap.readAt}
+            run={act}
+            ask={setConfirm}
+            busy={busy.has(snapVm)}
+          />
         )}
         {view === 'networks' && <NetworkView networks={networks} />}
         <section class="consoles" aria-label="Consoles">

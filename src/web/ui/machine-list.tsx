@@ -10,6 +10,7 @@ interface Props {
   busy: ReadonlySet<string>;
   onCommand: (vm: Vm, command: VmCommand) => void;
   onConsole: (vm: Vm) => void;
+  onSnapshots: (vm: Vm) => void;
 }
 
 const COMMANDS: { command: VmCommand; label: string; states: readonly Vm['state'][]; danger?: boolean }[] = [
@@ -20,6 +21,7 @@ const COMMANDS: { command: VmCommand; label: string; states: readonly Vm['state'
   { command: 'suspend', label: 'Suspend', states: ['running', 'paused'] },
   { command: 'reset', label: 'Reset', states: ['running', 'paused'], danger: true },
   { command: 'kill', label: 'Kill', states: ['running', 'paused', 'stopping'], danger: true },
+  { command: 'clone', label: 'Clone', states: ['created', 'stopped', 'crashed'] },
   { command: 'delete', label: 'Delete', states: ['created', 'stopped', 'crashed'], danger: true },
 ];
 
@@ -28,7 +30,13 @@ function uptime(vm: Vm, readAt: number, now: number): string {
   return duration(vm.uptimeMs + Math.max(0, now - readAt));
 }
 
-export function MachineList({ vms, readAt, now, busy, onCommand, onConsole }: Props) {
+/** The networks a VM's cards join (a card on no named network shows its mode). */
+function networks(vm: Vm): string {
+  if (!vm.nics?.length) return '—';
+  return vm.nics.map((n) => n.network ?? n.mode).join(', ');
+}
+
+export function MachineList({ vms, readAt, now, busy, onCommand, onConsole, onSnapshots }: Props) {
   if (vms.length === 0)
     return (
       <p class="empty" data-testid="no-vms">
@@ -46,6 +54,7 @@ export function MachineList({ vms, readAt, now, busy, onCommand, onConsole }: Pr
           <th scope="col">Memory</th>
           <th scope="col">Host RSS</th>
           <th scope="col">Disk use</th>
+          <th scope="col">Network</th>
           <th scope="col">Uptime</th>
           <th scope="col">Actions</th>
         </tr>
@@ -67,6 +76,7 @@ export function MachineList({ vms, readAt, now, busy, onCommand, onConsole }: Pr
             <td class="num">{vm.memoryMiB === undefined ? '—' : size(vm.memoryMiB * 1024 * 1024)}</td>
             <td class="num">{LIVE.includes(vm.state) ? size(vm.rssBytes) : '—'}</td>
             <td class="num">{size(vm.diskBytes)}</td>
+            <td class="network-cell">{networks(vm)}</td>
             <td class="num">{uptime(vm, readAt, now)}</td>
             <td class="actions">
               <button
@@ -75,6 +85,9 @@ export function MachineList({ vms, readAt, now, busy, onCommand, onConsole }: Pr
                 aria-label={`${LIVE.includes(vm.state) ? 'Console' : 'Console log'} of ${vm.name}`}
               >
                 {LIVE.includes(vm.state) ? 'Console' : 'Log'}
+              </button>
+              <button type="button" onClick={() => onSnapshots(vm)} aria-label={`Snapshots of ${vm.name}`}>
+                Snapshots
               </button>
               {COMMANDS.filter((c) => c.states.includes(vm.state)).map((c) => (
                 <button
