@@ -15,6 +15,8 @@ const HostPath = z
   .max(4096)
   .refine((p) => p.startsWith('/'), 'an absolute path on the host');
 
+const Ipv4 = z.string().regex(/^\d{1,3}(?:\.\d{1,3}){3}$/, 'an IPv4 address');
+
 export const NameParams = z.strictObject({ name: z.string().min(1).max(255).describe('the VM name') });
 
 const MemoryMiB = z.int().min(16).max(4093).describe('guest RAM in MiB');
@@ -41,11 +43,7 @@ export const CreateBody = z
           mode: z.enum(['null', 'listen', 'connect', 'network']),
           socket: HostPath.optional(),
           network: z.string().min(1).max(63).optional().describe('the named network (mode "network")'),
-          ip: z
-            .string()
-            .regex(/^\d{1,3}(?:\.\d{1,3}){3}$/, 'an IPv4 address')
-            .optional()
-            .describe('a pinned address on the network'),
+          ip: Ipv4.optional().describe('a pinned address on the network'),
           mac: z.string().max(17).optional(),
         }),
       )
@@ -241,11 +239,7 @@ export const ForwardParams = z.strictObject({
 export const ForwardBody = z
   .strictObject({
     name: z.string().min(1).max(63).optional().describe('default tcp-HOSTPORT'),
-    hostAddr: z
-      .string()
-      .regex(/^\d{1,3}(?:\.\d{1,3}){3}$/, 'an IPv4 address')
-      .optional()
-      .describe('the host address to listen on, default 127.0.0.1'),
+    hostAddr: Ipv4.optional().describe('the host address to listen on, default 127.0.0.1'),
     hostPort: z.int().min(1).max(65535),
     vm: z.string().min(1).max(63).describe('the VM as the network names it (its host name)'),
     guestPort: z.int().min(1).max(65535),
