@@ -219,7 +219,7 @@ test(
       assert.equal(def.disks[0]!.path, 'disk0.qcow2');
       assert.equal(def.disks[1]!.media, 'cdrom');
       assert.equal(def.disks[1]!.readonly, true);
-      assert.match((await tv('info', 'inst')).stdout, /disk 1 .*\(install medium, raw, readonly\)/);
+      assert.match((await tv('info', 'inst')).stdout, /disk 1 .*\(cdrom, raw, readonly\)/);
 
       // First boot: the empty disk has nothing, so U-Boot boots the installer disk.
       let { child, con } = startWithConsole(h, cache, 'inst');

@@ -1,4 +1,4 @@
-// `create --install debian`: Debian's netboot installer (pulled and checked on first use) on a read-only boot disk.
+// `create --install debian` and `--cloud-init`: the installer's boot disk (pulled and checked on first use), user-data.
 import { readFileSync, statSync } from 'node:fs';
 import { UserError } from './errors.js';
 
@@ -24,4 +24,16 @@ export async function installerMedium(preseedFile: string | undefined): Promise<
   const log = (line: string) => process.stderr.write(`${line}\n`);
   const installer = (await findCachedInstaller()) ?? (await pullInstaller({ log }));
   return build(installer, preseed);
+}
+
+/** The user-data file of `--cloud-init`, bounded. */
+export function readUserData(file: string): string {
+  let size: number;
+  try {
+    size = statSync(file).size;
+  } catch {
+    throw new UserError(`cloud-init user-data file not found: ${file}`);
+  }
+  if (size > 1 << 20) throw new UserError(`a cloud-init user-data file has at most 1 MiB: ${file}`);
+  return readFileSync(file, 'utf8');
 }

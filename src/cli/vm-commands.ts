@@ -12,7 +12,7 @@ import { UserError } from './errors.js';
 import { networkSpecs } from './net-commands.js';
 import { parseSize } from './size.js';
 import { attachConsole, CONSOLE_ESCAPE_HELP } from './vm-console.js';
-import { DEFAULT_INSTALL_DISK, installerMedium } from './install.js';
+import { DEFAULT_INSTALL_DISK, installerMedium, readUserData } from './install.js';
 
 /** Exit status per kind of failure (docs/cli.md). */
 export const EXIT_CODES: Record<ManagerErrorKind, number> = {
@@ -147,6 +147,10 @@ export function vmCommands(program: Command): void {
       ).choices(['debian']),
     )
     .option('--preseed <file>', 'answers for --install debian (a preseed file): an unattended install')
+    .option(
+      '--cloud-init <user-data>',
+      'first-boot settings for cloud images: a NoCloud seed (cidata) with this user-data',
+    )
     .option('--firmware <u-boot|file>', 'the boot loader for --boot disk: u-boot (the default) or a raw S-mode binary')
     .option('--autostart', 'mark the VM to start with the host (recorded in its definition)')
     .addOption(formatOption())
@@ -208,6 +212,7 @@ export function vmCommands(program: Command): void {
           image: o.image as 'debian' | undefined,
           kernel: o.kernel as string | undefined,
           cdroms,
+          cloudInit: o.cloudInit !== undefined ? { userData: readUserData(o.cloudInit as string) } : undefined,
           bootOrder: o.boot === 'cdrom' ? 'cdrom' : 'disk',
           firmware: fromDisks ? ((o.firmware as string | undefined) ?? 'u-boot') : undefined,
           initrd: o.initrd as string | undefined,
@@ -271,7 +276,7 @@ export function vmCommands(program: Command): void {
           ['cmdline', d.boot.cmdline ?? '(default)'],
           ...v.disks.map((k, i): [string, string] => [
             `disk ${i}`,
-            `${k.path} (${d.disks[i]?.media === 'cdrom' ? 'install medium, ' : ''}${k.format}${k.readonly ? ', readonly' : ''}${k.owned ? ', created with the VM' : ''})`,
+            `${k.path} (${d.disks[i]?.media === 'cdrom' ? 'cdrom, ' : ''}${k.format}${k.readonly ? ', readonly' : ''}${k.owned ? ', created with the VM' : ''})`,
           ]),
           ...d.nics.map((n, i): [string, string] => [
             `nic ${i}`,

@@ -17,6 +17,7 @@ import { checkDefinition, checkName, DEFINITION_VERSION, type Definition } from 
 import { ManagerError } from './errors.js';
 import { withLock } from './lock.js';
 import { checkPinnedIp, existingNetwork } from './networks.js';
+import { SEED_DISK, writeSeed } from './cloud-init-seed.js';
 import { typevisorHome, type VmPaths } from './paths.js';
 import { processRssBytes } from './proc.js';
 import { observeState, type ObservedState } from './runtime-state.js';
@@ -95,6 +96,8 @@ export interface CreateOptions {
   cdroms?: { path: string; format?: 'raw' | 'qcow2' }[];
   /** Which the boot loader tries first: the disks (default) or the install media. */
   bootOrder?: 'disk' | 'cdrom';
+  /** cloud-init's user-data: a NoCloud seed volume (cidata.iso in the VM's folder) is attached read-only. */
+  cloudInit?: { userData: string };
   nics?: {
     mode: 'null' | 'listen' | 'connect' | 'network';
     socket?: string;
@@ -295,6 +298,7 @@ export class Manager {
       autostart: o.autostart ?? false,
       createdAt: new Date().toISOString(),
     };
+    if (o.cloudInit) def.disks.push(SEED_DISK);
     checkDefinition(def, `VM ${o.name}`);
     for (const n of def.nics)
       if (n.network !== undefined) {
@@ -303,6 +307,7 @@ export class Manager {
       }
     await createFolder(this.home, def, async (paths) => {
       for (const d of newDisks) await createQcow2(diskPath(paths, d.entry), d.bytes);
+      if (o.cloudInit) await writeSeed(diskPath(paths, SEED_DISK), o.name, o.cloudInit.userData);
       return def;
     });
     return this.get(o.name);
