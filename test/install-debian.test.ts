@@ -14,7 +14,14 @@ import { findCachedDebian, pullDebian } from '../src/images/debian.js';
 import { findCachedUboot, pullUboot } from '../src/images/firmware.js';
 import { defaultImagesRoot } from '../src/images/cache.js';
 import { sha256Hex } from '../src/images/release.js';
-import { INSTALLER_SUMS, parseSha256Sums, preseededInitrd, pullInstaller } from '../src/images/installer.js';
+import {
+  builtinPreseed,
+  combinedPreseed,
+  INSTALLER_SUMS,
+  parseSha256Sums,
+  preseededInitrd,
+  pullInstaller,
+} from '../src/images/installer.js';
 import { makeExtlinuxDisk } from '../src/images/installer-medium.js';
 import { GuestConsole } from './harness/guest-console.js';
 import { BIN, ManagerHome } from './harness/manager-cli.js';
@@ -368,3 +375,17 @@ test(
     }
   }),
 );
+
+test("a user's pkgsel/include keeps u-boot-menu; other answers follow the built-in ones", () => {
+  const builtin = builtinPreseed('http://mirror.invalid/debian', 'trixie');
+  assert.match(builtin, /^d-i mirror\/http\/directory string \/debian$/m);
+  const user = 'd-i pkgsel/include string openssh-server curl\nd-i time/zone string UTC\n';
+  const both = combinedPreseed(builtin, user);
+  assert.ok(both.startsWith(builtin));
+  assert.match(both, /^d-i pkgsel\/include string openssh-server curl u-boot-menu$/m);
+  assert.match(both, /^d-i time\/zone string UTC$/m);
+  assert.equal(
+    combinedPreseed(builtin, 'd-i pkgsel/include string u-boot-menu sudo\n'),
+    `${builtin}\nd-i pkgsel/include string u-boot-menu sudo\n`,
+  );
+});

@@ -18,7 +18,7 @@ import {
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { makeExt4, treeBytes } from './rootfs/ext4.js';
-import { builtinPreseed, mediumKey, preseededInitrd, type CachedInstaller } from './installer.js';
+import { builtinPreseed, combinedPreseed, mediumKey, preseededInitrd, type CachedInstaller } from './installer.js';
 
 const MiB = 1024 * 1024;
 /** The partition starts at 1 MiB, as partitioning tools place it. */
@@ -97,7 +97,7 @@ export const INSTALLER_APPEND = 'console=ttyS0';
  * installer's cache folder and shared read-only by the VMs that install from it.
  */
 export function installerMedium(installer: CachedInstaller, userPreseed?: string): string {
-  const preseed = builtinPreseed(installer.mirror, installer.suite) + (userPreseed ? `\n${userPreseed}` : '');
+  const preseed = combinedPreseed(builtinPreseed(installer.mirror, installer.suite), userPreseed);
   const initrd = readFileSync(installer.initrd);
   const key = mediumKey([readFileSync(installer.kernel), initrd, preseed, INSTALLER_APPEND]).slice(0, 16);
   const dir = join(installer.dir, 'media');

@@ -20,6 +20,8 @@ export const INSTALLER_INITRD = 'initrd.gz';
 /** Bounds on what the archive may send: the installer's files are tens of MiB. */
 const MAX_SUMS_BYTES = 1 << 20;
 const MAX_FILE_BYTES = 256 << 20;
+/** The package the installed system needs for U-Boot to boot it (see builtinPreseed). */
+const BOOT_PACKAGE = 'u-boot-menu';
 /** A preseed file is configuration text. */
 export const MAX_PRESEED_BYTES = 1 << 20;
 
@@ -131,12 +133,26 @@ export function builtinPreseed(mirrorUrl: string, suite: string): string {
     `d-i mirror/${u.protocol.replace(':', '')}/directory string ${u.pathname.replace(/\/$/, '') || '/'}`,
     `d-i mirror/${u.protocol.replace(':', '')}/proxy string`,
     `d-i mirror/suite string ${suite}`,
-    'd-i pkgsel/include string u-boot-menu',
+    `d-i pkgsel/include string ${BOOT_PACKAGE}`,
     // The installer disk is read-only: partition the first writable disk.
     'd-i partman/early_command string for d in /sys/block/vd*; do if [ "$(cat $d/ro)" = 0 ]; then debconf-set partman-auto/disk /dev/${d##*/}; break; fi; done',
     '',
   ];
   return lines.join('\n');
+}
+
+/**
+ * The built-in answers, then the user's (the installer keeps the last value of a question). A user's own
+ * pkgsel/include list gets u-boot-menu added, or it would replace the built-in one and leave the disk unbootable.
+ */
+export function combinedPreseed(builtin: string, user: string | undefined): string {
+  if (user === undefined) return builtin;
+  const withBootPackage = user.replace(
+    /^(\s*d-i\s+pkgsel\/include\s+string)([^\n]*)$/gm,
+    (line, head: string, list: string) =>
+      list.split(/[\s,]+/).includes(BOOT_PACKAGE) ? line : `${head}${list.trimEnd()} ${BOOT_PACKAGE}`,
+  );
+  return `${builtin}\n${withBootPackage}`;
 }
 
 /** A newc cpio holding /preseed.cfg, gzip-compressed: appended to the installer's initrd, the kernel unpacks it over it. */
