@@ -1,9 +1,10 @@
 // The network switch process on its own, through foreign socket peers: learning, DHCP, DNS, bad input, reconnects.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createConnection, createServer, type AddressInfo, type Socket } from 'node:net';
+import { createConnection, createServer, type AddressInfo } from 'node:net';
 import { readFileSync } from 'node:fs';
 import { ManagerHome } from './harness/manager-cli.js';
+import { RawPort, until } from './harness/raw-port.js';
 import {
   createNetwork,
   ensureSwitch,
@@ -13,7 +14,6 @@ import {
   switchStatus,
   type NetworkPaths,
 } from '../src/manager/networks.js';
-import { Peer, encodeFrame } from '../src/net/stream-backend.js';
 import {
   BROADCAST_MAC,
   buildIpv4,
@@ -32,51 +32,6 @@ import {
   parseMacText,
   parseUdp,
 } from '../src/net/packet.js';
-
-const tick = (ms = 20) => new Promise((r) => setTimeout(r, ms));
-async function until(cond: () => boolean | Promise<boolean>): Promise<void> {
-  while (!(await cond())) await tick();
-}
-
-/** A foreign peer on the ports socket: raw stream framing, every frame it receives kept. */
-class RawPort {
-  frames: Uint8Array[] = [];
-  closed = false;
-  private constructor(readonly sock: Socket) {
-    const peer = new Peer(
-      sock,
-      (f) => this.frames.push(f),
-      () => sock.destroy(),
-    );
-    sock.on('data', (d: Buffer) => peer.onData(d));
-    sock.on('close', () => (this.closed = true));
-    sock.on('error', () => undefined);
-  }
-  static open(path: string): Promise<RawPort> {
-    return new Promise((ok, fail) => {
-      const s = createConnection(path);
-      s.once('connect', () => ok(new RawPort(s)));
-      s.once('error', fail);
-    });
-  }
-  send(frame: Uint8Array): void {
-    this.sock.write(encodeFrame(frame));
-  }
-  /** Waits for a frame that `pick` accepts (removing it and everything before it). */
-  async next<T>(pick: (f: Uint8Array) => T | undefined): Promise<T> {
-    for (;;) {
-      for (let i = 0; i < this.frames.length; i++) {
-        const v = pick(this.frames[i]);
-        if (v !== undefined) {
-          this.frames.splice(0, i + 1);
-          return v;
-        }
-      }
-      if (this.closed) throw new Error('the port was closed');
-      await tick();
-    }
-  }
-}
 
 function ether(dst: string | Uint8Array, src: string, payload: string): Uint8Array {
   const f = new Uint8Array(14 + 46);

@@ -1,9 +1,20 @@
 // `typevisor net`: named networks (create, list, info, delete) and the --network option of create and run.
 import type { Command } from 'commander';
 import { Option } from 'commander';
+import { createWriteStream } from 'node:fs';
+import { once } from 'node:events';
+import { finished } from 'node:stream/promises';
 import { typevisorHome } from '../manager/paths.js';
+import { openCapture } from '../manager/net-capture.js';
+import { RULE_ACTIONS, RULE_SYNTAX, ruleText, type RuleAction } from '../net/firewall.js';
 import {
   addForward,
+  addRule,
+  deleteRule,
+  listRules,
+  moveRule,
+  parseRuleWords,
+  setPolicy,
   createNetwork,
   deleteNetwork,
   listNetworks,
@@ -64,6 +75,7 @@ function printInfo(n: NetworkInfo): void {
       `port ${p.id}`,
       `${p.label} ${p.macs.join(' ')} (${p.rxFrames} frames in, ${p.txFrames} out, ${p.dropped} dropped)`,
     ]);
+  lines.push(['policy', `${n.policy} (${n.rules.length} rule${n.rules.length === 1 ? '' : 's'} before it)`]);
   for (const f of n.forwards)
     lines.push(['forward', `${f.name} tcp:${f.hostAddr}:${f.hostPort} -> ${f.vm}:${f.guestPort}`]);
   for (const l of n.leases)
@@ -192,6 +204,9 @@ export function netCommands(program: Command): void {
       }),
     );
 
+  ruleCommands(net, home);
+  captureCommand(net, home);
+
   net
     .command('delete')
     .alias('rm')
@@ -201,6 +216,135 @@ export function netCommands(program: Command): void {
       run(async (name: string) => {
         await deleteNetwork(home(), name);
         process.stdout.write(`deleted network ${name}\n`);
+      }),
+    );
+}
+
+/** A whole number from the command line, or a one-line error. */
+function count(text: string, what: string, min: number): number {
+  const n = Number(text);
+  if (!Number.isInteger(n) || n < min) throw new UserError(`${what} must be a whole number from ${min}, got "${text}"`);
+  return n;
+}
+
+function ruleCommands(net: Command, home: () => string): void {
+  const rule = net
+    .command('rule')
+    .description("a network's firewall: ordered rules, first match decides, then the default policy");
+  rule
+    .command('add')
+    .description(`add a rule: ${RULE_SYNTAX}`)
+    .argument('<network>')
+    .argument('<rule...>', 'e.g. deny icmp from vm1 to vm2, or allow tcp from any to vm2 port 80')
+    .option('--position <n>', 'put it at this place in the list (1 = first; default: last)')
+    .action(
+      run(async (network: string, words: string[], o: { position?: string }) => {
+        const spec = parseRuleWords(words);
+        const position = o.position === undefined ? undefined : count(o.position, '--position', 1);
+        const r = await addRule(home(), network, spec, position);
+        process.stdout.write(`rule ${r.id}: ${ruleText(r)}\n`);
+      }),
+    );
+  rule
+    .command('list')
+    .alias('ls')
+    .description('the rules in the order they are tried, with their hits since the switch started')
+    .argument('<network>')
+    .addOption(formatOption())
+    .action(
+      run(async (network: string, o: { format: string }) => {
+        const l = await listRules(home(), network);
+        if (o.format === 'json') return void printJson(l);
+        const rows = l.rules.map((r) => [
+          String(r.position),
+          String(r.id),
+          r.action,
+          r.proto,
+          `${r.from}${r.fromPorts ? ` port ${r.fromPorts}` : ''}`,
+          `${r.to}${r.toPorts ? ` port ${r.toPorts}` : ''}`,
+          String(r.packets),
+          String(r.bytes),
+        ]);
+        rows.push(['-', '-', l.policy, 'any', 'any', 'any', String(l.policyHits.packets), String(l.policyHits.bytes)]);
+        process.stdout.write(`${table(['#', 'ID', 'ACTION', 'PROTO', 'FROM', 'TO', 'PACKETS', 'BYTES'], rows)}\n`);
+        if (!l.running) process.stdout.write('(the switch is not running: counters start when it does)\n');
+      }),
+    );
+  rule
+    .command('delete')
+    .alias('rm')
+    .description('remove a rule by its id')
+    .argument('<network>')
+    .argument('<id>')
+    .action(
+      run(async (network: string, id: string) => {
+        await deleteRule(home(), network, count(id, 'a rule id', 1));
+        process.stdout.write(`deleted rule ${id} from ${network}\n`);
+      }),
+    );
+  rule
+    .command('move')
+    .description('move a rule (by id) to a place in the list (1 = first)')
+    .argument('<network>')
+    .argument('<id>')
+    .argument('<position>')
+    .action(
+      run(async (network: string, id: string, position: string) => {
+        await moveRule(home(), network, count(id, 'a rule id', 1), count(position, 'the position', 1));
+        process.stdout.write(`moved rule ${id} to position ${position}\n`);
+      }),
+    );
+  rule
+    .command('default')
+    .alias('policy')
+    .description('what happens to frames no rule matches: allow (the default), deny or reject')
+    .argument('<network>')
+    .argument('<action>', RULE_ACTIONS.join(' | '))
+    .action(
+      run(async (network: string, action: string) => {
+        if (!RULE_ACTIONS.includes(action as RuleAction))
+          throw new UserError(`bad policy "${action}": give allow, deny or reject`);
+        await setPolicy(home(), network, action as RuleAction);
+        process.stdout.write(`network ${network}: default policy ${action}\n`);
+      }),
+    );
+}
+
+function captureCommand(net: Command, home: () => string): void {
+  net
+    .command('capture')
+    .description(
+      "write a network's frames as they pass its switch, as pcapng (frames the firewall dropped carry a comment)",
+    )
+    .argument('<network>')
+    .option('-w, --write <file>', 'the capture file, or - for standard output (wireshark -k -i -)')
+    .option('--vm <vm>', "only this VM's frames")
+    .option('-c, --count <n>', 'stop after this many frames')
+    .option('--duration <seconds>', 'stop after this many seconds')
+    .action(
+      run(async (network: string, o: { write?: string; vm?: string; count?: string; duration?: string }) => {
+        const toStdout = o.write === '-' || o.write === undefined;
+        if (o.write === undefined && process.stdout.isTTY)
+          throw new UserError('net capture writes pcapng: give -w FILE, or -w - and a pipe (| wireshark -k -i -)');
+        const frames = o.count === undefined ? undefined : count(o.count, '--count', 1);
+        const seconds = o.duration === undefined ? undefined : Number(o.duration);
+        if (seconds !== undefined && !(seconds > 0))
+          throw new UserError(`--duration must be a number of seconds, got "${o.duration}"`);
+        const out = toStdout ? process.stdout : createWriteStream(o.write!, { mode: 0o600 });
+        if (!toStdout) await once(out, 'open');
+        const cap = await openCapture(home(), network, { vm: o.vm?.toLowerCase(), count: frames });
+        process.stderr.write(`capturing on ${network}${o.vm ? ` (VM ${o.vm})` : ''}; Ctrl-C ends it\n`);
+        const timer = seconds === undefined ? undefined : setTimeout(cap.stop, seconds * 1000);
+        const stop = () => cap.stop();
+        process.once('SIGINT', stop);
+        process.once('SIGTERM', stop);
+        cap.stream.pipe(out, { end: !toStdout });
+        const { packets } = await cap.done;
+        clearTimeout(timer);
+        process.off('SIGINT', stop);
+        process.off('SIGTERM', stop);
+        if (!toStdout) await finished(out);
+        process.stderr.write(`${packets} frame${packets === 1 ? '' : 's'} captured\n`);
       }),
     );
 }

@@ -15,8 +15,10 @@ import {
 } from './networks.js';
 import { DhcpServer } from '../net/dhcp.js';
 import { Gateway, GATEWAY_MAC } from '../net/gateway.js';
+import { Firewall } from '../net/firewall.js';
 import { Nat } from '../net/nat.js';
-import { ipText, parseIp, parseMacText } from '../net/packet.js';
+import { pcapngHeader, pcapngPacket } from '../net/pcapng.js';
+import { ETH_HEADER, ETHERTYPE_ARP, ETHERTYPE_IPV4, ipText, macText, parseIp, parseMacText } from '../net/packet.js';
 import { Peer, encodeFrame, MAX_FRAME } from '../net/stream-backend.js';
 import { isLive, listenOn } from '../net/socket-path.js';
 import { EthernetSwitch, newPortStats, type SwitchPort } from '../net/switch.js';
@@ -25,12 +27,26 @@ import { EthernetSwitch, newPortStats, type SwitchPort } from '../net/switch.js'
 const MAX_QUEUED = 1 << 20;
 /** Ports one switch accepts; more connections are closed at once. */
 const MAX_PORTS = 64;
-/** Control clients at once. */
+/** Control clients at once (captures included). */
 const MAX_CONTROL = 32;
+/** Capture bytes queued towards a reader that does not keep up before frames are left out of its capture. */
+const MAX_CAPTURE_QUEUED = 8 << 20;
 /** With no port attached for this long, the switch ends (it starts again when a VM needs it). */
 const IDLE_MS = 5_000;
 /** A freshly started switch waits this long for its first port. */
 const FIRST_PORT_MS = 60_000;
+
+/** Whether a frame is from or to a VM: by its MAC, or by its address in IPv4 and ARP. */
+function concerns(f: Uint8Array, mac: string, ip: number): boolean {
+  if (macText(f, 0) === mac || macText(f, 6) === mac) return true;
+  const type = (f[12] << 8) | f[13];
+  const dv = new DataView(f.buffer, f.byteOffset, f.byteLength);
+  if (type === ETHERTYPE_IPV4 && f.length >= ETH_HEADER + 20)
+    return dv.getUint32(ETH_HEADER + 12) === ip || dv.getUint32(ETH_HEADER + 16) === ip;
+  if (type === ETHERTYPE_ARP && f.length >= ETH_HEADER + 28)
+    return dv.getUint32(ETH_HEADER + 14) === ip || dv.getUint32(ETH_HEADER + 24) === ip;
+  return false;
+}
 
 function log(line: string): void {
   process.stderr.write(`${new Date().toISOString()} ${line}\n`);
@@ -82,6 +98,9 @@ async function main(dir: string): Promise<number> {
     changed: saveLeases,
   });
   const sw = new EthernetSwitch();
+  const firewall = new Firewall({ resolve: (n) => (n === 'gateway' ? gatewayIp : dhcp.resolve(n)) });
+  firewall.load(def.rules, def.policy);
+  sw.filter = firewall;
   const gatewayPort: SwitchPort = {
     id: 0,
     label: 'gateway',
@@ -192,7 +211,15 @@ async function main(dir: string): Promise<number> {
         }),
       leases: dhcp.leases().map(({ mac, ip, name, pinned }) => ({ mac, ip, name, pinned })),
       forwards: [...forwards.values()].map((f) => ({ ...f.fwd, listening: f.server.listening, error: f.error })),
-      stats: { ...sw.stats, ...gateway.stats, ...dhcp.stats, ...(nat?.stats ?? {}) },
+      stats: {
+        ...sw.stats,
+        ...gateway.stats,
+        ...dhcp.stats,
+        ...(nat?.stats ?? {}),
+        ...captureStats,
+        captures: captures.size,
+      },
+      firewall: { counters: Object.fromEntries(firewall.counters), tracked: firewall.trackedCount() },
     };
   };
 
@@ -202,6 +229,8 @@ async function main(dir: string): Promise<number> {
     controlClients.add(s);
     s.on('close', () => controlClients.delete(s));
     s.on('error', () => undefined);
+    // After a capture request the connection carries pcapng; further lines are ignored.
+    let capturing = false;
     const reply = (msg: unknown) => {
       if (s.writableLength > MAX_QUEUED) s.destroy();
       else s.write(`${JSON.stringify(msg)}\n`);
@@ -217,6 +246,18 @@ async function main(dir: string): Promise<number> {
           return reply({ id: null, ok: false, error: { message: 'a request is one JSON object per line' } });
         }
         const id = typeof req.id === 'number' ? req.id : null;
+        if (capturing) return;
+        if (req.op === 'capture') {
+          try {
+            startCapture(s, req as { vm?: unknown });
+            capturing = true;
+            reply({ id, ok: true, result: {} });
+            s.write(pcapngHeader(`typevisor network ${def.name}`));
+          } catch (e) {
+            reply({ id, ok: false, error: { message: (e as Error).message } });
+          }
+          return;
+        }
         try {
           reply({ id, ok: true, result: handle(req) });
         } catch (e) {
@@ -230,6 +271,39 @@ async function main(dir: string): Promise<number> {
     );
     s.on('data', (d: Buffer) => lines.push(d));
   });
+
+  // Captures: each control connection that asked for one gets every frame (or a VM's frames) as pcapng blocks.
+  const captureStats = { captured: 0, captureSkipped: 0 };
+  const captures = new Map<Socket, ((f: Uint8Array) => boolean) | undefined>();
+  const startCapture = (s: Socket, req: { vm?: unknown }) => {
+    let only: ((f: Uint8Array) => boolean) | undefined;
+    if (req.vm !== undefined && req.vm !== null) {
+      if (typeof req.vm !== 'string') throw new Error('"vm" is a VM name');
+      const name = req.vm.toLowerCase();
+      const lease = dhcp.leases().find((l) => l.name === name);
+      if (!lease) throw new Error(`no VM named ${req.vm}`);
+      only = (f) => concerns(f, lease.mac, parseIp(lease.ip)!);
+    }
+    captures.set(s, only);
+    s.on('close', () => {
+      captures.delete(s);
+      if (!captures.size) sw.tap = undefined;
+    });
+    sw.tap = (frame, _from, note) => {
+      const now = BigInt(Math.round((performance.timeOrigin + performance.now()) * 1000));
+      let block: Buffer | undefined;
+      for (const [c, want] of captures) {
+        if (want && !want(frame)) continue;
+        if (c.destroyed || c.writableLength > MAX_CAPTURE_QUEUED) {
+          captureStats.captureSkipped++;
+          continue;
+        }
+        block ??= pcapngPacket(frame, now, note);
+        c.write(block);
+        captureStats.captured++;
+      }
+    };
+  };
 
   // Port forwards: a listener per forward on the host; a connection is opened towards the VM's address.
   const forwards = new Map<string, { fwd: Forward; server: Server; error?: string }>();
@@ -282,14 +356,17 @@ async function main(dir: string): Promise<number> {
         const lease = dhcp.register(req.mac, name, ip);
         return { mac: lease.mac, ip: lease.ip, name: lease.name, gateway: ipText(gatewayIp) };
       }
-      case 'reload':
+      case 'reload': {
         applyForwards();
-        return { forwards: forwards.size };
+        const d = readNetwork(paths);
+        firewall.load(d.rules, d.policy);
+        return { forwards: forwards.size, rules: firewall.ruleCount };
+      }
       case 'stop':
         setImmediate(() => void shutdown('asked to stop'));
         return {};
       default:
-        throw new Error(`unknown op ${JSON.stringify(req.op)} (status, register, reload, stop)`);
+        throw new Error(`unknown op ${JSON.stringify(req.op)} (status, register, reload, capture, stop)`);
     }
   };
 

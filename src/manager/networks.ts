@@ -13,6 +13,16 @@ import { ManagerError } from './errors.js';
 import { LineSplitter } from './lines.js';
 import { withLock } from './lock.js';
 import { ensureSocketDir, socketDir } from './paths.js';
+import {
+  MAX_RULES,
+  parseRule,
+  RULE_ACTIONS,
+  RuleSchema,
+  RuleSyntaxError,
+  type Rule,
+  type RuleAction,
+  type RuleSpec,
+} from '../net/firewall.js';
 import { ipText, parseIp } from '../net/packet.js';
 import { SwitchLink } from '../net/switch-link.js';
 
@@ -44,6 +54,9 @@ const NetworkSchema = z.strictObject({
   subnet: z.string().max(32),
   mode: z.enum(NETWORK_MODES),
   forwards: z.array(ForwardSchema).max(MAX_FORWARDS).default([]),
+  /** Firewall rules in order (docs/networks.md) and what happens to a frame no rule matches. */
+  rules: z.array(RuleSchema).max(MAX_RULES).default([]),
+  policy: z.enum(RULE_ACTIONS).default('allow'),
   createdAt: z.string().max(64).optional(),
 });
 export type NetworkDefinition = z.infer<typeof NetworkSchema>;
@@ -180,6 +193,8 @@ export interface SwitchStatus {
   leases: { mac: string; ip: string; name?: string; pinned?: boolean }[];
   forwards: (Forward & { listening: boolean; error?: string })[];
   stats: Record<string, number>;
+  /** Hits per rule id ("0" is the default policy) since the switch started, and connections tracked now. */
+  firewall?: { counters: Record<string, { packets: number; bytes: number }>; tracked: number };
 }
 
 export interface NetworkInfo extends NetworkDefinition {
@@ -333,6 +348,8 @@ export async function createNetwork(
     subnet,
     mode: o.mode ?? 'nat',
     forwards: [],
+    rules: [],
+    policy: 'allow',
     createdAt: new Date().toISOString(),
   };
   const clash = listNetworkNames(home).find((n) => n.toLowerCase() === o.name.toLowerCase());
@@ -437,15 +454,15 @@ export function parseForward(host: string, guest: string, name?: string): Forwar
   return r.data;
 }
 
-async function changeForwards(
+/** Changes a network's definition under its lock; a running switch takes the change at once. */
+async function changeDefinition(
   home: string,
   network: string,
-  change: (f: Forward[], def: NetworkDefinition) => Forward[],
+  change: (def: NetworkDefinition) => NetworkDefinition,
 ): Promise<NetworkDefinition> {
   const paths = existingNetwork(home, network);
   return withLock(paths.lock, async () => {
-    const def = readNetwork(paths);
-    const next = { ...def, forwards: change(def.forwards, def) };
+    const next = change(readNetwork(paths));
     await writeFileAtomic(paths.definition, `${JSON.stringify(next, null, 2)}\n`);
     // A running switch takes the change at once.
     await switchRequest(paths.controlSocket, { op: 'reload' }).catch((e) => {
@@ -453,6 +470,14 @@ async function changeForwards(
     });
     return next;
   });
+}
+
+function changeForwards(
+  home: string,
+  network: string,
+  change: (f: Forward[], def: NetworkDefinition) => Forward[],
+): Promise<NetworkDefinition> {
+  return changeDefinition(home, network, (def) => ({ ...def, forwards: change(def.forwards, def) }));
 }
 
 export async function addForward(home: string, network: string, fwd: Forward): Promise<void> {
@@ -475,4 +500,100 @@ export async function removeForward(home: string, network: string, name: string)
       throw new ManagerError('not-found', `network ${network} has no forward named ${name}`);
     return list.filter((f) => f.name !== name);
   });
+}
+
+/** A rule from its words (`parseRule`), a parse failure as the manager's bad-input error. */
+export function parseRuleWords(words: readonly string[]): RuleSpec {
+  try {
+    return parseRule(words);
+  } catch (e) {
+    if (e instanceof RuleSyntaxError) throw new ManagerError('bad-input', `bad rule: ${e.message}`);
+    throw e;
+  }
+}
+
+export interface RuleView extends Rule {
+  /** 1-based place in the list: rules are tried in this order. */
+  position: number;
+  packets: number;
+  bytes: number;
+}
+
+export interface RuleList {
+  network: string;
+  policy: RuleAction;
+  /** Frames judged by the default policy since the switch started. */
+  policyHits: { packets: number; bytes: number };
+  running: boolean;
+  tracked: number;
+  rules: RuleView[];
+}
+
+/** The rules in order with their hit counters (zero while the switch does not run). */
+export async function listRules(home: string, network: string): Promise<RuleList> {
+  const paths = existingNetwork(home, network);
+  const def = readNetwork(paths);
+  const sw = await switchStatus(paths);
+  const hits = (id: number) => sw?.firewall?.counters[String(id)] ?? { packets: 0, bytes: 0 };
+  return {
+    network: def.name,
+    policy: def.policy,
+    policyHits: hits(0),
+    running: sw !== undefined,
+    tracked: sw?.firewall?.tracked ?? 0,
+    rules: def.rules.map((r, i) => ({ ...r, position: i + 1, ...hits(r.id) })),
+  };
+}
+
+function positionIndex(position: number | undefined, length: number): number {
+  if (position === undefined) return length;
+  if (!Number.isInteger(position) || position < 1 || position > length + 1)
+    throw new ManagerError('bad-input', `position ${position} is not from 1 to ${length + 1}`);
+  return position - 1;
+}
+
+/** Adds a rule at a 1-based position (the end by default); its id is new on this network. */
+export async function addRule(home: string, network: string, spec: RuleSpec, position?: number): Promise<Rule> {
+  let rule: Rule | undefined;
+  await changeDefinition(home, network, (def) => {
+    if (def.rules.length >= MAX_RULES) throw new ManagerError('bad-input', `a network has at most ${MAX_RULES} rules`);
+    const at = positionIndex(position, def.rules.length);
+    rule = { id: def.rules.reduce((m, r) => Math.max(m, r.id), 0) + 1, ...spec };
+    const r = RuleSchema.safeParse(rule);
+    if (!r.success) throw new ManagerError('bad-input', `bad rule: ${r.error.issues[0].message}`);
+    const rules = [...def.rules];
+    rules.splice(at, 0, r.data);
+    return { ...def, rules };
+  });
+  return rule!;
+}
+
+function ruleIndex(def: NetworkDefinition, id: number): number {
+  const i = def.rules.findIndex((r) => r.id === id);
+  if (i < 0) throw new ManagerError('not-found', `network ${def.name} has no rule ${id} (typevisor net rule list)`);
+  return i;
+}
+
+export async function deleteRule(home: string, network: string, id: number): Promise<void> {
+  await changeDefinition(home, network, (def) => {
+    const i = ruleIndex(def, id);
+    return { ...def, rules: def.rules.filter((_, j) => j !== i) };
+  });
+}
+
+/** Moves a rule to a 1-based position among the rules. */
+export async function moveRule(home: string, network: string, id: number, position: number): Promise<void> {
+  await changeDefinition(home, network, (def) => {
+    const i = ruleIndex(def, id);
+    const rules = [...def.rules];
+    const [r] = rules.splice(i, 1);
+    rules.splice(positionIndex(position, rules.length), 0, r);
+    return { ...def, rules };
+  });
+}
+
+export async function setPolicy(home: string, network: string, policy: RuleAction): Promise<void> {
+  if (!RULE_ACTIONS.includes(policy))
+    throw new ManagerError('bad-input', `bad policy "${String(policy)}": give allow, deny or reject`);
+  await changeDefinition(home, network, (def) => ({ ...def, policy }));
 }

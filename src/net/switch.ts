@@ -20,13 +20,26 @@ export interface SwitchStats {
   flooded: number;
   /** Frames shorter than an Ethernet header or longer than MAX_SWITCH_FRAME. */
   malformed: number;
+  /** Frames the filter stopped. */
+  filtered: number;
 }
+
+/** What the switch asks of a filter (the firewall) for each frame: pass it, or drop it and maybe answer the sender. */
+export interface SwitchFilter {
+  judge(frame: Uint8Array): { pass: boolean; rule?: number; action?: string; reply?: Uint8Array };
+}
+
+/** Sees every frame the switch takes: `note` says when the filter dropped it or the frame is the filter's answer. */
+export type SwitchTap = (frame: Uint8Array, from: SwitchPort, note?: string) => void;
 
 export class EthernetSwitch {
   private readonly ports = new Map<number, SwitchPort>();
   /** MAC text -> port id, in order of last use (a Map keeps insertion order: re-inserting moves to the end). */
   private readonly table = new Map<string, number>();
-  readonly stats: SwitchStats = { frames: 0, flooded: 0, malformed: 0 };
+  readonly stats: SwitchStats = { frames: 0, flooded: 0, malformed: 0, filtered: 0 };
+  filter: SwitchFilter | undefined;
+  /** Capture: called only while set, so a switch nobody watches pays nothing. */
+  tap: SwitchTap | undefined;
 
   attach(port: SwitchPort): void {
     this.ports.set(port.id, port);
@@ -61,6 +74,21 @@ export class EthernetSwitch {
       if (!this.table.delete(src) && this.table.size >= MAX_MACS) this.table.delete(this.table.keys().next().value!);
       this.table.set(src, from.id);
     }
+    const verdict = this.filter?.judge(frame);
+    if (verdict && !verdict.pass) {
+      this.stats.filtered++;
+      this.tap?.(
+        frame,
+        from,
+        `dropped by the firewall: ${verdict.rule ? `rule ${verdict.rule}` : 'policy'} (${verdict.action})`,
+      );
+      if (verdict.reply) {
+        this.tap?.(verdict.reply, from, `sent by the firewall: answer to a reject`);
+        this.send(from, verdict.reply);
+      }
+      return;
+    }
+    this.tap?.(frame, from);
     if ((frame[0] & 1) === 0) {
       const id = this.table.get(macText(frame, 0));
       const to = id !== undefined ? this.ports.get(id) : undefined;
