@@ -1,9 +1,10 @@
 // The snapshot tree after random create/restore/delete sequences on a stopped VM matches a model: parents, the
-// current position, and the disk contents each snapshot brings back; qemu-img check is clean on every disk file.
+// current position, the disk contents each snapshot brings back, and the internal snapshots QEMU lists and reads in
+// the disk; qemu-img check is clean after every step.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { readdirSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { openDisk } from '../src/disk/open.js';
@@ -39,6 +40,24 @@ function qcow2Files(dir: string): string[] {
   return readdirSync(dir, { recursive: true, withFileTypes: true })
     .filter((e) => e.isFile() && e.name.endsWith('.qcow2'))
     .map((e) => join(e.parentPath, e.name));
+}
+
+/** The internal snapshots `qemu-img snapshot -l` lists, by name. */
+function qemuSnapshots(disk: string): string[] {
+  const out = execFileSync('qemu-img', ['snapshot', '-l', '-U', disk], { encoding: 'utf8' });
+  return out
+    .split('\n')
+    .slice(2)
+    .filter((l) => l.trim())
+    .map((l) => l.trim().split(/\s+/)[1])
+    .sort();
+}
+
+/** The marker at the start of an internal snapshot's disk state, as qemu-img reads it. */
+function qemuMarker(disk: string, snapshot: string, dir: string): string {
+  const out = join(dir, 'qemu-read.raw');
+  execFileSync('qemu-img', ['convert', '-U', '-l', `snapshot.name=${snapshot}`, '-O', 'raw', disk, out]);
+  return readFileSync(out).subarray(0, 512).toString('latin1').replace(/\0+$/, '');
 }
 
 /** VMs in these tests are never started: any file will do as their kernel. */
@@ -111,8 +130,11 @@ test(
               [...model.keys(), 'index.json'].sort(),
               'one folder per snapshot, nothing left of deleted ones',
             );
+            execFileSync('qemu-img', ['check', disk], { stdio: 'pipe' });
+            assert.deepEqual(qemuSnapshots(disk), [...model.keys()].sort(), `qemu-img snapshot -l after ${op} ${snap}`);
           }
-          for (const f of qcow2Files(paths.dir)) execFileSync('qemu-img', ['check', f], { stdio: 'pipe' });
+          // QEMU reads every snapshot's disk state: the marker the model says it holds.
+          for (const [name, s] of model) assert.equal(qemuMarker(disk, name, dir), s.marker, `snapshot ${name}`);
         },
       ),
       { numRuns: 12, seed: 16 },
@@ -162,6 +184,7 @@ test(
     await assert.rejects(cloneVm(m, 'src', 'full'), (e: ManagerError) => e.kind === 'exists');
     await m.delete('linked');
     await deleteSnapshot(m, 'src', 'base');
-    for (const vm of ['src', 'full']) execFileSync('qemu-img', ['check', disk(vm)], { stdio: 'pipe' });
+    assert.deepEqual(qemuSnapshots(disk('full')), [], 'a clone has no snapshots');
+    for (const f of qcow2Files(join(dir, 'home'))) execFileSync('qemu-img', ['check', f], { stdio: 'pipe' });
   }),
 );

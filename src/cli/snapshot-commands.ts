@@ -24,14 +24,15 @@ export function snapshotCommands(program: Command): void {
   const snapshot = program.command('snapshot').description("a VM's snapshot tree (docs/snapshots.md)");
   snapshot
     .command('create')
-    .description('snapshot the disks, and the machine state of a running or paused VM (it pauses meanwhile)')
+    .description('snapshot the disks (inside each qcow2 disk), and the machine state of a running or paused VM')
     .argument('<name>')
     .argument('<snapshot>')
     .option('--description <text>', 'a note kept with the snapshot')
     .action(
       run(async (name: string, snap: string, o: { description?: string }) => {
         const s = await createSnapshot(new Manager(), name, snap, { description: o.description });
-        say(`${name}: snapshot ${s.name} taken (${s.withState ? 'disks and machine state' : 'disks'})`);
+        const paused = s.pausedMs !== undefined ? `; the guest was paused for ${s.pausedMs} ms` : '';
+        say(`${name}: snapshot ${s.name} taken (${s.withState ? 'disks and machine state' : 'disks'}${paused})`);
       }),
     );
   snapshot
@@ -61,7 +62,7 @@ export function snapshotCommands(program: Command): void {
     );
   snapshot
     .command('delete')
-    .description('delete a snapshot and its files; its children hang from its parent')
+    .description('delete a snapshot (the disk space only it used is freed); its children hang from its parent')
     .argument('<name>')
     .argument('<snapshot>')
     .action(

@@ -161,6 +161,13 @@ export class ImageFile {
     }
   }
 
+  /** Frees the file system space of a range, which then reads as zeros (where the host cannot, nothing happens). */
+  punchHole(position: number, length: number): void {
+    const FALLOC_FL_KEEP_SIZE = 1,
+      FALLOC_FL_PUNCH_HOLE = 2;
+    libc()?.fallocate(this.fh.fd, FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE, position, length);
+  }
+
   async truncate(length: number): Promise<void> {
     await this.fh.truncate(length);
   }

@@ -1,4 +1,4 @@
-// The few libc calls Node does not offer, through the koffi FFI: fcntl (OFD locks) and lseek (SEEK_DATA/SEEK_HOLE).
+// The few libc calls Node does not offer, through the koffi FFI: fcntl (OFD locks), lseek (SEEK_DATA/SEEK_HOLE), fallocate.
 import { createRequire } from 'node:module';
 
 export interface Libc {
@@ -7,6 +7,8 @@ export interface Libc {
   /** lseek(fd, offset, whence): the new offset, or -1 (errno() tells why). */
   lseek(fd: number, offset: number, whence: number): number;
   errno(): number;
+  /** fallocate(fd, mode, offset, len): 0 or -1 (punching holes frees the space of unused clusters). */
+  fallocate(fd: number, mode: number, offset: number, len: number): number;
 }
 
 let cached: Libc | null | undefined;
@@ -24,7 +26,9 @@ export function libc(): Libc | null {
     const lib = koffi.load('libc.so.6');
     const fcntl = lib.func('int fcntl(int fd, int cmd, ...)');
     const lseek = lib.func('int64_t lseek(int fd, int64_t offset, int whence)');
+    const fallocate = lib.func('int fallocate(int fd, int mode, int64_t offset, int64_t len)');
     cached = {
+      fallocate: (fd, mode, offset, len) => fallocate(fd, mode, offset, len) as number,
       fcntl: (fd, cmd, flock) => fcntl(fd, cmd, 'void *', flock) as number,
       lseek: (fd, offset, whence) => Number(lseek(fd, offset, whence)),
       errno: () => koffi.errno(),

@@ -27,6 +27,13 @@ export const ControlRequestSchema = z.discriminatedUnion('action', [
   }),
   z.strictObject({ id: Id, action: z.literal('subscribe') }),
   z.strictObject({ id: Id, action: z.literal('save'), path: z.string().min(1).max(4096) }),
+  z.strictObject({
+    id: Id,
+    action: z.literal('snapshot'),
+    op: z.enum(['create', 'delete']),
+    name: z.string().min(1).max(64),
+    statePath: z.string().min(1).max(4096).optional(),
+  }),
 ]);
 
 export const KNOWN_ACTIONS = [
@@ -41,6 +48,7 @@ export const KNOWN_ACTIONS = [
   'console-size',
   'subscribe',
   'save',
+  'snapshot',
 ];
 
 /** Checks one request line: the request, or the error to reply with (and the id, when the line had one). */

@@ -1,18 +1,34 @@
-// A VM's snapshot tree: each snapshot holds copies of the VM's disks and, when the VM ran, its machine state (RAM).
-import { copyFileSync, constants, existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSync } from 'node:fs';
+// A VM's snapshot tree: each snapshot is an internal snapshot in every writable qcow2 disk of the VM and, when the
+// VM ran, a machine state file (RAM) in its folder; index.json holds the tree (docs/snapshots.md).
+import {
+  copyFileSync,
+  constants,
+  existsSync,
+  linkSync,
+  mkdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  statSync,
+} from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
+import type { BlockBackend } from '../disk/backend.js';
+import { openDisk } from '../disk/open.js';
+import { Qcow2Backend } from '../disk/qcow2/qcow2.js';
 import { writeFileAtomic } from './atomic-file.js';
 import type { Manager } from './client.js';
+import type { Definition } from './definition.js';
 import { ManagerError } from './errors.js';
 import type { VmPaths } from './paths.js';
 import { diskPath, existingVm, readDefinition } from './store.js';
 import { suspendedStatePath } from './suspend.js';
 
 export const SNAPSHOT_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
-const INDEX_VERSION = 1;
+const INDEX_VERSION = 2;
 /** The index is a few hundred bytes per snapshot: larger is not ours. */
 const MAX_INDEX_BYTES = 4 * 1024 * 1024;
+export const SNAPSHOT_STATE_FILE = 'state.tvstate';
 
 export interface Snapshot {
   name: string;
@@ -22,9 +38,9 @@ export interface Snapshot {
   createdAt: string;
   /** The machine state (RAM) is part of it: restoring it resumes the guest where it was. */
   withState: boolean;
-  /** Copies of the VM's disks, in the definition's order: file names in the snapshot's folder. */
+  /** The definition's paths of the disks holding an internal snapshot of this name (the writable qcow2 ones). */
   disks: string[];
-  /** Linked clones whose disks are overlays on these copies: the snapshot cannot be deleted while one exists. */
+  /** Linked clones whose disks are overlays on this snapshot's disk images: it cannot be deleted while one exists. */
   clones?: string[];
 }
 
@@ -38,17 +54,19 @@ export interface SnapshotIndex {
 const IndexSchema = z.strictObject({
   version: z.literal(INDEX_VERSION),
   current: z.string().regex(SNAPSHOT_NAME).nullable(),
-  snapshots: z.array(
-    z.strictObject({
-      name: z.string().regex(SNAPSHOT_NAME),
-      parent: z.string().regex(SNAPSHOT_NAME).nullable(),
-      description: z.string().max(4096).optional(),
-      createdAt: z.string().max(64),
-      withState: z.boolean(),
-      disks: z.array(z.string().regex(/^disk\d+\.(raw|qcow2)$/)).max(64),
-      clones: z.array(z.string().max(256)).max(4096).optional(),
-    }),
-  ),
+  snapshots: z
+    .array(
+      z.strictObject({
+        name: z.string().regex(SNAPSHOT_NAME),
+        parent: z.string().regex(SNAPSHOT_NAME).nullable(),
+        description: z.string().max(4096).optional(),
+        createdAt: z.string().max(64),
+        withState: z.boolean(),
+        disks: z.array(z.string().min(1).max(4096)).max(64),
+        clones: z.array(z.string().max(256)).max(4096).optional(),
+      }),
+    )
+    .max(10_000),
 });
 
 export function snapshotsDir(paths: VmPaths): string {
@@ -74,6 +92,12 @@ export function readIndex(paths: VmPaths): SnapshotIndex {
   } catch (e) {
     throw new ManagerError('bad-input', `${file} does not parse: ${(e as Error).message}`);
   }
+  if ((json as { version?: unknown } | null)?.version === 1)
+    throw new ManagerError(
+      'wrong-state',
+      `${paths.name}'s snapshots are whole-disk copies from an older typevisor (${snapshotsDir(paths)}); this one keeps ` +
+        `snapshots inside the qcow2 disks and does not read them: move that folder away (its disk copies stay usable) to take new snapshots`,
+    );
   const r = IndexSchema.safeParse(json);
   if (!r.success) {
     const i = r.error.issues[0];
@@ -114,6 +138,19 @@ export function copyWhole(from: string, to: string): void {
   }
 }
 
+/**
+ * Puts a state file at `to` as a hard link (instant; state files are only ever replaced by rename, never written in
+ * place, so the two names never see each other's changes), or a copy where links are not possible.
+ */
+function linkOrCopy(from: string, to: string): void {
+  rmSync(to, { force: true });
+  try {
+    linkSync(from, to);
+  } catch {
+    copyWhole(from, to);
+  }
+}
+
 /** Whether the VM's process runs, and whether it is paused. */
 function liveState(m: Manager, name: string): 'running' | 'paused' | null {
   const v = m.list().find((x) => x.name === name);
@@ -122,83 +159,142 @@ function liveState(m: Manager, name: string): 'running' | 'paused' | null {
 }
 
 /**
- * Takes a snapshot. A running or paused VM is suspended (its state saved, its disks closed), its disks and state are
- * copied, and it is started again from that state (paused again if it was): the guest sees a pause.
+ * The disks a snapshot covers: every writable disk, which must be qcow2 (a raw disk has nowhere to keep one).
+ * Read-only disks never change and need none.
+ */
+export function snapshotDisks(paths: VmPaths, def: Definition, vm: string): { entry: string; path: string }[] {
+  const out: { entry: string; path: string }[] = [];
+  for (const d of def.disks) {
+    if (d.readonly) continue;
+    if (d.format !== 'qcow2')
+      throw new ManagerError(
+        'wrong-state',
+        `${vm}'s disk ${d.path} is raw: snapshots live inside qcow2 disks; convert it (typevisor img convert -O qcow2) and attach the copy, or attach it read-only`,
+      );
+    out.push({ entry: d.path, path: diskPath(paths, d) });
+  }
+  return out;
+}
+
+/** Opens a stopped VM's qcow2 disk for writing, runs fn on it, closes it. */
+export async function withQcow2<T>(path: string, fn: (q: Qcow2Backend) => Promise<T>): Promise<T> {
+  let disk: BlockBackend;
+  try {
+    disk = await openDisk(path, { format: 'qcow2' });
+  } catch (e) {
+    throw new ManagerError('failed', `cannot open ${path}: ${(e as Error).message}`);
+  }
+  try {
+    if (!(disk instanceof Qcow2Backend)) throw new ManagerError('failed', `${path} is not a qcow2 image`);
+    return await fn(disk);
+  } catch (e) {
+    if (e instanceof ManagerError) throw e;
+    throw new ManagerError('failed', (e as Error).message);
+  } finally {
+    await disk.close();
+  }
+}
+
+/**
+ * Takes a snapshot. A running or paused VM is paused for the moment it takes to save its machine state and snapshot
+ * its disks, in its own process; a stopped VM's disks are snapshotted here (with its saved state, if suspended).
  */
 export async function createSnapshot(
   m: Manager,
   vm: string,
   name: string,
   o: { description?: string } = {},
-): Promise<Snapshot> {
+): Promise<Snapshot & { pausedMs?: number }> {
   const paths = existingVm(m.home, vm);
   checkSnapshotName(name);
   const index = readIndex(paths);
   if (index.snapshots.some((s) => s.name === name))
     throw new ManagerError('exists', `${vm} already has a snapshot named "${name}"`);
-  const live = liveState(m, vm);
-  if (live) await m.suspend(vm);
+  const disks = snapshotDisks(paths, readDefinition(paths), vm);
+  const dir = snapshotDir(paths, name);
+  const tmp = `${dir}.tmp-${process.pid}`;
+  rmSync(tmp, { recursive: true, force: true });
+  mkdirSync(tmp, { recursive: true, mode: 0o700 });
+  let withState = false;
+  let pausedMs: number | undefined;
+  const done: string[] = [];
   try {
-    const def = readDefinition(paths);
-    const dir = snapshotDir(paths, name);
-    const tmp = `${dir}.tmp-${process.pid}`;
-    rmSync(tmp, { recursive: true, force: true });
-    mkdirSync(tmp, { recursive: true, mode: 0o700 });
-    const disks = def.disks.map((d, i) => {
-      const file = `disk${i}.${d.format}`;
-      copyWhole(diskPath(paths, d), join(tmp, file));
-      return file;
-    });
-    const state = suspendedStatePath(paths);
-    const withState = existsSync(state);
-    if (withState) copyWhole(state, join(tmp, 'state.tvstate'));
-    renameSync(tmp, dir);
-    const snap: Snapshot = {
-      name,
-      parent: index.current,
-      ...(o.description !== undefined ? { description: o.description } : {}),
-      createdAt: new Date().toISOString(),
-      withState,
-      disks,
-    };
-    index.snapshots.push(snap);
-    index.current = name;
-    await writeIndex(paths, index);
-    return snap;
-  } finally {
-    if (live) {
-      await m.start(vm, { forceMemory: true });
-      if (live === 'paused') await m.act(vm, { action: 'pause' });
+    if (liveState(m, vm)) {
+      const r = (await m.act(vm, {
+        action: 'snapshot',
+        op: 'create',
+        name,
+        statePath: join(tmp, SNAPSHOT_STATE_FILE),
+      })) as { pausedMs?: number };
+      pausedMs = r.pausedMs;
+      withState = true;
+    } else {
+      for (const d of disks) {
+        await withQcow2(d.path, async (q) => {
+          if ((await q.listSnapshots()).some((s) => s.name === name))
+            throw new ManagerError('exists', `${d.path} already holds an internal snapshot named "${name}"`);
+          await q.createSnapshot(name);
+        });
+        done.push(d.path);
+      }
+      const state = suspendedStatePath(paths);
+      withState = existsSync(state);
+      if (withState) linkOrCopy(state, join(tmp, SNAPSHOT_STATE_FILE));
     }
+    rmSync(dir, { recursive: true, force: true });
+    renameSync(tmp, dir);
+  } catch (e) {
+    rmSync(tmp, { recursive: true, force: true });
+    for (const p of done) await withQcow2(p, (q) => q.deleteSnapshot(name)).catch(() => undefined);
+    throw e;
   }
+  const snap: Snapshot = {
+    name,
+    parent: index.current,
+    ...(o.description !== undefined ? { description: o.description } : {}),
+    createdAt: new Date().toISOString(),
+    withState,
+    disks: disks.map((d) => d.entry),
+  };
+  index.snapshots.push(snap);
+  index.current = name;
+  await writeIndex(paths, index);
+  return { ...snap, ...(pausedMs !== undefined ? { pausedMs } : {}) };
 }
 
 /**
- * Goes back to a snapshot: a running VM is powered off (its present state is lost, as in VirtualBox), the disks are
- * replaced by the snapshot's copies, and a snapshot with machine state leaves the VM suspended there (`start` resumes
- * it). Returns whether the VM is now suspended.
+ * Goes back to a snapshot: a running VM is powered off (its present state is lost, as in VirtualBox), each disk goes
+ * back to its internal snapshot, and a snapshot with machine state leaves the VM suspended there (`start` resumes
+ * it). Every disk is checked to hold the snapshot before any changes. Returns whether the VM is now suspended.
  */
 export async function restoreSnapshot(m: Manager, vm: string, name: string): Promise<{ suspended: boolean }> {
   const paths = existingVm(m.home, vm);
   const index = readIndex(paths);
   const snap = find(index, vm, name);
-  const def = readDefinition(paths);
-  if (snap.disks.length !== def.disks.length)
+  const disks = snapshotDisks(paths, readDefinition(paths), vm);
+  if (disks.map((d) => d.entry).join('\n') !== snap.disks.join('\n'))
     throw new ManagerError(
       'wrong-state',
-      `snapshot "${name}" has ${snap.disks.length} disks, ${vm} now has ${def.disks.length}: cannot restore it`,
+      `snapshot "${name}" was taken of the disks ${snap.disks.join(', ') || '(none)'}; ${vm} now has ${disks.map((d) => d.entry).join(', ') || 'none'}: cannot restore it`,
     );
   if (liveState(m, vm)) await m.kill(vm);
-  const dir = snapshotDir(paths, name);
+  for (const d of disks)
+    await withQcow2(d.path, async (q) => {
+      if (!(await q.listSnapshots()).some((s) => s.name === name))
+        throw new ManagerError('failed', `${d.path} does not hold the internal snapshot "${name}"`);
+    });
   rmSync(suspendedStatePath(paths), { force: true });
-  def.disks.forEach((d, i) => copyWhole(join(dir, snap.disks[i]), diskPath(paths, d)));
-  if (snap.withState) copyWhole(join(dir, 'state.tvstate'), suspendedStatePath(paths));
+  for (const d of disks) await withQcow2(d.path, (q) => q.applySnapshot(name));
+  if (snap.withState) linkOrCopy(join(snapshotDir(paths, name), SNAPSHOT_STATE_FILE), suspendedStatePath(paths));
   index.current = name;
   await writeIndex(paths, index);
   return { suspended: snap.withState };
 }
 
-/** Deletes a snapshot and its files; its children hang from its parent from then on. The VM may be running. */
+/**
+ * Deletes a snapshot: its internal snapshot in each disk (the clusters only it used are freed) and its folder; its
+ * children hang from its parent from then on. The VM may be running: its process deletes it from the open disks.
+ */
 export async function deleteSnapshot(m: Manager, vm: string, name: string): Promise<void> {
   const paths = existingVm(m.home, vm);
   const index = readIndex(paths);
@@ -209,6 +305,18 @@ export async function deleteSnapshot(m: Manager, vm: string, name: string): Prom
       'wrong-state',
       `snapshot "${name}" of ${vm} holds the disks of the linked clone${clones.length > 1 ? 's' : ''} ${clones.join(', ')}: delete ${clones.length > 1 ? 'them' : 'it'} first`,
     );
+  if (liveState(m, vm)) {
+    await m.act(vm, { action: 'snapshot', op: 'delete', name });
+  } else {
+    const def = readDefinition(paths);
+    for (const entry of snap.disks) {
+      const d = def.disks.find((x) => x.path === entry);
+      if (!d || !existsSync(diskPath(paths, d))) continue;
+      await withQcow2(diskPath(paths, d), async (q) => {
+        if ((await q.listSnapshots()).some((s) => s.name === name)) await q.deleteSnapshot(name);
+      });
+    }
+  }
   for (const s of index.snapshots) if (s.parent === name) s.parent = snap.parent;
   index.snapshots = index.snapshots.filter((s) => s !== snap);
   if (index.current === name) index.current = snap.parent;

@@ -25,7 +25,12 @@ export type VmAction =
   /** Subscribe this control connection to events (state changes, guest messages). */
   | { action: 'subscribe' }
   /** Save the machine's state to the file `path` (docs/state.md); a running VM runs on afterwards. */
-  | { action: 'save'; path: string };
+  | { action: 'save'; path: string }
+  /**
+   * Internal snapshots of the writable qcow2 disks (docs/snapshots.md). `create` pauses the guest, saves its machine
+   * state to `statePath` and snapshots every disk at that moment, then runs on; `delete` removes one from each disk.
+   */
+  | { action: 'snapshot'; op: 'create' | 'delete'; name: string; statePath?: string };
 
 /** Actions the Vm object offers in process only (not on the control socket). */
 export type VmLocalActionName = 'restore';
@@ -45,6 +50,7 @@ export const ACTION_STATES: Record<VmActionName | VmLocalActionName, readonly Vm
   'console-size': ['running', 'paused', 'stopping'],
   subscribe: ['created', 'running', 'paused', 'stopping', 'stopped', 'crashed'],
   save: ['running', 'paused'],
+  snapshot: ['running', 'paused'],
   restore: ['created'],
 };
 

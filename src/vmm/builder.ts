@@ -302,6 +302,8 @@ export function boardConfig(
 
 interface BuiltDevices {
   devices: { device: VirtioDevice; name: string }[];
+  /** The disks' backends in order, for snapshots. */
+  disks: { path: string; backend: BlockBackend }[];
   closers: (() => Promise<void> | void)[];
   /** hvc0: the terminal's size goes to its setSize. */
   console: VirtioConsole;
@@ -320,6 +322,7 @@ async function buildDevices(
 ): Promise<BuiltDevices> {
   const out: BuiltDevices = {
     devices: [],
+    disks: [],
     closers: [],
     console: new VirtioConsole({ write: consoleOut }),
     powerButton: new VirtioInput(),
@@ -338,6 +341,7 @@ async function buildDevices(
         throw new VmConfigError(`cannot open disk ${d.path}: ${(e as Error).message}`);
       }
       out.closers.push(() => backend.close());
+      out.disks.push({ path: d.path, backend });
       out.devices.push({ device: new VirtioBlk(backend), name: `virtio-blk ${d.path}` });
     }
     for (const [i, n] of nics.entries()) {
@@ -431,6 +435,7 @@ export async function buildVm(d: MachineDescription, host: BuildHost = {}): Prom
     clock,
     cmdline: boot.cmdline,
     closers: built.closers,
+    disks: built.disks,
     resizeConsole: (cols, rows) => virtioConsole.setSize(cols, rows),
     powerButton: () => powerButton.pressPowerButton(),
     reboot: d.onReset !== 'stop',

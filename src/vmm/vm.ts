@@ -15,6 +15,8 @@ import { ConsoleHub, type ConsoleSink } from './console-hub.js';
 import { runMachine, Waker, type RunLoopOptions } from './run-loop.js';
 import { collectStats, type VmStats } from './stats.js';
 import { loadMachineState, saveMachineState, type StateFileInfo } from '../state/index.js';
+import type { BlockBackend } from '../disk/backend.js';
+import { Qcow2Backend } from '../disk/qcow2/qcow2.js';
 
 /** Guest resets closer together than RESET_LOOP_WINDOW_MS, RESET_LOOP_COUNT times in a row, are a reset loop. */
 export const RESET_LOOP_COUNT = 5;
@@ -85,6 +87,8 @@ export interface VmParts {
   powerButton?: () => void;
   /** Tells the guest the console's terminal size, where a device can. */
   resizeConsole?: (cols: number, rows: number) => void;
+  /** The disks in the definition's order, for internal snapshots of the writable qcow2 ones. */
+  disks?: { path: string; backend: BlockBackend }[];
   /** On a guest reset: boot again (default) or end the VM. */
   reboot?: boolean;
   runLoop?: Omit<RunLoopOptions, 'signal' | 'pump'>;
@@ -173,6 +177,8 @@ export class Vm {
         return this.consoleSize(a.cols, a.rows);
       case 'save':
         return this.save(a.path);
+      case 'snapshot':
+        return this.snapshot(a.op, a.name, a.statePath);
       case 'subscribe':
         // The subscription itself belongs to the caller's connection (subscribe()); the reply is the current state.
         this.check('subscribe');
@@ -264,6 +270,48 @@ export class Vm {
       return await saveMachineState(this.board, this.clock.now(), path);
     } catch (e) {
       throw new VmError('failed', `save: ${(e as Error).message}`);
+    } finally {
+      if (wasRunning && this._state === 'paused') this.resume();
+    }
+  }
+
+  /**
+   * Internal snapshots of the writable qcow2 disks while the VM runs (docs/snapshots.md). `create` pauses a running
+   * VM, saves the machine state to `statePath` once disk requests in flight completed, snapshots every such disk, and
+   * runs on: state and disks are of one moment. A failure takes back what was done. `delete` needs no pause: the
+   * disk runs it between guest requests.
+   */
+  async snapshot(
+    op: 'create' | 'delete',
+    name: string,
+    statePath?: string,
+  ): Promise<{ disks: string[]; stateBytes?: number; pausedMs?: number }> {
+    this.check('snapshot');
+    const disks = (this.parts.disks ?? []).filter((d) => d.backend instanceof Qcow2Backend && !d.backend.readOnly);
+    const backend = (d: (typeof disks)[number]) => d.backend as Qcow2Backend;
+    const paths = disks.map((d) => d.path);
+    if (op === 'delete') {
+      for (const d of disks)
+        if ((await backend(d).listSnapshots()).some((s) => s.name === name)) await backend(d).deleteSnapshot(name);
+      return { disks: paths };
+    }
+    if (typeof statePath !== 'string' || statePath === '')
+      throw new VmError('bad-request', 'snapshot create: statePath must be a file name');
+    const wasRunning = this._state === 'running';
+    const t0 = performance.now();
+    if (wasRunning) await this.pause();
+    const done: Qcow2Backend[] = [];
+    try {
+      const info = await saveMachineState(this.board, this.clock.now(), statePath);
+      for (const d of disks) {
+        await backend(d).flush();
+        await backend(d).createSnapshot(name, Math.round(this.clock.now() * 100));
+        done.push(backend(d));
+      }
+      return { disks: paths, stateBytes: info.bytes, pausedMs: Math.round(performance.now() - t0) };
+    } catch (e) {
+      for (const b of done) await b.deleteSnapshot(name).catch(() => undefined);
+      throw new VmError('failed', `snapshot: ${(e as Error).message}`);
     } finally {
       if (wasRunning && this._state === 'paused') this.resume();
     }

@@ -26,6 +26,14 @@ import {
   writeEntry,
   ZERO_LO,
 } from './l2-entry.js';
+import {
+  applySnapshot,
+  createSnapshot,
+  deleteSnapshot,
+  listSnapshots,
+  type InternalSnapshotInfo,
+  type SnapshotContext,
+} from './internal-snapshots.js';
 import { Refcounts, type AllocationGuard } from './refcounts.js';
 import { TableCache } from './table-cache.js';
 
@@ -258,6 +266,48 @@ export class Qcow2Backend implements BlockBackend {
       await this.file.close();
       if (this.backing) await this.backing.close();
     });
+  }
+
+  /** The image's internal snapshots (as `qemu-img snapshot -l` lists them). */
+  listSnapshots(): Promise<InternalSnapshotInfo[]> {
+    return this.exclusive(() => listSnapshots(this.snapshotContext()));
+  }
+
+  /** Takes an internal snapshot of the disk as it is now (after every write completed before the call). */
+  createSnapshot(name: string, vmClockNsec = 0): Promise<void> {
+    return this.snapshotOp((c) => createSnapshot(c, name, vmClockNsec));
+  }
+
+  /** Goes back to an internal snapshot: the disk reads as it did when it was taken. */
+  applySnapshot(name: string): Promise<void> {
+    return this.snapshotOp((c) => applySnapshot(c, name));
+  }
+
+  /** Deletes an internal snapshot; clusters only it used are freed. */
+  deleteSnapshot(name: string): Promise<void> {
+    return this.snapshotOp((c) => deleteSnapshot(c, name));
+  }
+
+  private snapshotOp(fn: (c: SnapshotContext) => Promise<void>): Promise<void> {
+    if (this.readOnly || !this.refcounts) return Promise.reject(new DiskError(`${this.file.path}: read-only`));
+    if (this.corrupt) return Promise.reject(new DiskError(`${this.file.path}: image is corrupt; writes are refused`));
+    return this.exclusive(() => fn(this.snapshotContext()));
+  }
+
+  private snapshotContext(): SnapshotContext {
+    return {
+      file: this.file,
+      header: this.header,
+      l1: this.l1,
+      l2Cache: this.l2Cache,
+      refcounts: this.refcounts!,
+      metadata: this.metadata,
+      size: this.size,
+      invalidate: () => {
+        this.lastCompressed.hi = -1;
+      },
+      corrupt: (m) => this.signalCorruption(m),
+    };
   }
 
   /** The L2 entry of guest cluster vc as [hi, lo], or [0, 0] when its L2 table is not allocated. */

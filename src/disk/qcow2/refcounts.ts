@@ -107,6 +107,44 @@ export class Refcounts {
     }
   }
 
+  /**
+   * Adds each cluster's delta to its refcount, one write per refcount block touched (a snapshot changes thousands of
+   * scattered refcounts at once). Returns the clusters whose refcount became zero.
+   */
+  async applyDeltas(deltas: Map<number, number>): Promise<number[]> {
+    const freed: number[] = [];
+    const clusters = [...deltas.keys()].sort((a, b) => a - b);
+    let i = 0;
+    while (i < clusters.length) {
+      const bi = Math.floor(clusters[i] / this.perBlock);
+      if (bi >= this.table.length || this.table[bi] === 0) {
+        if (deltas.get(clusters[i])! < 0)
+          return this.guard.corrupt(`freeing cluster ${clusters[i]} whose refcount is already zero`);
+        await this.createBlock(bi);
+        continue;
+      }
+      const blockOffset = this.table[bi];
+      const block = await this.cache.get(blockOffset);
+      const firstIdx = clusters[i] % this.perBlock;
+      let lastIdx = firstIdx;
+      for (; i < clusters.length && Math.floor(clusters[i] / this.perBlock) === bi; i++) {
+        const c = clusters[i];
+        const idx = c % this.perBlock;
+        const v = refcountGet(block, this.order, idx) + deltas.get(c)!;
+        if (v < 0 || v > this.max) return this.guard.corrupt(`refcount of cluster ${c} would become ${v}`);
+        refcountSet(block, this.order, idx, v);
+        if (v === 0) {
+          freed.push(c);
+          if (c < this.freeHint) this.freeHint = c;
+        }
+        lastIdx = idx;
+      }
+      const [s, e] = refcountByteSpan(this.order, firstIdx, lastIdx);
+      await this.file.writeAt(blockOffset + s, block.subarray(s, e));
+    }
+    return freed;
+  }
+
   /** Allocates count contiguous clusters (refcount 1) and returns the host offset of the first. */
   async allocate(count: number, what: string): Promise<number> {
     for (let round = 0; round < MAX_ALLOCATION_ROUNDS; round++) {

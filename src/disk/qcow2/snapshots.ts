@@ -1,7 +1,7 @@
 // The internal snapshot table: where each snapshot's L1 table lies, read with QEMU's bounds (qcow2-snapshot.c).
 import { DiskError } from '../backend.js';
 import type { ImageFile } from '../file.js';
-import { getU64, MAX_L1_BYTES, MAX_SNAPSHOTS, type Qcow2Header } from './header.js';
+import { getU64, MAX_L1_BYTES, MAX_SNAPSHOTS, setU64, type Qcow2Header } from './header.js';
 
 /** QEMU's limits: extra data per entry, and the whole table. */
 const MAX_EXTRA_DATA = 1024;
@@ -47,4 +47,97 @@ export function snapshotL1Problem(e: SnapshotEntry, clusterSize: number): string
   if (e.l1Offset % clusterSize !== 0) return 'L1 table is not cluster aligned';
   if (e.l1Size > MAX_L1_BYTES / 8) return 'L1 table is too large';
   return null;
+}
+
+/** A whole snapshot table entry, as written and rewritten by internal-snapshots.ts. */
+export interface SnapshotRecord {
+  l1Offset: number;
+  l1Size: number;
+  id: string;
+  name: string;
+  dateSec: number;
+  dateNsec: number;
+  vmClockNsec: number;
+  /** The extra data as stored (VM state size, disk size, icount, and what later versions add): kept as is. */
+  extra: Uint8Array;
+}
+
+/** Every entry of the table with its strings and extra data (bounded as readSnapshotTable bounds them). */
+export async function readSnapshotRecords(file: ImageFile, h: Qcow2Header): Promise<SnapshotRecord[]> {
+  const table = await readSnapshotTable(file, h);
+  const raw = new Uint8Array(table.bytes);
+  if (table.bytes > 0) await file.readAt(h.snapshotsOffset, raw);
+  const dv = new DataView(raw.buffer);
+  const text = new TextDecoder();
+  const out: SnapshotRecord[] = [];
+  let off = 0;
+  for (let i = 0; i < h.nbSnapshots; i++) {
+    const extraSize = dv.getUint32(off + 36);
+    const idSize = dv.getUint16(off + 12);
+    const nameSize = dv.getUint16(off + 14);
+    const extraAt = off + ENTRY_FIXED;
+    out.push({
+      l1Offset: getU64(dv, off),
+      l1Size: dv.getUint32(off + 8),
+      dateSec: dv.getUint32(off + 16),
+      dateNsec: dv.getUint32(off + 20),
+      vmClockNsec: getU64(dv, off + 24),
+      extra: raw.slice(extraAt, extraAt + extraSize),
+      id: text.decode(raw.subarray(extraAt + extraSize, extraAt + extraSize + idSize)),
+      name: text.decode(raw.subarray(extraAt + extraSize + idSize, extraAt + extraSize + idSize + nameSize)),
+    });
+    off = Math.ceil((extraAt + extraSize + idSize + nameSize) / 8) * 8;
+  }
+  return out;
+}
+
+/** The disk size a snapshot recorded in its extra data, or null when its entry is too short to say. */
+export function snapshotDiskSize(r: SnapshotRecord): number | null {
+  if (r.extra.length < V3_SNAPSHOT_EXTRA) return null;
+  return getU64(new DataView(r.extra.buffer, r.extra.byteOffset, r.extra.byteLength), 8);
+}
+
+/** The table's bytes for these entries (each padded to 8 bytes, as QEMU writes it). */
+export function encodeSnapshotTable(records: SnapshotRecord[]): Uint8Array {
+  const enc = new TextEncoder();
+  const parts = records.map((r) => {
+    const id = enc.encode(r.id);
+    const name = enc.encode(r.name);
+    if (id.length > 0xffff || name.length > 0xffff) throw new DiskError(`snapshot id or name too long`);
+    if (r.extra.length > MAX_EXTRA_DATA) throw new DiskError(`snapshot extra data too long`);
+    const size = Math.ceil((ENTRY_FIXED + r.extra.length + id.length + name.length) / 8) * 8;
+    const b = new Uint8Array(size);
+    const dv = new DataView(b.buffer);
+    setU64(dv, 0, r.l1Offset);
+    dv.setUint32(8, r.l1Size);
+    dv.setUint16(12, id.length);
+    dv.setUint16(14, name.length);
+    dv.setUint32(16, r.dateSec);
+    dv.setUint32(20, r.dateNsec);
+    setU64(dv, 24, r.vmClockNsec);
+    dv.setUint32(32, 0);
+    dv.setUint32(36, r.extra.length);
+    b.set(r.extra, ENTRY_FIXED);
+    b.set(id, ENTRY_FIXED + r.extra.length);
+    b.set(name, ENTRY_FIXED + r.extra.length + id.length);
+    return b;
+  });
+  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
+  let off = 0;
+  for (const p of parts) {
+    out.set(p, off);
+    off += p.length;
+  }
+  if (out.length > MAX_TABLE_BYTES) throw new DiskError('the snapshot table would be too big');
+  return out;
+}
+
+/** Extra data of a new entry: no VM state in the image (ours is a separate file), the disk size, no icount. */
+export function newSnapshotExtra(diskSize: number): Uint8Array {
+  const b = new Uint8Array(24);
+  const dv = new DataView(b.buffer);
+  setU64(dv, 8, diskSize);
+  dv.setUint32(16, 0xffff_ffff);
+  dv.setUint32(20, 0xffff_ffff);
+  return b;
 }

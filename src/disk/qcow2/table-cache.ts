@@ -45,4 +45,8 @@ export class TableCache {
   drop(offset: number): void {
     this.tables.delete(offset);
   }
+
+  clear(): void {
+    this.tables.clear();
+  }
 }
