@@ -215,15 +215,20 @@ describe('web console against a fake backend', { skip: SKIP, timeout: 10 * HANG_
       await page.getByLabel('New disk (qcow2; empty for none)').fill('');
       await page.getByLabel('Network').selectOption('lab');
       await page.getByLabel('Start it now').uncheck();
+      await page.getByLabel('Shared folder (optional)').fill('srv/data');
+      assert.match(await page.locator('#share-help').innerText(), /absolute folder path/);
+      assert.equal(await page.getByRole('button', { name: 'Create', exact: true }).isDisabled(), true);
+      await page.getByLabel('Shared folder (optional)').fill('/srv/my data,readonly');
       assert.equal(
         await page.getByTestId('cli-line').innerText(),
-        'typevisor create small -m 256M --cpus 2 --network lab',
+        "typevisor create small -m 256M --cpus 2 --network lab --share '/srv/my data:my_data,readonly'",
       );
       await page.getByRole('button', { name: 'Create', exact: true }).click();
       await stateIs(page, 'small', 'created');
       assert.equal(backend.vms.get('small')!.cpus, 2);
       assert.equal(backend.vms.get('small')!.memoryMiB, 256);
       assert.equal(backend.vms.get('small')!.network, 'lab');
+      assert.deepEqual(backend.vms.get('small')!.shares, [{ path: '/srv/my data', tag: 'my_data', readonly: true }]);
       // The same name again: the API's refusal is shown as an alert.
       await page.getByLabel('Name').fill('small');
       await page.getByRole('button', { name: 'Create', exact: true }).click();
@@ -342,7 +347,45 @@ describe('web console against a fake backend', { skip: SKIP, timeout: 10 * HANG_
         .filter({ hasText: 'small' })
         .filter({ hasText: '10.0.10.10' })
         .waitFor();
+      // Port forwards: added from the form (the right API body), listed, and removed.
+      const lab = page.locator('[data-network="lab"]');
+      assert.equal(await lab.getByLabel('VM', { exact: true }).inputValue(), 'small');
+      await lab.getByLabel('Host port').fill('8080');
+      await lab.getByLabel('VM port').fill('80');
+      await lab.getByRole('button', { name: 'Add the forward to lab' }).click();
+      await lab.locator('tr[data-forward="tcp-8080"]').filter({ hasText: 'tcp:127.0.0.1:8080' }).waitFor();
+      assert.deepEqual(backend.forwards, [
+        {
+          name: 'tcp-8080',
+          proto: 'tcp',
+          hostAddr: '127.0.0.1',
+          hostPort: 8080,
+          vm: 'small',
+          guestPort: 80,
+          status: 'listening',
+        },
+      ]);
+      assert.equal(await lab.getByLabel('Host port').inputValue(), '');
+      await lab.getByLabel('Host port').fill('8080');
+      await lab.getByLabel('VM port').fill('81');
+      await lab.getByRole('button', { name: 'Add the forward to lab' }).click();
+      await page.getByRole('alert').filter({ hasText: 'already has a forward named tcp-8080' }).waitFor();
+      const refused = browser.problems.filter((p) => / 409 \(Conflict\)/.test(p));
+      assert.equal(refused.length, 1, browser.problems.join('\n'));
+      browser.problems.splice(browser.problems.indexOf(refused[0]), 1);
       await screenshot(page, 'ui-networks');
+      // Nothing in a network's card sticks out of it.
+      const outside = await lab.evaluate((card) => {
+        const box = card.getBoundingClientRect();
+        return [...card.querySelectorAll('table, form, button, input')]
+          .filter((el) => el.getBoundingClientRect().right > box.right + 0.5)
+          .map((el) => el.outerHTML.slice(0, 80));
+      });
+      assert.deepEqual(outside, []);
+      await lab.getByRole('button', { name: 'Remove forward tcp-8080 of lab' }).click();
+      await lab.locator('tr[data-forward="tcp-8080"]').waitFor({ state: 'detached' });
+      assert.deepEqual(backend.forwards, []);
+      await page.getByRole('button', { name: 'Networks' }).focus();
       await page.keyboard.press('Shift+Tab');
       await page.keyboard.press('Enter');
       await page.getByRole('heading', { name: 'Snapshots' }).waitFor();

@@ -34,6 +34,7 @@ interface FakeVm {
   /** Everything the fake guest wrote to its console: the console log. */
   output: Buffer[];
   snapshots: SnapshotTreeView;
+  shares?: CreateRequest['shares'];
   /** What a clone request asked for. */
   clonedFrom?: { source: string; snapshot?: string; linked: boolean };
 }
@@ -108,6 +109,7 @@ export class FakeVmBackend implements VmBackend {
       resizes: [],
       output: [],
       network: r.nics?.find((n) => n.mode === 'network')?.network,
+      ...(r.shares ? { shares: r.shares } : {}),
       snapshots: { current: null, snapshots: [] },
     };
     mkdirSync(join(this.home, 'vms', r.name));

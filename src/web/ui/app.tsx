@@ -66,9 +66,8 @@ export function App({ model }: { model: LiveModel }) {
   const [networks, setNetworks] = useState<Network[] | null>(null);
   const [snapshotsOf, setSnapshotsOf] = useState('');
   // Networks are read with the list: whenever an event made the page read the VMs again.
-  useEffect(() => {
-    api.networks().then(setNetworks, () => undefined);
-  }, [snap.readAt]);
+  const readNetworks = () => api.networks().then(setNetworks, () => undefined);
+  useEffect(() => void readNetworks(), [snap.readAt]);
   const states = useMemo(() => new Map(snap.vms.map((v) => [v.name, v.state])), [snap.vms]);
 
   const mark = (vm: string, on: boolean) =>
@@ -219,7 +218,30 @@ export function App({ model }: { model: LiveModel }) {
             busy={busy.has(snapVm)}
           />
         )}
-        {view === 'networks' && <NetworkView networks={networks} />}
+        {view === 'networks' && (
+          <NetworkView
+            networks={networks}
+            onAddForward={async (network, request) => {
+              setError('');
+              try {
+                await api.addForward(network, request);
+                return true;
+              } catch (e) {
+                setError(`${network}: ${(e as Error).message}`);
+                return false;
+              } finally {
+                void readNetworks();
+              }
+            }}
+            onRemoveForward={(network, forward) => {
+              setError('');
+              api.removeForward(network, forward).then(
+                () => void readNetworks(),
+                (e: Error) => setError(`${network}: ${e.message}`),
+              );
+            }}
+          />
+        )}
         <section class="consoles" aria-label="Consoles">
           {consoles
             .filter((c) => states.has(c.vm))

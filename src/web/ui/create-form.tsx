@@ -1,7 +1,7 @@
 // The create form: a Debian VM in one click by default, or a kernel and disks of one's own; the CLI line that does the same.
 import { useMemo, useState } from 'preact/hooks';
 import type { CreateRequest, Host, Network, Vm } from './api.js';
-import { createCommand, size, validSize } from './format.js';
+import { createCommand, parseShare, size, validSize } from './format.js';
 
 interface Props {
   host: Host | null;
@@ -30,6 +30,7 @@ export function CreateForm({ host, vms, networks, onCreate }: Props) {
   const [cpus, setCpus] = useState(1);
   const [diskSize, setDiskSize] = useState('4G');
   const [network, setNetwork] = useState('');
+  const [share, setShare] = useState('');
   const [start, setStart] = useState(true);
   const [busy, setBusy] = useState(false);
 
@@ -41,6 +42,9 @@ export function CreateForm({ host, vms, networks, onCreate }: Props) {
   }
   if (diskSize.trim()) request.newDisks = [diskSize.trim()];
   if (network && networks.some((n) => n.name === network)) request.nics = [{ mode: 'network', network }];
+  const shared = share.trim() ? parseShare(share) : null;
+  if (shared && typeof shared !== 'string') request.shares = [shared];
+  const shareOk = typeof shared !== 'string';
 
   const sizeOk = diskSize.trim() === '' || validSize(diskSize);
   const kernelOk = boot === 'image' || kernel.trim().startsWith('/');
@@ -50,7 +54,7 @@ export function CreateForm({ host, vms, networks, onCreate }: Props) {
 
   const submit = async (e: Event) => {
     e.preventDefault();
-    if (!sizeOk || !kernelOk || busy) return;
+    if (!sizeOk || !kernelOk || !shareOk || busy) return;
     setBusy(true);
     try {
       if (await onCreate(request, start)) setName('');
@@ -168,11 +172,27 @@ export function CreateForm({ host, vms, networks, onCreate }: Props) {
         </select>
         {networks.length === 0 && <p class="help">No networks yet: typevisor net create NAME makes one.</p>}
       </div>
+      <div class="field">
+        <label for="vm-share">Shared folder (optional)</label>
+        <input
+          id="vm-share"
+          value={share}
+          placeholder="/srv/data:data,readonly"
+          aria-invalid={!shareOk}
+          aria-describedby="share-help"
+          onInput={(e) => setShare(e.currentTarget.value)}
+        />
+        <p id="share-help" class={`help ${shareOk ? '' : 'warn'}`}>
+          {typeof shared === 'string'
+            ? shared
+            : 'HOSTDIR[:TAG][,readonly]: a host folder the guest mounts over virtio-9p (the Debian image at /mnt/TAG).'}
+        </p>
+      </div>
       <label class="inline">
         <input type="checkbox" checked={start} onChange={(e) => setStart(e.currentTarget.checked)} /> Start it now
       </label>
       <div class="buttons">
-        <button type="submit" class="primary" disabled={busy || !sizeOk || !kernelOk}>
+        <button type="submit" class="primary" disabled={busy || !sizeOk || !kernelOk || !shareOk}>
           {start ? 'Create and start' : 'Create'}
         </button>
       </div>

@@ -40,6 +40,7 @@ export function createCommand(r: CreateRequest, start: boolean): string {
   for (const d of r.newDisks ?? []) args.push('--disk-size', word(String(d)));
   for (const d of r.disks ?? []) args.push('--disk', word(d.path + (d.readonly ? ',readonly' : '')));
   for (const n of r.nics ?? []) if (n.mode === 'network' && n.network) args.push('--network', word(n.network));
+  for (const sh of r.shares ?? []) args.push('--share', word(`${sh.path}:${sh.tag}${sh.readonly ? ',readonly' : ''}`));
   if (r.kernel) args.push('--kernel', word(r.kernel));
   if (r.initrd) args.push('--initrd', word(r.initrd));
   if (r.cmdline) args.push('--append', word(r.cmdline));
@@ -50,4 +51,33 @@ export function createCommand(r: CreateRequest, start: boolean): string {
 /** The size strings the API and the CLI take: 512M, 8G, 1.5G, or bytes. */
 export function validSize(s: string): boolean {
   return /^\d+(\.\d+)?\s*[KMGT]?i?B?$/i.test(s.trim());
+}
+
+type Share = NonNullable<CreateRequest['shares']>[number];
+
+/**
+ * `HOSTDIR[:TAG][,readonly]`, as the CLI's --share takes it: the tag defaults to the folder's name. Returns the share,
+ * or a one-line reason it is not one.
+ */
+export function parseShare(text: string): Share | string {
+  const [head, ...opts] = text.trim().split(',');
+  let readonly = false;
+  for (const o of opts) {
+    if (o === 'readonly' || o === 'ro') readonly = true;
+    else return `unknown option "${o}" (known: readonly)`;
+  }
+  const colon = head.lastIndexOf(':');
+  const path = colon >= 0 ? head.slice(0, colon) : head;
+  if (!path.startsWith('/')) return 'an absolute folder path on the host, e.g. /srv/data';
+  const name = path.replace(/\/+$/, '').split('/').pop() ?? '';
+  const tag =
+    colon >= 0
+      ? head.slice(colon + 1)
+      : name
+          .replace(/[^A-Za-z0-9_.-]/g, '_')
+          .replace(/^[.-]+/, '_')
+          .slice(0, 31) || 'share';
+  if (!/^[A-Za-z0-9_][A-Za-z0-9_.-]{0,30}$/.test(tag))
+    return `mount tag "${tag}": 1 to 31 letters, digits, "_", "." and "-", not starting with "." or "-"`;
+  return { path, tag, ...(readonly ? { readonly } : {}) };
 }

@@ -1,7 +1,129 @@
-// The networks view: each named network with its mode, subnet and switch, and the VMs whose cards join it.
-import type { Network } from './api.js';
+// The networks view: each named network with its mode, subnet and switch, the VMs whose cards join it, and its port
+// forwards (listed, added, removed).
+import { useState } from 'preact/hooks';
+import type { ForwardRequest, Network } from './api.js';
 
-export function NetworkView({ networks }: { networks: Network[] | null }) {
+interface Props {
+  networks: Network[] | null;
+  onAddForward: (network: string, request: ForwardRequest) => Promise<boolean>;
+  onRemoveForward: (network: string, forward: string) => void;
+}
+
+function ForwardForm({ network, onAdd }: { network: Network; onAdd: Props['onAddForward'] }) {
+  const [hostPort, setHostPort] = useState('');
+  const [vm, setVm] = useState(network.vms[0]?.name.toLowerCase() ?? '');
+  const [guestPort, setGuestPort] = useState('');
+  const [hostAddr, setHostAddr] = useState('127.0.0.1');
+  const id = (field: string) => `fwd-${network.name}-${field}`;
+  const port = (s: string) => (/^\d{1,5}$/.test(s) && Number(s) >= 1 && Number(s) <= 65535 ? Number(s) : null);
+  const ok = port(hostPort) !== null && port(guestPort) !== null && vm.trim() !== '';
+  const submit = async (e: Event) => {
+    e.preventDefault();
+    if (!ok) return;
+    const request: ForwardRequest = { hostPort: port(hostPort)!, vm: vm.trim(), guestPort: port(guestPort)! };
+    if (hostAddr.trim() && hostAddr.trim() !== '127.0.0.1') request.hostAddr = hostAddr.trim();
+    if (await onAdd(network.name, request)) {
+      setHostPort('');
+      setGuestPort('');
+    }
+  };
+  return (
+    <form class="forward-form" onSubmit={submit} aria-label={`Add a forward to ${network.name}`}>
+      <div class="field">
+        <label for={id('addr')}>Host address</label>
+        <input id={id('addr')} size={13} value={hostAddr} onInput={(e) => setHostAddr(e.currentTarget.value)} />
+      </div>
+      <div class="field">
+        <label for={id('host-port')}>Host port</label>
+        <input
+          id={id('host-port')}
+          size={6}
+          inputMode="numeric"
+          value={hostPort}
+          onInput={(e) => setHostPort(e.currentTarget.value)}
+        />
+      </div>
+      <div class="field">
+        <label for={id('vm')}>VM</label>
+        <input id={id('vm')} size={12} list={id('vms')} value={vm} onInput={(e) => setVm(e.currentTarget.value)} />
+        <datalist id={id('vms')}>
+          {network.vms.map((v) => (
+            <option key={v.name} value={v.name.toLowerCase()} />
+          ))}
+        </datalist>
+      </div>
+      <div class="field">
+        <label for={id('guest-port')}>VM port</label>
+        <input
+          id={id('guest-port')}
+          size={6}
+          inputMode="numeric"
+          value={guestPort}
+          onInput={(e) => setGuestPort(e.currentTarget.value)}
+        />
+      </div>
+      <button type="submit" disabled={!ok} aria-label={`Add the forward to ${network.name}`}>
+        Add forward
+      </button>
+    </form>
+  );
+}
+
+function Forwards({ network, onAddForward, onRemoveForward }: { network: Network } & Omit<Props, 'networks'>) {
+  if (network.mode === 'internal') return <p class="help">Internal: no way to the host, so no port forwards.</p>;
+  return (
+    <div class="forwards">
+      <h4>Port forwards</h4>
+      {network.forwards.length === 0 ? (
+        <p class="help">None.</p>
+      ) : (
+        <table class="machines" aria-label={`Port forwards of ${network.name}`}>
+          <thead>
+            <tr>
+              <th scope="col">Name</th>
+              <th scope="col">Host</th>
+              <th scope="col">VM</th>
+              <th scope="col">Status</th>
+              <th scope="col">
+                <span class="visually-hidden">Remove</span>
+              </th>
+            </tr>
+          </thead>
+          <tbody>
+            {network.forwards.map((f) => (
+              <tr key={f.name} data-forward={f.name}>
+                <th scope="row">{f.name}</th>
+                <td>
+                  <code>
+                    tcp:{f.hostAddr}:{f.hostPort}
+                  </code>
+                </td>
+                <td>
+                  <code>
+                    {f.vm}:{f.guestPort}
+                  </code>
+                </td>
+                <td>{f.status}</td>
+                <td>
+                  <button
+                    type="button"
+                    aria-label={`Remove forward ${f.name} of ${network.name}`}
+                    onClick={() => onRemoveForward(network.name, f.name)}
+                  >
+                    Remove
+                  </button>
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+      <ForwardForm network={network} onAdd={onAddForward} />
+    </div>
+  );
+}
+
+export function NetworkView({ networks, onAddForward, onRemoveForward }: Props) {
   return (
     <section class="placeholder networks" aria-labelledby="networks-title">
       <h2 id="networks-title">Networks</h2>
@@ -27,7 +149,7 @@ export function NetworkView({ networks }: { networks: Network[] | null }) {
             {n.vms.length === 0 ? (
               <p class="help">No VM joins it.</p>
             ) : (
-              <table class="machines">
+              <table class="machines" aria-label={`VMs on ${n.name}`}>
                 <thead>
                   <tr>
                     <th scope="col">VM</th>
@@ -48,13 +170,10 @@ export function NetworkView({ networks }: { networks: Network[] | null }) {
                 </tbody>
               </table>
             )}
+            <Forwards network={n} onAddForward={onAddForward} onRemoveForward={onRemoveForward} />
           </article>
         ))}
       </div>
-      <p class="help">
-        Port forwards, firewall rules and the capture view appear here once the API serves them; until then the command
-        line manages them.
-      </p>
     </section>
   );
 }
