@@ -9,6 +9,30 @@ interface Props {
   onRemoveForward: (network: string, forward: string) => void;
 }
 
+interface FieldProps {
+  id: string;
+  label: string;
+  size: number;
+  numeric?: boolean;
+  value: string;
+  set: (value: string) => void;
+}
+
+function TextField({ id, label, size, numeric, value, set }: FieldProps) {
+  return (
+    <div class="field">
+      <label for={id}>{label}</label>
+      <input
+        id={id}
+        size={size}
+        inputMode={numeric ? 'numeric' : undefined}
+        value={value}
+        onInput={(e) => set(e.currentTarget.value)}
+      />
+    </div>
+  );
+}
+
 function ForwardForm({ network, onAdd }: { network: Network; onAdd: Props['onAddForward'] }) {
   const [hostPort, setHostPort] = useState('');
   const [vm, setVm] = useState(network.vms[0]?.name.toLowerCase() ?? '');
@@ -29,20 +53,8 @@ function ForwardForm({ network, onAdd }: { network: Network; onAdd: Props['onAdd
   };
   return (
     <form class="forward-form" onSubmit={submit} aria-label={`Add a forward to ${network.name}`}>
-      <div class="field">
-        <label for={id('addr')}>Host address</label>
-        <input id={id('addr')} size={13} value={hostAddr} onInput={(e) => setHostAddr(e.currentTarget.value)} />
-      </div>
-      <div class="field">
-        <label for={id('host-port')}>Host port</label>
-        <input
-          id={id('host-port')}
-          size={6}
-          inputMode="numeric"
-          value={hostPort}
-          onInput={(e) => setHostPort(e.currentTarget.value)}
-        />
-      </div>
+      <TextField id={id('addr')} label="Host address" size={13} value={hostAddr} set={setHostAddr} />
+      <TextField id={id('host-port')} label="Host port" size={6} numeric value={hostPort} set={setHostPort} />
       <div class="field">
         <label for={id('vm')}>VM</label>
         <input id={id('vm')} size={12} list={id('vms')} value={vm} onInput={(e) => setVm(e.currentTarget.value)} />
@@ -52,16 +64,7 @@ function ForwardForm({ network, onAdd }: { network: Network; onAdd: Props['onAdd
           ))}
         </datalist>
       </div>
-      <div class="field">
-        <label for={id('guest-port')}>VM port</label>
-        <input
-          id={id('guest-port')}
-          size={6}
-          inputMode="numeric"
-          value={guestPort}
-          onInput={(e) => setGuestPort(e.currentTarget.value)}
-        />
-      </div>
+      <TextField id={id('guest-port')} label="VM port" size={6} numeric value={guestPort} set={setGuestPort} />
       <button type="submit" disabled={!ok} aria-label={`Add the forward to ${network.name}`}>
         Add forward
       </button>
