@@ -3,11 +3,15 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { createWriteStream, readFileSync } from 'node:fs';
+import { createWriteStream, readFileSync, writeFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { finished } from 'node:stream/promises';
+import { request } from 'node:http';
 import { ManagerHome } from './harness/manager-cli.js';
+import { apiCall } from './harness/api-client.js';
+import { FakeVmBackend } from './harness/fake-vm-backend.js';
+import { startServer } from '../src/web/server.js';
 import { RawPort, tick, until } from './harness/raw-port.js';
 import {
   createNetwork,
@@ -320,6 +324,98 @@ test(
       assert.equal(vm3.trim().split('\n').length, 2);
       for (const p of ports) p.sock.destroy();
     } finally {
+      await switchRequest(paths.controlSocket, { op: 'stop' }).catch(() => undefined);
+      home.cleanup();
+    }
+  },
+);
+
+test(
+  'the API: rules listed, added (words or fields), moved, deleted, the policy set, bad rules 400; a capture download tshark reads; the routes in the OpenAPI document',
+  { timeout: 60_000 },
+  async () => {
+    const home = new ManagerHome('tv-fw-');
+    const paths = networkPaths(home.dir, 'lab');
+    const server = await startServer({ backend: new FakeVmBackend(home.dir), token: 'k'.repeat(43) });
+    const call = (method: string, path: string, body?: unknown) =>
+      apiCall(server.port, method, path, { token: 'k'.repeat(43), body });
+    type List = { policy: string; rules: { id: number; position: number; text: string }[] };
+    const ids = (r: { json: unknown }) => (r.json as List).rules.map((x) => x.id);
+    try {
+      await createNetwork(home.dir, { name: 'lab', subnet: '10.0.10.0/24' });
+      const base = '/api/networks/lab/rules';
+      const a = await call('POST', base, { text: 'deny icmp from vm1 to vm2' });
+      assert.equal(a.status, 201, a.text);
+      assert.equal((a.json as List).rules[0].text, 'deny icmp from vm1 to vm2');
+      const b = await call('POST', base, { action: 'reject', proto: 'tcp', to: 'vm2', toPorts: '80', position: 1 });
+      assert.equal(b.status, 201, b.text);
+      assert.deepEqual(ids(b), [2, 1]);
+      assert.equal((b.json as List).rules[0].text, 'reject tcp from any to vm2 port 80');
+      for (const [body, re] of [
+        [{ text: 'permit all' }, /bad rule: a rule starts with allow, deny or reject/],
+        [{ text: 'deny', action: 'deny' }, /as text or as fields, not both/],
+        [{ action: 'deny', from: 'a b' }, /holds spaces/],
+        [{ action: 'deny', proto: 'icmp', toPorts: '80' }, /ports need the protocol tcp or udp/],
+        [{ action: 'maybe' }, /action/],
+        [{}, /needs "action"/],
+      ] as const) {
+        const r = await call('POST', base, body);
+        assert.equal(r.status, 400, JSON.stringify(body));
+        assert.match((r.json as { error: { message: string } }).error.message, re);
+      }
+      const pol = await call('PATCH', base, { policy: 'deny' });
+      assert.equal((pol.json as List).policy, 'deny');
+      assert.deepEqual(ids(await call('POST', `${base}/1/move`, { position: 1 })), [1, 2]);
+      assert.equal((await call('POST', `${base}/1/move`, { position: 9 })).status, 400);
+      assert.equal((await call('DELETE', `${base}/9`)).status, 404);
+      assert.equal((await call('DELETE', `${base}/x`)).status, 400);
+      assert.deepEqual(ids(await call('DELETE', `${base}/2`)), [1]);
+      assert.equal((await call('GET', '/api/networks/nope/rules')).status, 404);
+      assert.deepEqual(ids(await call('GET', base)), [1]);
+      assert.equal((await apiCall(server.port, 'GET', base)).status, 401);
+
+      const doc = (await call('GET', '/api/openapi.json')).json as { paths: Record<string, Record<string, unknown>> };
+      for (const path of ['/api/networks/{network}/rules', '/api/networks/{network}/rules/{id}/move'])
+        assert.ok(doc.paths[path], path);
+      assert.match(JSON.stringify(doc.paths['/api/networks/{network}/capture']), /application\/x-pcapng/);
+
+      // A capture download of three frames, all dropped by the default policy of deny.
+      await ensureSwitch(paths);
+      await switchRequest(paths.controlSocket, { op: 'register', mac: MAC[0], name: 'vm1', ip: '10.0.10.11' });
+      const bad = await call('GET', '/api/networks/lab/capture?vm=vm9');
+      assert.equal(bad.status, 400);
+      const body = new Promise<Buffer>((ok, fail) => {
+        const req = request(
+          {
+            host: '127.0.0.1',
+            port: server.port,
+            path: '/api/networks/lab/capture?count=3&vm=vm1',
+            headers: { host: `127.0.0.1:${server.port}`, authorization: `Bearer ${'k'.repeat(43)}` },
+          },
+          (res) => {
+            assert.equal(res.headers['content-type'], 'application/x-pcapng');
+            const parts: Buffer[] = [];
+            res.on('data', (d: Buffer) => parts.push(d));
+            res.on('end', () => ok(Buffer.concat(parts)));
+          },
+        );
+        req.on('error', fail);
+        req.end();
+      });
+      await until(async () => (await switchStatus(paths))?.stats.captures === 1);
+      const port = await RawPort.open(paths.portsSocket);
+      for (let i = 0; i < 3; i++) port.send(marker(0, 1, `f${i}`));
+      const file = join(home.dir, 'api.pcapng');
+      writeFileSync(file, await body);
+      const lines = execFileSync('tshark', ['-r', file, '-T', 'fields', '-e', 'eth.src', '-e', 'frame.comment'], {
+        encoding: 'utf8',
+      })
+        .trim()
+        .split('\n');
+      assert.deepEqual(lines, Array(3).fill(`${MAC[0]}\tdropped by the firewall: policy (deny)`));
+      port.sock.destroy();
+    } finally {
+      await server.close();
       await switchRequest(paths.controlSocket, { op: 'stop' }).catch(() => undefined);
       home.cleanup();
     }

@@ -27,6 +27,8 @@ export type ForwardRequest = z.infer<typeof ForwardBody>;
 
 /** The manager calls the server makes. Every error a caller caused carries a `kind` (see `BackendErrorKind`). */
 export interface VmBackend {
+  /** The manager's home: the network routes (net-routes.ts) work on its networks. */
+  readonly home: string;
   list(): Promise<VmView[]>;
   get(name: string): Promise<VmView>;
   create(request: CreateRequest): Promise<VmView>;

@@ -91,6 +91,10 @@ function bytes(size: number | string, what: string): number {
 export class ManagerBackend implements VmBackend {
   constructor(readonly manager: Manager) {}
 
+  get home(): string {
+    return this.manager.home;
+  }
+
   async list(): Promise<VmView[]> {
     return this.manager.list().map((s) => this.withDetails(view(s)));
   }

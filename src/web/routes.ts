@@ -26,6 +26,7 @@ import {
   Vm,
   VmList,
 } from './schemas.js';
+import { NET_ROUTES } from './net-routes.js';
 
 export interface ResponseSpec {
   description: string;
@@ -113,6 +114,7 @@ export const ROUTES = {
     params: ForwardParams,
     responses: { 204: { description: 'removed' }, 400: BAD_INPUT, 404: err('no network or forward of that name') },
   },
+  ...NET_ROUTES,
   listVms: {
     method: 'GET',
     url: '/api/vms',

@@ -11,6 +11,7 @@ import { EventHub, type HubMessage } from './events.js';
 import { allowedHosts, checkRequest, sessionCookie } from './guard.js';
 import { INDEX_HTML, NO_BUNDLE_HTML } from './index-page.js';
 import { openApiDocument } from './openapi.js';
+import { netHandlers } from './net-routes.js';
 import { ROUTES, type RouteId } from './routes.js';
 import {
   ActionBody,
@@ -261,6 +262,7 @@ export async function startServer(options: ServeOptions): Promise<ApiServer> {
       changed();
       return reply.code(204).send();
     },
+    ...netHandlers(() => backend.home),
     vmAction: async (req) => {
       const n = name(req);
       const action = parse(ActionBody, req.body);
