@@ -1,5 +1,5 @@
 // The API's snapshot, clone and port-forward routes on the real VM manager (no guest runs): the tree they leave, the
-// disk bytes a restore and a clone give back, a linked clone's backing file as qemu-img reads it, and the CLI's view.
+// disk bytes a restore and a clone give back (qemu-io writes them, qemu-img reads them), a linked clone's backing file as qemu-img reads it, and the CLI's view.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
@@ -27,13 +27,14 @@ describe('snapshots, clones and forwards through the API on the real manager', (
   const call = (method: string, path: string, body?: unknown) =>
     apiCall(server.port, method, path, { token, ...(body !== undefined ? { body } : {}) });
   const tree = async (vm: string) => (await call('GET', `/api/vms/${vm}/snapshots`)).json as Tree;
-  /** The marker at the start of a raw disk. */
-  const marker = (path: string) => readFileSync(path).subarray(0, 8).toString('latin1');
-  const mark = (text: string) => {
-    const buf = readFileSync(disk);
-    buf.write(text.padEnd(8, '.'), 0, 'latin1');
-    writeFileSync(disk, buf);
+  /** The first byte of a qcow2 disk's guest-visible data, as qemu-img reads it. */
+  const marker = (path: string) => {
+    const raw = join(h.dir, 'peek.raw');
+    execFileSync('qemu-img', ['convert', '-O', 'raw', path, raw]);
+    return readFileSync(raw)[0];
   };
+  /** Writes a pattern byte over the disk's first 4 KiB with qemu-io. */
+  const mark = (byte: number) => execFileSync('qemu-io', ['-f', 'qcow2', '-c', `write -P ${byte} 0 4096`, disk]);
 
   before(async () => {
     h = new ManagerHome('tv-web-snap-');
@@ -41,9 +42,9 @@ describe('snapshots, clones and forwards through the API on the real manager', (
     server = await startServer({ backend: new ManagerBackend(new Manager(h.dir)), token });
     const kernel = join(h.dir, 'Image');
     writeFileSync(kernel, Buffer.alloc(4096));
-    disk = join(h.dir, 'data.raw');
-    writeFileSync(disk, Buffer.alloc(MiB));
-    mark('first');
+    disk = join(h.dir, 'data.qcow2');
+    execFileSync('qemu-img', ['create', '-q', '-f', 'qcow2', disk, String(MiB)]);
+    mark(1);
     const created = await call('POST', '/api/vms', { name: 'src', kernel, disks: [{ path: disk }] });
     assert.equal(created.status, 201, created.text);
   });
@@ -57,7 +58,7 @@ describe('snapshots, clones and forwards through the API on the real manager', (
     const s1 = await call('POST', '/api/vms/src/snapshots', { name: 's1', description: 'clean' });
     assert.equal(s1.status, 201, s1.text);
     assert.equal((s1.json as { parent: unknown }).parent, null);
-    mark('second');
+    mark(2);
     assert.equal((await call('POST', '/api/vms/src/snapshots', { name: 's2' })).status, 201);
     const again = await call('POST', '/api/vms/src/snapshots', { name: 's2' });
     assert.equal(again.status, 409);
@@ -67,8 +68,8 @@ describe('snapshots, clones and forwards through the API on the real manager', (
     const restored = await call('POST', '/api/vms/src/snapshots/s1/restore');
     assert.equal(restored.status, 200, restored.text);
     assert.equal((restored.json as { state: string }).state, 'created');
-    assert.equal(marker(disk), 'first...');
-    mark('third');
+    assert.equal(marker(disk), 1);
+    mark(3);
     assert.equal((await call('POST', '/api/vms/src/snapshots', { name: 's3' })).status, 201);
     const t = await tree('src');
     assert.equal(t.current, 's3');
@@ -95,7 +96,7 @@ describe('snapshots, clones and forwards through the API on the real manager', (
     const copy = (await call('GET', '/api/vms/copy')).json as { disks: { path: string; owned: boolean }[] };
     assert.equal(copy.disks.length, 1);
     assert.equal(copy.disks[0].owned, true);
-    assert.equal(marker(copy.disks[0].path), 'second..');
+    assert.equal(marker(copy.disks[0].path), 2);
 
     const linked = await call('POST', '/api/vms/src/clone', { name: 'thin', snapshot: 's3', linked: true });
     assert.equal(linked.status, 201, linked.text);
