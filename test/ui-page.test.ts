@@ -6,6 +6,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
+import { createNetwork, listRules } from '../src/manager/networks.js';
 import { startServer, type ApiServer } from '../src/web/server.js';
 import { loadOrCreateToken } from '../src/web/token.js';
 import { FakeVmBackend } from './harness/fake-vm-backend.js';
@@ -41,6 +42,8 @@ describe('web console against a fake backend', { skip: SKIP, timeout: 10 * HANG_
   before(async () => {
     home = mkdtempSync(join(tmpdir(), 'typevisor-ui-'));
     backend = new FakeVmBackend(home);
+    // The fake's one network, on disk too: the firewall routes read and change its definition.
+    await createNetwork(home, { name: 'lab' });
     token = loadOrCreateToken(home);
     server = await startServer({ backend, token });
     browser = await openBrowser();
@@ -391,6 +394,58 @@ describe('web console against a fake backend', { skip: SKIP, timeout: 10 * HANG_
       await page.getByRole('heading', { name: 'Snapshots' }).waitFor();
       await page.getByRole('button', { name: 'Machines' }).click();
       await page.getByLabel('Name').waitFor();
+      assert.deepEqual(browser.problems, []);
+    },
+  );
+
+  it(
+    "edits a network's firewall as an ordered table: add at a position, move, delete, default policy",
+    { timeout: HANG_MS * 2 },
+    async () => {
+      await page.getByRole('button', { name: 'Networks' }).click();
+      const fw = page.locator('[data-firewall="lab"]');
+      const order = async () =>
+        (await listRules(home, 'lab')).rules.map(
+          (r) => `${r.action} ${r.proto} ${r.from}>${r.to}${r.toPorts ? `:${r.toPorts}` : ''}`,
+        );
+      const shown = () =>
+        fw
+          .locator('tr[data-rule]')
+          .evaluateAll((rows) => rows.map((r) => r.textContent?.replace(/[↑↓]|Delete/g, '').trim()));
+      await fw.getByLabel('New rule').fill('deny icmp from small to any');
+      await fw.getByRole('button', { name: 'Add the rule to lab' }).click();
+      await fw.locator('tr[data-rule]').first().waitFor();
+      await fw.getByLabel('New rule').fill('allow tcp to any port 22');
+      await fw.getByLabel('At position').fill('1');
+      await fw.getByRole('button', { name: 'Add the rule to lab' }).click();
+      await fw.locator('tr[data-rule][data-position="2"]').waitFor();
+      assert.deepEqual(await order(), ['allow tcp any>any:22', 'deny icmp small>any']);
+      assert.match((await shown())[0] ?? '', /^1allowtcpanyany port 2200 B$/);
+      await fw.getByRole('button', { name: 'Move rule 2 of lab up' }).click();
+      await waitUntil(async () => (await order())[0] === 'deny icmp small>any');
+      await waitUntil(async () => /deny/.test((await shown())[0] ?? ''));
+      assert.equal(await fw.getByRole('button', { name: 'Move rule 1 of lab up' }).isDisabled(), true);
+      await fw.getByRole('button', { name: /^Delete rule 2 of lab/ }).click();
+      await waitUntil(async () => (await shown()).length === 1);
+      assert.deepEqual(await order(), ['deny icmp small>any']);
+      await fw.getByLabel('Default policy of lab').selectOption('deny');
+      await waitUntil(async () => (await listRules(home, 'lab')).policy === 'deny');
+      // A rule that does not parse: the API's refusal as an alert; nothing added.
+      await fw.getByLabel('New rule').fill('deny bananas');
+      await fw.getByRole('button', { name: 'Add the rule to lab' }).click();
+      await page.getByRole('alert').filter({ hasText: 'bad rule' }).waitFor();
+      assert.equal((await listRules(home, 'lab')).rules.length, 1);
+      const refused = browser.problems.filter((p) => / 400 \(Bad Request\)/.test(p));
+      assert.equal(refused.length, 1, browser.problems.join('\n'));
+      browser.problems.splice(browser.problems.indexOf(refused[0]), 1);
+      await screenshot(page, 'ui-firewall');
+      const outside = await page.locator('[data-network="lab"]').evaluate((card) => {
+        const box = card.getBoundingClientRect();
+        return [...card.querySelectorAll('table, form, button, input, select')]
+          .filter((el) => el.getBoundingClientRect().right > box.right + 0.5)
+          .map((el) => el.outerHTML.slice(0, 80));
+      });
+      assert.deepEqual(outside, []);
       assert.deepEqual(browser.problems, []);
     },
   );

@@ -10,6 +10,7 @@ import type {
   SnapshotTree as SnapshotTreeSchema,
   Vm as VmSchema,
 } from '../schemas.js';
+import type { AddRuleBody, RuleList as RuleListSchema } from '../net-routes.js';
 
 export type Vm = z.infer<typeof VmSchema>;
 export type VmState = Vm['state'];
@@ -22,6 +23,10 @@ export type SnapshotTree = z.infer<typeof SnapshotTreeSchema>;
 export type SnapshotInfo = SnapshotTree['snapshots'][number];
 export type ForwardRequest = z.infer<typeof ForwardBody>;
 export type Forward = Network['forwards'][number];
+export type RuleList = z.infer<typeof RuleListSchema>;
+export type Rule = RuleList['rules'][number];
+export type RuleAction = RuleList['policy'];
+export type AddRule = z.infer<typeof AddRuleBody>;
 /** The actions the machine list sends (POST /api/vms/{name}/actions), plus start, suspend and delete. */
 export type VmCommand = 'start' | 'stop' | 'pause' | 'resume' | 'reset' | 'kill' | 'suspend' | 'delete' | 'clone';
 
@@ -64,7 +69,8 @@ async function call<T>(method: string, path: string, body?: unknown): Promise<T>
 const wsBase = () => `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}`;
 const vmPath = (name: string) => `/api/vms/${encodeURIComponent(name)}`;
 const snapPath = (vm: string, snapshot: string) => `${vmPath(vm)}/snapshots/${encodeURIComponent(snapshot)}`;
-const forwardsPath = (network: string) => `/api/networks/${encodeURIComponent(network)}/forwards`;
+const netPath = (network: string) => `/api/networks/${encodeURIComponent(network)}`;
+const forwardsPath = (network: string) => `${netPath(network)}/forwards`;
 
 export const api = {
   list: () => call<{ vms: Vm[] }>('GET', '/api/vms').then((r) => r.vms),
@@ -89,6 +95,15 @@ export const api = {
   addForward: (network: string, body: ForwardRequest) => call<void>('POST', forwardsPath(network), body),
   removeForward: (network: string, forward: string) =>
     call<void>('DELETE', `${forwardsPath(network)}/${encodeURIComponent(forward)}`),
+  rules: (network: string) => call<RuleList>('GET', `${netPath(network)}/rules`),
+  addRule: (network: string, body: AddRule) => call<RuleList>('POST', `${netPath(network)}/rules`, body),
+  moveRule: (network: string, id: number, position: number) =>
+    call<RuleList>('POST', `${netPath(network)}/rules/${id}/move`, { position }),
+  deleteRule: (network: string, id: number) => call<RuleList>('DELETE', `${netPath(network)}/rules/${id}`),
+  setPolicy: (network: string, policy: RuleAction) => call<RuleList>('PATCH', `${netPath(network)}/rules`, { policy }),
+  /** A live capture: the pcapng stream of the network's frames (`vm`: only that VM's). */
+  captureUrl: (network: string, vm?: string) =>
+    `${netPath(network)}/capture${vm ? `?vm=${encodeURIComponent(vm)}` : ''}`,
   /** The newest bytes of the console log: a terminal's scrollback. */
   consoleLog: async (name: string, bytes: number): Promise<Uint8Array> => {
     const res = await fetch(`${vmPath(name)}/console-log?bytes=${bytes}`, { credentials: 'same-origin' });

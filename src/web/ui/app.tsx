@@ -221,6 +221,8 @@ export function App({ model }: { model: LiveModel }) {
         {view === 'networks' && (
           <NetworkView
             networks={networks}
+            readAt={snap.readAt}
+            onError={setError}
             onAddForward={async (network, request) => {
               setError('');
               try {

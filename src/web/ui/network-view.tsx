@@ -2,11 +2,14 @@
 // forwards (listed, added, removed).
 import { useState } from 'preact/hooks';
 import type { ForwardRequest, Network } from './api.js';
+import { FirewallPanel } from './firewall-panel.js';
 
 interface Props {
   networks: Network[] | null;
   onAddForward: (network: string, request: ForwardRequest) => Promise<boolean>;
   onRemoveForward: (network: string, forward: string) => void;
+  readAt: number;
+  onError: (message: string) => void;
 }
 
 interface FieldProps {
@@ -72,7 +75,11 @@ function ForwardForm({ network, onAdd }: { network: Network; onAdd: Props['onAdd
   );
 }
 
-function Forwards({ network, onAddForward, onRemoveForward }: { network: Network } & Omit<Props, 'networks'>) {
+function Forwards({
+  network,
+  onAddForward,
+  onRemoveForward,
+}: { network: Network } & Pick<Props, 'onAddForward' | 'onRemoveForward'>) {
   if (network.mode === 'internal') return <p class="help">Internal: no way to the host, so no port forwards.</p>;
   return (
     <div class="forwards">
@@ -126,7 +133,7 @@ function Forwards({ network, onAddForward, onRemoveForward }: { network: Network
   );
 }
 
-export function NetworkView({ networks, onAddForward, onRemoveForward }: Props) {
+export function NetworkView({ networks, onAddForward, onRemoveForward, readAt, onError }: Props) {
   return (
     <section class="placeholder networks" aria-labelledby="networks-title">
       <h2 id="networks-title">Networks</h2>
@@ -174,6 +181,7 @@ export function NetworkView({ networks, onAddForward, onRemoveForward }: Props) 
               </table>
             )}
             <Forwards network={n} onAddForward={onAddForward} onRemoveForward={onRemoveForward} />
+            {!n.error && <FirewallPanel network={n.name} readAt={readAt} onError={onError} />}
           </article>
         ))}
       </div>
