@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Page } from 'playwright-core';
+import type { Locator, Page } from 'playwright-core';
 import { createNetwork, listRules } from '../src/manager/networks.js';
 import { startServer, type ApiServer } from '../src/web/server.js';
 import { loadOrCreateToken } from '../src/web/token.js';
@@ -378,13 +378,7 @@ describe('web console against a fake backend', { skip: SKIP, timeout: 10 * HANG_
       browser.problems.splice(browser.problems.indexOf(refused[0]), 1);
       await screenshot(page, 'ui-networks');
       // Nothing in a network's card sticks out of it.
-      const outside = await lab.evaluate((card) => {
-        const box = card.getBoundingClientRect();
-        return [...card.querySelectorAll('table, form, button, input')]
-          .filter((el) => el.getBoundingClientRect().right > box.right + 0.5)
-          .map((el) => el.outerHTML.slice(0, 80));
-      });
-      assert.deepEqual(outside, []);
+      assert.deepEqual(await sticksOut(lab), []);
       await lab.getByRole('button', { name: 'Remove forward tcp-8080 of lab' }).click();
       await lab.locator('tr[data-forward="tcp-8080"]').waitFor({ state: 'detached' });
       assert.deepEqual(backend.forwards, []);
@@ -439,17 +433,21 @@ describe('web console against a fake backend', { skip: SKIP, timeout: 10 * HANG_
       assert.equal(refused.length, 1, browser.problems.join('\n'));
       browser.problems.splice(browser.problems.indexOf(refused[0]), 1);
       await screenshot(page, 'ui-firewall');
-      const outside = await page.locator('[data-network="lab"]').evaluate((card) => {
-        const box = card.getBoundingClientRect();
-        return [...card.querySelectorAll('table, form, button, input, select')]
-          .filter((el) => el.getBoundingClientRect().right > box.right + 0.5)
-          .map((el) => el.outerHTML.slice(0, 80));
-      });
-      assert.deepEqual(outside, []);
+      assert.deepEqual(await sticksOut(page.locator('[data-network="lab"]')), []);
       assert.deepEqual(browser.problems, []);
     },
   );
 });
+
+/** The controls and tables of a box that stick out of it on the right. */
+function sticksOut(box: Locator): Promise<string[]> {
+  return box.evaluate((card) => {
+    const right = card.getBoundingClientRect().right;
+    return [...card.querySelectorAll('table, form, button, input, select')]
+      .filter((el) => el.getBoundingClientRect().right > right + 0.5)
+      .map((el) => el.outerHTML.slice(0, 80));
+  });
+}
 
 /** The drawn snapshot tree: each snapshot's parent as the page nests it, and where "you are here" hangs. */
 function treeShape(page: Page): Promise<Record<string, string | null>> {
