@@ -30,16 +30,26 @@ export interface StateFileInfo {
 function pageBitmap(ram: Uint8Array): { bitmap: Uint8Array; stored: number } {
   const pages = ram.length / PAGE;
   const bitmap = new Uint8Array(Math.ceil(pages / 8));
-  const zero = new Uint8Array(PAGE);
+  // One Buffer over the RAM compared by offsets: a subarray per page costs more than the comparison itself, and a
+  // mostly empty RAM is skipped a megabyte at a time.
+  const buf = Buffer.from(ram.buffer, ram.byteOffset, ram.byteLength);
+  const zero = Buffer.alloc(ZERO_RUN_PAGES * PAGE);
   let stored = 0;
-  for (let p = 0; p < pages; p++) {
-    if (Buffer.compare(ram.subarray(p * PAGE, (p + 1) * PAGE), zero) !== 0) {
-      bitmap[p >> 3] |= 1 << (p & 7);
-      stored++;
+  for (let first = 0; first < pages; first += ZERO_RUN_PAGES) {
+    const end = Math.min(pages, first + ZERO_RUN_PAGES);
+    if (zero.compare(buf, first * PAGE, end * PAGE, 0, (end - first) * PAGE) === 0) continue;
+    for (let p = first; p < end; p++) {
+      if (zero.compare(buf, p * PAGE, (p + 1) * PAGE, 0, PAGE) !== 0) {
+        bitmap[p >> 3] |= 1 << (p & 7);
+        stored++;
+      }
     }
   }
   return { bitmap, stored };
 }
+
+/** Pages compared at once before looking at single pages. */
+const ZERO_RUN_PAGES = 256;
 
 const bit = (bitmap: Uint8Array, p: number) => (bitmap[p >> 3] >> (p & 7)) & 1;
 
