@@ -6,6 +6,7 @@ import { UserError } from './errors.js';
 import { imgCommand } from './img.js';
 import { vmCommands } from './vm-commands.js';
 import { snapshotCommands } from './snapshot-commands.js';
+import { exportCommands } from './export-commands.js';
 import { netCommands } from './net-commands.js';
 import { serveCommand } from '../web/serve-command.js';
 
@@ -110,6 +111,7 @@ export async function main(argv: string[]): Promise<number> {
   imgCommand(program);
   vmCommands(program);
   snapshotCommands(program);
+  exportCommands(program);
   netCommands(program);
   serveCommand(program);
 

@@ -66,9 +66,9 @@ export async function cloneVm(
       shared(d)
         ? d
         : {
-            path: `disk${i}.${linkedDisk(d) ? 'qcow2' : d.format}`,
+            ...d,
+            path: d.path === 'cidata.iso' ? d.path : `disk${i}.${linkedDisk(d) ? 'qcow2' : d.format}`,
             format: linkedDisk(d) ? 'qcow2' : d.format,
-            readonly: d.readonly,
             owned: true,
           },
     ),
