@@ -1,4 +1,4 @@
-// All benchmarks in one run (BENCH_PARTS=user,boot,work,disk,net,share,manager selects): U-mode programs vs qemu-riscv64, then whole-machine boot/disk/net vs qemu-system-riscv64; timings to stdout only.
+// All benchmarks in one run (BENCH_PARTS=user,boot,diskboot,work,disk,net,share,manager selects): U-mode programs vs qemu-riscv64, then whole-machine boot/disk/net vs qemu-system-riscv64; timings to stdout only.
 import { readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -7,6 +7,7 @@ import type { JitOptions } from '../src/cpu/jit/engine.js';
 import { assembleAndLink, compileC, runQemu } from '../test/harness/toolchain.js';
 import { benchBoot } from './boot.js';
 import { benchDisk } from './disk.js';
+import { benchDiskBoot } from './disk-boot.js';
 import { benchGuestWork } from './guest-work.js';
 import { benchManager } from './manager.js';
 import { benchNet } from './net.js';
@@ -102,10 +103,11 @@ function benchUser(): void {
 }
 
 const parts = new Set(
-  (process.env.BENCH_PARTS ?? 'user,boot,work,disk,net,share,manager').split(',').map((p) => p.trim()),
+  (process.env.BENCH_PARTS ?? 'user,boot,diskboot,work,disk,net,share,manager').split(',').map((p) => p.trim()),
 );
 if (parts.has('user')) benchUser();
 if (parts.has('boot')) await benchBoot();
+if (parts.has('diskboot')) await benchDiskBoot();
 if (parts.has('disk')) await benchDisk();
 if (parts.has('work')) await benchGuestWork();
 if (parts.has('net')) await benchNet();
