@@ -53,8 +53,10 @@ export async function findCachedInstaller(opts: CacheOptions = {}): Promise<Cach
   try {
     const m = JSON.parse(readFileSync(join(dir, MANIFEST), 'utf8')) as InstallerManifest;
     if (m.format !== 1) return null;
-    for (const [name, f] of Object.entries(m.files))
-      if (!(await fileMatches(join(dir, name), f.sha256, f.size))) return null;
+    for (const name of [INSTALLER_KERNEL, INSTALLER_INITRD] as const) {
+      const f = m.files[name] as InstallerManifest['files'][typeof name] | undefined;
+      if (!f || !(await fileMatches(join(dir, name), f.sha256, f.size))) return null;
+    }
     return {
       kernel: join(dir, INSTALLER_KERNEL),
       initrd: join(dir, INSTALLER_INITRD),
