@@ -4,7 +4,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { openDisk } from '../src/disk/open.js';
@@ -186,5 +186,41 @@ test(
     await deleteSnapshot(m, 'src', 'base');
     assert.deepEqual(qemuSnapshots(disk('full')), [], 'a clone has no snapshots');
     for (const f of qcow2Files(join(dir, 'home'))) execFileSync('qemu-img', ['check', f], { stdio: 'pipe' });
+  }),
+);
+
+test(
+  'a writable raw disk and an index of the old whole-disk-copy layout are refused with messages that say what to do',
+  { timeout: 60_000 },
+  withTempDir('tv-snapbad-', async (dir) => {
+    const kernel = fakeKernel(dir);
+    const raw = join(dir, 'data.raw');
+    writeFileSync(raw, Buffer.alloc(1024 * 1024));
+    const m = new Manager(join(dir, 'home'));
+    await m.create({ name: 'r', kernel, disks: [{ path: raw, format: 'raw' }] });
+    await assert.rejects(
+      createSnapshot(m, 'r', 's'),
+      (e: ManagerError) =>
+        e.kind === 'wrong-state' && /is raw: snapshots live inside qcow2 disks; convert it/.test(e.message),
+    );
+    assert.deepEqual(readIndex(m.paths('r')).snapshots, [], 'nothing recorded');
+    await m.create({ name: 'old', kernel, newDiskBytes: [1024 * 1024] });
+    const snaps = join(m.paths('old').dir, 'snapshots');
+    mkdirSync(join(snaps, 'a'), { recursive: true });
+    writeFileSync(
+      join(snaps, 'index.json'),
+      JSON.stringify({
+        version: 1,
+        current: 'a',
+        snapshots: [{ name: 'a', parent: null, createdAt: 'x', withState: false, disks: ['disk0.qcow2'] }],
+      }),
+    );
+    for (const action of [createSnapshot(m, 'old', 'b'), restoreSnapshot(m, 'old', 'a'), deleteSnapshot(m, 'old', 'a')])
+      await assert.rejects(
+        action,
+        (e: ManagerError) =>
+          e.kind === 'wrong-state' &&
+          /whole-disk copies from an older typevisor .*move that folder away/.test(e.message),
+      );
   }),
 );
