@@ -1,4 +1,5 @@
-// The few libc calls Node does not offer, through the koffi FFI: fcntl (OFD locks), lseek (SEEK_DATA/SEEK_HOLE), fallocate.
+// The few libc calls Node does not offer, through the koffi FFI: fcntl (OFD locks), lseek
+// (SEEK_DATA/SEEK_HOLE), fallocate (punching holes), mincore (untouched RAM).
 import { createRequire } from 'node:module';
 
 export interface Libc {
@@ -9,6 +10,9 @@ export interface Libc {
   errno(): number;
   /** fallocate(fd, mode, offset, len): 0 or -1 (punching holes frees the space of unused clusters). */
   fallocate(fd: number, mode: number, offset: number, len: number): number;
+  /** mincore(addr, length, vec): which pages of memory are resident, one byte per host page (bit 0); 0 or -1. */
+  mincore(addr: Uint8Array, length: number, vec: Uint8Array): number;
+  pageSize: number;
 }
 
 let cached: Libc | null | undefined;
@@ -27,7 +31,11 @@ export function libc(): Libc | null {
     const fcntl = lib.func('int fcntl(int fd, int cmd, ...)');
     const lseek = lib.func('int64_t lseek(int fd, int64_t offset, int whence)');
     const fallocate = lib.func('int fallocate(int fd, int mode, int64_t offset, int64_t len)');
+    const mincore = lib.func('int mincore(void *addr, size_t length, _Out_ uint8_t *vec)');
+    const getpagesize = lib.func('int getpagesize()');
     cached = {
+      mincore: (addr, length, vec) => mincore(addr, length, vec) as number,
+      pageSize: getpagesize() as number,
       fallocate: (fd, mode, offset, len) => fallocate(fd, mode, offset, len) as number,
       fcntl: (fd, cmd, flock) => fcntl(fd, cmd, 'void *', flock) as number,
       lseek: (fd, offset, whence) => Number(lseek(fd, offset, whence)),

@@ -1,5 +1,6 @@
 // The machine state file: magic, format version, the machine state as JSON, RAM without its zero pages, and a CRC-32.
-import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
+import { closeSync, fstatSync, openSync, readFileSync, readSync } from 'node:fs';
+import { libc } from '../disk/libc.js';
 import { crc32 } from 'node:zlib';
 import type { GuestMemory } from '../memory/guest-memory.js';
 import { writeAtomicSync } from '../util/atomic-write.js';
@@ -34,11 +35,13 @@ function pageBitmap(ram: Uint8Array): { bitmap: Uint8Array; stored: number } {
   // mostly empty RAM is skipped a megabyte at a time.
   const buf = Buffer.from(ram.buffer, ram.byteOffset, ram.byteLength);
   const zero = Buffer.alloc(ZERO_RUN_PAGES * PAGE);
+  const resident = residentPages(ram);
   let stored = 0;
   for (let first = 0; first < pages; first += ZERO_RUN_PAGES) {
     const end = Math.min(pages, first + ZERO_RUN_PAGES);
-    if (zero.compare(buf, first * PAGE, end * PAGE, 0, (end - first) * PAGE) === 0) continue;
+    if (!resident && zero.compare(buf, first * PAGE, end * PAGE, 0, (end - first) * PAGE) === 0) continue;
     for (let p = first; p < end; p++) {
+      if (resident && (resident[p] & 1) === 0) continue;
       if (zero.compare(buf, p * PAGE, (p + 1) * PAGE, 0, PAGE) !== 0) {
         bitmap[p >> 3] |= 1 << (p & 7);
         stored++;
@@ -46,6 +49,29 @@ function pageBitmap(ram: Uint8Array): { bitmap: Uint8Array; stored: number } {
     }
   }
   return { bitmap, stored };
+}
+
+/**
+ * Which pages of RAM the host has ever mapped (bit 0 of one byte per page), or null when that cannot be known. Guest
+ * RAM is anonymous memory: a page the guest never touched is not resident and reads as zeros, so the scan skips it
+ * without reading it (reading would map it, a page fault per page: seconds for an idle 1 GiB guest). Only without
+ * swap: a swapped-out page is not resident either, and holds data.
+ */
+function residentPages(ram: Uint8Array): Uint8Array | null {
+  const c = libc();
+  if (!c || c.pageSize !== PAGE || swapActive()) return null;
+  const vec = new Uint8Array(ram.length / PAGE);
+  // mincore wants a page-aligned address: the RAM starts on a page of the wasm memory, which starts on a host page.
+  if (ram.byteOffset % PAGE !== 0 || c.mincore(ram, ram.length, vec) !== 0) return null;
+  return vec;
+}
+
+function swapActive(): boolean {
+  try {
+    return readFileSync('/proc/swaps', 'latin1').trim().split('\n').length > 1;
+  } catch {
+    return true;
+  }
 }
 
 /** Pages compared at once before looking at single pages. */
