@@ -2,44 +2,15 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, spawnSync, type ChildProcessWithoutNullStreams } from 'node:child_process';
-import { EventEmitter } from 'node:events';
 import { createHash, randomBytes } from 'node:crypto';
 import { createServer, get } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { PassThrough } from 'node:stream';
 import { Manager } from '../src/manager/client.js';
 import { networkPaths } from '../src/manager/networks.js';
 import { findCachedDebian, pullDebian } from '../src/images/debian.js';
 import { GuestConsole } from './harness/guest-console.js';
+import { dhcpAddress, managedConsole, pingOk } from './harness/net-guests.js';
 import { ManagerHome } from './harness/manager-cli.js';
-
-/** A managed VM's console socket, driven like a child process's stdio. */
-async function managedConsole(m: Manager, name: string): Promise<GuestConsole> {
-  const s = await m.console(name);
-  const child = Object.assign(new EventEmitter(), { stdout: s, stdin: s, stderr: new PassThrough() });
-  s.on('close', () => child.emit('exit', null));
-  const con = new GuestConsole(child as unknown as ChildProcessWithoutNullStreams);
-  // The prompt again, should the console have attached after the guest printed it.
-  s.write('\n');
-  return con;
-}
-
-/** Waits for the shell, then for DHCP to have given eth0 an address; returns it. */
-async function dhcpAddress(con: GuestConsole, host: string): Promise<string> {
-  await con.waitFor(new RegExp(`root@${host}:[^#]*# `), `${host}'s shell prompt`);
-  for (;;) {
-    const out = await con.run('ip -o -4 addr show dev eth0');
-    const m = /inet (\d+\.\d+\.\d+\.\d+)\/24/.exec(out);
-    if (m) return m[1];
-    await new Promise((r) => setTimeout(r, 1000));
-  }
-}
-
-function pingOk(out: string, count: number): void {
-  assert.doesNotMatch(out, /bad address|unknown host/i, out);
-  assert.match(out, /^rc=0$/m, out);
-  assert.match(out, new RegExp(`${count} packets transmitted, [1-${count}] packets received`), out);
-}
 
 const hasQemu = spawnSync('qemu-system-riscv64', ['--version']).status === 0;
 
