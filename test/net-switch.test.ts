@@ -2,6 +2,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createConnection, createServer, type AddressInfo } from 'node:net';
+import { createSocket as createUdpSocket } from 'node:dgram';
+import { once } from 'node:events';
 import { readFileSync } from 'node:fs';
 import { ManagerHome } from './harness/manager-cli.js';
 import { RawPort, until } from './harness/raw-port.js';
@@ -410,7 +412,7 @@ test(
   () =>
     withNetwork(async (home, paths) => {
       for (const [args, re, code] of [
-        [['net', 'forward', 'add', 'lab', 'udp:9', 'vm1:80'], /bad host side/, 2],
+        [['net', 'forward', 'add', 'lab', 'sctp:9', 'vm1:80'], /bad host side/, 2],
         [['net', 'forward', 'add', 'lab', 'tcp:1.2.3:80', 'vm1:80'], /bad host side/, 2],
         [['net', 'forward', 'add', 'lab', 'tcp:8080', 'vm_1:80'], /bad guest side/, 2],
         [['net', 'forward', 'add', 'lab', 'tcp:70000', 'vm1:80'], /not from 1 to 65535/, 2],
@@ -477,5 +479,52 @@ test(
       const rm = await home.tvIn('net', 'forward', 'remove', 'lab', `tcp-${hostPort}`);
       assert.equal(rm.code, 0, rm.stderr);
       assert.match((await home.tvIn('net', 'forward', 'list', 'lab')).stdout, /no forwards on lab/);
+    }),
+);
+
+test(
+  'a UDP port forward: a host datagram reaches the VM from the gateway, the VM answers to that gateway port and the host peer gets it',
+  { timeout: 60_000 },
+  () =>
+    withNetwork(async (home, paths) => {
+      const probe = createUdpSocket('udp4');
+      await new Promise<void>((r) => probe.bind(0, '127.0.0.1', r));
+      const hostPort = probe.address().port;
+      probe.close();
+      const add = await home.tvIn('net', 'forward', 'add', 'lab', `udp:${hostPort}`, 'vm1:53');
+      assert.equal(add.code, 0, add.stderr);
+      assert.equal(add.stdout, `forward udp-${hostPort}: udp:127.0.0.1:${hostPort} -> vm1:53\n`);
+      // The same port for TCP is another forward.
+      assert.equal((await home.tvIn('net', 'forward', 'add', 'lab', `tcp:${hostPort}`, 'vm1:53')).code, 0);
+      await ensureSwitch(paths);
+      const G = '52:54:00:00:00:0a';
+      await switchRequest(paths.controlSocket, { op: 'register', mac: G, name: 'vm1', ip: '10.0.10.5' });
+      const p = await RawPort.open(paths.portsSocket);
+      await until(async () => (await switchStatus(paths))?.forwards.every((f) => f.listening) === true);
+      const list = await home.tvIn('net', 'forward', 'list', 'lab');
+      assert.match(
+        list.stdout,
+        new RegExp(`^udp-${hostPort}\\s+udp:127\\.0\\.0\\.1:${hostPort}\\s+vm1:53\\s+listening$`, 'm'),
+      );
+      const client = createUdpSocket('udp4');
+      try {
+        const answer = once(client, 'message');
+        client.send('hello', hostPort, '127.0.0.1');
+        const got = await p.next((f) => {
+          const ip = parseIpv4(f);
+          const u = ip && ip.protocol === IPPROTO_UDP && ip.dst === 0x0a000a05 ? parseUdp(ip.payload) : null;
+          return u && u.dstPort === 53
+            ? { src: ip!.src, srcPort: u.srcPort, data: Buffer.from(u.data).toString() }
+            : undefined;
+        });
+        assert.deepEqual([ipText(got.src), got.data], ['10.0.10.1', 'hello']);
+        const u = buildUdp(0x0a000a05, 0x0a000a01, 53, got.srcPort, Buffer.from('world'));
+        p.send(buildIpv4(parseMacText('02:74:76:00:00:01'), parseMacText(G), 0x0a000a05, 0x0a000a01, IPPROTO_UDP, u));
+        const [msg] = (await answer) as [Buffer];
+        assert.equal(msg.toString(), 'world');
+      } finally {
+        client.close();
+        p.sock.destroy();
+      }
     }),
 );

@@ -77,7 +77,7 @@ function printInfo(n: NetworkInfo): void {
     ]);
   lines.push(['policy', `${n.policy} (${n.rules.length} rule${n.rules.length === 1 ? '' : 's'} before it)`]);
   for (const f of n.forwards)
-    lines.push(['forward', `${f.name} tcp:${f.hostAddr}:${f.hostPort} -> ${f.vm}:${f.guestPort}`]);
+    lines.push(['forward', `${f.name} ${f.proto}:${f.hostAddr}:${f.hostPort} -> ${f.vm}:${f.guestPort}`]);
   for (const l of n.leases)
     lines.push(['lease', `${l.ip} ${l.mac}${l.name ? ` ${l.name}` : ''}${l.pinned ? ' (pinned)' : ''}`]);
   lines.push(
@@ -161,14 +161,16 @@ export function netCommands(program: Command): void {
     .command('add')
     .description('forward a host port to a VM port (the host side binds to 127.0.0.1 unless an address is given)')
     .argument('<network>')
-    .argument('<host>', 'tcp:[ADDRESS:]PORT')
+    .argument('<host>', 'tcp:[ADDRESS:]PORT or udp:[ADDRESS:]PORT')
     .argument('<guest>', 'VM:PORT (the VM as the network names it)')
-    .option('--name <name>', "the forward's name (default tcp-PORT)")
+    .option('--name <name>', "the forward's name (default tcp-PORT or udp-PORT)")
     .action(
       run(async (network: string, host: string, guest: string, o: { name?: string }) => {
         const fwd = parseForward(host, guest, o.name);
         await addForward(home(), network, fwd);
-        process.stdout.write(`forward ${fwd.name}: ${fwd.hostAddr}:${fwd.hostPort} -> ${fwd.vm}:${fwd.guestPort}\n`);
+        process.stdout.write(
+          `forward ${fwd.name}: ${fwd.proto}:${fwd.hostAddr}:${fwd.hostPort} -> ${fwd.vm}:${fwd.guestPort}\n`,
+        );
       }),
     );
   forward
@@ -186,7 +188,7 @@ export function netCommands(program: Command): void {
         const rows = n.forwards.map((f) => {
           const l = live.get(f.name);
           const state = !n.switch ? 'switch stopped' : l?.error ? l.error : l?.listening ? 'listening' : 'starting';
-          return [f.name, `tcp:${f.hostAddr}:${f.hostPort}`, `${f.vm}:${f.guestPort}`, state];
+          return [f.name, `${f.proto}:${f.hostAddr}:${f.hostPort}`, `${f.vm}:${f.guestPort}`, state];
         });
         process.stdout.write(`${table(['NAME', 'HOST', 'GUEST', 'STATE'], rows)}\n`);
       }),

@@ -1,4 +1,5 @@
 // The switch process of one network: its learning switch, gateway (DHCP, DNS), ports socket and control socket.
+import { createSocket } from 'node:dgram';
 import { createServer, type Server, type Socket } from 'node:net';
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { basename, dirname, resolve } from 'node:path';
@@ -210,7 +211,7 @@ async function main(dir: string): Promise<number> {
           };
         }),
       leases: dhcp.leases().map(({ mac, ip, name, pinned }) => ({ mac, ip, name, pinned })),
-      forwards: [...forwards.values()].map((f) => ({ ...f.fwd, listening: f.server.listening, error: f.error })),
+      forwards: [...forwards.values()].map((f) => ({ ...f.fwd, listening: f.listening, error: f.error })),
       stats: {
         ...sw.stats,
         ...gateway.stats,
@@ -306,35 +307,58 @@ async function main(dir: string): Promise<number> {
   };
 
   // Port forwards: a listener per forward on the host; a connection is opened towards the VM's address.
-  const forwards = new Map<string, { fwd: Forward; server: Server; error?: string }>();
+  interface ForwardEntry {
+    fwd: Forward;
+    listening: boolean;
+    error?: string;
+    close(): void;
+  }
+  const forwards = new Map<string, ForwardEntry>();
+  /** The VM a forward names, as DHCP and DNS know it, or undefined (logged) when it has no address yet. */
+  const forwardTarget = (fwd: Forward) => {
+    const ip = dhcp.resolve(fwd.vm);
+    const lease = dhcp.leases().find((l) => l.name === fwd.vm);
+    if (ip !== undefined && lease) return { ip, mac: parseMacText(lease.mac) };
+    log(`forward ${fwd.name}: no VM named ${fwd.vm} on this network yet`);
+    return undefined;
+  };
+  const openForward = (fwd: Forward): ForwardEntry => {
+    const failed = (e: Error) => {
+      entry.error = e.message;
+      log(`forward ${fwd.name}: ${e.message}`);
+    };
+    if (fwd.proto === 'udp') {
+      const sock = createSocket('udp4');
+      const entry: ForwardEntry = { fwd, listening: false, close: () => sock.close() };
+      sock.on('error', failed);
+      sock.on('listening', () => (entry.listening = true));
+      sock.on('message', (msg, rinfo) => {
+        const to = forwardTarget(fwd);
+        if (to) nat!.forwardUdpToGuest(sock, rinfo, to.mac, to.ip, fwd.guestPort, msg);
+      });
+      sock.bind(fwd.hostPort, fwd.hostAddr);
+      return entry;
+    }
+    const server: Server = createServer((sock) => {
+      const to = forwardTarget(fwd);
+      if (!to) return void sock.destroy();
+      nat!.forwardToGuest(sock, to.mac, to.ip, fwd.guestPort);
+    });
+    const entry: ForwardEntry = { fwd, listening: false, close: () => server.close() };
+    server.on('error', failed);
+    server.on('listening', () => (entry.listening = true));
+    server.listen(fwd.hostPort, fwd.hostAddr);
+    return entry;
+  };
   const applyForwards = () => {
     const want = nat ? readNetwork(paths).forwards : [];
     const keyOf = (f: Forward) => JSON.stringify(f);
     for (const [k, f] of forwards)
       if (!want.some((w) => keyOf(w) === k)) {
-        f.server.close();
+        f.close();
         forwards.delete(k);
       }
-    for (const fwd of want) {
-      const k = keyOf(fwd);
-      if (forwards.has(k)) continue;
-      const server = createServer((sock) => {
-        const ip = dhcp.resolve(fwd.vm);
-        const lease = dhcp.leases().find((l) => l.name === fwd.vm);
-        if (ip === undefined || !lease) {
-          log(`forward ${fwd.name}: no VM named ${fwd.vm} on this network yet`);
-          return void sock.destroy();
-        }
-        nat!.forwardToGuest(sock, parseMacText(lease.mac), ip, fwd.guestPort);
-      });
-      const entry: { fwd: Forward; server: Server; error?: string } = { fwd, server };
-      server.on('error', (e) => {
-        entry.error = e.message;
-        log(`forward ${fwd.name}: ${e.message}`);
-      });
-      server.listen(fwd.hostPort, fwd.hostAddr);
-      forwards.set(k, entry);
-    }
+    for (const fwd of want) if (!forwards.has(keyOf(fwd))) forwards.set(keyOf(fwd), openForward(fwd));
   };
 
   const handle = (req: { op?: unknown; mac?: unknown; name?: unknown; ip?: unknown }): unknown => {
@@ -381,7 +405,7 @@ async function main(dir: string): Promise<number> {
     ports.close();
     for (const s of [...portSockets.values(), ...controlClients]) s.destroy();
     nat?.close();
-    for (const f of forwards.values()) f.server.close();
+    for (const f of forwards.values()) f.close();
     rmSync(paths.controlSocket, { force: true });
     rmSync(paths.portsSocket, { force: true });
     rmSync(paths.pid, { force: true });

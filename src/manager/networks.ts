@@ -38,7 +38,7 @@ const MAX_NETWORK_FILE = 64 * 1024;
 const PORT = z.int().min(1).max(65535);
 const ForwardSchema = z.strictObject({
   name: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,62}$/),
-  proto: z.literal('tcp'),
+  proto: z.enum(['tcp', 'udp']),
   hostAddr: z.string().regex(/^\d{1,3}(?:\.\d{1,3}){3}$/),
   hostPort: PORT,
   vm: z.string().regex(/^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/),
@@ -431,9 +431,12 @@ export function checkPinnedIp(home: string, network: string, ip: string): void {
  * is named as DNS knows it (its host name).
  */
 export function parseForward(host: string, guest: string, name?: string): Forward {
-  const h = /^(tcp):(?:(\d{1,3}(?:\.\d{1,3}){3}):)?(\d{1,5})$/.exec(host);
+  const h = /^(tcp|udp):(?:(\d{1,3}(?:\.\d{1,3}){3}):)?(\d{1,5})$/.exec(host);
   if (!h || parseIp(h[2] ?? '127.0.0.1') === null)
-    throw new ManagerError('bad-input', `bad host side "${host}": give tcp:[ADDRESS:]PORT, e.g. tcp:127.0.0.1:8080`);
+    throw new ManagerError(
+      'bad-input',
+      `bad host side "${host}": give tcp:[ADDRESS:]PORT or udp:[ADDRESS:]PORT, e.g. tcp:127.0.0.1:8080`,
+    );
   const g = /^([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?):(\d{1,5})$/i.exec(guest);
   if (!g) throw new ManagerError('bad-input', `bad guest side "${guest}": give VM:PORT, e.g. vm1:80`);
   const hostPort = Number(h[3]),
@@ -441,8 +444,8 @@ export function parseForward(host: string, guest: string, name?: string): Forwar
   for (const p of [hostPort, guestPort])
     if (p < 1 || p > 65535) throw new ManagerError('bad-input', `port ${p} is not from 1 to 65535`);
   const fwd = {
-    name: name ?? `tcp-${hostPort}`,
-    proto: 'tcp' as const,
+    name: name ?? `${h[1]}-${hostPort}`,
+    proto: h[1] as 'tcp' | 'udp',
     hostAddr: h[2] ?? '127.0.0.1',
     hostPort,
     vm: g[1].toLowerCase(),
@@ -486,8 +489,11 @@ export async function addForward(home: string, network: string, fwd: Forward): P
       throw new ManagerError('bad-input', `network ${network} is internal: it has no way to the host to forward`);
     if (list.some((f) => f.name === fwd.name))
       throw new ManagerError('exists', `network ${network} already has a forward named ${fwd.name}`);
-    if (list.some((f) => f.hostAddr === fwd.hostAddr && f.hostPort === fwd.hostPort))
-      throw new ManagerError('exists', `${fwd.hostAddr}:${fwd.hostPort} is already forwarded on network ${network}`);
+    if (list.some((f) => f.proto === fwd.proto && f.hostAddr === fwd.hostAddr && f.hostPort === fwd.hostPort))
+      throw new ManagerError(
+        'exists',
+        `${fwd.proto}:${fwd.hostAddr}:${fwd.hostPort} is already forwarded on network ${network}`,
+      );
     if (list.length >= MAX_FORWARDS)
       throw new ManagerError('bad-input', `a network has at most ${MAX_FORWARDS} forwards`);
     return [...list, fwd];

@@ -89,6 +89,15 @@ class TcpFlow {
   }
 }
 
+/** A host peer of a UDP port forward: its datagrams go to the guest from one gateway port, the guest's answers back. */
+interface UdpForwardFlow {
+  server: UdpSocket;
+  peerKey: string;
+  peerAddr: string;
+  peerPort: number;
+  timer: NodeJS.Timeout;
+}
+
 interface UdpFlow {
   sock: UdpSocket;
   guestMac: Uint8Array;
@@ -102,6 +111,10 @@ interface UdpFlow {
 export class Nat {
   private readonly tcp = new Map<string, TcpFlow>();
   private readonly udp = new Map<string, UdpFlow>();
+  /** UDP port-forward flows by the guest's side: `guestIp:guestPort>gatewayPort`. */
+  private readonly udpForwards = new Map<string, UdpForwardFlow>();
+  /** The same flows by the host peer's side: `forwardSocket|peer:port>guestIp:guestPort`, to the gateway port. */
+  private readonly udpForwardPorts = new Map<string, number>();
   readonly stats = { tcpFlows: 0, udpFlows: 0, refused: 0, resets: 0, retransmits: 0 };
   /** The gateway's source port of the last port-forward connection. */
   private nextPort = 32768;
@@ -130,6 +143,7 @@ export class Nat {
   }
 
   close(): void {
+    for (const f of this.udpForwards.values()) clearTimeout(f.timer);
     for (const f of this.tcp.values()) this.dropTcp(f);
     for (const f of this.udp.values()) this.dropUdp(f);
   }
@@ -144,6 +158,13 @@ export class Nat {
   // --- UDP ---
 
   private udpIn(ip: Ipv4, srcPort: number, dstPort: number, data: Uint8Array, srcMac: Uint8Array, to?: string): void {
+    // A guest's answer to a UDP port forward goes back to the host peer that asked.
+    const back = ip.dst === this.o.gatewayIp ? this.udpForwards.get(`${ip.src}:${srcPort}>${dstPort}`) : undefined;
+    if (back) {
+      back.timer.refresh();
+      back.server.send(data, back.peerPort, back.peerAddr);
+      return;
+    }
     const host = to ?? this.target(ip.dst);
     if (host === null || dstPort === 0) return;
     const key = `${ip.src}:${srcPort}>${ip.dst}:${dstPort}`;
@@ -176,6 +197,58 @@ export class Nat {
       f.timer.refresh();
     }
     f.sock.send(data, dstPort, host);
+  }
+
+  /**
+   * A UDP port forward: a datagram a host peer sent to the forward's socket goes to the guest from a gateway port kept
+   * per peer (60 s after its last datagram), so the guest's answers find their way back.
+   */
+  forwardUdpToGuest(
+    server: UdpSocket,
+    peer: { address: string; port: number },
+    guestMac: Uint8Array,
+    guestIp: number,
+    guestPort: number,
+    data: Uint8Array,
+  ): void {
+    let serverId = this.socketIds.get(server);
+    if (serverId === undefined) this.socketIds.set(server, (serverId = ++this.lastSocketId));
+    const peerKey = `${serverId}|${peer.address}:${peer.port}>${guestIp}:${guestPort}`;
+    let gwPort = this.udpForwardPorts.get(peerKey);
+    let flow = gwPort === undefined ? undefined : this.udpForwards.get(`${guestIp}:${guestPort}>${gwPort}`);
+    if (!flow || gwPort === undefined) {
+      if (this.udpForwards.size >= MAX_FLOWS) this.dropUdpForward(this.udpForwards.keys().next().value!);
+      this.nextPort = this.nextPort >= 60999 ? 32768 : this.nextPort + 1;
+      const port = this.nextPort;
+      const key = `${guestIp}:${guestPort}>${port}`;
+      this.dropUdpForward(key);
+      flow = {
+        server,
+        peerKey,
+        peerAddr: peer.address,
+        peerPort: peer.port,
+        timer: setTimeout(() => this.dropUdpForward(key), UDP_IDLE_MS),
+      };
+      flow.timer.unref();
+      this.udpForwards.set(key, flow);
+      this.udpForwardPorts.set(peerKey, port);
+      this.stats.udpFlows++;
+      gwPort = port;
+    } else flow.timer.refresh();
+    const u = buildUdp(this.o.gatewayIp, guestIp, gwPort, guestPort, data);
+    this.o.output(buildIpv4(guestMac, this.o.gatewayMac, this.o.gatewayIp, guestIp, IPPROTO_UDP, u));
+  }
+
+  /** Forward sockets told apart in flow keys. */
+  private readonly socketIds = new WeakMap<UdpSocket, number>();
+  private lastSocketId = 0;
+
+  private dropUdpForward(key: string): void {
+    const f = this.udpForwards.get(key);
+    if (!f) return;
+    clearTimeout(f.timer);
+    this.udpForwards.delete(key);
+    this.udpForwardPorts.delete(f.peerKey);
   }
 
   private dropUdp(f: UdpFlow): void {

@@ -272,7 +272,7 @@ export class ManagerBackend implements VmBackend {
   }
 
   async addForward(network: string, r: ForwardRequest): Promise<void> {
-    const host = `tcp:${r.hostAddr ?? '127.0.0.1'}:${r.hostPort}`;
+    const host = `${r.proto ?? 'tcp'}:${r.hostAddr ?? '127.0.0.1'}:${r.hostPort}`;
     await addForward(this.manager.home, network, parseForward(host, `${r.vm}:${r.guestPort}`, r.name));
   }
 

@@ -174,7 +174,7 @@ export const NetworkList = z
           .array(
             z.object({
               name: z.string(),
-              proto: z.literal('tcp'),
+              proto: z.enum(['tcp', 'udp']),
               hostAddr: z.string(),
               hostPort: z.int(),
               vm: z.string().describe('the VM as the network names it (its host name)'),
@@ -238,7 +238,8 @@ export const ForwardParams = z.strictObject({
 
 export const ForwardBody = z
   .strictObject({
-    name: z.string().min(1).max(63).optional().describe('default tcp-HOSTPORT'),
+    name: z.string().min(1).max(63).optional().describe('default PROTO-HOSTPORT'),
+    proto: z.enum(['tcp', 'udp']).optional().describe('default tcp'),
     hostAddr: Ipv4.optional().describe('the host address to listen on, default 127.0.0.1'),
     hostPort: z.int().min(1).max(65535),
     vm: z.string().min(1).max(63).describe('the VM as the network names it (its host name)'),

@@ -117,6 +117,7 @@ export class ManagerHome {
         // already gone
       }
     }
-    rmSync(this.dir, { recursive: true, force: true });
+    // A killed VM process may still write its last lines while the folder goes: retried, not an error.
+    rmSync(this.dir, { recursive: true, force: true, maxRetries: 10, retryDelay: 100 });
   }
 }
