@@ -203,7 +203,10 @@ export class Hart {
     this.flushTlb(true);
   }
 
-  /** LR/SC reservation: host offset of the reserved word in RAM, -1 for none (in the hart block: the WebAssembly interpreter runs LR/SC too). */
+  /**
+   * LR/SC reservation: host offset of the reserved word in RAM as an int32 (offsets above 2^31 read back negative), -1 for
+   * none (in the hart block: the WebAssembly interpreter runs LR/SC too).
+   */
   get reservation(): number {
     return this.m32[(this.base + HS_RESERVATION) >> 2];
   }
@@ -356,10 +359,11 @@ export class Hart {
 
   /** Drop every translation of one guest-physical RAM page (used when code pages are written, later by the JIT). */
   flushHostPage(hostPage: number): void {
+    const tag = hostPage | 0; // as the TLB holds it: offsets above 2^31 are negative int32s
     for (let r = TLB_REGIME_M; r <= TLB_REGIME_U; r++) {
       for (let k = 0; k < 3; k++) {
         const t = (this.base + tlbTableOffset(r, k)) >> 2;
-        for (let i = 0; i < TLB_ENTRIES; i++) if (this.m32[t + i * 4 + 2] === hostPage) this.m32[t + i * 4] = 1;
+        for (let i = 0; i < TLB_ENTRIES; i++) if (this.m32[t + i * 4 + 2] === tag) this.m32[t + i * 4] = 1;
       }
     }
     this.breakSlice = true;
@@ -388,8 +392,9 @@ export class Hart {
     let pa: number;
     const regime = this.regimeFor(p);
     if (regime === TLB_REGIME_M) {
-      if (vhi !== 0) return this.accessFault(kind, vlo, vhi);
-      pa = vlo >>> 0;
+      // Bare: the address is physical (56 bits); RAM of more than 2 GiB reaches above 4 GiB.
+      if (vhi >>> 24 !== 0) return this.accessFault(kind, vlo, vhi);
+      pa = vhi * 0x1_0000_0000 + (vlo >>> 0);
     } else {
       pa = walk(this, vlo, vhi, kind, p);
       if (pa < 0) return this.pageFault(kind, vlo, vhi);
@@ -423,7 +428,8 @@ export class Hart {
   private loadHost(vlo: number, vhi: number, size: number): number {
     const e = this.loadTlb + (((vlo >>> 12) & TLB_MASK) << 2);
     const m = this.m32;
-    if (m[e] === (vlo & PAGE_MASK) && m[e + 1] === vhi && (vlo & 4095) <= 4096 - size) return m[e + 2] + (vlo & 4095);
+    if (m[e] === (vlo & PAGE_MASK) && m[e + 1] === vhi && (vlo & 4095) <= 4096 - size)
+      return (m[e + 2] >>> 0) + (vlo & 4095);
     return -1;
   }
 
@@ -434,20 +440,20 @@ export class Hart {
   }
   load16(vlo: number, vhi: number): number {
     const h = this.loadHost(vlo, vhi, 2);
-    if (h >= 0) return (h & 1) === 0 ? this.u16[h >> 1] : this.dv.getUint16(h, true);
+    if (h >= 0) return (h & 1) === 0 ? this.u16[h >>> 1] : this.dv.getUint16(h, true);
     return this.loadSlow(vlo, vhi, 2) & 0xffff;
   }
   load32(vlo: number, vhi: number): number {
     const h = this.loadHost(vlo, vhi, 4);
-    if (h >= 0) return (h & 3) === 0 ? this.m32[h >> 2] : this.dv.getInt32(h, true);
+    if (h >= 0) return (h & 3) === 0 ? this.m32[h >>> 2] : this.dv.getInt32(h, true);
     return this.loadSlow(vlo, vhi, 4);
   }
   load64(vlo: number, vhi: number): number {
     const h = this.loadHost(vlo, vhi, 8);
     if (h >= 0) {
       if ((h & 3) === 0) {
-        r64.hi = this.m32[(h >> 2) + 1];
-        return this.m32[h >> 2];
+        r64.hi = this.m32[(h >>> 2) + 1];
+        return this.m32[h >>> 2];
       }
       r64.hi = this.dv.getInt32(h + 4, true);
       return this.dv.getInt32(h, true);
@@ -545,7 +551,8 @@ export class Hart {
   private storeHost(vlo: number, vhi: number, size: number): number {
     const e = this.storeTlb + (((vlo >>> 12) & TLB_MASK) << 2);
     const m = this.m32;
-    if (m[e] === (vlo & PAGE_MASK) && m[e + 1] === vhi && (vlo & 4095) <= 4096 - size) return m[e + 2] + (vlo & 4095);
+    if (m[e] === (vlo & PAGE_MASK) && m[e + 1] === vhi && (vlo & 4095) <= 4096 - size)
+      return (m[e + 2] >>> 0) + (vlo & 4095);
     return -1;
   }
 
@@ -560,7 +567,7 @@ export class Hart {
   store16(vlo: number, vhi: number, v: number): void {
     const h = this.storeHost(vlo, vhi, 2);
     if (h >= 0) {
-      if ((h & 1) === 0) this.u16[h >> 1] = v;
+      if ((h & 1) === 0) this.u16[h >>> 1] = v;
       else this.dv.setUint16(h, v, true);
       return;
     }
@@ -569,7 +576,7 @@ export class Hart {
   store32(vlo: number, vhi: number, v: number): void {
     const h = this.storeHost(vlo, vhi, 4);
     if (h >= 0) {
-      if ((h & 3) === 0) this.m32[h >> 2] = v;
+      if ((h & 3) === 0) this.m32[h >>> 2] = v;
       else this.dv.setInt32(h, v, true);
       return;
     }
@@ -579,8 +586,8 @@ export class Hart {
     const h = this.storeHost(vlo, vhi, 8);
     if (h >= 0) {
       if ((h & 3) === 0) {
-        this.m32[h >> 2] = v;
-        this.m32[(h >> 2) + 1] = vh;
+        this.m32[h >>> 2] = v;
+        this.m32[(h >>> 2) + 1] = vh;
       } else {
         this.dv.setInt32(h, v, true);
         this.dv.setInt32(h + 4, vh, true);
@@ -1241,7 +1248,7 @@ export class Hart {
     const pa = this.translate(nlo, nhi, TLB_KIND_FETCH);
     const h = this.mem.ramHostOffset(pa, 2);
     if (h < 0) this.raise(CAUSE_FETCH_ACCESS, nlo, nhi);
-    return lowParcel | (this.u16[h >> 1] << 16);
+    return lowParcel | (this.u16[h >>> 1] << 16);
   }
 
   /** ECALL, EBREAK, xRET, WFI, SFENCE.VMA. */
@@ -1300,8 +1307,8 @@ export class Hart {
       // LR
       if (((insn >>> 20) & 31) !== 0) this.illegal(insn);
       const h = this.amoHost(vlo, vhi, size, true);
-      const lo = this.m32[h >> 2];
-      const hi = size === 8 ? this.m32[(h >> 2) + 1] : lo >> 31;
+      const lo = this.m32[h >>> 2];
+      const hi = size === 8 ? this.m32[(h >>> 2) + 1] : lo >> 31;
       this.reservation = h;
       x[d] = lo;
       x[d + 1] = hi;
@@ -1312,11 +1319,11 @@ export class Hart {
       if ((vlo & (size - 1)) !== 0) this.raise(CAUSE_MISALIGNED_STORE, vlo, vhi);
       const bv = b;
       let ok = false;
-      if (this.reservation >= 0) {
+      if (this.reservation !== -1) {
         const h = this.amoHost(vlo, vhi, size, false);
-        if (h === this.reservation) {
-          this.m32[h >> 2] = x[bv];
-          if (size === 8) this.m32[(h >> 2) + 1] = x[bv + 1];
+        if ((h | 0) === this.reservation) {
+          this.m32[h >>> 2] = x[bv];
+          if (size === 8) this.m32[(h >>> 2) + 1] = x[bv + 1];
           ok = true;
         }
       }
@@ -1325,7 +1332,7 @@ export class Hart {
       x[d + 1] = 0;
       return;
     }
-    const h = this.amoHost(vlo, vhi, size, false) >> 2;
+    const h = this.amoHost(vlo, vhi, size, false) >>> 2;
     const m = this.m32;
     const olo = m[h],
       ohi = size === 8 ? m[h + 1] : olo >> 31;

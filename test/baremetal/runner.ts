@@ -68,10 +68,10 @@ export interface BaremetalResult {
 }
 
 /** QEMU's virt board: the test device turns (n << 16) | 0x3333 into exit status n and 0x5555 into 0. */
-export function runQemuSystem(elfPath: string): BaremetalResult {
+export function runQemuSystem(elfPath: string, memory = '64M'): BaremetalResult {
   const r = spawnSync(
     'qemu-system-riscv64',
-    ['-M', 'virt', '-bios', 'none', '-nographic', '-m', '64M', '-kernel', elfPath],
+    ['-M', 'virt', '-bios', 'none', '-nographic', '-m', memory, '-kernel', elfPath],
     { encoding: 'utf8', timeout: 20_000, input: '' },
   );
   if (r.error && (r.error as NodeJS.ErrnoException).code !== 'ETIMEDOUT') throw r.error;
@@ -82,8 +82,8 @@ export function runQemuSystem(elfPath: string): BaremetalResult {
  * Our hart alone on a bus with the test device, the CLINT and the UART. Time is virtual and deterministic:
  * one tick per instruction (WFI just continues; time keeps advancing as the loop spins).
  */
-export function runOurs(elf: Uint8Array, maxInstructions = 5_000_000): BaremetalResult {
-  const mem = new GuestMemory(16 * 1024 * 1024);
+export function runOurs(elf: Uint8Array, maxInstructions = 5_000_000, ramBytes = 16 * 1024 * 1024): BaremetalResult {
+  const mem = new GuestMemory(ramBytes);
   for (const seg of parseElf(elf).segments) if (seg.memSize > 0) mem.writeBytes(seg.vaddr, seg.data);
   const bus = new Bus();
   let verdict: number | null = null;

@@ -224,12 +224,13 @@ export class VirtMachine implements SbiPlatform {
       rngSeed: this.cfg.rngSeed ?? randomBytes(32),
       virtioSlots: this.virtio.map((_, i) => i),
     });
-    const fdtAddr = alignDown(Math.min(ramEnd, ramBase + 3072 * MiB) - fdt.length, 2 * MiB);
+    // As QEMU places it: as high as possible but below 3 GiB, so that 32-bit code can address it too.
+    const fdtAddr = alignDown((ramBase < 3072 * MiB ? Math.min(ramEnd, 3072 * MiB) : ramEnd) - fdt.length, 2 * MiB);
     if (initrd && fdtAddr < initrd.end) throw new Error('not enough RAM for kernel, initrd and device tree');
     mem.writeBytes(fdtAddr, fdt);
     this.layout = { kernel, kernelEnd, initrd, fdt: fdtAddr, fdtSize: fdt.length };
     for (let i = 0; i < this.harts.length; i++) this.resetHart(i);
-    this.startHart(0, kernel | 0, 0, fdtAddr | 0, 0);
+    this.startHart(0, kernel | 0, Math.floor(kernel / 2 ** 32), fdtAddr | 0, Math.floor(fdtAddr / 2 ** 32));
     this.event = { kind: 'running' };
     return this.layout;
   }

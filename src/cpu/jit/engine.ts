@@ -319,7 +319,7 @@ export class JitEngine {
       why.noFetchTlb += n;
       return n;
     }
-    const host = m32[e + 2];
+    const host = m32[e + 2] >>> 0; // host offsets may exceed 2^31
     const page = (host - h.mem.ramOffset) >>> 12;
     const off = pcLo & 4095;
     let tp = this.pages[page];
@@ -510,7 +510,7 @@ export class JitEngine {
     const t0 = performance.now();
     const h = this.hart;
     const u16 = h.u16;
-    const read = (o: number): number => u16[(host + o) >> 1];
+    const read = (o: number): number => u16[(host + o) >>> 1];
     const seen = this.entries[page];
     const offs: number[] = [];
     if (seen !== undefined) for (let i = 0; i < 2048; i++) if (seen[i] !== 0) offs.push(i << 1);
@@ -518,9 +518,9 @@ export class JitEngine {
     const nextLo = ((h.pcLo & -4096) + 4096) | 0,
       nextHi = nextLo === 0 ? (h.pcHi + 1) | 0 : h.pcHi;
     const ne = h.fetchTlb + (((nextLo >>> 12) & (TLB_ENTRIES - 1)) << 2);
-    const nextHost =
-      this.m32[ne] === nextLo && this.m32[ne + 1] === nextHi && this.m32[ne + 2] !== host ? this.m32[ne + 2] : -1;
-    const readBoth = (o: number): number => u16[((o < 4096 ? host : nextHost - 4096) + o) >> 1];
+    const nextTlbHost = this.m32[ne + 2] >>> 0;
+    const nextHost = this.m32[ne] === nextLo && this.m32[ne + 1] === nextHi && nextTlbHost !== host ? nextTlbHost : -1;
+    const readBoth = (o: number): number => u16[((o < 4096 ? host : nextHost - 4096) + o) >>> 1];
     const { blocks, interp } =
       nextHost >= 0 ? discoverBlocks(readBoth, offs, this.cexp, SPILL_BYTES) : discoverBlocks(read, offs, this.cexp);
     const spills = blocks.some((blk) => blk.off >= 4096 || blk.insns.some((ins) => ins.off + ins.len > 4096));

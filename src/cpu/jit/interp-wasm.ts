@@ -1034,8 +1034,8 @@ class InterpreterEmitter {
       .i32c(size - 1)
       .op(Op.i32_and);
     this.needIf(); // misaligned: TypeScript raises
-    b.i32c(0).mem(Op.i32_load, reservation).i32c(0).op(Op.i32_lt_s);
-    L.if_(); // no reservation: fails without touching memory, as the TypeScript interpreter does
+    b.i32c(0).mem(Op.i32_load, reservation).i32c(-1).op(Op.i32_eq);
+    L.if_(); // no reservation (-1: host offsets above 2^31 are negative as i32): fails without touching memory, as the TypeScript interpreter does
     this.write(
       () => this.rdOff(),
       () => b.i64c(1),

@@ -158,7 +158,7 @@ export class SplitQueue {
   /** Number of chains the driver has made available and the device has not popped yet. */
   pending(): number {
     if (!this.enabled) return 0;
-    const n = (this.mem.u16[(this.avail + 2) >> 1] - this.lastAvail) & 0xffff;
+    const n = (this.mem.u16[(this.avail + 2) >>> 1] - this.lastAvail) & 0xffff;
     if (n > this.size)
       throw new VirtqueueError(
         `queue ${this.index}: avail.idx is ${n} ahead of the device, more than the queue size ${this.size}`,
@@ -169,7 +169,7 @@ export class SplitQueue {
   /** Takes the next available chain, or null when none is available. */
   pop(): Chain | null {
     if (this.pending() === 0) return null;
-    const head = this.mem.u16[(this.avail + 4 + 2 * (this.lastAvail % this.size)) >> 1];
+    const head = this.mem.u16[(this.avail + 4 + 2 * (this.lastAvail % this.size)) >>> 1];
     const chain = this.walk(head);
     this.outstanding.set(chain.head, chain);
     this.lastAvail = (this.lastAvail + 1) & 0xffff;
@@ -189,11 +189,11 @@ export class SplitQueue {
     this.outstanding.delete(head);
     const hook = this.mem.dmaWriteHook;
     if (chain && hook && written > 0) chain.forEachWritable(0, written, hook);
-    const slot = (this.used + 4 + 8 * (this.usedIdx % this.size)) >> 2;
+    const slot = (this.used + 4 + 8 * (this.usedIdx % this.size)) >>> 2;
     this.mem.i32[slot] = head;
     this.mem.i32[slot + 1] = written;
     this.usedIdx = (this.usedIdx + 1) & 0xffff;
-    this.mem.u16[(this.used + 2) >> 1] = this.usedIdx;
+    this.mem.u16[(this.used + 2) >>> 1] = this.usedIdx;
   }
 
   /** Whether the driver wants an interrupt for the used entries pushed since the last call (§2.7.7, §2.7.10). */
@@ -204,15 +204,15 @@ export class SplitQueue {
     this.signalledUsed = now;
     if (now === old) return false;
     if (this.eventIdx) {
-      const usedEvent = this.mem.u16[(this.avail + 4 + 2 * this.size) >> 1];
+      const usedEvent = this.mem.u16[(this.avail + 4 + 2 * this.size) >>> 1];
       return ((now - usedEvent - 1) & 0xffff) < ((now - old) & 0xffff);
     }
-    return (this.mem.u16[this.avail >> 1] & VIRTQ_AVAIL_F_NO_INTERRUPT) === 0;
+    return (this.mem.u16[this.avail >>> 1] & VIRTQ_AVAIL_F_NO_INTERRUPT) === 0;
   }
 
   /** With EVENT_IDX, asks the driver to notify as soon as it makes anything beyond what was consumed available. */
   publishAvailEvent(): void {
-    if (this.enabled && this.eventIdx) this.mem.u16[(this.used + 4 + 8 * this.size) >> 1] = this.lastAvail;
+    if (this.enabled && this.eventIdx) this.mem.u16[(this.used + 4 + 8 * this.size) >>> 1] = this.lastAvail;
   }
 
   private walk(head: number): Chain {
