@@ -2,7 +2,7 @@
 // on, replies of allowed flows pass, counters count; the capture file of the CLI is read by tshark.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { Manager } from '../src/manager/client.js';
 import { listRules, networkPaths, switchStatus } from '../src/manager/networks.js';
@@ -11,6 +11,7 @@ import type { GuestConsole } from './harness/guest-console.js';
 import { BIN, ManagerHome } from './harness/manager-cli.js';
 import { dhcpAddress, managedConsole, pingOk } from './harness/net-guests.js';
 import { until } from './harness/raw-port.js';
+import { tsharkFields } from './harness/tshark.js';
 
 test(
   'two Debian VMs behind firewall rules: ping and TCP denied one way, rejected on one port, allowed replies pass, the gateway still answers; counters and a tshark-read capture show it',
@@ -87,33 +88,14 @@ test(
       capture = undefined;
 
       // The oracle: tshark reads the file; the drops are the frames with the firewall's comment.
-      const rows = execFileSync(
-        'tshark',
-        [
-          '-r',
-          file,
-          '-T',
-          'fields',
-          '-E',
-          'separator=|',
-          '-e',
-          'ip.src',
-          '-e',
-          'ip.dst',
-          '-e',
-          'icmp.type',
-          '-e',
-          'tcp.dstport',
-          '-e',
-          'tcp.flags.reset',
-          '-e',
-          'frame.comment',
-        ],
-        { encoding: 'utf8', maxBuffer: 64 << 20 },
-      )
-        .trim()
-        .split('\n')
-        .map((r) => r.split('|'));
+      const rows = tsharkFields(file, [
+        'ip.src',
+        'ip.dst',
+        'icmp.type',
+        'tcp.dstport',
+        'tcp.flags.reset',
+        'frame.comment',
+      ]);
       t.diagnostic(`${rows.length} frames in the capture`);
       const [v1, v2] = ['10.0.10.21', '10.0.10.22'];
       const has = (what: string, pick: (r: string[]) => boolean) =>

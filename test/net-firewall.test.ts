@@ -13,6 +13,7 @@ import { apiCall } from './harness/api-client.js';
 import { FakeVmBackend } from './harness/fake-vm-backend.js';
 import { startServer } from '../src/web/server.js';
 import { RawPort, tick, until } from './harness/raw-port.js';
+import { tsharkFields } from './harness/tshark.js';
 import {
   createNetwork,
   ensureSwitch,
@@ -272,31 +273,7 @@ test(
       await tick(50);
 
       // The oracle: tshark reads both files; the dropped frames carry the firewall's comment.
-      const fields = execFileSync(
-        'tshark',
-        [
-          '-r',
-          file,
-          '-T',
-          'fields',
-          '-E',
-          'separator=|',
-          '-e',
-          'ip.src',
-          '-e',
-          'ip.dst',
-          '-e',
-          '_ws.col.Protocol',
-          '-e',
-          'tcp.flags.reset',
-          '-e',
-          'frame.comment',
-        ],
-        { encoding: 'utf8' },
-      )
-        .trim()
-        .split('\n')
-        .map((l) => l.split('|'));
+      const fields = tsharkFields(file, ['ip.src', 'ip.dst', '_ws.col.Protocol', 'tcp.flags.reset', 'frame.comment']);
       const dropped = fields.filter((f) => /dropped by the firewall/.test(f[4]));
       assert.ok(
         dropped.some(
