@@ -8,6 +8,7 @@ import { vmCommands } from './vm-commands.js';
 import { snapshotCommands } from './snapshot-commands.js';
 import { exportCommands } from './export-commands.js';
 import { netCommands } from './net-commands.js';
+import { agentCommands } from './agent-commands.js';
 import { serveCommand } from '../web/serve-command.js';
 
 const collect = (value: string, previous: string[] = []) => [...previous, value];
@@ -113,6 +114,7 @@ export async function main(argv: string[]): Promise<number> {
   snapshotCommands(program);
   exportCommands(program);
   netCommands(program);
+  agentCommands(program);
   serveCommand(program);
 
   try {

@@ -13,6 +13,7 @@ import { networkSpecs } from './net-commands.js';
 import { parseSize } from './size.js';
 import { attachConsole, CONSOLE_ESCAPE_HELP } from './vm-console.js';
 import { DEFAULT_INSTALL_DISK, installerMedium, readUserData } from './install.js';
+import { guestInfoJson, guestInfoLines } from './agent-commands.js';
 
 /** Exit status per kind of failure (docs/cli.md). */
 export const EXIT_CODES: Record<ManagerErrorKind, number> = {
@@ -253,9 +254,10 @@ export function vmCommands(program: Command): void {
     .argument('<name>')
     .addOption(formatOption())
     .action(
-      run((name: string, o: { format: string }) => {
+      run(async (name: string, o: { format: string }) => {
         const v = mgr().get(name);
-        if (o.format === 'json') return printJson(v);
+        const live = v.state === 'running';
+        if (o.format === 'json') return printJson(live ? { ...v, guest: await guestInfoJson(mgr(), name) } : v);
         const d = v.definition!;
         const lines: [string, string][] = [
           ['name', v.name],
@@ -289,6 +291,7 @@ export function vmCommands(program: Command): void {
           ['process log', v.files.processLog],
           ['control socket', v.files.controlSocket],
           ['console socket', v.files.consoleSocket],
+          ...(live ? await guestInfoLines(mgr(), name) : []),
         ];
         printFields(lines);
       }),

@@ -34,7 +34,8 @@ export interface ImageManifest {
   cmdline: string;
   /** The initramfs recipe it was built from (INITRAMFS_VERSION in initramfs.ts); absent means 1. */
   initramfs?: number;
-  packages: { kernel: PackageRecord; busybox: PackageRecord };
+  /** agent: qemu-guest-agent and the packages its libraries come from (recipe 5 on). */
+  packages: { kernel: PackageRecord; busybox: PackageRecord; agent?: PackageRecord[] };
   files: { kernel: FileRecord; initrd: FileRecord };
   virtio: { builtin: string[]; modules: string[] };
   /** Modules in the initramfs, in the order /init loads them. */

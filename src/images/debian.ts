@@ -18,6 +18,7 @@ import {
 } from './modules.js';
 import { appletNames, FALLBACK_APPLETS } from './busybox.js';
 import { buildInitramfs, INITRAMFS_VERSION } from './initramfs.js';
+import { AGENT_PACKAGE, agentFiles, agentPackages, isAgentPath } from './guest-agent.js';
 import { fetchBytes, downloadVerified, fileMatches, writeFileAtomic, HttpNotFound } from './download.js';
 import { DEBIAN_KEYRING, gpgvAvailable, verifySignature } from './signature.js';
 import {
@@ -340,6 +341,19 @@ async function unpackKernel(deb: Buffer, log: (l: string) => void): Promise<Kern
   return { version, image, packaging, config, modules, modulesDep: formatModulesDep(available, order) };
 }
 
+/** /etc/os-release of the initramfs: what the guest agent's guest-get-osinfo reports. */
+function osRelease(suite: string, agentPkgs: PackageRecord[]): string {
+  const libc = agentPkgs.find((p) => p.name === 'libc6')?.version ?? 'unknown';
+  return [
+    `PRETTY_NAME="Debian GNU/Linux ${suite} (typevisor initramfs)"`,
+    'NAME="Debian GNU/Linux"',
+    `VERSION="${suite} (busybox initramfs, libc6 ${libc})"`,
+    `VERSION_CODENAME=${suite}`,
+    'ID=debian',
+    '',
+  ].join('\n');
+}
+
 /** The text /init prints before the shell. */
 export function initramfsBanner(suite: string, kernelVersion: string, busyboxVersion: string): string {
   return `typevisor: Debian ${suite} ${ARCH}, kernel ${kernelVersion}, busybox ${busyboxVersion}. Exit the shell to power off.`;
@@ -434,6 +448,13 @@ async function pullKernelAndInitrd(opts: PullOptions): Promise<PulledImage> {
   mkdirSync(downloads, { recursive: true });
   const kernelDeb = await obtainDeb(mirror.url, kernelPkg, downloads, progress, log);
   const busyboxDeb = await obtainDeb(mirror.url, busyboxPkg, downloads, progress, log);
+  // The guest agent and the shared libraries it needs, from Debian's packages (docs/guest-tools.md).
+  const agentPkgs = index.has(AGENT_PACKAGE) ? agentPackages(index).map(record) : [];
+  if (!agentPkgs.length) log(`warning: the archive has no ${AGENT_PACKAGE}: the image will have no guest agent`);
+  const agentEntries: DebEntry[] = [];
+  for (const p of agentPkgs)
+    agentEntries.push(...(await extractDebData(await obtainDeb(mirror.url, p, downloads, progress, log), isAgentPath)));
+  const agent = agentPkgs.length ? agentFiles(agentEntries) : [];
 
   log('unpacking the kernel package');
   const kernel = await unpackKernel(kernelDeb, log);
@@ -457,9 +478,11 @@ async function pullKernelAndInitrd(opts: PullOptions): Promise<PulledImage> {
     modules: kernel.modules.map((m) => ({ path: m.path, data: m.data })),
     modulesDep: kernel.modulesDep,
     banner: initramfsBanner(suite, kernel.version, busyboxPkg.version),
+    agent,
+    osRelease: osRelease(suite, agentPkgs),
   });
   log(
-    `initramfs: busybox with ${applets.length} applets, ${kernel.modules.length} modules (${kernel.modules.map((m) => m.name).join(' ')}), ${formatBytes(initrd.length)}`,
+    `initramfs: busybox with ${applets.length} applets, ${kernel.modules.length} modules (${kernel.modules.map((m) => m.name).join(' ')}), ${agent.length ? `qemu-guest-agent with ${agent.length - 1} library files, ` : ''}${formatBytes(initrd.length)}`,
   );
 
   // The manifest goes last and is removed first: without it the directory never looks complete.
@@ -477,7 +500,7 @@ async function pullKernelAndInitrd(opts: PullOptions): Promise<PulledImage> {
     kernelPackaging: kernel.packaging,
     cmdline: DEFAULT_CMDLINE,
     initramfs: INITRAMFS_VERSION,
-    packages: { kernel: kernelPkg, busybox: busyboxPkg },
+    packages: { kernel: kernelPkg, busybox: busyboxPkg, ...(agentPkgs.length ? { agent: agentPkgs } : {}) },
     files: {
       kernel: { sha256: sha256Hex(kernel.image), size: kernel.image.length },
       initrd: { sha256: sha256Hex(initrd), size: initrd.length },

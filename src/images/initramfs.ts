@@ -1,6 +1,7 @@
 // Assembly of the busybox initramfs (gzip-compressed cpio) that boots Debian's kernel to a shell.
 import { gzipSync } from 'node:zlib';
 import { CpioWriter } from './cpio.js';
+import { AGENT_LIB_DIR, type AgentFile } from './guest-agent.js';
 
 export interface InitramfsModule {
   /** Relative to /lib/modules/<version>/, uncompressed (e.g. "kernel/drivers/block/virtio_blk.ko"). */
@@ -16,6 +17,10 @@ export interface InitramfsInput {
   modules: InitramfsModule[];
   modulesDep: string;
   banner: string;
+  /** Debian's qemu-guest-agent and its libraries (guest-agent.ts); /init starts it when the port exists. */
+  agent?: AgentFile[];
+  /** /etc/os-release (what guest-get-osinfo reports). */
+  osRelease?: string;
 }
 
 /** The part of /init that boots a root disk: with root= on the kernel command line, wait for the device,
@@ -71,8 +76,9 @@ fi
  * 2: evdev for the power button, hostname from systemd.hostname=, the terminal size from hvc0, power-button shutdown.
  * 3: the 9p modules; each virtio-9p share mounted at /mnt/TAG.
  * 4: each Ethernet card configured by DHCP (udhcpc), with the network's DNS server in /etc/resolv.conf.
+ * 5: /dev/virtio-ports/NAME links, Debian's qemu-guest-agent started on org.qemu.guest_agent.0, /sbin/shutdown.
  */
-export const INITRAMFS_VERSION = 4;
+export const INITRAMFS_VERSION = 5;
 
 /** Written by the power-button watcher before it stops every process; /init then finishes the shutdown. */
 const STOP_FILE = '/run/typevisor-stop';
@@ -135,6 +141,63 @@ fi
 /** Console lines of a shutdown the power button asked for (tests and the VM log look for them). */
 export const POWER_BUTTON_MESSAGE = 'typevisor: the power button was pressed, shutting down';
 export const GOING_DOWN_MESSAGE = 'The system is going down NOW!';
+export const AGENT_SHUTDOWN_MESSAGE = 'typevisor: the guest agent asked for a shutdown';
+
+/**
+ * /bin/typevisor-stop MESSAGE [poweroff|reboot]: the clean stop both the power button and the guest agent use — stop
+ * every process, then /init (PID 1, which no signal reaches) powers off or reboots.
+ */
+export const STOP_SCRIPT = `#!/bin/sh
+exec >/dev/console 2>&1 </dev/null
+echo "\${2:-poweroff}" > ${STOP_FILE}
+echo
+echo "$1"
+echo "${GOING_DOWN_MESSAGE}"
+kill -TERM -1 2>/dev/null
+echo "Sent SIGTERM to all processes"
+sleep 1
+kill -KILL -1 2>/dev/null
+echo "Sent SIGKILL to all processes"
+`;
+
+/** /sbin/shutdown as qemu-guest-agent runs it for guest-shutdown: \`shutdown -P|-H|-r +0 MESSAGE\`. */
+export const SHUTDOWN_SCRIPT = `#!/bin/sh
+mode=poweroff
+case "$1" in -r) mode=reboot ;; esac
+exec /bin/typevisor-stop "${AGENT_SHUTDOWN_MESSAGE}" "$mode"
+`;
+
+/** The guest agent's port, as Debian's qemu-guest-agent looks for it. */
+export const AGENT_PORT_PATH = '/dev/virtio-ports/org.qemu.guest_agent.0';
+
+/**
+ * Links each named virtio-console port as /dev/virtio-ports/NAME (what udev's rule does on a full system), then starts
+ * Debian's qemu-guest-agent on org.qemu.guest_agent.0. Linux learns the names from the host a moment after the driver
+ * loads, so this runs in the background and waits up to 10 s for them.
+ */
+export const AGENT_SCRIPT = `link_ports() {
+  for p in /sys/class/virtio-ports/vport*; do
+    [ -f "$p/name" ] || continue
+    name=$(cat "$p/name")
+    case "$name" in ''|.*|*[!A-Za-z0-9._-]*) continue ;; esac
+    mkdir -p /dev/virtio-ports
+    [ -e "/dev/virtio-ports/$name" ] || ln -s "../\${p##*/}" "/dev/virtio-ports/$name"
+  done
+}
+start_agent() {
+  [ -d /sys/class/virtio-ports ] || return
+  i=0
+  while [ $i -lt 100 ]; do
+    link_ports
+    [ -e ${AGENT_PORT_PATH} ] && break
+    sleep 0.1
+    i=$((i + 1))
+  done
+  [ -e ${AGENT_PORT_PATH} ] && [ -x /bin/qemu-ga ] || return
+  LD_LIBRARY_PATH=/${AGENT_LIB_DIR} setsid qemu-ga -m virtio-serial -p ${AGENT_PORT_PATH} -t /run -f /run/qemu-ga.pid \
+    </dev/null >/dev/null 2>&1 &
+}
+`;
 
 /** The /init script: mount the pseudo file systems, load the modules, name the host, boot a root disk if asked,
  *  else give the console a shell, and power off when that shell exits (PID 1 must never exit, or the kernel panics). */
@@ -166,7 +229,8 @@ case "$host" in
 esac
 hostname "$host" 2>/dev/null
 ${ROOT_MOUNT_SCRIPT}
-${SHARE_MOUNT_SCRIPT}${NETWORK_SCRIPT}# The serial console has no way to learn the terminal's size; virtio-console (hvc0) has one, and Linux resizes hvc0
+${SHARE_MOUNT_SCRIPT}${NETWORK_SCRIPT}${AGENT_SCRIPT}start_agent &
+# The serial console has no way to learn the terminal's size; virtio-console (hvc0) has one, and Linux resizes hvc0
 # whenever the host announces a new size. A helper holds hvc0 as its controlling terminal, so each resize sends it
 # SIGWINCH, and copies the size to the console the shell uses (which in turn sends the shell SIGWINCH).
 follow_size() {
@@ -189,15 +253,7 @@ watch_power_key() {
           ????????????????????????????????0100740001000000) ;;
           *) continue ;;
         esac
-        echo poweroff > ${STOP_FILE}
-        echo
-        echo "${POWER_BUTTON_MESSAGE}"
-        echo "${GOING_DOWN_MESSAGE}"
-        kill -TERM -1 2>/dev/null
-        echo "Sent SIGTERM to all processes"
-        sleep 1
-        kill -KILL -1 2>/dev/null
-        echo "Sent SIGKILL to all processes"
+        /bin/typevisor-stop "${POWER_BUTTON_MESSAGE}"
         exit
       done
     ) </dev/null >/dev/console 2>&1 &
@@ -212,6 +268,11 @@ setsid cttyhack sh -l
 # The shell is gone: its user left it, or the power-button watcher stopped every process.
 if [ -f ${STOP_FILE} ]; then
   sleep 2
+  if [ "$(cat ${STOP_FILE})" = reboot ]; then
+    echo "Requesting system reboot"
+    sync
+    reboot -f
+  fi
   echo "Requesting system poweroff"
 else
   echo "typevisor: shell exited, powering off"
@@ -219,6 +280,13 @@ fi
 sync
 poweroff -f
 `;
+}
+
+/** /init and the scripts it calls. */
+export function addInitFiles(w: CpioWriter, banner: string): void {
+  w.addFile('bin/typevisor-stop', Buffer.from(STOP_SCRIPT), 0o755);
+  w.addFile('bin/shutdown', Buffer.from(SHUTDOWN_SCRIPT), 0o755);
+  w.addFile('init', Buffer.from(initScript(banner)), 0o755);
 }
 
 /** Builds the uncompressed cpio archive. */
@@ -233,9 +301,19 @@ export function buildInitramfsCpio(input: InitramfsInput): Buffer {
   w.addCharDevice('dev/console', 5, 1, 0o600);
   w.addCharDevice('dev/null', 1, 3, 0o666);
   w.addFile('bin/busybox', input.busybox, 0o755);
+  // Our own shutdown takes the place of busybox's (which would signal an init it does not know).
+  const own = new Set(['busybox', 'shutdown', 'typevisor-stop', 'qemu-ga']);
   for (const applet of input.applets) {
-    if (applet === 'busybox' || applet.includes('/')) continue;
+    if (own.has(applet) || applet.includes('/')) continue;
     w.addSymlink(`bin/${applet}`, 'busybox');
+  }
+  if (input.osRelease) w.addFile('etc/os-release', Buffer.from(input.osRelease));
+  if (input.agent?.length) {
+    w.addDirectory(AGENT_LIB_DIR);
+    for (const f of input.agent) {
+      if (f.target !== undefined) w.addSymlink(f.path, f.target);
+      else w.addFile(f.path, f.data!, f.mode);
+    }
   }
   w.addSymlink('sbin', 'bin');
   w.addSymlink('usr/bin', '../bin');
@@ -248,7 +326,7 @@ export function buildInitramfsCpio(input: InitramfsInput): Buffer {
   for (const m of input.modules) w.addFile(`${modDir}/${m.path}`, m.data, 0o644);
   w.addFile(`${modDir}/modules.dep`, Buffer.from(input.modulesDep));
   w.addFile(`${modDir}/load-order`, Buffer.from(input.modules.map((m) => `${m.path}\n`).join('')));
-  w.addFile('init', Buffer.from(initScript(input.banner)), 0o755);
+  addInitFiles(w, input.banner);
   return w.finish();
 }
 

@@ -150,6 +150,9 @@ export function autostartLine(r: AutostartResult): string {
   return `${r.name} did not start: ${r.error}`;
 }
 
+/** Freezes the guest's file systems through its agent (before a suspend or a snapshot). */
+const FREEZE_FILE_SYSTEMS: VmAction = { action: 'agent', command: 'guest-fsfreeze-freeze', timeoutMs: 20_000 };
+
 export class Manager {
   readonly home: string;
 
@@ -513,12 +516,16 @@ export class Manager {
     return withLock(this.lockPath(), async () => {
       const obs = observeState(paths);
       if (!isLive(obs)) throw new ManagerError('wrong-state', wrongStateMessage('save', obs.state));
+      // A guest agent freezes the guest's file systems first, so its disks are consistent in the saved state; the
+      // resumed VM thaws them (docs/guest-tools.md). Without an agent the guest is paused as it is.
+      if (obs.state === 'running') await this.act(name, FREEZE_FILE_SYSTEMS).catch(() => undefined);
       if (obs.state === 'running') await this.act(name, { action: 'pause' });
       const file = suspendedStatePath(paths);
       let info: { bytes: number };
       try {
         info = (await this.act(name, { action: 'save', path: file })) as { bytes: number };
       } catch (e) {
+        // Resuming thaws what the freeze froze.
         if (obs.state === 'running') await this.act(name, { action: 'resume' }).catch(() => undefined);
         throw new ManagerError('failed', `cannot suspend ${name}: ${(e as Error).message}`);
       }

@@ -3,6 +3,10 @@ import { createConnection, type Socket } from 'node:net';
 import type { ControlReply, VmAction, VmEvent } from '../vmm/actions.js';
 import { ManagerError } from './errors.js';
 import { LineSplitter } from './lines.js';
+import { MAX_AGENT_REPLY } from '../agent/wire.js';
+
+/** The agent's largest reply, re-encoded as JSON inside the control reply (escapes and the envelope). */
+const AGENT_REPLY_LINE_BYTES = 2 * MAX_AGENT_REPLY;
 
 /** The socket could not be reached: the VM process is gone (or was never there). */
 export class NotServing extends Error {
@@ -57,6 +61,8 @@ export async function controlRequest(path: string, action: VmAction, timeoutMs =
         done(() => (reply.ok ? ok(reply.result) : fail(replyError(reply))));
       },
       () => done(() => fail(new ManagerError('failed', `reply from ${path} too long`))),
+      // A guest agent reply carries a command's captured output.
+      action.action === 'agent' ? AGENT_REPLY_LINE_BYTES : undefined,
     );
     sock.on('data', (d: Buffer) => splitter.push(d));
     sock.on('error', () => undefined);

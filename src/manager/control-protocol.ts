@@ -34,6 +34,14 @@ export const ControlRequestSchema = z.discriminatedUnion('action', [
     name: z.string().min(1).max(64),
     statePath: z.string().min(1).max(4096).optional(),
   }),
+  z.strictObject({
+    id: Id,
+    action: z.literal('agent'),
+    // guest-sync and guest-sync-delimited belong to the VM's own client, which resynchronises by itself.
+    command: z.string().regex(/^guest-(?!sync)[a-z0-9-]{1,60}$/, 'a guest agent command (guest-...)'),
+    arguments: z.record(z.string(), z.unknown()).optional(),
+    timeoutMs: z.int().min(1).max(3_600_000).optional(),
+  }),
 ]);
 
 export const KNOWN_ACTIONS = [
@@ -49,6 +57,7 @@ export const KNOWN_ACTIONS = [
   'subscribe',
   'save',
   'snapshot',
+  'agent',
 ];
 
 /** Checks one request line: the request, or the error to reply with (and the id, when the line had one). */

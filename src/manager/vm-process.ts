@@ -107,7 +107,8 @@ async function main(vmDir: string): Promise<number> {
   // A suspended VM resumes from its saved state; the file goes once the state is in the machine, because the guest's
   // disks move on from here and the state would no longer match them.
   const saved = suspendedStatePath(paths);
-  if (existsSync(saved)) {
+  const resumed = existsSync(saved);
+  if (resumed) {
     try {
       vm.restore(saved);
     } catch (e) {
@@ -190,6 +191,8 @@ async function main(vmDir: string): Promise<number> {
   process.on('SIGHUP', () => undefined);
 
   vm.start();
+  // The guest's clock stood still while it was saved: its agent, if it has one, sets it again.
+  if (resumed) vm.syncGuestClock();
   await vm.finished;
   // Replies to actions that ended the VM (stop, kill) are written on the turns after it ended.
   await new Promise((r) => setImmediate(r));

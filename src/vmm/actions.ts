@@ -30,7 +30,9 @@ export type VmAction =
    * Internal snapshots of the writable qcow2 disks (docs/snapshots.md). `create` pauses the guest, saves its machine
    * state to `statePath` and snapshots every disk at that moment, then runs on; `delete` removes one from each disk.
    */
-  | { action: 'snapshot'; op: 'create' | 'delete'; name: string; statePath?: string };
+  | { action: 'snapshot'; op: 'create' | 'delete'; name: string; statePath?: string }
+  /** One QEMU guest agent command (docs/guest-tools.md); the result is the agent's `return` value. */
+  | { action: 'agent'; command: string; arguments?: Record<string, unknown>; timeoutMs?: number };
 
 /** Actions the Vm object offers in process only (not on the control socket). */
 export type VmLocalActionName = 'restore';
@@ -51,6 +53,7 @@ export const ACTION_STATES: Record<VmActionName | VmLocalActionName, readonly Vm
   subscribe: ['created', 'running', 'paused', 'stopping', 'stopped', 'crashed'],
   save: ['running', 'paused'],
   snapshot: ['running', 'paused'],
+  agent: ['running'],
   restore: ['created'],
 };
 

@@ -21,6 +21,7 @@ import { StreamNetBackend } from '../net/stream-backend.js';
 import { openNicBackend } from '../net/open-nic.js';
 import { HostShareFs } from '../share/host-fs.js';
 import { checkDistinctTags, tagProblem } from '../share/spec.js';
+import { GuestAgent, GUEST_AGENT_PORT } from '../agent/client.js';
 import { ConsoleHub } from './console-hub.js';
 import { GuestClock, Vm } from './vm.js';
 import type { RunLoopOptions } from './run-loop.js';
@@ -309,6 +310,8 @@ interface BuiltDevices {
   console: VirtioConsole;
   /** pressPowerButton() asks the guest to shut down. */
   powerButton: VirtioInput;
+  /** The host end of the console's port org.qemu.guest_agent.0. */
+  agent: GuestAgent;
 }
 
 /** virtio-blk per disk, virtio-net per NIC, virtio-9p per share, then rng, console and the power button. On failure, what was opened is closed. */
@@ -320,13 +323,16 @@ async function buildDevices(
   hostMessage: (m: string) => void,
   host: BuildHost & { vm?: string },
 ): Promise<BuiltDevices> {
-  const out: BuiltDevices = {
-    devices: [],
-    disks: [],
-    closers: [],
-    console: new VirtioConsole({ write: consoleOut }),
-    powerButton: new VirtioInput(),
-  };
+  const agent = new GuestAgent(host.vm ?? 'the VM');
+  const console = new VirtioConsole({ write: consoleOut }, { ports: [{ name: GUEST_AGENT_PORT, host: agent }] });
+  const agentPort = console.port(GUEST_AGENT_PORT)!;
+  agent.attach({
+    get open() {
+      return agentPort.guestOpen;
+    },
+    send: (d) => agentPort.send(d),
+  });
+  const out: BuiltDevices = { devices: [], disks: [], closers: [], console, powerButton: new VirtioInput(), agent };
   try {
     for (const d of disks) {
       if (!existsSync(d.path)) throw new VmConfigError(`disk image not found: ${d.path}`);
@@ -427,7 +433,7 @@ export async function buildVm(d: MachineDescription, host: BuildHost = {}): Prom
       throw new VmConfigError(`cannot allocate ${mib(d.memoryBytes)} of guest RAM: ${e.message}`);
     throw new VmConfigError((e as Error).message);
   }
-  const { console: virtioConsole, powerButton } = built;
+  const { console: virtioConsole, powerButton, agent } = built;
   const vm = new Vm({
     name: d.name ?? 'typevisor',
     board,
@@ -438,6 +444,7 @@ export async function buildVm(d: MachineDescription, host: BuildHost = {}): Prom
     disks: built.disks,
     resizeConsole: (cols, rows) => virtioConsole.setSize(cols, rows),
     powerButton: () => powerButton.pressPowerButton(),
+    agent,
     reboot: d.onReset !== 'stop',
     runLoop: host.runLoop,
   });

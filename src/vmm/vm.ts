@@ -17,6 +17,8 @@ import { collectStats, type VmStats } from './stats.js';
 import { loadMachineState, saveMachineState, type StateFileInfo } from '../state/index.js';
 import type { BlockBackend } from '../disk/backend.js';
 import { Qcow2Backend } from '../disk/qcow2/qcow2.js';
+import { AgentError, type GuestAgent } from '../agent/client.js';
+import { freezeFileSystems, syncGuestClock } from '../agent/commands.js';
 
 /** Guest resets closer together than RESET_LOOP_WINDOW_MS, RESET_LOOP_COUNT times in a row, are a reset loop. */
 export const RESET_LOOP_COUNT = 5;
@@ -85,6 +87,8 @@ export interface VmParts {
   closers: (() => Promise<void> | void)[];
   /** Presses the guest's power key (a shutdown request); absent when the board has no such device. */
   powerButton?: () => void;
+  /** The guest agent's host end (docs/guest-tools.md); absent when the board has no agent port. */
+  agent?: GuestAgent;
   /** Tells the guest the console's terminal size, where a device can. */
   resizeConsole?: (cols: number, rows: number) => void;
   /** The disks in the definition's order, for internal snapshots of the writable qcow2 ones. */
@@ -179,6 +183,8 @@ export class Vm {
         return this.save(a.path);
       case 'snapshot':
         return this.snapshot(a.op, a.name, a.statePath);
+      case 'agent':
+        return this.agentCommand(a.command, a.arguments, a.timeoutMs);
       case 'subscribe':
         // The subscription itself belongs to the caller's connection (subscribe()); the reply is the current state.
         this.check('subscribe');
@@ -210,6 +216,43 @@ export class Vm {
     this.clock.resume();
     this.setState('running', 'resumed by the host');
     this.unparkLoop();
+    // The guest's clock stood still while it was paused.
+    this.syncGuestClock();
+  }
+
+  /** Runs one guest agent command (docs/guest-tools.md); an AgentError's message becomes a 'failed' VmError. */
+  async agentCommand(command: string, args?: Record<string, unknown>, timeoutMs?: number): Promise<unknown> {
+    this.check('agent');
+    const agent = this.parts.agent;
+    if (!agent) throw new VmError('failed', `${this.name} has no guest agent port`);
+    try {
+      return await agent.call(command, args, timeoutMs);
+    } catch (e) {
+      throw e instanceof AgentError ? new VmError('failed', e.message) : e;
+    }
+  }
+
+  /** Freezes the guest's file systems through its agent, when it has one that answers (docs/guest-tools.md). */
+  async freezeGuestFileSystems(): Promise<void> {
+    const agent = this.parts.agent;
+    if (!agent?.present) return;
+    await freezeFileSystems((c, a, t) => agent.call(c, a, t)).then(
+      (n) => this.hostMessage(`guest agent froze ${n} file systems`),
+      (e: unknown) => this.hostMessage(`could not freeze the guest's file systems: ${(e as Error).message}`),
+    );
+  }
+
+  /**
+   * Sets the guest's clock to the host's through the agent (after a resume or a restore) and thaws file systems a
+   * snapshot froze; without an agent the guest keeps its own clock. Runs in the background; problems are logged.
+   */
+  syncGuestClock(): void {
+    const agent = this.parts.agent;
+    if (!agent?.present) return;
+    syncGuestClock((c, a, t) => agent.call(c, a, t)).then(
+      () => this.hostMessage('guest clock set through the guest agent'),
+      (e: unknown) => this.hostMessage(`could not set the guest clock: ${(e as Error).message}`),
+    );
   }
 
   /** A hardware reset: the guest boots again from the kernel. A paused VM stays paused. */
@@ -235,20 +278,40 @@ export class Vm {
     if (!(Number.isFinite(timeoutMs) && timeoutMs >= 0))
       throw new VmError('bad-request', `stop: timeoutMs must be a number of milliseconds, got ${o.timeoutMs}`);
     if (o.force) return this.powerOff('powered off by the host (stop --force)');
-    if (!this.parts.powerButton) return this.powerOff('powered off by the host (the board has no power key)');
+    const agent = this.parts.agent;
+    if (!this.parts.powerButton && !agent?.present)
+      return this.powerOff('powered off by the host (the board has no power key)');
     if (this._state === 'stopping') return this.finished;
     if (this._state === 'paused') {
       this.clock.resume();
       this.unparkLoop();
     }
-    this.setState('stopping', 'shutdown requested (power key)');
-    this.parts.powerButton();
-    this.waker.notify();
+    if (agent?.present) {
+      // The agent runs the guest's own shutdown; if it does not take the request, the power key asks instead.
+      this.setState('stopping', 'shutdown requested (guest agent)');
+      agent.call('guest-shutdown', { mode: 'powerdown' }, 5000).catch((e: unknown) => {
+        if (this._state !== 'stopping') return;
+        this.hostMessage(`guest agent shutdown failed (${(e as Error).message}); pressing the power key`);
+        this.pressPowerKey();
+      });
+    } else {
+      this.setState('stopping', 'shutdown requested (power key)');
+      this.pressPowerKey();
+    }
     this.stopTimer = setTimeout(
       () => void this.powerOff(`powered off by the host: the guest did not shut down within ${timeoutMs / 1000} s`),
       timeoutMs,
     );
     return this.finished;
+  }
+
+  private pressPowerKey(): void {
+    if (!this.parts.powerButton) {
+      void this.powerOff('powered off by the host (the board has no power key)');
+      return;
+    }
+    this.parts.powerButton();
+    this.waker.notify();
   }
 
   /** Powers off at once: no shutdown request; disks are flushed and closed. Resolves when the VM has stopped. */
@@ -298,6 +361,8 @@ export class Vm {
     if (typeof statePath !== 'string' || statePath === '')
       throw new VmError('bad-request', 'snapshot create: statePath must be a file name');
     const wasRunning = this._state === 'running';
+    // The guest's file systems are consistent on the disks at the snapshot; resume() thaws them.
+    if (wasRunning) await this.freezeGuestFileSystems();
     const t0 = performance.now();
     if (wasRunning) await this.pause();
     const done: Qcow2Backend[] = [];

@@ -1,0 +1,126 @@
+// The guest agent with the default Debian guest (busybox initramfs running Debian's qemu-guest-agent on a named
+// virtio-console port): exec with output and exit status, info with the guest's OS, name and DHCP address, the guest
+// clock set after a suspend, stop through the agent; and a guest without an agent gives the clear message.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { findCachedDebian, pullDebian } from '../src/images/debian.js';
+import { AGENT_SHUTDOWN_MESSAGE } from '../src/images/initramfs.js';
+import { ManagerHome } from './harness/manager-cli.js';
+
+/** Bounds a hang on a slow shared machine; not a timing assertion. */
+const WAIT_MS = 15 * 60_000;
+
+function consoleLog(h: ManagerHome, name: string): string {
+  const file = join(h.dir, 'vms', name, 'console.log');
+  return existsSync(file) ? readFileSync(file, 'latin1') : '';
+}
+
+async function waitForLog(h: ManagerHome, name: string, re: RegExp, from = 0): Promise<void> {
+  const deadline = Date.now() + WAIT_MS;
+  while (!re.test(consoleLog(h, name).slice(from))) {
+    if (Date.now() > deadline) throw new Error(`${name}: no ${re} in its console log`);
+    await sleep(250);
+  }
+}
+
+/** Runs `exec` until the agent answers (it starts a moment after the shell prompt). */
+async function execWhenReady(h: ManagerHome, name: string, ...argv: string[]) {
+  const deadline = Date.now() + WAIT_MS;
+  for (;;) {
+    const r = await h.tv('exec', name, '--', ...argv);
+    if (!/no guest agent is running/.test(r.stderr) || Date.now() > deadline) return r;
+    await sleep(500);
+  }
+}
+
+test(
+  'Debian guest agent: exec, info, the clock after a suspend, stop through the agent',
+  { timeout: 40 * 60_000 },
+  async () => {
+    if (!(await findCachedDebian())) await pullDebian({ log: (l) => process.stderr.write(`${l}\n`) });
+    const h = new ManagerHome('tv-agent-');
+    try {
+      for (const args of [
+        ['net', 'create', 'agentnet', '--subnet', '10.0.77.0/24', '--internal'],
+        ['create', 'ag', '-m', '256M', '--network', 'agentnet', '--ip', '10.0.77.40'],
+      ]) {
+        const r = await h.tv(...args);
+        assert.equal(r.code, 0, `${args.join(' ')}: ${r.stderr}`);
+      }
+      let r = await h.tv('start', 'ag');
+      assert.equal(r.code, 0, r.stderr);
+      await waitForLog(h, 'ag', /root@ag:[^#]*# /);
+
+      // Output, error output and the exit status of a command in the guest.
+      r = await execWhenReady(h, 'ag', 'sh', '-c', 'echo out-$((6 * 7)); echo err >&2; exit 7');
+      assert.equal(r.code, 7, r.stderr);
+      assert.equal(r.stdout, 'out-42\n');
+      assert.equal(r.stderr, 'err\n');
+      r = await h.tv('exec', 'ag', '--', 'cat', '/sys/class/virtio-ports/vport0p1/name');
+      assert.equal(r.stdout.trim(), 'org.qemu.guest_agent.0');
+      r = await h.tv('exec', 'ag', '--', 'readlink', '/dev/virtio-ports/org.qemu.guest_agent.0');
+      assert.equal(r.stdout.trim(), '../vport0p1');
+      r = await h.tv('exec', 'ag', '--', '/no/such/program');
+      assert.equal(r.code, 126, r.stderr);
+
+      // info: the OS, the host name and the address DHCP gave.
+      await waitForLog(h, 'ag', /typevisor: DHCP eth0 10\.0\.77\.40/);
+      r = await h.tv('info', 'ag');
+      assert.equal(r.code, 0, r.stderr);
+      assert.match(r.stdout, /guest OS\s+Debian GNU\/Linux trixie/);
+      assert.match(r.stdout, /guest hostname\s+ag$/m);
+      assert.match(r.stdout, /guest eth0\s+52:54:[0-9a-f:]+ 10\.0\.77\.40\/24/);
+
+      // The guest's clock stands still while suspended; the agent sets it on resume.
+      r = await h.tv('suspend', 'ag');
+      assert.equal(r.code, 0, r.stderr);
+      await sleep(30_000);
+      r = await h.tv('start', 'ag');
+      assert.equal(r.code, 0, r.stderr);
+      let skew = Infinity;
+      for (let i = 0; i < 60 && skew > 5; i++) {
+        const before = Date.now() / 1000;
+        const d = await h.tv('exec', 'ag', '--', 'date', '+%s');
+        const after = Date.now() / 1000;
+        if (d.code === 0) skew = Math.max(0, Number(d.stdout) - after, before - Number(d.stdout));
+        if (skew > 5) await sleep(1000);
+      }
+      assert.ok(skew <= 5, `the guest clock is ${skew} s off the host's after the resume`);
+
+      // stop goes through the agent: the guest's own shutdown runs.
+      const from = consoleLog(h, 'ag').length;
+      r = await h.tv('stop', 'ag', '--timeout', '120');
+      assert.equal(r.code, 0, r.stderr);
+      assert.match(r.stderr, /ag stopped: the guest powered off/);
+      assert.match(consoleLog(h, 'ag').slice(from), new RegExp(AGENT_SHUTDOWN_MESSAGE));
+
+      // Without an agent (the VM boots with its agent stopped): exec says so at once.
+      assert.equal((await h.tv('start', 'ag')).code, 0);
+      await waitForLog(h, 'ag', /root@ag:[^#]*# /, consoleLog(h, 'ag').length);
+      assert.equal((await execWhenReady(h, 'ag', 'true')).code, 0);
+      const con = h.spawn('console', 'ag', '--settle', '0.5');
+      con.stdin.end('kill $(cat /run/qemu-ga.pid); echo agent-gone\n');
+      await new Promise((done) => con.on('exit', done));
+      await waitForLog(h, 'ag', /\nagent-gone/);
+      r = await h.tv('exec', 'ag', '--', 'true');
+      assert.equal(r.code, 125);
+      assert.match(
+        r.stderr,
+        /no guest agent is running in ag: the guest has not opened the port org\.qemu\.guest_agent\.0/,
+      );
+      r = await h.tv('info', 'ag');
+      assert.match(r.stdout, /guest agent\s+no guest agent is running/);
+      // stop falls back to the power key.
+      r = await h.tv('stop', 'ag', '--timeout', '120');
+      assert.equal(r.code, 0, r.stderr);
+      assert.match(r.stderr, /ag stopped: the guest powered off/);
+    } finally {
+      await h.tv('kill', 'ag');
+      await h.tv('net', 'delete', 'agentnet');
+      h.cleanup();
+    }
+  },
+);
