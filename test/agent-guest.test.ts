@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { findCachedDebian, pullDebian } from '../src/images/debian.js';
 import { AGENT_SHUTDOWN_MESSAGE } from '../src/images/initramfs.js';
+import { controlRequest } from '../src/manager/control-client.js';
 import { ManagerHome } from './harness/manager-cli.js';
 
 /** Bounds a hang on a slow shared machine; not a timing assertion. */
@@ -73,6 +74,16 @@ test(
       assert.match(r.stdout, /guest OS\s+Debian GNU\/Linux trixie/);
       assert.match(r.stdout, /guest hostname\s+ag$/m);
       assert.match(r.stdout, /guest eth0\s+52:54:[0-9a-f:]+ 10\.0\.77\.40\/24/);
+
+      // With MULTIPORT the console's size travels as a RESIZE control message.
+      const control = /control socket\s+(\S+)/.exec(r.stdout)![1];
+      await controlRequest(control, { action: 'console-size', cols: 123, rows: 45 });
+      let size = '';
+      for (let i = 0; i < 60 && size !== '45 123'; i++) {
+        size = (await h.tv('exec', 'ag', '--', 'stty', '-F', '/dev/hvc0', 'size')).stdout.trim();
+        if (size !== '45 123') await sleep(500);
+      }
+      assert.equal(size, '45 123');
 
       // The guest's clock stands still while suspended; the agent sets it on resume.
       r = await h.tv('suspend', 'ag');
