@@ -3,8 +3,6 @@
 // clock set after a suspend, stop through the agent; and a guest without an agent gives the clear message.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { findCachedDebian, pullDebian } from '../src/images/debian.js';
 import { AGENT_SHUTDOWN_MESSAGE } from '../src/images/initramfs.js';
@@ -13,19 +11,6 @@ import { ManagerHome } from './harness/manager-cli.js';
 
 /** Bounds a hang on a slow shared machine; not a timing assertion. */
 const WAIT_MS = 15 * 60_000;
-
-function consoleLog(h: ManagerHome, name: string): string {
-  const file = join(h.dir, 'vms', name, 'console.log');
-  return existsSync(file) ? readFileSync(file, 'latin1') : '';
-}
-
-async function waitForLog(h: ManagerHome, name: string, re: RegExp, from = 0): Promise<void> {
-  const deadline = Date.now() + WAIT_MS;
-  while (!re.test(consoleLog(h, name).slice(from))) {
-    if (Date.now() > deadline) throw new Error(`${name}: no ${re} in its console log`);
-    await sleep(250);
-  }
-}
 
 /** Runs `exec` until the agent answers (it starts a moment after the shell prompt). */
 async function execWhenReady(h: ManagerHome, name: string, ...argv: string[]) {
@@ -53,7 +38,7 @@ test(
       }
       let r = await h.tv('start', 'ag');
       assert.equal(r.code, 0, r.stderr);
-      await waitForLog(h, 'ag', /root@ag:[^#]*# /);
+      await h.waitForLog('ag', /root@ag:[^#]*# /);
 
       // Output, error output and the exit status of a command in the guest.
       r = await execWhenReady(h, 'ag', 'sh', '-c', 'echo out-$((6 * 7)); echo err >&2; exit 7');
@@ -68,7 +53,7 @@ test(
       assert.equal(r.code, 126, r.stderr);
 
       // info: the OS, the host name and the address DHCP gave.
-      await waitForLog(h, 'ag', /typevisor: DHCP eth0 10\.0\.77\.40/);
+      await h.waitForLog('ag', /typevisor: DHCP eth0 10\.0\.77\.40/);
       r = await h.tv('info', 'ag');
       assert.equal(r.code, 0, r.stderr);
       assert.match(r.stdout, /guest OS\s+Debian GNU\/Linux trixie/);
@@ -102,20 +87,20 @@ test(
       assert.ok(skew <= 5, `the guest clock is ${skew} s off the host's after the resume`);
 
       // stop goes through the agent: the guest's own shutdown runs.
-      const from = consoleLog(h, 'ag').length;
+      const from = h.consoleLog('ag').length;
       r = await h.tv('stop', 'ag', '--timeout', '120');
       assert.equal(r.code, 0, r.stderr);
       assert.match(r.stderr, /ag stopped: the guest powered off/);
-      assert.match(consoleLog(h, 'ag').slice(from), new RegExp(AGENT_SHUTDOWN_MESSAGE));
+      assert.match(h.consoleLog('ag').slice(from), new RegExp(AGENT_SHUTDOWN_MESSAGE));
 
       // Without an agent (the VM boots with its agent stopped): exec says so at once.
       assert.equal((await h.tv('start', 'ag')).code, 0);
-      await waitForLog(h, 'ag', /root@ag:[^#]*# /, consoleLog(h, 'ag').length);
+      await h.waitForLog('ag', /root@ag:[^#]*# /, h.consoleLog('ag').length);
       assert.equal((await execWhenReady(h, 'ag', 'true')).code, 0);
       const con = h.spawn('console', 'ag', '--settle', '0.5');
       con.stdin.end('kill $(cat /run/qemu-ga.pid); echo agent-gone\n');
       await new Promise((done) => con.on('exit', done));
-      await waitForLog(h, 'ag', /\nagent-gone/);
+      await h.waitForLog('ag', /\nagent-gone/);
       r = await h.tv('exec', 'ag', '--', 'true');
       assert.equal(r.code, 125);
       assert.match(

@@ -1,6 +1,6 @@
 // Runs `typevisor` VM commands against a private $TYPEVISOR_HOME, and cleans up the VM processes a test leaves behind.
 import { execFile, fork, spawn, type ChildProcess, type ChildProcessWithoutNullStreams } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -96,6 +96,21 @@ export class ManagerHome {
       return (JSON.parse(readFileSync(join(this.dir, 'vms', name, 'state.json'), 'utf8')) as { pid: number }).pid;
     } catch {
       return undefined;
+    }
+  }
+
+  /** What the VM's serial console printed so far (its console.log). */
+  consoleLog(name: string): string {
+    const file = join(this.dir, 'vms', name, 'console.log');
+    return existsSync(file) ? readFileSync(file, 'latin1') : '';
+  }
+
+  /** Resolves once the console log after `from` matches `re`; a long bound catches a hang (not a timing assertion). */
+  async waitForLog(name: string, re: RegExp, from = 0, boundMs = 15 * 60_000): Promise<void> {
+    const deadline = Date.now() + boundMs;
+    while (!re.test(this.consoleLog(name).slice(from))) {
+      if (Date.now() > deadline) throw new Error(`${name}: no ${re} in its console log`);
+      await new Promise((r) => setTimeout(r, 250));
     }
   }
 
