@@ -124,9 +124,9 @@ test('the control handshake: DEVICE_READY â†’ DEVICE_ADD per port; PORT_READY â†
       [0, CONSOLE_PORT_OPEN],
     ],
   );
-  // Linux reads struct { u16 rows; u16 cols; } after the header.
-  assert.equal(con[1].data.readUInt16LE(0), 40);
-  assert.equal(con[1].data.readUInt16LE(2), 120);
+  // struct virtio_console_resize { le16 cols; le16 rows; } after the header.
+  assert.equal(con[1].data.readUInt16LE(0), 120);
+  assert.equal(con[1].data.readUInt16LE(2), 40);
   c.sendControl(control(1, CONSOLE_PORT_READY, 1));
   const named = c.takeControl();
   assert.deepEqual(
@@ -142,7 +142,7 @@ test('the control handshake: DEVICE_READY â†’ DEVICE_ADD per port; PORT_READY â†
   const resize = c.takeControl();
   assert.deepEqual(
     resize.map((m) => [m.id, m.event, m.data.readUInt16LE(0), m.data.readUInt16LE(2)]),
-    [[0, CONSOLE_RESIZE, 24, 80]],
+    [[0, CONSOLE_RESIZE, 80, 24]],
   );
 });
 

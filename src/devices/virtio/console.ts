@@ -354,12 +354,12 @@ export class VirtioConsole implements VirtioDevice, HostInputPort {
     port.host?.opened?.(open);
   }
 
-  /** The console port's size as a RESIZE message (rows, then cols, in the guest's byte order: little-endian). */
+  /** The console port's size as a RESIZE message: struct virtio_console_resize { le16 cols; le16 rows; } (§5.3.6.2). */
   private queueResize(flush = true): void {
     const size = new Uint8Array(4);
     const dv = new DataView(size.buffer);
-    dv.setUint16(0, this.rows, true);
-    dv.setUint16(2, this.cols, true);
+    dv.setUint16(0, this.cols, true);
+    dv.setUint16(2, this.rows, true);
     this.sendControl(0, CONSOLE_RESIZE, 0, size);
     if (flush) this.flushControl();
   }

@@ -1,0 +1,524 @@
+// A virtual machine with a lifecycle: the board, its run loop, reset policy, console attachments and the closing of disks.
+import { HypervisorFault } from '../boards/virt/virt-machine.js';
+import { ACTION_STATES, wrongStateMessage, } from './actions.js';
+import { runMachine, Waker } from './run-loop.js';
+import { collectStats } from './stats.js';
+import { loadMachineState, saveMachineState } from '../state/index.js';
+import { Qcow2Backend } from '../disk/qcow2/qcow2.js';
+import { AgentError } from '../agent/client.js';
+import { freezeFileSystems, syncGuestClock } from '../agent/commands.js';
+/** Guest resets closer together than RESET_LOOP_WINDOW_MS, RESET_LOOP_COUNT times in a row, are a reset loop. */
+export const RESET_LOOP_COUNT = 5;
+export const RESET_LOOP_WINDOW_MS = 10_000;
+/** How long `stop` waits for the guest to power off after pressing the power key. */
+export const DEFAULT_STOP_TIMEOUT_MS = 60_000;
+/** An action that does not fit the VM's state, or a malformed one: `code` is the control protocol's error code. */
+export class VmError extends Error {
+    code;
+    name = 'VmError';
+    constructor(code, message) {
+        super(message);
+        this.code = code;
+    }
+}
+/**
+ * The guest's timer clock (10 MHz ticks): it stands still while the VM is paused, so a resumed guest does not see the
+ * pause as a stall (no RCU stall or soft-lockup reports, no burst of expired timers).
+ */
+export class GuestClock {
+    base = performance.now();
+    pausedAt;
+    now = () => Math.floor(((this.pausedAt ?? performance.now()) - this.base) * 10000);
+    pause() {
+        this.pausedAt ??= performance.now();
+    }
+    resume() {
+        if (this.pausedAt === undefined)
+            return;
+        this.base += performance.now() - this.pausedAt;
+        this.pausedAt = undefined;
+    }
+    /** Continues from `ticks` (a restored machine's clock): no jump backwards, no burst of missed timers. */
+    set(ticks) {
+        this.base = (this.pausedAt ?? performance.now()) - ticks / 10000;
+    }
+}
+export class Vm {
+    name;
+    board;
+    console;
+    clock;
+    parts;
+    waker = new Waker();
+    listeners = new Set();
+    _state = 'created';
+    reason;
+    startedAt;
+    exitCode;
+    /** Ends the current stretch of guest execution at the loop's next turn. */
+    segment;
+    /** Resolves the loop's wait while paused. */
+    unpark;
+    /** Resolves pause() once the loop is parked. */
+    parkedWaiters = [];
+    parked = false;
+    resetRequested = false;
+    killReason;
+    stopTimer;
+    resets = [];
+    resolveFinished;
+    /** Resolves when the VM is stopped or crashed and its disks are closed. */
+    finished;
+    constructor(parts) {
+        this.parts = parts;
+        this.name = parts.name;
+        this.board = parts.board;
+        this.console = parts.console;
+        this.clock = parts.clock;
+        this.finished = new Promise((r) => (this.resolveFinished = r));
+        this.board.onInterrupt = () => this.waker.notify();
+        this.board.onInputSpace = () => void this.pumpInput();
+    }
+    get state() {
+        return this._state;
+    }
+    /** Adds an event listener; returns the function that removes it. Listeners must not throw. */
+    subscribe(listener) {
+        this.listeners.add(listener);
+        return () => {
+            this.listeners.delete(listener);
+        };
+    }
+    /** A message about the guest (from the board's devices), as a `guest` event. */
+    guestMessage(message) {
+        this.emit({ event: 'guest', message, at: new Date().toISOString() });
+    }
+    /** A host-side problem of this VM (a failed network backend), as a `log` event. */
+    hostMessage(message) {
+        this.emit({ event: 'log', message, at: new Date().toISOString() });
+    }
+    /** Performs one action of the union; a `VmError` with code 'wrong-state' if it does not fit the state. */
+    async act(a) {
+        switch (a.action) {
+            case 'start':
+                return this.start();
+            case 'info':
+                return this.info();
+            case 'stats':
+                return this.stats();
+            case 'pause':
+                return this.pause();
+            case 'resume':
+                return this.resume();
+            case 'stop':
+                return this.stop({ force: a.force, timeoutMs: a.timeoutMs });
+            case 'kill':
+                return this.kill();
+            case 'reset':
+                return this.reset();
+            case 'console-size':
+                return this.consoleSize(a.cols, a.rows);
+            case 'save':
+                return this.save(a.path);
+            case 'snapshot':
+                return this.snapshot(a.op, a.name, a.statePath);
+            case 'agent':
+                return this.agentCommand(a.command, a.arguments, a.timeoutMs);
+            case 'subscribe':
+                // The subscription itself belongs to the caller's connection (subscribe()); the reply is the current state.
+                this.check('subscribe');
+                return { state: this._state, reason: this.reason };
+            default:
+                throw new VmError('unknown-action', `unknown action "${a.action}"`);
+        }
+    }
+    /** Powers the VM on: the run loop starts. */
+    start() {
+        this.check('start');
+        this.startedAt = performance.now();
+        this.setState('running', 'started');
+        void this.loop();
+    }
+    /** Stops guest execution (the process then uses no CPU for it) and the guest's clock; resolves once it stopped. */
+    pause() {
+        this.check('pause');
+        this.clock.pause();
+        this.setState('paused', 'paused by the host');
+        this.interrupt();
+        return this.parked ? Promise.resolve() : new Promise((r) => this.parkedWaiters.push(r));
+    }
+    resume() {
+        this.check('resume');
+        this.clock.resume();
+        this.setState('running', 'resumed by the host');
+        this.unparkLoop();
+        // The guest's clock stood still while it was paused.
+        this.syncGuestClock();
+    }
+    /** Runs one guest agent command (docs/guest-tools.md); an AgentError's message becomes a 'failed' VmError. */
+    async agentCommand(command, args, timeoutMs) {
+        this.check('agent');
+        const agent = this.parts.agent;
+        if (!agent)
+            throw new VmError('failed', `${this.name} has no guest agent port`);
+        try {
+            return await agent.call(command, args, timeoutMs);
+        }
+        catch (e) {
+            throw e instanceof AgentError ? new VmError('failed', e.message) : e;
+        }
+    }
+    /** Freezes the guest's file systems through its agent, when it has one that answers (docs/guest-tools.md). */
+    async freezeGuestFileSystems() {
+        const agent = this.parts.agent;
+        if (!agent?.present)
+            return;
+        await freezeFileSystems((c, a, t) => agent.call(c, a, t)).then((n) => this.hostMessage(`guest agent froze ${n} file systems`), (e) => this.hostMessage(`could not freeze the guest's file systems: ${e.message}`));
+    }
+    /**
+     * Sets the guest's clock to the host's through the agent (after a resume or a restore) and thaws file systems a
+     * snapshot froze; without an agent the guest keeps its own clock. Runs in the background; problems are logged.
+     */
+    syncGuestClock() {
+        const agent = this.parts.agent;
+        if (!agent?.present)
+            return;
+        syncGuestClock((c, a, t) => agent.call(c, a, t)).then(() => this.hostMessage('guest clock set through the guest agent'), (e) => this.hostMessage(`could not set the guest clock: ${e.message}`));
+    }
+    /** A hardware reset: the guest boots again from the kernel. A paused VM stays paused. */
+    reset() {
+        this.check('reset');
+        this.resetRequested = true;
+        if (this._state === 'paused') {
+            this.resetRequested = false;
+            this.board.boot();
+            this.emit({ event: 'state', state: this._state, reason: 'reset by the host', at: new Date().toISOString() });
+        }
+        else {
+            this.interrupt();
+        }
+    }
+    /**
+     * Asks the guest to shut down (its power key) and powers it off if it has not after `timeoutMs`; `force`, or a board
+     * without a power key: powers off at once. Resolves when the VM has stopped.
+     */
+    stop(o = {}) {
+        this.check('stop');
+        const timeoutMs = o.timeoutMs ?? DEFAULT_STOP_TIMEOUT_MS;
+        if (!(Number.isFinite(timeoutMs) && timeoutMs >= 0))
+            throw new VmError('bad-request', `stop: timeoutMs must be a number of milliseconds, got ${o.timeoutMs}`);
+        if (o.force)
+            return this.powerOff('powered off by the host (stop --force)');
+        const agent = this.parts.agent;
+        if (!this.parts.powerButton && !agent?.present)
+            return this.powerOff('powered off by the host (the board has no power key)');
+        if (this._state === 'stopping')
+            return this.finished;
+        if (this._state === 'paused') {
+            this.clock.resume();
+            this.unparkLoop();
+        }
+        if (agent?.present) {
+            // The agent runs the guest's own shutdown; if it does not take the request, the power key asks instead.
+            this.setState('stopping', 'shutdown requested (guest agent)');
+            agent.call('guest-shutdown', { mode: 'powerdown' }, 5000).catch((e) => {
+                if (this._state !== 'stopping')
+                    return;
+                this.hostMessage(`guest agent shutdown failed (${e.message}); pressing the power key`);
+                this.pressPowerKey();
+            });
+        }
+        else {
+            this.setState('stopping', 'shutdown requested (power key)');
+            this.pressPowerKey();
+        }
+        this.stopTimer = setTimeout(() => void this.powerOff(`powered off by the host: the guest did not shut down within ${timeoutMs / 1000} s`), timeoutMs);
+        return this.finished;
+    }
+    pressPowerKey() {
+        if (!this.parts.powerButton) {
+            void this.powerOff('powered off by the host (the board has no power key)');
+            return;
+        }
+        this.parts.powerButton();
+        this.waker.notify();
+    }
+    /** Powers off at once: no shutdown request; disks are flushed and closed. Resolves when the VM has stopped. */
+    kill(reason = 'killed by the host') {
+        this.check('kill');
+        return this.powerOff(reason);
+    }
+    /**
+     * Saves the machine's state to `path` (docs/state.md): a running VM pauses while it is saved and then runs on; disk
+     * requests in flight complete first. Resolves with the file's figures.
+     */
+    async save(path) {
+        this.check('save');
+        if (typeof path !== 'string' || path === '')
+            throw new VmError('bad-request', 'save: path must be a file name');
+        const wasRunning = this._state === 'running';
+        if (wasRunning)
+            await this.pause();
+        try {
+            return await saveMachineState(this.board, this.clock.now(), path);
+        }
+        catch (e) {
+            throw new VmError('failed', `save: ${e.message}`);
+        }
+        finally {
+            if (wasRunning && this._state === 'paused')
+                this.resume();
+        }
+    }
+    /**
+     * Internal snapshots of the writable qcow2 disks while the VM runs (docs/snapshots.md). `create` pauses a running
+     * VM, saves the machine state to `statePath` once disk requests in flight completed, snapshots every such disk, and
+     * runs on: state and disks are of one moment. A failure takes back what was done. `delete` needs no pause: the
+     * disk runs it between guest requests.
+     */
+    async snapshot(op, name, statePath) {
+        this.check('snapshot');
+        const disks = (this.parts.disks ?? []).filter((d) => d.backend instanceof Qcow2Backend && !d.backend.readOnly);
+        const backend = (d) => d.backend;
+        const paths = disks.map((d) => d.path);
+        if (op === 'delete') {
+            for (const d of disks)
+                if ((await backend(d).listSnapshots()).some((s) => s.name === name))
+                    await backend(d).deleteSnapshot(name);
+            return { disks: paths };
+        }
+        if (typeof statePath !== 'string' || statePath === '')
+            throw new VmError('bad-request', 'snapshot create: statePath must be a file name');
+        const wasRunning = this._state === 'running';
+        // The guest's file systems are consistent on the disks at the snapshot; resume() thaws them.
+        if (wasRunning)
+            await this.freezeGuestFileSystems();
+        const t0 = performance.now();
+        if (wasRunning)
+            await this.pause();
+        const done = [];
+        try {
+            const info = await saveMachineState(this.board, this.clock.now(), statePath);
+            for (const d of disks) {
+                await backend(d).flush();
+                await backend(d).createSnapshot(name, Math.round(this.clock.now() * 100));
+                done.push(backend(d));
+            }
+            return { disks: paths, stateBytes: info.bytes, pausedMs: Math.round(performance.now() - t0) };
+        }
+        catch (e) {
+            for (const b of done)
+                await b.deleteSnapshot(name).catch(() => undefined);
+            throw new VmError('failed', `snapshot: ${e.message}`);
+        }
+        finally {
+            if (wasRunning && this._state === 'paused')
+                this.resume();
+        }
+    }
+    /**
+     * Before start: sets the machine to the state saved in `path`. The whole file is checked before anything changes;
+     * a file that fits but fails while it is applied leaves the machine unusable (the caller discards the VM).
+     */
+    restore(path) {
+        this.check('restore');
+        loadMachineState(this.board, path, (ticks) => this.clock.set(ticks));
+    }
+    /** The console's terminal size changed. */
+    consoleSize(cols, rows) {
+        this.check('console-size');
+        const ok = (v) => Number.isInteger(v) && v > 0 && v <= 0xffff;
+        if (!ok(cols) || !ok(rows))
+            throw new VmError('bad-request', `console-size: cols and rows must be whole numbers from 1 to 65535`);
+        this.parts.resizeConsole?.(cols, rows);
+    }
+    info() {
+        this.check('info');
+        const info = {
+            name: this.name,
+            state: this._state,
+            reason: this.reason,
+            uptimeMs: this.startedAt === undefined ? null : Math.round(performance.now() - this.startedAt),
+            memoryBytes: this.board.mem.ramSize,
+            cpus: this.board.harts.length,
+            hostRssBytes: process.memoryUsage().rss,
+            devices: this.board.deviceNames(),
+            cmdline: this.parts.cmdline,
+            console: { attached: this.console.attached, pendingInput: this.console.pendingInput },
+        };
+        if (this.exitCode !== undefined)
+            info.exitCode = this.exitCode;
+        return info;
+    }
+    stats() {
+        this.check('stats');
+        return this.statsNow();
+    }
+    /** The statistics whatever the state (the --stats report after the VM stopped). */
+    statsNow() {
+        return collectStats(this.board, this.startedAt === undefined ? 0 : performance.now() - this.startedAt);
+    }
+    /** Attaches a console output listener; returns the function that detaches it. */
+    attachConsole(sink) {
+        return this.console.attach(sink);
+    }
+    /**
+     * Queues console input; it reaches the guest as the console device takes it (none is lost while the guest is not
+     * reading). False: the queue is over its high-water mark, wait for consoleDrained() before writing more.
+     */
+    writeConsole(bytes) {
+        const below = this.console.write(bytes);
+        if (this._state === 'running' || this._state === 'stopping') {
+            this.pumpInput();
+            this.waker.notify();
+        }
+        return below;
+    }
+    consoleDrained() {
+        return this.console.drained();
+    }
+    inputPort = {
+        room: () => this.board.inputRoom(),
+        push: (b) => this.board.input(b),
+    };
+    pumpInput = () => this.console.pendingInput > 0 && this.console.feed(this.inputPort) > 0;
+    check(action) {
+        if (!ACTION_STATES[action].includes(this._state))
+            throw new VmError('wrong-state', wrongStateMessage(action, this._state));
+    }
+    setState(state, reason) {
+        this._state = state;
+        this.reason = reason;
+        this.emit({ event: 'state', state, reason, at: new Date().toISOString() });
+    }
+    emit(e) {
+        for (const l of this.listeners)
+            l(e);
+    }
+    /** Ends the current stretch of execution at the next turn of the run loop (or its idle sleep). */
+    interrupt() {
+        this.segment?.abort();
+        this.waker.notify();
+    }
+    unparkLoop() {
+        const u = this.unpark;
+        this.unpark = undefined;
+        u?.();
+    }
+    powerOff(reason) {
+        this.killReason ??= reason;
+        this.interrupt();
+        this.unparkLoop();
+        return this.finished;
+    }
+    async loop() {
+        let end;
+        try {
+            end = await this.runUntilEnd();
+        }
+        catch (e) {
+            end =
+                e instanceof HypervisorFault
+                    ? { kind: 'fault', message: e.message }
+                    : { kind: 'error', message: e.message ?? String(e), error: e };
+        }
+        clearTimeout(this.stopTimer);
+        this.parked = false;
+        for (const w of this.parkedWaiters.splice(0))
+            w();
+        this.console.discardInput();
+        // Disk images are flushed and closed whatever ended the run, so they stay consistent.
+        const closeErrors = [];
+        for (const c of this.parts.closers) {
+            try {
+                await c();
+            }
+            catch (e) {
+                closeErrors.push(e.message);
+            }
+        }
+        if (closeErrors.length && end.kind !== 'error')
+            end = { kind: 'error', message: `closing devices failed: ${closeErrors.join('; ')}`, error: undefined };
+        if (end.kind === 'exit')
+            this.exitCode = end.code;
+        const crashed = end.kind === 'fault' || end.kind === 'reset-loop' || end.kind === 'stuck' || end.kind === 'error';
+        this.setState(crashed ? 'crashed' : 'stopped', describeEnd(end));
+        this.resolveFinished(end);
+    }
+    async runUntilEnd() {
+        for (;;) {
+            if (this.killReason !== undefined)
+                return { kind: 'killed', reason: this.killReason };
+            if (this._state === 'paused') {
+                await this.park();
+                continue;
+            }
+            if (this.resetRequested) {
+                this.resetRequested = false;
+                this.board.boot();
+                this.emit({ event: 'state', state: this._state, reason: 'reset by the host', at: new Date().toISOString() });
+            }
+            this.segment = new AbortController();
+            const outcome = await runMachine(this.board, this.waker, {
+                ...this.parts.runLoop,
+                signal: this.segment.signal,
+                pump: this.pumpInput,
+            });
+            this.segment = undefined;
+            if (outcome.kind === 'quit')
+                continue; // a host request: handled above
+            if (outcome.kind === 'exit')
+                return { kind: 'exit', code: outcome.code };
+            if (outcome.kind === 'poweroff')
+                return { kind: 'poweroff' };
+            if (outcome.kind === 'stuck')
+                return { kind: 'stuck', message: outcome.message };
+            // The guest reset the machine.
+            if (this.parts.reboot === false)
+                return { kind: 'reset' };
+            const now = performance.now();
+            this.resets.push(now);
+            while (this.resets.length && now - this.resets[0] > RESET_LOOP_WINDOW_MS)
+                this.resets.shift();
+            if (this.resets.length >= RESET_LOOP_COUNT)
+                return {
+                    kind: 'reset-loop',
+                    message: `the guest reset ${this.resets.length} times within ${RESET_LOOP_WINDOW_MS / 1000} s: reset loop, giving up`,
+                };
+            this.board.boot();
+            this.emit({ event: 'state', state: this._state, reason: 'the guest rebooted', at: new Date().toISOString() });
+        }
+    }
+    /** Waits, without timers or polling, until resume, stop or kill. */
+    park() {
+        this.parked = true;
+        for (const w of this.parkedWaiters.splice(0))
+            w();
+        return new Promise((r) => {
+            this.unpark = () => {
+                this.parked = false;
+                r();
+            };
+        });
+    }
+}
+/** The reason text of the final state. */
+export function describeEnd(end) {
+    switch (end.kind) {
+        case 'poweroff':
+            return 'the guest powered off';
+        case 'exit':
+            return `the guest exited with status ${end.code}`;
+        case 'reset':
+            return 'the guest reset the machine (reboot disabled)';
+        case 'killed':
+            return end.reason;
+        case 'fault':
+            return `hypervisor fault: ${end.message}`;
+        case 'reset-loop':
+        case 'stuck':
+        case 'error':
+            return end.message;
+    }
+}
+//# sourceMappingURL=vm.js.map

@@ -1,0 +1,388 @@
+// The web console in Debian's Chromium against the API server on a fake backend: list, create, actions, confirmations,
+// live updates, consoles (several viewers, scrollback, resize, copy and paste), the bundle's files and the CSP.
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createNetwork, listRules } from '../src/manager/networks.js';
+import { startServer } from '../src/web/server.js';
+import { loadOrCreateToken } from '../src/web/token.js';
+import { FakeVmBackend } from './harness/fake-vm-backend.js';
+import { apiCall } from './harness/api-client.js';
+import { chromiumAvailable, openBrowser, overlaps, screenshot, terminalText, } from './harness/browser.js';
+const row = (page, vm) => page.locator(`tr[data-vm="${vm}"]`);
+async function stateIs(page, vm, state) {
+    await page.waitForSelector(`tr[data-vm="${vm}"][data-state="${state}"]`);
+}
+const SKIP = chromiumAvailable() ? false : 'needs /usr/bin/chromium (apt-get install chromium)';
+/** Bounds a hang; not a timing assertion. */
+const HANG_MS = 120_000;
+describe('web console against a fake backend', { skip: SKIP, timeout: 10 * HANG_MS }, () => {
+    let home;
+    let backend;
+    let server;
+    let token;
+    let browser;
+    let page;
+    before(async () => {
+        home = mkdtempSync(join(tmpdir(), 'typevisor-ui-'));
+        backend = new FakeVmBackend(home);
+        // The fake's one network, on disk too: the firewall routes read and change its definition.
+        await createNetwork(home, { name: 'lab' });
+        token = loadOrCreateToken(home);
+        server = await startServer({ backend, token });
+        browser = await openBrowser();
+        page = browser.page;
+    });
+    after(async () => {
+        if (page)
+            await screenshot(page, 'ui-last');
+        await browser?.close();
+        await server?.close();
+        rmSync(home, { recursive: true, force: true });
+    });
+    it('serves the bundle with its content types and a CSP without inline script or style', { timeout: HANG_MS * 2 }, async () => {
+        const index = await apiCall(server.port, 'GET', '/', { token });
+        assert.equal(index.status, 200);
+        assert.match(String(index.headers['content-type']), /^text\/html/);
+        assert.match(index.text, /<script type="module" src="\/ui\/app\.js"><\/script>/);
+        assert.doesNotMatch(index.text, /<script>|<style>|style="/);
+        const csp = String(index.headers['content-security-policy']);
+        assert.match(csp, /script-src 'self'(;|$)/);
+        assert.match(csp, /style-src 'self'(;|$)/);
+        assert.doesNotMatch(csp, /unsafe/);
+        const js = await apiCall(server.port, 'GET', '/ui/app.js', { token });
+        assert.equal(js.status, 200);
+        assert.match(String(js.headers['content-type']), /^text\/javascript/);
+        const css = await apiCall(server.port, 'GET', '/ui/app.css', { token });
+        assert.match(String(css.headers['content-type']), /^text\/css/);
+        assert.match(css.text, /\.xterm/);
+        assert.equal((await apiCall(server.port, 'GET', '/ui/app.js')).status, 401);
+        assert.equal((await apiCall(server.port, 'GET', '/ui/nothing.js', { token })).status, 404);
+        assert.equal((await apiCall(server.port, 'GET', '/ui/..%2fpackage.json', { token })).status, 404);
+        const host = await apiCall(server.port, 'GET', '/api/host', { token });
+        assert.equal(host.status, 200);
+        assert.equal(host.json.memory.totalBytes, 8 * 1024 ** 3);
+    });
+    it('opens from the printed URL (token swapped for a cookie) and shows the empty list, live, without errors', { timeout: HANG_MS * 2 }, async () => {
+        await page.goto(server.pageUrl);
+        assert.equal(page.url(), server.url);
+        await page
+            .getByTestId('connection')
+            .filter({ hasText: /^live$/ })
+            .waitFor();
+        await page.getByTestId('no-vms').waitFor();
+        await page.getByTestId('memory-help').filter({ hasText: '5.0 GiB free of 8.0 GiB' }).waitFor();
+        assert.match(await page.getByTestId('memory-help').innerText(), /This VM fits/);
+        assert.equal(await page.getByTestId('cli-line').innerText(), 'typevisor create debian-1 -m 512M --cpus 1 --disk-size 4G && typevisor start debian-1');
+        await screenshot(page, 'ui-empty');
+        assert.deepEqual(browser.problems, []);
+    });
+    it('creates and starts a Debian VM in one click, opens its console, and passes keys, output and size', { timeout: HANG_MS * 2 }, async () => {
+        await page.getByRole('button', { name: 'Create and start' }).click();
+        await stateIs(page, 'debian-1', 'running');
+        const pane = page.locator('.console[data-console="debian-1"][data-status="connected"]');
+        await pane.waitFor();
+        await pane.locator('.xterm').click();
+        await page.keyboard.type('echo hi');
+        await page.keyboard.press('Enter');
+        await page.waitForFunction(() => document.querySelector('.console .xterm-rows')?.textContent?.includes('ECHO HI'));
+        // The terminal's size reached the VM (the fake records console-size actions).
+        const dims = await pane.locator('.dims').innerText();
+        const [cols, rows] = dims.split('×').map(Number);
+        await waitUntil(() => backend.vms.get('debian-1').resizes.some((r) => r.cols === cols && r.rows === rows));
+        assert.ok(cols > 20 && rows > 5, dims);
+        const v = row(page, 'debian-1');
+        assert.equal(await v.locator('td').nth(1).innerText(), '1');
+        assert.equal(await v.locator('td').nth(2).innerText(), '512 MiB');
+        assert.equal(await v.locator('td').nth(3).innerText(), '50 MiB');
+        assert.equal(await v.locator('td').nth(4).innerText(), '3.0 MiB');
+        await screenshot(page, 'ui-console');
+        assert.deepEqual(await overlaps(page, 'header.top, .list, form.create, .console'), []);
+    });
+    it('shows several viewers of one console, and scrollback from the console log in a new one', { timeout: HANG_MS * 2 }, async () => {
+        await page.getByRole('button', { name: 'Another viewer of debian-1' }).click();
+        await page.locator('.console[data-console="debian-1"][data-status="connected"]').nth(1).waitFor();
+        await waitUntil(async () => (await terminalText(page, 1)).includes('ECHO HI'));
+        await page.locator('.console .xterm').nth(1).click();
+        await page.keyboard.type('two');
+        await page.keyboard.press('Enter');
+        for (const n of [0, 1])
+            await waitUntil(async () => (await terminalText(page, n)).includes('TWO'));
+        // Copy the selection and paste it back through the buttons (the browser's clipboard).
+        await page.locator('.console').nth(1).getByRole('button', { name: 'Close the console of debian-1' }).click();
+        await page.evaluate(() => navigator.clipboard.writeText('pasted\r'));
+        await page.getByRole('button', { name: 'Paste into debian-1' }).click();
+        await waitUntil(async () => (await terminalText(page, 0)).includes('PASTED'));
+        assert.equal(await page.locator('.console').count(), 1);
+        assert.deepEqual(browser.problems, []);
+    });
+    it('follows changes made by other clients without reloading', { timeout: HANG_MS * 2 }, async () => {
+        assert.equal((await apiCall(server.port, 'POST', '/api/vms', { token, body: { name: 'other' } })).status, 201);
+        await stateIs(page, 'other', 'created');
+        await apiCall(server.port, 'POST', '/api/vms/other/start', { token });
+        await stateIs(page, 'other', 'running');
+        backend.crash('other');
+        await stateIs(page, 'other', 'crashed');
+        await row(page, 'other').getByRole('button', { name: 'Start other' }).waitFor();
+    });
+    it('pauses and resumes; asks before kill, reset and delete, and does nothing when cancelled', { timeout: HANG_MS * 2 }, async () => {
+        await row(page, 'debian-1').getByRole('button', { name: 'Pause debian-1' }).click();
+        await stateIs(page, 'debian-1', 'paused');
+        await row(page, 'debian-1').getByRole('button', { name: 'Resume debian-1' }).click();
+        await stateIs(page, 'debian-1', 'running');
+        await row(page, 'debian-1').getByRole('button', { name: 'Suspend debian-1' }).click();
+        await stateIs(page, 'debian-1', 'stopped');
+        await row(page, 'debian-1').locator('.state-suspended').waitFor();
+        assert.equal(backend.vms.get('debian-1').suspended, true);
+        await row(page, 'debian-1').getByRole('button', { name: 'Start debian-1' }).click();
+        await stateIs(page, 'debian-1', 'running');
+        await page.locator('.console[data-console="debian-1"][data-status="connected"]').waitFor();
+        await row(page, 'debian-1').getByRole('button', { name: 'Kill debian-1' }).click();
+        const dialog = page.getByRole('dialog', { name: 'Kill debian-1?' });
+        await dialog.waitFor();
+        await screenshot(page, 'ui-confirm');
+        await page.keyboard.press('Escape');
+        await dialog.waitFor({ state: 'hidden' });
+        assert.equal(backend.vms.get('debian-1').state, 'running');
+        await row(page, 'debian-1').getByRole('button', { name: 'Kill debian-1' }).click();
+        await dialog.getByRole('button', { name: 'Kill' }).click();
+        await stateIs(page, 'debian-1', 'stopped');
+        // The console of a stopped VM shows its log (the fake guest echoes Enter as a bare CR: the last line typed shows).
+        await page.locator('.console[data-console="debian-1"][data-status="log"]').waitFor();
+        await waitUntil(async () => (await terminalText(page, 0)).includes('PASTED'));
+        await row(page, 'other').getByRole('button', { name: 'Delete other' }).click();
+        await page.getByRole('dialog', { name: 'Delete other?' }).getByRole('button', { name: 'Cancel' }).click();
+        assert.ok(backend.vms.has('other'));
+        await row(page, 'other').getByRole('button', { name: 'Delete other' }).click();
+        await page.getByRole('dialog', { name: 'Delete other?' }).getByRole('button', { name: 'Delete' }).click();
+        await row(page, 'other').waitFor({ state: 'detached' });
+        assert.ok(!backend.vms.has('other'));
+    });
+    it('creates from the form with its own values, shows the command line, and reports refusals', { timeout: HANG_MS * 2 }, async () => {
+        await page.getByLabel('Name').fill('small');
+        await page.getByLabel('Memory (MiB)').fill('7000');
+        assert.match(await page.getByTestId('memory-help').innerText(), /Admission control will refuse/);
+        await page.getByLabel('Memory (MiB)').fill('256');
+        await page.getByLabel('vCPUs').fill('2');
+        await page.getByLabel('New disk (qcow2; empty for none)').fill('');
+        await page.getByLabel('Network').selectOption('lab');
+        await page.getByLabel('Start it now').uncheck();
+        await page.getByLabel('Shared folder (optional)').fill('srv/data');
+        assert.match(await page.locator('#share-help').innerText(), /absolute folder path/);
+        assert.equal(await page.getByRole('button', { name: 'Create', exact: true }).isDisabled(), true);
+        await page.getByLabel('Shared folder (optional)').fill('/srv/my data,readonly');
+        assert.equal(await page.getByTestId('cli-line').innerText(), "typevisor create small -m 256M --cpus 2 --network lab --share '/srv/my data:my_data,readonly'");
+        await page.getByRole('button', { name: 'Create', exact: true }).click();
+        await stateIs(page, 'small', 'created');
+        assert.equal(backend.vms.get('small').cpus, 2);
+        assert.equal(backend.vms.get('small').memoryMiB, 256);
+        assert.equal(backend.vms.get('small').network, 'lab');
+        assert.deepEqual(backend.vms.get('small').shares, [{ path: '/srv/my data', tag: 'my_data', readonly: true }]);
+        // The same name again: the API's refusal is shown as an alert.
+        await page.getByLabel('Name').fill('small');
+        await page.getByRole('button', { name: 'Create', exact: true }).click();
+        await page.getByRole('alert').filter({ hasText: 'exists' }).waitFor();
+        // The browser logs the refused request itself; that one is expected.
+        const refused = browser.problems.filter((p) => / 409 \(Conflict\)/.test(p));
+        assert.equal(refused.length, 1, browser.problems.join('\n'));
+        browser.problems.splice(browser.problems.indexOf(refused[0]), 1);
+        await screenshot(page, 'ui-machines');
+        assert.deepEqual(await overlaps(page, 'header.top, .list, form.create, .console'), []);
+        assert.deepEqual(browser.problems, []);
+    });
+    it('shows the network of each VM, and clones from the list after asking a name', { timeout: HANG_MS * 2 }, async () => {
+        assert.equal(await row(page, 'small').locator('td.network-cell').innerText(), 'lab');
+        assert.equal(await row(page, 'debian-1').locator('td.network-cell').innerText(), '—');
+        await row(page, 'small').getByRole('button', { name: 'Clone small' }).click();
+        const dialog = page.getByRole('dialog', { name: 'Clone small' });
+        assert.equal(await dialog.getByLabel('Name of the new VM').inputValue(), 'small-clone');
+        await dialog.getByRole('button', { name: 'Cancel' }).click();
+        await dialog.waitFor({ state: 'hidden' });
+        assert.ok(!backend.vms.has('small-clone'));
+        await row(page, 'small').getByRole('button', { name: 'Clone small' }).click();
+        await dialog.getByLabel('Name of the new VM').fill('bad name');
+        assert.equal(await dialog.getByRole('button', { name: 'Clone' }).isDisabled(), true);
+        await dialog.getByLabel('Name of the new VM').fill('twin');
+        await dialog.getByRole('button', { name: 'Clone' }).click();
+        await stateIs(page, 'twin', 'created');
+        assert.deepEqual(backend.vms.get('twin').clonedFrom, { source: 'small', linked: false });
+        assert.equal(await row(page, 'twin').locator('td.network-cell').innerText(), 'lab');
+        assert.deepEqual(browser.problems, []);
+    });
+    it('draws the snapshot tree with the present state marked; takes, restores after confirmation, deletes and clones', { timeout: HANG_MS * 2 }, async () => {
+        assert.equal((await apiCall(server.port, 'POST', '/api/vms/debian-1/start', { token })).status, 200);
+        await stateIs(page, 'debian-1', 'running');
+        // A running VM offers no clone (its disks change under a copy): a snapshot of it can be cloned instead.
+        assert.equal(await row(page, 'debian-1').getByRole('button', { name: 'Clone debian-1' }).count(), 0);
+        await row(page, 'debian-1').getByRole('button', { name: 'Snapshots of debian-1' }).click();
+        await page.getByRole('heading', { name: 'Snapshots' }).waitFor();
+        assert.equal(await page.getByLabel('Machine').inputValue(), 'debian-1');
+        await page.getByTestId('no-snapshots').waitFor();
+        await page.getByLabel('Snapshot name').fill('base');
+        await page.getByLabel('Description (optional)').fill('fresh install');
+        await page.getByRole('button', { name: 'Take snapshot' }).click();
+        await page.locator('li[data-snapshot="base"]').waitFor();
+        assert.deepEqual(await treeShape(page), { base: null, here: 'base' });
+        assert.match(await page.locator('li[data-snapshot="base"] > .node').innerText(), /machine state[\s\S]*fresh install/);
+        // An empty name takes the first free snap-N.
+        await page.getByRole('button', { name: 'Take snapshot' }).click();
+        await page.locator('li[data-snapshot="snap-1"]').waitFor();
+        assert.deepEqual(await treeShape(page), { base: null, 'snap-1': 'base', here: 'snap-1' });
+        await page.getByRole('button', { name: 'Restore base' }).click();
+        const dialog = page.getByRole('dialog', { name: 'Restore debian-1 to base?' });
+        assert.match(await dialog.innerText(), /powered off[\s\S]*left suspended there/);
+        await page.keyboard.press('Escape');
+        await dialog.waitFor({ state: 'hidden' });
+        assert.equal(backend.vms.get('debian-1').snapshots.current, 'snap-1');
+        assert.equal(backend.vms.get('debian-1').state, 'running');
+        await page.getByRole('button', { name: 'Restore base' }).click();
+        await dialog.getByRole('button', { name: 'Restore' }).click();
+        await page.locator('li[data-snapshot="base"] > ul > [data-testid="you-are-here"]').waitFor();
+        assert.equal(backend.vms.get('debian-1').state, 'stopped');
+        assert.equal(backend.vms.get('debian-1').suspended, true);
+        await page.getByTestId('you-are-here').filter({ hasText: 'suspended' }).waitFor();
+        await page.getByLabel('Snapshot name').fill('branch');
+        await page.getByRole('button', { name: 'Take snapshot' }).click();
+        await page.locator('li[data-snapshot="branch"]').waitFor();
+        assert.deepEqual(await treeShape(page), { base: null, 'snap-1': 'base', branch: 'base', here: 'branch' });
+        await screenshot(page, 'ui-snapshots');
+        assert.deepEqual(await overlaps(page, 'header.top, .snapshots, .console'), []);
+        await page.getByRole('button', { name: 'Delete snapshot base' }).click();
+        await page.getByRole('dialog', { name: 'Delete snapshot base?' }).getByRole('button', { name: 'Delete' }).click();
+        await page.locator('li[data-snapshot="base"]').waitFor({ state: 'detached' });
+        assert.deepEqual(await treeShape(page), { 'snap-1': null, branch: null, here: 'branch' });
+        await page.getByRole('button', { name: 'Linked clone of branch' }).click();
+        const clone = page.getByRole('dialog', { name: 'Linked clone of debian-1 at branch' });
+        assert.equal(await clone.getByLabel('Name of the new VM').inputValue(), 'debian-1-branch');
+        await clone.getByRole('button', { name: 'Clone' }).click();
+        await waitUntil(() => backend.vms.has('debian-1-branch'));
+        assert.deepEqual(backend.vms.get('debian-1-branch').clonedFrom, {
+            source: 'debian-1',
+            snapshot: 'branch',
+            linked: true,
+        });
+        assert.deepEqual(browser.problems, []);
+        await page.getByRole('button', { name: 'Machines' }).click();
+    });
+    it('is usable from the keyboard: the views and the create form are reachable with Tab', { timeout: HANG_MS * 2 }, async () => {
+        await page.getByRole('button', { name: 'Networks' }).focus();
+        await page.keyboard.press('Enter');
+        await page.getByRole('heading', { name: 'Networks' }).waitFor();
+        // The network the form's VM joined, with the VM and its address.
+        await page
+            .locator('[data-network="lab"] tr')
+            .filter({ hasText: 'small' })
+            .filter({ hasText: '10.0.10.10' })
+            .waitFor();
+        // Port forwards: added from the form (the right API body), listed, and removed.
+        const lab = page.locator('[data-network="lab"]');
+        assert.equal(await lab.getByLabel('VM', { exact: true }).inputValue(), 'small');
+        await lab.getByLabel('Host port').fill('8080');
+        await lab.getByLabel('VM port').fill('80');
+        await lab.getByRole('button', { name: 'Add the forward to lab' }).click();
+        await lab.locator('tr[data-forward="tcp-8080"]').filter({ hasText: 'tcp:127.0.0.1:8080' }).waitFor();
+        assert.deepEqual(backend.forwards, [
+            {
+                name: 'tcp-8080',
+                proto: 'tcp',
+                hostAddr: '127.0.0.1',
+                hostPort: 8080,
+                vm: 'small',
+                guestPort: 80,
+                status: 'listening',
+            },
+        ]);
+        assert.equal(await lab.getByLabel('Host port').inputValue(), '');
+        await lab.getByLabel('Host port').fill('8080');
+        await lab.getByLabel('VM port').fill('81');
+        await lab.getByRole('button', { name: 'Add the forward to lab' }).click();
+        await page.getByRole('alert').filter({ hasText: 'already has a forward named tcp-8080' }).waitFor();
+        const refused = browser.problems.filter((p) => / 409 \(Conflict\)/.test(p));
+        assert.equal(refused.length, 1, browser.problems.join('\n'));
+        browser.problems.splice(browser.problems.indexOf(refused[0]), 1);
+        await screenshot(page, 'ui-networks');
+        // Nothing in a network's card sticks out of it.
+        assert.deepEqual(await sticksOut(lab), []);
+        await lab.getByRole('button', { name: 'Remove forward tcp-8080 of lab' }).click();
+        await lab.locator('tr[data-forward="tcp-8080"]').waitFor({ state: 'detached' });
+        assert.deepEqual(backend.forwards, []);
+        await page.getByRole('button', { name: 'Networks' }).focus();
+        await page.keyboard.press('Shift+Tab');
+        await page.keyboard.press('Enter');
+        await page.getByRole('heading', { name: 'Snapshots' }).waitFor();
+        await page.getByRole('button', { name: 'Machines' }).click();
+        await page.getByLabel('Name').waitFor();
+        assert.deepEqual(browser.problems, []);
+    });
+    it("edits a network's firewall as an ordered table: add at a position, move, delete, default policy", { timeout: HANG_MS * 2 }, async () => {
+        await page.getByRole('button', { name: 'Networks' }).click();
+        const fw = page.locator('[data-firewall="lab"]');
+        const order = async () => (await listRules(home, 'lab')).rules.map((r) => `${r.action} ${r.proto} ${r.from}>${r.to}${r.toPorts ? `:${r.toPorts}` : ''}`);
+        const shown = () => fw
+            .locator('tr[data-rule]')
+            .evaluateAll((rows) => rows.map((r) => r.textContent?.replace(/[↑↓]|Delete/g, '').trim()));
+        await fw.getByLabel('New rule').fill('deny icmp from small to any');
+        await fw.getByRole('button', { name: 'Add the rule to lab' }).click();
+        await fw.locator('tr[data-rule]').first().waitFor();
+        await fw.getByLabel('New rule').fill('allow tcp to any port 22');
+        await fw.getByLabel('At position').fill('1');
+        await fw.getByRole('button', { name: 'Add the rule to lab' }).click();
+        await fw.locator('tr[data-rule][data-position="2"]').waitFor();
+        assert.deepEqual(await order(), ['allow tcp any>any:22', 'deny icmp small>any']);
+        assert.match((await shown())[0] ?? '', /^1allowtcpanyany port 2200 B$/);
+        await fw.getByRole('button', { name: 'Move rule 2 of lab up' }).click();
+        await waitUntil(async () => (await order())[0] === 'deny icmp small>any');
+        await waitUntil(async () => /deny/.test((await shown())[0] ?? ''));
+        assert.equal(await fw.getByRole('button', { name: 'Move rule 1 of lab up' }).isDisabled(), true);
+        await fw.getByRole('button', { name: /^Delete rule 2 of lab/ }).click();
+        await waitUntil(async () => (await shown()).length === 1);
+        assert.deepEqual(await order(), ['deny icmp small>any']);
+        await fw.getByLabel('Default policy of lab').selectOption('deny');
+        await waitUntil(async () => (await listRules(home, 'lab')).policy === 'deny');
+        // A rule that does not parse: the API's refusal as an alert; nothing added.
+        await fw.getByLabel('New rule').fill('deny bananas');
+        await fw.getByRole('button', { name: 'Add the rule to lab' }).click();
+        await page.getByRole('alert').filter({ hasText: 'bad rule' }).waitFor();
+        assert.equal((await listRules(home, 'lab')).rules.length, 1);
+        const refused = browser.problems.filter((p) => / 400 \(Bad Request\)/.test(p));
+        assert.equal(refused.length, 1, browser.problems.join('\n'));
+        browser.problems.splice(browser.problems.indexOf(refused[0]), 1);
+        await screenshot(page, 'ui-firewall');
+        assert.deepEqual(await sticksOut(page.locator('[data-network="lab"]')), []);
+        assert.deepEqual(browser.problems, []);
+    });
+});
+/** The controls and tables of a box that stick out of it on the right. */
+function sticksOut(box) {
+    return box.evaluate((card) => {
+        const right = card.getBoundingClientRect().right;
+        return [...card.querySelectorAll('table, form, button, input, select')]
+            .filter((el) => el.getBoundingClientRect().right > right + 0.5)
+            .map((el) => el.outerHTML.slice(0, 80));
+    });
+}
+/** The drawn snapshot tree: each snapshot's parent as the page nests it, and where "you are here" hangs. */
+function treeShape(page) {
+    return page.evaluate(() => {
+        const shape = {};
+        const parentOf = (el) => el.parentElement?.closest('li[data-snapshot]')?.getAttribute('data-snapshot') ?? null;
+        for (const li of document.querySelectorAll('li[data-snapshot]'))
+            shape[li.getAttribute('data-snapshot')] = parentOf(li);
+        const here = document.querySelector('[data-testid="you-are-here"]');
+        if (here)
+            shape.here = parentOf(here);
+        return shape;
+    });
+}
+/** Waits until `test` holds (checked every 50 ms); fails after HANG_MS. */
+async function waitUntil(test, what = String(test)) {
+    const deadline = Date.now() + HANG_MS;
+    while (!(await test())) {
+        if (Date.now() > deadline)
+            throw new Error(`never happened: ${what}`);
+        await new Promise((r) => setTimeout(r, 50));
+    }
+}
+//# sourceMappingURL=ui-page.test.js.map
