@@ -2,11 +2,13 @@
 // live updates, consoles (several viewers, scrollback, resize, copy and paste), the bundle's files and the CSP.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Locator, Page } from 'playwright-core';
 import { createNetwork, listRules } from '../src/manager/networks.js';
+import { pcapngHeader, pcapngPacket } from '../src/net/pcapng.js';
 import { startServer, type ApiServer } from '../src/web/server.js';
 import { loadOrCreateToken } from '../src/web/token.js';
 import { FakeVmBackend } from './harness/fake-vm-backend.js';
@@ -437,7 +439,162 @@ describe('web console against a fake backend', { skip: SKIP, timeout: 10 * HANG_
       assert.deepEqual(browser.problems, []);
     },
   );
+
+  it(
+    'lists captured frames with what the firewall did, as tshark reads them, and downloads the same pcapng',
+    { timeout: HANG_MS * 2 },
+    async () => {
+      // The capture route's stream, written by the switch's own pcapng writer; tshark is the oracle for the fields.
+      const t0 = 1_765_000_000_000_000n;
+      const pcap = Buffer.concat([
+        pcapngHeader('lab'),
+        pcapngPacket(arpRequest('10.0.10.10', '10.0.10.1'), t0),
+        pcapngPacket(
+          ipv4(1, '10.0.10.10', '10.0.10.11', [8, 0, 0, 0, 0, 1, 0, 7]),
+          t0 + 1000n,
+          'dropped by the firewall: rule 1 (deny)',
+        ),
+        pcapngPacket(ipv4(6, '10.0.10.11', '10.0.10.10', tcpSyn(40000, 22)), t0 + 2000n),
+        pcapngPacket(ipv4(17, '10.0.10.10', '10.0.10.1', udp(33000, 53, dnsQuery())), t0 + 3000n),
+      ]);
+      const file = join(home, 'served.pcapng');
+      writeFileSync(file, pcap);
+      const oracle = execFileSync(
+        'tshark',
+        [
+          '-r',
+          file,
+          '-T',
+          'fields',
+          '-E',
+          'separator=|',
+          '-e',
+          '_ws.col.Source',
+          '-e',
+          '_ws.col.Destination',
+          '-e',
+          '_ws.col.Protocol',
+          '-e',
+          'frame.comment',
+        ],
+        { encoding: 'utf8' },
+      )
+        .trim()
+        .split('\n')
+        .map((l) => l.split('|'));
+      assert.equal(oracle.length, 4);
+      let asked = '';
+      await page.route('**/api/networks/lab/capture*', (route) => {
+        asked = route.request().url();
+        return route.fulfill({ status: 200, contentType: 'application/x-pcapng', body: pcap });
+      });
+      await page.getByRole('button', { name: 'Networks' }).click();
+      const cap = page.locator('[data-capture="lab"]');
+      await cap.getByRole('button', { name: 'Capture the frames of lab' }).click();
+      await cap
+        .getByTestId('capture-status')
+        .filter({ hasText: /^\s*4 frames/ })
+        .waitFor();
+      assert.match(asked, /\/api\/networks\/lab\/capture$/);
+      const rows = await cap
+        .locator('tr[data-frame]')
+        .evaluateAll((trs) => trs.map((tr) => [...tr.querySelectorAll('td')].map((td) => td.textContent ?? '')));
+      assert.equal(rows.length, 4);
+      rows.forEach((r, i) => {
+        const [src, dst, proto, comment] = oracle[i];
+        // tshark names an ARP frame's ends by MAC (its vendor prefix resolved); ours too, as plain MACs.
+        if (proto !== 'ARP') assert.deepEqual([r[1], r[2]], [src, dst], `frame ${i + 1}`);
+        assert.equal(r[3], proto, `frame ${i + 1}`);
+        assert.equal(r[5] !== '', comment !== '', `frame ${i + 1}`);
+      });
+      assert.equal(rows[0][4], 'who has 10.0.10.1? tell 10.0.10.10');
+      assert.equal(rows[1][4], 'echo request seq 7');
+      assert.equal(rows[1][5], 'dropped: rule 1 (deny)');
+      assert.equal(rows[2][4], '40000 → 22 [SYN]');
+      assert.match(rows[0][0], /\.000000$/);
+      assert.match(rows[1][0], /\.001000$/);
+      await cap.locator('tr.dropped').filter({ hasText: 'ICMP' }).waitFor();
+      const [download] = await Promise.all([
+        page.waitForEvent('download'),
+        cap.getByRole('button', { name: 'Download the capture of lab (pcapng)' }).click(),
+      ]);
+      assert.equal(download.suggestedFilename(), 'lab.pcapng');
+      const saved = join(home, 'downloaded.pcapng');
+      await download.saveAs(saved);
+      assert.ok(readFileSync(saved).equals(pcap));
+      await screenshot(page, 'ui-capture');
+      await page.unroute('**/api/networks/lab/capture*');
+      assert.deepEqual(browser.problems, []);
+    },
+  );
 });
+
+const ipBytes = (ip: string) => ip.split('.').map(Number);
+
+function arpRequest(sender: string, target: string): Buffer {
+  const mac = [0x52, 0x54, 0, 0, 0, 1];
+  return Buffer.from([
+    ...[0xff, 0xff, 0xff, 0xff, 0xff, 0xff],
+    ...mac,
+    0x08,
+    0x06,
+    0,
+    1,
+    0x08,
+    0,
+    6,
+    4,
+    0,
+    1,
+    ...mac,
+    ...ipBytes(sender),
+    0,
+    0,
+    0,
+    0,
+    0,
+    0,
+    ...ipBytes(target),
+  ]);
+}
+
+/** An Ethernet frame holding an IPv4 packet (header checksum computed). */
+function ipv4(proto: number, src: string, dst: string, payload: number[] | Buffer): Buffer {
+  const body = Buffer.from(payload);
+  const ip = Buffer.from([0x45, 0, 0, 0, 0, 1, 0x40, 0, 64, proto, 0, 0, ...ipBytes(src), ...ipBytes(dst)]);
+  ip.writeUInt16BE(20 + body.length, 2);
+  let sum = 0;
+  for (let i = 0; i < 20; i += 2) sum += ip.readUInt16BE(i);
+  while (sum > 0xffff) sum = (sum & 0xffff) + (sum >> 16);
+  ip.writeUInt16BE(~sum & 0xffff, 10);
+  const eth = Buffer.from([0x52, 0x54, 0, 0, 0, 2, 0x52, 0x54, 0, 0, 0, 1, 0x08, 0]);
+  return Buffer.concat([eth, ip, body]);
+}
+
+function tcpSyn(sport: number, dport: number): Buffer {
+  const t = Buffer.alloc(20);
+  t.writeUInt16BE(sport, 0);
+  t.writeUInt16BE(dport, 2);
+  t.writeUInt32BE(1000, 4);
+  t[12] = 5 << 4;
+  t[13] = 0x02;
+  t.writeUInt16BE(64240, 14);
+  return t;
+}
+
+function udp(sport: number, dport: number, payload: Buffer): Buffer {
+  const u = Buffer.alloc(8);
+  u.writeUInt16BE(sport, 0);
+  u.writeUInt16BE(dport, 2);
+  u.writeUInt16BE(8 + payload.length, 4);
+  return Buffer.concat([u, payload]);
+}
+
+/** A DNS query for example.lab, type A. */
+function dnsQuery(): Buffer {
+  const name = Buffer.from([7, ...Buffer.from('example'), 3, ...Buffer.from('lab'), 0]);
+  return Buffer.concat([Buffer.from([0x12, 0x34, 1, 0, 0, 1, 0, 0, 0, 0, 0, 0]), name, Buffer.from([0, 1, 0, 1])]);
+}
 
 /** The controls and tables of a box that stick out of it on the right. */
 function sticksOut(box: Locator): Promise<string[]> {

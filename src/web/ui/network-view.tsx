@@ -2,6 +2,7 @@
 // forwards (listed, added, removed).
 import { useState } from 'preact/hooks';
 import type { ForwardRequest, Network } from './api.js';
+import { CapturePanel } from './capture-panel.js';
 import { FirewallPanel } from './firewall-panel.js';
 
 interface Props {
@@ -182,6 +183,7 @@ export function NetworkView({ networks, onAddForward, onRemoveForward, readAt, o
             )}
             <Forwards network={n} onAddForward={onAddForward} onRemoveForward={onRemoveForward} />
             {!n.error && <FirewallPanel network={n.name} readAt={readAt} onError={onError} />}
+            {!n.error && <CapturePanel network={n.name} />}
           </article>
         ))}
       </div>
