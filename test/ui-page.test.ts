@@ -459,24 +459,10 @@ describe('web console against a fake backend', { skip: SKIP, timeout: 10 * HANG_
       ]);
       const file = join(home, 'served.pcapng');
       writeFileSync(file, pcap);
+      const fields = ['_ws.col.Source', '_ws.col.Destination', '_ws.col.Protocol', 'frame.comment'];
       const oracle = execFileSync(
         'tshark',
-        [
-          '-r',
-          file,
-          '-T',
-          'fields',
-          '-E',
-          'separator=|',
-          '-e',
-          '_ws.col.Source',
-          '-e',
-          '_ws.col.Destination',
-          '-e',
-          '_ws.col.Protocol',
-          '-e',
-          'frame.comment',
-        ],
+        ['-r', file, '-T', 'fields', '-E', 'separator=|', ...fields.flatMap((f) => ['-e', f])],
         { encoding: 'utf8' },
       )
         .trim()
