@@ -7,6 +7,7 @@ import { imgCommand } from './img.js';
 import { vmCommands } from './vm-commands.js';
 import { snapshotCommands } from './snapshot-commands.js';
 import { exportCommands } from './export-commands.js';
+import { migrateCommands } from './migrate-commands.js';
 import { netCommands } from './net-commands.js';
 import { agentCommands } from './agent-commands.js';
 import { serveCommand } from '../web/serve-command.js';
@@ -113,6 +114,7 @@ export async function main(argv: string[]): Promise<number> {
   vmCommands(program);
   snapshotCommands(program);
   exportCommands(program);
+  migrateCommands(program);
   netCommands(program);
   agentCommands(program);
   serveCommand(program);

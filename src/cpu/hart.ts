@@ -357,6 +357,18 @@ export class Hart {
     }
   }
 
+  /**
+   * Drops every store TLB entry (all regimes), so that the next store to each page takes the slow path through
+   * `translate`, which marks the page dirty: called between slices whenever dirty tracking starts or takes its set.
+   */
+  dropStoreTlb(): void {
+    for (let r = TLB_REGIME_M; r <= TLB_REGIME_U; r++) {
+      const t = (this.base + tlbTableOffset(r, TLB_KIND_STORE)) >> 2;
+      for (let i = 0; i < TLB_ENTRIES; i++) this.m32[t + i * 4] = 1; // tag with low bit set never matches
+    }
+    this.breakSlice = true;
+  }
+
   /** Drop every translation of one guest-physical RAM page (used when code pages are written, later by the JIT). */
   flushHostPage(hostPage: number): void {
     const tag = hostPage | 0; // as the TLB holds it: offsets above 2^31 are negative int32s
@@ -401,8 +413,13 @@ export class Hart {
     }
     const host = this.mem.ramHostOffset(pa - (pa & 4095), 4096); // & (ToInt32) is exact for the low bits; % on doubles is a C call
     if (host >= 0) this.fillTlb(regime, kind, vlo, vhi, host);
-    // JIT hook: the translator watches store translations to drop code on pages being written (slow path only).
-    if (kind === TLB_KIND_STORE && this.onStoreTranslate !== null) this.onStoreTranslate(pa);
+    if (kind === TLB_KIND_STORE) {
+      // Migration's dirty tracking: every store reaches RAM through a store TLB entry filled here (dropStoreTlb).
+      const dirty = this.mem.dirty;
+      if (dirty !== null && host >= 0) dirty[(host - this.mem.ramOffset) >>> 12] = 1;
+      // JIT hook: the translator watches store translations to drop code on pages being written (slow path only).
+      if (this.onStoreTranslate !== null) this.onStoreTranslate(pa);
+    }
     return pa;
   }
 

@@ -66,7 +66,10 @@ export function walk(h: Hart, vlo: number, vhi: number, kind: number, priv: numb
     }
     // Hardware A/D update.
     const need = kind === KIND_STORE ? 64 | 128 : 64;
-    if ((lo & need) !== need) dv.setInt32(host, lo | need, true);
+    if ((lo & need) !== need) {
+      dv.setInt32(host, lo | need, true);
+      h.mem.markDirty(host, 4);
+    }
     // Page offset: the low 12+9*level bits of the address.
     const pageOff =
       level === 0

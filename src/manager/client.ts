@@ -399,7 +399,22 @@ export class Manager {
     });
   }
 
-  private async spawnVm(paths: VmPaths): Promise<VmSummary> {
+  /**
+   * Starts the process of a VM whose machine arrives over `socket` (a live migration, src/migrate: the process gets
+   * the connection as its file descriptor 3 and `env`), under admission control. Returns once it is spawned; the
+   * caller follows its state.
+   */
+  async spawnIncoming(name: string, socket: Socket, env: Record<string, string>): Promise<void> {
+    const paths = existingVm(this.home, name);
+    const def = readDefinition(paths);
+    await withLock(this.lockPath(), async () => {
+      const { budget, running } = this.memory();
+      admit(name, def.memoryMiB * 1024 * 1024, running, budget);
+      await this.spawnVm(paths, { socket, env });
+    });
+  }
+
+  private async spawnVm(paths: VmPaths, handoff?: { socket: Socket; env: Record<string, string> }): Promise<VmSummary> {
     rmSync(paths.state, { force: true });
     rmSync(paths.exitStatus, { force: true });
     if (existsSync(paths.processLog) && statSync(paths.processLog).size > PROCESS_LOG_CAP)
@@ -409,8 +424,8 @@ export class Manager {
     try {
       const child = spawn('/bin/sh', ['-c', WAIT_SCRIPT, 'typevisor-vm', process.execPath, VM_PROCESS, paths.dir], {
         detached: true,
-        stdio: ['ignore', logFd, logFd],
-        env: { ...process.env, TYPEVISOR_EXIT_FILE: paths.exitStatus },
+        stdio: handoff ? ['ignore', logFd, logFd, handoff.socket] : ['ignore', logFd, logFd],
+        env: { ...process.env, ...handoff?.env, TYPEVISOR_EXIT_FILE: paths.exitStatus },
       });
       child.on('exit', (code, signal) => (exited = signal ? `was killed by ${signal}` : `exited with status ${code}`));
       child.on('error', (e) => (exited = e.message));
@@ -418,6 +433,7 @@ export class Manager {
     } finally {
       closeSync(logFd);
     }
+    if (handoff) return this.summary(paths);
     const deadline = Date.now() + START_WAIT_MS;
     for (;;) {
       const obs = observeState(paths);

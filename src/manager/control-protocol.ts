@@ -42,6 +42,12 @@ export const ControlRequestSchema = z.discriminatedUnion('action', [
     arguments: z.record(z.string(), z.unknown()).optional(),
     timeoutMs: z.int().min(1).max(3_600_000).optional(),
   }),
+  z.strictObject({
+    id: Id,
+    action: z.literal('migrate'),
+    target: z.string().min(1).max(300),
+    token: z.string().min(1).max(200),
+  }),
 ]);
 
 export const KNOWN_ACTIONS = [
@@ -58,6 +64,7 @@ export const KNOWN_ACTIONS = [
   'save',
   'snapshot',
   'agent',
+  'migrate',
 ];
 
 /** Checks one request line: the request, or the error to reply with (and the id, when the line had one). */

@@ -17,6 +17,8 @@ import { machineDescription } from './machine-description.js';
 import { openNetworkNic } from './networks.js';
 import { readDefinition } from './store.js';
 import { suspendedStatePath } from './suspend.js';
+import { arrivalIfIncoming, migrateAction } from '../migrate/process.js';
+import type { Arrival } from '../migrate/incoming.js';
 
 /** A console or event client that stops reading is dropped once this much output waits for it. */
 const MAX_PENDING_BYTES = 4 * 1024 * 1024;
@@ -91,6 +93,16 @@ async function main(vmDir: string): Promise<number> {
   const consoleLog = new CappedLog(paths.consoleLog);
   const fanout = new ConsoleFanout(consoleLog);
 
+  // A VM arriving by live migration: its RAM and state come first, then the disks are free to open (src/migrate).
+  let arrival: Arrival | undefined;
+  try {
+    arrival = await arrivalIfIncoming(paths, log);
+  } catch (e) {
+    const reason = `migration failed: ${(e as Error).message}`;
+    log(reason);
+    record('stopped', reason);
+    return 1;
+  }
   let vm: Vm;
   try {
     const home = resolve(vmDir, '..', '..');
@@ -101,14 +113,25 @@ async function main(vmDir: string): Promise<number> {
   } catch (e) {
     const reason = `failed to start: ${(e as Error).message}`;
     log(reason);
+    await arrival?.fail(reason);
     record('stopped', reason);
     return e instanceof ManagerError && e.kind === 'bad-input' ? 2 : 1;
   }
   // A suspended VM resumes from its saved state; the file goes once the state is in the machine, because the guest's
   // disks move on from here and the state would no longer match them.
   const saved = suspendedStatePath(paths);
-  const resumed = existsSync(saved);
-  if (resumed) {
+  const resumed = !arrival && existsSync(saved);
+  if (arrival) {
+    try {
+      vm.restoreState(arrival.state, arrival.ram);
+    } catch (e) {
+      const reason = `the migrated machine does not fit: ${(e as Error).message}`;
+      log(reason);
+      await arrival.fail(reason);
+      record('stopped', reason);
+      return 1;
+    }
+  } else if (resumed) {
     try {
       vm.restore(saved);
     } catch (e) {
@@ -144,7 +167,7 @@ async function main(vmDir: string): Promise<number> {
           return;
         }
         const req = parsed.request;
-        vm.act(req).then(
+        (req.action === 'migrate' ? migrateAction(vm, paths, req, log) : vm.act(req)).then(
           (result) => {
             send(sock, { id: req.id, ok: true, result });
             if (req.action === 'subscribe') subscribers.add(sock);
@@ -193,6 +216,11 @@ async function main(vmDir: string): Promise<number> {
   vm.start();
   // The guest's clock stood still while it was saved: its agent, if it has one, sets it again.
   if (resumed) vm.syncGuestClock();
+  if (arrival) {
+    const a = arrival;
+    arrival = undefined; // its RAM copy can go
+    await a.arrived(vm).catch((e: Error) => log(`migration: telling the source failed: ${e.message}`));
+  }
   await vm.finished;
   // Replies to actions that ended the VM (stop, kill) are written on the turns after it ended.
   await new Promise((r) => setImmediate(r));

@@ -22,6 +22,14 @@ export class GuestMemory {
    *  of RAM contents — the translator's code cache — can drop what the write made stale. */
   dmaWriteHook: ((hostOffset: number, length: number) => void) | null = null;
 
+  /**
+   * Dirty-page tracking for live migration: one byte per RAM page, set when the page is written, or null when nobody
+   * tracks (the store paths then pay one null test on their slow path only). Guest stores mark pages in
+   * `Hart.translate` (a store TLB fill), so a tracker drops every hart's store TLB entries whenever it takes the set;
+   * host-side writes (virtio DMA, page-table A/D bits, SBI records, loaders) call markDirty. See docs/migration.md.
+   */
+  dirty: Uint8Array | null = null;
+
   constructor(readonly ramSize: number) {
     if (!Number.isInteger(ramSize) || ramSize <= 0 || ramSize % 4096 !== 0) {
       throw new RangeError(`guest RAM size must be a positive multiple of 4 KiB, got ${ramSize}`);
@@ -52,6 +60,16 @@ export class GuestMemory {
     const host = this.ramHostOffset(pa, data.length);
     if (host < 0) throw new RangeError(`write of ${data.length} bytes at 0x${pa.toString(16)} is outside guest RAM`);
     this.u8.set(data, host);
+    this.markDirty(host, data.length);
+  }
+
+  /** Marks the RAM pages of the host byte range [hostOffset, hostOffset+length) as written (while tracking). */
+  markDirty(hostOffset: number, length: number): void {
+    const d = this.dirty;
+    if (d === null || length <= 0) return;
+    const first = Math.max(0, hostOffset - this.ramOffset) >>> 12;
+    const last = Math.min(this.ramSize - 1, hostOffset - this.ramOffset + length - 1) >>> 12;
+    for (let p = first; p <= last; p++) d[p] = 1;
   }
 
   /** Copy bytes out of guest RAM; throws if outside RAM (host-side use only). */

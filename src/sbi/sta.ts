@@ -41,6 +41,7 @@ export class StaExtension implements SbiExtension {
     dv.setUint32(h, (seq + 1) >>> 0, true);
     dv.setBigUint64(h + 8, BigInt(Math.floor(stealNs)), true);
     dv.setUint32(h, (seq + 2) >>> 0, true);
+    mem.markDirty(h, 64);
   }
 
   /** The records in force as [hart id, guest-physical address] pairs (machine state). */

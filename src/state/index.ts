@@ -1,7 +1,7 @@
 // Saving and restoring a whole machine (harts, devices, RAM, guest clock) to and from a state file.
 import type { VirtMachine } from '../boards/virt/virt-machine.js';
 import { StateError } from './fields.js';
-import { checkMachineState, restoreMachine, saveMachine } from './machine-state.js';
+import { checkMachineState, restoreMachine, saveMachine, type MachineState } from './machine-state.js';
 import { openStateFile, writeStateFile, type StateFileInfo } from './state-file.js';
 
 export { StateError } from './fields.js';
@@ -16,6 +16,15 @@ const IDLE_TIMEOUT_MS = 60_000;
  * completed. `clockTicks` is the guest clock now.
  */
 export async function saveMachineState(m: VirtMachine, clockTicks: number, path: string): Promise<StateFileInfo> {
+  await waitForDevices(m);
+  return writeStateFile(path, saveMachine(m, clockTicks), m.mem);
+}
+
+/**
+ * Waits until no virtio device has a request in flight (a stopped machine's state is then complete), or throws a
+ * StateError: a device that cannot be saved, or requests still in flight after a minute.
+ */
+export async function waitForDevices(m: VirtMachine): Promise<void> {
   for (const t of m.virtio) {
     const why = t.device.saveBlocker?.();
     if (why !== undefined) throw new StateError(`cannot save this machine: ${why}`);
@@ -32,7 +41,6 @@ export async function saveMachineState(m: VirtMachine, clockTicks: number, path:
   } finally {
     clearTimeout(timer);
   }
-  return writeStateFile(path, saveMachine(m, clockTicks), m.mem);
 }
 
 /**
@@ -50,4 +58,19 @@ export function loadMachineState(m: VirtMachine, path: string, setClock: (ticks:
   } finally {
     file.close();
   }
+}
+
+/** Sets a machine that has not run since it was built to a state and RAM received whole (a live migration). */
+export function setMachineState(
+  m: VirtMachine,
+  state: MachineState,
+  ram: Uint8Array,
+  setClock: (ticks: number) => void,
+): void {
+  checkMachineState(m, state);
+  if (ram.length !== m.mem.ramSize)
+    throw new StateError(`the state holds ${ram.length} bytes of RAM, the machine has ${m.mem.ramSize}`);
+  m.mem.u8.set(ram, m.mem.ramOffset);
+  setClock(state.clockTicks);
+  restoreMachine(m, state);
 }

@@ -32,7 +32,9 @@ export type VmAction =
    */
   | { action: 'snapshot'; op: 'create' | 'delete'; name: string; statePath?: string }
   /** One QEMU guest agent command (docs/guest-tools.md); the result is the agent's `return` value. */
-  | { action: 'agent'; command: string; arguments?: Record<string, unknown>; timeoutMs?: number };
+  | { action: 'agent'; command: string; arguments?: Record<string, unknown>; timeoutMs?: number }
+  /** Live-migrate to a `typevisor receive` at `target` (tcp:HOST:PORT) with its token (docs/migration.md). */
+  | { action: 'migrate'; target: string; token: string };
 
 /** Actions the Vm object offers in process only (not on the control socket). */
 export type VmLocalActionName = 'restore';
@@ -54,6 +56,7 @@ export const ACTION_STATES: Record<VmActionName | VmLocalActionName, readonly Vm
   save: ['running', 'paused'],
   snapshot: ['running', 'paused'],
   agent: ['running'],
+  migrate: ['running', 'paused'],
   restore: ['created'],
 };
 

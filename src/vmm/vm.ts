@@ -14,7 +14,15 @@ import {
 import { ConsoleHub, type ConsoleSink } from './console-hub.js';
 import { runMachine, Waker, type RunLoopOptions } from './run-loop.js';
 import { collectStats, type VmStats } from './stats.js';
-import { loadMachineState, saveMachineState, type StateFileInfo } from '../state/index.js';
+import {
+  loadMachineState,
+  saveMachine,
+  saveMachineState,
+  setMachineState,
+  waitForDevices,
+  type MachineState,
+  type StateFileInfo,
+} from '../state/index.js';
 import type { BlockBackend } from '../disk/backend.js';
 import { Qcow2Backend } from '../disk/qcow2/qcow2.js';
 import { AgentError, type GuestAgent } from '../agent/client.js';
@@ -121,6 +129,8 @@ export class Vm {
   private killReason: string | undefined;
   private stopTimer: NodeJS.Timeout | undefined;
   private readonly resets: number[] = [];
+  /** Disks and backends being closed (once, whatever closes them first). */
+  private closing: Promise<string[]> | undefined;
   private resolveFinished!: (end: VmEnd) => void;
   /** Resolves when the VM is stopped or crashed and its disks are closed. */
   readonly finished: Promise<VmEnd>;
@@ -185,6 +195,9 @@ export class Vm {
         return this.snapshot(a.op, a.name, a.statePath);
       case 'agent':
         return this.agentCommand(a.command, a.arguments, a.timeoutMs);
+      case 'migrate':
+        // The VM's process does it (it has the definition and the manager's folders): src/migrate.
+        throw new VmError('failed', 'migrate: only a VM process under the manager can migrate its VM');
       case 'subscribe':
         // The subscription itself belongs to the caller's connection (subscribe()); the reply is the current state.
         this.check('subscribe');
@@ -391,6 +404,42 @@ export class Vm {
     loadMachineState(this.board, path, (ticks) => this.clock.set(ticks));
   }
 
+  /** Before start: sets the machine to a state and RAM received whole (a live migration's arrival). */
+  restoreState(state: MachineState, ram: Uint8Array): void {
+    this.check('restore');
+    setMachineState(this.board, state, ram, (ticks) => this.clock.set(ticks));
+  }
+
+  /**
+   * The machine's state (RAM apart) once it is paused and its devices have no request in flight: what a live
+   * migration sends at stop-and-copy.
+   */
+  async captureState(): Promise<MachineState> {
+    if (this._state !== 'paused')
+      throw new VmError('wrong-state', `capturing the state needs a paused VM, not ${this._state}`);
+    await waitForDevices(this.board);
+    return saveMachine(this.board, this.clock.now());
+  }
+
+  /**
+   * Closes disks and host backends ahead of the end, so that another process may open them (a migration hands the
+   * disks over). The VM is paused and must never run again: only kill or save follow.
+   */
+  closeDevices(): Promise<string[]> {
+    this.closing ??= (async () => {
+      const errors: string[] = [];
+      for (const c of this.parts.closers) {
+        try {
+          await c();
+        } catch (e) {
+          errors.push((e as Error).message);
+        }
+      }
+      return errors;
+    })();
+    return this.closing;
+  }
+
   /** The console's terminal size changed. */
   consoleSize(cols: number, rows: number): void {
     this.check('console-size');
@@ -506,14 +555,7 @@ export class Vm {
     for (const w of this.parkedWaiters.splice(0)) w();
     this.console.discardInput();
     // Disk images are flushed and closed whatever ended the run, so they stay consistent.
-    const closeErrors: string[] = [];
-    for (const c of this.parts.closers) {
-      try {
-        await c();
-      } catch (e) {
-        closeErrors.push((e as Error).message);
-      }
-    }
+    const closeErrors = await this.closeDevices();
     if (closeErrors.length && end.kind !== 'error')
       end = { kind: 'error', message: `closing devices failed: ${closeErrors.join('; ')}`, error: undefined };
     if (end.kind === 'exit') this.exitCode = end.code;

@@ -55,6 +55,22 @@ export class VirtioNet implements VirtioDevice {
     backend.onReceive((frame) => this.receive(frame));
   }
 
+  /**
+   * Announces the card's address after a live migration, as QEMU's announce does: a RARP broadcast (ethertype
+   * 0x8035, "reverse request") from the card's MAC, so that switches on the way learn its new port at once.
+   */
+  announce(): void {
+    const mac = this.config.subarray(0, 6);
+    const f = new Uint8Array(60); // the Ethernet minimum, zero padded
+    f.fill(0xff, 0, 6);
+    f.set(mac, 6);
+    f.set([0x80, 0x35, 0, 1, 0x08, 0x00, 6, 4, 0, 3], 12); // RARP: Ethernet, IPv4, 6/4-byte addresses, op 3
+    f.set(mac, 22); // sender hardware address (sender IP 0.0.0.0)
+    f.set(mac, 32); // target hardware address (target IP 0.0.0.0)
+    this.backend.send(f);
+    this.stats.txFrames++;
+  }
+
   readConfig(offset: number, size: number): number {
     return readConfigBytes(this.config, offset, size);
   }

@@ -189,11 +189,15 @@ export class SplitQueue {
     this.outstanding.delete(head);
     const hook = this.mem.dmaWriteHook;
     if (chain && hook && written > 0) chain.forEachWritable(0, written, hook);
+    // Migration's dirty tracking: every writable buffer of the chain (a device may write more than it reports).
+    if (chain && this.mem.dirty !== null)
+      chain.forEachWritable(0, chain.writableLen, (h, n) => this.mem.markDirty(h, n));
     const slot = (this.used + 4 + 8 * (this.usedIdx % this.size)) >>> 2;
     this.mem.i32[slot] = head;
     this.mem.i32[slot + 1] = written;
     this.usedIdx = (this.usedIdx + 1) & 0xffff;
     this.mem.u16[(this.used + 2) >>> 1] = this.usedIdx;
+    this.mem.markDirty(this.used, 4 + 8 * this.size + 2);
   }
 
   /** Whether the driver wants an interrupt for the used entries pushed since the last call (§2.7.7, §2.7.10). */
@@ -212,7 +216,10 @@ export class SplitQueue {
 
   /** With EVENT_IDX, asks the driver to notify as soon as it makes anything beyond what was consumed available. */
   publishAvailEvent(): void {
-    if (this.enabled && this.eventIdx) this.mem.u16[(this.used + 4 + 8 * this.size) >>> 1] = this.lastAvail;
+    if (this.enabled && this.eventIdx) {
+      this.mem.u16[(this.used + 4 + 8 * this.size) >>> 1] = this.lastAvail;
+      this.mem.markDirty(this.used + 4 + 8 * this.size, 2);
+    }
   }
 
   private walk(head: number): Chain {
