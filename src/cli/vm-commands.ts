@@ -127,6 +127,10 @@ export function vmCommands(program: Command): void {
     )
     .option('--ip <address>', 'pin the address of the --network card (else DHCP gives a stable one)')
     .addOption(new Option('--image <name>', 'boot a cached guest image (the default)').choices(['debian']))
+    .option(
+      '--root-disk',
+      'boot a full Debian system (systemd) from an overlay on the root disk that `image pull debian --root-disk` built',
+    )
     .option('--kernel <file>', 'boot this Linux RISC-V Image instead of an image')
     .option('--initrd <file>', 'initial ramdisk for --kernel')
     .option('--append <cmdline>', 'kernel command line')
@@ -197,6 +201,7 @@ export function vmCommands(program: Command): void {
           name,
           memoryBytes: size(o.memory as string, '--memory'),
           cpus: wholeNumber(o.cpus as string, '--cpus', 1, 8),
+          rootDisk: o.rootDisk === true,
           newDiskBytes: ((o.diskSize as string[] | undefined) ?? []).map((s) => size(s, '--disk-size')),
           disks: ((o.disk as string[] | undefined) ?? [])
             .map(parseDiskSpec)

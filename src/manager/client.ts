@@ -83,6 +83,8 @@ export interface CreateOptions {
   cpus?: number;
   /** A cached guest image (the default when no kernel is given). */
   image?: 'debian';
+  /** Boot the Debian root disk (systemd) from a copy-on-write overlay in the VM's folder, on the cached root disk. */
+  rootDisk?: boolean;
   kernel?: string;
   /** Boot from the disks through a boot loader: "u-boot" or a raw S-mode binary's path. */
   firmware?: string;
@@ -231,6 +233,7 @@ export class Manager {
       if (!o.disks?.length && !o.newDiskBytes?.length && !o.cdroms?.length)
         throw new ManagerError('bad-input', 'booting from disk needs a disk');
     }
+    const root = o.rootDisk ? await cachedRootDisk(o) : undefined;
     const file = (p: string, what: string) => {
       const abs = resolve(p);
       if (!existsSync(abs) || !statSync(abs).isFile()) throw new ManagerError('bad-input', `${what} not found: ${p}`);
@@ -279,12 +282,15 @@ export class Manager {
               ...(o.initrd ? { initrd: file(o.initrd, 'initrd') } : {}),
               ...(o.cmdline !== undefined ? { cmdline: o.cmdline } : {}),
             }
-          : { image: o.image ?? 'debian', ...(o.cmdline !== undefined ? { cmdline: o.cmdline } : {}) },
+          : {
+              image: o.image ?? 'debian',
+              ...(o.cmdline !== undefined ? { cmdline: o.cmdline } : root ? { cmdline: root.cmdline } : {}),
+            },
       // U-Boot tries the disks in this order: the boot order.
       disks:
         o.bootOrder === 'cdrom'
           ? [...cdroms, ...newDisks.map((d) => d.entry), ...disks]
-          : [...newDisks.map((d) => d.entry), ...disks, ...cdroms],
+          : [...(root ? [ROOT_OVERLAY] : []), ...newDisks.map((d) => d.entry), ...disks, ...cdroms],
       nics: (o.nics ?? []).map((n) => ({
         mode: n.mode,
         ...(n.socket !== undefined ? { socket: isAbsolute(n.socket) ? n.socket : resolve(n.socket) } : {}),
@@ -309,6 +315,8 @@ export class Manager {
         if (n.ip !== undefined) checkPinnedIp(this.home, n.network, n.ip);
       }
     await createFolder(this.home, def, async (paths) => {
+      if (root)
+        await (await import('../images/rootfs/index.js')).createRootOverlay(root.disk, diskPath(paths, ROOT_OVERLAY));
       for (const d of newDisks) await createQcow2(diskPath(paths, d.entry), d.bytes);
       if (o.cloudInit) await writeSeed(diskPath(paths, SEED_DISK), o.name, o.cloudInit.userData);
       return def;
@@ -583,4 +591,24 @@ export class Manager {
     if (!isLive(obs)) throw new ManagerError('wrong-state', wrongStateMessage('subscribe', obs.state));
     return subscribeEvents(paths.controlSocket, onEvent);
   }
+}
+
+/** The root disk overlay of a VM made with `rootDisk`: /dev/vda, backed by the cached root disk. */
+const ROOT_OVERLAY = { path: 'root.qcow2', format: 'qcow2' as const, readonly: false, owned: true };
+
+/** The cached Debian root disk and the command line that boots it, or a bad-input error saying how to build it. */
+async function cachedRootDisk(o: CreateOptions): Promise<{ disk: string; cmdline: string }> {
+  if (o.kernel || o.firmware || o.initrd)
+    throw new ManagerError('bad-input', 'the root disk boots with the Debian image: no kernel, initrd or boot loader');
+  const { findCachedDebian } = await import('../images/debian.js');
+  const { findRootDisk, NO_HVC_GETTY } = await import('../images/rootfs/index.js');
+  const img = await findCachedDebian();
+  const root = img ? findRootDisk(img.dir) : null;
+  if (!root)
+    throw new ManagerError(
+      'bad-input',
+      'no Debian root disk is built yet: run `typevisor image pull debian --root-disk` first (it takes a while)',
+    );
+  const cmdline = root.cmdline.includes(NO_HVC_GETTY) ? root.cmdline : `${root.cmdline} ${NO_HVC_GETTY}`;
+  return { disk: root.disk, cmdline };
 }
