@@ -269,6 +269,8 @@ test(
         child.kill('SIGKILL');
         throw new Error(`${(e as Error).message}\n${con.output.slice(-3000)}\n${con.stderr.slice(-1000)}`);
       }
+      // The VM process writes its final state after the guest powers off: the folder is removed only after that.
+      await waitStopped(tv, 'inst');
     } finally {
       h.cleanup();
     }

@@ -71,7 +71,9 @@ export class EventHub {
 
   private async reconcile(): Promise<void> {
     const vms = await this.backend.list();
-    if (this.closed) return;
+    // A change reported while the list was read is newer than the list: announcing the list would step a VM back
+    // to its old state for a moment. The loop in refresh() reads again instead.
+    if (this.closed || this.again) return;
     const at = new Date().toISOString();
     const seen = new Set<string>();
     for (const vm of vms) {
@@ -102,6 +104,7 @@ export class EventHub {
     };
     const onEvent = (e: VmEvent) => {
       if (e.event !== 'state') return this.emit({ event: e.event, vm: name, message: e.message, at: e.at });
+      if (this.refreshing) this.again = true;
       const before = this.known.get(name);
       if (before && before.state === e.state) return;
       this.known.set(name, { state: e.state, reason: e.reason });

@@ -123,15 +123,22 @@ export class ManagerHome {
     } catch {
       // no VMs made
     }
+    const killed: number[] = [];
     for (const n of names) {
       const pid = this.pid(n);
       if (pid === undefined) continue;
       try {
-        if (readFileSync(`/proc/${pid}/cmdline`, 'latin1').includes(this.dir)) process.kill(pid, 'SIGKILL');
+        if (readFileSync(`/proc/${pid}/cmdline`, 'latin1').includes(this.dir)) {
+          process.kill(pid, 'SIGKILL');
+          killed.push(pid);
+        }
       } catch {
         // already gone
       }
     }
+    // SIGKILL is asynchronous: a VM process that has not yet died can still create files in its folder.
+    const sleeper = new Int32Array(new SharedArrayBuffer(4));
+    for (let i = 0; i < 100 && killed.some((p) => existsSync(`/proc/${p}`)); i++) Atomics.wait(sleeper, 0, 0, 50);
     // A killed VM process may still write its last lines while the folder goes: retried, not an error.
     rmSync(this.dir, { recursive: true, force: true, maxRetries: 10, retryDelay: 100 });
   }

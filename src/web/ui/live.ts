@@ -118,7 +118,9 @@ export class LiveModel {
         this.readAgain = false;
         try {
           const [vms, host] = await Promise.all([api.list(), api.host()]);
-          this.set({ vms, host, readAt: Date.now() });
+          // An event that came during the read is newer than what the read saw: the stale list would flip a VM back
+          // to its old state for a moment (and a console pane would connect to a VM that is gone). Read again first.
+          if (!this.readAgain) this.set({ vms, host, readAt: Date.now() });
         } catch {
           // the events socket reports a server that went away; its reconnect reads the list again
         }
