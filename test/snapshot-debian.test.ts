@@ -1,7 +1,7 @@
 // Snapshots of a running 1 GiB Debian guest: a marker written to its disk, snapshot, overwritten, snapshot, restore —
 // the old marker is back on the disk (read by qemu-img) and the guest resumes at the snapshot with its shell's
 // state; deleting a snapshot leaves the other intact; QEMU lists the disk's internal snapshots, and qemu-img check is
-// clean whenever the VM is not running.
+// clean whenever the VM is not running. Then the suspended VM is exported, imported into a second home, and resumes.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
@@ -73,6 +73,7 @@ test(
   async () => {
     if (!(await findCachedDebian())) await pullDebian({ log: (l) => process.stderr.write(`${l}\n`) });
     const h = new ManagerHome('tv-snapdeb-');
+    const h2 = new ManagerHome('tv-snapdeb2-');
     const vmDir = join(h.dir, 'vms', 'v');
     try {
       assert.equal((await h.tv('create', 'v', '--memory', '1G', '--disk-size', '16M')).code, 0);
@@ -132,8 +133,19 @@ test(
       assert.equal(diskHead(h, join(vmDir, 'disk0.qcow2')), 'second-marker\n');
       assert.equal((await h.tv('start', 'v')).code, 0);
       assert.equal((await guest(h, 'echo $X')).trim(), 'shell-state-2');
-      assert.equal((await h.tv('kill', 'v')).code, 0);
+
+      // Cold migration: suspend, export, import into a second home, start there: the same shell resumes.
+      assert.equal((await h.tv('suspend', 'v')).code, 0);
       checkAll(h);
+      const archive = join(h.dir, 'v.tar');
+      r = await h.tv('export', 'v', archive);
+      assert.equal(r.code, 0, r.stderr);
+      r = await h2.tv('import', archive);
+      assert.equal(r.code, 0, r.stderr);
+      r = await h2.tv('start', 'v');
+      assert.equal(r.code, 0, r.stderr);
+      assert.equal((await guest(h2, 'echo $X')).trim(), 'shell-state-2');
+      assert.equal((await guest(h2, 'dd if=/dev/vda bs=14 count=1 2>/dev/null')).trim(), 'second-marker');
     } catch (e) {
       const tail = (p: string) =>
         existsSync(join(vmDir, p)) ? readFileSync(join(vmDir, p), 'latin1').slice(-2500) : '';
@@ -143,7 +155,9 @@ test(
       );
     } finally {
       await h.tv('kill', 'v');
+      await h2.tv('kill', 'v');
       h.cleanup();
+      h2.cleanup();
     }
   },
 );
