@@ -1,42 +1,9 @@
 // Human-readable hart state for hypervisor faults and traces: registers, CSRs and the disassembled instruction.
 import type { Hart } from './hart.js';
 import { EXCEPTION_NAMES, INTERRUPT_NAMES } from './constants.js';
-import { disassemble } from './disasm.js';
+import { disassemble, INT_REG_NAMES } from './disasm.js';
 
-const ABI = [
-  'zero',
-  'ra',
-  'sp',
-  'gp',
-  'tp',
-  't0',
-  't1',
-  't2',
-  's0',
-  's1',
-  'a0',
-  'a1',
-  'a2',
-  'a3',
-  'a4',
-  'a5',
-  'a6',
-  'a7',
-  's2',
-  's3',
-  's4',
-  's5',
-  's6',
-  's7',
-  's8',
-  's9',
-  's10',
-  's11',
-  't3',
-  't4',
-  't5',
-  't6',
-];
+const ABI = INT_REG_NAMES;
 const PRIV = ['U', 'S', '?', 'M'];
 
 export function hex64(lo: number, hi: number): string {
