@@ -138,6 +138,41 @@ describe('web console against a fake backend', { skip: SKIP, timeout: 10 * HANG_
   );
 
   it(
+    "charts a running VM's statistics from the server's samples: rates and shares the fake's counts imply",
+    { timeout: HANG_MS * 2 },
+    async () => {
+      await row(page, 'debian-1').getByRole('button', { name: 'Statistics of debian-1' }).click();
+      const pane = page.locator('.stats-pane[data-stats="debian-1"][data-status="live"]');
+      await pane.waitFor();
+      // Three samples give two intervals: every line has points.
+      await page.waitForSelector('.stats-pane[data-stats="debian-1"]:not([data-samples="1"]):not([data-samples="2"])');
+      const value = (chart: string, series: string) =>
+        pane.locator(`[data-chart="${chart}"] [data-series="${series}"] .value`).innerText();
+      // The fake runs 50 M instructions/s, 90% translated, 20% of the time in U and 50% in S (fakeStats).
+      assert.equal(await value('mips', 'MIPS'), '50.0 MIPS');
+      assert.equal(await value('translated', 'translated'), '90.0%');
+      assert.equal(await value('translated', 'interpreted'), '10.0%');
+      assert.equal(await value('modes', 'U (user)'), '20.0%');
+      assert.equal(await value('modes', 'S (kernel)'), '50.0%');
+      assert.equal(await value('traps', 'load page fault'), '300/s');
+      assert.equal(await value('traps', 'supervisor timer (interrupt)'), '100/s');
+      assert.equal(await value('hypercalls', 'TIME'), '100/s');
+      assert.equal(await value('mmio', 'uart0'), '1.0k/s');
+      assert.equal(await value('disk', 'read'), '64 KiB/s');
+      assert.equal(await value('network', 'received'), '1.5 KiB/s');
+      assert.equal(await pane.locator('svg polyline').count(), 14);
+      const line = await pane.locator('[data-chart="mips"] polyline').getAttribute('points');
+      assert.ok((line ?? '').split(' ').length >= 2, line ?? '');
+      await screenshot(page, 'ui-stats');
+      assert.deepEqual(await overlaps(page, 'header.top, .list, form.create, .console, .stats-pane'), []);
+      assert.deepEqual(await overlaps(page, '.stats-pane .chart'), []);
+      await pane.getByRole('button', { name: 'Close the statistics of debian-1' }).click();
+      await pane.waitFor({ state: 'detached' });
+      assert.deepEqual(browser.problems, []);
+    },
+  );
+
+  it(
     'shows several viewers of one console, and scrollback from the console log in a new one',
     { timeout: HANG_MS * 2 },
     async () => {

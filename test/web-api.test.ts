@@ -8,6 +8,7 @@ import { startServer, type ApiServer } from '../src/web/server.js';
 import { loadOrCreateToken, tokenPath } from '../src/web/token.js';
 import { openApiPath } from '../src/web/openapi.js';
 import { allowedHosts } from '../src/web/guard.js';
+import { StatsMessage } from '../src/web/schemas.js';
 import { FakeVmBackend } from './harness/fake-vm-backend.js';
 import { actionLeaves, apiCall, openWs, wsStatus } from './harness/api-client.js';
 
@@ -36,7 +37,7 @@ describe('web API with a fake backend', () => {
     server.routes.map((r) => ({
       method: r.method,
       path: r.url.replace(':name', 'vm1'),
-      ws: r.url.endsWith('/console') || r.url === '/api/events',
+      ws: r.url.endsWith('/console') || r.url.endsWith('/stats') || r.url === '/api/events',
     }));
 
   it('keeps the token in a file only the user can read, reuses it and rotates it on request', () => {
@@ -235,6 +236,29 @@ describe('web API with a fake backend', () => {
     events.ws.close();
   });
 
+  it("streams a running VM's statistics, sampled by the server, and ends the stream when the VM stops", async () => {
+    await apiCall(port, 'POST', '/api/vms', { token, body: { name: 'vm3' } });
+    assert.equal(await wsStatus(port, '/api/vms/vm3/stats', { token }), 409);
+    assert.equal(await wsStatus(port, '/api/vms/nope/stats', { token }), 404);
+    assert.equal(await wsStatus(port, '/api/vms/vm3/stats'), 401);
+    await apiCall(port, 'POST', '/api/vms/vm3/start', { token });
+    const stats = await openWs(port, '/api/vms/vm3/stats', { token });
+    await stats.until(() => stats.json().length >= 2, 'two samples');
+    const [a, b] = stats.json().map((m) => StatsMessage.parse(m));
+    assert.ok(a.type === 'sample' && b.type === 'sample');
+    assert.equal(a.vm, 'vm3');
+    // Each sample is the VM's stats answer at that moment: the fake's counts grow with its running time.
+    assert.ok(b.stats.wallMs > a.stats.wallMs, `${a.stats.wallMs} then ${b.stats.wallMs}`);
+    assert.ok(b.stats.instructions > a.stats.instructions);
+    assert.ok(Date.parse(b.at) > Date.parse(a.at));
+    assert.equal(b.stats.disks?.[0].device, 'virtio-blk /tmp/disk.qcow2');
+    await apiCall(port, 'POST', '/api/vms/vm3/actions', { token, body: { action: 'kill' } });
+    await stats.until(() => stats.closed !== null, 'the stream to end when the VM stops');
+    assert.equal(stats.closed?.code, 1000);
+    const last = StatsMessage.parse(stats.json().at(-1));
+    assert.equal(last.type, 'end');
+  });
+
   it('serves an OpenAPI 3.1 document that lists every route the server registered, with schemas', async () => {
     const res = await apiCall(port, 'GET', '/api/openapi.json', { token });
     assert.equal(res.status, 200);
@@ -262,6 +286,8 @@ describe('web API with a fake backend', () => {
       'SnapshotTree',
       'TakeSnapshot',
       'AddForward',
+      'VmStats',
+      'StatsMessage',
     ])
       assert.ok(doc.components.schemas[id], id);
     assert.ok(doc.paths['/api/vms'].post.requestBody);

@@ -2,6 +2,8 @@
 import type { VirtMachine } from '../boards/virt/virt-machine.js';
 import { EXCEPTION_NAMES, INTERRUPT_NAMES } from '../cpu/constants.js';
 import type { JitStats } from '../cpu/jit/engine.js';
+import { VirtioBlk } from '../devices/virtio/blk.js';
+import { VirtioNet } from '../devices/virtio/net.js';
 
 /** What trap-and-emulate and paravirtualization cost a run; JSON-friendly (counts by name, not arrays of 32). */
 export interface VmStats {
@@ -20,6 +22,10 @@ export interface VmStats {
   hypercalls: { name: string; count: number }[];
   /** MMIO accesses by device, most frequent first. */
   mmioExits: { device: string; count: number }[];
+  /** Each virtio disk's requests and bytes since the VM started, by its device name. */
+  disks: { device: string; reads: number; writes: number; readBytes: number; writtenBytes: number }[];
+  /** Each virtio network card's frames and bytes (rx: to the guest, tx: from it). */
+  nics: { device: string; rxFrames: number; txFrames: number; rxBytes: number; txBytes: number }[];
 }
 
 export function collectStats(m: VirtMachine, wallMs: number): VmStats {
@@ -61,7 +67,21 @@ export function collectStats(m: VirtMachine, wallMs: number): VmStats {
     interrupts: causes(irq, INTERRUPT_NAMES),
     hypercalls: [...m.sbi.counts].sort((a, b) => b[1] - a[1]).map(([name, count]) => ({ name, count })),
     mmioExits: [...m.bus.accessCounts].sort((a, b) => b[1] - a[1]).map(([device, count]) => ({ device, count })),
+    ...deviceCounts(m),
   };
+}
+
+function deviceCounts(m: VirtMachine): Pick<VmStats, 'disks' | 'nics'> {
+  const disks: VmStats['disks'] = [];
+  const nics: VmStats['nics'] = [];
+  for (const { device, name } of m.cfg.virtio ?? []) {
+    if (device instanceof VirtioBlk) disks.push({ device: name, ...device.stats });
+    else if (device instanceof VirtioNet) {
+      const { rxFrames, txFrames, rxBytes, txBytes } = device.stats;
+      nics.push({ device: name, rxFrames, txFrames, rxBytes, txBytes });
+    }
+  }
+  return { disks, nics };
 }
 
 /** Adds every count of `from` (numbers, nested one level deep or more) into `into`, which has the same shape. */
@@ -129,5 +149,14 @@ export function formatStats(s: VmStats): string {
   for (const h of s.hypercalls) out.push(`    ${h.name.padEnd(40)} ${n(h.count)}`);
   out.push('  MMIO exits by device:');
   for (const d of s.mmioExits) out.push(`    ${d.device.padEnd(40)} ${n(d.count)}`);
+  // Reports of an older VM process have no device counts.
+  for (const d of s.disks ?? [])
+    out.push(
+      `  ${d.device}: ${n(d.reads)} reads (${n(d.readBytes)} bytes), ${n(d.writes)} writes (${n(d.writtenBytes)} bytes)`,
+    );
+  for (const c of s.nics ?? [])
+    out.push(
+      `  ${c.device}: ${n(c.rxFrames)} frames in (${n(c.rxBytes)} bytes), ${n(c.txFrames)} out (${n(c.txBytes)} bytes)`,
+    );
   return out.join('\n');
 }

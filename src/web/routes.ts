@@ -23,6 +23,7 @@ import {
   SnapshotParams,
   SnapshotTree,
   StartBody,
+  StatsMessage,
   Vm,
   VmList,
 } from './schemas.js';
@@ -297,6 +298,19 @@ export const ROUTES = {
       serverMessages:
         'binary frames: what the guest writes to its console; text frames: {"type":"error","message":...}',
       schema: ConsoleControl,
+    },
+    responses: { 101: { description: 'switching to the WebSocket protocol' }, 404: UNKNOWN_VM, 409: WRONG_STATE },
+  },
+  vmStats: {
+    method: 'GET',
+    url: '/api/vms/:name/stats',
+    summary: "WebSocket: a running VM's virtualization statistics, sampled by the server once a second",
+    params: NameParams,
+    websocket: {
+      clientMessages: 'none (anything sent is ignored)',
+      serverMessages:
+        'JSON text frames (StatsMessage): {"type":"sample"} with the VM\'s stats action answer (VmStats, counts since its process started) once a second; {"type":"end"} with the reason when the VM process ends, then the socket closes',
+      schema: StatsMessage,
     },
     responses: { 101: { description: 'switching to the WebSocket protocol' }, 404: UNKNOWN_VM, 409: WRONG_STATE },
   },

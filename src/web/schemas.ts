@@ -296,6 +296,45 @@ export const EventMessage = z
   ])
   .register(apiSchemas, { id: 'Event' });
 
+const Count = z.number().nonnegative();
+const Causes = z.array(z.object({ cause: z.int(), name: z.string(), count: Count }));
+
+/** The VM's `stats` action (src/vmm/stats.ts): counts since its process started. */
+export const VmStats = z
+  .looseObject({
+    wallMs: Count.describe('milliseconds since the VM process started the guest'),
+    harts: z.int(),
+    instructions: Count.describe('guest instructions retired, all harts'),
+    instructionsByMode: z.object({ U: Count, S: Count }),
+    msByMode: z.object({ U: Count, S: Count }).describe('host milliseconds spent running each guest mode'),
+    hypervisorMs: Count.describe('host milliseconds in the SBI (hypercalls)'),
+    translator: z
+      .looseObject({ translatedInstructions: Count, interpretedInstructions: Count })
+      .optional()
+      .describe('the translating engines (absent with --engine interp); every JitStats field'),
+    exceptions: Causes.describe('traps by exception cause'),
+    interrupts: Causes.describe('interrupts by cause'),
+    hypercalls: z.array(z.object({ name: z.string(), count: Count })).describe('SBI calls by "extension.function"'),
+    mmioExits: z.array(z.object({ device: z.string(), count: Count })).describe('MMIO accesses by device'),
+    disks: z
+      .array(z.object({ device: z.string(), reads: Count, writes: Count, readBytes: Count, writtenBytes: Count }))
+      .optional()
+      .describe('each virtio disk'),
+    nics: z
+      .array(z.object({ device: z.string(), rxFrames: Count, txFrames: Count, rxBytes: Count, txBytes: Count }))
+      .optional()
+      .describe('each virtio network card (rx: to the guest)'),
+  })
+  .register(apiSchemas, { id: 'VmStats' });
+
+/** What /api/vms/{name}/stats sends. */
+export const StatsMessage = z
+  .discriminatedUnion('type', [
+    z.object({ type: z.literal('sample'), vm: z.string(), at: z.string(), stats: VmStats }),
+    z.object({ type: z.literal('end'), vm: z.string(), message: z.string() }),
+  ])
+  .register(apiSchemas, { id: 'StatsMessage' });
+
 /** The first issue of a failed parse as one line: `field: message`. */
 export function issueMessage(error: z.ZodError): string {
   const i = error.issues[0];

@@ -7,6 +7,7 @@ import type { z } from 'zod';
 import { ACTION_STATES, wrongStateMessage } from '../vmm/actions.js';
 import { BackendError, backendErrorKind, LIVE, type BackendErrorKind, type VmBackend } from './backend.js';
 import { bridgeConsole } from './console-ws.js';
+import { streamStats } from './stats-ws.js';
 import { EventHub, type HubMessage } from './events.js';
 import { allowedHosts, checkRequest, sessionCookie } from './guard.js';
 import { INDEX_HTML, NO_BUNDLE_HTML } from './index-page.js';
@@ -164,6 +165,16 @@ export async function startServer(options: ServeOptions): Promise<ApiServer> {
   const name = (req: FastifyRequest) => parse(NameParams, req.params).name;
 
   type Handler = (req: FastifyRequest, reply: FastifyReply) => Promise<unknown>;
+  /** A WebSocket's check before the upgrade: the VM's process must live. */
+  const liveOnly =
+    (what: string): Handler =>
+    async (req) => {
+      const n = name(req);
+      const vm = await backend.get(n);
+      if (!LIVE.includes(vm.state))
+        throw new BackendError('wrong-state', `VM "${n}" is ${vm.state}: ${what} only while it runs`);
+      return undefined;
+    };
   type WsHandler = (socket: WebSocket, req: FastifyRequest) => void;
   const handlers: Record<RouteId, Handler | { ws: WsHandler; check?: Handler }> = {
     index: async (_req, reply) =>
@@ -289,13 +300,7 @@ export async function startServer(options: ServeOptions): Promise<ApiServer> {
       },
     },
     console: {
-      check: async (req) => {
-        const n = name(req);
-        const vm = await backend.get(n);
-        if (!LIVE.includes(vm.state))
-          throw new BackendError('wrong-state', `VM "${n}" is ${vm.state}: its console exists only while it runs`);
-        return undefined;
-      },
+      check: liveOnly('its console exists'),
       ws: (socket, req) => {
         const n = name(req);
         backend.console(n).then(
@@ -307,6 +312,13 @@ export async function startServer(options: ServeOptions): Promise<ApiServer> {
           },
           (e: Error) => socket.close(1011, e.message.slice(0, 120)),
         );
+      },
+    },
+    vmStats: {
+      check: liveOnly('its statistics exist'),
+      ws: (socket, req) => {
+        const n = name(req);
+        streamStats(socket, n, () => backend.action(n, { action: 'stats' }));
       },
     },
   };

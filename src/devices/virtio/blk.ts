@@ -78,6 +78,8 @@ export class VirtioBlk implements VirtioDevice {
   private epoch = 0;
   /** Requests handed to the backend and not yet completed. */
   inFlight = 0;
+  /** Requests and bytes the guest asked for (the statistics' disk rates): counters only. */
+  readonly stats = { reads: 0, writes: 0, readBytes: 0, writtenBytes: 0 };
   private idleWaiters: (() => void)[] = [];
 
   constructor(
@@ -150,6 +152,8 @@ export class VirtioBlk implements VirtioDevice {
         const len = statusAt;
         const off = this.range(sector, len);
         if (off < 0) return fail(VIRTIO_BLK_S_IOERR);
+        this.stats.reads++;
+        this.stats.readBytes += len;
         let pos = off;
         const ops: Done[] = [];
         chain.forEachWritable(0, len, (host, n) => {
@@ -164,6 +168,8 @@ export class VirtioBlk implements VirtioDevice {
         const len = chain.readableLen - 16;
         const off = this.range(sector, len);
         if (off < 0) return fail(VIRTIO_BLK_S_IOERR);
+        this.stats.writes++;
+        this.stats.writtenBytes += len;
         let pos = off;
         const ops: Done[] = [];
         chain.forEachReadable(16, len, (host, n) => {

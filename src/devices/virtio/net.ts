@@ -38,7 +38,7 @@ export class VirtioNet implements VirtioDevice {
   private readonly hdr = new Uint8Array(VIRTIO_NET_HDR_BYTES);
   private delivering = false;
   /** Counters for the monitor and tests. */
-  readonly stats = { txFrames: 0, rxFrames: 0, rxDropped: 0, txDropped: 0 };
+  readonly stats = { txFrames: 0, rxFrames: 0, rxDropped: 0, txDropped: 0, txBytes: 0, rxBytes: 0 };
 
   constructor(
     private readonly backend: NetBackend,
@@ -69,6 +69,7 @@ export class VirtioNet implements VirtioDevice {
     f.set(mac, 32); // target hardware address (target IP 0.0.0.0)
     this.backend.send(f);
     this.stats.txFrames++;
+    this.stats.txBytes += f.length;
   }
 
   readConfig(offset: number, size: number): number {
@@ -114,6 +115,7 @@ export class VirtioNet implements VirtioDevice {
         chain.read(VIRTIO_NET_HDR_BYTES, frame);
         q.pushUsed(chain.head, 0);
         this.stats.txFrames++;
+        this.stats.txBytes += len;
         this.backend.send(frame);
         if (this.ctx !== ctx) return; // the backend's reaction reset us
       } else {
@@ -161,6 +163,7 @@ export class VirtioNet implements VirtioDevice {
         chain.write(VIRTIO_NET_HDR_BYTES, frame);
         q.pushUsed(chain.head, VIRTIO_NET_HDR_BYTES + frame.length);
         this.stats.rxFrames++;
+        this.stats.rxBytes += frame.length;
         delivered = true;
       }
       q.publishAvailEvent();

@@ -8,6 +8,7 @@ import type {
   HostInfo,
   NetworkList,
   SnapshotTree as SnapshotTreeSchema,
+  StatsMessage as StatsMessageSchema,
   Vm as VmSchema,
 } from '../schemas.js';
 import type { AddRuleBody, RuleList as RuleListSchema } from '../net-routes.js';
@@ -27,6 +28,7 @@ export type RuleList = z.infer<typeof RuleListSchema>;
 export type Rule = RuleList['rules'][number];
 export type RuleAction = RuleList['policy'];
 export type AddRule = z.infer<typeof AddRuleBody>;
+export type StatsMessage = z.infer<typeof StatsMessageSchema>;
 /** The actions the machine list sends (POST /api/vms/{name}/actions), plus start, suspend and delete. */
 export type VmCommand = 'start' | 'stop' | 'pause' | 'resume' | 'reset' | 'kill' | 'suspend' | 'delete' | 'clone';
 
@@ -111,6 +113,8 @@ export const api = {
     return new Uint8Array(await res.arrayBuffer());
   },
   consoleUrl: (name: string) => `${wsBase()}${vmPath(name)}/console`,
+  /** The VM's statistics, sampled by the server once a second. */
+  statsUrl: (name: string) => `${wsBase()}${vmPath(name)}/stats`,
   eventsUrl: () => `${wsBase()}/api/events`,
 };
 

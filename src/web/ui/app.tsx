@@ -9,6 +9,7 @@ import type { LiveModel, Snapshot } from './live.js';
 import { MachineList } from './machine-list.js';
 import { NetworkView } from './network-view.js';
 import { SnapshotView, VM_NAME_PATTERN } from './snapshot-view.js';
+import { StatsPane } from './stats-pane.js';
 
 type View = 'machines' | 'snapshots' | 'networks';
 
@@ -65,6 +66,8 @@ export function App({ model }: { model: LiveModel }) {
   const [confirm, setConfirm] = useState<ConfirmRequest | null>(null);
   const [networks, setNetworks] = useState<Network[] | null>(null);
   const [snapshotsOf, setSnapshotsOf] = useState('');
+  /** The VMs whose statistics pane is open. */
+  const [statsOf, setStatsOf] = useState<string[]>([]);
   // Networks are read with the list: whenever an event made the page read the VMs again.
   const readNetworks = () => api.networks().then(setNetworks, () => undefined);
   useEffect(() => void readNetworks(), [snap.readAt]);
@@ -188,6 +191,7 @@ export function App({ model }: { model: LiveModel }) {
                 busy={busy}
                 onCommand={onCommand}
                 onConsole={(vm) => openConsole(vm.name)}
+                onStats={(vm) => setStatsOf((s) => (s.includes(vm.name) ? s : [...s, vm.name]))}
                 onSnapshots={(vm) => {
                   setSnapshotsOf(vm.name);
                   setView('snapshots');
@@ -244,7 +248,7 @@ export function App({ model }: { model: LiveModel }) {
             }}
           />
         )}
-        <section class="consoles" aria-label="Consoles">
+        <section class="consoles" aria-label="Consoles and statistics">
           {consoles
             .filter((c) => states.has(c.vm))
             .map((c) => (
@@ -255,6 +259,16 @@ export function App({ model }: { model: LiveModel }) {
                 live={LIVE.includes(states.get(c.vm) ?? 'stopped')}
                 onClose={() => setConsoles((cs) => cs.filter((x) => x.id !== c.id))}
                 onDuplicate={() => openConsole(c.vm, true)}
+              />
+            ))}
+          {statsOf
+            .filter((vm) => states.has(vm))
+            .map((vm) => (
+              <StatsPane
+                key={vm}
+                vm={vm}
+                live={LIVE.includes(states.get(vm) ?? 'stopped')}
+                onClose={() => setStatsOf((s) => s.filter((x) => x !== vm))}
               />
             ))}
         </section>

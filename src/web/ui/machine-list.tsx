@@ -11,6 +11,7 @@ interface Props {
   onCommand: (vm: Vm, command: VmCommand) => void;
   onConsole: (vm: Vm) => void;
   onSnapshots: (vm: Vm) => void;
+  onStats: (vm: Vm) => void;
 }
 
 const COMMANDS: { command: VmCommand; label: string; states: readonly Vm['state'][]; danger?: boolean }[] = [
@@ -36,7 +37,7 @@ function networks(vm: Vm): string {
   return vm.nics.map((n) => n.network ?? n.mode).join(', ');
 }
 
-export function MachineList({ vms, readAt, now, busy, onCommand, onConsole, onSnapshots }: Props) {
+export function MachineList({ vms, readAt, now, busy, onCommand, onConsole, onSnapshots, onStats }: Props) {
   if (vms.length === 0)
     return (
       <p class="empty" data-testid="no-vms">
@@ -86,6 +87,11 @@ export function MachineList({ vms, readAt, now, busy, onCommand, onConsole, onSn
               >
                 {LIVE.includes(vm.state) ? 'Console' : 'Log'}
               </button>
+              {LIVE.includes(vm.state) && (
+                <button type="button" onClick={() => onStats(vm)} aria-label={`Statistics of ${vm.name}`}>
+                  Stats
+                </button>
+              )}
               <button type="button" onClick={() => onSnapshots(vm)} aria-label={`Snapshots of ${vm.name}`}>
                 Snapshots
               </button>
