@@ -22,7 +22,7 @@ test(
     const img = await findCachedDebian();
     const root = img && findRootDisk(img.dir);
     if (!root) {
-      t.skip('no root disk cached (typevisor image pull debian --root-disk builds it)');
+      t.skip('no root disk cached (typevisor image pull debian-full builds it)');
       return;
     }
     const h = new ManagerHome('tv-agent-root-');

@@ -1,4 +1,4 @@
-// Opt-in (TYPEVISOR_ROOTFS_TESTS=1, needs `typevisor image pull debian --root-disk`, which takes long): a managed VM on
+// Opt-in (TYPEVISOR_ROOTFS_TESTS=1, needs `typevisor image pull debian-full`, which takes long): a managed VM on
 // the Debian root disk boots systemd to a login prompt, and `typevisor stop` shuts it down cleanly: through the guest
 // agent, and — with the agent stopped — through the power key, which systemd-logind turns into a power-off.
 import { test } from 'node:test';
@@ -18,12 +18,12 @@ const WAIT_MS = 20 * 60_000;
 test(
   'a VM on the Debian root disk boots systemd to a login prompt and stops cleanly',
   {
-    skip: !enabled && 'set TYPEVISOR_ROOTFS_TESTS=1 (needs the root disk: image pull debian --root-disk)',
+    skip: !enabled && 'set TYPEVISOR_ROOTFS_TESTS=1 (needs the root disk: image pull debian-full)',
     timeout: 40 * 60_000,
   },
   async () => {
     const img = await findCachedDebian();
-    assert.ok(img && findRootDisk(img.dir), 'build the root disk first: typevisor image pull debian --root-disk');
+    assert.ok(img && findRootDisk(img.dir), 'build the root disk first: typevisor image pull debian-full');
     const h = new ManagerHome('tv-rootdisk-');
     const read = (file: string) => {
       const f = join(h.dir, 'vms', 'r', file);
@@ -32,7 +32,7 @@ test(
     const log = () => read('console.log');
     const vmLog = () => read('vm.log');
     try {
-      let r = await h.tv('create', 'r', '--root-disk', '--memory', '1G');
+      let r = await h.tv('create', 'r', '--image', 'debian-full', '--memory', '1G');
       assert.equal(r.code, 0, r.stderr);
       const overlay = join(h.dir, 'vms', 'r', 'root.qcow2');
       const info = JSON.parse(execFileSync('qemu-img', ['info', '--output=json', overlay], { encoding: 'utf8' }));

@@ -4,6 +4,7 @@ import { runCommand } from './run.js';
 import { ESCAPE_HELP } from './console.js';
 import { UserError } from './errors.js';
 import { imgCommand } from './img.js';
+import { imageCommands } from './image-commands.js';
 import { vmCommands } from './vm-commands.js';
 import { snapshotCommands } from './snapshot-commands.js';
 import { exportCommands } from './export-commands.js';
@@ -27,6 +28,13 @@ export async function main(argv: string[]): Promise<number> {
   program
     .command('run')
     .description('boot a VM: the default Debian guest, or a kernel given with --kernel (like QEMU -kernel)')
+    .addOption(
+      new Option(
+        '--image <name>',
+        'a named image: debian (the default: a busybox shell) or debian-full (systemd, from the root disk that ' +
+          '`image pull debian-full` built; changes go to an overlay beside it)',
+      ).choices(['debian', 'debian-full']),
+    )
     .option('--kernel <file>', 'Linux RISC-V kernel Image')
     .option(
       '--firmware <u-boot|file>',
@@ -78,38 +86,7 @@ export async function main(argv: string[]): Promise<number> {
       code = await runCommand(opts);
     });
 
-  const image = program.command('image').description('guest images');
-  image
-    .command('pull')
-    .description("fetch a guest image (debian) or the boot loader (u-boot) from Debian's archive into the cache")
-    .argument('[name]', 'image name', 'debian')
-    .option('--mirror <url>', "Debian mirror (default: from the host's apt sources, or $TYPEVISOR_MIRROR)")
-    .option('--suite <suite>', 'Debian suite', 'trixie')
-    .option('--update', 'check the archive for newer packages even if the image is cached')
-    .option(
-      '--root-disk',
-      'also build a Debian root disk (debootstrap; its second stage runs inside a VM under typevisor: slow)',
-    )
-    .action(async (name: string, opts) => {
-      if (name === 'u-boot') {
-        const { pullUboot } = await import('../images/firmware.js');
-        const fw = await pullUboot({ mirror: opts.mirror, suite: opts.suite, update: opts.update });
-        process.stdout.write(`u-boot ${fw.path} (${fw.version})\n`);
-        return;
-      }
-      if (name !== 'debian') throw new UserError(`unknown image "${name}" (available: debian, u-boot)`);
-      const { pullDebian } = await import('../images/debian.js'); // loaded when needed: a third of start-up otherwise
-      const img = await pullDebian({
-        mirror: opts.mirror,
-        suite: opts.suite,
-        update: opts.update,
-        rootDisk: opts.rootDisk === true,
-        log: (l) => process.stderr.write(`${l}\n`),
-      });
-      process.stdout.write(`kernel ${img.kernel}\ninitrd ${img.initrd}\ncmdline ${img.cmdline}\n`);
-      if (img.rootDisk) process.stdout.write(`root disk ${img.rootDisk.disk}\n`);
-    });
-
+  imageCommands(program);
   imgCommand(program);
   vmCommands(program);
   snapshotCommands(program);

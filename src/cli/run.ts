@@ -10,6 +10,8 @@ import { parseShareSpec } from '../share/spec.js';
 import { networkSpecs } from './net-commands.js';
 
 export interface RunOptions {
+  /** debian (the default) or debian-full. */
+  image?: string;
   kernel?: string;
   firmware?: string;
   initrd?: string;
@@ -63,6 +65,10 @@ export function describeRun(o: RunOptions): MachineDescription {
   });
   for (const n of networkSpecs(o.network, o.ip))
     nics.push({ kind: 'network', network: n.network, ip: n.ip, mac: n.mac });
+  if (o.image !== undefined && (o.kernel || o.firmware !== undefined))
+    throw new UserError('--image boots a named image: it takes no --kernel or --firmware');
+  if (o.image === 'debian-full' && o.checkJit)
+    throw new UserError('--check-jit runs without disks: it boots the debian image, not debian-full');
   if (o.firmware !== undefined && (o.kernel || o.initrd || o.append !== undefined))
     throw new UserError('--firmware boots from the disks: it takes no --kernel, --initrd or --append');
   if (o.firmware !== undefined && disks.length === 0)
@@ -70,8 +76,8 @@ export function describeRun(o: RunOptions): MachineDescription {
   return {
     memoryBytes,
     cpus,
-    // The default guest: Debian's stock kernel and a busybox initramfs. With its root disk built (image pull debian
-    // --root-disk) and no disks given, Debian boots from that disk through a copy-on-write overlay next to it.
+    // The default guest: Debian's stock kernel and a busybox initramfs; debian-full boots the same kernel from the
+    // root disk that `image pull debian-full` built, through a copy-on-write overlay next to it.
     boot: o.firmware
       ? { firmware: o.firmware }
       : o.kernel
@@ -80,7 +86,7 @@ export function describeRun(o: RunOptions): MachineDescription {
             image: 'debian',
             initrd: o.initrd,
             cmdline: o.append,
-            rootDisk: disks.length === 0 && !o.checkJit ? {} : undefined,
+            rootDisk: o.image === 'debian-full' ? {} : undefined,
           },
     disks,
     nics,

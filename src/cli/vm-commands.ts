@@ -126,10 +126,12 @@ export function vmCommands(program: Command): void {
       collect,
     )
     .option('--ip <address>', 'pin the address of the --network card (else DHCP gives a stable one)')
-    .addOption(new Option('--image <name>', 'boot a cached guest image (the default)').choices(['debian']))
-    .option(
-      '--root-disk',
-      'boot a full Debian system (systemd) from an overlay on the root disk that `image pull debian --root-disk` built',
+    .addOption(
+      new Option(
+        '--image <name>',
+        'boot a named image: debian (the default: a busybox shell) or debian-full (systemd on a root disk: an overlay ' +
+          'in the VM folder on the image `image pull debian-full` built)',
+      ).choices(['debian', 'debian-full']),
     )
     .option('--kernel <file>', 'boot this Linux RISC-V Image instead of an image')
     .option('--initrd <file>', 'initial ramdisk for --kernel')
@@ -201,7 +203,7 @@ export function vmCommands(program: Command): void {
           name,
           memoryBytes: size(o.memory as string, '--memory'),
           cpus: wholeNumber(o.cpus as string, '--cpus', 1, 8),
-          rootDisk: o.rootDisk === true,
+          rootDisk: o.image === 'debian-full',
           newDiskBytes: ((o.diskSize as string[] | undefined) ?? []).map((s) => size(s, '--disk-size')),
           disks: ((o.disk as string[] | undefined) ?? [])
             .map(parseDiskSpec)
@@ -215,7 +217,7 @@ export function vmCommands(program: Command): void {
               throw new UserError((e as Error).message);
             }
           }),
-          image: o.image as 'debian' | undefined,
+          image: o.image === 'debian-full' ? undefined : (o.image as 'debian' | undefined),
           kernel: o.kernel as string | undefined,
           cdroms,
           cloudInit: o.cloudInit !== undefined ? { userData: readUserData(o.cloudInit as string) } : undefined,

@@ -607,7 +607,7 @@ async function cachedRootDisk(o: CreateOptions): Promise<{ disk: string; cmdline
   if (!root)
     throw new ManagerError(
       'bad-input',
-      'no Debian root disk is built yet: run `typevisor image pull debian --root-disk` first (it takes a while)',
+      'the image debian-full is not built yet: `typevisor image pull debian-full` builds it (it takes a while)',
     );
   const cmdline = root.cmdline.includes(NO_HVC_GETTY) ? root.cmdline : `${root.cmdline} ${NO_HVC_GETTY}`;
   return { disk: root.disk, cmdline };

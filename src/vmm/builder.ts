@@ -247,13 +247,15 @@ export async function resolveBoot(d: MachineDescription, host: BuildHost = {}): 
     if (b.rootDisk !== undefined) {
       const { createRootOverlay, findRootDisk, NO_HVC_GETTY } = await import('../images/rootfs/index.js');
       const root = findRootDisk(img.dir);
-      if (root) {
-        const overlay = await createRootOverlay(root.disk, b.rootDisk.overlay ?? join(img.dir, 'root-overlay.qcow2'));
-        disks.unshift({ path: overlay, format: 'qcow2' });
-        // Disks built before the mask was part of the command line get it here.
-        cmdline ??= root.cmdline.includes(NO_HVC_GETTY) ? root.cmdline : `${root.cmdline} ${NO_HVC_GETTY}`;
-        log(`booting the Debian root disk (changes go to ${overlay})`);
-      }
+      if (!root)
+        throw new VmConfigError(
+          'the image debian-full is not built yet: `typevisor image pull debian-full` builds it (it takes a while)',
+        );
+      const overlay = await createRootOverlay(root.disk, b.rootDisk.overlay ?? join(img.dir, 'root-overlay.qcow2'));
+      disks.unshift({ path: overlay, format: 'qcow2' });
+      // Disks built before the mask was part of the command line get it here.
+      cmdline ??= root.cmdline.includes(NO_HVC_GETTY) ? root.cmdline : `${root.cmdline} ${NO_HVC_GETTY}`;
+      log(`booting the Debian root disk (changes go to ${overlay})`);
     }
     cmdline ??= img.cmdline;
   }

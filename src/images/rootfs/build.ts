@@ -10,6 +10,7 @@ import { bootHeadless } from './headless-boot.js';
 import { rawToQcow2 } from './qcow2-image.js';
 import { secondStageScript, SECOND_STAGE_PATH, STAGE2_OK } from './second-stage-script.js';
 import { initrdHasRootSupport } from './initrd-upgrade.js';
+import { SecondStageProgress, secondStagePackages } from './progress.js';
 import { findTool, requireTool } from './host-tools.js';
 import { writeFileAtomic } from '../download.js';
 
@@ -137,6 +138,7 @@ export async function buildRootDisk(o: RootDiskOptions): Promise<RootDisk> {
   const onOuter = () => abort.abort();
   o.signal?.addEventListener('abort', onOuter);
   o.log(`second stage: booting the image under typevisor (console in ${logPath}); this takes a long time`);
+  const progress = new SecondStageProgress(secondStagePackages(join(first.dir, 'debootstrap', 'debpaths')), o.log);
   let result;
   try {
     result = await bootHeadless({
@@ -150,6 +152,7 @@ export async function buildRootDisk(o: RootDiskOptions): Promise<RootDisk> {
       console: (b) => {
         logFile.write(b);
         o.console?.(b);
+        progress.feed(b);
         if (verdict) return;
         tail = (tail + Buffer.from(b).toString('latin1')).slice(-4096);
         const m = /TYPEVISOR-SECOND-STAGE: (ok|failed)[^\r\n]*\r?\n/.exec(tail);
