@@ -54,11 +54,21 @@ test(
     const r = await exportVm(a, 'vm', archive);
     assert.ok(r.files >= 3, `${r.files} files`);
     const members = execFileSync('tar', ['-tf', archive], { encoding: 'utf8' }).trim().split('\n');
-    assert.deepEqual(members.sort(), ['disk0.qcow2', 'snapshots/index.json', 'typevisor-export.json', 'vm.json']);
+    assert.deepEqual(members.sort(), [
+      'boot/kernel',
+      'disk0.qcow2',
+      'snapshots/index.json',
+      'typevisor-export.json',
+      'vm.json',
+    ]);
 
     await importVm(b, archive);
     const diskB = join(b.paths('vm').dir, 'disk0.qcow2');
-    assert.deepEqual(b.get('vm').definition, a.get('vm').definition, 'the same machine: definition and MAC kept');
+    // The same machine (definition and MAC kept); its kernel travelled with it into its folder.
+    const kernelB = join(b.paths('vm').dir, 'boot', 'kernel');
+    const defA = a.get('vm').definition!;
+    assert.deepEqual(b.get('vm').definition, { ...defA, boot: { ...defA.boot, kernel: kernelB } });
+    assert.equal(readFileSync(kernelB, 'utf8'), 'not booted in this test');
     assert.equal(qemuHead(diskB, dir), 'second');
     assert.equal(qemuHead(diskB, dir, 'one'), 'first');
     execFileSync('qemu-img', ['check', diskB], { stdio: 'pipe' });

@@ -30,6 +30,7 @@ export function exportCommands(program: Command): void {
       run(async (file: string, o: { name?: string }) => {
         const r = await importVm(new Manager(), file, o);
         say(`${r.name} imported from ${file}`);
+        for (const l of r.leftOut) say(`left out ${l}: host paths do not travel in an archive`);
       }),
     );
 }

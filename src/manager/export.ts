@@ -28,6 +28,13 @@ import { existingVm, listNames, readDefinition } from './store.js';
 import { openDisk } from '../disk/open.js';
 import { Qcow2Backend } from '../disk/qcow2/qcow2.js';
 import { writeFileAtomic } from './atomic-file.js';
+import {
+  BOOT_MEMBERS,
+  bootSources,
+  checkStandalone,
+  definitionForImport,
+  MAX_BOOT_FILE_BYTES,
+} from './archive-trust.js';
 
 /** The archive's last member: what it holds, with each file's size and SHA-256. */
 const MANIFEST = 'typevisor-export.json';
@@ -45,6 +52,7 @@ function memberLimit(name: string): number | null {
   if (name === 'vm.json' || name === 'snapshots/index.json' || name === MANIFEST) return MAX_SMALL_BYTES;
   if (/^disk\d{1,2}\.(qcow2|raw)$/.test(name) || name === 'cidata.iso') return MAX_DISK_BYTES;
   if (name === 'suspended.tvstate') return MAX_STATE_BYTES;
+  if ((BOOT_MEMBERS as readonly string[]).includes(name)) return MAX_BOOT_FILE_BYTES;
   const m = /^snapshots\/([^/]+)\/(state\.tvstate|disk\d{1,2}\.qcow2)$/.exec(name);
   if (m && SNAPSHOT_NAME.test(m[1])) return m[2] === 'state.tvstate' ? MAX_STATE_BYTES : MAX_DISK_BYTES;
   return null;
@@ -136,7 +144,9 @@ export async function exportVm(m: Manager, name: string, file: string): Promise<
           `${name}'s disk ${d.path} is an overlay on another image (a linked clone): export carries standalone disks only`,
         );
     }
-  const files = exportedFiles(paths.dir, def, name);
+  // Boot files given by path (a kernel, an initrd, a boot loader) travel as members of their own.
+  const sources = bootSources(def);
+  const files = [...exportedFiles(paths.dir, def, name), ...sources.keys()];
   const target = resolve(file);
   const tmp = `${target}.tmp-${process.pid}-${randomBytes(4).toString('hex')}`;
   const out = openSync(tmp, 'wx', 0o600);
@@ -149,7 +159,7 @@ export async function exportVm(m: Manager, name: string, file: string): Promise<
   const buf = Buffer.alloc(CHUNK);
   try {
     for (const f of files) {
-      const fd = openSync(join(paths.dir, f), 'r');
+      const fd = openSync(sources.get(f) ?? join(paths.dir, f), 'r');
       try {
         const size = fstatSync(fd).size;
         put(tarHeader(f, size));
@@ -231,7 +241,11 @@ function tarChecksumOk(h: Buffer): boolean {
  * snapshot index, each qcow2 disk (a full consistency check) and each state file — before the folder takes the VM's
  * name; on any failure it is removed. The VM keeps its MAC addresses: it is the same machine, moved.
  */
-export async function importVm(m: Manager, file: string, o: { name?: string } = {}): Promise<{ name: string }> {
+export async function importVm(
+  m: Manager,
+  file: string,
+  o: { name?: string } = {},
+): Promise<{ name: string; leftOut: string[] }> {
   if (o.name !== undefined) checkName(o.name);
   let fd: number;
   try {
@@ -312,14 +326,17 @@ export async function importVm(m: Manager, file: string, o: { name?: string } = 
     )
       throw new ManagerError('bad-input', `${file}: damaged (a file does not match the manifest's size or SHA-256)`);
     if (!got.has('vm.json')) throw new ManagerError('bad-input', `${file}: no vm.json in the archive`);
-    const def = parseDefinition(readFileSync(join(tmp, 'vm.json'), 'utf8'), `${file}: vm.json`);
-    const name = o.name ?? def.name;
+    const archived = parseDefinition(readFileSync(join(tmp, 'vm.json'), 'utf8'), `${file}: vm.json`);
+    const name = o.name ?? archived.name;
     checkName(name);
+    const paths = vmPaths(m.home, name);
+    const { def, leftOut } = definitionForImport(archived, file, new Set(got.keys()), paths.dir);
     for (const d of def.disks)
       if (!got.has(d.path)) throw new ManagerError('bad-input', `${file}: the disk ${d.path} of vm.json is missing`);
     for (const [f] of got) {
       const p = join(tmp, f);
       if (f.endsWith('.qcow2')) {
+        await checkStandalone(p, f, file);
         const r = await checkQcow2(p).catch((e: Error) => {
           throw new ManagerError('bad-input', `${file}: ${f}: ${e.message}`);
         });
@@ -335,7 +352,6 @@ export async function importVm(m: Manager, file: string, o: { name?: string } = 
     const clash = listNames(m.home).find((n) => n.toLowerCase() === name.toLowerCase());
     if (clash)
       throw new ManagerError('exists', `a VM named "${clash}" already exists: import it under another name (--name)`);
-    const paths = vmPaths(m.home, name);
     const staged = vmPaths(m.home, tmp.slice(vmsDir(m.home).length + 1));
     if (got.has('snapshots/index.json')) {
       const index = readIndex({ ...staged, name });
@@ -346,7 +362,7 @@ export async function importVm(m: Manager, file: string, o: { name?: string } = 
     if (existsSync(paths.dir))
       throw new ManagerError('exists', `${paths.dir} already exists (without a definition): move it away first`);
     renameSync(tmp, paths.dir);
-    return { name };
+    return { name, leftOut };
   } catch (e) {
     rmSync(tmp, { recursive: true, force: true });
     throw e;
