@@ -43,6 +43,18 @@ test(
         /disk 1 .*cidata\.iso \(cdrom, raw, readonly, created with the VM\)/,
       );
 
+      // A clone gets its own seed: the same user-data, its own host name and a new instance id, so cloud-init
+      // runs its first-boot modules again (new SSH host keys) rather than taking it for the source.
+      const cloned = await h.tvIn('clone', 'Web_1', 'web2');
+      assert.equal(cloned.code, 0, cloned.stderr);
+      const seed2 = join(h.dir, 'vms', 'web2', 'cidata.iso');
+      const read2 = (name: string) =>
+        execFileSync('isoinfo', ['-J', '-i', seed2, '-x', `/${name}`], { encoding: 'utf8' });
+      assert.equal(read2('user-data'), userData);
+      const meta2 = read2('meta-data');
+      assert.match(meta2, /^instance-id: web2-[0-9a-f]{8}\nlocal-hostname: web2\n$/);
+      assert.match(read('meta-data'), /^instance-id: web-1-/, "the source's seed is untouched");
+
       const missing = await h.tvIn('create', 'b', '--cloud-init', join(dir, 'none.yaml'));
       assert.equal(missing.code, 2);
       assert.match(missing.stderr, /cloud-init user-data file not found: .*none\.yaml/);

@@ -53,3 +53,22 @@ export function makeNoCloudSeed(dest: string, o: { userData: string; metaData: s
     rmSync(work, { recursive: true, force: true });
   }
 }
+
+/**
+ * The user-data of a seed volume, read back with isoinfo (genisoimage's package) through its Rock Ridge names: a clone
+ * gets a seed of its own with the same settings and a new instance id.
+ */
+export function readSeedUserData(iso: string): string {
+  const tool = findTool('isoinfo', process.env);
+  if (!tool)
+    throw new SeedError(
+      'isoinfo is needed to read the cloud-init seed but is not installed (apt-get install genisoimage)',
+    );
+  const r = spawnSync(tool, ['-R', '-i', iso, '-x', '/user-data'], {
+    encoding: 'utf8',
+    maxBuffer: MAX_USER_DATA_BYTES + 1,
+  });
+  if (r.error) throw new SeedError(`cannot read ${iso}: ${r.error.message}`);
+  if (r.status !== 0) throw new SeedError(`isoinfo failed on ${iso} (${r.status ?? r.signal}): ${r.stderr.trim()}`);
+  return r.stdout;
+}

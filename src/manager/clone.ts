@@ -6,6 +6,7 @@ import { createQcow2 } from '../disk/qcow2/create.js';
 import { randomMac, type Manager, type VmDetails } from './client.js';
 import type { Definition } from './definition.js';
 import { ManagerError } from './errors.js';
+import { copySeedFor, SEED_DISK } from './cloud-init-seed.js';
 import { copyWhole, find, readIndex, snapshotDir, withQcow2, writeIndex } from './snapshots.js';
 import { createFolder, diskPath, existingVm, readDefinition } from './store.js';
 
@@ -87,6 +88,10 @@ export async function cloneVm(
         const size = b.size;
         await b.close();
         await createQcow2(dest, size, { backingFile: base(i), backingFormat: 'qcow2' });
+      } else if (d.path === SEED_DISK.path) {
+        // The same settings under a new instance id and the clone's host name: cloud-init then runs its first-boot
+        // modules again (new SSH host keys, the new name) instead of taking the clone for its source.
+        await copySeedFor(src, dest, target);
       } else if (d.format === 'qcow2' && !d.readonly) {
         await copyQcow2(src, dest, inSnapshot(d) ? o.snapshot : undefined);
       } else {

@@ -15,3 +15,16 @@ export async function writeSeed(path: string, name: string, userData: string): P
     throw e;
   }
 }
+
+/** A clone's seed: the source's user-data with the clone's host name and a new instance id. */
+export async function copySeedFor(src: string, dest: string, name: string): Promise<void> {
+  const { readSeedUserData, SeedError } = await import('../images/cloud-init.js');
+  let userData: string;
+  try {
+    userData = readSeedUserData(src);
+  } catch (e) {
+    if (e instanceof SeedError) throw new ManagerError('failed', e.message);
+    throw e;
+  }
+  await writeSeed(dest, name, userData);
+}
