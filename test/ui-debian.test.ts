@@ -2,37 +2,13 @@
 // form, type into the xterm.js console and see the guest's answer, suspend and start again, stop and delete.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
-import { setTimeout as sleep } from 'node:timers/promises';
-import type { Page } from 'playwright-core';
 import { findCachedDebian, pullDebian } from '../src/images/debian.js';
-import { BIN, ManagerHome } from './harness/manager-cli.js';
-import { chromiumAvailable, openBrowser, screenshot, terminalText } from './harness/browser.js';
+import { ManagerHome } from './harness/manager-cli.js';
+import { chromiumAvailable, openBrowser, screenshot } from './harness/browser.js';
+import { spawnServe, typeUntil } from './harness/serve-process.js';
 
 /** Bounds a hang (a boot on a loaded CI machine takes minutes); not a timing assertion. */
 const WAIT_MS = 15 * 60_000;
-
-/**
- * Types `command` into the console until the guest's shell has run it: `answer` is computed by the guest, so the
- * echo of the typed line does not count. Typed again every 5 s (a shell that is not up yet drops it).
- */
-async function typeUntil(page: Page, command: string, answer: string, deadline: number): Promise<void> {
-  for (;;) {
-    await page.keyboard.type(command);
-    await page.keyboard.press('Enter');
-    const seen = await page
-      .waitForFunction((a) => document.querySelector('.console .xterm-rows')?.textContent?.includes(a), answer, {
-        timeout: 5000,
-      })
-      .then(
-        () => true,
-        () => false,
-      );
-    if (seen) return;
-    if (Date.now() > deadline)
-      throw new Error(`no ${answer} from the guest; the terminal shows:\n${await terminalText(page)}`);
-  }
-}
 
 test(
   'the web console creates a Debian VM, shows its console, passes typed commands to the guest, suspends and stops it',
@@ -40,23 +16,13 @@ test(
   async () => {
     if (!(await findCachedDebian())) await pullDebian({ log: (l) => process.stderr.write(`${l}\n`) });
     const h = new ManagerHome('tv-ui-');
-    const serve = spawn(process.execPath, [BIN, 'serve'], { env: h.env(), stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    serve.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    serve.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    const serve = await spawnServe(h.env(), Date.now() + WAIT_MS);
     const browser = await openBrowser();
     const page = browser.page;
     page.setDefaultTimeout(WAIT_MS);
     try {
       const deadline = Date.now() + WAIT_MS;
-      let m: RegExpExecArray | null;
-      while (!(m = /(http:\/\/127\.0\.0\.1:\d+\/\?token=[A-Za-z0-9_-]{43})\n/.exec(stdout))) {
-        if (serve.exitCode !== null || Date.now() > deadline)
-          throw new Error(`serve did not print its URL: ${stdout}${stderr}`);
-        await sleep(100);
-      }
-      await page.goto(m[1]);
+      await page.goto(serve.pageUrl);
       await page
         .getByTestId('connection')
         .filter({ hasText: /^live$/ })
@@ -103,7 +69,7 @@ test(
     } finally {
       await screenshot(page, 'ui-debian-last').catch(() => undefined);
       await browser.close();
-      if (serve.exitCode === null) serve.kill('SIGTERM');
+      serve.stop();
       h.cleanup();
     }
   },
