@@ -4,7 +4,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { findCachedDebian, pullDebian } from '../src/images/debian.js';
 import { ManagerHome } from './harness/manager-cli.js';
-import { chromiumAvailable, openBrowser, screenshot } from './harness/browser.js';
+import { chromiumAvailable, openBrowser, overlaps, screenshot } from './harness/browser.js';
 import { spawnServe, typeUntil } from './harness/serve-process.js';
 
 /** Bounds a hang (a boot on a loaded CI machine takes minutes); not a timing assertion. */
@@ -44,6 +44,7 @@ test(
       assert.match(await row.locator('td').nth(3).innerText(), /^\d+(\.\d)? MiB$/, 'host RSS of the VM process');
       assert.match(await row.locator('td').nth(4).innerText(), /^\d+(\.\d)? [KM]iB$/, 'disk use of the new qcow2 disk');
       await screenshot(page, 'ui-debian-console');
+      assert.deepEqual(await overlaps(page, 'header.top, .list, form.create, .console'), []);
 
       // Suspend from the list, start again: the guest goes on where it was (no boot), its shell still answering.
       await row.getByRole('button', { name: 'Suspend web' }).click();

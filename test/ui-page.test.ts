@@ -544,6 +544,7 @@ describe('web console against a fake backend', { skip: SKIP, timeout: 10 * HANG_
       await download.saveAs(saved);
       assert.ok(readFileSync(saved).equals(pcap));
       await screenshot(page, 'ui-capture');
+      assert.deepEqual(await overlaps(page, 'header.top, .network, .console'), []);
       await page.unroute('**/api/networks/lab/capture*');
       assert.deepEqual(browser.problems, []);
     },
