@@ -3,7 +3,7 @@ import type { Command } from 'commander';
 import { humanSize } from '../manager/admission.js';
 import { Manager } from '../manager/client.js';
 import { exportVm, importVm } from '../manager/export.js';
-import { run } from './vm-commands.js';
+import { run } from './output.js';
 
 const say = (line: string) => process.stderr.write(`typevisor: ${line}\n`);
 

@@ -1,7 +1,7 @@
 // `typevisor image pull|list|remove`: the named guest images in the cache (docs/images.md).
 import type { Command } from 'commander';
 import { UserError } from './errors.js';
-import { formatOption, printJson, table } from './vm-commands.js';
+import { formatOption, printJson, table } from './output.js';
 import { formatBytes } from '../util/progress.js';
 
 const NAMES = ['debian', 'debian-full', 'u-boot', 'debian-installer'];

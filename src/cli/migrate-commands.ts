@@ -9,7 +9,7 @@ import { receiveVm } from '../migrate/listen.js';
 import type { MigrationReport } from '../migrate/source.js';
 import { MigrationError, newToken, parseTcpAddress } from '../migrate/wire.js';
 import { UserError } from './errors.js';
-import { run } from './vm-commands.js';
+import { run } from './output.js';
 
 const say = (line: string) => process.stderr.write(`typevisor: ${line}\n`);
 /** A migration of a large guest over a slow link may take long; a silent peer is caught by the VM process itself. */

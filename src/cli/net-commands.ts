@@ -25,7 +25,7 @@ import {
   type NetworkMode,
 } from '../manager/networks.js';
 import { UserError } from './errors.js';
-import { formatOption, printFields, printJson, run, table } from './vm-commands.js';
+import { formatOption, printFields, printJson, run, table } from './output.js';
 
 export interface NetworkSpec {
   network: string;

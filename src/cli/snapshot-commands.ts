@@ -5,7 +5,7 @@ import { humanSize } from '../manager/admission.js';
 import { Manager } from '../manager/client.js';
 import { cloneVm } from '../manager/clone.js';
 import { createSnapshot, deleteSnapshot, formatTree, readIndex, restoreSnapshot } from '../manager/snapshots.js';
-import { run } from './vm-commands.js';
+import { run } from './output.js';
 
 const say = (line: string) => process.stderr.write(`typevisor: ${line}\n`);
 

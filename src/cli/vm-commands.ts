@@ -4,8 +4,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { Command, Option } from 'commander';
 import { humanSize } from '../manager/admission.js';
 import { formatStats, type VmStats } from '../vmm/stats.js';
-import { autostartLine, Manager, ManagerError, type CreateOptions, type VmSummary } from '../manager/client.js';
-import type { ManagerErrorKind } from '../manager/errors.js';
+import { autostartLine, Manager, type CreateOptions, type VmSummary } from '../manager/client.js';
 import { parseDiskSpec, parseNicSpec } from './devices.js';
 import { parseShareSpec } from '../share/spec.js';
 import { UserError } from './errors.js';
@@ -14,30 +13,9 @@ import { parseSize } from './size.js';
 import { attachConsole, CONSOLE_ESCAPE_HELP } from './vm-console.js';
 import { DEFAULT_INSTALL_DISK, installerMedium, readUserData } from './install.js';
 import { guestInfoJson, guestInfoLines } from './agent-commands.js';
-
-/** Exit status per kind of failure (docs/cli.md). */
-export const EXIT_CODES: Record<ManagerErrorKind, number> = {
-  failed: 1,
-  'bad-input': 2,
-  exists: 2,
-  'not-found': 3,
-  'wrong-state': 4,
-  'no-memory': 5,
-};
+import { formatOption, printFields, printJson, run, table } from './output.js';
 
 const collect = (value: string, previous: string[] = []) => [...previous, value];
-
-/** Runs a command's body, turning manager errors into one-line user errors with their exit status. */
-export function run<A extends unknown[]>(body: (...args: A) => Promise<void> | void) {
-  return async (...args: A) => {
-    try {
-      await body(...args);
-    } catch (e) {
-      if (e instanceof ManagerError) throw new UserError(e.message, EXIT_CODES[e.kind]);
-      throw e;
-    }
-  };
-}
 
 function size(text: string, what: string): number {
   try {
@@ -58,32 +36,6 @@ function seconds(text: string, what: string): number {
   const n = Number(text);
   if (!Number.isFinite(n) || n < 0) throw new UserError(`${what} must be a number of seconds, got "${text}"`);
   return Math.round(n * 1000);
-}
-
-export function formatOption(): Option {
-  return new Option('--format <format>', 'output format').choices(['table', 'json']).default('table');
-}
-
-export function printJson(value: unknown): void {
-  process.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
-}
-
-/** Name-value lines with the values aligned (`info`). */
-export function printFields(lines: [string, string][]): void {
-  const w = Math.max(...lines.map(([k]) => k.length));
-  process.stdout.write(lines.map(([k, val]) => `${k.padEnd(w)}  ${val}`).join('\n') + '\n');
-}
-
-export function table(header: string[], rows: string[][]): string {
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
-  return [header, ...rows]
-    .map((r) =>
-      r
-        .map((c, i) => (i === r.length - 1 ? c : c.padEnd(widths[i])))
-        .join('  ')
-        .trimEnd(),
-    )
-    .join('\n');
 }
 
 function stateText(v: VmSummary): string {
