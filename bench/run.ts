@@ -11,6 +11,7 @@ import { benchDiskBoot } from './disk-boot.js';
 import { benchGuestWork } from './guest-work.js';
 import { benchManager } from './manager.js';
 import { benchNet } from './net.js';
+import { benchParallel } from './parallel.js';
 import { benchShare } from './share.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -103,13 +104,16 @@ function benchUser(): void {
 }
 
 const parts = new Set(
-  (process.env.BENCH_PARTS ?? 'user,boot,diskboot,work,disk,net,share,manager').split(',').map((p) => p.trim()),
+  (process.env.BENCH_PARTS ?? 'user,boot,diskboot,work,parallel,disk,net,share,manager')
+    .split(',')
+    .map((p) => p.trim()),
 );
 if (parts.has('user')) benchUser();
 if (parts.has('boot')) await benchBoot();
 if (parts.has('diskboot')) await benchDiskBoot();
 if (parts.has('disk')) await benchDisk();
 if (parts.has('work')) await benchGuestWork();
+if (parts.has('parallel')) await benchParallel();
 if (parts.has('net')) await benchNet();
 if (parts.has('share')) await benchShare();
 if (parts.has('manager')) await benchManager();

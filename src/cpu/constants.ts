@@ -155,3 +155,10 @@ export const MISA_HI = 0x80000000 | 0;
 /** What the hart implements, for the device tree (riscv,isa and riscv,isa-extensions). */
 export const ISA_EXTENSIONS = ['i', 'm', 'a', 'f', 'd', 'c', 'zicntr', 'zicsr', 'zifencei', 'zihintpause', 'sstc'];
 export const ISA_STRING = 'rv64imafdc_zicntr_zicsr_zifencei_zihintpause_sstc';
+
+/**
+ * FENCE bits PW (predecessor writes) and SR (successor reads): the one ordering the host's memory model (x86-TSO, and
+ * the JS/wasm memory model for plain accesses) does not give, so such fences become a host barrier; the others are
+ * kept by program order of plain accesses on one thread.
+ */
+export const FENCE_W_TO_R = (1 << 24) | (1 << 21);

@@ -5,6 +5,7 @@ import {
   HS_FCSR,
   HS_PRIV,
   HS_RESERVATION,
+  HS_RESERVATION_VAL,
   TLB_ENTRIES,
   TLB_KIND_FETCH,
   TLB_KIND_LOAD,
@@ -40,6 +41,7 @@ import {
   PRIV_S,
   PRIV_U,
   MENVCFG_HI_STCE,
+  FENCE_W_TO_R,
 } from './constants.js';
 import { csrAccess } from './csr.js';
 import { divrem64, mul64, mulh64, mulhsu64, mulhu64, r64 } from './int64.js';
@@ -1173,6 +1175,7 @@ export class Hart {
               this.breakSlice = true;
             } // FENCE.I: the interpreter always fetches fresh; end the slice for the JIT's sake
             else if (f3 !== 0) this.illegal(insn);
+            else if ((insn & FENCE_W_TO_R) === FENCE_W_TO_R) Atomics.add(this.m32, 0, 0); // a full barrier (docs/threads.md)
             break;
           }
           case 0x2f:
@@ -1324,9 +1327,19 @@ export class Hart {
       // LR
       if (((insn >>> 20) & 31) !== 0) this.illegal(insn);
       const h = this.amoHost(vlo, vhi, size, true);
-      const lo = this.m32[h >>> 2];
-      const hi = size === 8 ? this.m32[(h >>> 2) + 1] : lo >> 31;
+      let lo: number, hi: number;
+      if (size === 8) {
+        const v = Atomics.load(this.mem.i64, h >>> 3);
+        lo = Number(BigInt.asIntN(32, v));
+        hi = Number(v >> 32n);
+      } else {
+        lo = Atomics.load(this.m32, h >>> 2);
+        hi = lo >> 31;
+      }
       this.reservation = h;
+      const rv = (this.base + HS_RESERVATION_VAL) >> 2;
+      this.m32[rv] = lo;
+      this.m32[rv + 1] = hi;
       x[d] = lo;
       x[d + 1] = hi;
       return;
@@ -1339,9 +1352,9 @@ export class Hart {
       if (this.reservation !== -1) {
         const h = this.amoHost(vlo, vhi, size, false);
         if ((h | 0) === this.reservation) {
-          this.m32[h >>> 2] = x[bv];
-          if (size === 8) this.m32[(h >>> 2) + 1] = x[bv + 1];
-          ok = true;
+          // A compare-and-swap against the value LR read: another hart's write since then makes it fail.
+          const rv = (this.base + HS_RESERVATION_VAL) >> 2;
+          ok = this.cas(h, size, this.m32[rv], this.m32[rv + 1], x[bv], x[bv + 1]);
         }
       }
       this.reservation = -1;
@@ -1349,12 +1362,45 @@ export class Hart {
       x[d + 1] = 0;
       return;
     }
-    const h = this.amoHost(vlo, vhi, size, false) >>> 2;
+    const host = this.amoHost(vlo, vhi, size, false);
+    const h = host >>> 2;
     const m = this.m32;
-    const olo = m[h],
-      ohi = size === 8 ? m[h + 1] : olo >> 31;
     const blo = x[b],
       bhi = size === 8 ? x[b + 1] : x[b] >> 31;
+    // Read, compute, compare-and-swap; another hart's write in between makes the swap fail and the loop go round.
+    for (;;) {
+      const olo = m[h],
+        ohi = size === 8 ? m[h + 1] : olo >> 31;
+      const r = this.amoOp(insn, f5, olo, ohi, blo, bhi);
+      if (!this.cas(host, size, olo, ohi, r.lo, r.hi)) continue;
+      x[d] = olo;
+      x[d + 1] = ohi;
+      return;
+    }
+  }
+
+  private readonly amoResult = { lo: 0, hi: 0 };
+
+  /**
+   * Atomically replaces the naturally aligned word at host offset `host` with (nlo, nhi) if it still holds (olo, ohi);
+   * for size 4 only the low halves count. True if it did.
+   */
+  private cas(host: number, size: number, olo: number, ohi: number, nlo: number, nhi: number): boolean {
+    if (size === 4) return Atomics.compareExchange(this.m32, host >>> 2, olo, nlo) === olo;
+    const expect = (BigInt(ohi) << 32n) | BigInt(olo >>> 0);
+    const next = (BigInt(nhi) << 32n) | BigInt(nlo >>> 0);
+    return Atomics.compareExchange(this.mem.i64, host >>> 3, expect, next) === expect;
+  }
+
+  /** The new value of an AMO (not LR/SC) from the old value and the operand, as (lo, hi) in a reused object. */
+  private amoOp(
+    insn: number,
+    f5: number,
+    olo: number,
+    ohi: number,
+    blo: number,
+    bhi: number,
+  ): { lo: number; hi: number } {
     let nlo: number, nhi: number;
     switch (f5) {
       case 0x01:
@@ -1398,10 +1444,10 @@ export class Hart {
       default:
         return this.illegal(insn);
     }
-    m[h] = nlo;
-    if (size === 8) m[h + 1] = nhi;
-    x[d] = olo;
-    x[d + 1] = ohi;
+    const r = this.amoResult;
+    r.lo = nlo;
+    r.hi = nhi;
+    return r;
   }
 }
 

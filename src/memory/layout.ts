@@ -31,6 +31,11 @@ export const HS_FS_DIRTY = 0x218;
 export const HS_FS_ON = 0x21c;
 /** LR/SC reservation: the host offset of the reserved word in RAM (i32), or -1 for none. */
 export const HS_RESERVATION = 0x220;
+/**
+ * The value the last LR read (i64; for LR.W its low 32 bits are what counts). SC is a compare-and-swap against it, so a
+ * reservation holds across threads as on QEMU: an SC fails when another hart changed the word (docs/threads.md).
+ */
+export const HS_RESERVATION_VAL = 0x228;
 /** Scratch owned by the translator (src/cpu/jit): instructions retired before a call-out, call-out results. */
 export const HS_JIT = 0x800;
 export const HS_JIT_END = 0x920;

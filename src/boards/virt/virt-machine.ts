@@ -109,7 +109,7 @@ export class VirtMachine implements SbiPlatform {
   constructor(readonly cfg: VirtMachineConfig) {
     if (!Number.isInteger(cfg.cpus) || cfg.cpus < 1 || cfg.cpus > 8)
       throw new Error(`--cpus must be between 1 and 8, got ${cfg.cpus}`);
-    this.mem = new GuestMemory(cfg.memoryBytes);
+    this.mem = new GuestMemory(cfg.memoryBytes, cfg.cpus > 1);
     const t0 = performance.now();
     this.clock = cfg.clock ?? (() => Math.floor((performance.now() - t0) * 10000));
     this.hartState = new Array(cfg.cpus).fill(HART_STOPPED);

@@ -1,5 +1,6 @@
 // The block emitter: one region of guest blocks as one WebAssembly function, registers in locals, slow paths out of line.
 import { HS_PC, HS_X, TLB_ENTRIES } from '../../memory/layout.js';
+import { FENCE_W_TO_R } from '../constants.js';
 import { regField, writesX } from '../isa/table.js';
 import {
   CALL_CHAIN,
@@ -28,7 +29,7 @@ import {
 import { Block, GuestInsn, Kind, branchImm, jalImm } from './decode.js';
 import { FpEmitter, FpHost } from './fp-emit.js';
 import { RegionNode, RegionPlan, links } from './region.js';
-import { FunctionBody, I32, I64, Op } from './wasm-emitter.js';
+import { AtomicOp, FunctionBody, I32, I64, Op } from './wasm-emitter.js';
 /**
  * Calls use(r, read) for the integer registers an instruction reads and writes in its block function's locals (from its
  * ISA table row): what it reads inline (not what a call-out reads from the hart block, written back before it) and
@@ -626,7 +627,9 @@ export class BlockEmitter {
         return;
       }
       case 0x0f:
-        return; // FENCE: one hart, program order already holds
+        // FENCE: program order holds for everything but earlier writes before later reads (docs/threads.md).
+        if ((insn & FENCE_W_TO_R) === FENCE_W_TO_R) this.b.atomicFence();
+        return;
       case 0x2f:
         this.emitAmo(ins, k);
         return;
@@ -679,12 +682,16 @@ export class BlockEmitter {
     b.if_(I32);
     this.tlbHit(G_STLB, size);
     b.else_().i32c(0).end();
-    b.if_();
+    // 1 when the interpreter must run it: a TLB miss, misaligned, or another hart wrote the word between the read and
+    // the compare-and-swap that stores (the interpreter then retries atomically).
+    b.if_(I32);
     this.hostAddr();
     b.tee(this.ti)
       .mem(wide ? Op.i64_load : Op.i64_load32_s, 0)
       .set(this.t);
     b.get(this.ti);
+    if (!wide) b.get(this.t).op(Op.i32_wrap_i64);
+    else b.get(this.t);
     const t = this.t,
       u = this.u;
     switch (f5) {
@@ -710,10 +717,13 @@ export class BlockEmitter {
         break;
       }
     }
-    b.mem(wide ? Op.i64_store : Op.i64_store32, 0);
-    if (rd !== 0) b.get(t).set(this.regL[rd]);
-    b.else_();
+    if (wide) b.atomic(AtomicOp.i64_rmw_cmpxchg, 3, 0).get(t).op(Op.i64_ne);
+    else b.op(Op.i32_wrap_i64).atomic(AtomicOp.i32_rmw_cmpxchg, 2, 0).get(t).op(Op.i32_wrap_i64).op(Op.i32_ne);
+    b.else_().i32c(1).end();
+    b.if_();
     slow();
+    b.else_();
+    if (rd !== 0) b.get(t).set(this.regL[rd]);
     b.end();
     this.markDirty(rd);
   }

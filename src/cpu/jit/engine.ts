@@ -1,4 +1,5 @@
 // The translating engine: runs a hart like Hart.run, interpreting cold code and running hot pages as WebAssembly.
+import { isShared } from '../../memory/guest-memory.js';
 import { HS_FCSR, HS_FS_DIRTY, HS_FS_ON, HS_PC, TLB_ENTRIES } from '../../memory/layout.js';
 import { CAUSE_ILLEGAL_INSTRUCTION, MSTATUS_FS, PRIV_U } from '../constants.js';
 import { compressedTable } from '../compressed.js';
@@ -534,6 +535,7 @@ export class JitEngine {
       offs,
       next,
       h.priv === PRIV_U ? USER_REGIONS : KERNEL_REGIONS,
+      isShared(h.mem.memory),
     );
     if (this.asyncCompile) {
       this.pending[page] = 1;

@@ -12,8 +12,10 @@
 // One br_table dispatches each instruction to a handler specialised for its opcode and funct3 (32-bit encodings) or its
 // quadrant and funct3 (compressed ones, decoded directly, with no expansion table): one indirect branch per
 // instruction. The compressed FP loads and stores and the reserved encodings go to TypeScript like their 32-bit forms.
-import { HS_PC, HS_RESERVATION, HS_X, TLB_ENTRIES } from '../../memory/layout.js';
-import { FunctionBody, I32, I64, ModuleBuilder, Op } from './wasm-emitter.js';
+import { isShared } from '../../memory/guest-memory.js';
+import { HS_PC, HS_RESERVATION, HS_RESERVATION_VAL, HS_X, TLB_ENTRIES } from '../../memory/layout.js';
+import { AtomicOp, FunctionBody, I32, I64, ModuleBuilder, Op } from './wasm-emitter.js';
+import { FENCE_W_TO_R } from '../constants.js';
 import { COMPRESSED_FORMS } from '../isa/compressed.js';
 import { ISA_TABLE } from '../isa/table.js';
 
@@ -192,7 +194,7 @@ const AMO_OPS = new Map<number, string>([
 /** Emits and compiles the interpreter for the hart whose state block starts at `hartBase`. */
 export function buildWasmInterpreter(memory: WebAssembly.Memory, hartBase: number): WasmInterpreter {
   const m = new ModuleBuilder();
-  m.importMemory('e', 'mem');
+  m.importMemory('e', 'mem', isShared(memory));
   const { index, body } = m.addFunction([I32, I32, I32, I32, I32], [I32]);
   new InterpreterEmitter(body, hartBase).emit();
   m.exportFunction('interp', index);
@@ -736,8 +738,13 @@ class InterpreterEmitter {
         );
         return;
       case 'fence':
+        // FENCE.I goes to TypeScript; a FENCE that orders earlier writes before later reads is a host barrier.
+        b.get(this.insn).i32c(FENCE_W_TO_R).op(Op.i32_and).i32c(FENCE_W_TO_R).op(Op.i32_eq);
+        this.L.if_();
+        b.atomicFence();
+        this.L.end();
         this.L.br('done');
-        return; // a no-op for one hart's view of memory (FENCE.I goes to TypeScript)
+        return;
       case 'amow':
       case 'amod':
         this.emitAmo(name === 'amod');
@@ -999,9 +1006,16 @@ class InterpreterEmitter {
       },
     );
     L.end();
-    b.get(this.host)
-      .get(this.v)
-      .mem(wide ? Op.i64_store : Op.i64_store32, 0);
+    // The store is a compare-and-swap against the value read: another hart's write in between makes it fail, and the
+    // TypeScript interpreter then performs the whole AMO in its atomic retry loop.
+    b.get(this.host);
+    if (wide) {
+      b.get(this.w).get(this.v).atomic(AtomicOp.i64_rmw_cmpxchg, 3, 0).get(this.w).op(Op.i64_ne);
+    } else {
+      b.get(this.w).op(Op.i32_wrap_i64).get(this.v).op(Op.i32_wrap_i64).atomic(AtomicOp.i32_rmw_cmpxchg, 2, 0);
+      b.get(this.w).op(Op.i32_wrap_i64).op(Op.i32_ne);
+    }
+    this.needIf();
     this.write(
       () => this.rdOff(),
       () => b.get(this.w),
@@ -1017,9 +1031,16 @@ class InterpreterEmitter {
     b.i32c(0)
       .get(this.host)
       .mem(Op.i32_store, this.hartBase + HS_RESERVATION);
+    b.get(this.host);
+    if (wide) b.atomic(AtomicOp.i64_load, 3, 0);
+    else b.atomic(AtomicOp.i32_load, 2, 0).op(Op.i64_extend_i32_s);
+    b.set(this.w);
+    b.i32c(0)
+      .get(this.w)
+      .mem(Op.i64_store, this.hartBase + HS_RESERVATION_VAL);
     this.write(
       () => this.rdOff(),
-      () => b.get(this.host).mem(wide ? Op.i64_load : Op.i64_load32_s, 0),
+      () => b.get(this.w),
     );
   }
 
@@ -1044,14 +1065,25 @@ class InterpreterEmitter {
     this.tlb(P_STLB, size);
     b.get(this.host).i32c(0).mem(Op.i32_load, reservation).op(Op.i32_eq);
     L.if_();
+    // Compare-and-swap against the value LR read: it fails if another hart wrote the word since.
+    const val = this.hartBase + HS_RESERVATION_VAL;
     b.get(this.host);
-    this.load(() => this.rs2Off());
-    b.mem(wide ? Op.i64_store : Op.i64_store32, 0);
+    if (wide) {
+      b.i32c(0).mem(Op.i64_load, val);
+      this.load(() => this.rs2Off());
+      b.atomic(AtomicOp.i64_rmw_cmpxchg, 3, 0).i32c(0).mem(Op.i64_load, val).op(Op.i64_eq);
+    } else {
+      b.i32c(0).mem(Op.i32_load, val);
+      this.load(() => this.rs2Off());
+      b.op(Op.i32_wrap_i64).atomic(AtomicOp.i32_rmw_cmpxchg, 2, 0).i32c(0).mem(Op.i32_load, val).op(Op.i32_eq);
+    }
     b.i32c(0).i32c(-1).mem(Op.i32_store, reservation);
+    L.if_();
     this.write(
       () => this.rdOff(),
       () => b.i64c(0),
     );
+    L.end();
     L.end();
     b.i32c(0).i32c(-1).mem(Op.i32_store, reservation);
     this.write(

@@ -61,6 +61,7 @@ export function buildPage(
   entries?: Iterable<number>,
   nextHost = -1,
   limits: RegionLimits = USER_REGIONS,
+  sharedMemory = false,
 ): BuiltPage {
   const entry = new Int16Array(2048).fill(-1);
   for (const o of interp) if (o < 4096) entry[o >> 1] = -2;
@@ -96,7 +97,7 @@ export function buildPage(
     if (o < 4096) entry[o >> 1] = i;
   });
   const m = new ModuleBuilder();
-  m.importMemory('e', 'mem');
+  m.importMemory('e', 'mem', sharedMemory);
   m.importTable('e', 'calls', CALL_SLOTS);
   for (const type of GLOBAL_TYPES) m.addGlobal(type);
   emitHelpers(m, hartBase);

@@ -219,6 +219,14 @@ export class FunctionBody extends ByteWriter {
   tee(i: number): this {
     return this.byte(Op.local_tee).u32(i);
   }
+  /** An atomic memory access (threads proposal, prefix 0xfe): `log2Align` must be the access's natural alignment. */
+  atomic(code: number, log2Align: number, offset: number): this {
+    return this.byte(0xfe).u32(code).u32(log2Align).u32(offset);
+  }
+  /** atomic.fence: a sequentially consistent barrier (mfence on x86). */
+  atomicFence(): this {
+    return this.byte(0xfe).u32(0x03).byte(0x00);
+  }
   /** A memory access with natural-alignment hint 0 (no alignment promise) and a constant offset. */
   mem(code: number, offset: number): this {
     return this.byte(code).u32(0).u32(offset);
@@ -292,6 +300,17 @@ interface FuncType {
   results: number[];
 }
 
+/** Pages of a 4 GiB wasm32 memory: the maximum every module declares for the imported (shared) guest memory. */
+const WASM32_MAX_PAGES = 0x10000;
+
+/** Atomic opcodes after the 0xfe prefix. */
+export const AtomicOp = {
+  i32_load: 0x10,
+  i64_load: 0x11,
+  i32_rmw_cmpxchg: 0x48,
+  i64_rmw_cmpxchg: 0x49,
+} as const;
+
 /** Assembles a module: one imported memory, imported functions, defined functions and exports. */
 export class ModuleBuilder {
   private readonly types: FuncType[] = [];
@@ -299,7 +318,7 @@ export class ModuleBuilder {
   private readonly funcs: { type: number; body: FunctionBody }[] = [];
   /** Exports: kind 0x00 a function, 0x03 a global. */
   private readonly exports: { name: string; kind: number; index: number }[] = [];
-  private memoryImport: { module: string; name: string; minPages: number } | null = null;
+  private memoryImport: { module: string; name: string; minPages: number; shared: boolean } | null = null;
   private readonly globals: { type: number; mutable: boolean }[] = [];
   private table: { size: number; segments: { offset: number; elements: number[] }[] } | null = null;
   private tableImport: { module: string; name: string; minSize: number } | null = null;
@@ -327,9 +346,12 @@ export class ModuleBuilder {
     return this.types.length - 1;
   }
 
-  /** Imports the linear memory (e.g. GuestMemory.memory); `minPages` must not exceed its current size. */
-  importMemory(module: string, name: string, minPages = 1): void {
-    this.memoryImport = { module, name, minPages };
+  /**
+   * Imports the linear memory (e.g. GuestMemory.memory); `minPages` must not exceed its current size, and `shared`
+   * must say whether it is a shared memory (the import's type must match).
+   */
+  importMemory(module: string, name: string, shared = false, minPages = 1): void {
+    this.memoryImport = { module, name, minPages, shared };
   }
 
   /** Imports a host function; returns its function index. All imports must be declared before any function. */
@@ -373,12 +395,10 @@ export class ModuleBuilder {
       this.imports.length + (this.memoryImport ? 1 : 0) + (this.tableImport ? 1 : 0),
     );
     if (this.memoryImport) {
-      imports
-        .name(this.memoryImport.module)
-        .name(this.memoryImport.name)
-        .byte(0x02)
-        .byte(0x00)
-        .u32(this.memoryImport.minPages);
+      imports.name(this.memoryImport.module).name(this.memoryImport.name).byte(0x02);
+      // A shared memory's type needs a maximum; 4 GiB accepts any.
+      if (this.memoryImport.shared) imports.byte(0x03).u32(this.memoryImport.minPages).u32(WASM32_MAX_PAGES);
+      else imports.byte(0x00).u32(this.memoryImport.minPages);
     }
     if (this.tableImport) {
       imports
