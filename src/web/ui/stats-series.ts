@@ -179,19 +179,24 @@ export function charts(samples: readonly VmStats[]): Chart[] {
       id: 'disk',
       title: 'Disk',
       unit: 'bytes-per-second',
-      series: [
-        { name: 'read', values: byteRate(samples, (s) => s.disks, 'readBytes') },
-        { name: 'written', values: byteRate(samples, (s) => s.disks, 'writtenBytes') },
-      ],
+      // A VM without disks has no lines (the legend says "none").
+      series: samples.at(-1)?.disks?.length
+        ? [
+            { name: 'read', values: byteRate(samples, (s) => s.disks, 'readBytes') },
+            { name: 'written', values: byteRate(samples, (s) => s.disks, 'writtenBytes') },
+          ]
+        : [],
     },
     {
       id: 'network',
       title: 'Network',
       unit: 'bytes-per-second',
-      series: [
-        { name: 'received', values: byteRate(samples, (s) => s.nics, 'rxBytes') },
-        { name: 'sent', values: byteRate(samples, (s) => s.nics, 'txBytes') },
-      ],
+      series: samples.at(-1)?.nics?.length
+        ? [
+            { name: 'received', values: byteRate(samples, (s) => s.nics, 'rxBytes') },
+            { name: 'sent', values: byteRate(samples, (s) => s.nics, 'txBytes') },
+          ]
+        : [],
     },
   );
   return out;
