@@ -2,7 +2,8 @@
 import { realpath } from 'node:fs/promises';
 import { DiskError, type DiskFormat } from './backend.js';
 import { ImageFile } from './file.js';
-import { parseFormat, probeFormat, readQcow2Header, resolveBacking } from './open.js';
+import { parseFormat, probeFormat, resolveBacking } from './open.js';
+import { readQcow2Header } from './qcow2/header.js';
 import { guestVisibleSize, INCOMPAT_DIRTY } from './qcow2/header.js';
 
 export interface ImageInfo {

@@ -6,7 +6,7 @@ import { ImageFile } from './file.js';
 import { lockingAvailable } from './lock.js';
 import { RawBackend } from './raw.js';
 import { PROBE_BYTES, probeBytes } from './probe.js';
-import { parseHeader, type Qcow2Header } from './qcow2/header.js';
+import { readQcow2Header } from './qcow2/header.js';
 import { Qcow2Backend } from './qcow2/qcow2.js';
 
 const MAX_CHAIN = 64;
@@ -47,20 +47,6 @@ export function parseFormat(name: string, where: string): DiskFormat {
 export function resolveBacking(overlayPath: string, backingName: string): string {
   if (backingName === '') throw new DiskError(`${overlayPath}: the backing file name is empty`);
   return isAbsolute(backingName) ? backingName : resolve(dirname(overlayPath), backingName);
-}
-
-/** Reads a qcow2 header (the first cluster, up to 2 MiB). */
-export async function readQcow2Header(file: ImageFile): Promise<Qcow2Header> {
-  const first = new Uint8Array(4096);
-  await file.readAt(0, first);
-  let header = parseHeader(first, file.path);
-  const cs = 2 ** header.clusterBits;
-  if (cs > first.length) {
-    const whole = new Uint8Array(cs);
-    await file.readAt(0, whole);
-    header = parseHeader(whole, file.path);
-  }
-  return header;
 }
 
 /**

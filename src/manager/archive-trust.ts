@@ -2,7 +2,7 @@
 // boot loader, sockets) or a disk naming a backing file would hand the guest whatever the archive's author chose.
 import { join } from 'node:path';
 import { ImageFile } from '../disk/file.js';
-import { readQcow2Header } from '../disk/open.js';
+import { readQcow2Header } from '../disk/qcow2/header.js';
 import type { Definition } from './definition.js';
 import { ManagerError } from './errors.js';
 

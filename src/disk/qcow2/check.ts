@@ -2,7 +2,7 @@
 // Linear in the image file: each distinct table is read once however many entries point at it, and only clusters
 // inside the file are compared (as qemu-img does).
 import { ImageFile } from '../file.js';
-import { readQcow2Header } from '../open.js';
+import { readQcow2Header } from './header.js';
 import type { Qcow2Header } from './header.js';
 import { ClusterKind, classify, compressedRange, COPIED_HI, entryOffset, readEntry } from './l2-entry.js';
 import { refcountGet, refcountMax } from './refcount-entry.js';

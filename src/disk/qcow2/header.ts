@@ -1,5 +1,6 @@
 // The qcow2 header (versions 2 and 3), its feature bits and header extensions (docs/interop/qcow2.txt in QEMU).
 import { DiskError } from '../backend.js';
+import type { ImageFile } from '../file.js';
 
 export const QCOW2_MAGIC = 0x514649fb;
 export const V2_HEADER_LENGTH = 72;
@@ -293,4 +294,18 @@ function featureNameTable(): Uint8Array {
     out.set(enc.encode(name), i * 48 + 2);
   });
   return out;
+}
+
+/** Reads a qcow2 header (the first cluster, up to 2 MiB). */
+export async function readQcow2Header(file: ImageFile): Promise<Qcow2Header> {
+  const first = new Uint8Array(4096);
+  await file.readAt(0, first);
+  let header = parseHeader(first, file.path);
+  const cs = 2 ** header.clusterBits;
+  if (cs > first.length) {
+    const whole = new Uint8Array(cs);
+    await file.readAt(0, whole);
+    header = parseHeader(whole, file.path);
+  }
+  return header;
 }

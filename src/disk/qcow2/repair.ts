@@ -4,7 +4,7 @@
 // checks clean.
 import { DiskError } from '../backend.js';
 import { ImageFile } from '../file.js';
-import { readQcow2Header } from '../open.js';
+import { readQcow2Header } from './header.js';
 import { Checker, type CheckResult } from './check.js';
 import {
   INCOMPAT_CORRUPT,
