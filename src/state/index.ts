@@ -2,22 +2,60 @@
 import type { VirtMachine } from '../boards/virt/virt-machine.js';
 import { StateError } from './fields.js';
 import { checkMachineState, restoreMachine, saveMachine, type MachineState } from './machine-state.js';
-import { openStateFile, writeStateFile, type StateFileInfo } from './state-file.js';
+import { prefaultedBuffers } from './prefault.js';
+import {
+  CAPTURE_BUFFER_BYTES,
+  captureState,
+  clearPagesExcept,
+  PAGE,
+  residentPages,
+  openStateFile,
+  writeCapturedState,
+  type CapturedState,
+  type StateFileInfo,
+} from './state-file.js';
 
 export { StateError } from './fields.js';
 export { compareMachines, saveMachine, type MachineState } from './machine-state.js';
-export { STATE_VERSION, type StateFileInfo } from './state-file.js';
+export { STATE_VERSION, writeCapturedState, type CapturedState, type StateFileInfo } from './state-file.js';
 
 /** Longest wait for disk requests in flight before a save gives up (a hung backend must not hang the save). */
 const IDLE_TIMEOUT_MS = 60_000;
 
 /**
  * Saves a machine that is stopped between slices (its VM paused) to `path`, after every device's requests in flight
- * completed. `clockTicks` is the guest clock now.
+ * completed. `clockTicks` is the guest clock now. The machine may run again once captureMachineState returned; this
+ * does both.
  */
 export async function saveMachineState(m: VirtMachine, clockTicks: number, path: string): Promise<StateFileInfo> {
+  return writeCapturedState(path, await captureMachineState(m, clockTicks));
+}
+
+/**
+ * The part of a save that needs the machine stopped (its VM paused): devices idle, the state taken, RAM's non-zero
+ * pages copied. Write it with writeCapturedState while the machine runs on.
+ */
+export async function captureMachineState(
+  m: VirtMachine,
+  clockTicks: number,
+  spare: Buffer[] = [],
+): Promise<CapturedState> {
   await waitForDevices(m);
-  return writeStateFile(path, saveMachine(m, clockTicks), m.mem);
+  return captureState(saveMachine(m, clockTicks), m.mem, spare);
+}
+
+/**
+ * Before a running machine pauses for a save: host memory for the copy of its RAM in use (as many bytes as the host
+ * has mapped of it), mapped by a worker thread while the guest runs. Pass it to captureMachineState. Empty when the
+ * host cannot tell what is mapped (swap in use).
+ */
+export async function prepareCapture(m: VirtMachine): Promise<Buffer[]> {
+  const ram = m.mem.u8.subarray(m.mem.ramOffset, m.mem.ramOffset + m.mem.ramSize);
+  const resident = residentPages(ram);
+  if (!resident) return [];
+  let mapped = 0;
+  for (const r of resident) mapped += r & 1;
+  return prefaultedBuffers(mapped * PAGE, CAPTURE_BUFFER_BYTES);
 }
 
 /**
@@ -60,17 +98,25 @@ export function loadMachineState(m: VirtMachine, path: string, setClock: (ticks:
   }
 }
 
-/** Sets a machine that has not run since it was built to a state and RAM received whole (a live migration). */
+/**
+ * Sets a machine that has not run since it was built to a state and RAM received whole (a live migration): `present`
+ * has bit p set for each page p that arrived (one bit per page, as in the state file); the others are zero.
+ */
 export function setMachineState(
   m: VirtMachine,
   state: MachineState,
   ram: Uint8Array,
+  present: Uint8Array,
   setClock: (ticks: number) => void,
 ): void {
   checkMachineState(m, state);
   if (ram.length !== m.mem.ramSize)
     throw new StateError(`the state holds ${ram.length} bytes of RAM, the machine has ${m.mem.ramSize}`);
-  m.mem.u8.set(ram, m.mem.ramOffset);
+  const target = m.mem.u8.subarray(m.mem.ramOffset, m.mem.ramOffset + m.mem.ramSize);
+  // Only the pages that arrived are copied: touching the rest would map every host page of an idle guest's RAM.
+  for (let p = 0; p < ram.length / PAGE; p++)
+    if ((present[p >> 3] >> (p & 7)) & 1) target.set(ram.subarray(p * PAGE, (p + 1) * PAGE), p * PAGE);
+  clearPagesExcept(target, present);
   setClock(state.clockTicks);
   restoreMachine(m, state);
 }

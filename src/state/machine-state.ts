@@ -141,6 +141,8 @@ export function restoreMachine(m: VirtMachine, s: MachineState): void {
   m.harts.forEach((h, i) => restoreHart(h, s.harts[i]));
   m.event = { kind: 'running' };
   m.engines?.forEach((e) => e.invalidateAll());
+  // RAM holds a running machine's contents (the board may never have booted): a reboot clears it.
+  m.booted = true;
 }
 
 /** Differences between two machines' states, RAM included (empty when equal): the check of a save and restore. */

@@ -3,7 +3,7 @@ import { closeSync, fstatSync, openSync, readFileSync, readSync } from 'node:fs'
 import { libc } from '../disk/libc.js';
 import { crc32 } from 'node:zlib';
 import type { GuestMemory } from '../memory/guest-memory.js';
-import { writeAtomicSync } from '../util/atomic-write.js';
+import { writeAtomic } from '../util/atomic-write.js';
 import { StateError } from './fields.js';
 import type { MachineState } from './machine-state.js';
 
@@ -57,7 +57,7 @@ function pageBitmap(ram: Uint8Array): { bitmap: Uint8Array; stored: number } {
  * without reading it (reading would map it, a page fault per page: seconds for an idle 1 GiB guest). Only without
  * swap: a swapped-out page is not resident either, and holds data.
  */
-function residentPages(ram: Uint8Array): Uint8Array | null {
+export function residentPages(ram: Uint8Array): Uint8Array | null {
   const c = libc();
   if (!c || c.pageSize !== PAGE || swapActive()) return null;
   const vec = new Uint8Array(ram.length / PAGE);
@@ -71,6 +71,20 @@ function swapActive(): boolean {
     return readFileSync('/proc/swaps', 'latin1').trim().split('\n').length > 1;
   } catch {
     return true;
+  }
+}
+
+/**
+ * Zeroes every page of `ram` whose bit in `keep` is clear (what the machine held before a restore: the kernel the
+ * board loaded). Pages the host never mapped are zero already and are not touched.
+ */
+export function clearPagesExcept(ram: Uint8Array, keep: Uint8Array): void {
+  const buf = Buffer.from(ram.buffer, ram.byteOffset, ram.byteLength);
+  const zero = Buffer.alloc(PAGE);
+  const resident = residentPages(ram);
+  for (let p = 0; p < ram.length / PAGE; p++) {
+    if (bit(keep, p) || (resident && (resident[p] & 1) === 0)) continue;
+    if (zero.compare(buf, p * PAGE, (p + 1) * PAGE) !== 0) buf.fill(0, p * PAGE, (p + 1) * PAGE);
   }
 }
 
@@ -92,11 +106,28 @@ function* runs(bitmap: Uint8Array, pages: number, max: number): Generator<[numbe
   }
 }
 
+/** Bytes of RAM copied into one host buffer of a capture (Node's buffers are bounded; a 4 GiB RAM takes several). */
+export const CAPTURE_BUFFER_BYTES = 256 * 1024 * 1024;
+
 /**
- * Writes the state to `path` atomically: a temporary file next to it, written, fsynced and renamed over `path`, and
- * the folder fsynced, so that `path` holds the old file or the complete new one whatever happens.
+ * A machine state taken while the machine stood still: its non-zero pages copied out of guest RAM, so that the file
+ * is written (and fsynced) while the guest runs on. Costs host memory for the pages in use until written.
  */
-export function writeStateFile(path: string, state: MachineState, mem: GuestMemory): StateFileInfo {
+export interface CapturedState {
+  header: Buffer;
+  json: Buffer;
+  bitmap: Uint8Array;
+  ramPages: number;
+  storedPages: number;
+  /** The stored pages in ascending order, in buffers of up to CAPTURE_BUFFER_BYTES. */
+  pages: Buffer[];
+}
+
+/**
+ * Takes the state and copies RAM's non-zero pages: the only part of a save during which the machine must stand still.
+ * The copy goes to `spare` buffers first (mapped beforehand: prefaultedBuffers), then to new ones.
+ */
+export function captureState(state: MachineState, mem: GuestMemory, spare: Buffer[] = []): CapturedState {
   const ram = mem.u8.subarray(mem.ramOffset, mem.ramOffset + mem.ramSize);
   const json = Buffer.from(JSON.stringify(state), 'utf8');
   const { bitmap, stored } = pageBitmap(ram);
@@ -106,30 +137,59 @@ export function writeStateFile(path: string, state: MachineState, mem: GuestMemo
   header.writeUInt32LE(json.length, 12);
   header.writeUInt32LE(mem.ramSize % 2 ** 32, 16);
   header.writeUInt32LE(Math.floor(mem.ramSize / 2 ** 32), 20);
-  let bytes = 0;
-  writeAtomicSync(
-    path,
-    (write) => {
-      let crc = 0;
-      const put = (b: Uint8Array) => {
-        crc = crc32(b, crc);
-        write(b);
-        bytes += b.length;
-      };
-      put(header);
-      put(json);
-      put(bitmap);
-      for (const [first, count] of runs(bitmap, ram.length / PAGE, CHUNK / PAGE))
-        put(ram.subarray(first * PAGE, (first + count) * PAGE));
-      const trailer = Buffer.alloc(TRAILER_BYTES);
-      trailer.writeUInt32LE(crc >>> 0, 0);
-      END_MAGIC.copy(trailer, 4);
-      write(trailer);
-      bytes += trailer.length;
-    },
-    0o600,
-  );
-  return { bytes, ramPages: ram.length / PAGE, storedPages: stored };
+  const pages: Buffer[] = [];
+  let buf: Buffer = Buffer.allocUnsafe(0),
+    at = 0,
+    left = stored * PAGE;
+  for (const [first, count] of runs(bitmap, ram.length / PAGE, CHUNK / PAGE)) {
+    let from = first * PAGE;
+    const to = (first + count) * PAGE;
+    while (from < to) {
+      if (at === buf.length) {
+        const next = spare.shift();
+        buf = next
+          ? next.subarray(0, Math.min(next.length, left))
+          : Buffer.allocUnsafe(Math.min(CAPTURE_BUFFER_BYTES, left));
+        pages.push(buf);
+        left -= buf.length;
+        at = 0;
+      }
+      const n = Math.min(to - from, buf.length - at);
+      buf.set(ram.subarray(from, from + n), at);
+      at += n;
+      from += n;
+    }
+  }
+  return { header, json, bitmap, ramPages: ram.length / PAGE, storedPages: stored, pages };
+}
+
+/** The file's parts in order, the trailer (CRC and end marker) last. */
+function* fileParts(c: CapturedState): Generator<Uint8Array> {
+  let crc = 0;
+  for (const b of [c.header, c.json, c.bitmap, ...c.pages]) {
+    crc = crc32(b, crc);
+    yield b;
+  }
+  const trailer = Buffer.alloc(TRAILER_BYTES);
+  trailer.writeUInt32LE(crc >>> 0, 0);
+  END_MAGIC.copy(trailer, 4);
+  yield trailer;
+}
+
+const info = (c: CapturedState): StateFileInfo => ({
+  bytes: HEADER_BYTES + c.json.length + c.bitmap.length + c.pages.reduce((n, b) => n + b.length, 0) + TRAILER_BYTES,
+  ramPages: c.ramPages,
+  storedPages: c.storedPages,
+});
+
+/**
+ * Writes a captured state to `path` atomically, without blocking the event loop (the guest runs meanwhile): a
+ * temporary file next to it, written, fsynced and renamed over `path`, and the folder fsynced, so that `path` holds
+ * the old file or the complete new one whatever happens.
+ */
+export async function writeCapturedState(path: string, c: CapturedState): Promise<StateFileInfo> {
+  await writeAtomic(path, fileParts(c), 0o600);
+  return info(c);
 }
 
 /** A state file read and checked (size, CRC, JSON): its RAM is loaded into a machine with loadRam. */
@@ -219,16 +279,13 @@ export function openStateFile(path: string): StateFile {
       loadRam(mem: GuestMemory): void {
         if (mem.ramSize !== ramBytes)
           throw new StateError(`the state holds ${ramBytes} bytes of RAM, the machine has ${mem.ramSize}`);
-        const zero = new Uint8Array(PAGE);
+        const ram = mem.u8.subarray(mem.ramOffset, mem.ramOffset + mem.ramSize);
         let pos = pagesAt;
-        for (let p = 0; p < pages; p++) {
-          const host = mem.ramOffset + p * PAGE;
-          const page = mem.u8.subarray(host, host + PAGE);
-          if (bit(bitmap, p)) {
-            readExactly(openFd, page, pos);
-            pos += PAGE;
-          } else if (Buffer.compare(page, zero) !== 0) page.fill(0);
+        for (const [first, count] of runs(bitmap, pages, CHUNK / PAGE)) {
+          readExactly(openFd, ram.subarray(first * PAGE, (first + count) * PAGE), pos);
+          pos += count * PAGE;
         }
+        clearPagesExcept(ram, bitmap);
       },
       close: () => closeSync(openFd),
     };

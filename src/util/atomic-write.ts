@@ -1,5 +1,6 @@
 // A file replaced atomically and synchronously: written to a temporary file, fsynced, renamed, the folder fsynced.
 import { closeSync, fsyncSync, openSync, renameSync, unlinkSync, writeSync } from 'node:fs';
+import { open, rename, unlink } from 'node:fs/promises';
 import { randomBytes } from 'node:crypto';
 import { dirname } from 'node:path';
 
@@ -35,5 +36,35 @@ export function writeAtomicSync(path: string, fill: (put: (b: Uint8Array) => voi
     fsyncSync(dir);
   } finally {
     closeSync(dir);
+  }
+}
+
+/**
+ * The same, asynchronous (the event loop runs on meanwhile): `parts` are written in order, then the file is fsynced,
+ * renamed over `path`, and the folder fsynced.
+ */
+export async function writeAtomic(path: string, parts: Iterable<Uint8Array>, mode = 0o644): Promise<void> {
+  const tmp = atomicTempName(path);
+  const fh = await open(tmp, 'wx', mode);
+  try {
+    for (const b of parts) for (let done = 0; done < b.length;) done += (await fh.write(b, done)).bytesWritten;
+    await fh.sync();
+  } catch (e) {
+    await fh.close();
+    await unlink(tmp).catch(() => undefined);
+    throw e;
+  }
+  await fh.close();
+  try {
+    await rename(tmp, path);
+  } catch (e) {
+    await unlink(tmp).catch(() => undefined);
+    throw e;
+  }
+  const dir = await open(dirname(path), 'r');
+  try {
+    await dir.sync();
+  } finally {
+    await dir.close();
   }
 }

@@ -112,6 +112,11 @@ export interface BuildHost {
   mirror?: string;
   /** Run-loop tuning (benchmarks). */
   runLoop?: Omit<RunLoopOptions, 'signal' | 'pump'>;
+  /**
+   * A saved or migrated state replaces the machine's RAM and harts before it runs: the kernel, initrd and device tree
+   * are not loaded into RAM (a reboot loads them).
+   */
+  restoring?: boolean;
   /** The kernel (and initrd) already in memory, used instead of reading the description's files (in-process callers). */
   bootFiles?: { kernel: Uint8Array; initrd?: Uint8Array };
   /** Joins a NIC to a named network (the manager's switch); needed by `network` NICs. Rejects with a one-line reason. */
@@ -428,7 +433,7 @@ export async function buildVm(d: MachineDescription, host: BuildHost = {}): Prom
       virtio: built.devices,
       log: (m) => to.vm?.guestMessage(m),
     });
-    board.boot();
+    if (!host.restoring) board.boot();
   } catch (e) {
     for (const c of built.closers) await c();
     if (e instanceof RangeError)

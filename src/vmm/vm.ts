@@ -17,7 +17,10 @@ import { collectStats, type VmStats } from './stats.js';
 import {
   loadMachineState,
   saveMachine,
-  saveMachineState,
+  captureMachineState,
+  prepareCapture,
+  writeCapturedState,
+  type CapturedState,
   setMachineState,
   waitForDevices,
   type MachineState,
@@ -334,28 +337,34 @@ export class Vm {
   }
 
   /**
-   * Saves the machine's state to `path` (docs/state.md): a running VM pauses while it is saved and then runs on; disk
-   * requests in flight complete first. Resolves with the file's figures.
+   * Saves the machine's state to `path` (docs/state.md): a running VM pauses while disk requests in flight complete
+   * and its state and RAM in use are copied, and runs on while the file is written. Resolves with the file's figures.
    */
   async save(path: string): Promise<StateFileInfo> {
     this.check('save');
     if (typeof path !== 'string' || path === '') throw new VmError('bad-request', 'save: path must be a file name');
+    // Host memory for the copy is mapped while the guest still runs.
+    const spare = this._state === 'running' ? await prepareCapture(this.board) : [];
     const wasRunning = this._state === 'running';
     if (wasRunning) await this.pause();
     try {
-      return await saveMachineState(this.board, this.clock.now(), path);
+      let captured: CapturedState;
+      try {
+        captured = await captureMachineState(this.board, this.clock.now(), spare);
+      } finally {
+        if (wasRunning && this._state === 'paused') this.resume();
+      }
+      return await writeCapturedState(path, captured);
     } catch (e) {
       throw new VmError('failed', `save: ${(e as Error).message}`);
-    } finally {
-      if (wasRunning && this._state === 'paused') this.resume();
     }
   }
 
   /**
    * Internal snapshots of the writable qcow2 disks while the VM runs (docs/snapshots.md). `create` pauses a running
-   * VM, saves the machine state to `statePath` once disk requests in flight completed, snapshots every such disk, and
-   * runs on: state and disks are of one moment. A failure takes back what was done. `delete` needs no pause: the
-   * disk runs it between guest requests.
+   * VM, captures the machine state once disk requests in flight completed, snapshots every such disk, runs on, and
+   * writes the state to `statePath`: state and disks are of one moment. A failure takes back what was done. `delete`
+   * needs no pause: the disk runs it between guest requests.
    */
   async snapshot(
     op: 'create' | 'delete',
@@ -373,25 +382,33 @@ export class Vm {
     }
     if (typeof statePath !== 'string' || statePath === '')
       throw new VmError('bad-request', 'snapshot create: statePath must be a file name');
-    const wasRunning = this._state === 'running';
     // The guest's file systems are consistent on the disks at the snapshot; resume() thaws them.
-    if (wasRunning) await this.freezeGuestFileSystems();
+    if (this._state === 'running') await this.freezeGuestFileSystems();
+    // Host memory for the copy of RAM is mapped while the guest still runs.
+    const spare = this._state === 'running' ? await prepareCapture(this.board) : [];
+    const wasRunning = this._state === 'running';
     const t0 = performance.now();
     if (wasRunning) await this.pause();
     const done: Qcow2Backend[] = [];
     try {
-      const info = await saveMachineState(this.board, this.clock.now(), statePath);
-      for (const d of disks) {
-        await backend(d).flush();
-        await backend(d).createSnapshot(name, Math.round(this.clock.now() * 100));
-        done.push(backend(d));
+      let captured: CapturedState;
+      let pausedMs: number;
+      try {
+        captured = await captureMachineState(this.board, this.clock.now(), spare);
+        for (const d of disks) {
+          await backend(d).flush();
+          await backend(d).createSnapshot(name, Math.round(this.clock.now() * 100));
+          done.push(backend(d));
+        }
+      } finally {
+        pausedMs = Math.round(performance.now() - t0);
+        if (wasRunning && this._state === 'paused') this.resume();
       }
-      return { disks: paths, stateBytes: info.bytes, pausedMs: Math.round(performance.now() - t0) };
+      const info = await writeCapturedState(statePath, captured);
+      return { disks: paths, stateBytes: info.bytes, pausedMs };
     } catch (e) {
       for (const b of done) await b.deleteSnapshot(name).catch(() => undefined);
       throw new VmError('failed', `snapshot: ${(e as Error).message}`);
-    } finally {
-      if (wasRunning && this._state === 'paused') this.resume();
     }
   }
 
@@ -404,10 +421,13 @@ export class Vm {
     loadMachineState(this.board, path, (ticks) => this.clock.set(ticks));
   }
 
-  /** Before start: sets the machine to a state and RAM received whole (a live migration's arrival). */
-  restoreState(state: MachineState, ram: Uint8Array): void {
+  /**
+   * Before start: sets the machine to a state and RAM received whole (a live migration's arrival); `present` has a bit
+   * set for each page that arrived, the others are zero.
+   */
+  restoreState(state: MachineState, ram: Uint8Array, present: Uint8Array): void {
     this.check('restore');
-    setMachineState(this.board, state, ram, (ticks) => this.clock.set(ticks));
+    setMachineState(this.board, state, ram, present, (ticks) => this.clock.set(ticks));
   }
 
   /**

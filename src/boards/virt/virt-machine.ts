@@ -176,8 +176,8 @@ export class VirtMachine implements SbiPlatform {
     this.sbi = new SbiDispatcher(this);
   }
 
-  /** Whether boot() ran before (RAM then holds the previous run's contents). */
-  private booted = false;
+  /** Whether boot() ran before or a saved state was restored (RAM then holds contents a reboot clears). */
+  booted = false;
 
   /** Load kernel, initrd and device tree, and put hart 0 at the kernel entry in S-mode (the boot protocol). */
   boot(): BootLayout {
