@@ -1,7 +1,7 @@
 // Live migration of a running Debian guest between two $TYPEVISOR_HOMEs on this machine, while a guest program writes
 // memory and prints a count: garbage and a wrong token are refused and a connection killed mid-migration leaves the
 // source running; then the VM moves, its count goes on on the receiver without a gap or a repeat, the receiver's RAM
-// matched the source's CRC-32 at stop-and-copy, and the guest's data is intact.
+// matched the source's CRC-32 at stop-and-copy, the guest agent set the clock on arrival, and the guest's data is intact.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
@@ -127,6 +127,10 @@ test('a running Debian VM migrates live between two homes', { timeout: 40 * 60_0
     assert.match((await b.tv('list')).stdout, /^v\s+running/m);
     // The receiver compared its RAM with the source's CRC-32 at stop-and-copy.
     assert.match(readLog(b, 'vm.log'), /CRC-32 [0-9a-f]+ matches/);
+    // The guest's clock stood still while it moved: its agent set it on arrival.
+    await waitFor('the guest clock set on arrival', () =>
+      /guest clock set through the guest agent/.test(readLog(b, 'vm.log')),
+    );
 
     // The count goes on on the receiver: the two consoles together count 1, 2, 3, ... with no gap and no repeat.
     const last = ticks(readLog(a, 'console.log')).at(-1)!;

@@ -103,12 +103,17 @@ async function main(vmDir: string): Promise<number> {
     record('stopped', reason);
     return 1;
   }
+  // A suspended VM resumes from its saved state; the file goes once the state is in the machine, because the guest's
+  // disks move on from here and the state would no longer match them.
+  const saved = suspendedStatePath(paths);
+  const resumed = !arrival && existsSync(saved);
   let vm: Vm;
   try {
     const home = resolve(vmDir, '..', '..');
     vm = await buildVm(machineDescription(paths, readDefinition(paths)), {
       log,
       openNetwork: (nic, nicLog) => openNetworkNic(home, nic, nicLog),
+      restoring: arrival !== undefined || resumed,
     });
   } catch (e) {
     const reason = `failed to start: ${(e as Error).message}`;
@@ -117,13 +122,9 @@ async function main(vmDir: string): Promise<number> {
     record('stopped', reason);
     return e instanceof ManagerError && e.kind === 'bad-input' ? 2 : 1;
   }
-  // A suspended VM resumes from its saved state; the file goes once the state is in the machine, because the guest's
-  // disks move on from here and the state would no longer match them.
-  const saved = suspendedStatePath(paths);
-  const resumed = !arrival && existsSync(saved);
   if (arrival) {
     try {
-      vm.restoreState(arrival.state, arrival.ram);
+      vm.restoreState(arrival.state, arrival.ram, arrival.present);
     } catch (e) {
       const reason = `the migrated machine does not fit: ${(e as Error).message}`;
       log(reason);
@@ -214,8 +215,9 @@ async function main(vmDir: string): Promise<number> {
   process.on('SIGHUP', () => undefined);
 
   vm.start();
-  // The guest's clock stood still while it was saved: its agent, if it has one, sets it again.
-  if (resumed) vm.syncGuestClock();
+  // The guest's clock stood still while it was saved or migrating: its agent, if it has one, sets it again (a VM that
+  // arrives paused has it set when it is resumed).
+  if (resumed || (arrival && !arrival.paused)) vm.syncGuestClock();
   if (arrival) {
     const a = arrival;
     arrival = undefined; // its RAM copy can go

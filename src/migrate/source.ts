@@ -1,9 +1,10 @@
 // The sending side of a live migration: handshake, definition, iterative pre-copy of RAM, stop-and-copy, handover.
 import { createConnection, type Socket } from 'node:net';
 import { setImmediate as yieldToNode } from 'node:timers/promises';
-import { crc32 } from 'node:zlib';
 import type { Vm } from '../vmm/vm.js';
+import { residentPages } from '../state/state-file.js';
 import { DirtyTracker } from './dirty.js';
+import { ramCrc32 } from './ram-crc.js';
 import { MigrationError, Msg, PAGE, PAGES_PER_FRAME, parseTcpAddress, Wire } from './wire.js';
 
 /** Pre-copy rounds at most, before stop-and-copy whatever is left. */
@@ -115,10 +116,13 @@ export async function migrateOut(vm: Vm, o: MigrateOptions): Promise<MigrationRe
     log(`connected to ${o.target}: sending RAM`);
     // Round 0: every page that is not zero (the receiver's RAM starts zeroed); then what was written meanwhile.
     tracker = new DirtyTracker(m);
+    // Pages the host never mapped are zero and are not read (reading would map them).
     const zero = new Uint8Array(PAGE);
+    const resident = residentPages(ram);
+    const unmapped = (p: number) => resident !== null && (resident[p] & 1) === 0;
     const first: number[] = [];
     for (let p = 0; p < ram.length / PAGE; p++)
-      if (Buffer.compare(ram.subarray(p * PAGE, (p + 1) * PAGE), zero) !== 0) first.push(p);
+      if (!unmapped(p) && Buffer.compare(ram.subarray(p * PAGE, (p + 1) * PAGE), zero) !== 0) first.push(p);
     let rounds = 1;
     let roundStart = performance.now();
     await sendPages(first, true);
@@ -155,7 +159,9 @@ export async function migrateOut(vm: Vm, o: MigrateOptions): Promise<MigrationRe
     for (let p = 0; p < merged.length; p++) if (merged[p]) finalPages.push(p);
     await sendPages(finalPages, false);
     tracker.stop();
-    const ramCrc = crc32(ram) >>> 0;
+    // A page unmapped before round 0 may have been written since: only a fresh look says which are still unmapped.
+    const residentNow = residentPages(ram);
+    const ramCrc = ramCrc32(ram, (p) => residentNow !== null && (residentNow[p] & 1) === 0);
     await wire.sendJson(Msg.State, { state, ramCrc, paused: wasPaused });
     const sentAt = performance.now();
     log(`stopped: ${finalPages.length} pages and the state sent ${Math.round(sentAt - stoppedAt)} ms after the pause`);
