@@ -1,4 +1,4 @@
-// All benchmarks in one run (BENCH_PARTS=user,boot,diskboot,work,disk,net,share,manager selects): U-mode programs vs qemu-riscv64, then whole-machine boot/disk/net vs qemu-system-riscv64; timings to stdout only.
+// All benchmarks in one run (BENCH_PARTS=user,boot,diskboot,work,disk,net,share,manager,state selects): U-mode programs vs qemu-riscv64, then whole-machine boot/disk/net vs qemu-system-riscv64; timings to stdout only.
 import { readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -13,6 +13,7 @@ import { benchManager } from './manager.js';
 import { benchNet } from './net.js';
 import { benchParallel } from './parallel.js';
 import { benchShare } from './share.js';
+import { benchState } from './state.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 /** The C sources stay in the repository (tsc copies only .ts): dist/bench -> bench/programs. */
@@ -104,7 +105,7 @@ function benchUser(): void {
 }
 
 const parts = new Set(
-  (process.env.BENCH_PARTS ?? 'user,boot,diskboot,work,parallel,disk,net,share,manager')
+  (process.env.BENCH_PARTS ?? 'user,boot,diskboot,work,parallel,disk,net,share,manager,state')
     .split(',')
     .map((p) => p.trim()),
 );
@@ -117,3 +118,4 @@ if (parts.has('parallel')) await benchParallel();
 if (parts.has('net')) await benchNet();
 if (parts.has('share')) await benchShare();
 if (parts.has('manager')) await benchManager();
+if (parts.has('state')) await benchState();
