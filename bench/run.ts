@@ -1,4 +1,4 @@
-// All benchmarks in one run (BENCH_PARTS=user,boot,diskboot,work,disk,net,share,manager,state selects): U-mode programs vs qemu-riscv64, then whole-machine boot/disk/net vs qemu-system-riscv64; timings to stdout only.
+// All benchmarks in one run (BENCH_PARTS=user,boot,diskboot,work,parallel,disk,net,share,manager,state selects): U-mode programs vs qemu-riscv64, then whole-machine boot/disk/net vs qemu-system-riscv64; timings to stdout only.
 import { readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
