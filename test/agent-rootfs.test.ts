@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { findCachedDebian } from '../src/images/debian.js';
-import { createRootOverlay, findRootDisk } from '../src/images/rootfs/index.js';
+import { createRootOverlay, findRootDisk } from '../src/images/rootfs/root-disk.js';
 import { ManagerHome } from './harness/manager-cli.js';
 
 /** Bounds a hang on a slow shared machine; not a timing assertion. */

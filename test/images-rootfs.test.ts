@@ -26,7 +26,7 @@ import { requireTool, MissingToolError } from '../src/images/rootfs/host-tools.j
 import { secondStageScript, STAGE2_OK } from '../src/images/rootfs/second-stage-script.js';
 import { initrdHasRootSupport, upgradeInitrd } from '../src/images/rootfs/initrd-upgrade.js';
 import { buildInitramfs, initScript, ROOT_MOUNT_MARKER } from '../src/images/initramfs.js';
-import { createRootOverlay } from '../src/images/rootfs/build.js';
+import { createRootOverlay } from '../src/images/rootfs/root-disk.js';
 import { CpioWriter } from '../src/images/cpio.js';
 
 const isRoot = process.getuid?.() === 0;

@@ -8,7 +8,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { findCachedDebian } from '../src/images/debian.js';
-import { findRootDisk } from '../src/images/rootfs/build.js';
+import { findRootDisk } from '../src/images/rootfs/root-disk.js';
 import { ManagerHome } from './harness/manager-cli.js';
 
 const enabled = process.env['TYPEVISOR_ROOTFS_TESTS'] === '1';

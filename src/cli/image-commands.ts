@@ -34,16 +34,18 @@ export function imageCommands(program: Command): void {
         process.stdout.write(`kernel ${inst.kernel}\ninitrd ${inst.initrd}\n`);
         return;
       }
+      const pullOpts = { mirror: opts.mirror, suite: opts.suite, update: opts.update, log };
+      if (name === 'debian-full') {
+        const { pullDebianFull } = await import('../images/debian-full.js');
+        const full = await pullDebianFull(pullOpts);
+        process.stdout.write(
+          `kernel ${full.kernel}\ninitrd ${full.initrd}\nroot disk ${full.root.disk}\ncmdline ${full.root.cmdline}\n`,
+        );
+        return;
+      }
       const { pullDebian } = await import('../images/debian.js'); // loaded when needed: a third of start-up otherwise
-      const img = await pullDebian({
-        mirror: opts.mirror,
-        suite: opts.suite,
-        update: opts.update,
-        rootDisk: name === 'debian-full',
-        log,
-      });
+      const img = await pullDebian(pullOpts);
       process.stdout.write(`kernel ${img.kernel}\ninitrd ${img.initrd}\ncmdline ${img.cmdline}\n`);
-      if (img.rootDisk) process.stdout.write(`root disk ${img.rootDisk.disk}\n`);
     });
 
   image

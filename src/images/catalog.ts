@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { openDisk } from '../disk/open.js';
 import { imageInfo } from '../disk/info.js';
 import { defaultImagesRoot, MANIFEST, type ImageManifest } from './cache.js';
-import { ROOT_DISK_FILE, ROOT_DISK_MANIFEST, type RootDiskManifest } from './rootfs/build.js';
+import { ROOT_DISK_FILE, ROOT_DISK_MANIFEST, type RootDiskManifest } from './rootfs/root-disk.js';
 
 /** The images typevisor knows by name, in the order `image list` shows them. */
 export const IMAGE_NAMES = ['debian', 'debian-full', 'u-boot', 'debian-installer'] as const;

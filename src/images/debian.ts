@@ -35,7 +35,6 @@ import {
 import type { Stanza } from './control.js';
 import { formatBytes } from '../util/progress.js';
 import { initrdHasRootSupport, upgradeInitrd } from './rootfs/initrd-upgrade.js';
-import { buildRootDisk, checkRootDiskTools, findRootDisk } from './rootfs/build.js';
 
 export const DEFAULT_SUITE = 'trixie';
 export const DEFAULT_CMDLINE = 'console=ttyS0 earlycon=sbi';
@@ -59,10 +58,6 @@ export interface PullOptions {
   env?: Record<string, string | undefined>;
   /** Keep the downloaded .deb files in <dir>/downloads after a successful build. */
   keepDownloads?: boolean;
-  /** Also build the root disk (<dir>/root.qcow2): debootstrap on the host, second stage in a VM. Takes long. */
-  rootDisk?: boolean;
-  /** Guest console output of the root disk's second stage (default: only its log file). */
-  rootDiskConsole?: (bytes: Uint8Array) => void;
 }
 
 export interface PulledImage {
@@ -70,8 +65,6 @@ export interface PulledImage {
   initrd: string;
   cmdline: string;
   dir: string;
-  /** The root disk (base image) and the command line that boots it, when one was built. */
-  rootDisk?: { disk: string; cmdline: string };
 }
 
 export interface CachedImage extends PulledImage {
@@ -359,32 +352,10 @@ export function initramfsBanner(suite: string, kernelVersion: string, busyboxVer
   return `typevisor: Debian ${suite} ${ARCH}, kernel ${kernelVersion}, busybox ${busyboxVersion}. Exit the shell to power off.`;
 }
 
-/** Downloads (when needed) and builds the Debian riscv64 guest: kernel Image + busybox initramfs,
- *  and with opts.rootDisk a root disk with debootstrap's minimal system. */
+/** Downloads (when needed) and builds the Debian riscv64 guest: kernel Image + busybox initramfs. */
 export async function pullDebian(opts: PullOptions = {}): Promise<PulledImage> {
   const log = opts.log ?? ((line: string) => process.stderr.write(`${line}\n`));
-  // Missing host tools fail before any download.
-  if (opts.rootDisk) checkRootDiskTools(opts.env);
-  const image = await withPullLock(imageDir(opts), async () => ensureRootSupport(await pullKernelAndInitrd(opts), log));
-  const suite = opts.suite ?? DEFAULT_SUITE;
-  let root = findRootDisk(image.dir);
-  if (root) {
-    log(`root disk: ${root.disk}`);
-  } else if (opts.rootDisk) {
-    const manifest = readManifest(image.dir);
-    const mirror = manifest?.mirror ?? findMirror({ mirror: opts.mirror, env: opts.env, aptDir: opts.aptDir }).url;
-    const keyring = opts.keyring === undefined ? DEBIAN_KEYRING : opts.keyring;
-    root = await buildRootDisk({
-      dir: image.dir,
-      suite,
-      mirror,
-      keyring: keyring && existsSync(keyring) ? keyring : null,
-      log,
-      console: opts.rootDiskConsole,
-      env: opts.env,
-    });
-  }
-  return root ? { ...image, rootDisk: { disk: root.disk, cmdline: root.cmdline } } : image;
+  return withPullLock(imageDir(opts), async () => ensureRootSupport(await pullKernelAndInitrd(opts), log));
 }
 
 /** Initramfs images from before root= support get a new /init appended (and the manifest its new checksum). */

@@ -316,7 +316,7 @@ export class Manager {
       }
     await createFolder(this.home, def, async (paths) => {
       if (root)
-        await (await import('../images/rootfs/index.js')).createRootOverlay(root.disk, diskPath(paths, ROOT_OVERLAY));
+        await (await import('../images/rootfs/root-disk.js')).createRootOverlay(root.disk, diskPath(paths, ROOT_OVERLAY));
       for (const d of newDisks) await createQcow2(diskPath(paths, d.entry), d.bytes);
       if (o.cloudInit) await writeSeed(diskPath(paths, SEED_DISK), o.name, o.cloudInit.userData);
       return def;
@@ -601,7 +601,7 @@ async function cachedRootDisk(o: CreateOptions): Promise<{ disk: string; cmdline
   if (o.kernel || o.firmware || o.initrd)
     throw new ManagerError('bad-input', 'the root disk boots with the Debian image: no kernel, initrd or boot loader');
   const { findCachedDebian } = await import('../images/debian.js');
-  const { findRootDisk, NO_HVC_GETTY } = await import('../images/rootfs/index.js');
+  const { findRootDisk, NO_HVC_GETTY } = await import('../images/rootfs/root-disk.js');
   const img = await findCachedDebian();
   const root = img ? findRootDisk(img.dir) : null;
   if (!root)

@@ -250,7 +250,7 @@ export async function resolveBoot(d: MachineDescription, host: BuildHost = {}): 
     kernelPath = img.kernel;
     initrdPath = b.initrd ?? img.initrd;
     if (b.rootDisk !== undefined) {
-      const { createRootOverlay, findRootDisk, NO_HVC_GETTY } = await import('../images/rootfs/index.js');
+      const { createRootOverlay, findRootDisk, NO_HVC_GETTY } = await import('../images/rootfs/root-disk.js');
       const root = findRootDisk(img.dir);
       if (!root)
         throw new VmConfigError(
