@@ -141,7 +141,16 @@ test(
         ),
       );
       const summary = /(\d+) packets transmitted, (\d+) packets received/.exec(await terminalText(page))!;
-      assert.ok(Number(summary[1]) > Number(summary[2]), `some pings went unanswered: ${summary[0]}`);
+      const [sent, answered] = [Number(summary[1]), Number(summary[2])];
+      assert.ok(sent > answered, `some pings went unanswered: ${summary[0]}`);
+      // The statistics count vm1's card: at least ping's requests went out and its answers came in, 98 bytes each
+      // (Ethernet, IPv4 and ICMP headers and 56 data bytes).
+      const report = await h.tv('stats', 'vm1');
+      const card = /virtio-net 0: ([\d,]+) frames in \(([\d,]+) bytes\), ([\d,]+) out/.exec(report.stdout);
+      assert.ok(card, report.stdout + report.stderr);
+      const [framesIn, bytesIn, framesOut] = card.slice(1).map((v) => Number(v.replace(/,/g, '')));
+      assert.ok(framesOut >= sent, `${framesOut} frames out, ${sent} pings sent`);
+      assert.ok(framesIn >= answered && bytesIn >= 98 * answered, card[0]);
       assert.deepEqual(browser.problems, []);
     } finally {
       await screenshot(page, 'ui-network-last').catch(() => undefined);
