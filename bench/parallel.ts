@@ -5,7 +5,7 @@ import { GUEST_PROMPT, spawnDefaultGuest, type GuestConsole } from '../test/harn
 import { parallelJobsCommand, parseParallelJobs, spawnQemuGuest } from '../test/harness/parallel-work.js';
 
 const CMDLINE = 'console=ttyS0';
-/** Per job: sha256 of 16 MiB and 1,000,000 awk steps (about 2.5 s on QEMU with one vCPU on the reference host). */
+/** Per job: sha256 of 16 MiB and 1,000,000 awk steps. */
 const MB = 16;
 const AWK_ITER = 1_000_000;
 
