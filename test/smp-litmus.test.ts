@@ -275,7 +275,7 @@ async function check(name: string, source: string, harts: number): Promise<void>
 for (const harts of [2, 4]) {
   for (const [name, body] of Object.entries(COUNTERS)) {
     test(`${name} counter from ${harts} harts on threads ends exact`, async () => {
-      await check(name, counterProgram(harts, 20_000, body), harts);
+      await check(name, counterProgram(harts, 10_000, body), harts);
     });
   }
 }
