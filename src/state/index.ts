@@ -11,6 +11,7 @@ import {
   residentPages,
   openStateFile,
   writeCapturedState,
+  writeStateFileSync,
   type CapturedState,
   type StateFileInfo,
 } from './state-file.js';
@@ -23,12 +24,13 @@ export { STATE_VERSION, writeCapturedState, type CapturedState, type StateFileIn
 const IDLE_TIMEOUT_MS = 60_000;
 
 /**
- * Saves a machine that is stopped between slices (its VM paused) to `path`, after every device's requests in flight
- * completed. `clockTicks` is the guest clock now. The machine may run again once captureMachineState returned; this
- * does both.
+ * Saves a machine that is stopped between slices (its VM paused) and stays stopped to `path`, after every device's
+ * requests in flight completed: written straight from RAM, with nothing running meanwhile. `clockTicks` is the guest
+ * clock now. A machine that is to run on saves with captureMachineState and writeCapturedState instead.
  */
 export async function saveMachineState(m: VirtMachine, clockTicks: number, path: string): Promise<StateFileInfo> {
-  return writeCapturedState(path, await captureMachineState(m, clockTicks));
+  await waitForDevices(m);
+  return writeStateFileSync(path, saveMachine(m, clockTicks), m.mem);
 }
 
 /**

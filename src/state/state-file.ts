@@ -3,7 +3,7 @@ import { closeSync, fstatSync, openSync, readFileSync, readSync } from 'node:fs'
 import { libc } from '../disk/libc.js';
 import { crc32 } from 'node:zlib';
 import type { GuestMemory } from '../memory/guest-memory.js';
-import { writeAtomic } from '../util/atomic-write.js';
+import { writeAtomic, writeAtomicSync } from '../util/atomic-write.js';
 import { StateError } from './fields.js';
 import type { MachineState } from './machine-state.js';
 
@@ -125,9 +125,10 @@ export interface CapturedState {
 
 /**
  * Takes the state and copies RAM's non-zero pages: the only part of a save during which the machine must stand still.
- * The copy goes to `spare` buffers first (mapped beforehand: prefaultedBuffers), then to new ones.
+ * The copy goes to `spare` buffers first (mapped beforehand: prefaultedBuffers), then to new ones. Without `copy` the
+ * pages stay views of guest RAM: the machine must stand still until they are written.
  */
-export function captureState(state: MachineState, mem: GuestMemory, spare: Buffer[] = []): CapturedState {
+export function captureState(state: MachineState, mem: GuestMemory, spare: Buffer[] = [], copy = true): CapturedState {
   const ram = mem.u8.subarray(mem.ramOffset, mem.ramOffset + mem.ramSize);
   const json = Buffer.from(JSON.stringify(state), 'utf8');
   const { bitmap, stored } = pageBitmap(ram);
@@ -142,6 +143,10 @@ export function captureState(state: MachineState, mem: GuestMemory, spare: Buffe
     at = 0,
     left = stored * PAGE;
   for (const [first, count] of runs(bitmap, ram.length / PAGE, CHUNK / PAGE)) {
+    if (!copy) {
+      pages.push(Buffer.from(ram.buffer, ram.byteOffset + first * PAGE, count * PAGE));
+      continue;
+    }
     let from = first * PAGE;
     const to = (first + count) * PAGE;
     while (from < to) {
@@ -189,6 +194,22 @@ const info = (c: CapturedState): StateFileInfo => ({
  */
 export async function writeCapturedState(path: string, c: CapturedState): Promise<StateFileInfo> {
   await writeAtomic(path, fileParts(c), 0o600);
+  return info(c);
+}
+
+/**
+ * Writes the state of a machine that stands still throughout straight from its RAM (no copy), synchronously, so that
+ * nothing runs the machine meanwhile: a temporary file, fsynced, renamed over `path`, the folder fsynced.
+ */
+export function writeStateFileSync(path: string, state: MachineState, mem: GuestMemory): StateFileInfo {
+  const c = captureState(state, mem, [], false);
+  writeAtomicSync(
+    path,
+    (put) => {
+      for (const b of fileParts(c)) put(b);
+    },
+    0o600,
+  );
   return info(c);
 }
 

@@ -19,6 +19,7 @@ import {
   saveMachine,
   captureMachineState,
   prepareCapture,
+  saveMachineState,
   writeCapturedState,
   type CapturedState,
   setMachineState,
@@ -343,16 +344,23 @@ export class Vm {
   async save(path: string): Promise<StateFileInfo> {
     this.check('save');
     if (typeof path !== 'string' || path === '') throw new VmError('bad-request', 'save: path must be a file name');
+    // A paused VM stays paused: its file is written straight from RAM.
+    if (this._state !== 'running')
+      return saveMachineState(this.board, this.clock.now(), path).catch((e: Error) => {
+        throw new VmError('failed', `save: ${e.message}`);
+      });
     // Host memory for the copy is mapped while the guest still runs.
-    const spare = this._state === 'running' ? await prepareCapture(this.board) : [];
-    const wasRunning = this._state === 'running';
+    const spare = await prepareCapture(this.board);
+    // (The state may have changed while the memory was mapped.)
+    const state = (): VmState => this._state;
+    const wasRunning = state() === 'running';
     if (wasRunning) await this.pause();
     try {
       let captured: CapturedState;
       try {
         captured = await captureMachineState(this.board, this.clock.now(), spare);
       } finally {
-        if (wasRunning && this._state === 'paused') this.resume();
+        if (wasRunning && state() === 'paused') this.resume();
       }
       return await writeCapturedState(path, captured);
     } catch (e) {
