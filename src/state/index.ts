@@ -10,7 +10,6 @@ import {
   PAGE,
   residentPages,
   openStateFile,
-  writeCapturedState,
   writeStateFileSync,
   type CapturedState,
   type StateFileInfo,
