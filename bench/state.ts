@@ -201,8 +201,17 @@ function stopQemu(q: Qemu): void {
   q.child.kill('SIGKILL');
 }
 
-/** Runs a command on QEMU's serial console. */
-const qemuGuest = (q: Qemu, cmd: string): Promise<string> => q.con.run(cmd);
+let commands = 0;
+/**
+ * Runs a command on QEMU's serial console and waits for a number the shell computes after it: kernel messages (a
+ * restored guest's clock jump makes it print some) may land anywhere in the output, even inside a line.
+ */
+async function qemuGuest(q: Qemu, cmd: string): Promise<void> {
+  const n = ++commands;
+  const from = q.con.output.length;
+  q.child.stdin.write(`${cmd}; echo done-$((${n} * 1000 + 7))\n`);
+  await q.con.waitFor(new RegExp(`done-${n * 1000 + 7}`), `"${cmd}"`, from);
+}
 
 async function running(q: Qemu): Promise<void> {
   await until('QEMU running', async () => /VM status: running/.test(await q.hmp.cmd('info status')));
