@@ -316,7 +316,9 @@ export class Manager {
       }
     await createFolder(this.home, def, async (paths) => {
       if (root)
-        await (await import('../images/rootfs/root-disk.js')).createRootOverlay(root.disk, diskPath(paths, ROOT_OVERLAY));
+        await (
+          await import('../images/rootfs/root-disk.js')
+        ).createRootOverlay(root.disk, diskPath(paths, ROOT_OVERLAY));
       for (const d of newDisks) await createQcow2(diskPath(paths, d.entry), d.bytes);
       if (o.cloudInit) await writeSeed(diskPath(paths, SEED_DISK), o.name, o.cloudInit.userData);
       return def;
