@@ -101,3 +101,42 @@ test('frames for a device the driver has not started are dropped; a TX chain wit
   assert.equal(A.tx.takeUsed().length, 1);
   assert.equal(A.dev.stats.txDropped, 1);
 });
+
+test('flow control: a congested backend leaves frames in the transmit queue; a backlog asks the backend to pause', () => {
+  const sent: Uint8Array[] = [];
+  const receiving: boolean[] = [];
+  let congested = true;
+  let writable = () => undefined as void;
+  let deliver = (_f: Uint8Array) => undefined as void;
+  const backend = {
+    send: (f: Uint8Array) => void sent.push(f),
+    onReceive: (cb: (f: Uint8Array) => void) => void (deliver = cb),
+    canSend: () => !congested,
+    onWritable: (cb: () => void) => void (writable = cb),
+    setReceiving: (on: boolean) => void receiving.push(on),
+  };
+  const A = nic(backend, [2, 0, 0, 0, 0, 1]);
+  const f = frame([2, 0, 0, 0, 0, 2], [2, 0, 0, 0, 0, 1], 'waits for the link');
+  const buf = A.drv.buffer(HDR + f.length, Uint8Array.from([...new Uint8Array(HDR), ...f]));
+  A.tx.add([{ pa: buf, len: HDR + f.length, write: false }]);
+  A.tx.kick();
+  assert.equal(sent.length, 0, 'nothing sent while congested');
+  assert.equal(A.tx.takeUsed().length, 0, 'the chain stays with the device');
+  congested = false;
+  writable();
+  assert.deepEqual(sent, [f]);
+  assert.equal(A.tx.takeUsed().length, 1);
+  // No receive buffers: the backlog grows, and at 64 frames the backend is asked to stop.
+  for (let i = 0; i < 70; i++) deliver(f);
+  assert.deepEqual(receiving, [false]);
+  for (let i = 0; i < 8; i++) A.rx.add([{ pa: A.drv.buffer(HDR + 1514), len: HDR + 1514, write: true }]);
+  A.rx.kick();
+  assert.equal(A.rx.takeUsed().length, 8);
+  assert.deepEqual(receiving, [false], 'still 62 frames backlogged');
+  for (let n = 0; n < 6; n++) {
+    for (let i = 0; i < 8; i++) A.rx.add([{ pa: A.drv.buffer(HDR + 1514), len: HDR + 1514, write: true }]);
+    A.rx.kick();
+    A.rx.takeUsed();
+  }
+  assert.deepEqual(receiving, [false, true], 'the backlog drained below 16: go on');
+});

@@ -26,6 +26,13 @@ import { EthernetSwitch, newPortStats, type SwitchPort } from '../net/switch.js'
 
 /** Bytes queued towards a port that does not read before its frames are dropped. */
 const MAX_QUEUED = 1 << 20;
+/**
+ * Bytes queued towards a port past which the port whose frame it was is read no more until that queue drains
+ * (or HOLD_MS pass: a port that never reads slows its senders, it does not stop them), so a fast sender waits for a
+ * slow receiver instead of losing frames.
+ */
+const PORT_HIGH_WATER = 128 * 1024;
+const HOLD_MS = 250;
 /** Ports one switch accepts; more connections are closed at once. */
 const MAX_PORTS = 64;
 /** Control clients at once (captures included). */
@@ -139,6 +146,21 @@ async function main(dir: string): Promise<number> {
   sw.attach(gatewayPort);
 
   const portSockets = new Map<number, Socket>();
+  /** The port socket whose frames are being switched, so that a congested destination can hold it. */
+  let inputFrom: Socket | undefined;
+  const holdSource = (src: Socket, dst: Socket) => {
+    if (src === dst || src.isPaused()) return;
+    src.pause();
+    const go = () => {
+      clearTimeout(timer);
+      dst.off('drain', go);
+      dst.off('close', go);
+      if (!src.destroyed) src.resume();
+    };
+    const timer = setTimeout(go, HOLD_MS);
+    dst.once('drain', go);
+    dst.once('close', go);
+  };
   let nextId = 1;
   let idleTimer: NodeJS.Timeout | undefined;
   const armIdle = (ms: number) => {
@@ -161,7 +183,10 @@ async function main(dir: string): Promise<number> {
       stats: newPortStats(),
       deliver: (f) => {
         if (s.destroyed || s.writableLength + f.length + 4 > MAX_QUEUED) port.stats.dropped++;
-        else s.write(encodeFrame(f));
+        else {
+          s.write(encodeFrame(f));
+          if (inputFrom && s.writableLength > PORT_HIGH_WATER) holdSource(inputFrom, s);
+        }
       },
     };
     const peer = new Peer(
@@ -177,7 +202,14 @@ async function main(dir: string): Promise<number> {
     sw.attach(port);
     clearTimeout(idleTimer);
     log(`${port.label} attached`);
-    s.on('data', (d: Buffer) => peer.onData(d));
+    s.on('data', (d: Buffer) => {
+      inputFrom = s;
+      try {
+        peer.onData(d);
+      } finally {
+        inputFrom = undefined;
+      }
+    });
     s.on('error', () => undefined);
     s.on('close', () => {
       portSockets.delete(id);
@@ -339,7 +371,8 @@ async function main(dir: string): Promise<number> {
       sock.bind(fwd.hostPort, fwd.hostAddr);
       return entry;
     }
-    const server: Server = createServer((sock) => {
+    // Half-open: a host that ends its side may still read what the guest sends.
+    const server: Server = createServer({ allowHalfOpen: true }, (sock) => {
       const to = forwardTarget(fwd);
       if (!to) return void sock.destroy();
       nat!.forwardToGuest(sock, to.mac, to.ip, fwd.guestPort);

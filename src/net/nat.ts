@@ -24,8 +24,13 @@ import {
 export const MAX_FLOWS = 512;
 /** Host bytes read for a guest but not yet sent to it, past which the host socket is paused (backpressure). */
 const MAX_PENDING = 256 * 1024;
-/** The window the gateway offers the guest; 0 while the host socket's write buffer is full. */
+/** The window the gateway offers the guest (no window scaling): at most this, and no more than HOST_BUFFER has room for. */
 const WINDOW = 65535;
+/**
+ * Guest bytes the host socket may have queued: the window offered shrinks as it fills, to 0 (a window update
+ * follows when it drains); data beyond it is dropped (the guest sends it again).
+ */
+const HOST_BUFFER = 128 * 1024;
 const MSS = 1460;
 /** Unacknowledged segments are sent again after this long (the link to the guest only loses what it drops). */
 const RTO_MS = 500;
@@ -48,6 +53,60 @@ export interface NatOptions {
 
 const lt = (a: number, b: number) => ((a - b) | 0) < 0;
 
+/** Bytes as the chunks they arrived in: taking from the front copies only a segment that straddles two chunks. */
+export class ByteQueue {
+  private chunks: Buffer[] = [];
+  private head = 0;
+  length = 0;
+
+  push(b: Buffer): void {
+    if (b.length === 0) return;
+    this.chunks.push(b);
+    this.length += b.length;
+  }
+
+  /** Up to `n` bytes from the front, left in the queue. */
+  peek(n: number): Buffer {
+    n = Math.min(n, this.length);
+    const first = this.chunks[this.head];
+    if (!first || first.length >= n) return first ? first.subarray(0, n) : Buffer.alloc(0);
+    const parts: Buffer[] = [];
+    for (let i = this.head, got = 0; got < n; i++) {
+      const c = this.chunks[i].subarray(0, n - got);
+      parts.push(c);
+      got += c.length;
+    }
+    return Buffer.concat(parts, n);
+  }
+
+  /** Removes `n` bytes (at most all) from the front. */
+  drop(n: number): void {
+    n = Math.min(n, this.length);
+    this.length -= n;
+    while (n > 0) {
+      const c = this.chunks[this.head];
+      if (c.length <= n) {
+        n -= c.length;
+        this.head++;
+      } else {
+        this.chunks[this.head] = c.subarray(n);
+        n = 0;
+      }
+    }
+    // Forget consumed chunks now and then, not on every call.
+    if (this.head > 64 && this.head * 2 > this.chunks.length) {
+      this.chunks = this.chunks.slice(this.head);
+      this.head = 0;
+    }
+  }
+
+  take(n: number): Buffer {
+    const b = this.peek(n);
+    this.drop(b.length);
+    return b;
+  }
+}
+
 class TcpFlow {
   sock: Socket | undefined;
   established = false;
@@ -62,15 +121,15 @@ class TcpFlow {
   wnd = 0;
   mss = MSS;
   /** Bytes sent to the guest and not yet acknowledged, starting at sndUna (after the SYN). */
-  unacked: Buffer = Buffer.alloc(0);
+  unacked = new ByteQueue();
   /** Bytes from the host not yet sent. */
-  pending: Buffer = Buffer.alloc(0);
+  pending = new ByteQueue();
   hostEnded = false;
   /** Opened by us towards the guest (a port forward), not by the guest's SYN. */
   synSent = false;
   finSent = false;
   guestFin = false;
-  /** Guest data is not taken while the host socket cannot take more. */
+  /** A zero window was offered: the host socket's queue is full; its drain sends a window update. */
   blocked = false;
   timer: NodeJS.Timeout | undefined;
   lastActive = Date.now();
@@ -260,7 +319,9 @@ export class Nat {
   // --- TCP ---
 
   private send(f: TcpFlow, flags: number, seq: number, data?: Uint8Array, mss?: number): void {
-    const window = f.blocked ? 0 : WINDOW;
+    const queued = f.sock?.writableLength ?? 0;
+    const window = Math.max(0, Math.min(WINDOW, HOST_BUFFER - queued));
+    f.blocked = window === 0;
     const seg = buildTcp(
       f.remoteIp,
       f.guestIp,
@@ -329,7 +390,7 @@ export class Nat {
       let acked = (t.ack - f.sndUna) >>> 0;
       if (f.sndUna === f.iss) acked--; // the SYN's sequence number
       const dataAcked = Math.min(acked, f.unacked.length);
-      f.unacked = f.unacked.subarray(dataAcked);
+      f.unacked.drop(dataAcked);
       f.sndUna = t.ack;
       if (f.sndUna === f.sndNxt) clearTimeout(f.timer);
       if (f.sock?.isPaused() && f.pending.length < MAX_PENDING / 2) f.sock.resume();
@@ -337,9 +398,9 @@ export class Nat {
     f.wnd = t.window;
     // The guest's data, in order only (a gap is dropped: the guest sends it again).
     if (t.data.length > 0) {
-      if (t.seq === f.rcvNxt && !f.blocked && !f.guestFin) {
+      if (t.seq === f.rcvNxt && f.sock!.writableLength < HOST_BUFFER && !f.guestFin) {
         f.rcvNxt = (f.rcvNxt + t.data.length) >>> 0;
-        if (!f.sock!.write(Buffer.from(t.data))) f.blocked = true;
+        f.sock!.write(Buffer.from(t.data));
       }
       this.send(f, TCP_ACK, f.sndNxt);
     }
@@ -350,11 +411,11 @@ export class Nat {
       this.send(f, TCP_ACK, f.sndNxt);
     }
     this.pump(f);
-    if (f.guestFin && f.finSent && f.sndUna === f.sndNxt) this.dropTcp(f);
+    if (f.guestFin && f.finSent && f.sndUna === f.sndNxt) this.dropTcp(f, false, true);
   }
 
   private connect(f: TcpFlow, host: string): void {
-    const sock = createConnection({ host, port: f.remotePort });
+    const sock = createConnection({ host, port: f.remotePort, allowHalfOpen: true });
     sock.on('connect', () => {
       f.established = true;
       // SYN-ACK: our SYN takes one sequence number.
@@ -387,7 +448,7 @@ export class Nat {
     f.sock = sock;
     sock.setNoDelay(true);
     sock.on('data', (d: Buffer) => {
-      f.pending = f.pending.length ? Buffer.concat([f.pending, d]) : d;
+      f.pending.push(d);
       if (f.pending.length >= MAX_PENDING) sock.pause();
       this.pump(f);
     });
@@ -434,10 +495,9 @@ export class Nat {
       const room = Math.min(f.wnd, WINDOW) - inFlight;
       if (room <= 0) break;
       const n = Math.min(room, f.mss, f.pending.length);
-      const chunk = f.pending.subarray(0, n);
-      f.pending = f.pending.subarray(n);
+      const chunk = f.pending.take(n);
       this.send(f, TCP_ACK | TCP_PSH, f.sndNxt, chunk);
-      f.unacked = f.unacked.length ? Buffer.concat([f.unacked, chunk]) : Buffer.from(chunk);
+      f.unacked.push(chunk);
       f.sndNxt = (f.sndNxt + n) >>> 0;
       this.arm(f);
     }
@@ -461,7 +521,7 @@ export class Nat {
       if (f.sndUna === f.iss) {
         this.send(f, f.synSent ? TCP_SYN : TCP_SYN | TCP_ACK, f.iss, undefined, MSS);
       } else if (f.unacked.length > 0) {
-        this.send(f, TCP_ACK | TCP_PSH, f.sndUna, f.unacked.subarray(0, Math.min(f.mss, f.unacked.length)));
+        this.send(f, TCP_ACK | TCP_PSH, f.sndUna, f.unacked.peek(f.mss));
       } else if (f.finSent) {
         this.send(f, TCP_FIN | TCP_ACK, (f.sndNxt - 1) >>> 0);
       }
@@ -470,10 +530,12 @@ export class Nat {
     f.timer.unref();
   }
 
-  private dropTcp(f: TcpFlow, reset = false): void {
+  /** Forgets a flow; `graceful` (both sides ended) lets the host socket send what it still holds before it closes. */
+  private dropTcp(f: TcpFlow, reset = false, graceful = false): void {
     clearTimeout(f.timer);
     if (reset && f.established) this.send(f, TCP_RST | TCP_ACK, f.sndNxt);
-    f.sock?.destroy();
+    if (graceful) f.sock?.end();
+    else f.sock?.destroy();
     this.tcp.delete(f.key);
   }
 }

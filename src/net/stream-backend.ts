@@ -6,6 +6,8 @@ import type { NetBackend } from '../devices/virtio/net.js';
 export const MAX_FRAME = 65536 + 4096;
 /** Bytes queued towards a peer that does not read before frames are dropped (QEMU's net queues drop too). */
 export const DEFAULT_MAX_QUEUED = 1 << 20;
+/** Bytes queued towards the peer past which the NIC is told to wait (canSend), well before frames are dropped. */
+export const SEND_HIGH_WATER = 128 * 1024;
 
 export interface StreamNetOptions {
   /** One line per peer event: connected, gone, replaced, frames dropped, bad frame. Never per frame. */
@@ -57,6 +59,8 @@ export class Peer {
 
 export class StreamNetBackend implements NetBackend {
   private receiver: ((frame: Uint8Array) => void) | undefined;
+  private writable: (() => void) | undefined;
+  private receiving = true;
   private peer: Peer | undefined;
   private server: Server | undefined;
   private closed = false;
@@ -133,11 +137,16 @@ export class StreamNetBackend implements NetBackend {
     this.peer = peer;
     s.unref();
     s.on('data', (chunk: Buffer) => peer.onData(chunk));
-    s.on('drain', () => this.endDropRun());
+    s.on('drain', () => {
+      this.endDropRun();
+      this.writable?.();
+    });
+    if (!this.receiving) s.pause();
     s.on('close', () => {
       if (this.peer !== peer) return;
       this.peer = undefined;
       this.endDropRun();
+      this.writable?.(); // frames now go nowhere rather than wait
       if (this.closed) return;
       if (this.onPeerGone) this.onPeerGone();
       else this.log(`peer ${this.description.startsWith('listen') ? 'disconnected' : 'closed the link'}`);
@@ -172,6 +181,24 @@ export class StreamNetBackend implements NetBackend {
 
   onReceive(cb: (frame: Uint8Array) => void): void {
     this.receiver = cb;
+  }
+
+  /** False while the peer has SEND_HIGH_WATER bytes queued; with no peer, frames are dropped at once instead. */
+  canSend(): boolean {
+    const s = this.peer?.socket;
+    return !s || s.destroyed || s.writableLength < SEND_HIGH_WATER;
+  }
+
+  onWritable(cb: () => void): void {
+    this.writable = cb;
+  }
+
+  setReceiving(on: boolean): void {
+    this.receiving = on;
+    const s = this.peer?.socket;
+    if (!s || s.destroyed) return;
+    if (on) s.resume();
+    else s.pause();
   }
 
   close(): void {

@@ -14,6 +14,8 @@ export interface SwitchLinkOptions {
 export class SwitchLink implements NetBackend {
   private current: StreamNetBackend | undefined;
   private receiver: ((frame: Uint8Array) => void) | undefined;
+  private writable: (() => void) | undefined;
+  private receiving = true;
   private closed = false;
   private timer: NodeJS.Timeout | undefined;
   /** Frames sent while the switch was out of reach. */
@@ -34,6 +36,8 @@ export class SwitchLink implements NetBackend {
     const b = await StreamNetBackend.connect(path, { log: this.o.log, onPeerGone: () => this.lost(b) });
     if (this.closed) return b.close();
     b.onReceive((f) => this.receiver?.(f));
+    b.onWritable(() => this.writable?.());
+    b.setReceiving(this.receiving);
     this.current = b;
   }
 
@@ -41,6 +45,7 @@ export class SwitchLink implements NetBackend {
     if (this.current !== b || this.closed) return;
     this.current = undefined;
     this.o.log('the switch went away; reconnecting');
+    this.writable?.(); // frames are dropped (and counted) until the link is back
     this.retry();
   }
 
@@ -67,6 +72,19 @@ export class SwitchLink implements NetBackend {
 
   onReceive(cb: (frame: Uint8Array) => void): void {
     this.receiver = cb;
+  }
+
+  canSend(): boolean {
+    return this.current?.canSend() ?? true;
+  }
+
+  onWritable(cb: () => void): void {
+    this.writable = cb;
+  }
+
+  setReceiving(on: boolean): void {
+    this.receiving = on;
+    this.current?.setReceiving(on);
   }
 
   close(): void {

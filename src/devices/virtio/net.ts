@@ -17,7 +17,20 @@ const TX = 1;
 export interface NetBackend {
   send(frame: Uint8Array): void;
   onReceive(cb: (frame: Uint8Array) => void): void;
+  /**
+   * Flow control, for backends that queue (a socket): whether `send` should wait; `onWritable` is called when it
+   * may go on. The card then leaves the guest's frames in its transmit queue, so the guest waits instead of its
+   * frames being dropped further on.
+   */
+  canSend?(): boolean;
+  onWritable?(cb: () => void): void;
+  /** Asks the backend to stop (false) or go on (true) delivering frames: the guest has no room for them. */
+  setReceiving?(on: boolean): void;
 }
+
+/** Backlogged frames past which the backend is asked to stop delivering, and below which it goes on again. */
+const RX_PAUSE_AT = 64;
+const RX_RESUME_AT = 16;
 
 export interface VirtioNetOptions {
   mac: Uint8Array | readonly number[];
@@ -37,6 +50,7 @@ export class VirtioNet implements VirtioDevice {
   private readonly maxBacklog: number;
   private readonly hdr = new Uint8Array(VIRTIO_NET_HDR_BYTES);
   private delivering = false;
+  private receivePaused = false;
   /** Counters for the monitor and tests. */
   readonly stats = { txFrames: 0, rxFrames: 0, rxDropped: 0, txDropped: 0, txBytes: 0, rxBytes: 0 };
 
@@ -53,6 +67,7 @@ export class VirtioNet implements VirtioDevice {
     // Without MRG_RXBUF every frame fits one buffer, so num_buffers is always 1.
     this.hdr[10] = 1;
     backend.onReceive((frame) => this.receive(frame));
+    backend.onWritable?.(() => this.transmit());
   }
 
   /**
@@ -87,6 +102,13 @@ export class VirtioNet implements VirtioDevice {
   reset(): void {
     this.ctx = undefined;
     this.backlog.length = 0;
+    this.setReceiving(true);
+  }
+
+  private setReceiving(on: boolean): void {
+    if (this.receivePaused !== on) return;
+    this.receivePaused = !on;
+    this.backend.setReceiving?.(on);
   }
 
   /** The configuration (MAC and link status); frames waiting for receive buffers are not kept. */
@@ -108,7 +130,9 @@ export class VirtioNet implements VirtioDevice {
     const ctx = this.ctx;
     if (!ctx) return;
     const q = ctx.queues[TX];
-    for (let chain = q.pop(); chain; chain = q.pop()) {
+    const backend = this.backend;
+    // While the backend is congested the chains stay in the ring: onWritable brings us back.
+    for (let chain = backend.canSend?.() === false ? undefined : q.pop(); chain;) {
       const len = chain.readableLen - VIRTIO_NET_HDR_BYTES;
       if (len > 0 && len <= MAX_FRAME_BYTES) {
         const frame = new Uint8Array(len);
@@ -122,6 +146,7 @@ export class VirtioNet implements VirtioDevice {
         this.stats.txDropped++;
         q.pushUsed(chain.head, 0);
       }
+      chain = backend.canSend?.() === false ? undefined : q.pop();
     }
     q.publishAvailEvent();
     ctx.interrupt(q);
@@ -138,6 +163,7 @@ export class VirtioNet implements VirtioDevice {
     }
     this.backlog.push(frame);
     this.deliver();
+    if (this.backlog.length >= RX_PAUSE_AT) this.setReceiving(false);
   }
 
   /** Moves backlogged frames into the guest's receive buffers while it has some. */
@@ -168,6 +194,7 @@ export class VirtioNet implements VirtioDevice {
       }
       q.publishAvailEvent();
       if (delivered) ctx.interrupt(q);
+      if (this.backlog.length <= RX_RESUME_AT) this.setReceiving(true);
     } catch (e) {
       // Frames arrive from the host side, outside any guest register access: report here, not to the transport.
       if (e instanceof VirtqueueError) ctx.needsReset(e.message);
