@@ -9,6 +9,7 @@ import {
   lstatSync,
   mkdirSync,
   mkdtempSync,
+  readdirSync,
   readFileSync,
   rmSync,
   statSync,
@@ -287,8 +288,12 @@ test('the second-stage script writes the configuration files when run against a 
   // Run with / replaced by a scratch directory and the privileged commands stubbed: checks what lands in the files.
   const dir = tmp();
   try {
-    for (const d of ['etc/apt', 'proc', 'stub']) mkdirSync(join(dir, d), { recursive: true });
+    for (const d of ['etc/apt', 'proc', 'stub', 'var/lib/apt/lists/partial'])
+      mkdirSync(join(dir, d), { recursive: true });
     writeFileSync(join(dir, 'proc/uptime'), '12.5 3.0\n');
+    const lists = join(dir, 'var/lib/apt/lists');
+    for (const f of ['m_dists_trixie_main_binary-riscv64_Packages', 'm_dists_trixie_InRelease', 'lock'])
+      writeFileSync(join(lists, f), 'trimmed');
     for (const cmd of ['mountpoint', 'mount', 'passwd', 'apt-get', 'fstrim', 'sync', 'systemctl', 'sleep']) {
       writeFileSync(join(dir, 'stub', cmd), `#!/bin/sh\necho "${cmd} $*" >> ${dir}/stub.log\n`);
       chmodSync(join(dir, 'stub', cmd), 0o755);
@@ -301,7 +306,10 @@ test('the second-stage script writes the configuration files when run against a 
     });
     s = s
       .replace(/export PATH=\S+/, `export PATH=${dir}/stub:/usr/bin:/bin`)
-      .replace(/ (\/(?:etc|proc|debootstrap|lib\/systemd|usr\/local|dev\/null|second-stage))/g, ` ${dir}$1`);
+      .replace(
+        / (\/(?:etc|proc|debootstrap|lib\/systemd|usr\/local|var\/lib\/apt|dev\/null|second-stage))/g,
+        ` ${dir}$1`,
+      );
     const r = spawnSync('sh', ['-c', s], { encoding: 'utf8' });
     assert.equal(r.status, 0, r.stderr);
     assert.match(r.stdout, /TYPEVISOR-SECOND-STAGE: ok \(guest seconds: 12\.5 -> 12\.5\)/);
@@ -310,6 +318,8 @@ test('the second-stage script writes the configuration files when run against a 
     assert.match(readFileSync(join(dir, 'etc/fstab'), 'utf8'), /^\/dev\/vda \/ ext4 rw,errors=remount-ro 0 1$/m);
     assert.equal(readFileSync(join(dir, 'etc/apt/sources.list'), 'utf8'), 'deb http://m.invalid/debian trixie main\n');
     assert.equal(readFileSync(join(dir, 'proc/sysrq-trigger'), 'utf8'), 'o\n');
+    // The trimmed package lists are gone, so the installed system's first apt-get update fetches whole ones.
+    assert.deepEqual(readdirSync(lists).sort(), ['lock', 'partial']);
     assert.match(readFileSync(join(dir, 'stub.log'), 'utf8'), /^passwd -d root$/m);
     const logind = readFileSync(join(dir, 'etc/systemd/logind.conf.d/typevisor-power-button.conf'), 'utf8');
     assert.match(logind, /^\[Login\]\nHandlePowerKey=poweroff$/m);

@@ -134,6 +134,9 @@ fi
 mkdir -p /etc/systemd/system
 ln -sf /dev/null /etc/systemd/system/systemd-modules-load.service
 apt-get clean 2>/dev/null
+# The package lists were cut down to what debootstrap installs (trimPackageLists): kept, they would make apt believe
+# it knows the archive and find nothing else. The installed system fetches whole lists at its first apt-get update.
+find /var/lib/apt/lists -maxdepth 1 -type f ! -name lock -delete
 # This script stays on the disk while it runs (deleting an open file leaves an orphan inode); the host removes it.
 # Unused blocks back to the host (the disk supports discard), so the converted image stays small.
 fstrim -v / 2>/dev/null
