@@ -166,7 +166,10 @@ async function main(dir: string): Promise<number> {
   const armIdle = (ms: number) => {
     clearTimeout(idleTimer);
     idleTimer = setTimeout(() => {
-      if (portSockets.size === 0) void shutdown('no ports attached');
+      if (portSockets.size !== 0) return;
+      // A suspended VM's connections through the NAT live on until it resumes (or the NAT's idle limit ends them).
+      if (nat && nat.openTcpFlows > 0) armIdle(ms);
+      else void shutdown('no ports attached');
     }, ms);
   };
 

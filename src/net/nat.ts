@@ -180,6 +180,11 @@ export class Nat {
 
   constructor(private readonly o: NatOptions) {}
 
+  /** TCP connections open through the gateway: a suspended guest's wait here for it to come back. */
+  get openTcpFlows(): number {
+    return this.tcp.size;
+  }
+
   /** Where a guest's destination goes on the host, or null when this network does not reach it. */
   private target(dst: number): string | null {
     if (dst === this.o.gatewayIp) return this.o.hostLoopback ?? '127.0.0.1';

@@ -114,29 +114,26 @@ export class ManagerHome {
     }
   }
 
-  /** Kills every VM process still recorded under the home and removes it. */
+  /**
+   * Kills every process whose command line names the home — VM processes, the shells that wait for them and record
+   * their exit status, network switches — waits until they are gone, and removes the home.
+   */
   cleanup(): void {
     this.runner?.kill();
-    let names: string[] = [];
-    try {
-      names = readdirSync(join(this.dir, 'vms'));
-    } catch {
-      // no VMs made
-    }
     const killed: number[] = [];
-    for (const n of names) {
-      const pid = this.pid(n);
-      if (pid === undefined) continue;
+    for (const entry of readdirSync('/proc')) {
+      const pid = Number(entry);
+      if (!Number.isInteger(pid) || pid === process.pid) continue;
       try {
         if (readFileSync(`/proc/${pid}/cmdline`, 'latin1').includes(this.dir)) {
           process.kill(pid, 'SIGKILL');
           killed.push(pid);
         }
       } catch {
-        // already gone
+        // gone already, or not ours to read
       }
     }
-    // SIGKILL is asynchronous: a VM process that has not yet died can still create files in its folder.
+    // SIGKILL is asynchronous: a process that has not yet died can still create files in the home.
     const sleeper = new Int32Array(new SharedArrayBuffer(4));
     for (let i = 0; i < 100 && killed.some((p) => existsSync(`/proc/${p}`)); i++) Atomics.wait(sleeper, 0, 0, 50);
     // A killed VM process may still write its last lines while the folder goes: retried, not an error.
